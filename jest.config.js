@@ -1,0 +1,8 @@
+/** Unit tests: fast, no servers. The real-RocketMQ lab runs with `npm run lab`. */
+module.exports = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  testMatch: ["<rootDir>/test/**/*.test.ts"],
+  transform: { "^.+\\.tsx?$": ["ts-jest", { isolatedModules: true }] },
+  testTimeout: 60000,
+};
