@@ -1,0 +1,44 @@
+/**
+ * A problem found in a topology before anything is deployed.
+ *
+ * Every rule of the library returns findings instead of throwing, so that all problems of a
+ * topology are reported together. `path` is the construct path (or, outside cdktf, any
+ * stable name of the element) so that the user can find the line that declared it.
+ */
+export type Severity = "error" | "warning";
+
+export interface Finding {
+  readonly severity: Severity;
+  /** Construct path of the element the finding is about, e.g. `stack/rmq/broker-a/slave-1`. */
+  readonly path: string;
+  /** Stable rule id, e.g. `ports/collision`; documented in the README's rule table. */
+  readonly rule: string;
+  /** What is wrong, with the values involved and the RocketMQ behaviour behind the rule. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+export function error(path: string, rule: string, message: string, fix: string): Finding {
+  return { severity: "error", path, rule, message, fix };
+}
+
+export function warning(path: string, rule: string, message: string, fix: string): Finding {
+  return { severity: "warning", path, rule, message, fix };
+}
+
+/** One line per finding, as printed by synth: `[rule] message Fix: fix`. */
+export function formatFinding(f: Finding): string {
+  return `[${f.rule}] ${f.message} Fix: ${f.fix}`;
+}
+
+/** Sorts findings by path, then rule, then message, so output never depends on declaration order. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) => cmp(a.path, b.path) || cmp(a.rule, b.rule) || cmp(a.message, b.message),
+  );
+}
+
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
