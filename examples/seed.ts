@@ -1,0 +1,56 @@
+/**
+ * The two clusters of the seed tutorial, as a user writes them, plus a one-host development stack.
+ * main.ts synthesizes them; the lab starts them on real RocketMQ servers.
+ */
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } from "../lib";
+
+/**
+ * 2 masters + 2 SYNC slaves on two machines, placed crosswise: broker-a's master and broker-b's
+ * slave on .28, the reverse on .29. The slaves listen on 11911 because 10911 is taken on the
+ * same host by the other set's master (10912 would collide with its HA port 10911+1).
+ */
+export class SeedSyncStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const h28 = new DockerHost(this, "h28", { address: "172.17.160.28", dockerHost: "ssh://ops@172.17.160.28" });
+    const h29 = new DockerHost(this, "h29", { address: "172.17.160.29", dockerHost: "ssh://ops@172.17.160.29" });
+    const cluster = new RocketMqCluster(this, "rmq", { clusterName: "DefaultCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } });
+    new NameServer(cluster, "ns28", { host: h28 });
+    new NameServer(cluster, "ns29", { host: h29 });
+    new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: { host: h28 }, slaves: [{ host: h29, listenPort: 11911 }] });
+    new BrokerPair(cluster, "broker-b", { replication: "SYNC", master: { host: h29 }, slaves: [{ host: h28, listenPort: 11911 }] });
+  }
+}
+
+/** One DLedger raft group (one master, two slaves, elected) on three machines, a name server on each. */
+export class SeedDLedgerStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const hosts = [28, 29, 30].map((n) => new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: `ssh://ops@172.17.160.${n}` }));
+    const cluster = new RocketMqCluster(this, "rmq", { clusterName: "RaftCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } });
+    hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
+    new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+  }
+}
+
+/**
+ * Development: everything on the local Docker engine. Two brokers on one host need listen ports
+ * at least 4 apart (each also opens listenPort-2 and listenPort+1).
+ */
+export class DevStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const local = new DockerHost(this, "local", { address: "127.0.0.1" });
+    const cluster = new RocketMqCluster(this, "rmq", { clusterName: "DevCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } });
+    new NameServer(cluster, "ns", { host: local });
+    new BrokerPair(cluster, "broker-dev", { replication: "ASYNC", master: { host: local } });
+  }
+}
+
+export function buildExamples(app: Construct): void {
+  new SeedSyncStack(app, "seed-2m-2s-sync");
+  new SeedDLedgerStack(app, "seed-dledger");
+  new DevStack(app, "dev");
+}

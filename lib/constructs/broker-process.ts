@@ -1,0 +1,85 @@
+import { Construct } from "constructs";
+import { BrokerModel, BrokerRole, FlushDiskType, PropertyValue } from "../core/model";
+import { IRocketMqHost } from "../targets/host";
+import { checkStoreProps, JvmProps, reportFindings, resolveStore, StoreProps } from "./common";
+import { invalidate, planOf } from "./topology";
+
+export const BROKER_STORE_PATH = "/home/rocketmq/store";
+
+/** Settings common to every broker process. */
+export interface BrokerProps {
+  /** The machine that runs this broker. */
+  readonly host: IRocketMqHost;
+  /**
+   * listenPort. The broker also opens listenPort-2 (fast channel) and listenPort+1 (HA), so
+   * brokers sharing a host need listen ports at least 4 apart.
+   * @default 10911 for a master or DLedger peer, 10911 + 1000 × brokerId for a slave
+   */
+  readonly listenPort?: number;
+  /**
+   * Container name on the host.
+   * @default `<clusterName>-<brokerName>-<brokerId or dLegerSelfId>`, lower-cased
+   */
+  readonly containerName?: string;
+  /** JVM sizing. @default the cluster's brokerJvm, else heap 1024 MiB and direct memory 1024 MiB */
+  readonly jvm?: JvmProps;
+  /** Where the store (commit log, consume queues, index) lives. @default a named volume `<containerName>-store` */
+  readonly store?: StoreProps;
+  /** Extra broker.properties settings of this broker, checked against the key catalogue. @default none */
+  readonly properties?: Readonly<Record<string, PropertyValue>>;
+}
+
+/** What a broker set decides about one of its brokers. */
+export interface BrokerIdentity {
+  readonly brokerId: number;
+  readonly brokerRole?: BrokerRole;
+  readonly flushDiskType?: FlushDiskType;
+  readonly listenPort: number;
+  readonly containerName: string;
+  readonly dledger?: { readonly selfId: string; readonly port: number };
+}
+
+/**
+ * One broker process of a BrokerPair or DLedgerGroup: its container on its host. Created by the
+ * broker set; its construct path (`.../broker-a/master`, `.../broker-a/slave-1`, `.../broker-c/n0`)
+ * is what synth errors name.
+ */
+export class BrokerProcess extends Construct {
+  public readonly host: IRocketMqHost;
+  public readonly identity: BrokerIdentity;
+  private readonly props: BrokerProps;
+
+  constructor(scope: Construct, id: string, props: BrokerProps, identity: BrokerIdentity) {
+    super(scope, id);
+    this.props = props;
+    this.host = props.host;
+    this.identity = identity;
+    invalidate(this);
+    reportFindings(this);
+    checkStoreProps(this, props.store);
+    const store = resolveStore(props.store, identity.containerName, BROKER_STORE_PATH);
+    props.host._placeProcess(this, { healthPort: identity.listenPort, volume: store.volume }, () => planOf(this));
+  }
+
+  /** @internal */
+  public _toModel(jvm: BrokerModel["jvm"], inherited: Readonly<Record<string, PropertyValue>>): BrokerModel {
+    return {
+      path: this.node.path,
+      host: { path: this.host.node.path, address: this.host.address },
+      containerName: this.identity.containerName,
+      jvm,
+      store: resolveStore(this.props.store, this.identity.containerName, BROKER_STORE_PATH),
+      extraProperties: { ...inherited, ...(this.props.properties ?? {}) },
+      brokerId: this.identity.brokerId,
+      brokerRole: this.identity.brokerRole,
+      flushDiskType: this.identity.flushDiskType,
+      listenPort: this.identity.listenPort,
+      dledger: this.identity.dledger,
+    };
+  }
+
+  /** @internal */
+  public get _jvmProps(): JvmProps | undefined {
+    return this.props.jvm;
+  }
+}

@@ -1,0 +1,91 @@
+import { Lazy, TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { BrokerSetModel, ClusterModel, namesrvAddr, PropertyValue } from "../core/model";
+import { JvmProps, reportFindings } from "./common";
+import { invalidate, markCluster } from "./topology";
+
+export interface RocketMqClusterProps {
+  /**
+   * brokerClusterName of every broker of the cluster.
+   * @default "DefaultCluster"
+   */
+  readonly clusterName?: string;
+  /**
+   * RocketMQ version: picks the key catalogue, the version rules and the default image.
+   * @default "4.9.8"
+   */
+  readonly version?: string;
+  /**
+   * Container image of every process.
+   * @default `apache/rocketmq:<version>`
+   */
+  readonly image?: string;
+  /** JVM sizing of every broker of the cluster (a broker's own jvm prop wins). @default heap 1024 MiB, direct memory 1024 MiB */
+  readonly brokerJvm?: JvmProps;
+  /** JVM sizing of every name server of the cluster. @default heap 512 MiB, direct memory 256 MiB */
+  readonly nameServerJvm?: JvmProps;
+  /**
+   * Extra broker.properties settings for every broker of the cluster (a broker set's or a broker's
+   * own properties win). Checked against the version's key catalogue.
+   * @default none
+   */
+  readonly brokerProperties?: Readonly<Record<string, PropertyValue>>;
+}
+
+/**
+ * A RocketMQ cluster: name servers and broker sets (BrokerPair, DLedgerGroup) declared inside it.
+ * An ordinary construct: it can sit anywhere in a stack, beside other resources and other
+ * clusters; rules about hosts count every process on a host, whichever cluster it belongs to.
+ */
+export class RocketMqCluster extends Construct {
+  public readonly clusterName: string;
+  public readonly version: string;
+  public readonly image: string;
+  /** @internal */
+  public readonly _props: RocketMqClusterProps;
+  /** `host:port;host:port` of every name server, for clients (resolved at synth). */
+  public readonly namesrvAddr: string;
+
+  constructor(scope: Construct, id: string, props: RocketMqClusterProps = {}) {
+    super(scope, id);
+    this._props = props;
+    this.clusterName = props.clusterName ?? "DefaultCluster";
+    this.version = props.version ?? "4.9.8";
+    this.image = props.image ?? `apache/rocketmq:${this.version}`;
+    this.namesrvAddr = Lazy.stringValue({ produce: () => namesrvAddr(this._toModel()) });
+    markCluster(this);
+    invalidate(this);
+    reportFindings(this);
+    const out = new TerraformOutput(this, "namesrvAddr", {
+      value: this.namesrvAddr,
+      description: `namesrvAddr of RocketMQ cluster ${this.clusterName}: hand it to producers, consumers and the console.`,
+    });
+    out.overrideLogicalId(`${this.node.path.split("/").slice(1).join("_").replace(/[^A-Za-z0-9_-]/g, "_")}_namesrvAddr`);
+  }
+
+  /** The cluster that contains `scope`. */
+  public static of(scope: Construct): RocketMqCluster {
+    for (let s: Construct | undefined = scope.node.scope as Construct | undefined; s; s = s.node.scope as Construct | undefined) {
+      if (s instanceof RocketMqCluster) return s;
+    }
+    throw new Error(`${scope.node.path}: RocketMQ name servers and broker sets must be declared inside a RocketMqCluster.`);
+  }
+
+  /** @internal */
+  public _toModel(): ClusterModel {
+    const mine = this.node.findAll().filter((c) => c !== this && RocketMqCluster.of(c as Construct) === this);
+    const nameServers = mine
+      .filter((c): c is Construct & { _toModel(c: RocketMqCluster): any } => (c as any)._kind === "namesrv")
+      .map((ns) => ns._toModel(this))
+      .sort(byPath);
+    const brokerSets: BrokerSetModel[] = mine
+      .filter((c): c is Construct & { _toModel(c: RocketMqCluster): BrokerSetModel } => (c as any)._kind === "brokerSet")
+      .map((s) => s._toModel(this))
+      .sort(byPath);
+    return { path: this.node.path, clusterName: this.clusterName, version: this.version, image: this.image, nameServers, brokerSets };
+  }
+}
+
+function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}

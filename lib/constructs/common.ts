@@ -1,0 +1,90 @@
+import { Annotations, TerraformStack } from "cdktf";
+import { Construct, IConstruct } from "constructs";
+import { formatFinding } from "../core/findings";
+import { JvmModel, PropertyValue, StoreModel } from "../core/model";
+import { findingsAt } from "./topology";
+
+/** JVM sizing of a server process. */
+export interface JvmProps {
+  /**
+   * Java heap in MiB (-Xms = -Xmx). The official scripts ask for 8 GiB (broker) and 4 GiB
+   * (name server) unless told otherwise; the library always tells them.
+   * @default 1024 for a broker, 512 for a name server
+   */
+  readonly heapMb?: number;
+  /**
+   * -XX:MaxDirectMemorySize in MiB.
+   * @default 1024 for a broker, 256 for a name server
+   */
+  readonly directMemoryMb?: number;
+}
+
+/** Where a process keeps its data on its host. Set at most one of the two. */
+export interface StoreProps {
+  /**
+   * Named Docker volume on the host. It outlives the container, so replacing a container keeps
+   * the commit log.
+   * @default `<containerName>-store`
+   */
+  readonly volume?: string;
+  /** Host directory bind-mounted instead of a volume (must be writable by uid 3000 in the official image). */
+  readonly hostPath?: string;
+}
+
+export const BROKER_JVM: JvmModel = { heapMb: 1024, directMemoryMb: 1024 };
+export const NAMESRV_JVM: JvmModel = { heapMb: 512, directMemoryMb: 256 };
+
+export function resolveJvm(defaults: JvmModel, ...layers: (JvmProps | undefined)[]): JvmModel {
+  let jvm = defaults;
+  for (const l of layers) if (l) jvm = { heapMb: l.heapMb ?? jvm.heapMb, directMemoryMb: l.directMemoryMb ?? jvm.directMemoryMb };
+  return jvm;
+}
+
+export function resolveStore(store: StoreProps | undefined, containerName: string, mountPath: string): StoreModel {
+  if (store?.hostPath !== undefined) return { hostPath: store.hostPath, mountPath };
+  return { volume: store?.volume ?? `${containerName}-store`, mountPath };
+}
+
+/** Rejects a store that names both a volume and a host directory (one would be ignored). */
+export function checkStoreProps(scope: IConstruct, store: StoreProps | undefined): void {
+  if (store?.volume !== undefined && store?.hostPath !== undefined) {
+    scope.node.addValidation({
+      validate: () => [`[stores/one-kind] store sets both volume "${store.volume}" and hostPath "${store.hostPath}": only one can hold the store. Fix: set only one of them.`],
+    });
+  }
+}
+
+/** Docker container names allow [a-zA-Z0-9][a-zA-Z0-9_.-]*; RocketMQ names also allow % and |. */
+export function containerNameOf(...parts: string[]): string {
+  return parts
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, "-");
+}
+
+/** Merges property layers (cluster, then set, then process): the most specific layer wins. */
+export function mergeProperties(...layers: (Readonly<Record<string, PropertyValue>> | undefined)[]): Record<string, PropertyValue> {
+  return Object.assign({}, ...layers.filter(Boolean));
+}
+
+/**
+ * Reports at synth the findings of the library's rules whose path is this construct: errors
+ * fail the synth (all of them, each under its construct path), warnings become annotations.
+ */
+export function reportFindings(construct: Construct): void {
+  let warned = false;
+  construct.node.addValidation({
+    validate: () => {
+      const findings = findingsAt(construct);
+      if (!warned) {
+        warned = true;
+        for (const f of findings) if (f.severity === "warning") Annotations.of(construct).addWarning(formatFinding(f));
+      }
+      return findings.filter((f) => f.severity === "error").map(formatFinding);
+    },
+  });
+}
+
+export function stackOf(scope: IConstruct): TerraformStack {
+  return TerraformStack.of(scope);
+}

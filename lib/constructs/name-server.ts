@@ -1,0 +1,72 @@
+import { Construct } from "constructs";
+import { NameServerModel, PropertyValue } from "../core/model";
+import { DEFAULT_NAMESRV_PORT } from "../core/ports";
+import { IRocketMqHost } from "../targets/host";
+import { RocketMqCluster } from "./cluster";
+import { checkStoreProps, containerNameOf, JvmProps, NAMESRV_JVM, reportFindings, resolveJvm, resolveStore, StoreProps } from "./common";
+import { invalidate, planOf } from "./topology";
+
+export const NAMESRV_STORE_PATH = "/home/rocketmq/namesrv";
+
+export interface NameServerProps {
+  /** The machine that runs this name server. */
+  readonly host: IRocketMqHost;
+  /**
+   * listenPort of the name server; part of every broker's namesrvAddr.
+   * @default 9876
+   */
+  readonly listenPort?: number;
+  /**
+   * Container name on the host.
+   * @default `<clusterName>-namesrv-<id>`, lower-cased
+   */
+  readonly containerName?: string;
+  /** JVM sizing. @default the cluster's nameServerJvm, else heap 512 MiB and direct memory 256 MiB */
+  readonly jvm?: JvmProps;
+  /** Where the name server keeps kvConfig.json. @default a named volume `<containerName>-store` */
+  readonly store?: StoreProps;
+  /** Extra namesrv settings, checked against the version's key catalogue. @default none */
+  readonly properties?: Readonly<Record<string, PropertyValue>>;
+}
+
+/** A RocketMQ name server: one container on its host, listed in every broker's namesrvAddr. */
+export class NameServer extends Construct {
+  /** @internal */
+  public readonly _kind = "namesrv";
+  public readonly host: IRocketMqHost;
+  public readonly listenPort: number;
+  public readonly containerName: string;
+  private readonly props: NameServerProps;
+
+  constructor(scope: Construct, id: string, props: NameServerProps) {
+    super(scope, id);
+    const cluster = RocketMqCluster.of(this);
+    this.props = props;
+    this.host = props.host;
+    this.listenPort = props.listenPort ?? DEFAULT_NAMESRV_PORT;
+    this.containerName = props.containerName ?? containerNameOf(cluster.clusterName, "namesrv", id);
+    invalidate(this);
+    reportFindings(this);
+    checkStoreProps(this, props.store);
+    const store = resolveStore(props.store, this.containerName, NAMESRV_STORE_PATH);
+    props.host._placeProcess(this, { healthPort: this.listenPort, volume: store.volume }, () => planOf(this));
+  }
+
+  /** `address:listenPort`, as brokers and clients list it. */
+  public get endpoint(): string {
+    return `${this.host.address}:${this.listenPort}`;
+  }
+
+  /** @internal */
+  public _toModel(cluster: RocketMqCluster): NameServerModel {
+    return {
+      path: this.node.path,
+      host: { path: this.host.node.path, address: this.host.address },
+      containerName: this.containerName,
+      listenPort: this.listenPort,
+      jvm: resolveJvm(NAMESRV_JVM, cluster._props.nameServerJvm, this.props.jvm),
+      store: resolveStore(this.props.store, this.containerName, NAMESRV_STORE_PATH),
+      extraProperties: { ...(this.props.properties ?? {}) },
+    };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The topology of one or more RocketMQ clusters as plain data.
+ *
+ * This is what every rule and renderer works on. It knows nothing of cdktf: the constructs
+ * collect their props into it at synth time, and tests or other front ends can build it by hand.
+ * Names follow RocketMQ's own words (brokerName, brokerId, namesrv, dLeger*).
+ */
+
+/** A machine (a Docker engine, a VM): everything placed on it shares its ports and its volumes. */
+export interface HostModel {
+  /** Stable name for messages, e.g. the construct path of the DockerHost. */
+  readonly path: string;
+  /** The address clients and peers use to reach processes on this host (brokerIP1, namesrvAddr, dLegerPeers). */
+  readonly address: string;
+}
+
+/** JVM sizing of one server process. */
+export interface JvmModel {
+  /** Java heap, -Xms = -Xmx, in MiB. */
+  readonly heapMb: number;
+  /** -XX:MaxDirectMemorySize in MiB (brokers map their commit log into direct memory). */
+  readonly directMemoryMb: number;
+}
+
+/** Where a process keeps its data on its host: a named volume of the host's engine or a host directory. */
+export interface StoreModel {
+  /** Named volume (Docker engine of the host). Exactly one of volume and hostPath is set. */
+  readonly volume?: string;
+  /** Directory on the host. */
+  readonly hostPath?: string;
+  /** Path inside the process's file system where the store is mounted (storePathRootDir for a broker). */
+  readonly mountPath: string;
+}
+
+export type PropertyValue = string | number | boolean;
+
+export interface ProcessModelBase {
+  /** Construct path (or another stable name) used in every message about this process. */
+  readonly path: string;
+  readonly host: HostModel;
+  readonly containerName: string;
+  readonly jvm: JvmModel;
+  readonly store: StoreModel;
+  /** Settings the user adds beside the generated ones; checked against the version's key catalogue. */
+  readonly extraProperties: Readonly<Record<string, PropertyValue>>;
+}
+
+export interface NameServerModel extends ProcessModelBase {
+  readonly listenPort: number;
+}
+
+export type BrokerRole = "ASYNC_MASTER" | "SYNC_MASTER" | "SLAVE";
+export type FlushDiskType = "SYNC_FLUSH" | "ASYNC_FLUSH";
+
+export interface BrokerModel extends ProcessModelBase {
+  /** 0 for the master of a master/slave set, > 0 for slaves; for DLedger members the raft index (not written). */
+  readonly brokerId: number;
+  /** brokerRole; undefined for DLedger members (the raft election decides). */
+  readonly brokerRole?: BrokerRole;
+  readonly flushDiskType?: FlushDiskType;
+  readonly listenPort: number;
+  /** Set for members of a DLedger group. */
+  readonly dledger?: { readonly selfId: string; readonly port: number };
+}
+
+export type Replication = "SYNC" | "ASYNC";
+
+/** Brokers sharing one brokerName: a master with its slaves, or a DLedger raft group. */
+export interface BrokerSetModel {
+  readonly path: string;
+  readonly brokerName: string;
+  readonly kind: "pair" | "dledger";
+  /** Master/slave replication of a pair. */
+  readonly replication?: Replication;
+  /** dLegerGroup of a DLedger group (= brokerName unless set). */
+  readonly dLegerGroup?: string;
+  readonly members: readonly BrokerModel[];
+}
+
+export interface ClusterModel {
+  readonly path: string;
+  /** brokerClusterName. */
+  readonly clusterName: string;
+  /** RocketMQ version, e.g. "4.9.8". */
+  readonly version: string;
+  /** Container image that runs every process of the cluster. */
+  readonly image: string;
+  readonly nameServers: readonly NameServerModel[];
+  readonly brokerSets: readonly BrokerSetModel[];
+}
+
+/** Everything deployed by one stack: the per-host rules look at all clusters together. */
+export interface TopologyModel {
+  readonly clusters: readonly ClusterModel[];
+  /** Every declared host, including hosts that carry nothing yet. */
+  readonly hosts: readonly HostModel[];
+}
+
+/** `host:port` of every name server of the cluster, sorted, joined by `;` (RocketMQ's namesrvAddr format). */
+export function namesrvAddr(cluster: ClusterModel): string {
+  return [...cluster.nameServers]
+    .map((ns) => `${ns.host.address}:${ns.listenPort}`)
+    .sort()
+    .join(";");
+}
+
+/** `n0-host:port;n1-host:port;...` in the group's peer order: identical for every member. */
+export function dLegerPeers(set: BrokerSetModel): string {
+  return set.members
+    .filter((m) => m.dledger)
+    .map((m) => `${m.dledger!.selfId}-${m.host.address}:${m.dledger!.port}`)
+    .join(";");
+}
+
+/** All brokers of a cluster with their set, ordered by brokerName then brokerId. */
+export function brokersOf(cluster: ClusterModel): { set: BrokerSetModel; broker: BrokerModel }[] {
+  const out: { set: BrokerSetModel; broker: BrokerModel }[] = [];
+  for (const set of cluster.brokerSets) for (const broker of set.members) out.push({ set, broker });
+  return out;
+}

@@ -1,0 +1,20 @@
+import { Finding } from "../findings";
+import { TopologyModel } from "../model";
+import { BROKER_OWNED_KEYS, NAMESRV_OWNED_KEYS } from "../render/servers";
+import { checkProperties } from "../versions/check-properties";
+
+/** Extra properties of every process, checked against the cluster version's key catalogue. */
+export function checkKeys(topology: TopologyModel): Finding[] {
+  const findings: Finding[] = [];
+  for (const cluster of topology.clusters) {
+    for (const ns of cluster.nameServers) {
+      findings.push(...checkProperties({ version: cluster.version, section: "namesrv", properties: ns.extraProperties, owned: NAMESRV_OWNED_KEYS, path: ns.path }));
+    }
+    for (const set of cluster.brokerSets) {
+      for (const b of set.members) {
+        findings.push(...checkProperties({ version: cluster.version, section: "broker", properties: b.extraProperties, owned: BROKER_OWNED_KEYS, path: b.path }));
+      }
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,22 @@
+import { BrokerModel, ClusterModel, NameServerModel, TopologyModel } from "../model";
+import { describeBroker, describeNameServer } from "../ports";
+
+export interface PlacedProcess {
+  readonly cluster: ClusterModel;
+  readonly process: BrokerModel | NameServerModel;
+  /** For messages: `broker-a master`, `name server ns28`. */
+  readonly owner: string;
+  readonly brokerName?: string;
+}
+
+/** Every server process of the topology, each with a readable owner name. */
+export function allProcesses(topology: TopologyModel): PlacedProcess[] {
+  const out: PlacedProcess[] = [];
+  for (const cluster of topology.clusters) {
+    for (const ns of cluster.nameServers) out.push({ cluster, process: ns, owner: describeNameServer(ns) });
+    for (const set of cluster.brokerSets) {
+      for (const b of set.members) out.push({ cluster, process: b, owner: describeBroker(set, b), brokerName: set.brokerName });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+import { Construct } from "constructs";
+import { ProcessPlan } from "../core/plan";
+
+/**
+ * A machine that runs RocketMQ processes. The Docker target implements it with `DockerHost`;
+ * other targets (VM user-data) implement the same contract from the same process plan.
+ */
+export interface IRocketMqHost {
+  /** Address clients and peers use to reach processes on this host. */
+  readonly address: string;
+  readonly node: Construct["node"];
+  /**
+   * Creates the resources that run one process under `scope`. The plan is produced at synth time
+   * (it depends on constructs declared later, such as name servers and peers).
+   * @internal
+   */
+  _placeProcess(scope: Construct, placement: ProcessPlacement, plan: () => ProcessPlan): Construct;
+}
+
+/** What a host needs to know about a process when it is declared (the rest comes from the plan at synth). */
+export interface ProcessPlacement {
+  /** The port the health check probes. */
+  readonly healthPort: number;
+  /** Named volume that holds the store, when the store is a volume (not a host directory). */
+  readonly volume?: string;
+}
