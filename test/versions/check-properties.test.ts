@@ -8,7 +8,7 @@ function check(
   opts: { version?: string; section?: PropertySection; owned?: Record<string, string> } = {},
 ): Finding[] {
   return checkProperties({
-    version: opts.version ?? "4.9.8",
+    version: "version" in opts ? (opts.version as string) : "4.9.8",
     section: opts.section ?? "broker",
     properties: properties as Record<string, PropertyValue>,
     owned: opts.owned ?? {},
@@ -254,6 +254,16 @@ describe("versions and sections", () => {
     expect(f.rule).toBe("keys/section-unavailable");
     expect(f.message).toContain("RocketMQ 4.9.8 has no proxy configuration (it has: broker, namesrv)");
     expect(f.fix).toContain("e.g. 5.3.3");
+  });
+
+  it("a section no version has is one finding listing the sections", () => {
+    const f = only({ a: 1 }, { section: "brokr" as PropertySection });
+    expect(f.rule).toBe("keys/section-unavailable");
+    expect(f.fix).toBe("Use one of the sections broker, namesrv, controller, proxy.");
+  });
+
+  it("a missing version is a finding, not an exception", () => {
+    expect(only({ a: 1 }, { version: undefined as unknown as string }).message).toContain('Malformed RocketMQ version "undefined"');
   });
 
   it("no properties, no findings, whatever the version", () => {
