@@ -2,7 +2,7 @@
  * The two clusters of the seed tutorial, as a user writes them, plus a one-host development stack.
  * main.ts synthesizes them; the lab starts them on real RocketMQ servers.
  */
-import { TerraformStack } from "cdktf";
+import { LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } from "../lib";
 
@@ -14,6 +14,7 @@ import { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } fro
 export class SeedSyncStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    localState(this, id);
     const h28 = new DockerHost(this, "h28", { address: "172.17.160.28", dockerHost: "ssh://ops@172.17.160.28" });
     const h29 = new DockerHost(this, "h29", { address: "172.17.160.29", dockerHost: "ssh://ops@172.17.160.29" });
     const cluster = new RocketMqCluster(this, "rmq", { clusterName: "DefaultCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } });
@@ -28,6 +29,7 @@ export class SeedSyncStack extends TerraformStack {
 export class SeedDLedgerStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    localState(this, id);
     const hosts = [28, 29, 30].map((n) => new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: `ssh://ops@172.17.160.${n}` }));
     const cluster = new RocketMqCluster(this, "rmq", { clusterName: "RaftCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } });
     hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
@@ -42,11 +44,20 @@ export class SeedDLedgerStack extends TerraformStack {
 export class DevStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    localState(this, id);
     const local = new DockerHost(this, "local", { address: "127.0.0.1" });
     const cluster = new RocketMqCluster(this, "rmq", { clusterName: "DevCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } });
     new NameServer(cluster, "ns", { host: local });
     new BrokerPair(cluster, "broker-dev", { replication: "ASYNC", master: { host: local } });
   }
+}
+
+/**
+ * State next to the project, named relative to the stack's working directory
+ * (cdktf.out/stacks/<id>), so the synthesized JSON holds no path of the build machine.
+ */
+function localState(stack: TerraformStack, id: string): void {
+  new LocalBackend(stack, { path: `../../../terraform.${id}.tfstate` });
 }
 
 export function buildExamples(app: Construct): void {

@@ -1,6 +1,6 @@
-import { error, Finding } from "../findings";
+import { cmp, error, Finding } from "../findings";
 import { TopologyModel } from "../model";
-import { brokerPorts, clusterPorts, PortUse } from "../ports";
+import { clusterPorts, PortUse } from "../ports";
 
 /**
  * Two processes on one host must not open the same port ("java.net.BindException: Address already
@@ -33,23 +33,32 @@ export function checkPorts(topology: TopologyModel): Finding[] {
     byHost.set(use.host.address, list);
   }
   for (const [address, uses] of byHost) {
+    // One finding per pair of processes, listing every port they share.
+    const clashes = new Map<string, { first: PortUse; other: PortUse; pairs: string[] }>();
     const byPort = new Map<number, PortUse[]>();
     for (const use of uses) byPort.set(use.port, [...(byPort.get(use.port) ?? []), use]);
-    for (const [port, owners] of byPort) {
-      if (owners.length < 2) continue;
-      const sorted = [...owners].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      const first = sorted[0];
-      for (const other of sorted.slice(1)) {
-        const sameProcess = other.path === first.path;
-        findings.push(
-          error(
-            other.path,
-            "ports/collision",
-            `${other.owner} ${other.purpose} ${port} collides with ${sameProcess ? "its own" : first.owner} ${first.purpose} ${port} on host ${address}: the second process to start fails with "java.net.BindException: Address already in use".`,
-            suggestFix(other, uses),
-          ),
-        );
+    for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
+      const owners = [...byPort.get(port)!].sort((a, b) => cmp(a.path, b.path) || cmp(a.purpose, b.purpose));
+      for (let i = 1; i < owners.length; i++) {
+        for (let j = 0; j < i; j++) {
+          const [first, other] = [owners[j], owners[i]];
+          const key = `${other.path}\u0000${first.path}`;
+          const clash = clashes.get(key) ?? { first, other, pairs: [] };
+          const same = other.path === first.path;
+          clash.pairs.push(`${other.owner} ${other.purpose} ${port} collides with ${same ? "its own" : first.owner} ${first.purpose} ${port}`);
+          clashes.set(key, clash);
+        }
       }
+    }
+    for (const { other, pairs } of clashes.values()) {
+      findings.push(
+        error(
+          other.path,
+          "ports/collision",
+          `${pairs.join("; ")} on host ${address}: the second process to start fails with "java.net.BindException: Address already in use".`,
+          suggestFix(other, uses),
+        ),
+      );
     }
   }
   return findings;
@@ -72,14 +81,16 @@ function suggestFix(use: PortUse, hostUses: PortUse[]): string {
   const own = hostUses.filter((u) => u.path === use.path);
   const listen = own.find((u) => u.purpose === "listenPort")!.port;
   const extra = own.filter((u) => u.purpose.startsWith("DLedger port")).map((u) => u.port);
-  const fits = (p: number) => free([p - 2, p, p + 1].concat(extra)) && !extra.some((e) => [p - 2, p, p + 1].includes(e));
-  for (let k = 1; k <= 50; k++) if (fits(listen + 1000 * k)) return brokerFix(use, listen + 1000 * k);
-  for (let p = listen + 1; p <= 65534; p++) if (fits(p)) return brokerFix(use, p);
+  const dledger = extra.length > 0;
+  const opened = (p: number) => (dledger ? [p - 2, p] : [p - 2, p, p + 1]);
+  const fits = (p: number) => free(opened(p).concat(extra)) && !extra.some((e) => opened(p).includes(e));
+  for (let k = 1; k <= 50; k++) if (fits(listen + 1000 * k)) return brokerFix(use, listen + 1000 * k, dledger);
+  for (let p = listen + 1; p <= 65534; p++) if (fits(p)) return brokerFix(use, p, dledger);
   return `Move ${use.owner} to another host or another listenPort.`;
 }
 
-function brokerFix(use: PortUse, port: number): string {
-  return `Give ${use.owner} a listenPort whose ports (listenPort-2, listenPort, listenPort+1) are free on ${use.host.address}, e.g. listenPort: ${port}; brokers sharing a host need listen ports at least 4 apart.`;
+function brokerFix(use: PortUse, port: number, dledger: boolean): string {
+  const opens = dledger ? "listenPort-2 and listenPort" : "listenPort-2, listenPort and listenPort+1";
+  return `Give ${use.owner} a listenPort whose ports (${opens}) are free on ${use.host.address}, e.g. listenPort: ${port}; brokers sharing a host need listen ports at least 4 apart.`;
 }
 
-export { brokerPorts };

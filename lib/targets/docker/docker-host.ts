@@ -76,7 +76,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
         const dep = containerAt(scope, path);
         return `${dep.terraformResourceType}.${dep.friendlyUniqueId}`;
       }),
-    });
+    }, { omitEmpty: true });
     return c;
   }
 }

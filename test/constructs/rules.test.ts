@@ -1,0 +1,306 @@
+import { TerraformStack } from "cdktf";
+import { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } from "../../lib";
+import { synth, synthError, synthWarnings } from "../helpers";
+
+/** A cluster with a name server on each of the given hosts, for rules tests. */
+function base(stack: TerraformStack, addresses = ["10.0.0.1", "10.0.0.2", "10.0.0.3"], version = "4.9.8") {
+  const hosts = addresses.map((a, i) => new DockerHost(stack, `h${i + 1}`, { address: a }));
+  const cluster = new RocketMqCluster(stack, "rmq", { version });
+  new NameServer(cluster, "ns", { host: hosts[0] });
+  return { hosts, cluster };
+}
+
+describe("ports", () => {
+  test("a broker at 10912 beside one at 10911 on one host is rejected: its listenPort is the other's HA port", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1] } });
+      new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: 10912 } });
+    });
+    expect(msg).toContain("[stack/rmq/broker-b/master] [ports/collision]");
+    expect(msg).toContain("broker-b master listenPort 10912 collides with broker-a master haListenPort (listenPort+1) 10912 on host 10.0.0.2");
+    expect(msg).toContain("Address already in use");
+    expect(msg).toContain("e.g. listenPort: 11912");
+  });
+
+  test("a slave whose HA port lands on another broker's listen port is named with the derived rule", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], listenPort: 10912 } });
+      new BrokerPair(cluster, "broker-b", { master: { host: hosts[2] }, slaves: [{ host: hosts[1], listenPort: 10911 }] });
+    });
+    expect(msg).toContain("broker-b slave (brokerId 1) haListenPort (listenPort+1) 10912 collides with broker-a master listenPort 10912");
+  });
+
+  test("a broker's fast channel (listenPort-2) collides like any other port", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], listenPort: 10911 } });
+      new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: 10913 } });
+    });
+    expect(msg).toContain("fast channel (listenPort-2) 10911 collides with broker-a master listenPort 10911");
+  });
+
+  test("a broker on the name server's port is rejected", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[0], listenPort: 9878 } });
+    });
+    expect(msg).toContain("[stack/rmq/ns] [ports/collision] name server ns listenPort 9876 collides with broker-a master fast channel (listenPort-2) 9876 on host 10.0.0.1");
+    expect(msg).toContain("e.g. listenPort: 9877");
+  });
+
+  test("brokers 4 apart on one host are accepted", () => {
+    expect(() =>
+      synth((s) => {
+        const { hosts, cluster } = base(s);
+        new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], listenPort: 10911 } });
+        new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: 10915 } });
+      }),
+    ).not.toThrow();
+  });
+
+  test("listenPort 2 would open a fast channel at port 0: out of range", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], listenPort: 2 } });
+    });
+    expect(msg).toContain("[ports/range] broker-a master fast channel (listenPort-2) is 0, outside 1-65535");
+    expect(msg).toContain("at least 3");
+  });
+
+  test("clusters sharing a host are checked together", () => {
+    const msg = synthError((s) => {
+      const h = new DockerHost(s, "h", { address: "10.0.0.9" });
+      const one = new RocketMqCluster(s, "one", { clusterName: "One" });
+      const two = new RocketMqCluster(s, "two", { clusterName: "Two" });
+      new NameServer(one, "ns", { host: h });
+      new NameServer(two, "ns", { host: h, listenPort: 9877 });
+      new BrokerPair(one, "broker-a", { master: { host: h } });
+      new BrokerPair(two, "broker-a", { master: { host: h } });
+    });
+    expect(msg).toContain("[stack/two/broker-a/master] [ports/collision] broker-a master fast channel (listenPort-2) 10909 collides with broker-a master fast channel (listenPort-2) 10909; broker-a master listenPort 10911 collides with broker-a master listenPort 10911; broker-a master haListenPort (listenPort+1) 10912 collides with broker-a master haListenPort (listenPort+1) 10912 on host 10.0.0.9");
+  });
+});
+
+describe("stores", () => {
+  test("two brokers on one store volume of one host are rejected (Lock failed, MQ already started)", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], store: { volume: "rmq-store" } } });
+      new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: 11911, store: { volume: "rmq-store" } } });
+    });
+    expect(msg).toContain('[stack/rmq/broker-b/master] [stores/shared] broker-b master and broker-a master both keep their store in volume "rmq-store" on host 10.0.0.2');
+    expect(msg).toContain("Lock failed,MQ already started");
+  });
+
+  test("a host directory inside another broker's host directory is shared too", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], store: { hostPath: "/data/rmq" } } });
+      new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: 11911, store: { hostPath: "/data/rmq/b/" } } });
+    });
+    expect(msg).toContain("host directory /data/rmq / /data/rmq/b on host 10.0.0.2");
+  });
+
+  test("the same volume name on different hosts is fine: each engine has its own", () => {
+    expect(() =>
+      synth((s) => {
+        const { hosts, cluster } = base(s);
+        new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], store: { volume: "store" } } });
+        new BrokerPair(cluster, "broker-b", { master: { host: hosts[2], store: { volume: "store" } } });
+      }),
+    ).not.toThrow();
+  });
+
+  test("a store with both a volume and a host directory is rejected", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], store: { volume: "v", hostPath: "/data" } } });
+    });
+    expect(msg).toContain("[stack/rmq/broker-a/master] [stores/one-kind]");
+  });
+
+  test("two containers with one name on one engine are rejected", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], containerName: "rmq" } });
+      new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: 11911, containerName: "rmq" } });
+    });
+    expect(msg).toContain('[stores/container-name] broker-b master and broker-a master both use container name "rmq" on host 10.0.0.2');
+  });
+});
+
+describe("ids", () => {
+  test("a cluster without a name server is rejected", () => {
+    const msg = synthError((s) => {
+      const h = new DockerHost(s, "h", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq");
+      new BrokerPair(cluster, "broker-a", { master: { host: h } });
+    });
+    expect(msg).toContain("[stack/rmq] [ids/no-namesrv] Cluster DefaultCluster has no NameServer");
+  });
+
+  test("two broker sets with one brokerName are rejected", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "a1", { brokerName: "broker-a", master: { host: hosts[1] } });
+      new BrokerPair(cluster, "a2", { brokerName: "broker-a", master: { host: hosts[2] } });
+    });
+    expect(msg).toContain('[stack/rmq/a2] [ids/broker-name] brokerName "broker-a" is used by two broker sets');
+  });
+
+  test("slaves with the same brokerId are rejected", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[0], listenPort: 10911 }, slaves: [{ host: hosts[1], brokerId: 1 }, { host: hosts[2], brokerId: 1 }] });
+    });
+    expect(msg).toContain("[stack/rmq/broker-a/slave-2] [ids/slave-id] Slaves stack/rmq/broker-a/slave-1 and stack/rmq/broker-a/slave-2 of broker-a both have brokerId 1");
+  });
+
+  test("a slave with brokerId 0 is rejected: that is the master's id", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1] }, slaves: [{ host: hosts[2], brokerId: 0 }] });
+    });
+    expect(msg).toContain("[ids/one-master] Broker set broker-a has 2 members with brokerId 0");
+    expect(msg).toContain("Slave's brokerId must be > 0");
+  });
+
+  test("SYNC replication without a slave is rejected", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: { host: hosts[1] } });
+    });
+    expect(msg).toContain("[stack/rmq/broker-a] [ids/sync-needs-slave]");
+    expect(msg).toContain('use replication: "ASYNC"');
+  });
+});
+
+describe("DLedger", () => {
+  test("a group of 2 peers is rejected: it cannot lose one", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new DLedgerGroup(cluster, "broker-c", { peers: [{ host: hosts[1] }, { host: hosts[2] }] });
+    });
+    expect(msg).toContain("[stack/rmq/broker-c] [dledger/quorum] DLedger group broker-c has 2 peers");
+    expect(msg).toContain("at least 3 peers");
+  });
+
+  test("a group of 4 peers is accepted with a warning", () => {
+    const warnings = synthWarnings((s) => {
+      const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"]);
+      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+    });
+    expect(warnings).toEqual([expect.stringContaining("stack/rmq/broker-c: [dledger/even] DLedger group broker-c has 4 peers")]);
+  });
+
+  test("duplicate and malformed dLegerSelfIds are rejected", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new DLedgerGroup(cluster, "broker-c", { peers: [{ host: hosts[0], selfId: "n0" }, { host: hosts[1], selfId: "n0" }, { host: hosts[2], selfId: "node2" }] });
+    });
+    expect(msg).toContain('[stack/rmq/broker-c/peer-1] [dledger/self-id] dLegerSelfId "n0" is used by stack/rmq/broker-c/peer-0 and stack/rmq/broker-c/peer-1');
+    expect(msg).toContain('[stack/rmq/broker-c/peer-2] [dledger/self-id] dLegerSelfId "node2" is not a letter followed by a number');
+  });
+
+  test("DLedger before RocketMQ 4.5 is rejected", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3"], "4.4.0");
+      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+    });
+    expect(msg).toContain("[stack/rmq/broker-c] [dledger/version] DLedger commit log needs RocketMQ 4.5.0 or later; cluster DefaultCluster runs 4.4.0.");
+  });
+
+  test("in 4.7.x a peer host with '-' is rejected: DLedger 0.1 cuts the address at the '-'", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s, ["rmq-a", "rmq-b", "rmq-c"], "4.7.0");
+      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+    });
+    expect(msg).toContain('[dledger/host-dash] Peer host "rmq-b" contains \'-\'');
+  });
+
+  test("two DLedger peers on one port of one host collide", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new DLedgerGroup(cluster, "broker-c", { peers: [{ host: hosts[1], listenPort: 10911, dLegerPort: 40911 }, { host: hosts[1], listenPort: 20911, dLegerPort: 40911 }, { host: hosts[2] }] });
+    });
+    expect(msg).toContain("broker-c DLedger peer n1 DLedger port (dLegerPeers n1) 40911 collides with broker-c DLedger peer n0 DLedger port (dLegerPeers n0) 40911");
+    expect(msg).toContain("dLegerPort: 40912");
+  });
+});
+
+describe("placement", () => {
+  test("a master and its slave on one host are accepted with a warning", () => {
+    const warnings = synthWarnings((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: { host: hosts[1] }, slaves: [{ host: hosts[1] }] });
+    });
+    expect(warnings).toEqual([expect.stringContaining("stack/rmq/broker-a: [placement/same-host] master and slave of broker-a run on one host 10.0.0.2")]);
+  });
+});
+
+describe("versions", () => {
+  test("an unknown RocketMQ version is rejected with the supported ones", () => {
+    const msg = synthError((s) => base(s, ["10.0.0.1"], "3.2.6"));
+    expect(msg).toContain("[stack/rmq] [versions/unknown]");
+    expect(msg).toContain("4.9.8");
+  });
+});
+
+describe("keys", () => {
+  test("a misspelt extra property is rejected with the real key", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })), properties: { dLedgerPeers: "x" } });
+    });
+    expect(msg).toContain("[stack/rmq/broker-c/n0] [keys/unknown]");
+    expect(msg).toContain("dLegerPeers");
+  });
+
+  test("an extra property cannot override a key the constructs own", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], properties: { listenPort: 10915 } } });
+    });
+    expect(msg).toContain("[stack/rmq/broker-a/master] [keys/owned]");
+    expect(msg).toContain("listenPort of the broker");
+  });
+
+  test("valid extra properties are written sorted beside the generated keys", () => {
+    const json = synth((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], properties: { fileReservedTime: 48, deleteWhen: "04" } } });
+    });
+    const c = Object.values<any>(json.resource.docker_container).find((x) => x.name === "defaultcluster-broker-a-0");
+    expect(c.upload[0].content).toContain("\ndeleteWhen=04\nfileReservedTime=48\nflushDiskType=ASYNC_FLUSH\n");
+  });
+});
+
+describe("jvm", () => {
+  test("a heap below 128 MiB is rejected", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], jvm: { heapMb: 64 } } });
+    });
+    expect(msg).toContain("[stack/rmq/broker-a/master] [jvm/size] broker-a master heapMb is 64");
+  });
+});
+
+describe("all problems at once", () => {
+  test("a broken topology reports every mistake together, each under its construct path with a fix", () => {
+    const msg = synthError((s) => {
+      const h1 = new DockerHost(s, "h1", { address: "10.0.0.1" });
+      const h2 = new DockerHost(s, "h2", { address: "10.0.0.2" });
+      const cluster = new RocketMqCluster(s, "rmq");
+      // no name server
+      new BrokerPair(cluster, "broker-a", { master: { host: h1, store: { volume: "shared" } } });
+      new BrokerPair(cluster, "broker-b", { master: { host: h1, listenPort: 10912, store: { volume: "shared" } }, slaves: [{ host: h2, brokerId: 1 }, { host: h2, brokerId: 1, listenPort: 12911 }] });
+      new DLedgerGroup(cluster, "broker-c", { peers: [{ host: h1, listenPort: 20911 }, { host: h2, listenPort: 20911 }] });
+    });
+    for (const rule of ["ids/no-namesrv", "ports/collision", "stores/shared", "ids/slave-id", "dledger/quorum"]) expect(msg).toContain(`[${rule}]`);
+    const lines = msg.split("\n").filter((l) => l.trim().startsWith("[stack/"));
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const l of lines) expect(l).toContain("Fix: ");
+  });
+});

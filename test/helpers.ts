@@ -1,0 +1,45 @@
+import { Testing, TerraformStack } from "cdktf";
+import { parseProperties } from "../lib/core/render/properties";
+
+/** Synthesizes a stack built by `build`, with the library's validations, as cdktf synth does. */
+export function synth(build: (stack: TerraformStack) => void): any {
+  const stack = new TerraformStack(Testing.app(), "stack");
+  build(stack);
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+/** The validation error text of a stack that must not synthesize. */
+export function synthError(build: (stack: TerraformStack) => void): string {
+  const stack = new TerraformStack(Testing.app(), "stack");
+  build(stack);
+  try {
+    Testing.synth(stack, true);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected synth to fail, but it succeeded");
+}
+
+/** Warnings the library attached to constructs during a successful synth: `path: message`. */
+export function synthWarnings(build: (stack: TerraformStack) => void): string[] {
+  const stack = new TerraformStack(Testing.app(), "stack");
+  build(stack);
+  Testing.synth(stack, true);
+  return stack.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => `${c.node.path}: ${m.data}`));
+}
+
+/** Containers of a synthesized stack by container name. */
+export function containers(json: any): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const c of Object.values<any>(json.resource?.docker_container ?? {})) out[c.name] = c;
+  return out;
+}
+
+/** The properties file uploaded into a container, parsed. */
+export function uploadedProperties(container: any): Record<string, string> {
+  const files = container.upload as { file: string; content: string }[];
+  if (files.length !== 1) throw new Error(`expected one file in ${container.name}`);
+  return parseProperties(files[0].content);
+}
