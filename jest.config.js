@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   transform: { "^.+\\.tsx?$": ["ts-jest", {}] },
   testTimeout: 60000,
+  // The README's example imports the package by name.
+  moduleNameMapper: { "^rocketmq-cdktf$": "<rootDir>/lib/index.ts" },
 };
