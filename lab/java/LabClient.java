@@ -27,7 +27,7 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * "@@LAB " + {"id":..., "ok":true|false, ...}. Anything else on stdout is noise and ignored by the lab.
  *
  * Commands:
- *   ["1","clusterInfo"]                         -> clusters: {cluster: {brokerName: {brokerId: addr}}}
+ *   ["1","clusterInfo", namesrvAddr?]           -> clusters: {cluster: {brokerName: {brokerId: addr}}}
  *   ["2","createTopic", topic, cluster]         -> creates the topic on every broker (masters and slaves) of the cluster
  *   ["3","route", topic]                        -> brokers: {brokerName: {brokerId: addr}}, queues: {brokerName: writeQueueNums}
  *   ["4","send", topic, brokerName or "", body] -> brokerName, queueId, offset, msgId, status
@@ -109,7 +109,9 @@ public class LabClient {
         Map<String, Object> r = ok();
         switch (cmd) {
             case "clusterInfo": {
-                Object info = admin.examineBrokerClusterInfo();
+                // optional argument: ask this name server (list) instead of the one given at start
+                String ns = a.size() > 2 ? a.getString(2) : null;
+                Object info = (ns == null || ns.isEmpty()) ? admin.examineBrokerClusterInfo() : adminFor(ns).examineBrokerClusterInfo();
                 r.put("clusters", clusters(info));
                 return r;
             }
@@ -199,6 +201,20 @@ public class LabClient {
             default:
                 throw new IllegalArgumentException("unknown command " + cmd);
         }
+    }
+
+    private static final Map<String, DefaultMQAdminExt> ADMINS = new java.util.HashMap<>();
+
+    private static DefaultMQAdminExt adminFor(String namesrv) throws Exception {
+        DefaultMQAdminExt a = ADMINS.get(namesrv);
+        if (a == null) {
+            a = new DefaultMQAdminExt(3000);
+            a.setNamesrvAddr(namesrv);
+            a.setInstanceName("lab" + System.nanoTime() + "-ns" + ADMINS.size());
+            a.start();
+            ADMINS.put(namesrv, a);
+        }
+        return a;
     }
 
     /** ClusterInfo (4.x and 5.x) as {cluster: {brokerName: {brokerId: addr}}}, read through its JSON form. */

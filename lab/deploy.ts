@@ -1,0 +1,168 @@
+// One synthesized stack brought up for real: hosts as namespaces, containers as java processes, one LabClient.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Clusters, LabClient } from './client';
+import { CLIENT_NS, Network } from './hosts';
+import { Jars, ensureJars } from './jars';
+import { Proc } from './procs';
+import { Container, Stack, configProps } from './stack';
+import { log, ms, sleep, waitFor } from './util';
+
+export interface BrokerExpect {
+  proc: Proc;
+  cluster: string;
+  brokerName: string;
+  addr: string; // brokerIP1:listenPort as registered
+  id?: string; // expected brokerId ("0" for masters, the file's id for slaves, undefined for DLedger)
+  dledger: boolean;
+  namesrvs: string[];
+}
+
+export function namesrvAddrOf(c: Container): string {
+  const p = configProps(c);
+  return `${c.host}:${(p.listenPort ?? '9876').trim()}`;
+}
+
+export function brokerExpect(proc: Proc): BrokerExpect {
+  const c = proc.c;
+  const p = configProps(c);
+  const dledger = (p.enableDLegerCommitLog ?? '').trim() === 'true';
+  const role = (p.brokerRole ?? 'ASYNC_MASTER').trim();
+  const id = dledger ? undefined : role === 'SLAVE' ? String(Number((p.brokerId ?? '0').trim())) : '0';
+  return {
+    proc,
+    cluster: (p.brokerClusterName ?? 'DefaultCluster').trim(),
+    brokerName: (p.brokerName ?? '').trim(),
+    addr: `${(p.brokerIP1 ?? c.host).trim()}:${(p.listenPort ?? '10911').trim()}`,
+    id,
+    dledger,
+    namesrvs: (p.namesrvAddr ?? '').split(';').map((s) => s.trim()).filter(Boolean),
+  };
+}
+
+/** brokerId under which addr is registered in the cluster info, if it is. */
+export function registeredId(cl: Clusters, b: { cluster: string; brokerName: string; addr: string }): string | undefined {
+  const addrs = cl[b.cluster]?.[b.brokerName] ?? {};
+  return Object.keys(addrs).find((id) => addrs[id] === b.addr);
+}
+
+export class Deployment {
+  readonly net = new Network();
+  readonly procs: Proc[] = [];
+  client?: LabClient;
+  readonly jars: Jars;
+  readonly namesrvAddrs: string[];
+  readonly timings: Record<string, number> = {};
+
+  constructor(readonly stack: Stack, readonly dir: string) {
+    const versions = [...new Set(stack.containers.map((c) => c.version))];
+    if (versions.length !== 1) throw new Error(`${stack.name}: containers of several versions (${versions.join(', ')}); the lab runs one version per stack`);
+    this.jars = ensureJars(versions[0]);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    for (const c of stack.containers) {
+      const ns = this.net.addHost(c.host);
+      this.procs.push(new Proc(c, { jars: this.jars, hostNs: ns, hostDir: path.join(dir, 'hosts', c.host) }));
+    }
+    this.net.addClient();
+    this.namesrvAddrs = this.procs.filter((p) => p.mapped.script === 'mqnamesrv').map((p) => namesrvAddrOf(p.c));
+    log(`${stack.name}: ${this.net.hosts.size} host namespaces (${[...this.net.hosts.keys()].join(', ')}), client ${this.net.clientAddr}; ` +
+      `${this.procs.length} containers; RocketMQ ${this.jars.version}`);
+  }
+
+  byRole(script: string): Proc[] {
+    return this.procs.filter((p) => p.mapped.script === script);
+  }
+
+  proc(name: string): Proc {
+    const p = this.procs.find((x) => x.c.name === name);
+    if (!p) throw new Error(`no container ${name} in ${this.stack.name}`);
+    return p;
+  }
+
+  async startClient(): Promise<LabClient> {
+    const t = Date.now();
+    this.client = new LabClient(this.jars, CLIENT_NS, this.namesrvAddrs.join(';'), path.join(this.dir, 'client'));
+    await this.client.start();
+    this.timings['client start'] = Date.now() - t;
+    return this.client;
+  }
+
+  /** Fails fast when a process died while we wait for it. */
+  assertAlive(ps: Proc[]): void {
+    for (const p of ps) {
+      if (!p.alive) throw new Error(`${p.c.name} exited (${p.exit?.code ?? p.exit?.signal}) while waiting:\n${p.tails()}`);
+    }
+  }
+
+  async startNamesrvs(timeoutMs = 30_000): Promise<void> {
+    const ps = this.byRole('mqnamesrv');
+    for (const p of ps) p.start();
+    await Promise.all(ps.map(async (p) => {
+      const addr = namesrvAddrOf(p.c);
+      await waitFor(`name server ${p.c.name} (${addr}) to answer`, timeoutMs, 100, async () => {
+        this.assertAlive([p]);
+        await this.client!.clusters(addr, 3000);
+        return true;
+      });
+      this.timings[`ready ${p.c.name}`] = Date.now() - p.startedAt;
+    }));
+  }
+
+  /** Starts the brokers and waits until each is registered at its address in every name server it names. */
+  async startBrokers(ps = this.byRole('mqbroker'), timeoutMs = 60_000): Promise<void> {
+    for (const p of ps) p.start();
+    await this.waitRegistered(ps, timeoutMs);
+  }
+
+  async waitRegistered(ps: Proc[], timeoutMs: number, accept?: (b: BrokerExpect, id: string) => boolean): Promise<void> {
+    await Promise.all(ps.map(async (p) => {
+      const b = brokerExpect(p);
+      const nss = b.namesrvs.length ? b.namesrvs : this.namesrvAddrs;
+      for (const ns of nss) {
+        await waitFor(`${p.c.name} (${b.brokerName} ${b.addr}) registered in ${ns}`, timeoutMs, 150, async () => {
+          this.assertAlive([p]);
+          const id = registeredId(await this.client!.clusters(ns, 3000), b);
+          return id !== undefined && (!accept || accept(b, id)) ? true : undefined;
+        });
+      }
+      this.timings[`ready ${p.c.name}${p.starts > 1 ? ` (start #${p.starts})` : ''}`] = Date.now() - p.startedAt;
+    }));
+  }
+
+  async up(): Promise<void> {
+    await this.startClient();
+    await this.startNamesrvs();
+    const other = this.procs.filter((p) => !['mqnamesrv', 'mqbroker'].includes(p.mapped.script));
+    if (other.length) throw new Error(`roles the lab does not run yet: ${other.map((p) => `${p.c.name} (${p.mapped.script})`).join(', ')}`);
+    await this.startBrokers();
+    const ready = Object.entries(this.timings).filter(([k]) => k.startsWith('ready ')).map(([k, v]) => `${k.slice(6)} ${ms(v)}`);
+    log(`${this.stack.name}: up; readiness (spawn -> answering/registered): ${ready.join(', ')}`);
+    log(`${this.stack.name}: RSS MiB: ${this.rssReport()}`);
+  }
+
+  rssReport(): string {
+    return this.procs.filter((p) => p.alive).map((p) => `${p.c.name}=${p.rss() ?? '?'}${p.c.memoryMiB ? `/${p.c.memoryMiB}` : ''}`).join(', ');
+  }
+
+  async destroy(): Promise<void> {
+    this.client?.stop();
+    for (const p of this.procs) {
+      try {
+        await p.kill9(5_000);
+      } catch (e) {
+        log(`cleanup: ${(e as Error).message}`);
+      }
+    }
+    await sleep(50);
+    this.net.destroy();
+    // Stores are temporary: remove the volume folders, keep the logs for reading.
+    const hosts = path.join(this.dir, 'hosts');
+    if (fs.existsSync(hosts)) {
+      for (const h of fs.readdirSync(hosts)) {
+        fs.rmSync(path.join(hosts, h, 'volumes'), { recursive: true, force: true });
+        fs.rmSync(path.join(hosts, h, 'host_paths'), { recursive: true, force: true });
+      }
+    }
+  }
+}

@@ -1,0 +1,262 @@
+// The experiments: synthesized stacks brought up on real RocketMQ servers and checked through RocketMQ itself.
+import * as path from 'path';
+import { Ctx } from './checks';
+import { LabClient } from './client';
+import { BrokerExpect, Deployment, brokerExpect, registeredId } from './deploy';
+import { Proc } from './procs';
+import { Container, Stack, configProps, editConfig, readStack } from './stack';
+import { WORK_DIR, log, ms, sleep, waitFor } from './util';
+
+export interface ExpEnv { ctx: Ctx; synthDir: string }
+
+async function withDeployment(stack: Stack, dirName: string, fn: (d: Deployment) => Promise<void>): Promise<void> {
+  const d = new Deployment(stack, path.join(WORK_DIR, 'run', dirName));
+  try {
+    await fn(d);
+  } catch (e) {
+    // Print what the servers said before the namespaces go away.
+    for (const p of d.procs) if (p.starts > 0) log(`log tail of ${p.c.name} (${p.alive ? 'alive' : `exited ${p.exit?.code ?? p.exit?.signal}`}):\n${p.tails(15)}`);
+    throw e;
+  } finally {
+    await d.destroy();
+  }
+}
+
+async function sendOk(client: LabClient, topic: string, brokerName: string, body: string, timeoutMs = 8_000): Promise<any> {
+  return client.call('send', [topic, brokerName, body], timeoutMs);
+}
+
+/** Sends probes until one comes back SEND_OK (a SYNC_MASTER answers SLAVE_NOT_AVAILABLE until its slave is attached). */
+async function waitSendOk(client: LabClient, topic: string, brokerName: string, timeoutMs: number): Promise<{ tookMs: number; answer: any }> {
+  const t = Date.now();
+  let n = 0;
+  const answer = await waitFor(`SEND_OK from ${brokerName}`, timeoutMs, 300, async () => {
+    const r = await sendOk(client, topic, brokerName, `probe-${brokerName}-${n++}`);
+    if (!r.ok) throw new Error(r.error);
+    if (r.status !== 'SEND_OK') throw new Error(`status ${r.status}`);
+    return r;
+  });
+  return { tookMs: Date.now() - t, answer };
+}
+
+function describe(cl: Record<string, any>): string {
+  return JSON.stringify(cl);
+}
+
+/** a. seed-2m-2s-sync: 2 masters + 2 slaves with SYNC replication; kill -9 of a master: no failover. */
+export async function expTwoMasterTwoSlave(env: ExpEnv): Promise<void> {
+  const { ctx } = env;
+  const stack = readStack(env.synthDir, 'seed-2m-2s-sync');
+  await withDeployment(stack, 'seed-2m-2s-sync', async (d) => {
+    await d.up();
+    const client = d.client!;
+    const brokers = d.byRole('mqbroker').map(brokerExpect);
+    const cl = await client.clusters();
+    ctx.check('2m-2s: 4 brokers in the stack', brokers.length === 4, brokers.map((b) => `${b.proc.c.name}=${b.brokerName}@${b.addr}`).join(', '));
+    for (const b of brokers) {
+      const got = registeredId(cl, b);
+      ctx.check(`2m-2s: ${b.proc.c.name} registered in ${b.cluster} as ${b.brokerName} id ${b.id} at ${b.addr}`, got === b.id, `registered id ${got}`);
+    }
+    const cluster = brokers[0].cluster;
+    const names = Object.keys(cl[cluster] ?? {});
+    const masters = names.filter((n) => cl[cluster][n]['0']);
+    const slaves = names.flatMap((n) => Object.keys(cl[cluster][n]).filter((id) => id === '1'));
+    ctx.check('2m-2s: two masters (id 0) and two slaves (id 1) in the cluster', masters.length === 2 && slaves.length === 2 && names.length === 2, describe(cl));
+
+    const topic = 'LabTopic2m2s';
+    await client.must('createTopic', [topic, cluster]);
+    const sent: Record<string, string[]> = {};
+    for (const bn of names.sort()) {
+      const w = await waitSendOk(client, topic, bn, 30_000);
+      ctx.note(`${bn}: first SEND_OK (slave attached, SYNC replication) after ${ms(w.tookMs)}`);
+      sent[bn] = [];
+      for (let i = 0; i < 5; i++) {
+        const body = `m2s-${bn}-${i}`;
+        const r = await sendOk(client, topic, bn, body);
+        if (r.ok && r.status === 'SEND_OK') sent[bn].push(body);
+        else ctx.check(`2m-2s: send ${body}`, false, JSON.stringify(r));
+      }
+    }
+    const all = Object.values(sent).flat();
+    const got = (await client.must('consume', [topic, ''], 30_000)).bodies as string[];
+    ctx.check(`2m-2s: ${all.length} messages produced are consumed`, all.length === 10 && all.every((b) => got.includes(b)), `consumed ${got.length}: ${got.filter((b) => !b.startsWith('probe')).join(',')}`);
+
+    // kill -9 of broker-a's master
+    const victimName = names.includes('broker-a') ? 'broker-a' : names.sort()[0];
+    const master = brokers.find((b) => b.brokerName === victimName && b.id === '0')!;
+    const slave = brokers.find((b) => b.brokerName === victimName && b.id !== '0')!;
+    const other = names.find((n) => n !== victimName)!;
+    const tKill = Date.now();
+    await master.proc.kill9();
+    log(`kill -9 ${master.proc.c.name} (${master.addr})`);
+    const gone = await waitFor(`${master.addr} to leave the route`, 40_000, 200, async () => {
+      const c = await client.clusters();
+      return registeredId(c, master) === undefined ? Date.now() - tKill : undefined;
+    });
+    ctx.note(`${master.proc.c.name} unregistered from the name server ${ms(gone)} after kill -9`);
+    const watchMs = 20_000;
+    const seen = new Set<string>();
+    let promoted = '';
+    const tw = Date.now();
+    while (Date.now() - tw < watchMs) {
+      const c = await client.clusters();
+      const addrs = c[cluster]?.[victimName] ?? {};
+      seen.add(JSON.stringify(addrs));
+      if (addrs['0']) promoted = `brokerId 0 -> ${addrs['0']}`;
+      if (registeredId(c, slave) !== slave.id) promoted ||= `slave registered as ${registeredId(c, slave)}`;
+      await sleep(500);
+    }
+    ctx.check(`2m-2s: ${victimName}'s slave stays a slave (id ${slave.id}, no master) for ${watchMs / 1000} s after kill -9 of its master`, !promoted && [...seen].every((s) => s === JSON.stringify({ [slave.id!]: slave.addr })), `${promoted} seen ${[...seen].join(' | ')}`);
+    const after = (await client.must('consume', [topic, victimName], 30_000)).bodies as string[];
+    ctx.check(`2m-2s: the ${sent[victimName].length} messages sent to ${victimName} before the kill are read from its slave`, sent[victimName].every((b) => after.includes(b)), `read ${after.length}: ${after.join(',')}`);
+    const rb = await sendOk(client, topic, other, `after-kill-${other}`);
+    ctx.check(`2m-2s: ${other} keeps accepting messages (SEND_OK)`, rb.ok && rb.status === 'SEND_OK', JSON.stringify(rb));
+    const ra = await sendOk(client, topic, victimName, `after-kill-${victimName}`);
+    ctx.note(`send to ${victimName} with its master dead: ${ra.ok ? ra.status : ra.error}`);
+  });
+}
+
+/** b. seed-dledger: one elected master; kill -9 of it: a new master within 15 s; the killed member rejoins as a slave. */
+export async function expDledger(env: ExpEnv): Promise<void> {
+  const { ctx } = env;
+  const stack = readStack(env.synthDir, 'seed-dledger');
+  await withDeployment(stack, 'seed-dledger', async (d) => {
+    await d.startClient();
+    await d.startNamesrvs();
+    const procs = d.byRole('mqbroker');
+    const brokers = procs.map(brokerExpect);
+    ctx.check('dledger: every broker has enableDLegerCommitLog=true', brokers.length >= 3 && brokers.every((b) => b.dledger), brokers.map((b) => `${b.proc.c.name}:${b.dledger}`).join(', '));
+    const { cluster, brokerName } = brokers[0];
+    const client = d.client!;
+    const tStart = Date.now();
+    for (const p of procs) p.start();
+    const elected = await waitFor('a DLedger master registered', 60_000, 200, async () => {
+      d.assertAlive(procs);
+      return (await client.clusters())[cluster]?.[brokerName]?.['0'];
+    });
+    ctx.note(`dledger: master ${elected} registered ${ms(Date.now() - tStart)} after the brokers were spawned`);
+    await d.waitRegistered(procs, 60_000, (_b, id) => id !== '-1');
+    const cl = await client.clusters();
+    const addrs = cl[cluster][brokerName];
+    ctx.check(`dledger: exactly one master among ${brokers.length} members, the others slaves`, Object.keys(addrs).length === brokers.length && Object.keys(addrs).filter((i) => i === '0').length === 1, describe(addrs));
+    for (const b of brokers) {
+      const self = (configProps(b.proc.c).dLegerSelfId ?? '').trim();
+      const id = registeredId(cl, b);
+      if (id !== '0') ctx.check(`dledger: follower ${b.proc.c.name} (${self}) registered with brokerId ${Number(self.slice(1)) + 1} (selfId number + 1)`, id === String(Number(self.slice(1)) + 1), `id ${id}`);
+    }
+    log(`dledger: RSS MiB: ${d.rssReport()}`);
+    const topic = 'LabTopicDledger';
+    await client.must('createTopic', [topic, cluster]);
+    const before: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await sendOk(client, topic, brokerName, `dl-before-${i}`);
+      if (r.ok && r.status === 'SEND_OK') before.push(`dl-before-${i}`);
+      else ctx.check(`dledger: send dl-before-${i}`, false, JSON.stringify(r));
+    }
+    ctx.check('dledger: 5 messages produced to the master', before.length === 5);
+
+    const masterB = brokers.find((b) => b.addr === addrs['0']);
+    if (!masterB) throw new Error(`master ${addrs['0']} is no container of the stack`);
+    const tKill = Date.now();
+    await masterB.proc.kill9();
+    log(`kill -9 ${masterB.proc.c.name} (${masterB.addr}, the master)`);
+    let newMaster = '';
+    try {
+      newMaster = await waitFor('a new DLedger master', 30_000, 200, async () => {
+        const m = (await client.clusters())[cluster]?.[brokerName]?.['0'];
+        return m && m !== masterB.addr ? m : undefined;
+      });
+    } catch (e) {
+      ctx.check('dledger: another member becomes master after kill -9 of the master', false, (e as Error).message);
+      return;
+    }
+    const failoverMs = Date.now() - tKill;
+    ctx.check(`dledger: another member becomes master within 15 s of kill -9 (${ms(failoverMs)})`, failoverMs <= 15_000, `new master ${newMaster}`);
+    let produceMs = -1;
+    try {
+      await waitSendOk(client, topic, brokerName, 30_000);
+      produceMs = Date.now() - tKill;
+    } catch (e) {
+      ctx.check('dledger: producing works again after the failover', false, (e as Error).message);
+    }
+    if (produceMs >= 0) ctx.check(`dledger: producing works again after the failover (${ms(produceMs)} after the kill)`, true);
+    const got = (await client.must('consume', [topic, brokerName], 30_000)).bodies as string[];
+    ctx.check('dledger: the messages sent before the kill are read from the new master', before.every((b) => got.includes(b)), `read ${got.length}`);
+
+    // restart the killed member: same files, same store
+    masterB.proc.start();
+    const tRe = Date.now();
+    await d.waitRegistered([masterB.proc], 60_000, (_b, id) => id !== '-1');
+    const cl2 = await client.clusters();
+    const id2 = registeredId(cl2, masterB);
+    ctx.check(`dledger: the killed member restarted on its store rejoins as a slave (${ms(Date.now() - tRe)})`, id2 !== undefined && id2 !== '0' && cl2[cluster][brokerName]['0'] === newMaster, describe(cl2[cluster][brokerName]));
+  });
+}
+
+function cloneStack(s: Stack, keep: (c: Container) => boolean): Stack {
+  const containers = s.containers.filter(keep).map((c) => JSON.parse(JSON.stringify(c)) as Container);
+  return { ...s, containers };
+}
+
+/** Two brokers of the 2m-2s stack that share a host (a master and the other group's slave). */
+function pairOnOneHost(s: Stack): [Container, Container] {
+  const brokers = s.containers.filter((c) => c.role === 'broker');
+  for (const a of brokers) {
+    const b = brokers.find((x) => x !== a && x.host === a.host);
+    if (b) return [a, b].sort((x, y) => Number(configProps(x).listenPort ?? 10911) - Number(configProps(y).listenPort ?? 10911)) as [Container, Container];
+  }
+  throw new Error(`${s.name}: no two brokers on one host`);
+}
+
+async function expectCrash(ctx: Ctx, p: Proc, text: string, label: string): Promise<void> {
+  const t = Date.now();
+  p.start();
+  try {
+    await waitFor(`${p.c.name} to exit`, 40_000, 100, () => (p.alive ? undefined : true));
+  } catch {
+    ctx.check(`${label}: the second broker fails`, false, `still running after 40 s:\n${p.tails(10)}`);
+    return;
+  }
+  const out = p.outputText();
+  const line = out.split('\n').find((l) => l.includes(text)) ?? '';
+  ctx.check(`${label}: the second broker exits with RocketMQ's own "${text}" (${ms(Date.now() - t)} after start)`, line !== '', line ? `log: ${line.trim()}` : `exit ${p.exit?.code}; output tail:\n${p.tails(10)}`);
+}
+
+/** c. traps reproduced on real servers: edits of a valid synthesized stack the library would reject. */
+export async function expTraps(env: ExpEnv): Promise<void> {
+  const { ctx } = env;
+  const base = readStack(env.synthDir, 'seed-2m-2s-sync');
+  const [first, second] = pairOnOneHost(base);
+  const stack = cloneStack(base, (c) => c.role === 'namesrv' || c.name === first.name || c.name === second.name);
+  const A = stack.containers.find((c) => c.name === first.name)!;
+  const B = stack.containers.find((c) => c.name === second.name)!;
+  const portA = Number((configProps(A).listenPort ?? '10911').trim());
+
+  // port trap: B listens on A's listenPort+1 (A's HA port)
+  const portB = JSON.parse(JSON.stringify(B)) as Container;
+  portB.name = `${B.name}-porttrap`;
+  editConfig(portB, { listenPort: String(portA + 1) });
+  // lock trap: B on A's volume and A's store root
+  const lockB = JSON.parse(JSON.stringify(B)) as Container;
+  lockB.name = `${B.name}-locktrap`;
+  lockB.volumes = JSON.parse(JSON.stringify(A.volumes));
+  const pa = configProps(A);
+  const root = (pa.storePathRootDir ?? '/home/rocketmq/store').trim();
+  editConfig(lockB, { storePathRootDir: root, storePathCommitLog: (pa.storePathCommitLog ?? `${root}/commitlog`).trim() });
+  stack.containers = stack.containers.filter((c) => c !== B);
+  stack.containers.push(portB, lockB);
+
+  await withDeployment(stack, 'traps', async (d) => {
+    await d.startClient();
+    await d.startNamesrvs();
+    const pA = d.proc(A.name);
+    await d.startBrokers([pA]);
+    log(`traps: ${A.name} up on ${A.host} listenPort ${portA} (occupies ${portA - 2}, ${portA}, ${portA + 1})`);
+    await expectCrash(ctx, d.proc(portB.name), 'java.net.BindException: Address already in use', `port trap (${A.host}: listenPort ${portA} and ${portA + 1})`);
+    await expectCrash(ctx, d.proc(lockB.name), 'Lock failed,MQ already started', `store trap (${A.host}: two brokers on store root ${root})`);
+    const cl = await d.client!.clusters();
+    ctx.check(`traps: ${A.name} is still registered and running after both failures`, pA.alive && registeredId(cl, brokerExpect(pA)) !== undefined);
+  });
+}
+
+export type { BrokerExpect };

@@ -1,0 +1,122 @@
+// npm run lab [-- filter...]: resolve RocketMQ, synthesize main.ts, check the key catalogues against the jars,
+// run the experiments on real servers in network namespaces; last line "N passed, N failed".
+// Filters (any of): resolve, catalogue, 2m2s, dledger, traps (substring match on the step names).
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkShipped, shippedVersions } from './catalogue';
+import { Ctx } from './checks';
+import { expDledger, expTraps, expTwoMasterTwoSlave } from './experiments';
+import { cleanupAllSync, deleteStale, ensureTools } from './hosts';
+import { ensureJars } from './jars';
+import { listStacks, synth } from './stack';
+import { WORK_DIR, ms } from './util';
+
+/** Versions resolved and started (namesrv + broker) beyond the ones the experiments use. */
+const EXTRA_VERSIONS = (process.env.ROCKETMQ_LAB_VERSIONS ?? '4.7.0,4.9.8,5.3.3,5.5.0,5.5.1').split(',').map((s) => s.trim()).filter(Boolean);
+
+let cleaning = false;
+function onSignal(sig: NodeJS.Signals): void {
+  if (cleaning) return;
+  cleaning = true;
+  process.stdout.write(`\n${sig}: killing lab processes and deleting namespaces\n`);
+  cleanupAllSync();
+  process.exit(130);
+}
+
+async function main(): Promise<number> {
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('exit', () => cleanupAllSync());
+  const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const want = (step: string): boolean => filters.length === 0 || filters.some((f) => step.includes(f));
+  const ctx = new Ctx();
+  const t0 = Date.now();
+  if (path.resolve(WORK_DIR).startsWith('/home/')) throw new Error(`work dir ${WORK_DIR} is under /home, which the lab mounts over`);
+  fs.mkdirSync(WORK_DIR, { recursive: true });
+
+  await ctx.experiment('prerequisites', async () => {
+    ensureTools();
+    deleteStale();
+    ctx.check('prerequisites: ip, unshare, java, javac, mvn present; running as root', true);
+  });
+
+  if (want('resolve')) {
+    await ctx.experiment('resolve versions', async () => {
+      const { probeVersion } = await import('./probe');
+      for (const v of EXTRA_VERSIONS) {
+        let ok = false;
+        let detail = '';
+        try {
+          const jars = ensureJars(v);
+          detail = jars.serverModulesFrom ? `namesrv/broker modules from ${jars.serverModulesFrom}` : '';
+          ok = true;
+        } catch (e) {
+          detail = (e as Error).message;
+        }
+        if (!ok) {
+          ctx.note(`RocketMQ ${v} does not resolve: ${detail}`);
+          continue;
+        }
+        const r = await probeVersion(v);
+        ctx.check(`version ${v}: resolves from Maven Central and a name server + broker start and register on Java 17`, r.ok, `${detail ? `${detail}; ` : ''}${r.detail}`);
+      }
+    });
+  }
+
+  if (want('catalogue')) {
+    await ctx.experiment('catalogue', async () => {
+      const versions = shippedVersions();
+      if (versions.length === 0) {
+        ctx.check('catalogue: the library ships catalogues (lib/core/versions/data/rocketmq-*.json)', false, 'none found');
+        return;
+      }
+      for (const v of versions) checkShipped(ctx, v);
+    });
+  }
+
+  const exps: [string, string, typeof expTwoMasterTwoSlave][] = [
+    ['2m2s', 'seed-2m-2s-sync (2 masters, 2 slaves, SYNC)', expTwoMasterTwoSlave],
+    ['dledger', 'seed-dledger (DLedger group of 3)', expDledger],
+    ['traps', 'traps (port overlap, shared store root)', expTraps],
+  ];
+  const chosen = exps.filter(([k]) => want(k));
+  if (chosen.length) {
+    let synthDir = '';
+    await ctx.experiment('synth', async () => {
+      const r = synth(path.join(WORK_DIR, 'synth'));
+      synthDir = r.dir;
+      const stacks = listStacks(r.dir);
+      ctx.check('synth: main.ts synthesizes seed-2m-2s-sync and seed-dledger', ['seed-2m-2s-sync', 'seed-dledger'].every((s) => stacks.includes(s)), `stacks: ${stacks.join(', ')}${r.tookMs ? `; ${ms(r.tookMs)}` : ''}`);
+    });
+    if (synthDir) {
+      for (const [, title, fn] of chosen) await ctx.experiment(title, () => fn({ ctx, synthDir }));
+    }
+  }
+
+  const total = Date.now() - t0;
+  const passed = ctx.checks.filter((c) => c.ok).length;
+  const failed = ctx.checks.length - passed;
+  process.stdout.write('\n==== summary\n');
+  for (const e of ctx.experiments) {
+    process.stdout.write(`${e.ok ? 'ok    ' : 'FAILED'} ${e.name} (${ms(e.tookMs)})\n`);
+    for (const n of e.notes) process.stdout.write(`         note: ${n}\n`);
+  }
+  for (const c of ctx.checks.filter((x) => !x.ok)) process.stdout.write(`FAIL [${c.exp}] ${c.name}${c.detail ? `: ${c.detail}` : ''}\n`);
+  process.stdout.write(`total ${ms(total)}; logs under ${path.join(WORK_DIR, 'run')}\n`);
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    cleanupAllSync();
+    process.exit(code);
+  },
+  (e) => {
+    process.stdout.write(`lab crashed: ${(e as Error).stack ?? e}\n`);
+    cleanupAllSync();
+    process.stdout.write('0 passed, 1 failed\n');
+    process.exit(1);
+  },
+);

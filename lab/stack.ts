@@ -1,0 +1,142 @@
+// Input of the lab: the library's own synthesized output (cdk.tf.json), read as it is.
+import * as fs from 'fs';
+import * as path from 'path';
+import { REPO_DIR, log, ms, run } from './util';
+
+export interface Upload { file: string; content: string }
+export interface Volume { volume_name?: string; host_path?: string; container_path: string; read_only?: boolean }
+
+export interface Container {
+  id: string; // resource id in cdk.tf.json
+  name: string;
+  role: string; // rocketmq.role label
+  host: string; // rocketmq.host label = the host's address
+  cluster?: string;
+  version: string; // rocketmq.version label
+  image?: string;
+  command: string[];
+  env: Record<string, string>;
+  uploads: Upload[];
+  volumes: Volume[];
+  ports: { internal: number; external?: number }[];
+  memoryMiB?: number;
+  dependsOn: string[];
+  raw: any;
+}
+
+export interface Stack { name: string; file: string; containers: Container[] }
+
+/** Runs main.ts with CDKTF_OUTDIR=outDir (or uses ROCKETMQ_LAB_SYNTH_DIR when set); returns the outdir. */
+export function synth(outDir: string): { dir: string; tookMs: number } {
+  const preset = process.env.ROCKETMQ_LAB_SYNTH_DIR;
+  if (preset) {
+    log(`synth: using ROCKETMQ_LAB_SYNTH_DIR=${preset} (not synthesized by this run)`);
+    return { dir: preset, tookMs: 0 };
+  }
+  const main = path.join(REPO_DIR, 'main.ts');
+  if (!fs.existsSync(main)) throw new Error(`${main} does not exist yet: nothing to synthesize`);
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  const t = Date.now();
+  log(`synth: CDKTF_OUTDIR=${outDir} npx ts-node --transpile-only main.ts`);
+  run('npx', ['ts-node', '--transpile-only', 'main.ts'], { cwd: REPO_DIR, env: { ...process.env, CDKTF_OUTDIR: outDir }, timeoutMs: 300_000 });
+  const tookMs = Date.now() - t;
+  log(`synth: done in ${ms(tookMs)}; stacks: ${listStacks(outDir).join(', ')}`);
+  return { dir: outDir, tookMs };
+}
+
+export function listStacks(outDir: string): string[] {
+  const d = path.join(outDir, 'stacks');
+  return fs.existsSync(d) ? fs.readdirSync(d).filter((s) => fs.existsSync(path.join(d, s, 'cdk.tf.json'))).sort() : [];
+}
+
+function labels(raw: any): Record<string, string> {
+  const out: Record<string, string> = {};
+  const l = raw.labels;
+  if (Array.isArray(l)) for (const x of l) out[x.label] = String(x.value);
+  else if (l && typeof l === 'object') Object.assign(out, l);
+  return out;
+}
+
+function envMap(raw: any): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of raw.env ?? []) {
+    const i = String(e).indexOf('=');
+    if (i > 0) out[String(e).slice(0, i)] = String(e).slice(i + 1);
+  }
+  return out;
+}
+
+export function parseContainer(id: string, raw: any): Container {
+  const lb = labels(raw);
+  const need = (k: string): string => {
+    if (!lb[k]) throw new Error(`docker_container.${id}: label ${k} missing`);
+    return lb[k];
+  };
+  const image: string | undefined = raw.image;
+  const version = lb['rocketmq.version'] ?? (image && /:(\d+\.\d+\.\d+)/.exec(image)?.[1]);
+  if (!version) throw new Error(`docker_container.${id}: no rocketmq.version label and no version in image ${image}`);
+  return {
+    id,
+    name: raw.name ?? id,
+    role: need('rocketmq.role'),
+    host: need('rocketmq.host'),
+    cluster: lb['rocketmq.cluster'],
+    version,
+    image,
+    command: (raw.command ?? []).map(String),
+    env: envMap(raw),
+    uploads: (raw.upload ?? []).map((u: any) => ({ file: String(u.file), content: String(u.content ?? '') })),
+    volumes: (raw.volumes ?? []).map((v: any) => ({ ...v })),
+    ports: (raw.ports ?? []).map((p: any) => ({ internal: Number(p.internal), external: p.external === undefined ? undefined : Number(p.external) })),
+    memoryMiB: raw.memory === undefined ? undefined : Number(raw.memory),
+    dependsOn: (raw.depends_on ?? []).map(String),
+    raw,
+  };
+}
+
+export function readStack(outDir: string, name: string): Stack {
+  const file = path.join(outDir, 'stacks', name, 'cdk.tf.json');
+  if (!fs.existsSync(file)) throw new Error(`stack ${name} not in the synthesized output (${listStacks(outDir).join(', ') || 'no stacks'})`);
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const cs = json?.resource?.docker_container ?? {};
+  const containers = Object.entries(cs).map(([id, raw]) => parseContainer(id, raw));
+  if (containers.length === 0) throw new Error(`${file}: no resource.docker_container`);
+  return { name, file, containers };
+}
+
+/** Properties text (java.util.Properties subset: key=value / key: value, # and ! comments). Values keep trailing blanks. */
+export function parseProperties(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line0 of text.split(/\r?\n/)) {
+    const line = line0.replace(/^\s+/, '');
+    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
+    const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
+    if (m) out[m[1]] = m[2];
+    else out[line] = '';
+  }
+  return out;
+}
+
+export function setProperty(text: string, key: string, value: string): string {
+  const re = new RegExp(`^(\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*[=:]).*$`, 'm');
+  return re.test(text) ? text.replace(re, `$1${value}`) : `${text.replace(/\n?$/, '\n')}${key}=${value}\n`;
+}
+
+/** The -c file of a server container: the upload whose path follows "-c" in the command. */
+export function configUpload(c: Container): Upload | undefined {
+  const i = c.command.indexOf('-c');
+  const p = i >= 0 ? c.command[i + 1] : undefined;
+  return c.uploads.find((u) => u.file === p) ?? (c.uploads.length === 1 ? c.uploads[0] : undefined);
+}
+
+export function configProps(c: Container): Record<string, string> {
+  const u = configUpload(c);
+  return u ? parseProperties(u.content) : {};
+}
+
+export function editConfig(c: Container, edits: Record<string, string>): void {
+  const u = configUpload(c);
+  if (!u) throw new Error(`${c.name}: no -c config upload to edit`);
+  for (const [k, v] of Object.entries(edits)) u.content = setProperty(u.content, k, v);
+}
