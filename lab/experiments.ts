@@ -39,6 +39,22 @@ async function waitSendOk(client: LabClient, topic: string, brokerName: string, 
   return { tookMs: Date.now() - t, answer };
 }
 
+/** Creates the topic on the masters, then waits (bounded) until every broker of the cluster has it in its topic table. */
+async function createTopicEverywhere(client: LabClient, topic: string, cluster: string, timeoutMs = 30_000): Promise<number> {
+  const t = Date.now();
+  await client.must('createTopic', [topic, cluster]);
+  await waitFor(`every broker of ${cluster} to know topic ${topic}`, timeoutMs, 500, async () => {
+    const cl = await client.clusters();
+    const addrs = Object.values(cl[cluster] ?? {}).flatMap((m) => Object.values(m));
+    for (const addr of addrs) {
+      const r = await client.must('hasTopic', [addr, topic], 8_000);
+      if (!r.has) throw new Error(`${addr} does not have ${topic} yet`);
+    }
+    return true;
+  });
+  return Date.now() - t;
+}
+
 function describe(cl: Record<string, any>): string {
   return JSON.stringify(cl);
 }
@@ -64,7 +80,7 @@ export async function expTwoMasterTwoSlave(env: ExpEnv): Promise<void> {
     ctx.check('2m-2s: two masters (id 0) and two slaves (id 1) in the cluster', masters.length === 2 && slaves.length === 2 && names.length === 2, describe(cl));
 
     const topic = 'LabTopic2m2s';
-    await client.must('createTopic', [topic, cluster]);
+    ctx.note(`topic ${topic} created on the masters and copied to the slaves in ${ms(await createTopicEverywhere(client, topic, cluster))}`);
     const sent: Record<string, string[]> = {};
     for (const bn of names.sort()) {
       const w = await waitSendOk(client, topic, bn, 30_000);
@@ -146,7 +162,7 @@ export async function expDledger(env: ExpEnv): Promise<void> {
     }
     log(`dledger: RSS MiB: ${d.rssReport()}`);
     const topic = 'LabTopicDledger';
-    await client.must('createTopic', [topic, cluster]);
+    ctx.note(`topic ${topic} created on the master and copied to the followers in ${ms(await createTopicEverywhere(client, topic, cluster))}`);
     const before: string[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await sendOk(client, topic, brokerName, `dl-before-${i}`);

@@ -28,7 +28,8 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *
  * Commands:
  *   ["1","clusterInfo", namesrvAddr?]           -> clusters: {cluster: {brokerName: {brokerId: addr}}}
- *   ["2","createTopic", topic, cluster]         -> creates the topic on every broker (masters and slaves) of the cluster
+ *   ["2","createTopic", topic, cluster]         -> creates the topic on every master (brokerId 0) of the cluster
+ *   ["2","hasTopic", brokerAddr, topic]         -> has: whether that broker's topic table holds the topic
  *   ["3","route", topic]                        -> brokers: {brokerName: {brokerId: addr}}, queues: {brokerName: writeQueueNums}
  *   ["4","send", topic, brokerName or "", body] -> brokerName, queueId, offset, msgId, status
  *   ["5","consume", topic, brokerName or ""]    -> bodies: [...] (pulls every queue from offset 0, any live replica)
@@ -123,15 +124,33 @@ public class LabClient {
                 if (brokers == null) {
                     throw new IllegalStateException("cluster " + cluster + " not registered");
                 }
+                // On the masters (brokerId 0) only: brokers refuse topic changes on slaves; slaves copy the
+                // topic table from their master (SlaveSynchronize), see "hasTopic".
                 List<String> done = new ArrayList<>();
                 for (Map<String, String> addrs : brokers.values()) {
-                    for (String addr : addrs.values()) {
+                    String addr = addrs.get("0");
+                    if (addr != null) {
                         TopicConfig tc = new TopicConfig(topic, 4, 4, 6);
                         admin.createAndUpdateTopicConfig(addr, tc);
                         done.add(addr);
                     }
                 }
                 r.put("brokers", done);
+                return r;
+            }
+            case "hasTopic": {
+                // does the broker at addr know the topic? (4.7: getAllTopicGroup, 4.9+/5.x: getAllTopicConfig)
+                String addr = a.getString(2);
+                String topic = a.getString(3);
+                java.lang.reflect.Method m;
+                try {
+                    m = DefaultMQAdminExt.class.getMethod("getAllTopicConfig", String.class, long.class);
+                } catch (NoSuchMethodException e) {
+                    m = DefaultMQAdminExt.class.getMethod("getAllTopicGroup", String.class, long.class);
+                }
+                Object wrapper = m.invoke(admin, addr, 5000L);
+                Map<?, ?> table = (Map<?, ?>) wrapper.getClass().getMethod("getTopicConfigTable").invoke(wrapper);
+                r.put("has", table != null && table.containsKey(topic));
                 return r;
             }
             case "route": {
