@@ -4,7 +4,7 @@
  */
 import { LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } from "../lib";
+import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, NameServer, Proxy, RocketMqCluster } from "../lib";
 
 /**
  * 2 masters + 2 SYNC slaves on two machines, placed crosswise: broker-a's master and broker-b's
@@ -38,6 +38,24 @@ export class SeedDLedgerStack extends TerraformStack {
 }
 
 /**
+ * RocketMQ 5: automatic failover through the controller, without a DLedger commit log. Three
+ * name servers each embed a controller (enableControllerInNamesrv); broker-a has three replicas
+ * that the controller elects a master among; a proxy in cluster mode serves gRPC clients.
+ */
+export class SeedControllerStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    localState(this, id);
+    const hosts = [41, 42, 43].map((n) => new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: `ssh://ops@172.17.160.${n}` }));
+    const cluster = new RocketMqCluster(this, "rmq", { clusterName: "ControllerCluster", version: "5.3.3", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } });
+    const nameServers = hosts.map((host, i) => new NameServer(cluster, `ns${41 + i}`, { host }));
+    new ControllerGroup(cluster, "controllers", { inNameServers: nameServers.map((nameServer) => ({ nameServer })) });
+    new ControllerBrokerSet(cluster, "broker-a", { brokers: hosts.map((host) => ({ host })) });
+    new Proxy(cluster, "proxy", { host: hosts[0] });
+  }
+}
+
+/**
  * Development: everything on the local Docker engine. Two brokers on one host need listen ports
  * at least 4 apart (each also opens listenPort-2 and listenPort+1).
  */
@@ -63,5 +81,6 @@ function localState(stack: TerraformStack, id: string): void {
 export function buildExamples(app: Construct): void {
   new SeedSyncStack(app, "seed-2m-2s-sync");
   new SeedDLedgerStack(app, "seed-dledger");
+  new SeedControllerStack(app, "seed-5x-controller");
   new DevStack(app, "dev");
 }

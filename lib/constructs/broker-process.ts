@@ -25,6 +25,11 @@ export interface BrokerProps {
   readonly jvm?: JvmProps;
   /** Where the store (commit log, consume queues, index) lives. @default a named volume `<containerName>-store` */
   readonly store?: StoreProps;
+  /**
+   * haListenPort, RocketMQ 5.x only (4.x always uses listenPort+1).
+   * @default listenPort + 1
+   */
+  readonly haListenPort?: number;
   /** Extra broker.properties settings of this broker, checked against the key catalogue. @default none */
   readonly properties?: Readonly<Record<string, PropertyValue>>;
 }
@@ -75,6 +80,7 @@ export class BrokerProcess extends Construct {
       flushDiskType: this.identity.flushDiskType,
       listenPort: this.identity.listenPort,
       dledger: this.identity.dledger,
+      haListenPort: this.props.haListenPort,
     };
   }
 

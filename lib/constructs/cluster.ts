@@ -1,6 +1,9 @@
 import { Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerSetModel, ClusterModel, namesrvAddr, PropertyValue } from "../core/model";
+import { BrokerSetModel, ClusterModel, namesrvAddr, NameServerModel, PropertyValue } from "../core/model";
+import type { ControllerGroup } from "./controller-group";
+import type { NameServer } from "./name-server";
+import type { Proxy } from "./proxy";
 import { JvmProps, reportFindings } from "./common";
 import { invalidate, markCluster } from "./topology";
 
@@ -82,7 +85,19 @@ export class RocketMqCluster extends Construct {
       .filter((c): c is Construct & { _toModel(c: RocketMqCluster): BrokerSetModel } => (c as any)._kind === "brokerSet")
       .map((s) => s._toModel(this))
       .sort(byPath);
-    return { path: this.node.path, clusterName: this.clusterName, version: this.version, image: this.image, nameServers, brokerSets };
+    const groups = mine.filter((c): c is ControllerGroup => (c as any)._kind === "controllerGroup").sort((a, b) => byPath(a.node, b.node));
+    const controllerGroups = groups.map((g) => g._toModel(this));
+    const proxies = mine
+      .filter((c): c is Proxy => (c as any)._kind === "proxy")
+      .map((p) => p._toModel(this))
+      .sort(byPath);
+    // Name servers that embed a controller carry its peer (enableControllerInNamesrv).
+    const nsModels = nameServers.map((ns: NameServerModel) => {
+      const construct = mine.find((c) => c.node.path === ns.path) as NameServer;
+      const peer = groups.map((g) => g._peerOf(construct)).find(Boolean);
+      return peer ? { ...ns, controller: peer } : ns;
+    });
+    return { path: this.node.path, clusterName: this.clusterName, version: this.version, image: this.image, nameServers: nsModels, brokerSets, controllerGroups, proxies };
   }
 }
 

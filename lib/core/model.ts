@@ -47,6 +47,35 @@ export interface ProcessModelBase {
 
 export interface NameServerModel extends ProcessModelBase {
   readonly listenPort: number;
+  /** Set when this name server also runs the cluster's controller (enableControllerInNamesrv, 5.x). */
+  readonly controller?: ControllerPeer;
+}
+
+/** One member of a RocketMQ 5 controller raft group. */
+export interface ControllerPeer {
+  /** controllerDLegerSelfId. */
+  readonly selfId: string;
+  /** Its port in controllerDLegerPeers; also the port brokers list in controllerAddr. */
+  readonly port: number;
+}
+
+/** A standalone controller process (mqcontroller, 5.x). */
+export interface ControllerModel extends ProcessModelBase, ControllerPeer {}
+
+/** The controller raft group of a cluster: standalone processes or embedded in name servers. */
+export interface ControllerGroupModel {
+  readonly path: string;
+  /** controllerDLegerGroup. */
+  readonly controllerDLegerGroup: string;
+  readonly embedded: boolean;
+  /** Standalone controllers (empty when embedded). */
+  readonly controllers: readonly ControllerModel[];
+}
+
+/** A RocketMQ 5 proxy in cluster mode (mqproxy with rmq-proxy.json). */
+export interface ProxyModel extends Omit<ProcessModelBase, "store"> {
+  readonly remotingListenPort: number;
+  readonly grpcServerPort: number;
 }
 
 export type BrokerRole = "ASYNC_MASTER" | "SYNC_MASTER" | "SLAVE";
@@ -61,15 +90,22 @@ export interface BrokerModel extends ProcessModelBase {
   readonly listenPort: number;
   /** Set for members of a DLedger group. */
   readonly dledger?: { readonly selfId: string; readonly port: number };
+  /** haListenPort when set explicitly (5.x only; 4.x always uses listenPort+1). */
+  readonly haListenPort?: number;
 }
 
 export type Replication = "SYNC" | "ASYNC";
 
-/** Brokers sharing one brokerName: a master with its slaves, or a DLedger raft group. */
+/**
+ * Brokers sharing one brokerName: a master with its slaves, a DLedger raft group, or a
+ * RocketMQ 5 controller-mode set (the controller elects the master).
+ */
 export interface BrokerSetModel {
   readonly path: string;
   readonly brokerName: string;
-  readonly kind: "pair" | "dledger";
+  readonly kind: "pair" | "dledger" | "controller";
+  /** allAckInSyncStateSet of a controller-mode set. */
+  readonly allAckInSyncStateSet?: boolean;
   /** Master/slave replication of a pair. */
   readonly replication?: Replication;
   /** dLegerGroup of a DLedger group (= brokerName unless set). */
@@ -87,6 +123,9 @@ export interface ClusterModel {
   readonly image: string;
   readonly nameServers: readonly NameServerModel[];
   readonly brokerSets: readonly BrokerSetModel[];
+  /** Controller groups (RocketMQ 5); a cluster has at most one. */
+  readonly controllerGroups: readonly ControllerGroupModel[];
+  readonly proxies: readonly ProxyModel[];
 }
 
 /** Everything deployed by one stack: the per-host rules look at all clusters together. */
@@ -117,4 +156,26 @@ export function brokersOf(cluster: ClusterModel): { set: BrokerSetModel; broker:
   const out: { set: BrokerSetModel; broker: BrokerModel }[] = [];
   for (const set of cluster.brokerSets) for (const broker of set.members) out.push({ set, broker });
   return out;
+}
+
+/** Every controller peer of the group, in its declared order (embedded ones from the name servers). */
+export function controllerPeers(cluster: ClusterModel, group: ControllerGroupModel): { path: string; host: HostModel; peer: ControllerPeer }[] {
+  if (!group.embedded) return group.controllers.map((c) => ({ path: c.path, host: c.host, peer: c }));
+  return cluster.nameServers.filter((ns) => ns.controller).map((ns) => ({ path: ns.path, host: ns.host, peer: ns.controller! }));
+}
+
+/** `n0-host:port;n1-host:port;...`: controllerDLegerPeers, identical for every controller. */
+export function controllerDLegerPeers(cluster: ClusterModel, group: ControllerGroupModel): string {
+  return controllerPeers(cluster, group)
+    .map((p) => `${p.peer.selfId}-${p.host.address}:${p.peer.port}`)
+    .join(";");
+}
+
+/** `host:port;...` of every controller, for brokers' controllerAddr (they heartbeat to all). */
+export function controllerAddr(cluster: ClusterModel): string {
+  const group = cluster.controllerGroups[0];
+  if (!group) return "";
+  return controllerPeers(cluster, group)
+    .map((p) => `${p.host.address}:${p.peer.port}`)
+    .join(";");
 }

@@ -4,11 +4,20 @@
  * could write the same plan into VM user-data. Nothing here is rendered twice.
  */
 import { ClusterModel, HostModel, StoreModel, TopologyModel } from "./model";
-import { brokerPorts, nameServerPorts, PortUse } from "./ports";
+import { brokerPorts, controllerPorts, nameServerPorts, PortUse, proxyPorts } from "./ports";
 import { containerMemoryMb, jvmEnv } from "./render/jvm";
-import { BROKER_CONFIG_PATH, NAMESRV_CONFIG_PATH, renderBrokerProperties, renderNameServerProperties } from "./render/servers";
+import {
+  BROKER_CONFIG_PATH,
+  CONTROLLER_CONFIG_PATH,
+  NAMESRV_CONFIG_PATH,
+  PROXY_CONFIG_PATH,
+  renderBrokerProperties,
+  renderControllerProperties,
+  renderNameServerProperties,
+  renderProxyConfig,
+} from "./render/servers";
 
-export type ProcessKind = "namesrv" | "broker";
+export type ProcessKind = "namesrv" | "controller" | "broker" | "proxy";
 
 export interface ProcessPlan {
   readonly kind: ProcessKind;
@@ -23,13 +32,14 @@ export interface ProcessPlan {
   readonly env: Readonly<Record<string, string>>;
   /** Files placed into the container before it starts. */
   readonly files: readonly { readonly path: string; readonly content: string }[];
-  readonly store: StoreModel;
+  /** Where its data lives; none for a stateless proxy. */
+  readonly store?: StoreModel;
   /** Ports the process opens; published on the host at the same number (brokers advertise them). */
   readonly ports: readonly PortUse[];
   /** The port a health check probes. */
   readonly healthPort: number;
   readonly memoryMb: number;
-  /** Paths of the processes that must start first (a cluster's name servers before its brokers). */
+  /** Paths of the processes that must start first (name servers and controllers before brokers and proxies). */
   readonly startAfter: readonly string[];
   /** Labels that describe the process for operators and the lab. */
   readonly labels: Readonly<Record<string, string>>;
@@ -45,6 +55,48 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
     ...extra,
   });
   const nsPaths = cluster.nameServers.map((ns) => ns.path).sort();
+  const controllerPaths = cluster.controllerGroups.flatMap((g) => g.controllers.map((c) => c.path)).sort();
+  for (const g of cluster.controllerGroups) {
+    for (const c of g.controllers) {
+      plans.push({
+        kind: "controller",
+        path: c.path,
+        clusterName: cluster.clusterName,
+        version: cluster.version,
+        image: cluster.image,
+        host: c.host,
+        containerName: c.containerName,
+        command: ["sh", "mqcontroller", "-c", CONTROLLER_CONFIG_PATH],
+        env: jvmEnv(c.jvm),
+        files: [{ path: CONTROLLER_CONFIG_PATH, content: renderControllerProperties(cluster, c) }],
+        store: c.store,
+        ports: controllerPorts(c),
+        healthPort: c.port,
+        memoryMb: containerMemoryMb(c.jvm),
+        startAfter: [],
+        labels: labels("controller", c.host, { "rocketmq.controllerDLegerSelfId": c.selfId }),
+      });
+    }
+  }
+  for (const p of cluster.proxies) {
+    plans.push({
+      kind: "proxy",
+      path: p.path,
+      clusterName: cluster.clusterName,
+      version: cluster.version,
+      image: cluster.image,
+      host: p.host,
+      containerName: p.containerName,
+      command: ["sh", "mqproxy", "-pc", PROXY_CONFIG_PATH],
+      env: jvmEnv(p.jvm),
+      files: [{ path: PROXY_CONFIG_PATH, content: renderProxyConfig(cluster, p) }],
+      ports: proxyPorts(p),
+      healthPort: p.remotingListenPort,
+      memoryMb: containerMemoryMb(p.jvm),
+      startAfter: nsPaths,
+      labels: labels("proxy", p.host),
+    });
+  }
   for (const ns of cluster.nameServers) {
     plans.push({
       kind: "namesrv",
@@ -82,10 +134,10 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
         ports: brokerPorts(set, b),
         healthPort: b.listenPort,
         memoryMb: containerMemoryMb(b.jvm),
-        startAfter: nsPaths,
+        startAfter: [...nsPaths, ...controllerPaths].sort(),
         labels: labels("broker", b.host, {
           "rocketmq.brokerName": set.brokerName,
-          ...(b.dledger ? { "rocketmq.dLegerSelfId": b.dledger.selfId } : { "rocketmq.brokerId": String(b.brokerId) }),
+          ...(b.dledger ? { "rocketmq.dLegerSelfId": b.dledger.selfId } : set.kind === "controller" ? {} : { "rocketmq.brokerId": String(b.brokerId) }),
         }),
       });
     }

@@ -6,7 +6,7 @@
  *   the commit log is DLedger), and for a DLedger member the port of its own id in `dLegerPeers`;
  * - name server: its `listenPort` (9876 by default).
  */
-import { BrokerModel, BrokerSetModel, ClusterModel, HostModel, NameServerModel } from "./model";
+import { BrokerModel, BrokerSetModel, ClusterModel, ControllerModel, HostModel, NameServerModel, ProxyModel } from "./model";
 
 export interface PortUse {
   readonly port: number;
@@ -22,6 +22,10 @@ export interface PortUse {
 export const DEFAULT_NAMESRV_PORT = 9876;
 export const DEFAULT_BROKER_PORT = 10911;
 export const DEFAULT_DLEDGER_PORT = 40911;
+/** The official controller examples use 9878, 9868, 9858. */
+export const DEFAULT_CONTROLLER_PORT = 9878;
+export const DEFAULT_PROXY_REMOTING_PORT = 8080;
+export const DEFAULT_PROXY_GRPC_PORT = 8081;
 
 /** Offsets from listenPort that a master/slave broker binds: fast channel, listenPort, HA. */
 export const BROKER_PORT_OFFSETS = [-2, 0, 1] as const;
@@ -29,6 +33,7 @@ export const BROKER_PORT_OFFSETS = [-2, 0, 1] as const;
 /** `broker-a master`, `broker-a slave (brokerId 1)`, `broker-c DLedger peer n1`. */
 export function describeBroker(set: BrokerSetModel, broker: BrokerModel): string {
   if (broker.dledger) return `${set.brokerName} DLedger peer ${broker.dledger.selfId}`;
+  if (set.kind === "controller") return `${set.brokerName} replica ${lastSegment(broker.path)}`;
   return broker.brokerId === 0 ? `${set.brokerName} master` : `${set.brokerName} slave (brokerId ${broker.brokerId})`;
 }
 
@@ -46,6 +51,8 @@ export function brokerPorts(set: BrokerSetModel, broker: BrokerModel): PortUse[]
   ];
   if (broker.dledger) {
     uses.push({ ...base, port: broker.dledger.port, purpose: `DLedger port (dLegerPeers ${broker.dledger.selfId})` });
+  } else if (broker.haListenPort !== undefined) {
+    uses.push({ ...base, port: broker.haListenPort, purpose: `haListenPort` });
   } else {
     uses.push({ ...base, port: p + 1, purpose: `haListenPort (listenPort+1)` });
   }
@@ -53,7 +60,22 @@ export function brokerPorts(set: BrokerSetModel, broker: BrokerModel): PortUse[]
 }
 
 export function nameServerPorts(ns: NameServerModel): PortUse[] {
-  return [{ port: ns.listenPort, purpose: "listenPort", owner: describeNameServer(ns), path: ns.path, host: ns.host }];
+  const base = { owner: describeNameServer(ns), path: ns.path, host: ns.host };
+  const uses: PortUse[] = [{ ...base, port: ns.listenPort, purpose: "listenPort" }];
+  if (ns.controller) uses.push({ ...base, port: ns.controller.port, purpose: `controller port (controllerDLegerPeers ${ns.controller.selfId})` });
+  return uses;
+}
+
+export function controllerPorts(c: ControllerModel): PortUse[] {
+  return [{ port: c.port, purpose: `controller port (controllerDLegerPeers ${c.selfId})`, owner: `controller ${c.selfId}`, path: c.path, host: c.host }];
+}
+
+export function proxyPorts(p: ProxyModel): PortUse[] {
+  const base = { owner: `proxy ${lastSegment(p.path)}`, path: p.path, host: p.host };
+  return [
+    { ...base, port: p.remotingListenPort, purpose: "remotingListenPort" },
+    { ...base, port: p.grpcServerPort, purpose: "grpcServerPort" },
+  ];
 }
 
 /** Every port of every process of the cluster. */
@@ -61,6 +83,8 @@ export function clusterPorts(cluster: ClusterModel): PortUse[] {
   const out: PortUse[] = [];
   for (const ns of cluster.nameServers) out.push(...nameServerPorts(ns));
   for (const set of cluster.brokerSets) for (const b of set.members) out.push(...brokerPorts(set, b));
+  for (const g of cluster.controllerGroups) for (const c of g.controllers) out.push(...controllerPorts(c));
+  for (const p of cluster.proxies) out.push(...proxyPorts(p));
   return out;
 }
 

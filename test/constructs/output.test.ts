@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } from "../../lib";
-import { buildExamples, DevStack, SeedDLedgerStack, SeedSyncStack } from "../../examples/seed";
+import { buildExamples, DevStack, SeedControllerStack, SeedDLedgerStack, SeedSyncStack } from "../../examples/seed";
 import { synth } from "../helpers";
 
 function synthToDir(): Map<string, string> {
@@ -33,7 +33,7 @@ describe("synthesized output", () => {
   const stacks = [...first.keys()].filter((f) => f.endsWith("cdk.tf.json")).sort();
 
   test("every example stack is synthesized", () => {
-    expect(stacks).toEqual(["stacks/dev/cdk.tf.json", "stacks/seed-2m-2s-sync/cdk.tf.json", "stacks/seed-dledger/cdk.tf.json"]);
+    expect(stacks).toEqual(["stacks/dev/cdk.tf.json", "stacks/seed-2m-2s-sync/cdk.tf.json", "stacks/seed-5x-controller/cdk.tf.json", "stacks/seed-dledger/cdk.tf.json"]);
   });
 
   test("is byte-identical across runs", () => {
@@ -73,7 +73,7 @@ describe("declaration order", () => {
 });
 
 describe("topology review snapshots", () => {
-  for (const [name, Stack] of [["seed-2m-2s-sync", SeedSyncStack], ["seed-dledger", SeedDLedgerStack], ["dev", DevStack]] as const) {
+  for (const [name, Stack] of [["seed-2m-2s-sync", SeedSyncStack], ["seed-dledger", SeedDLedgerStack], ["seed-5x-controller", SeedControllerStack], ["dev", DevStack]] as const) {
     test(`${name}`, () => {
       const stack = new Stack(Testing.app(), name);
       expect(Testing.synth(stack, true)).toMatchSnapshot();

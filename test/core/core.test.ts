@@ -34,6 +34,8 @@ describe("the core without cdktf", () => {
     version: "4.9.8",
     image: "img",
     nameServers: [{ path: "rmq/ns", host: host(1), containerName: "ns", jvm, store: store("ns"), extraProperties: {}, listenPort: 9876 }],
+    controllerGroups: [],
+    proxies: [],
     brokerSets: [
       {
         path: "rmq/a",

@@ -3,11 +3,25 @@
  * (shared/reference/rocketmq/keys); everything derived from other constructs (namesrvAddr,
  * dLegerPeers) is computed here, at synth time, so declaration order never matters.
  */
-import { BrokerModel, BrokerSetModel, ClusterModel, dLegerPeers, namesrvAddr, NameServerModel, PropertyValue } from "../model";
+import {
+  BrokerModel,
+  BrokerSetModel,
+  ClusterModel,
+  controllerAddr,
+  controllerDLegerPeers,
+  ControllerModel,
+  dLegerPeers,
+  namesrvAddr,
+  NameServerModel,
+  PropertyValue,
+  ProxyModel,
+} from "../model";
 import { renderProperties } from "./properties";
 
 export const BROKER_CONFIG_PATH = "/home/rocketmq/conf/broker.properties";
 export const NAMESRV_CONFIG_PATH = "/home/rocketmq/conf/namesrv.properties";
+export const CONTROLLER_CONFIG_PATH = "/home/rocketmq/conf/controller.properties";
+export const PROXY_CONFIG_PATH = "/home/rocketmq/conf/rmq-proxy.json";
 
 /** The keys the library writes for a broker, with the construct prop that sets each (for error messages). */
 export const BROKER_OWNED_KEYS: Readonly<Record<string, string>> = {
@@ -26,10 +40,32 @@ export const BROKER_OWNED_KEYS: Readonly<Record<string, string>> = {
   dLegerGroup: "DLedgerGroup dLegerGroup",
   dLegerPeers: "DLedgerGroup peers",
   dLegerSelfId: "DLedgerGroup peer selfId",
-  haListenPort: "listenPort (RocketMQ 4.x always uses listenPort+1)",
+  haListenPort: "haListenPort of the broker (RocketMQ 5.x only; 4.x always uses listenPort+1)",
+  enableControllerMode: "ControllerBrokerSet (RocketMQ 5 exits when enableControllerMode and enableDLegerCommitLog are both true)",
+  controllerAddr: "the cluster's ControllerGroup",
+  allAckInSyncStateSet: "ControllerBrokerSet allAckInSyncStateSet",
+};
+
+const CONTROLLER_KEYS: Readonly<Record<string, string>> = {
+  controllerDLegerGroup: "ControllerGroup controllerDLegerGroup",
+  controllerDLegerPeers: "ControllerGroup controllers / nameServers",
+  controllerDLegerSelfId: "ControllerGroup selfId",
+  controllerStorePath: "the store of the controller",
+};
+
+export const CONTROLLER_OWNED_KEYS: Readonly<Record<string, string>> = CONTROLLER_KEYS;
+
+export const PROXY_OWNED_KEYS: Readonly<Record<string, string>> = {
+  rocketMQClusterName: "RocketMqCluster clusterName",
+  namesrvAddr: "the cluster's NameServer constructs",
+  proxyMode: "Proxy (cluster mode)",
+  remotingListenPort: "Proxy remotingListenPort",
+  grpcServerPort: "Proxy grpcServerPort",
 };
 
 export const NAMESRV_OWNED_KEYS: Readonly<Record<string, string>> = {
+  ...CONTROLLER_KEYS,
+  enableControllerInNamesrv: "ControllerGroup nameServers",
   listenPort: "NameServer listenPort",
   kvConfigPath: "the store of the name server",
   configStorePath: "the name server config file (RocketMQ overwrites it with the -c path)",
@@ -49,11 +85,19 @@ export function brokerEntries(cluster: ClusterModel, set: BrokerSetModel, broker
     // Written explicitly: in 4.7.0 the commit log does not follow storePathRootDir.
     storePathCommitLog: `${root}/commitlog`,
   };
+  if (broker.haListenPort !== undefined) e.haListenPort = String(broker.haListenPort);
   if (broker.dledger) {
     e.enableDLegerCommitLog = "true";
     e.dLegerGroup = set.dLegerGroup ?? set.brokerName;
     e.dLegerPeers = dLegerPeers(set);
     e.dLegerSelfId = broker.dledger.selfId;
+  } else if (set.kind === "controller") {
+    // As distribution/conf/controller/quick-start: the controller assigns ids and elects the master.
+    e.brokerId = "-1";
+    e.brokerRole = "SLAVE";
+    e.enableControllerMode = "true";
+    e.controllerAddr = controllerAddr(cluster);
+    if (set.allAckInSyncStateSet !== undefined) e.allAckInSyncStateSet = String(set.allAckInSyncStateSet);
   } else {
     e.brokerId = String(broker.brokerId);
     e.brokerRole = broker.brokerRole!;
@@ -62,12 +106,51 @@ export function brokerEntries(cluster: ClusterModel, set: BrokerSetModel, broker
   return e;
 }
 
-export function nameServerEntries(ns: NameServerModel): Record<string, string> {
-  return {
+export function nameServerEntries(cluster: ClusterModel, ns: NameServerModel): Record<string, string> {
+  const e: Record<string, string> = {
     ...stringify(ns.extraProperties),
     listenPort: String(ns.listenPort),
     kvConfigPath: `${ns.store.mountPath}/kvConfig.json`,
   };
+  const group = cluster.controllerGroups.find((g) => g.embedded);
+  if (ns.controller && group) {
+    e.enableControllerInNamesrv = "true";
+    Object.assign(e, controllerKeys(cluster, group, ns.controller.selfId, `${ns.store.mountPath}/controller`));
+  }
+  return e;
+}
+
+function controllerKeys(cluster: ClusterModel, group: ClusterModel["controllerGroups"][number], selfId: string, storePath: string): Record<string, string> {
+  return {
+    controllerDLegerGroup: group.controllerDLegerGroup,
+    controllerDLegerPeers: controllerDLegerPeers(cluster, group),
+    controllerDLegerSelfId: selfId,
+    controllerStorePath: storePath,
+  };
+}
+
+export function controllerEntries(cluster: ClusterModel, c: ControllerModel): Record<string, string> {
+  const group = cluster.controllerGroups.find((g) => g.controllers.includes(c))!;
+  return { ...stringify(c.extraProperties), ...controllerKeys(cluster, group, c.selfId, c.store.mountPath) };
+}
+
+export function renderControllerProperties(cluster: ClusterModel, c: ControllerModel): string {
+  return renderProperties(header(cluster, c.path), controllerEntries(cluster, c));
+}
+
+/** rmq-proxy.json (bound by fastjson to ProxyConfig): keys sorted, numbers and booleans as JSON values. */
+export function renderProxyConfig(cluster: ClusterModel, p: ProxyModel): string {
+  const entries: Record<string, PropertyValue> = {
+    ...p.extraProperties,
+    rocketMQClusterName: cluster.clusterName,
+    namesrvAddr: namesrvAddr(cluster),
+    proxyMode: "CLUSTER",
+    remotingListenPort: p.remotingListenPort,
+    grpcServerPort: p.grpcServerPort,
+  };
+  const sorted: Record<string, PropertyValue> = {};
+  for (const k of Object.keys(entries).sort()) sorted[k] = entries[k];
+  return JSON.stringify(sorted, null, 2) + "\n";
 }
 
 export function renderBrokerProperties(cluster: ClusterModel, set: BrokerSetModel, broker: BrokerModel): string {
@@ -75,7 +158,7 @@ export function renderBrokerProperties(cluster: ClusterModel, set: BrokerSetMode
 }
 
 export function renderNameServerProperties(cluster: ClusterModel, ns: NameServerModel): string {
-  return renderProperties(header(cluster, ns.path), nameServerEntries(ns));
+  return renderProperties(header(cluster, ns.path), nameServerEntries(cluster, ns));
 }
 
 function header(cluster: ClusterModel, path: string): string[] {

@@ -1,6 +1,7 @@
 import { error, Finding, sortFindings } from "../findings";
 import { TopologyModel } from "../model";
 import { catalogueFor } from "../versions/catalogue";
+import { checkRocketMq5 } from "./controller";
 import { checkDLedger } from "./dledger";
 import { checkIds } from "./ids";
 import { checkJvm } from "./jvm";
@@ -24,6 +25,7 @@ export function checkTopology(topology: TopologyModel): Finding[] {
     ...checkPlacement(topology),
     ...checkJvm(topology),
     ...checkDLedger(known),
+    ...checkRocketMq5(known),
     ...checkKeys(known),
   ]);
 }
@@ -40,4 +42,4 @@ function checkVersions(topology: TopologyModel): Finding[] {
   return out;
 }
 
-export { checkDLedger, checkIds, checkJvm, checkKeys, checkPlacement, checkPorts, checkStores };
+export { checkRocketMq5, checkDLedger, checkIds, checkJvm, checkKeys, checkPlacement, checkPorts, checkStores };

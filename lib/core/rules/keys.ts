@@ -1,6 +1,6 @@
 import { Finding } from "../findings";
 import { TopologyModel } from "../model";
-import { BROKER_OWNED_KEYS, NAMESRV_OWNED_KEYS } from "../render/servers";
+import { BROKER_OWNED_KEYS, CONTROLLER_OWNED_KEYS, NAMESRV_OWNED_KEYS, PROXY_OWNED_KEYS } from "../render/servers";
 import { checkProperties } from "../versions/check-properties";
 
 /** Extra properties of every process, checked against the cluster version's key catalogue. */
@@ -9,6 +9,14 @@ export function checkKeys(topology: TopologyModel): Finding[] {
   for (const cluster of topology.clusters) {
     for (const ns of cluster.nameServers) {
       findings.push(...checkProperties({ version: cluster.version, section: "namesrv", properties: ns.extraProperties, owned: NAMESRV_OWNED_KEYS, path: ns.path }));
+    }
+    for (const g of cluster.controllerGroups) {
+      for (const c of g.controllers) {
+        findings.push(...checkProperties({ version: cluster.version, section: "controller", properties: c.extraProperties, owned: CONTROLLER_OWNED_KEYS, path: c.path }));
+      }
+    }
+    for (const p of cluster.proxies) {
+      findings.push(...checkProperties({ version: cluster.version, section: "proxy", properties: p.extraProperties, owned: PROXY_OWNED_KEYS, path: p.path }));
     }
     for (const set of cluster.brokerSets) {
       for (const b of set.members) {

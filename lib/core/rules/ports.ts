@@ -67,30 +67,31 @@ export function checkPorts(topology: TopologyModel): Finding[] {
 /** Names a concrete free port for the owner, so the fix can be copied. */
 function suggestFix(use: PortUse, hostUses: PortUse[]): string {
   const taken = new Set(hostUses.filter((u) => u.path !== use.path).map((u) => u.port));
-  const free = (ports: number[]) => ports.every((p) => p >= 1 && p <= 65535 && !taken.has(p));
-  if (use.purpose.startsWith("DLedger port")) {
-    const own = new Set(hostUses.filter((u) => u.path === use.path && u !== use).map((u) => u.port));
-    for (let p = use.port + 1; p <= 65535; p++) if (free([p]) && !own.has(p)) return `Set a DLedger port that nothing else on ${use.host.address} uses, e.g. dLegerPort: ${p}.`;
-    return `Set a DLedger port that nothing else on ${use.host.address} uses.`;
-  }
-  if (use.purpose === "listenPort" && !hostUses.some((u) => u.path === use.path && u.purpose.includes("listenPort-2"))) {
-    for (let p = use.port + 1; p <= 65535; p++) if (free([p])) return `Give ${use.owner} another listenPort, e.g. listenPort: ${p}.`;
-    return `Give ${use.owner} another listenPort.`;
-  }
-  // A broker: its three ports move together with listenPort.
   const own = hostUses.filter((u) => u.path === use.path);
+  const free = (ports: number[]) => ports.every((p) => p >= 1 && p <= 65535 && !taken.has(p));
+  const isBroker = own.some((u) => u.purpose.includes("listenPort-2"));
+  const movesWithListenPort = isBroker && (use.purpose === "listenPort" || use.purpose.includes("(listenPort"));
+  if (!movesWithListenPort) {
+    // A port set on its own: name the prop that sets it.
+    const prop = use.purpose.startsWith("DLedger port") ? "dLegerPort" : use.purpose.startsWith("controller port") ? "port" : use.purpose;
+    const ownOther = new Set(own.filter((u) => u !== use).map((u) => u.port));
+    for (let p = use.port + 1; p <= 65535; p++) if (free([p]) && !ownOther.has(p)) return `Give ${use.owner} a ${use.purpose} that nothing else on ${use.host.address} uses, e.g. ${prop}: ${p}.`;
+    return `Give ${use.owner} another ${use.purpose}.`;
+  }
+  // A broker: its fast channel and HA port move together with listenPort.
   const listen = own.find((u) => u.purpose === "listenPort")!.port;
-  const extra = own.filter((u) => u.purpose.startsWith("DLedger port")).map((u) => u.port);
-  const dledger = extra.length > 0;
-  const opened = (p: number) => (dledger ? [p - 2, p] : [p - 2, p, p + 1]);
-  const fits = (p: number) => free(opened(p).concat(extra)) && !extra.some((e) => opened(p).includes(e));
-  for (let k = 1; k <= 50; k++) if (fits(listen + 1000 * k)) return brokerFix(use, listen + 1000 * k, dledger);
-  for (let p = listen + 1; p <= 65534; p++) if (fits(p)) return brokerFix(use, p, dledger);
+  const fixed = own.filter((u) => !u.purpose.includes("listenPort") || u.purpose === "haListenPort").map((u) => u.port);
+  const dledger = own.some((u) => u.purpose.startsWith("DLedger port"));
+  const explicitHa = own.some((u) => u.purpose === "haListenPort");
+  const opened = (p: number) => (dledger || explicitHa ? [p - 2, p] : [p - 2, p, p + 1]);
+  const fits = (p: number) => free(opened(p).concat(fixed)) && !fixed.some((e) => opened(p).includes(e));
+  for (let k = 1; k <= 50; k++) if (fits(listen + 1000 * k)) return brokerFix(use, listen + 1000 * k, dledger || explicitHa);
+  for (let p = listen + 1; p <= 65534; p++) if (fits(p)) return brokerFix(use, p, dledger || explicitHa);
   return `Move ${use.owner} to another host or another listenPort.`;
 }
 
-function brokerFix(use: PortUse, port: number, dledger: boolean): string {
-  const opens = dledger ? "listenPort-2 and listenPort" : "listenPort-2, listenPort and listenPort+1";
+function brokerFix(use: PortUse, port: number, noHa: boolean): string {
+  const opens = noHa ? "listenPort-2 and listenPort" : "listenPort-2, listenPort and listenPort+1";
   return `Give ${use.owner} a listenPort whose ports (${opens}) are free on ${use.host.address}, e.g. listenPort: ${port}; brokers sharing a host need listen ports at least 4 apart.`;
 }
 

@@ -1,9 +1,9 @@
-import { BrokerModel, ClusterModel, NameServerModel, TopologyModel } from "../model";
+import { BrokerModel, ClusterModel, ControllerModel, NameServerModel, ProxyModel, TopologyModel } from "../model";
 import { describeBroker, describeNameServer } from "../ports";
 
 export interface PlacedProcess {
   readonly cluster: ClusterModel;
-  readonly process: BrokerModel | NameServerModel;
+  readonly process: BrokerModel | NameServerModel | ControllerModel | ProxyModel;
   /** For messages: `broker-a master`, `name server ns28`. */
   readonly owner: string;
   readonly brokerName?: string;
@@ -17,6 +17,8 @@ export function allProcesses(topology: TopologyModel): PlacedProcess[] {
     for (const set of cluster.brokerSets) {
       for (const b of set.members) out.push({ cluster, process: b, owner: describeBroker(set, b), brokerName: set.brokerName });
     }
+    for (const g of cluster.controllerGroups) for (const c of g.controllers) out.push({ cluster, process: c, owner: `controller ${c.selfId}` });
+    for (const p of cluster.proxies) out.push({ cluster, process: p, owner: `proxy ${p.path.slice(p.path.lastIndexOf("/") + 1)}` });
   }
   return out;
 }

@@ -19,7 +19,7 @@ export function checkStores(topology: TopologyModel): Finding[] {
       for (let j = 0; j < i; j++) {
         const a = sorted[j];
         const b = sorted[i];
-        const shared = sharedStore(a.process.store, b.process.store);
+        const shared = "store" in a.process && "store" in b.process ? sharedStore(a.process.store, b.process.store) : undefined;
         if (shared) {
           findings.push(
             error(

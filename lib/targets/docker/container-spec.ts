@@ -29,11 +29,13 @@ export function dockerContainerSpec(plan: ProcessPlan): DockerContainerSpec {
       .sort()
       .map((k) => `${k}=${plan.env[k]}`),
     upload: plan.files.map((f) => ({ file: f.path, content: f.content })),
-    volumes: [
-      plan.store.volume
-        ? { containerPath: plan.store.mountPath, volumeName: plan.store.volume }
-        : { containerPath: plan.store.mountPath, hostPath: plan.store.hostPath },
-    ],
+    volumes: !plan.store
+      ? []
+      : [
+          plan.store.volume
+            ? { containerPath: plan.store.mountPath, volumeName: plan.store.volume }
+            : { containerPath: plan.store.mountPath, hostPath: plan.store.hostPath },
+        ],
     ports: [...new Set(plan.ports.map((p) => p.port))]
       .sort((a, b) => a - b)
       .map((port) => ({ internal: port, external: port, protocol: "tcp" })),

@@ -63,7 +63,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
               ? { container_path: v.containerPath, volume_name: store ? store.name : v.volumeName }
               : { container_path: v.containerPath, host_path: v.hostPath },
           ),
-      }) as any,
+      }, { omitEmptyArray: true }) as any,
       ports: Lazy.anyValue({ produce: () => spec().ports }) as any,
       labels: Lazy.anyValue({ produce: () => spec().labels }) as any,
       memory: Lazy.numberValue({ produce: () => spec().memory }),

@@ -1,0 +1,65 @@
+import { Construct } from "constructs";
+import { BrokerSetModel, PropertyValue } from "../core/model";
+import { DEFAULT_BROKER_PORT } from "../core/ports";
+import { BrokerProcess, BrokerProps } from "./broker-process";
+import { RocketMqCluster } from "./cluster";
+import { BROKER_JVM, containerNameOf, reportFindings, resolveJvm } from "./common";
+import { invalidate } from "./topology";
+
+export interface ControllerBrokerSetProps {
+  /**
+   * brokerName shared by every replica.
+   * @default the construct id
+   */
+  readonly brokerName?: string;
+  /**
+   * The replicas (2 or more, on different hosts). The cluster's ControllerGroup assigns their
+   * brokerId and elects the master; when it dies another replica of the sync state set takes over.
+   */
+  readonly brokers: BrokerProps[];
+  /**
+   * allAckInSyncStateSet: a send is acknowledged once every replica of the sync state set has it.
+   * @default true (as RocketMQ's controller quick-start)
+   */
+  readonly allAckInSyncStateSet?: boolean;
+  /** Extra broker.properties settings for every replica. @default none */
+  readonly properties?: Readonly<Record<string, PropertyValue>>;
+}
+
+/**
+ * A RocketMQ 5 broker set in controller mode (enableControllerMode): the brokers start as
+ * `brokerId=-1`, `brokerRole=SLAVE`, and the cluster's ControllerGroup elects the master.
+ * Each replica's construct path is `.../<id>/r0`, `.../<id>/r1`, ...
+ */
+export class ControllerBrokerSet extends Construct {
+  /** @internal */
+  public readonly _kind = "brokerSet";
+  public readonly brokerName: string;
+  public readonly brokers: BrokerProcess[];
+  private readonly props: ControllerBrokerSetProps;
+
+  constructor(scope: Construct, id: string, props: ControllerBrokerSetProps) {
+    super(scope, id);
+    const cluster = RocketMqCluster.of(this);
+    this.props = props;
+    this.brokerName = props.brokerName ?? id;
+    invalidate(this);
+    reportFindings(this);
+    this.brokers = props.brokers.map(
+      (b, i) =>
+        new BrokerProcess(this, `r${i}`, b, {
+          brokerId: -1,
+          brokerRole: "SLAVE",
+          listenPort: b.listenPort ?? DEFAULT_BROKER_PORT,
+          containerName: b.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, `r${i}`),
+        }),
+    );
+  }
+
+  /** @internal */
+  public _toModel(cluster: RocketMqCluster): BrokerSetModel {
+    const inherited = { ...(cluster._props.brokerProperties ?? {}), ...(this.props.properties ?? {}) };
+    const members = this.brokers.map((b) => b._toModel(resolveJvm(BROKER_JVM, cluster._props.brokerJvm, b._jvmProps), inherited));
+    return { path: this.node.path, brokerName: this.brokerName, kind: "controller", allAckInSyncStateSet: this.props.allAckInSyncStateSet ?? true, members };
+  }
+}
