@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, FlushDiskType, PropertyValue, Replication } from "../core/model";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps } from "./broker-process";
+import { BrokerProcess, BrokerProps, membersModel } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
-import { BROKER_JVM, containerNameOf, reportFindings, resolveJvm } from "./common";
+import { containerNameOf, reportFindings } from "./common";
 import { invalidate } from "./topology";
 
 /** The master of a BrokerPair. */
@@ -94,10 +94,7 @@ export class BrokerPair extends Construct {
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): BrokerSetModel {
-    const inherited = { ...(cluster._props.brokerProperties ?? {}), ...(this.props.properties ?? {}) };
-    const members = [this.master, ...this.slaves].map((b) =>
-      b._toModel(resolveJvm(BROKER_JVM, cluster._props.brokerJvm, b._jvmProps), inherited),
-    );
+    const members = membersModel(cluster, this.props.properties, [this.master, ...this.slaves]);
     return { path: this.node.path, brokerName: this.brokerName, kind: "pair", replication: this.replication, members };
   }
 }

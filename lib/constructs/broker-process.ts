@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { BrokerModel, BrokerRole, FlushDiskType, PropertyValue } from "../core/model";
+import type { RocketMqCluster } from "./cluster";
 import { IRocketMqHost } from "../targets/host";
-import { checkStoreProps, JvmProps, reportFindings, resolveStore, StoreProps } from "./common";
+import { BROKER_JVM, checkStoreProps, JvmProps, reportFindings, resolveJvm, resolveStore, StoreProps } from "./common";
 import { invalidate, planOf } from "./topology";
 
 export const BROKER_STORE_PATH = "/home/rocketmq/store";
@@ -88,4 +89,17 @@ export class BrokerProcess extends Construct {
   public get _jvmProps(): JvmProps | undefined {
     return this.props.jvm;
   }
+}
+
+/**
+ * The model of a broker set's processes: the cluster's broker JVM and properties, then the set's
+ * properties, then each broker's own (the most specific wins).
+ */
+export function membersModel(
+  cluster: RocketMqCluster,
+  setProperties: Readonly<Record<string, PropertyValue>> | undefined,
+  processes: readonly BrokerProcess[],
+): BrokerModel[] {
+  const inherited = { ...(cluster._props.brokerProperties ?? {}), ...(setProperties ?? {}) };
+  return processes.map((b) => b._toModel(resolveJvm(BROKER_JVM, cluster._props.brokerJvm, b._jvmProps), inherited));
 }

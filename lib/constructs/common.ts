@@ -88,3 +88,13 @@ export function reportFindings(construct: Construct): void {
 export function stackOf(scope: IConstruct): TerraformStack {
   return TerraformStack.of(scope);
 }
+
+/**
+ * Construct ids for members named by self ids (n0, n1, ...): the self ids when they are usable
+ * and unique, else `<fallback>-<index>` for all, so that a duplicate id is reported by the
+ * rules instead of crashing the constructor.
+ */
+export function memberIds(selfIds: readonly string[], fallback: string): string[] {
+  const usable = new Set(selfIds).size === selfIds.length && selfIds.every((s) => s !== "" && !s.includes("/"));
+  return selfIds.map((s, i) => (usable ? s : `${fallback}-${i}`));
+}

@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, PropertyValue } from "../core/model";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps } from "./broker-process";
+import { BrokerProcess, BrokerProps, membersModel } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
-import { BROKER_JVM, containerNameOf, reportFindings, resolveJvm } from "./common";
+import { containerNameOf, reportFindings } from "./common";
 import { invalidate } from "./topology";
 
 export interface ControllerBrokerSetProps {
@@ -58,8 +58,7 @@ export class ControllerBrokerSet extends Construct {
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): BrokerSetModel {
-    const inherited = { ...(cluster._props.brokerProperties ?? {}), ...(this.props.properties ?? {}) };
-    const members = this.brokers.map((b) => b._toModel(resolveJvm(BROKER_JVM, cluster._props.brokerJvm, b._jvmProps), inherited));
+    const members = membersModel(cluster, this.props.properties, this.brokers);
     return { path: this.node.path, brokerName: this.brokerName, kind: "controller", allAckInSyncStateSet: this.props.allAckInSyncStateSet ?? true, members };
   }
 }

@@ -3,7 +3,7 @@ import { ControllerGroupModel, ControllerModel, PropertyValue } from "../core/mo
 import { DEFAULT_CONTROLLER_PORT } from "../core/ports";
 import { IRocketMqHost } from "../targets/host";
 import { RocketMqCluster } from "./cluster";
-import { checkStoreProps, containerNameOf, JvmProps, NAMESRV_JVM, reportFindings, resolveJvm, resolveStore, StoreProps } from "./common";
+import { checkStoreProps, containerNameOf, memberIds, JvmProps, NAMESRV_JVM, reportFindings, resolveJvm, resolveStore, StoreProps } from "./common";
 import { NameServer } from "./name-server";
 import { invalidate, planOf } from "./topology";
 
@@ -68,11 +68,11 @@ export class ControllerGroup extends Construct {
     invalidate(this);
     reportFindings(this);
     this.embedded = (props.inNameServers ?? []).map((e, i) => ({ nameServer: e.nameServer, selfId: e.selfId ?? `n${i}`, port: e.port ?? DEFAULT_CONTROLLER_PORT - 10 * i }));
-    const ids = (props.controllers ?? []).map((c, i) => c.selfId ?? `n${i}`);
-    const idsUnique = new Set(ids).size === ids.length && ids.every((s) => s !== "" && !s.includes("/"));
+    const selfIds = (props.controllers ?? []).map((c, i) => c.selfId ?? `n${i}`);
+    const ids = memberIds(selfIds, "controller");
     this.standalone = (props.controllers ?? []).map((c, i) => {
-      const selfId = ids[i];
-      const construct = new Construct(this, idsUnique ? selfId : `controller-${i}`);
+      const selfId = selfIds[i];
+      const construct = new Construct(this, ids[i]);
       reportFindings(construct);
       const containerName = c.containerName ?? containerNameOf(cluster.clusterName, "controller", selfId);
       const port = c.port ?? DEFAULT_CONTROLLER_PORT - 10 * i;

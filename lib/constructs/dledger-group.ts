@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, PropertyValue } from "../core/model";
 import { DEFAULT_BROKER_PORT, DEFAULT_DLEDGER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps } from "./broker-process";
+import { BrokerProcess, BrokerProps, membersModel } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
-import { BROKER_JVM, containerNameOf, reportFindings, resolveJvm } from "./common";
+import { containerNameOf, memberIds, reportFindings } from "./common";
 import { invalidate } from "./topology";
 
 /** One member of a DLedger raft group. */
@@ -59,11 +59,10 @@ export class DLedgerGroup extends Construct {
     invalidate(this);
     reportFindings(this);
     const selfIds = props.peers.map((p, i) => p.selfId ?? `n${i}`);
-    // Construct ids must be unique: duplicate self ids are reported by the rules, not by a crash.
-    const idsUnique = new Set(selfIds).size === selfIds.length && selfIds.every((s) => s !== "" && !s.includes("/"));
+    const ids = memberIds(selfIds, "peer");
     this.peers = props.peers.map((p, i) => {
       const selfId = selfIds[i];
-      return new BrokerProcess(this, idsUnique ? selfId : `peer-${i}`, p, {
+      return new BrokerProcess(this, ids[i], p, {
         brokerId: i,
         listenPort: p.listenPort ?? DEFAULT_BROKER_PORT,
         containerName: p.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, selfId),
@@ -74,8 +73,7 @@ export class DLedgerGroup extends Construct {
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): BrokerSetModel {
-    const inherited = { ...(cluster._props.brokerProperties ?? {}), ...(this.props.properties ?? {}) };
-    const members = this.peers.map((b) => b._toModel(resolveJvm(BROKER_JVM, cluster._props.brokerJvm, b._jvmProps), inherited));
+    const members = membersModel(cluster, this.props.properties, this.peers);
     return { path: this.node.path, brokerName: this.brokerName, kind: "dledger", dLegerGroup: this.props.dLegerGroup ?? this.brokerName, members };
   }
 }

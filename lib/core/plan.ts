@@ -3,7 +3,7 @@
  * Target-independent: the Docker target turns a plan into a docker_container, another target
  * could write the same plan into VM user-data. Nothing here is rendered twice.
  */
-import { ClusterModel, HostModel, StoreModel, TopologyModel } from "./model";
+import { ClusterModel, HostModel, JvmModel, StoreModel, TopologyModel } from "./model";
 import { brokerPorts, controllerPorts, nameServerPorts, PortUse, proxyPorts } from "./ports";
 import { containerMemoryMb, jvmEnv } from "./render/jvm";
 import {
@@ -45,102 +45,78 @@ export interface ProcessPlan {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** What every plan of a process shares: identity, image, JVM, store and labels. */
+function plan(
+  cluster: ClusterModel,
+  kind: ProcessKind,
+  p: { path: string; host: HostModel; containerName: string; jvm: JvmModel; store?: StoreModel },
+  run: { script: string; flag: string; file: string; content: string },
+  rest: { ports: PortUse[]; healthPort: number; startAfter: string[]; labels?: Record<string, string> },
+): ProcessPlan {
+  return {
+    kind,
+    path: p.path,
+    clusterName: cluster.clusterName,
+    version: cluster.version,
+    image: cluster.image,
+    host: p.host,
+    containerName: p.containerName,
+    command: ["sh", run.script, run.flag, run.file],
+    env: jvmEnv(p.jvm),
+    files: [{ path: run.file, content: run.content }],
+    store: p.store,
+    ports: rest.ports,
+    healthPort: rest.healthPort,
+    memoryMb: containerMemoryMb(p.jvm),
+    startAfter: rest.startAfter,
+    labels: {
+      "rocketmq.cluster": cluster.clusterName,
+      "rocketmq.host": p.host.address,
+      "rocketmq.role": kind,
+      "rocketmq.version": cluster.version,
+      ...rest.labels,
+    },
+  };
+}
+
 export function planCluster(cluster: ClusterModel): ProcessPlan[] {
   const plans: ProcessPlan[] = [];
-  const labels = (kind: ProcessKind, host: HostModel, extra: Record<string, string> = {}) => ({
-    "rocketmq.cluster": cluster.clusterName,
-    "rocketmq.host": host.address,
-    "rocketmq.role": kind,
-    "rocketmq.version": cluster.version,
-    ...extra,
-  });
   const nsPaths = cluster.nameServers.map((ns) => ns.path).sort();
   const controllerPaths = cluster.controllerGroups.flatMap((g) => g.controllers.map((c) => c.path)).sort();
+  for (const ns of cluster.nameServers) {
+    plans.push(
+      plan(cluster, "namesrv", ns, { script: "mqnamesrv", flag: "-c", file: NAMESRV_CONFIG_PATH, content: renderNameServerProperties(cluster, ns) }, { ports: nameServerPorts(ns), healthPort: ns.listenPort, startAfter: [] }),
+    );
+  }
   for (const g of cluster.controllerGroups) {
     for (const c of g.controllers) {
-      plans.push({
-        kind: "controller",
-        path: c.path,
-        clusterName: cluster.clusterName,
-        version: cluster.version,
-        image: cluster.image,
-        host: c.host,
-        containerName: c.containerName,
-        command: ["sh", "mqcontroller", "-c", CONTROLLER_CONFIG_PATH],
-        env: jvmEnv(c.jvm),
-        files: [{ path: CONTROLLER_CONFIG_PATH, content: renderControllerProperties(cluster, c) }],
-        store: c.store,
-        ports: controllerPorts(c),
-        healthPort: c.port,
-        memoryMb: containerMemoryMb(c.jvm),
-        startAfter: [],
-        labels: labels("controller", c.host, { "rocketmq.controllerDLegerSelfId": c.selfId }),
-      });
+      plans.push(
+        plan(cluster, "controller", c, { script: "mqcontroller", flag: "-c", file: CONTROLLER_CONFIG_PATH, content: renderControllerProperties(cluster, c) }, {
+          ports: controllerPorts(c),
+          healthPort: c.port,
+          startAfter: [],
+          labels: { "rocketmq.controllerDLegerSelfId": c.selfId },
+        }),
+      );
     }
-  }
-  for (const p of cluster.proxies) {
-    plans.push({
-      kind: "proxy",
-      path: p.path,
-      clusterName: cluster.clusterName,
-      version: cluster.version,
-      image: cluster.image,
-      host: p.host,
-      containerName: p.containerName,
-      command: ["sh", "mqproxy", "-pc", PROXY_CONFIG_PATH],
-      env: jvmEnv(p.jvm),
-      files: [{ path: PROXY_CONFIG_PATH, content: renderProxyConfig(cluster, p) }],
-      ports: proxyPorts(p),
-      healthPort: p.remotingListenPort,
-      memoryMb: containerMemoryMb(p.jvm),
-      startAfter: nsPaths,
-      labels: labels("proxy", p.host),
-    });
-  }
-  for (const ns of cluster.nameServers) {
-    plans.push({
-      kind: "namesrv",
-      path: ns.path,
-      clusterName: cluster.clusterName,
-      version: cluster.version,
-      image: cluster.image,
-      host: ns.host,
-      containerName: ns.containerName,
-      command: ["sh", "mqnamesrv", "-c", NAMESRV_CONFIG_PATH],
-      env: jvmEnv(ns.jvm),
-      files: [{ path: NAMESRV_CONFIG_PATH, content: renderNameServerProperties(cluster, ns) }],
-      store: ns.store,
-      ports: nameServerPorts(ns),
-      healthPort: ns.listenPort,
-      memoryMb: containerMemoryMb(ns.jvm),
-      startAfter: [],
-      labels: labels("namesrv", ns.host),
-    });
   }
   for (const set of cluster.brokerSets) {
     for (const b of set.members) {
-      plans.push({
-        kind: "broker",
-        path: b.path,
-        clusterName: cluster.clusterName,
-        version: cluster.version,
-        image: cluster.image,
-        host: b.host,
-        containerName: b.containerName,
-        command: ["sh", "mqbroker", "-c", BROKER_CONFIG_PATH],
-        env: jvmEnv(b.jvm),
-        files: [{ path: BROKER_CONFIG_PATH, content: renderBrokerProperties(cluster, set, b) }],
-        store: b.store,
-        ports: brokerPorts(set, b),
-        healthPort: b.listenPort,
-        memoryMb: containerMemoryMb(b.jvm),
-        startAfter: [...nsPaths, ...controllerPaths].sort(),
-        labels: labels("broker", b.host, {
-          "rocketmq.brokerName": set.brokerName,
-          ...(b.dledger ? { "rocketmq.dLegerSelfId": b.dledger.selfId } : set.kind === "controller" ? {} : { "rocketmq.brokerId": String(b.brokerId) }),
+      const id: Record<string, string> = b.dledger ? { "rocketmq.dLegerSelfId": b.dledger.selfId } : set.kind === "controller" ? {} : { "rocketmq.brokerId": String(b.brokerId) };
+      plans.push(
+        plan(cluster, "broker", b, { script: "mqbroker", flag: "-c", file: BROKER_CONFIG_PATH, content: renderBrokerProperties(cluster, set, b) }, {
+          ports: brokerPorts(set, b),
+          healthPort: b.listenPort,
+          startAfter: [...nsPaths, ...controllerPaths].sort(),
+          labels: { "rocketmq.brokerName": set.brokerName, ...id },
         }),
-      });
+      );
     }
+  }
+  for (const p of cluster.proxies) {
+    plans.push(
+      plan(cluster, "proxy", p, { script: "mqproxy", flag: "-pc", file: PROXY_CONFIG_PATH, content: renderProxyConfig(cluster, p) }, { ports: proxyPorts(p), healthPort: p.remotingListenPort, startAfter: nsPaths }),
+    );
   }
   return plans.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
