@@ -101,8 +101,26 @@ export function readStack(outDir: string, name: string): Stack {
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
   const cs = json?.resource?.docker_container ?? {};
   const containers = Object.entries(cs).map(([id, raw]) => parseContainer(id, raw));
+  for (const c of containers) {
+    for (const v of c.volumes) {
+      if (v.volume_name !== undefined) v.volume_name = resolveRef(json, String(v.volume_name), `${c.name} volume`);
+      if (v.host_path !== undefined) v.host_path = resolveRef(json, String(v.host_path), `${c.name} host_path`);
+    }
+  }
   if (containers.length === 0) throw new Error(`${file}: no resource.docker_container`);
   return { name, file, containers };
+}
+
+/** "${docker_volume.<id>.name}" (a Terraform reference as cdktf writes it) -> that resource's literal attribute. */
+export function resolveRef(json: any, value: string, what: string): string {
+  const m = /^\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z0-9_]+)\}$/i.exec(value);
+  if (!m) {
+    if (value.includes('${')) throw new Error(`${what}: cannot resolve ${value}`);
+    return value;
+  }
+  const v = json?.resource?.[m[1]]?.[m[2]]?.[m[3]];
+  if (typeof v !== 'string' || v.includes('${')) throw new Error(`${what}: ${value} does not resolve to a literal in the synthesized file`);
+  return v;
 }
 
 /** Properties text (java.util.Properties subset: key=value / key: value, # and ! comments). Values keep trailing blanks. */
