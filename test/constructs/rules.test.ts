@@ -304,3 +304,32 @@ describe("all problems at once", () => {
     for (const l of lines) expect(l).toContain("Fix: ");
   });
 });
+
+describe("composition", () => {
+  test("a cluster nested in a larger construct beside other resources synthesizes with both", () => {
+    const { Construct } = require("constructs");
+    const { TerraformOutput } = require("cdktf");
+    const json = synth((s) => {
+      const platform = new Construct(s, "platform");
+      new TerraformOutput(platform, "other", { value: "unrelated" });
+      const h = new DockerHost(platform, "h1", { address: "10.0.0.1" });
+      const messaging = new Construct(platform, "messaging");
+      const cluster = new RocketMqCluster(messaging, "rmq");
+      new NameServer(cluster, "ns", { host: h });
+      new BrokerPair(cluster, "broker-a", { master: { host: h } });
+    });
+    expect(Object.keys(json.output)).toHaveLength(2);
+    expect(json.output.platform_messaging_rmq_namesrvAddr.value).toBe("10.0.0.1:9876");
+    expect(Object.values<any>(json.resource.docker_container).map((c) => c.name).sort()).toEqual(["defaultcluster-broker-a-0", "defaultcluster-namesrv-ns"]);
+  });
+
+  test("two hosts with one provider alias are rejected", () => {
+    const msg = synthError((s) => {
+      const a = new (require("constructs").Construct)(s, "a");
+      const b = new (require("constructs").Construct)(s, "b");
+      new DockerHost(a, "h", { address: "10.0.0.1" });
+      new DockerHost(b, "h", { address: "10.0.0.2" });
+    });
+    expect(msg).toContain('[stack/a/h] [hosts/alias] docker provider alias "h" is used by stack/a/h and stack/b/h');
+  });
+});

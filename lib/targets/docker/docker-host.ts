@@ -43,6 +43,17 @@ export class DockerHost extends Construct implements IRocketMqHost {
     });
     markHost(this);
     invalidate(this);
+    const alias = props.alias ?? id;
+    this.node.addValidation({
+      validate: () => {
+        const others = TerraformStack.of(this)
+          .node.findAll()
+          .filter((c): c is DockerHost => c instanceof DockerHost && c !== this && c.provider.alias === alias);
+        return others.length > 0 && others.every((o) => o.node.path > this.node.path)
+          ? [`[hosts/alias] docker provider alias "${alias}" is used by ${[this, ...others].map((h) => h.node.path).join(" and ")}: Terraform rejects duplicate provider aliases. Fix: give each DockerHost a distinct id or alias.`]
+          : [];
+      },
+    });
   }
 
   /** @internal */
