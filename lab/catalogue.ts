@@ -46,9 +46,14 @@ export function checkShipped(ctx: Ctx, version: string): void {
     const typeDiff = Object.keys(a).filter((k) => k in b)
       .filter((k) => JSON.stringify([...(a[k].types ?? [])].sort()) !== JSON.stringify([...(b[k].types ?? [])].sort()))
       .map((k) => `${k}: shipped ${JSON.stringify(a[k].types)} jars ${JSON.stringify(b[k].types)}`);
-    const defaultDiff = Object.keys(a).filter((k) => k in b).filter((k) => {
-      const jd = norm(b[k].default);
-      const cands = [a[k].default, a[k].defaultEvaluated, a[k].effectiveDefault].map(norm);
+    // Defaults: only literal initializers are comparable (an expression such as Runtime...availableProcessors()
+    // or System.getProperty("user.home") legitimately evaluates to something machine-specific).
+    const literal = (v: unknown): boolean => v === null || /^(-?\d+(\.\d+)?[LlFfDd]?|true|false|null|".*")$/.test(String(v));
+    const numNorm = (v: string | null): string | null => (v !== null && /^-?\d+(\.\d+)?[LlFfDd]?$/.test(v) ? String(Number(v.replace(/[LlFfDd]$/, ''))) : v);
+    const comparable = Object.keys(a).filter((k) => k in b && literal(a[k].default));
+    const defaultDiff = comparable.filter((k) => {
+      const jd = numNorm(norm(b[k].default));
+      const cands = [a[k].default, a[k].defaultEvaluated, a[k].effectiveDefault].map((x) => numNorm(norm(x)));
       return !cands.includes(jd);
     });
     const detail = [
@@ -64,7 +69,7 @@ export function checkShipped(ctx: Ctx, version: string): void {
       ctx.note(`catalogue ${version} [${s}] (not a strict section): ${detail}`);
     }
     if (defaultDiff.length) {
-      ctx.note(`catalogue ${version} [${s}]: ${defaultDiff.length} defaults differ from the getter on a fresh instance (info): ` +
+      ctx.note(`catalogue ${version} [${s}]: ${defaultDiff.length} of ${comparable.length} literal defaults differ from the getter on a fresh instance (info): ` +
         defaultDiff.slice(0, 12).map((k) => `${k} shipped=${a[k].default} jar=${b[k].default}`).join('; ') + (defaultDiff.length > 12 ? '; ...' : ''));
     }
   }

@@ -32,7 +32,8 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; cwd
   });
   if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
   if (r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}: ${(r.stderr || r.stdout || '').trim().slice(-3000)}`);
+    const text = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '').trim();
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}: ${text.slice(-3000)}`);
   }
   return r.stdout;
 }
