@@ -28,6 +28,20 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   process.on('exit', () => cleanupAllSync());
+  // When the parent (npm's shell) is killed without forwarding the signal, we are re-parented: clean up and stop.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) onSignal('SIGHUP');
+  }, 1000).unref();
+  // The whole lab is bounded: past the limit, everything is killed and the run fails.
+  const limitS = Number(process.env.ROCKETMQ_LAB_TIMEOUT_S ?? 900);
+  setTimeout(() => {
+    process.stdout.write(`\nlab: still running after ${limitS} s (ROCKETMQ_LAB_TIMEOUT_S): aborting\n`);
+    cleaning = true;
+    cleanupAllSync();
+    process.stdout.write('0 passed, 1 failed\n');
+    process.exit(1);
+  }, limitS * 1000).unref();
   const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const want = (step: string): boolean => filters.length === 0 || filters.some((f) => step.includes(f));
   const ctx = new Ctx();
