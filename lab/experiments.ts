@@ -276,3 +276,88 @@ export async function expTraps(env: ExpEnv): Promise<void> {
 }
 
 export type { BrokerExpect };
+
+/** d. seed-5x-controller (RocketMQ 5, when main.ts synthesizes it): controllers inside the name servers elect a
+ *  master among brokers in controller mode; kill -9 of the master: the controller elects another one; the proxy
+ *  (cluster mode) carries a message. */
+export async function expController(env: ExpEnv): Promise<void> {
+  const { ctx } = env;
+  const stack = readStack(env.synthDir, 'seed-5x-controller');
+  await withDeployment(stack, 'seed-5x-controller', async (d) => {
+    await d.startClient();
+    await d.startNamesrvs();
+    const procs = d.byRole('mqbroker');
+    const brokers = procs.map(brokerExpect);
+    ctx.check('controller: every broker has enableControllerMode=true', brokers.length >= 2 && brokers.every((b) => (configProps(b.proc.c).enableControllerMode ?? '').trim() === 'true'), brokers.map((b) => b.proc.c.name).join(', '));
+    const { cluster, brokerName } = brokers[0];
+    const client = d.client!;
+    const tStart = Date.now();
+    for (const p of procs) p.start();
+    const master = await waitFor('a master elected by the controller and registered', 90_000, 250, async () => {
+      d.assertAlive(procs);
+      return (await client.clusters())[cluster]?.[brokerName]?.['0'];
+    });
+    ctx.note(`controller: master ${master} registered ${ms(Date.now() - tStart)} after the brokers were spawned`);
+    await d.waitRegistered(procs, 90_000, (_b, id) => Number(id) >= 0);
+    const addrs = (await client.clusters())[cluster][brokerName];
+    ctx.check(`controller: one master and ${brokers.length - 1} slaves in ${brokerName}`, Object.keys(addrs).length === brokers.length && Object.keys(addrs).filter((i) => i === '0').length === 1, describe(addrs));
+    log(`controller: RSS MiB: ${d.rssReport()}`);
+    const topic = 'LabTopicController';
+    ctx.note(`topic ${topic} created on the master and copied to the slaves in ${ms(await createTopicEverywhere(client, topic, cluster, 40_000))}`);
+    const w = await waitSendOk(client, topic, brokerName, 30_000);
+    ctx.note(`controller: first SEND_OK after ${ms(w.tookMs)}`);
+    const before = ['ctl-before-0', 'ctl-before-1', 'ctl-before-2'];
+    for (const b of before) {
+      const r = await sendOk(client, topic, brokerName, b);
+      ctx.check(`controller: send ${b} to the master`, r.ok && r.status === 'SEND_OK', r.ok ? r.status : r.error);
+    }
+
+    const proxies = d.byRole('mqproxy');
+    for (const p of proxies) {
+      const props = JSON.parse(p.c.uploads.find((u) => u.file.endsWith('.json'))?.content ?? '{}');
+      const addr = `${p.c.host}:${props.remotingListenPort ?? 8080}`;
+      p.start();
+      const pc = new LabClient(d.jars, client.ns, addr, path.join(d.dir, `client-via-${p.c.name}`));
+      try {
+        await pc.start();
+        const t = Date.now();
+        const r = await waitFor(`a message through the proxy ${addr}`, 40_000, 500, async () => {
+          d.assertAlive([p]);
+          const x = await pc.call('send', [topic, '', 'via-proxy'], 8_000);
+          if (!x.ok || x.status !== 'SEND_OK') throw new Error(x.error ?? x.status);
+          return x;
+        });
+        ctx.check(`controller: the proxy ${p.c.name} (remoting ${addr}, cluster mode) carries a message (SEND_OK ${ms(Date.now() - p.startedAt)} after its start)`, true, `${r.brokerName} queue ${r.queueId} (waited ${ms(Date.now() - t)})`);
+      } catch (e) {
+        ctx.check(`controller: the proxy ${p.c.name} (remoting ${addr}) carries a message`, false, `${(e as Error).message}\n${p.tails(10)}`);
+      } finally {
+        pc.stop();
+      }
+    }
+
+    const victim = brokers.find((b) => b.addr === master);
+    if (!victim) throw new Error(`master ${master} is no container of the stack`);
+    const tKill = Date.now();
+    await victim.proc.kill9();
+    log(`kill -9 ${victim.proc.c.name} (${victim.addr}, the master)`);
+    let newMaster = '';
+    try {
+      newMaster = await waitFor('a new master elected by the controller', 60_000, 250, async () => {
+        const m = (await client.clusters())[cluster]?.[brokerName]?.['0'];
+        return m && m !== victim.addr ? m : undefined;
+      });
+    } catch (e) {
+      ctx.check('controller: another broker becomes master after kill -9 of the master', false, (e as Error).message);
+      return;
+    }
+    ctx.check(`controller: another broker becomes master after kill -9 of the master (${ms(Date.now() - tKill)})`, true, `new master ${newMaster}`);
+    await waitSendOk(client, topic, brokerName, 30_000);
+    ctx.check(`controller: producing works again (${ms(Date.now() - tKill)} after the kill)`, true);
+    const got = (await client.must('consume', [topic, brokerName], 30_000)).bodies as string[];
+    ctx.check('controller: the messages sent before the kill are read from the new master', before.every((b) => got.includes(b)), `read ${got.length}`);
+    victim.proc.start();
+    const tRe = Date.now();
+    await d.waitRegistered([victim.proc], 60_000, (_b, id) => Number(id) > 0);
+    ctx.check(`controller: the killed broker restarted on its store rejoins as a slave (${ms(Date.now() - tRe)})`, true);
+  });
+}
