@@ -175,3 +175,32 @@ describe("RocketMQ 5 rules", () => {
     expect(msg).toContain("grpcServerPort");
   });
 });
+
+describe("elected roles", () => {
+  test("flushDiskType can be set as a property on DLedger peers and controller-mode replicas", () => {
+    const json = synth((s) => {
+      const h = hostsOf(s);
+      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      new NameServer(cluster, "ns", { host: h[0] });
+      new ControllerGroup(cluster, "ctl", { controllers: h.map((host) => ({ host })) });
+      new DLedgerGroup(cluster, "broker-c", { peers: h.map((host) => ({ host, listenPort: 20911 })), properties: { flushDiskType: "SYNC_FLUSH" } });
+      new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h[1] }, { host: h[2] }], properties: { flushDiskType: "SYNC_FLUSH" } });
+    });
+    expect(uploadedProperties(containers(json)["defaultcluster-broker-c-n0"]).flushDiskType).toBe("SYNC_FLUSH");
+    expect(uploadedProperties(containers(json)["defaultcluster-broker-a-r0"]).flushDiskType).toBe("SYNC_FLUSH");
+  });
+
+  test("controllers and controller-mode replicas sharing a host are warned about", () => {
+    const warnings = synthWarnings((s) => {
+      const [h] = hostsOf(s, 1);
+      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      new NameServer(cluster, "ns", { host: h });
+      new ControllerGroup(cluster, "ctl", { controllers: [{ host: h }, { host: h }, { host: h }] });
+      new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h }, { host: h, listenPort: 11911 }] });
+    });
+    expect(warnings).toEqual([
+      expect.stringContaining("stack/rmq/broker-a: [placement/same-host] 2 replicas of controller-mode set broker-a run on one host 10.0.0.1"),
+      expect.stringContaining("stack/rmq/ctl: [placement/same-host] 3 controllers of group ctl run on one host 10.0.0.1"),
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { Finding, warning } from "../findings";
-import { TopologyModel } from "../model";
+import { controllerPeers, TopologyModel } from "../model";
 
 /**
  * High availability: a master and its slave, or two raft peers, on one host are lost together
@@ -13,13 +13,33 @@ export function checkPlacement(topology: TopologyModel): Finding[] {
       for (const m of set.members) byHost.set(m.host.address, [...(byHost.get(m.host.address) ?? []), m.path]);
       for (const [address, paths] of byHost) {
         if (paths.length < 2) continue;
-        const what = set.kind === "dledger" ? `${paths.length} peers of DLedger group ${set.brokerName}` : `master and slave of ${set.brokerName}`;
+        const what =
+          set.kind === "dledger"
+            ? `${paths.length} peers of DLedger group ${set.brokerName}`
+            : set.kind === "controller"
+              ? `${paths.length} replicas of controller-mode set ${set.brokerName}`
+              : `master and slave of ${set.brokerName}`;
         findings.push(
           warning(
             set.path,
             "placement/same-host",
-            `${what} run on one host ${address} (${[...paths].sort().join(", ")}): when that host dies they fail together${set.kind === "dledger" ? " and the group may lose its majority" : ""}.`,
+            `${what} run on one host ${address} (${[...paths].sort().join(", ")}): when that host dies they fail together${set.kind === "pair" ? "" : " and the group may lose its majority"}.`,
             `Place the members of ${set.brokerName} on different hosts.`,
+          ),
+        );
+      }
+    }
+    for (const g of cluster.controllerGroups) {
+      const byHost = new Map<string, string[]>();
+      for (const p of controllerPeers(cluster, g)) byHost.set(p.host.address, [...(byHost.get(p.host.address) ?? []), p.path]);
+      for (const [address, paths] of byHost) {
+        if (paths.length < 2) continue;
+        findings.push(
+          warning(
+            g.path,
+            "placement/same-host",
+            `${paths.length} controllers of group ${g.controllerDLegerGroup} run on one host ${address} (${[...paths].sort().join(", ")}): when that host dies the controllers may lose their majority and no master is elected.`,
+            `Place the controllers on different hosts.`,
           ),
         );
       }
