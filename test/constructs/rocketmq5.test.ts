@@ -199,8 +199,8 @@ describe("elected roles", () => {
       new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h }, { host: h, listenPort: 11911 }] });
     });
     expect(warnings).toEqual([
-      expect.stringContaining("stack/rmq/broker-a: [placement/same-host] 2 replicas of controller-mode set broker-a run on one host 10.0.0.1"),
       expect.stringContaining("stack/rmq/ctl: [placement/same-host] 3 controllers of group ctl run on one host 10.0.0.1"),
+      expect.stringContaining("stack/rmq/broker-a: [placement/same-host] 2 replicas of controller-mode set broker-a run on one host 10.0.0.1"),
     ]);
   });
 });
