@@ -52,8 +52,8 @@ export function ensureJars(version: string): Jars {
     } catch (e) {
       fs.rmSync(tmp, { recursive: true, force: true });
       const msg = (e as Error).message;
-      const missing = msg.match(/Could not find artifact [^\s]+/g);
-      throw new Error(`RocketMQ ${version} does not resolve from Maven Central${missing ? `: ${[...new Set(missing)].join('; ')}` : `: ${msg.slice(-800)}`}`);
+      const missing = msg.match(/org\.apache\.rocketmq:[\w.-]+:(jar|pom):[\w.-]+/g);
+      throw new Error(`RocketMQ ${version} does not resolve from Maven Central${missing ? `: missing ${[...new Set(missing)].sort().join(', ')}` : `: ${msg.slice(-800)}`}`);
     }
     fs.rmSync(libDir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
