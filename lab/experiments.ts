@@ -40,9 +40,14 @@ async function waitSendOk(client: LabClient, topic: string, brokerName: string, 
 }
 
 /** Creates the topic on the masters, then waits (bounded) until every broker of the cluster has it in its topic table. */
-async function createTopicEverywhere(client: LabClient, topic: string, cluster: string, timeoutMs = 30_000): Promise<number> {
+export async function createTopicEverywhere(client: LabClient, topic: string, cluster: string, timeoutMs = 30_000): Promise<number> {
   const t = Date.now();
-  await client.must('createTopic', [topic, cluster]);
+  const masters = (await client.must('createTopic', [topic, cluster])).brokers as string[];
+  // the name server learns the topic from the masters' registration, asynchronously
+  await waitFor(`a route for ${topic} with queues on ${masters.length} master(s)`, timeoutMs, 250, async () => {
+    const r = await client.call('route', [topic], 8_000);
+    return r.ok && (r.route?.queueDatas ?? []).length >= masters.length ? true : undefined;
+  });
   await waitFor(`every broker of ${cluster} to know topic ${topic}`, timeoutMs, 500, async () => {
     const cl = await client.clusters();
     const addrs = Object.values(cl[cluster] ?? {}).flatMap((m) => Object.values(m));

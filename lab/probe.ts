@@ -2,6 +2,7 @@
 // lab-written configuration (not the library's output - the experiments use that), one message through.
 import * as path from 'path';
 import { Deployment } from './deploy';
+import { createTopicEverywhere } from './experiments';
 import { Container, Stack, parseContainer } from './stack';
 import { WORK_DIR, ms } from './util';
 
@@ -38,7 +39,7 @@ export async function probeVersion(version: string): Promise<{ ok: boolean; deta
   try {
     await d.up();
     const c = d.client!;
-    await c.must('createTopic', ['ProbeTopic', 'ProbeCluster']);
+    await createTopicEverywhere(c, 'ProbeTopic', 'ProbeCluster');
     const s = await c.call('send', ['ProbeTopic', 'probe-b', 'hello'], 10_000);
     const got = (await c.must('consume', ['ProbeTopic', 'probe-b'], 20_000)).bodies as string[];
     const ok = s.ok && s.status === 'SEND_OK' && got.includes('hello');
