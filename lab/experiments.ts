@@ -1,5 +1,7 @@
 // The experiments: synthesized stacks brought up on real RocketMQ servers and checked through RocketMQ itself.
+import { TerraformStack, Testing } from 'cdktf';
 import * as path from 'path';
+import { BrokerPair, DockerHost, NameServer, RocketMqCluster } from '../lib';
 import { Ctx } from './checks';
 import { LabClient } from './client';
 import { BrokerExpect, Deployment, brokerExpect, registeredId } from './deploy';
@@ -278,6 +280,31 @@ export async function expTraps(env: ExpEnv): Promise<void> {
     const cl = await d.client!.clusters();
     ctx.check(`traps: ${A.name} is still registered and running after both failures`, pA.alive && registeredId(cl, brokerExpect(pA)) !== undefined);
   });
+
+  // The other side of each trap: the library refuses to synthesize the same topology.
+  const rejected = (build: (host: DockerHost, cluster: RocketMqCluster) => void): string => {
+    const stack = new TerraformStack(Testing.app(), 'trap');
+    const host = new DockerHost(stack, 'h', { address: A.host });
+    const cluster = new RocketMqCluster(stack, 'rmq');
+    new NameServer(cluster, 'ns', { host });
+    build(host, cluster);
+    try {
+      Testing.synth(stack, true);
+      return '';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const portMsg = rejected((host, cluster) => {
+    new BrokerPair(cluster, 'broker-a', { master: { host, listenPort: portA } });
+    new BrokerPair(cluster, 'broker-b', { master: { host, listenPort: portA + 1 } });
+  });
+  ctx.check(`traps: the library rejects listenPort ${portA} and ${portA + 1} on one host at synth`, portMsg.includes('[ports/collision]') && portMsg.includes('Address already in use'), portMsg.split('\n').find((l) => l.includes('[ports/collision]'))?.trim());
+  const lockMsg = rejected((host, cluster) => {
+    new BrokerPair(cluster, 'broker-a', { master: { host, store: { volume: 'store' } } });
+    new BrokerPair(cluster, 'broker-b', { master: { host, listenPort: portA + 1000, store: { volume: 'store' } } });
+  });
+  ctx.check(`traps: the library rejects two brokers on one store at synth`, lockMsg.includes('[stores/shared]') && lockMsg.includes('Lock failed,MQ already started'), lockMsg.split('\n').find((l) => l.includes('[stores/shared]'))?.trim());
 }
 
 export type { BrokerExpect };
