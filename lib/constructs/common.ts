@@ -2,7 +2,7 @@ import { Annotations, TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { formatFinding } from "../core/findings";
 import { JvmModel, PropertyValue, StoreModel } from "../core/model";
-import { findingsAt } from "./topology";
+import { findingsAt, registerReporter } from "./topology";
 
 /** JVM sizing of a server process. */
 export interface JvmProps {
@@ -72,6 +72,7 @@ export function mergeProperties(...layers: (Readonly<Record<string, PropertyValu
  * fail the synth (all of them, each under its construct path), warnings become annotations.
  */
 export function reportFindings(construct: Construct): void {
+  registerReporter(construct);
   let warned = false;
   construct.node.addValidation({
     validate: () => {

@@ -61,8 +61,28 @@ export function modelOf(stack: TerraformStack): TopologyModel {
   return { clusters, hosts };
 }
 
+const reporters = new WeakMap<TerraformStack, Set<string>>();
+
+/** Records that `scope` reports the findings at its path (see reportFindings). */
+export function registerReporter(scope: IConstruct): void {
+  const stack = TerraformStack.of(scope);
+  const set = reporters.get(stack) ?? new Set<string>();
+  set.add(scope.node.path);
+  reporters.set(stack, set);
+}
+
+/**
+ * The findings at this construct's path. A finding whose path no construct reports (it should not
+ * happen) goes to the nearest reporting ancestor, or to the first cluster: never dropped.
+ */
 export function findingsAt(scope: IConstruct): Finding[] {
-  return analysisOf(scope).findings.filter((f) => f.path === scope.node.path);
+  const stack = TerraformStack.of(scope);
+  const known = reporters.get(stack) ?? new Set<string>();
+  const owner = (path: string): string | undefined => {
+    for (let p = path; p; p = p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "") if (known.has(p)) return p;
+    return analysisOf(scope).model.clusters[0]?.path;
+  };
+  return analysisOf(scope).findings.filter((f) => owner(f.path) === scope.node.path);
 }
 
 export function planOf(scope: IConstruct): ProcessPlan {
