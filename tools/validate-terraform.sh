@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# Proves that what main.ts synthesizes is valid Terraform JSON for the real docker provider schema:
+# builds OpenTofu and terraform-provider-docker from the Go module proxy (once, then cached),
+# lays the provider out as a filesystem mirror, and runs `init -backend=false` + `validate -json`
+# on every synthesized stack, offline. Fails with the validation diagnostics if any stack is invalid.
+#
+# Needs: go (the Go module proxy), node/npx (npm ci done). Nothing else is downloaded.
+# Cache: ${ROCKETMQ_TF_CACHE:-$HOME/.cache/rocketmq-cdktf-tf}; Go's own caches (GOCACHE, GOMODCACHE) stay where go keeps them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+
+# --- versions --------------------------------------------------------------------------------------
+TOFU_VERSION="${TOFU_VERSION:-v1.12.6}"
+# kreuzwerker/terraform-provider-docker: @cdktf/provider-docker 12 pins 3.6.2, but the Go module proxy
+# serves no v3.x of this module (v3.6.2, v3.6.2+incompatible and the v3.6.2 commit's pseudo-version all
+# answer "403 This module version is not available"); the only version it served (2026-11) is this pseudo-version
+# of the main branch after v4.6.0. Its docker_container / docker_volume schema is a superset of 3.6.2's
+# (new optional attributes only) except for one relaxation, healthcheck.test, which 3.6.2 requires and
+# 4.x does not; prepare_stack below checks that one by hand.
+# Override both to validate with another served version (DOCKER_PROVIDER_VERSION = the semver to mirror as).
+DOCKER_PROVIDER_MODULE="github.com/kreuzwerker/terraform-provider-docker"
+DOCKER_PROVIDER_GO_VERSION="${DOCKER_PROVIDER_GO_VERSION:-v0.0.0-20260916201441-96d331c98ff4}"
+DOCKER_PROVIDER_VERSION="${DOCKER_PROVIDER_VERSION:-4.6.1-dev.20260916201441}"
+
+CACHE="${ROCKETMQ_TF_CACHE:-$HOME/.cache/rocketmq-cdktf-tf}"
+PLATFORM="$(go env GOOS)_$(go env GOARCH)"
+TOFU="$CACHE/bin/tofu-$TOFU_VERSION"
+MIRROR="$CACHE/mirror"
+PROVIDER_DIR="$MIRROR/registry.opentofu.org/kreuzwerker/docker/$DOCKER_PROVIDER_VERSION/$PLATFORM"
+PROVIDER_BIN="$PROVIDER_DIR/terraform-provider-docker_v$DOCKER_PROVIDER_VERSION"
+
+command -v go >/dev/null || { echo "validate-terraform: go is needed (it builds OpenTofu and the provider from the Go module proxy)" >&2; exit 1; }
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/validate-terraform.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+# go mod download -json MODULE@VERSION -> the module's (read-only) source directory in GOMODCACHE.
+# `go install pkg@version` is not used: it refuses OpenTofu (its go.mod has a replace directive) and the
+# provider (its go.mod declares github.com/terraform-providers/terraform-provider-docker).
+module_dir() {
+  local json dir
+  json="$(go mod download -json "$1")" || { echo "$json" >&2; return 1; }
+  dir="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+  [ -n "$dir" ] && [ -d "$dir" ] || { echo "validate-terraform: no source directory for $1: $json" >&2; return 1; }
+  printf '%s\n' "$dir"
+}
+
+# build OUT MODULE@VERSION PACKAGE [ldflags]: builds inside the module cache copy, installs atomically.
+build() {
+  local out="$1" mod="$2" pkg="$3" ldflags="${4:-}" dir start
+  start=$SECONDS
+  echo "validate-terraform: building $mod ($pkg) -> $out"
+  dir="$(module_dir "$mod")"
+  mkdir -p "$(dirname "$out")"
+  (cd "$dir" && GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp.$$" "$pkg") \
+    || { rm -f "$out.tmp.$$"; echo "validate-terraform: go build of $mod failed (command above)" >&2; return 1; }
+  mv -f "$out.tmp.$$" "$out"
+  echo "validate-terraform: built $(basename "$out") in $((SECONDS - start))s ($(du -h "$out" | cut -f1))"
+}
+
+# (if/then, not `||`: set -e is off inside a function called on the left of || or &&)
+if [ ! -x "$TOFU" ]; then
+  build "$TOFU" "github.com/opentofu/opentofu@$TOFU_VERSION" ./cmd/tofu "-X github.com/opentofu/opentofu/version.dev=no"
+fi
+if [ ! -x "$PROVIDER_BIN" ]; then
+  build "$PROVIDER_BIN" "$DOCKER_PROVIDER_MODULE@$DOCKER_PROVIDER_GO_VERSION" . "-X main.version=$DOCKER_PROVIDER_VERSION"
+fi
+# `source = "kreuzwerker/docker"` means registry.opentofu.org/kreuzwerker/docker to OpenTofu and
+# registry.terraform.io/kreuzwerker/docker to Terraform: the mirror answers for both.
+# (Terraform does not follow a symlinked directory in a mirror: the binary is hard-linked instead.)
+TF_PROVIDER_BIN="${PROVIDER_BIN/\/registry.opentofu.org\//\/registry.terraform.io\/}"
+[ ! -L "$MIRROR/registry.terraform.io" ] || rm -f "$MIRROR/registry.terraform.io"
+if [ ! -x "$TF_PROVIDER_BIN" ]; then
+  mkdir -p "$(dirname "$TF_PROVIDER_BIN")"
+  ln -f "$PROVIDER_BIN" "$TF_PROVIDER_BIN" 2>/dev/null || cp -f "$PROVIDER_BIN" "$TF_PROVIDER_BIN"
+fi
+
+cat >"$WORK/cli.tfrc" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$MIRROR"
+    include = ["registry.opentofu.org/kreuzwerker/docker", "registry.terraform.io/kreuzwerker/docker"]
+  }
+}
+EOF
+export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc"
+unset TF_PLUGIN_CACHE_DIR
+
+echo "validate-terraform: $("$TOFU" version | head -1), $DOCKER_PROVIDER_MODULE@$DOCKER_PROVIDER_GO_VERSION (as kreuzwerker/docker $DOCKER_PROVIDER_VERSION)"
+
+CDKTF_OUTDIR="$WORK/synth" npx ts-node --transpile-only main.ts >"$WORK/synth.log" 2>&1 || { cat "$WORK/synth.log" >&2; exit 1; }
+shopt -s nullglob
+stacks=("$WORK"/synth/stacks/*/cdk.tf.json)
+[ ${#stacks[@]} -gt 0 ] || { echo "validate-terraform: main.ts synthesized no stack" >&2; exit 1; }
+
+# Point the stack at the provider version the mirror holds (a temp copy only), and check by hand the
+# rules of the pinned provider version that the mirrored one no longer enforces.
+prepare_stack() {
+  node - "$1" "$DOCKER_PROVIDER_VERSION" <<'EOF'
+const fs = require("fs");
+const [file, mirrored] = process.argv.slice(2);
+const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+const req = doc.terraform?.required_providers?.docker;
+if (!req) { console.error("no required_providers.docker"); process.exit(1); }
+if (req.version !== mirrored) { console.log(`pinned ${req.source} ${req.version}, validated with ${mirrored}`); req.version = mirrored; }
+// 3.6.2: docker_container.healthcheck.test is Required (4.0.0 made it Optional).
+const problems = [];
+for (const [name, c] of Object.entries(doc.resource?.docker_container ?? {})) {
+  for (const hc of [].concat(c.healthcheck ?? [])) {
+    if (hc.test === undefined) problems.push(`docker_container.${name}: healthcheck without "test" (required by kreuzwerker/docker 3.6.2)`);
+  }
+}
+fs.writeFileSync(file, JSON.stringify(doc, null, 2));
+if (problems.length) { console.error(problems.join("\n")); process.exit(2); }
+EOF
+}
+
+# Prints validate -json diagnostics one per line; exits non-zero when the stack is invalid.
+report() {
+  node - "$1" <<'EOF'
+const r = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+for (const d of r.diagnostics ?? []) {
+  const at = d.range ? ` (${d.range.filename}:${d.range.start.line})` : "";
+  console.log(`    ${d.severity}: ${d.summary}${at}${d.detail ? `: ${d.detail}` : ""}${d.snippet?.context ? ` [in ${d.snippet.context}]` : ""}`);
+}
+process.exit(r.valid ? 0 : 1);
+EOF
+}
+
+failed=()
+for f in "${stacks[@]}"; do
+  dir="$(dirname "$f")"
+  stack="$(basename "$dir")"
+  pinned_ok=1
+  note="$(prepare_stack "$f" 2>"$dir/pinned.err")" || pinned_ok=0
+  [ "$pinned_ok" = 1 ] || [ -s "$dir/pinned.err" ] || { echo "  $stack: could not be prepared"; failed+=("$stack"); continue; }
+  if ! "$TOFU" -chdir="$dir" init -backend=false -input=false -no-color >"$dir/init.log" 2>&1; then
+    echo "  $stack: init failed"; sed 's/^/    /' "$dir/init.log"; failed+=("$stack"); continue
+  fi
+  "$TOFU" -chdir="$dir" validate -json -no-color >"$dir/validate.json" 2>"$dir/validate.err" || true
+  [ -s "$dir/validate.json" ] || { echo "  $stack: validate printed nothing"; sed 's/^/    /' "$dir/validate.err"; failed+=("$stack"); continue; }
+  if report "$dir/validate.json" >"$dir/diagnostics.txt" && [ "$pinned_ok" = 1 ]; then
+    echo "  $stack: valid${note:+ ($note)}"; cat "$dir/diagnostics.txt"
+  else
+    echo "  $stack: INVALID${note:+ ($note)}"; sed 's/^/    error: /' "$dir/pinned.err"; cat "$dir/diagnostics.txt"; failed+=("$stack")
+  fi
+done
+
+# Canary: the same check must reject an attribute the provider does not have, or it proves nothing.
+canary="$WORK/canary"
+cp -r "$(dirname "${stacks[0]}")" "$canary"
+node -e '
+const fs = require("fs"), f = process.argv[1], doc = JSON.parse(fs.readFileSync(f, "utf8"));
+const c = Object.values(doc.resource?.docker_container ?? {})[0];
+if (!c) { console.error("canary: no docker_container to tamper with"); process.exit(1); }
+c.not_a_docker_attribute = true;
+fs.writeFileSync(f, JSON.stringify(doc, null, 2));' "$canary/cdk.tf.json"
+"$TOFU" -chdir="$canary" init -backend=false -input=false -no-color >"$canary/init.log" 2>&1 || { cat "$canary/init.log" >&2; exit 1; }
+"$TOFU" -chdir="$canary" validate -json -no-color >"$canary/validate.json" 2>/dev/null || true
+if report "$canary/validate.json" >/dev/null || ! grep -q not_a_docker_attribute "$canary/validate.json"; then
+  echo "validate-terraform: the canary (an unknown docker_container attribute) was not rejected: validation proves nothing" >&2
+  cat "$canary/validate.json" >&2
+  exit 1
+fi
+echo "  canary: an unknown docker_container attribute is rejected"
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "validate-terraform: ${#failed[@]} of ${#stacks[@]} stacks failed: ${failed[*]}" >&2
+  exit 1
+fi
+echo "validate-terraform: all ${#stacks[@]} stacks valid"
