@@ -178,42 +178,55 @@ export async function expDledger(env: ExpEnv): Promise<void> {
     }
     ctx.check('dledger: 5 messages produced to the master', before.length === 5);
 
-    const masterB = brokers.find((b) => b.addr === addrs['0']);
-    if (!masterB) throw new Error(`master ${addrs['0']} is no container of the stack`);
-    const tKill = Date.now();
-    await masterB.proc.kill9();
-    log(`kill -9 ${masterB.proc.c.name} (${masterB.addr}, the master)`);
-    let newMaster = '';
-    try {
-      newMaster = await waitFor('a new DLedger master', 30_000, 200, async () => {
-        const m = (await client.clusters())[cluster]?.[brokerName]?.['0'];
-        return m && m !== masterB.addr ? m : undefined;
-      });
-    } catch (e) {
-      ctx.check('dledger: another member becomes master after kill -9 of the master', false, (e as Error).message);
-      return;
-    }
-    const failoverMs = Date.now() - tKill;
-    ctx.check(`dledger: another member becomes master within 15 s of kill -9 (${ms(failoverMs)})`, failoverMs <= 15_000, `new master ${newMaster}`);
-    let produceMs = -1;
-    try {
-      await waitSendOk(client, topic, brokerName, 30_000);
-      produceMs = Date.now() - tKill;
-    } catch (e) {
-      ctx.check('dledger: producing works again after the failover', false, (e as Error).message);
-    }
-    if (produceMs >= 0) ctx.check(`dledger: producing works again after the failover (${ms(produceMs)} after the kill)`, true);
-    const got = (await client.must('consume', [topic, brokerName], 30_000)).bodies as string[];
-    ctx.check('dledger: the messages sent before the kill are read from the new master', before.every((b) => got.includes(b)), `read ${got.length}`);
-
-    // restart the killed member: same files, same store
-    masterB.proc.start();
-    const tRe = Date.now();
-    await d.waitRegistered([masterB.proc], 60_000, (_b, id) => id !== '-1');
-    const cl2 = await client.clusters();
-    const id2 = registeredId(cl2, masterB);
-    ctx.check(`dledger: the killed member restarted on its store rejoins as a slave (${ms(Date.now() - tRe)})`, id2 !== undefined && id2 !== '0' && cl2[cluster][brokerName]['0'] === newMaster, describe(cl2[cluster][brokerName]));
+    await failover(ctx, d, { label: 'dledger', what: 'member', brokers, master: addrs['0'], topic, before, withinMs: 15_000, waitMs: 30_000 });
   });
+}
+
+/**
+ * kill -9 of the master of an automatically failing-over set (DLedger or controller mode): another
+ * member becomes master within `withinMs`, producing works again, the messages sent before are read
+ * from the new master, and the killed member restarted on its own store rejoins as a slave.
+ */
+async function failover(
+  ctx: Ctx,
+  d: Deployment,
+  o: { label: string; what: string; brokers: BrokerExpect[]; master: string; topic: string; before: string[]; withinMs: number; waitMs: number },
+): Promise<void> {
+  const client = d.client!;
+  const { cluster, brokerName } = o.brokers[0];
+  const victim = o.brokers.find((b) => b.addr === o.master);
+  if (!victim) throw new Error(`master ${o.master} is no container of the stack`);
+  const tKill = Date.now();
+  await victim.proc.kill9();
+  log(`kill -9 ${victim.proc.c.name} (${victim.addr}, the master)`);
+  let newMaster = '';
+  try {
+    newMaster = await waitFor(`a new ${o.label} master`, o.waitMs, 200, async () => {
+      const m = (await client.clusters())[cluster]?.[brokerName]?.['0'];
+      return m && m !== victim.addr ? m : undefined;
+    });
+  } catch (e) {
+    ctx.check(`${o.label}: another ${o.what} becomes master after kill -9 of the master`, false, (e as Error).message);
+    return;
+  }
+  const failoverMs = Date.now() - tKill;
+  ctx.check(`${o.label}: another ${o.what} becomes master within ${ms(o.withinMs)} of kill -9 (${ms(failoverMs)})`, failoverMs <= o.withinMs, `new master ${newMaster}`);
+  try {
+    await waitSendOk(client, o.topic, brokerName, 30_000);
+    ctx.check(`${o.label}: producing works again after the failover (${ms(Date.now() - tKill)} after the kill)`, true);
+  } catch (e) {
+    ctx.check(`${o.label}: producing works again after the failover`, false, (e as Error).message);
+  }
+  const got = (await client.must('consume', [o.topic, brokerName], 30_000)).bodies as string[];
+  ctx.check(`${o.label}: the messages sent before the kill are read from the new master`, o.before.every((b) => got.includes(b)), `read ${got.length}`);
+
+  // restart the killed member: same files, same store
+  victim.proc.start();
+  const tRe = Date.now();
+  await d.waitRegistered([victim.proc], 60_000, (_b, id) => Number(id) > 0);
+  const cl = await client.clusters();
+  const id = registeredId(cl, victim);
+  ctx.check(`${o.label}: the killed ${o.what} restarted on its store rejoins as a slave (${ms(Date.now() - tRe)})`, id !== undefined && id !== '0' && cl[cluster][brokerName]['0'] === newMaster, describe(cl[cluster][brokerName]));
 }
 
 function cloneStack(s: Stack, keep: (c: Container) => boolean): Stack {
@@ -367,29 +380,6 @@ export async function expController(env: ExpEnv): Promise<void> {
       }
     }
 
-    const victim = brokers.find((b) => b.addr === master);
-    if (!victim) throw new Error(`master ${master} is no container of the stack`);
-    const tKill = Date.now();
-    await victim.proc.kill9();
-    log(`kill -9 ${victim.proc.c.name} (${victim.addr}, the master)`);
-    let newMaster = '';
-    try {
-      newMaster = await waitFor('a new master elected by the controller', 60_000, 250, async () => {
-        const m = (await client.clusters())[cluster]?.[brokerName]?.['0'];
-        return m && m !== victim.addr ? m : undefined;
-      });
-    } catch (e) {
-      ctx.check('controller: another broker becomes master after kill -9 of the master', false, (e as Error).message);
-      return;
-    }
-    ctx.check(`controller: another broker becomes master after kill -9 of the master (${ms(Date.now() - tKill)})`, true, `new master ${newMaster}`);
-    await waitSendOk(client, topic, brokerName, 30_000);
-    ctx.check(`controller: producing works again (${ms(Date.now() - tKill)} after the kill)`, true);
-    const got = (await client.must('consume', [topic, brokerName], 30_000)).bodies as string[];
-    ctx.check('controller: the messages sent before the kill are read from the new master', before.every((b) => got.includes(b)), `read ${got.length}`);
-    victim.proc.start();
-    const tRe = Date.now();
-    await d.waitRegistered([victim.proc], 60_000, (_b, id) => Number(id) > 0);
-    ctx.check(`controller: the killed broker restarted on its store rejoins as a slave (${ms(Date.now() - tRe)})`, true);
+    await failover(ctx, d, { label: 'controller', what: 'broker', brokers, master, topic, before, withinMs: 15_000, waitMs: 60_000 });
   });
 }
