@@ -44,6 +44,8 @@ describe("seed RocketMQ 5 controller-mode cluster", () => {
       grpcServerPort: 8081,
       namesrvAddr: "172.17.160.41:9876;172.17.160.42:9876;172.17.160.43:9876",
       proxyMode: "CLUSTER",
+      remotingAccessAddr: "172.17.160.41",
+      localServeAddr: "172.17.160.41",
       remotingListenPort: 8080,
       rocketMQClusterName: "ControllerCluster",
     });

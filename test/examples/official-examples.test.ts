@@ -53,6 +53,10 @@ const ALLOWED: Readonly<Record<string, string>> = {
     "The library always advertises the DockerHost address; the examples leave RocketMQ's guess of a local address " +
     "(RemotingUtil/NetworkUtil.getLocalAddress()), which in a container is the container's own address, unreachable from other hosts.",
   brokerIP2: "The HA address slaves connect to: the DockerHost address for the same reason as brokerIP1.",
+  remotingAccessAddr:
+    "The proxy's address in remoting route answers: the library writes the DockerHost address; the example leaves the " +
+    "proxy's guess of a local address (ProxyConfig.initData), the container's own address in Docker, unreachable for clients outside.",
+  localServeAddr: "The proxy's own serving address: the DockerHost address for the same reason as remotingAccessAddr.",
   storePathRootDir:
     "The library keeps each broker's store on its own volume mounted at /home/rocketmq/store (which is also the image's default " +
     "${user.home}/store, so the 2m-2s examples match). The dledger and controller quick-start examples pick /tmp/rmqstore/node0X " +
@@ -471,7 +475,7 @@ describe("5.3.3 controller/cluster-3n-namesrv-plugin: three name servers (9876/9
 
 describe("5.3.3 rmq-proxy.json: a proxy of DefaultCluster", () => {
   covered.add("5.3.3/rmq-proxy.json");
-  test("the generated rmq-proxy.json matches the official example (proxyMode CLUSTER and the ports are the defaults) except namesrvAddr", () => {
+  test("the generated rmq-proxy.json matches the official example (proxyMode CLUSTER and the ports are the defaults) except namesrvAddr and the advertised addresses", () => {
     const { json, warnings } = synthChecked((s) => {
       const h = host(s, "h1", "10.0.0.1");
       const cluster = new RocketMqCluster(s, "rmq", { clusterName: "DefaultCluster", version: "5.3.3" });
@@ -483,7 +487,11 @@ describe("5.3.3 rmq-proxy.json: a proxy of DefaultCluster", () => {
     const proxy = containers(json)["defaultcluster-proxy-proxy"];
     expect(proxy.upload).toHaveLength(1);
     const generated = stringValues(JSON.parse(proxy.upload[0].content));
-    expectSameEffectiveSettings("5.3.3", "proxy", "rmq-proxy.json", generated, [allowed("namesrvAddr", "10.0.0.1:9876")]);
+    expectSameEffectiveSettings("5.3.3", "proxy", "rmq-proxy.json", generated, [
+      allowed("localServeAddr", "10.0.0.1", ""),
+      allowed("namesrvAddr", "10.0.0.1:9876"),
+      allowed("remotingAccessAddr", "10.0.0.1", ""),
+    ]);
   });
 });
 

@@ -59,6 +59,8 @@ export const PROXY_OWNED_KEYS: Readonly<Record<string, string>> = {
   rocketMQClusterName: "RocketMqCluster clusterName",
   namesrvAddr: "the cluster's NameServer constructs",
   proxyMode: "Proxy (cluster mode)",
+  remotingAccessAddr: "the DockerHost address",
+  localServeAddr: "the DockerHost address",
   remotingListenPort: "Proxy remotingListenPort",
   grpcServerPort: "Proxy grpcServerPort",
 };
@@ -145,6 +147,10 @@ export function renderProxyConfig(cluster: ClusterModel, p: ProxyModel): string 
     rocketMQClusterName: cluster.clusterName,
     namesrvAddr: namesrvAddr(cluster),
     proxyMode: "CLUSTER",
+    // Remoting route answers advertise remotingAccessAddr:remotingListenPort; the default is the
+    // container's own address, which clients outside Docker cannot reach (like brokerIP1).
+    remotingAccessAddr: p.host.address,
+    localServeAddr: p.host.address,
     remotingListenPort: p.remotingListenPort,
     grpcServerPort: p.grpcServerPort,
   };
