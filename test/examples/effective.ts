@@ -9,13 +9,14 @@ import * as path from "path";
 import { Testing, TerraformStack } from "cdktf";
 import { catalogueFor, defaultOf, keySpec, Section } from "../../lib/core/versions";
 
-export const EXAMPLES_DIR = path.resolve(__dirname, "../../../shared/reference/rocketmq/examples");
+/** The project's copy of shared/reference/rocketmq/examples (test/versions/catalogue.test.ts checks it has not drifted). */
+export const EXAMPLES_DIR = path.resolve(__dirname, "../fixtures/rocketmq-examples");
 
 /** The text of an official example, e.g. `exampleText("4.9.8", "2m-2s-sync/broker-a.properties")`. */
 export function exampleText(version: string, file: string): string {
   const p = path.join(EXAMPLES_DIR, version, file);
   if (!fs.existsSync(p)) {
-    throw new Error(`Official example ${p} not found: the shared/ folder must sit beside the repository checkout.`);
+    throw new Error(`Official example ${p} not found: test/fixtures/rocketmq-examples is a copy of shared/reference/rocketmq/examples.`);
   }
   return fs.readFileSync(p, "latin1"); // Properties.load(InputStream) reads ISO-8859-1
 }

@@ -6,12 +6,13 @@ import { checkProperties, PropertySection } from "../../lib/core/versions";
  * The official example configs shipped in RocketMQ's distribution/conf (copied to shared/reference/rocketmq/examples)
  * only use real keys with well-formed values, so checking them must give no findings at all.
  */
-const EXAMPLES = path.resolve(__dirname, "../../../shared/reference/rocketmq/examples");
+/** The project's copy of shared/reference/rocketmq/examples (test/versions/catalogue.test.ts checks it has not drifted). */
+const EXAMPLES = path.resolve(__dirname, "../fixtures/rocketmq-examples");
 
 function example(file: string): string {
   const p = path.join(EXAMPLES, file);
   if (!fs.existsSync(p)) {
-    throw new Error(`Official example ${p} not found: the shared/ folder must sit beside the repository checkout.`);
+    throw new Error(`Official example ${p} not found: test/fixtures/rocketmq-examples is a copy of shared/reference/rocketmq/examples.`);
   }
   return fs.readFileSync(p, "utf8");
 }
