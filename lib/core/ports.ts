@@ -30,11 +30,11 @@ export const DEFAULT_PROXY_GRPC_PORT = 8081;
 /** Offsets from listenPort that a master/slave broker binds: fast channel, listenPort, HA. */
 export const BROKER_PORT_OFFSETS = [-2, 0, 1] as const;
 
-/** `broker-a master`, `broker-a slave (brokerId 1)`, `broker-c DLedger peer n1`. */
+/** `broker-a master`, `broker-a slave-1 (brokerId 1)`, `broker-c DLedger peer n1`: unique within a set. */
 export function describeBroker(set: BrokerSetModel, broker: BrokerModel): string {
   if (broker.dledger) return `${set.brokerName} DLedger peer ${broker.dledger.selfId}`;
   if (set.kind === "controller") return `${set.brokerName} replica ${lastSegment(broker.path)}`;
-  return broker.brokerId === 0 ? `${set.brokerName} master` : `${set.brokerName} slave (brokerId ${broker.brokerId})`;
+  return broker.brokerRole === "SLAVE" ? `${set.brokerName} ${lastSegment(broker.path)} (brokerId ${broker.brokerId})` : `${set.brokerName} master`;
 }
 
 export function describeNameServer(ns: NameServerModel): string {

@@ -29,7 +29,7 @@ describe("ports", () => {
       new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], listenPort: 10912 } });
       new BrokerPair(cluster, "broker-b", { master: { host: hosts[2] }, slaves: [{ host: hosts[1], listenPort: 10911 }] });
     });
-    expect(msg).toContain("broker-b slave (brokerId 1) haListenPort (listenPort+1) 10912 collides with broker-a master listenPort 10912");
+    expect(msg).toContain("broker-b slave-1 (brokerId 1) haListenPort (listenPort+1) 10912 collides with broker-a master listenPort 10912");
   });
 
   test("a broker's fast channel (listenPort-2) collides like any other port", () => {
