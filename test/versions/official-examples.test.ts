@@ -1,36 +1,13 @@
-import * as fs from "fs";
-import * as path from "path";
 import { checkProperties, PropertySection } from "../../lib/core/versions";
+import { exampleText, loadJavaProperties as parseProperties } from "../examples/effective";
 
 /**
- * The official example configs shipped in RocketMQ's distribution/conf (copied to shared/reference/rocketmq/examples)
- * only use real keys with well-formed values, so checking them must give no findings at all.
+ * The official example configs shipped in RocketMQ's distribution/conf (test/fixtures/rocketmq-examples, a copy of
+ * shared/reference/rocketmq/examples) only use real keys with well-formed values, so checking them gives no findings.
  */
-/** The project's copy of shared/reference/rocketmq/examples (test/versions/catalogue.test.ts checks it has not drifted). */
-const EXAMPLES = path.resolve(__dirname, "../fixtures/rocketmq-examples");
-
 function example(file: string): string {
-  const p = path.join(EXAMPLES, file);
-  if (!fs.existsSync(p)) {
-    throw new Error(`Official example ${p} not found: test/fixtures/rocketmq-examples is a copy of shared/reference/rocketmq/examples.`);
-  }
-  return fs.readFileSync(p, "utf8");
-}
-
-/**
- * Reads a .properties text like java.util.Properties for these simple files: `#`/`!` comments, the key ends at
- * the first `=`, `:` or blank, blanks around the separator are skipped, trailing blanks of the value are kept.
- * (No line continuations or escapes: the examples have none.)
- */
-function parseProperties(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/^[ \t\f]+/, "");
-    if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
-    const m = /^([^=:\s]*)[ \t\f]*[=:]?[ \t\f]*(.*)$/.exec(line)!;
-    out[m[1]] = m[2];
-  }
-  return out;
+  const slash = file.indexOf("/");
+  return exampleText(file.slice(0, slash), file.slice(slash + 1));
 }
 
 function findingsOf(version: string, section: PropertySection, properties: Record<string, string | number | boolean>) {
