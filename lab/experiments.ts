@@ -151,13 +151,7 @@ export async function expDledger(env: ExpEnv): Promise<void> {
     ctx.check('dledger: every broker has enableDLegerCommitLog=true', brokers.length >= 3 && brokers.every((b) => b.dledger), brokers.map((b) => `${b.proc.c.name}:${b.dledger}`).join(', '));
     const { cluster, brokerName } = brokers[0];
     const client = d.client!;
-    const tStart = Date.now();
-    for (const p of procs) p.start();
-    const elected = await waitFor('a DLedger master registered', 60_000, 200, async () => {
-      d.assertAlive(procs);
-      return (await client.clusters())[cluster]?.[brokerName]?.['0'];
-    });
-    ctx.note(`dledger: master ${elected} registered ${ms(Date.now() - tStart)} after the brokers were spawned`);
+    await startAndAwaitMaster(ctx, d, procs, 'dledger', cluster, brokerName, 60_000);
     await d.waitRegistered(procs, 60_000, (_b, id) => id !== '-1');
     const cl = await client.clusters();
     const addrs = cl[cluster][brokerName];
@@ -180,6 +174,18 @@ export async function expDledger(env: ExpEnv): Promise<void> {
 
     await failover(ctx, d, { label: 'dledger', what: 'member', brokers, master: addrs['0'], topic, before, withinMs: 15_000, waitMs: 30_000 });
   });
+}
+
+/** Starts the brokers of an elected set and waits for its master (brokerId 0) to register. */
+async function startAndAwaitMaster(ctx: Ctx, d: Deployment, procs: Proc[], label: string, cluster: string, brokerName: string, timeoutMs: number): Promise<string> {
+  const tStart = Date.now();
+  for (const p of procs) p.start();
+  const master = await waitFor(`a ${label} master registered`, timeoutMs, 200, async () => {
+    d.assertAlive(procs);
+    return (await d.client!.clusters())[cluster]?.[brokerName]?.['0'];
+  });
+  ctx.note(`${label}: master ${master} registered ${ms(Date.now() - tStart)} after the brokers were spawned`);
+  return master;
 }
 
 /**
@@ -336,13 +342,7 @@ export async function expController(env: ExpEnv): Promise<void> {
     ctx.check('controller: every broker has enableControllerMode=true', brokers.length >= 2 && brokers.every((b) => (configProps(b.proc.c).enableControllerMode ?? '').trim() === 'true'), brokers.map((b) => b.proc.c.name).join(', '));
     const { cluster, brokerName } = brokers[0];
     const client = d.client!;
-    const tStart = Date.now();
-    for (const p of procs) p.start();
-    const master = await waitFor('a master elected by the controller and registered', 90_000, 250, async () => {
-      d.assertAlive(procs);
-      return (await client.clusters())[cluster]?.[brokerName]?.['0'];
-    });
-    ctx.note(`controller: master ${master} registered ${ms(Date.now() - tStart)} after the brokers were spawned`);
+    const master = await startAndAwaitMaster(ctx, d, procs, 'controller', cluster, brokerName, 90_000);
     await d.waitRegistered(procs, 90_000, (_b, id) => Number(id) >= 0);
     const addrs = (await client.clusters())[cluster][brokerName];
     ctx.check(`controller: one master and ${brokers.length - 1} slaves in ${brokerName}`, Object.keys(addrs).length === brokers.length && Object.keys(addrs).filter((i) => i === '0').length === 1, describe(addrs));
