@@ -3,8 +3,9 @@ import { BrokerSetModel, FlushDiskType, PropertyValue, Replication } from "../co
 import { DEFAULT_BROKER_PORT } from "../core/ports";
 import { BrokerProcess, BrokerProps, membersModel } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
-import { containerNameOf, reportFindings } from "./common";
-import { invalidate } from "./topology";
+import { containerNameOf } from "./common";
+import { reportFindings } from "../synth/report";
+import { invalidate } from "../synth/analysis";
 
 /** The master of a BrokerPair. */
 export interface MasterProps extends BrokerProps {

@@ -2,8 +2,9 @@ import { Construct } from "constructs";
 import { BrokerModel, BrokerRole, FlushDiskType, PropertyValue } from "../core/model";
 import type { RocketMqCluster } from "./cluster";
 import { IRocketMqHost } from "../targets/host";
-import { BROKER_JVM, checkStoreProps, JvmProps, reportFindings, resolveJvm, resolveStore, StoreProps } from "./common";
-import { invalidate, planOf } from "./topology";
+import { BROKER_JVM, checkStoreProps, JvmProps, resolveJvm, resolveStore, StoreProps } from "./common";
+import { reportFindings } from "../synth/report";
+import { invalidate, planOf } from "../synth/analysis";
 
 export const BROKER_STORE_PATH = "/home/rocketmq/store";
 

@@ -4,8 +4,9 @@ import { BrokerSetModel, ClusterModel, namesrvAddr, NameServerModel, PropertyVal
 import type { ControllerGroup } from "./controller-group";
 import type { NameServer } from "./name-server";
 import type { Proxy } from "./proxy";
-import { JvmProps, reportFindings } from "./common";
-import { invalidate, markCluster } from "./topology";
+import { JvmProps } from "./common";
+import { reportFindings } from "../synth/report";
+import { invalidate, markCluster } from "../synth/analysis";
 
 export interface RocketMqClusterProps {
   /**

@@ -1,8 +1,5 @@
-import { Annotations, TerraformStack } from "cdktf";
-import { Construct, IConstruct } from "constructs";
-import { formatFinding } from "../core/findings";
-import { JvmModel, PropertyValue, StoreModel } from "../core/model";
-import { findingsAt, registerReporter } from "./topology";
+import { IConstruct } from "constructs";
+import { JvmModel, StoreModel } from "../core/model";
 
 /** JVM sizing of a server process. */
 export interface JvmProps {
@@ -60,34 +57,6 @@ export function containerNameOf(...parts: string[]): string {
     .join("-")
     .toLowerCase()
     .replace(/[^a-z0-9_.-]+/g, "-");
-}
-
-/** Merges property layers (cluster, then set, then process): the most specific layer wins. */
-export function mergeProperties(...layers: (Readonly<Record<string, PropertyValue>> | undefined)[]): Record<string, PropertyValue> {
-  return Object.assign({}, ...layers.filter(Boolean));
-}
-
-/**
- * Reports at synth the findings of the library's rules whose path is this construct: errors
- * fail the synth (all of them, each under its construct path), warnings become annotations.
- */
-export function reportFindings(construct: Construct): void {
-  registerReporter(construct);
-  let warned = false;
-  construct.node.addValidation({
-    validate: () => {
-      const findings = findingsAt(construct);
-      if (!warned) {
-        warned = true;
-        for (const f of findings) if (f.severity === "warning") Annotations.of(construct).addWarning(formatFinding(f));
-      }
-      return findings.filter((f) => f.severity === "error").map(formatFinding);
-    },
-  });
-}
-
-export function stackOf(scope: IConstruct): TerraformStack {
-  return TerraformStack.of(scope);
 }
 
 /**

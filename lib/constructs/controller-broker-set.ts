@@ -3,8 +3,9 @@ import { BrokerSetModel, PropertyValue } from "../core/model";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
 import { BrokerProcess, BrokerProps, membersModel } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
-import { containerNameOf, reportFindings } from "./common";
-import { invalidate } from "./topology";
+import { containerNameOf } from "./common";
+import { reportFindings } from "../synth/report";
+import { invalidate } from "../synth/analysis";
 
 export interface ControllerBrokerSetProps {
   /**

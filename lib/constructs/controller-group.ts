@@ -3,9 +3,10 @@ import { ControllerGroupModel, ControllerModel, PropertyValue } from "../core/mo
 import { DEFAULT_CONTROLLER_PORT } from "../core/ports";
 import { IRocketMqHost } from "../targets/host";
 import { RocketMqCluster } from "./cluster";
-import { checkStoreProps, containerNameOf, memberIds, JvmProps, NAMESRV_JVM, reportFindings, resolveJvm, resolveStore, StoreProps } from "./common";
+import { checkStoreProps, containerNameOf, memberIds, JvmProps, NAMESRV_JVM, resolveJvm, resolveStore, StoreProps } from "./common";
+import { reportFindings } from "../synth/report";
 import { NameServer } from "./name-server";
-import { invalidate, planOf } from "./topology";
+import { invalidate, planOf } from "../synth/analysis";
 
 export const CONTROLLER_STORE_PATH = "/home/rocketmq/controller";
 

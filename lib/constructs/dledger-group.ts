@@ -3,8 +3,9 @@ import { BrokerSetModel, PropertyValue } from "../core/model";
 import { DEFAULT_BROKER_PORT, DEFAULT_DLEDGER_PORT } from "../core/ports";
 import { BrokerProcess, BrokerProps, membersModel } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
-import { containerNameOf, memberIds, reportFindings } from "./common";
-import { invalidate } from "./topology";
+import { containerNameOf, memberIds } from "./common";
+import { reportFindings } from "../synth/report";
+import { invalidate } from "../synth/analysis";
 
 /** One member of a DLedger raft group. */
 export interface DLedgerPeerProps extends BrokerProps {

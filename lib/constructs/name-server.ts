@@ -3,8 +3,9 @@ import { NameServerModel, PropertyValue } from "../core/model";
 import { DEFAULT_NAMESRV_PORT } from "../core/ports";
 import { IRocketMqHost } from "../targets/host";
 import { RocketMqCluster } from "./cluster";
-import { checkStoreProps, containerNameOf, JvmProps, NAMESRV_JVM, reportFindings, resolveJvm, resolveStore, StoreProps } from "./common";
-import { invalidate, planOf } from "./topology";
+import { checkStoreProps, containerNameOf, JvmProps, NAMESRV_JVM, resolveJvm, resolveStore, StoreProps } from "./common";
+import { reportFindings } from "../synth/report";
+import { invalidate, planOf } from "../synth/analysis";
 
 export const NAMESRV_STORE_PATH = "/home/rocketmq/namesrv";
 

@@ -3,8 +3,9 @@ import { PropertyValue, ProxyModel } from "../core/model";
 import { DEFAULT_PROXY_GRPC_PORT, DEFAULT_PROXY_REMOTING_PORT } from "../core/ports";
 import { IRocketMqHost } from "../targets/host";
 import { RocketMqCluster } from "./cluster";
-import { containerNameOf, JvmProps, NAMESRV_JVM, reportFindings, resolveJvm } from "./common";
-import { invalidate, planOf } from "./topology";
+import { containerNameOf, JvmProps, NAMESRV_JVM, resolveJvm } from "./common";
+import { reportFindings } from "../synth/report";
+import { invalidate, planOf } from "../synth/analysis";
 
 export interface ProxyProps {
   /** The machine that runs the proxy. */

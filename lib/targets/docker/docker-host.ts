@@ -1,6 +1,6 @@
 import { provider, container, volume } from "@cdktf/provider-docker";
 import { Lazy, TerraformStack } from "cdktf";
-import { invalidate, markHost } from "../../constructs/topology";
+import { invalidate, markHost } from "../../synth/analysis";
 import { Construct } from "constructs";
 import { ProcessPlan } from "../../core/plan";
 import { IRocketMqHost, ProcessPlacement } from "../host";
