@@ -4,7 +4,32 @@
  */
 import { LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, NameServer, Proxy, RocketMqCluster } from "../lib";
+import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, RocketMqCluster, RocketMqClusterProps } from "../lib";
+import { PropertyValue } from "../lib/core/model";
+
+/**
+ * What a deployment of the examples may choose without editing them, through the library's public props
+ * only: which Docker engine serves each machine, which image each cluster runs, whether the stores may be
+ * destroyed, and extra settings of a master (the deploy lab uses these to run the stacks on its own engines).
+ */
+export interface ExampleOptions {
+  /** The Docker engine of the machine at `address` (DockerHost `dockerHost`). @default `ssh://ops@<address>`; dev: the local engine */
+  readonly dockerHostOf?: (address: string) => string | undefined;
+  /** The image of a cluster of RocketMQ `version` (RocketMqCluster `image`). @default `apache/rocketmq:<version>` */
+  readonly imageOf?: (version: string) => string;
+  /** RocketMqCluster `allowStoreDestroy` of every cluster. @default false */
+  readonly allowStoreDestroy?: boolean;
+  /** Extra broker.properties of the master of each BrokerPair, by brokerName. @default none */
+  readonly masterProperties?: Readonly<Record<string, Readonly<Record<string, PropertyValue>>>>;
+}
+
+function remote(options: ExampleOptions, address: string): string | undefined {
+  return options.dockerHostOf ? options.dockerHostOf(address) : `ssh://ops@${address}`;
+}
+
+function clusterProps(options: ExampleOptions, props: RocketMqClusterProps & { version: string }): RocketMqClusterProps {
+  return { ...props, image: options.imageOf?.(props.version), allowStoreDestroy: options.allowStoreDestroy };
+}
 
 /**
  * 2 masters + 2 SYNC slaves on two machines, placed crosswise: broker-a's master and broker-b's
@@ -12,26 +37,27 @@ import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerH
  * same host by the other set's master (10912 would collide with its HA port 10911+1).
  */
 export class SeedSyncStack extends TerraformStack {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
     super(scope, id);
     localState(this, id);
-    const h28 = new DockerHost(this, "h28", { address: "172.17.160.28", dockerHost: "ssh://ops@172.17.160.28" });
-    const h29 = new DockerHost(this, "h29", { address: "172.17.160.29", dockerHost: "ssh://ops@172.17.160.29" });
-    const cluster = new RocketMqCluster(this, "rmq", { clusterName: "DefaultCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } });
+    const h28 = new DockerHost(this, "h28", { address: "172.17.160.28", dockerHost: remote(options, "172.17.160.28") });
+    const h29 = new DockerHost(this, "h29", { address: "172.17.160.29", dockerHost: remote(options, "172.17.160.29") });
+    const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "DefaultCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
     new NameServer(cluster, "ns28", { host: h28 });
     new NameServer(cluster, "ns29", { host: h29 });
-    new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: { host: h28 }, slaves: [{ host: h29, listenPort: 11911 }] });
-    new BrokerPair(cluster, "broker-b", { replication: "SYNC", master: { host: h29 }, slaves: [{ host: h28, listenPort: 11911 }] });
+    const master = (brokerName: string, host: DockerHost) => ({ host, properties: options.masterProperties?.[brokerName] });
+    new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: master("broker-a", h28), slaves: [{ host: h29, listenPort: 11911 }] });
+    new BrokerPair(cluster, "broker-b", { replication: "SYNC", master: master("broker-b", h29), slaves: [{ host: h28, listenPort: 11911 }] });
   }
 }
 
 /** One DLedger raft group (one master, two slaves, elected) on three machines, a name server on each. */
 export class SeedDLedgerStack extends TerraformStack {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
     super(scope, id);
     localState(this, id);
-    const hosts = [28, 29, 30].map((n) => new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: `ssh://ops@172.17.160.${n}` }));
-    const cluster = new RocketMqCluster(this, "rmq", { clusterName: "RaftCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } });
+    const hosts = [28, 29, 30].map((n) => new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }));
+    const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "RaftCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
     hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
     new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
   }
@@ -43,11 +69,11 @@ export class SeedDLedgerStack extends TerraformStack {
  * that the controller elects a master among; a proxy in cluster mode serves gRPC clients.
  */
 export class SeedControllerStack extends TerraformStack {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
     super(scope, id);
     localState(this, id);
-    const hosts = [41, 42, 43].map((n) => new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: `ssh://ops@172.17.160.${n}` }));
-    const cluster = new RocketMqCluster(this, "rmq", { clusterName: "ControllerCluster", version: "5.3.3", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } });
+    const hosts = [41, 42, 43].map((n) => new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }));
+    const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "ControllerCluster", version: "5.3.3", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
     const nameServers = hosts.map((host, i) => new NameServer(cluster, `ns${41 + i}`, { host }));
     new ControllerGroup(cluster, "controllers", { inNameServers: nameServers.map((nameServer) => ({ nameServer })) });
     new ControllerBrokerSet(cluster, "broker-a", { brokers: hosts.map((host) => ({ host })) });
@@ -56,15 +82,18 @@ export class SeedControllerStack extends TerraformStack {
 }
 
 /**
- * Development: everything on the local Docker engine. Two brokers on one host need listen ports
- * at least 4 apart (each also opens listenPort-2 and listenPort+1).
+ * Development: everything on the local Docker engine, at 127.0.0.1. The containers use the machine's own
+ * network (host networking): on Docker's bridge network 127.0.0.1 would be each container itself and the
+ * broker could never reach its name server. A client on the machine reaches the cluster at the printed
+ * namesrvAddr. Two brokers on one host need listen ports at least 4 apart (each also opens listenPort-2
+ * and listenPort+1).
  */
 export class DevStack extends TerraformStack {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
     super(scope, id);
     localState(this, id);
-    const local = new DockerHost(this, "local", { address: "127.0.0.1" });
-    const cluster = new RocketMqCluster(this, "rmq", { clusterName: "DevCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } });
+    const local = new DockerHost(this, "local", { address: "127.0.0.1", networkMode: DockerNetworkMode.HOST, dockerHost: options.dockerHostOf?.("127.0.0.1") });
+    const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "DevCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
     new NameServer(cluster, "ns", { host: local });
     new BrokerPair(cluster, "broker-dev", { replication: "ASYNC", master: { host: local } });
   }
@@ -78,9 +107,9 @@ function localState(stack: TerraformStack, id: string): void {
   new LocalBackend(stack, { path: `../../../terraform.${id}.tfstate` });
 }
 
-export function buildExamples(app: Construct): void {
-  new SeedSyncStack(app, "seed-2m-2s-sync");
-  new SeedDLedgerStack(app, "seed-dledger");
-  new SeedControllerStack(app, "seed-5x-controller");
-  new DevStack(app, "dev");
+export function buildExamples(app: Construct, options: ExampleOptions = {}): void {
+  new SeedSyncStack(app, "seed-2m-2s-sync", options);
+  new SeedDLedgerStack(app, "seed-dledger", options);
+  new SeedControllerStack(app, "seed-5x-controller", options);
+  new DevStack(app, "dev", options);
 }

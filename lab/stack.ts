@@ -100,7 +100,8 @@ export function readStack(outDir: string, name: string): Stack {
   if (!fs.existsSync(file)) throw new Error(`stack ${name} not in the synthesized output (${listStacks(outDir).join(', ') || 'no stacks'})`);
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
   const cs = json?.resource?.docker_container ?? {};
-  const containers = Object.entries(cs).map(([id, raw]) => parseContainer(id, raw));
+  // The one-shot store-init containers (chown of a store) are Docker plumbing: the process lab runs the servers only.
+  const containers = Object.entries(cs).map(([id, raw]) => parseContainer(id, raw)).filter((c) => c.role !== 'store-init');
   for (const c of containers) {
     for (const v of c.volumes) {
       if (v.volume_name !== undefined) v.volume_name = resolveRef(json, String(v.volume_name), `${c.name} volume`);

@@ -30,11 +30,22 @@ export function synthWarnings(build: (stack: TerraformStack) => void): string[] 
     .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => `${c.node.path}: ${m.data}`));
 }
 
-/** Containers of a synthesized stack by container name. */
+/** The RocketMQ server containers of a synthesized stack by container name (not the one-shot store-init ones). */
 export function containers(json: any): Record<string, any> {
   const out: Record<string, any> = {};
-  for (const c of Object.values<any>(json.resource?.docker_container ?? {})) out[c.name] = c;
+  for (const c of Object.values<any>(json.resource?.docker_container ?? {})) if (roleOf(c) !== "store-init") out[c.name] = c;
   return out;
+}
+
+/** The one-shot containers that hand each store to the user RocketMQ runs as, by container name. */
+export function storeInits(json: any): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const c of Object.values<any>(json.resource?.docker_container ?? {})) if (roleOf(c) === "store-init") out[c.name] = c;
+  return out;
+}
+
+function roleOf(container: any): string | undefined {
+  return (container.labels ?? []).find((l: any) => l.label === "rocketmq.role")?.value;
 }
 
 /** The properties file uploaded into a container, parsed. */

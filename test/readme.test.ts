@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { containers } from "./helpers";
 
 test("the README's example synthesizes a working stack", () => {
   const readme = fs.readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
@@ -11,7 +12,7 @@ test("the README's example synthesizes a working stack", () => {
   try {
     jest.isolateModules(() => require(file));
     const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/prod/cdk.tf.json"), "utf8"));
-    const names = Object.values<any>(json.resource.docker_container).map((c) => c.name).sort();
+    const names = Object.keys(containers(json)).sort();
     expect(names).toEqual([
       "defaultcluster-broker-a-0", "defaultcluster-broker-a-1", "defaultcluster-broker-b-0", "defaultcluster-broker-b-1",
       "defaultcluster-broker-c-n0", "defaultcluster-broker-c-n1", "defaultcluster-broker-c-n2",

@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import { BrokerModel, BrokerRole, FlushDiskType, PropertyValue } from "../core/model";
-import type { RocketMqCluster } from "./cluster";
-import { IRocketMqHost } from "../targets/host";
-import { BROKER_JVM, checkStoreProps, JvmProps, resolveJvm, resolveStore, StoreProps } from "./common";
+import { RocketMqCluster } from "./cluster";
+import { hostModelOf, IRocketMqHost } from "../targets/host";
+import { BROKER_JVM, checkStoreProps, JvmProps, resolveJvm, resolveStore, StoreProps, storePlacement } from "./common";
 import { reportFindings } from "../synth/report";
 import { invalidate, planOf } from "../synth/analysis";
 
@@ -55,6 +55,7 @@ export class BrokerProcess extends Construct {
   public readonly host: IRocketMqHost;
   public readonly identity: BrokerIdentity;
   private readonly props: BrokerProps;
+  private readonly allowStoreDestroy: boolean | undefined;
 
   constructor(scope: Construct, id: string, props: BrokerProps, identity: BrokerIdentity) {
     super(scope, id);
@@ -64,18 +65,19 @@ export class BrokerProcess extends Construct {
     invalidate(this);
     reportFindings(this);
     checkStoreProps(this, props.store);
-    const store = resolveStore(props.store, identity.containerName, BROKER_STORE_PATH);
-    props.host._placeProcess(this, { healthPort: identity.listenPort, volume: store.volume }, () => planOf(this));
+    this.allowStoreDestroy = RocketMqCluster.of(this)._props.allowStoreDestroy;
+    const store = resolveStore(props.store, identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy);
+    props.host._placeProcess(this, { healthPort: identity.listenPort, store: storePlacement(store) }, () => planOf(this));
   }
 
   /** @internal */
   public _toModel(jvm: BrokerModel["jvm"], inherited: Readonly<Record<string, PropertyValue>>): BrokerModel {
     return {
       path: this.node.path,
-      host: { path: this.host.node.path, address: this.host.address },
+      host: hostModelOf(this.host),
       containerName: this.identity.containerName,
       jvm,
-      store: resolveStore(this.props.store, this.identity.containerName, BROKER_STORE_PATH),
+      store: resolveStore(this.props.store, this.identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy),
       extraProperties: { ...inherited, ...(this.props.properties ?? {}) },
       brokerId: this.identity.brokerId,
       brokerRole: this.identity.brokerRole,

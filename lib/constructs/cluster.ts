@@ -1,6 +1,6 @@
 import { Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerSetModel, ClusterModel, namesrvAddr, NameServerModel, PropertyValue } from "../core/model";
+import { BrokerSetModel, ClusterModel, namesrvAddr, NameServerModel, PropertyValue, RunAsModel } from "../core/model";
 import type { ControllerGroup } from "./controller-group";
 import type { NameServer } from "./name-server";
 import type { Proxy } from "./proxy";
@@ -34,6 +34,20 @@ export interface RocketMqClusterProps {
    * @default none
    */
   readonly brokerProperties?: Readonly<Record<string, PropertyValue>>;
+  /**
+   * The user and group RocketMQ runs as, `uid:gid`: every container runs as it, and every store (named
+   * volume or host directory) is handed to it before the server starts. The official image's user
+   * `rocketmq` is 3000:3000 (its Alpine build: 3000:999).
+   * @default "3000:3000"
+   */
+  readonly runAs?: string;
+  /**
+   * Let Terraform delete the stores' named volumes on `destroy` or when a change replaces them (each
+   * store's `allowDestroy` can override it). Off, every store volume carries `prevent_destroy`: `destroy`,
+   * or a change that would replace a volume, fails and the commit logs stay.
+   * @default false
+   */
+  readonly allowStoreDestroy?: boolean;
 }
 
 /**
@@ -57,6 +71,11 @@ export class RocketMqCluster extends Construct {
     this.version = props.version ?? "4.9.8";
     this.image = props.image ?? `apache/rocketmq:${this.version}`;
     this.namesrvAddr = Lazy.stringValue({ produce: () => namesrvAddr(this._toModel()) });
+    if (props.runAs !== undefined && !/^\d+:\d+$/.test(String(props.runAs).trim())) {
+      this.node.addValidation({
+        validate: () => [`[ids/run-as] runAs "${props.runAs}" is not a numeric uid:gid: the containers could not run as it and the stores could not be handed to it. Fix: set runAs to the user and group the image runs RocketMQ as, e.g. "3000:3000" (the official image), or leave it unset.`],
+      });
+    }
     markCluster(this);
     invalidate(this);
     reportFindings(this);
@@ -98,10 +117,17 @@ export class RocketMqCluster extends Construct {
       const peer = groups.map((g) => g._peerOf(construct)).find(Boolean);
       return peer ? { ...ns, controller: peer } : ns;
     });
-    return { path: this.node.path, clusterName: this.clusterName, version: this.version, image: this.image, nameServers: nsModels, brokerSets, controllerGroups, proxies };
+    return { path: this.node.path, clusterName: this.clusterName, version: this.version, image: this.image, runAs: parseRunAs(this._props.runAs), nameServers: nsModels, brokerSets, controllerGroups, proxies };
   }
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** `"3000:3000"` → { uid, gid }; a malformed value is kept as NaN and reported by the rules. */
+function parseRunAs(runAs: string | undefined): RunAsModel | undefined {
+  if (runAs === undefined) return undefined;
+  const m = /^(\d+):(\d+)$/.exec(String(runAs).trim());
+  return m ? { uid: Number(m[1]), gid: Number(m[2]) } : { uid: NaN, gid: NaN };
 }

@@ -24,8 +24,18 @@ export interface StoreProps {
    * @default `<containerName>-store`
    */
   readonly volume?: string;
-  /** Host directory bind-mounted instead of a volume (must be writable by uid 3000 in the official image). */
+  /**
+   * Host directory bind-mounted instead of a volume. Docker creates it when missing; a one-shot container
+   * hands it to the user RocketMQ runs as (the cluster's `runAs`) before the server starts.
+   * @default none: a named volume
+   */
   readonly hostPath?: string;
+  /**
+   * Let Terraform delete this store's named volume on `destroy` or when a change replaces it. Off, the
+   * volume carries `prevent_destroy`: a plan that would delete it fails, and the commit log stays.
+   * @default the cluster's `allowStoreDestroy` (false)
+   */
+  readonly allowDestroy?: boolean;
 }
 
 export const BROKER_JVM: JvmModel = { heapMb: 1024, directMemoryMb: 1024 };
@@ -37,9 +47,15 @@ export function resolveJvm(defaults: JvmModel, ...layers: (JvmProps | undefined)
   return jvm;
 }
 
-export function resolveStore(store: StoreProps | undefined, containerName: string, mountPath: string): StoreModel {
-  if (store?.hostPath !== undefined) return { hostPath: store.hostPath, mountPath };
-  return { volume: store?.volume ?? `${containerName}-store`, mountPath };
+export function resolveStore(store: StoreProps | undefined, containerName: string, mountPath: string, clusterAllowsDestroy: boolean | undefined): StoreModel {
+  const allowDestroy = store?.allowDestroy ?? clusterAllowsDestroy ?? false;
+  if (store?.hostPath !== undefined) return { hostPath: store.hostPath, mountPath, allowDestroy };
+  return { volume: store?.volume ?? `${containerName}-store`, mountPath, allowDestroy };
+}
+
+/** What a host needs to know of a store when the process is placed. */
+export function storePlacement(store: StoreModel): { volume?: string; allowDestroy: boolean } {
+  return { volume: store.volume, allowDestroy: store.allowDestroy ?? false };
 }
 
 /** Rejects a store that names both a volume and a host directory (one would be ignored). */

@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { ControllerGroupModel, ControllerModel, PropertyValue } from "../core/model";
 import { DEFAULT_CONTROLLER_PORT } from "../core/ports";
-import { IRocketMqHost } from "../targets/host";
+import { hostModelOf, IRocketMqHost } from "../targets/host";
 import { RocketMqCluster } from "./cluster";
-import { checkStoreProps, containerNameOf, memberIds, JvmProps, NAMESRV_JVM, resolveJvm, resolveStore, StoreProps } from "./common";
+import { checkStoreProps, containerNameOf, memberIds, JvmProps, NAMESRV_JVM, resolveJvm, resolveStore, StoreProps, storePlacement } from "./common";
 import { reportFindings } from "../synth/report";
 import { NameServer } from "./name-server";
 import { invalidate, planOf } from "../synth/analysis";
@@ -78,8 +78,8 @@ export class ControllerGroup extends Construct {
       const containerName = c.containerName ?? containerNameOf(cluster.clusterName, "controller", selfId);
       const port = c.port ?? DEFAULT_CONTROLLER_PORT - 10 * i;
       checkStoreProps(construct, c.store);
-      const store = resolveStore(c.store, containerName, CONTROLLER_STORE_PATH);
-      c.host._placeProcess(construct, { healthPort: port, volume: store.volume }, () => planOf(construct));
+      const store = resolveStore(c.store, containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy);
+      c.host._placeProcess(construct, { healthPort: port, store: storePlacement(store) }, () => planOf(construct));
       return { construct, props: c, selfId, port, containerName };
     });
   }
@@ -94,10 +94,10 @@ export class ControllerGroup extends Construct {
   public _toModel(cluster: RocketMqCluster): ControllerGroupModel {
     const controllers: ControllerModel[] = this.standalone.map((c) => ({
       path: c.construct.node.path,
-      host: { path: c.props.host.node.path, address: c.props.host.address },
+      host: hostModelOf(c.props.host),
       containerName: c.containerName,
       jvm: resolveJvm(NAMESRV_JVM, cluster._props.nameServerJvm, c.props.jvm),
-      store: resolveStore(c.props.store, c.containerName, CONTROLLER_STORE_PATH),
+      store: resolveStore(c.props.store, c.containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy),
       extraProperties: { ...(c.props.properties ?? {}) },
       selfId: c.selfId,
       port: c.port,

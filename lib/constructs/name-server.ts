@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { NameServerModel, PropertyValue } from "../core/model";
 import { DEFAULT_NAMESRV_PORT } from "../core/ports";
-import { IRocketMqHost } from "../targets/host";
+import { hostModelOf, IRocketMqHost } from "../targets/host";
 import { RocketMqCluster } from "./cluster";
-import { checkStoreProps, containerNameOf, JvmProps, NAMESRV_JVM, resolveJvm, resolveStore, StoreProps } from "./common";
+import { checkStoreProps, containerNameOf, JvmProps, NAMESRV_JVM, resolveJvm, resolveStore, StoreProps, storePlacement } from "./common";
 import { reportFindings } from "../synth/report";
 import { invalidate, planOf } from "../synth/analysis";
 
@@ -49,8 +49,8 @@ export class NameServer extends Construct {
     invalidate(this);
     reportFindings(this);
     checkStoreProps(this, props.store);
-    const store = resolveStore(props.store, this.containerName, NAMESRV_STORE_PATH);
-    props.host._placeProcess(this, { healthPort: this.listenPort, volume: store.volume }, () => planOf(this));
+    const store = resolveStore(props.store, this.containerName, NAMESRV_STORE_PATH, cluster._props.allowStoreDestroy);
+    props.host._placeProcess(this, { healthPort: this.listenPort, store: storePlacement(store) }, () => planOf(this));
   }
 
   /** `address:listenPort`, as brokers and clients list it. */
@@ -62,11 +62,11 @@ export class NameServer extends Construct {
   public _toModel(cluster: RocketMqCluster): NameServerModel {
     return {
       path: this.node.path,
-      host: { path: this.host.node.path, address: this.host.address },
+      host: hostModelOf(this.host),
       containerName: this.containerName,
       listenPort: this.listenPort,
       jvm: resolveJvm(NAMESRV_JVM, cluster._props.nameServerJvm, this.props.jvm),
-      store: resolveStore(this.props.store, this.containerName, NAMESRV_STORE_PATH),
+      store: resolveStore(this.props.store, this.containerName, NAMESRV_STORE_PATH, cluster._props.allowStoreDestroy),
       extraProperties: { ...(this.props.properties ?? {}) },
     };
   }

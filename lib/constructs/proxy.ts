@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { PropertyValue, ProxyModel } from "../core/model";
 import { DEFAULT_PROXY_GRPC_PORT, DEFAULT_PROXY_REMOTING_PORT } from "../core/ports";
-import { IRocketMqHost } from "../targets/host";
+import { hostModelOf, IRocketMqHost } from "../targets/host";
 import { RocketMqCluster } from "./cluster";
 import { containerNameOf, JvmProps, NAMESRV_JVM, resolveJvm } from "./common";
 import { reportFindings } from "../synth/report";
@@ -57,7 +57,7 @@ export class Proxy extends Construct {
   public _toModel(cluster: RocketMqCluster): ProxyModel {
     return {
       path: this.node.path,
-      host: { path: this.host.node.path, address: this.host.address },
+      host: hostModelOf(this.host),
       containerName: this.containerName,
       jvm: resolveJvm(NAMESRV_JVM, cluster._props.nameServerJvm, this.props.jvm),
       extraProperties: { ...(this.props.properties ?? {}) },

@@ -12,6 +12,11 @@ export interface HostModel {
   readonly path: string;
   /** The address clients and peers use to reach processes on this host (brokerIP1, namesrvAddr, dLegerPeers). */
   readonly address: string;
+  /**
+   * True when every process on the host has a network stack (and a loopback) of its own, as a container
+   * on a Docker bridge network: then `127.0.0.1` is the process itself, not the machine.
+   */
+  readonly isolatedLoopback?: boolean;
 }
 
 /** JVM sizing of one server process. */
@@ -30,6 +35,17 @@ export interface StoreModel {
   readonly hostPath?: string;
   /** Path inside the process's file system where the store is mounted (storePathRootDir for a broker). */
   readonly mountPath: string;
+  /**
+   * True when the deployment may delete the store (a named volume) on destroy or replacement; false keeps it
+   * protected, so the commit log survives a mistaken destroy.
+   */
+  readonly allowDestroy?: boolean;
+}
+
+/** The numeric user and group RocketMQ runs as (the official image's `rocketmq`: 3000:3000); it owns every store. */
+export interface RunAsModel {
+  readonly uid: number;
+  readonly gid: number;
 }
 
 export type PropertyValue = string | number | boolean;
@@ -121,6 +137,8 @@ export interface ClusterModel {
   readonly version: string;
   /** Container image that runs every process of the cluster. */
   readonly image: string;
+  /** The user RocketMQ runs as: it must own the stores. Default 3000:3000. */
+  readonly runAs?: RunAsModel;
   readonly nameServers: readonly NameServerModel[];
   readonly brokerSets: readonly BrokerSetModel[];
   /** Controller groups (RocketMQ 5); a cluster has at most one. */

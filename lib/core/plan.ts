@@ -3,7 +3,7 @@
  * Target-independent: the Docker target turns a plan into a docker_container, another target
  * could write the same plan into VM user-data. Nothing here is rendered twice.
  */
-import { ClusterModel, HostModel, JvmModel, StoreModel, TopologyModel } from "./model";
+import { ClusterModel, HostModel, JvmModel, RunAsModel, StoreModel, TopologyModel } from "./model";
 import { brokerPorts, controllerPorts, nameServerPorts, PortUse, proxyPorts } from "./ports";
 import { containerMemoryMb, jvmEnv } from "./render/jvm";
 import {
@@ -16,6 +16,9 @@ import {
   renderNameServerProperties,
   renderProxyConfig,
 } from "./render/servers";
+
+/** The official image's user `rocketmq` (apache/rocketmq-docker image-build/Dockerfile-ubuntu: uid and gid 3000). */
+export const DEFAULT_RUN_AS: RunAsModel = { uid: 3000, gid: 3000 };
 
 export type ProcessKind = "namesrv" | "controller" | "broker" | "proxy";
 
@@ -34,6 +37,8 @@ export interface ProcessPlan {
   readonly files: readonly { readonly path: string; readonly content: string }[];
   /** Where its data lives; none for a stateless proxy. */
   readonly store?: StoreModel;
+  /** The user the process runs as; it owns the store. */
+  readonly runAs: RunAsModel;
   /** Ports the process opens; published on the host at the same number (brokers advertise them). */
   readonly ports: readonly PortUse[];
   /** The port a health check probes. */
@@ -65,6 +70,7 @@ function plan(
     env: jvmEnv(p.jvm),
     files: [{ path: run.file, content: run.content }],
     store: p.store,
+    runAs: cluster.runAs ?? DEFAULT_RUN_AS,
     ports: rest.ports,
     healthPort: rest.healthPort,
     memoryMb: containerMemoryMb(p.jvm),

@@ -18,6 +18,7 @@ export interface ClusterSource extends IConstruct {
 
 interface HostSource extends IConstruct {
   readonly address: string;
+  readonly isolatedLoopback: boolean;
 }
 
 const CLUSTER = Symbol.for("rocketmq-cdktf.RocketMqCluster");
@@ -57,7 +58,7 @@ export function analysisOf(scope: IConstruct): Analysis {
 export function modelOf(stack: TerraformStack): TopologyModel {
   const all = stack.node.findAll();
   const clusters = all.filter((c) => (c as any)[CLUSTER]).map((c) => (c as ClusterSource)._toModel());
-  const hosts: HostModel[] = all.filter((c) => (c as any)[HOST]).map((h) => ({ path: h.node.path, address: (h as HostSource).address }));
+  const hosts: HostModel[] = all.filter((c) => (c as any)[HOST]).map((h) => ({ path: h.node.path, address: (h as HostSource).address, isolatedLoopback: (h as HostSource).isolatedLoopback }));
   return { clusters, hosts };
 }
 

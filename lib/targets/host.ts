@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { HostModel } from "../core/model";
 import { ProcessPlan } from "../core/plan";
 
 /**
@@ -8,6 +9,11 @@ import { ProcessPlan } from "../core/plan";
 export interface IRocketMqHost {
   /** Address clients and peers use to reach processes on this host. */
   readonly address: string;
+  /**
+   * True when each process placed on this host has a network stack (and a loopback) of its own, as
+   * containers on a Docker bridge network; false when they share the machine's.
+   */
+  readonly isolatedLoopback: boolean;
   readonly node: Construct["node"];
   /**
    * Creates the resources that run one process under `scope`. The plan is produced at synth time
@@ -21,6 +27,16 @@ export interface IRocketMqHost {
 export interface ProcessPlacement {
   /** The port the health check probes. */
   readonly healthPort: number;
-  /** Named volume that holds the store, when the store is a volume (not a host directory). */
-  readonly volume?: string;
+  /** The process's store, when it has one (every process but the proxy). */
+  readonly store?: {
+    /** Named volume that holds the store, when the store is a volume (not a host directory). */
+    readonly volume?: string;
+    /** False keeps a named volume from being destroyed or replaced. */
+    readonly allowDestroy: boolean;
+  };
+}
+
+/** The host as the core's model sees it. */
+export function hostModelOf(host: IRocketMqHost): HostModel {
+  return { path: host.node.path, address: host.address, isolatedLoopback: host.isolatedLoopback };
 }

@@ -56,18 +56,18 @@ describe("seed 2-master-2-slave SYNC cluster placed crosswise", () => {
     expect(master.ports).toEqual([10909, 10911, 10912].map((p) => ({ internal: p, external: p, protocol: "tcp" })));
     expect(c["defaultcluster-broker-b-1"].provider).toBe("docker.h28");
     expect(c["defaultcluster-broker-b-1"].ports.map((p: any) => p.external)).toEqual([11909, 11911, 11912]);
-    const nsIds = Object.entries<any>(json.resource.docker_container)
-      .filter(([, v]) => v.name.includes("namesrv"))
-      .map(([k]) => `docker_container.${k}`)
-      .sort();
-    expect(master.depends_on).toEqual(nsIds);
+    const idOf = (name: string) => `docker_container.${Object.entries<any>(json.resource.docker_container).find(([, v]) => v.name === name)![0]}`;
+    // its store is handed over first, then the name servers start
+    expect(master.depends_on).toEqual([idOf("defaultcluster-broker-a-0-store-init"), idOf("defaultcluster-namesrv-ns28"), idOf("defaultcluster-namesrv-ns29")]);
   });
 
   test("a broker runs mqbroker with its file, a sized heap, a store volume, a restart policy and a health check", () => {
     const master = c["defaultcluster-broker-a-0"];
     expect(master.command).toEqual(["sh", "mqbroker", "-c", "/home/rocketmq/conf/broker.properties"]);
     expect(master.upload[0].file).toBe("/home/rocketmq/conf/broker.properties");
-    expect(master.env).toEqual(["JAVA_OPT_EXT=-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m", "MAX_POSSIBLE_HEAP=536870912"]);
+    // HEAP_OPTS for the current image scripts, JAVA_OPT_EXT (appended last) for every build
+    expect(master.env).toEqual(["HEAP_OPTS=-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m", "JAVA_OPT_EXT=-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m"]);
+    expect(master.user).toBe("3000:3000");
     expect(master.memory).toBe(512 + 512 + 256);
     expect(master.restart).toBe("unless-stopped");
     expect(master.healthcheck.test).toEqual(["CMD", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/10911"]);
@@ -82,7 +82,7 @@ describe("seed 2-master-2-slave SYNC cluster placed crosswise", () => {
     expect(ns.command).toEqual(["sh", "mqnamesrv", "-c", "/home/rocketmq/conf/namesrv.properties"]);
     expect(uploadedProperties(ns)).toEqual({ kvConfigPath: "/home/rocketmq/namesrv/kvConfig.json", listenPort: "9876" });
     expect(ns.ports).toEqual([{ internal: 9876, external: 9876, protocol: "tcp" }]);
-    expect(ns.depends_on).toBeUndefined();
+    expect(ns.depends_on).toHaveLength(1); // only its store-init container
   });
 
   test("the stack outputs the namesrvAddr for clients", () => {

@@ -17,6 +17,7 @@ import {
   ControllerGroup,
   DLedgerGroup,
   DockerHost,
+  DockerNetworkMode,
   NameServer,
   Proxy,
   RocketMqCluster,
@@ -133,8 +134,9 @@ function once<T>(f: () => T): () => T {
   return () => (v ??= { value: f() }).value;
 }
 
+/** The examples put every process on one machine at 127.0.0.1: the host network, as the library's DevStack. */
 function host(stack: TerraformStack, id: string, address: string): DockerHost {
-  return new DockerHost(stack, id, { address });
+  return new DockerHost(stack, id, { address, networkMode: address === "127.0.0.1" ? DockerNetworkMode.HOST : undefined });
 }
 
 /** deleteWhen/fileReservedTime as every classic example sets them (deleteWhen=04 is also the default). */

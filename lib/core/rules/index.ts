@@ -3,6 +3,7 @@ import { TopologyModel } from "../model";
 import { catalogueFor } from "../versions/catalogue";
 import { checkRocketMq5 } from "./controller";
 import { checkDLedger } from "./dledger";
+import { checkHosts } from "./hosts";
 import { checkIds } from "./ids";
 import { checkJvm } from "./jvm";
 import { checkKeys } from "./keys";
@@ -22,6 +23,7 @@ export function checkTopology(topology: TopologyModel): Finding[] {
     ...checkIds(topology),
     ...checkPorts(topology),
     ...checkStores(topology),
+    ...checkHosts(topology),
     ...checkPlacement(topology),
     ...checkJvm(topology),
     ...checkDLedger(known),
@@ -42,4 +44,4 @@ function checkVersions(topology: TopologyModel): Finding[] {
   return out;
 }
 
-export { checkRocketMq5, checkDLedger, checkIds, checkJvm, checkKeys, checkPlacement, checkPorts, checkStores };
+export { checkRocketMq5, checkDLedger, checkHosts, checkIds, checkJvm, checkKeys, checkPlacement, checkPorts, checkStores };

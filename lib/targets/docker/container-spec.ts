@@ -4,6 +4,9 @@
  */
 import { ProcessPlan } from "../../core/plan";
 
+/** How the containers of a host are networked (the docker_container `network_mode`). */
+export type NetworkMode = "bridge" | "host";
+
 export interface DockerContainerSpec {
   readonly name: string;
   readonly image: string;
@@ -12,7 +15,13 @@ export interface DockerContainerSpec {
   readonly env: string[];
   readonly upload: { file: string; content: string }[];
   readonly volumes: { containerPath: string; volumeName?: string; hostPath?: string }[];
-  /** Host port = container port: brokers advertise brokerIP1:listenPort to clients and peers. */
+  /** `uid:gid` RocketMQ runs as: the image's user, stated so that it matches the owner of the store. */
+  readonly user: string;
+  readonly networkMode: NetworkMode;
+  /**
+   * Host port = container port: brokers advertise brokerIP1:listenPort to clients and peers. Empty on the
+   * host network, where the process binds the machine's ports itself.
+   */
   readonly ports: { internal: number; external: number; protocol: string }[];
   readonly labels: { label: string; value: string }[];
   readonly memory: number;
@@ -20,7 +29,7 @@ export interface DockerContainerSpec {
   readonly healthcheck: { test: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
 }
 
-export function dockerContainerSpec(plan: ProcessPlan): DockerContainerSpec {
+export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode): DockerContainerSpec {
   return {
     name: plan.containerName,
     image: plan.image,
@@ -29,23 +38,68 @@ export function dockerContainerSpec(plan: ProcessPlan): DockerContainerSpec {
       .sort()
       .map((k) => `${k}=${plan.env[k]}`),
     upload: plan.files.map((f) => ({ file: f.path, content: f.content })),
-    volumes: !plan.store
-      ? []
-      : [
-          plan.store.volume
-            ? { containerPath: plan.store.mountPath, volumeName: plan.store.volume }
-            : { containerPath: plan.store.mountPath, hostPath: plan.store.hostPath },
-        ],
-    ports: [...new Set(plan.ports.map((p) => p.port))]
-      .sort((a, b) => a - b)
-      .map((port) => ({ internal: port, external: port, protocol: "tcp" })),
-    labels: Object.keys(plan.labels)
-      .sort()
-      .map((label) => ({ label, value: plan.labels[label] })),
+    volumes: storeVolumes(plan),
+    user: `${plan.runAs.uid}:${plan.runAs.gid}`,
+    networkMode,
+    ports:
+      networkMode === "host"
+        ? []
+        : [...new Set(plan.ports.map((p) => p.port))].sort((a, b) => a - b).map((port) => ({ internal: port, external: port, protocol: "tcp" })),
+    labels: labelList(plan.labels),
     memory: plan.memoryMb,
     restart: "unless-stopped",
     healthcheck: healthcheck(plan.healthPort),
   };
+}
+
+/**
+ * A one-shot container that hands the store to the user RocketMQ runs as, before the server starts.
+ *
+ * Docker creates a new named volume's root (and a missing host directory) owned by root, unless the image
+ * has a directory at the mount path to copy the owner from; the official image has no
+ * /home/rocketmq/store, so a broker running as uid 3000 cannot write its store (rocketmq-docker issues 17
+ * and 50: the broker exits with code 253). This container runs `chown uid:gid <mount>` as root (nothing
+ * else: not recursive, no network) and stays stopped; RocketMQ itself never runs as root.
+ */
+export interface StoreInitSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly user: string;
+  readonly entrypoint: string[];
+  readonly command: string[];
+  readonly volumes: DockerContainerSpec["volumes"];
+  readonly networkMode: "none";
+  readonly labels: { label: string; value: string }[];
+}
+
+export function storeInitSpec(plan: ProcessPlan): StoreInitSpec | undefined {
+  if (!plan.store) return undefined;
+  return {
+    name: `${plan.containerName}-store-init`,
+    image: plan.image,
+    user: "0:0",
+    entrypoint: ["chown"],
+    command: [`${plan.runAs.uid}:${plan.runAs.gid}`, plan.store.mountPath],
+    volumes: storeVolumes(plan),
+    networkMode: "none",
+    labels: labelList({
+      "rocketmq.cluster": plan.clusterName,
+      "rocketmq.host": plan.host.address,
+      "rocketmq.role": "store-init",
+      "rocketmq.storeOf": plan.containerName,
+    }),
+  };
+}
+
+function storeVolumes(plan: ProcessPlan): DockerContainerSpec["volumes"] {
+  if (!plan.store) return [];
+  return [plan.store.volume ? { containerPath: plan.store.mountPath, volumeName: plan.store.volume } : { containerPath: plan.store.mountPath, hostPath: plan.store.hostPath }];
+}
+
+function labelList(labels: Readonly<Record<string, string>>): { label: string; value: string }[] {
+  return Object.keys(labels)
+    .sort()
+    .map((label) => ({ label, value: labels[label] }));
 }
 
 /** TCP probe of the process's own port with bash's /dev/tcp (the official image has bash, no curl). */

@@ -1,0 +1,171 @@
+import { TerraformStack } from "cdktf";
+import { BrokerPair, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, RocketMqCluster, ControllerBrokerSet, ControllerGroup } from "../../lib";
+import { isLoopback } from "../../lib/core/rules/hosts";
+import { containers, storeInits, synth, synthError, uploadedProperties } from "../helpers";
+
+function oneBrokerCluster(s: TerraformStack, clusterProps: ConstructorParameters<typeof RocketMqCluster>[2] = {}, hostProps: Partial<ConstructorParameters<typeof DockerHost>[2]> = {}) {
+  const h = new DockerHost(s, "h1", { address: "10.0.0.1", ...hostProps });
+  const cluster = new RocketMqCluster(s, "rmq", clusterProps);
+  new NameServer(cluster, "ns", { host: h });
+  return { h, cluster };
+}
+
+describe("stores are written by the user RocketMQ runs as, with no manual step", () => {
+  const json = synth((s) => {
+    const { h, cluster } = oneBrokerCluster(s);
+    new BrokerPair(cluster, "broker-a", { master: { host: h }, slaves: [{ host: h, listenPort: 11911, store: { hostPath: "/data/rocketmq/broker-a-s" } }] });
+  });
+  const inits = storeInits(json);
+  const servers = containers(json);
+
+  test("every server container runs as the official image's rocketmq user, 3000:3000", () => {
+    for (const c of Object.values<any>(servers)) expect(c.user).toBe("3000:3000");
+  });
+
+  test("each store (named volume or host directory) is chowned to 3000:3000 by a one-shot root container before its server starts", () => {
+    expect(Object.keys(inits).sort()).toEqual(["defaultcluster-broker-a-0-store-init", "defaultcluster-broker-a-1-store-init", "defaultcluster-namesrv-ns-store-init"]);
+    const master = inits["defaultcluster-broker-a-0-store-init"];
+    expect(master).toMatchObject({ user: "0:0", entrypoint: ["chown"], command: ["3000:3000", "/home/rocketmq/store"], network_mode: "none", attach: true, must_run: false });
+    expect(master.volumes).toEqual(servers["defaultcluster-broker-a-0"].volumes);
+    const slave = inits["defaultcluster-broker-a-1-store-init"];
+    expect(slave.volumes).toEqual([{ container_path: "/home/rocketmq/store", host_path: "/data/rocketmq/broker-a-s" }]);
+    expect(inits["defaultcluster-namesrv-ns-store-init"].command).toEqual(["3000:3000", "/home/rocketmq/namesrv"]);
+    const ids = Object.fromEntries(Object.entries<any>(json.resource.docker_container).map(([id, c]) => [c.name, `docker_container.${id}`]));
+    for (const name of ["defaultcluster-broker-a-0", "defaultcluster-broker-a-1", "defaultcluster-namesrv-ns"]) {
+      expect(servers[name].depends_on).toContain(ids[`${name}-store-init`]);
+    }
+  });
+
+  test("runAs changes the containers' user and the stores' owner together", () => {
+    const other = synth((s) => {
+      const { h, cluster } = oneBrokerCluster(s, { runAs: "3000:999" });
+      new BrokerPair(cluster, "broker-a", { master: { host: h } });
+    });
+    expect(containers(other)["defaultcluster-broker-a-0"].user).toBe("3000:999");
+    expect(storeInits(other)["defaultcluster-broker-a-0-store-init"].command).toEqual(["3000:999", "/home/rocketmq/store"]);
+  });
+
+  test("a runAs that is not uid:gid is an error on the cluster", () => {
+    const msg = synthError((s) => {
+      const { h, cluster } = oneBrokerCluster(s, { runAs: "rocketmq" });
+      new BrokerPair(cluster, "broker-a", { master: { host: h } });
+    });
+    expect(msg).toContain('[stack/rmq] [ids/run-as] runAs "rocketmq" is not a numeric uid:gid');
+  });
+
+  test("a proxy has no store and no store-init container", () => {
+    const json5 = synth((s) => {
+      const { h, cluster } = oneBrokerCluster(s, { version: "5.3.3" });
+      new Proxy(cluster, "proxy", { host: h });
+    });
+    expect(Object.keys(storeInits(json5))).toEqual(["defaultcluster-namesrv-ns-store-init"]);
+    expect(containers(json5)["defaultcluster-proxy-proxy"].volumes).toBeUndefined();
+  });
+});
+
+describe("store volumes are protected from destroy and replacement unless the user opts in", () => {
+  const volumes = (json: any) => Object.fromEntries(Object.values<any>(json.resource.docker_volume).map((v) => [v.name, v]));
+
+  test("by default every store volume carries prevent_destroy", () => {
+    const json = synth((s) => {
+      const { h, cluster } = oneBrokerCluster(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: h } });
+    });
+    const vs = volumes(json);
+    expect(Object.keys(vs).sort()).toEqual(["defaultcluster-broker-a-0-store", "defaultcluster-namesrv-ns-store"]);
+    for (const v of Object.values<any>(vs)) expect(v.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("allowStoreDestroy on the cluster lifts it; a store's own allowDestroy wins", () => {
+    const json = synth((s) => {
+      const { h, cluster } = oneBrokerCluster(s, { allowStoreDestroy: true });
+      new BrokerPair(cluster, "broker-a", { master: { host: h }, slaves: [{ host: h, listenPort: 11911, store: { allowDestroy: false } }] });
+    });
+    const vs = volumes(json);
+    expect(vs["defaultcluster-namesrv-ns-store"].lifecycle).toBeUndefined();
+    expect(vs["defaultcluster-broker-a-0-store"].lifecycle).toBeUndefined();
+    expect(vs["defaultcluster-broker-a-1-store"].lifecycle).toEqual({ prevent_destroy: true });
+  });
+});
+
+describe("network modes", () => {
+  test("on the bridge network (default) every port the process opens is published at the same number", () => {
+    const json = synth((s) => {
+      const { h, cluster } = oneBrokerCluster(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: h } });
+    });
+    const c = containers(json)["defaultcluster-broker-a-0"];
+    expect(c.network_mode).toBe("bridge");
+    expect(c.ports.map((p: any) => [p.internal, p.external])).toEqual([[10909, 10909], [10911, 10911], [10912, 10912]]);
+  });
+
+  test("on the host network nothing is published and 127.0.0.1 is a valid address for a one-machine cluster", () => {
+    const json = synth((s) => {
+      const { h, cluster } = oneBrokerCluster(s, {}, { address: "127.0.0.1", networkMode: DockerNetworkMode.HOST });
+      new BrokerPair(cluster, "broker-a", { master: { host: h } });
+    });
+    const c = containers(json)["defaultcluster-broker-a-0"];
+    expect(c.network_mode).toBe("host");
+    expect(c.ports).toBeUndefined();
+    expect(uploadedProperties(c).namesrvAddr).toBe("127.0.0.1:9876");
+  });
+
+  test("a loopback address on the bridge network is one error, on the host, naming the processes and the fix", () => {
+    const msg = synthError((s) => {
+      const { h, cluster } = oneBrokerCluster(s, {}, { address: "127.0.0.1" });
+      new BrokerPair(cluster, "broker-a", { master: { host: h } });
+    });
+    const lines = msg.split("\n").filter((l) => l.includes("[hosts/loopback]"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("[stack/h1] [hosts/loopback] address 127.0.0.1 is a loopback address");
+    expect(lines[0]).toContain("broker-a master, name server ns");
+    expect(lines[0]).toContain("Fix: set networkMode: DockerNetworkMode.HOST on this DockerHost");
+  });
+
+  test("following the fix synthesizes", () => {
+    expect(() =>
+      synth((s) => {
+        const { h, cluster } = oneBrokerCluster(s, {}, { address: "127.0.0.1", networkMode: DockerNetworkMode.HOST });
+        new DLedgerGroup(cluster, "broker-c", { peers: [{ host: h }, { host: h, listenPort: 20911 }, { host: h, listenPort: 30911 }] });
+        new BrokerPair(cluster, "broker-a", { master: { host: h, listenPort: 10811 } });
+      }),
+    ).not.toThrow();
+  });
+
+  test("a loopback host without processes, and a bridge host with a real address, are fine", () => {
+    expect(() =>
+      synth((s) => {
+        new DockerHost(s, "idle", { address: "127.0.0.1" });
+        const { h, cluster } = oneBrokerCluster(s);
+        new BrokerPair(cluster, "broker-a", { master: { host: h } });
+      }),
+    ).not.toThrow();
+  });
+
+  test("controllers and proxies on a loopback bridge host are caught too", () => {
+    const msg = synthError((s) => {
+      const { h, cluster } = oneBrokerCluster(s, { version: "5.3.3" }, { address: "localhost" });
+      new ControllerGroup(cluster, "controllers", { controllers: [{ host: h }] });
+      new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h }, { host: h, listenPort: 20911 }] });
+    });
+    expect(msg).toContain("[stack/h1] [hosts/loopback] address localhost");
+    expect(msg).toContain("controller n0");
+  });
+
+  test.each([
+    ["127.0.0.1", true],
+    ["127.1.2.3", true],
+    ["::1", true],
+    ["[::1]", true],
+    ["0:0:0:0:0:0:0:1", true],
+    ["localhost", true],
+    ["LOCALHOST", true],
+    ["rmq.localhost", true],
+    ["10.0.0.1", false],
+    ["128.0.0.1", false],
+    ["broker.example.com", false],
+    ["::2", false],
+  ])("isLoopback(%s) is %s", (address, expected) => {
+    expect(isLoopback(address)).toBe(expected);
+  });
+});
