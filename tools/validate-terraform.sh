@@ -10,82 +10,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-# --- versions --------------------------------------------------------------------------------------
-TOFU_VERSION="${TOFU_VERSION:-v1.12.6}"
-# kreuzwerker/terraform-provider-docker: @cdktf/provider-docker 12 pins 3.6.2, but the Go module proxy
-# serves no v3.x of this module (v3.6.2, v3.6.2+incompatible and the v3.6.2 commit's pseudo-version all
-# answer "403 This module version is not available"); the only version it served (2026-11) is this pseudo-version
-# of the main branch after v4.6.0. Its docker_container / docker_volume schema is a superset of 3.6.2's
-# (new optional attributes only) except for one relaxation, healthcheck.test, which 3.6.2 requires and
-# 4.x does not; prepare_stack below checks that one by hand.
-# Override both to validate with another served version (DOCKER_PROVIDER_VERSION = the semver to mirror as).
-DOCKER_PROVIDER_MODULE="github.com/kreuzwerker/terraform-provider-docker"
-DOCKER_PROVIDER_GO_VERSION="${DOCKER_PROVIDER_GO_VERSION:-v0.0.0-20260916201441-96d331c98ff4}"
-DOCKER_PROVIDER_VERSION="${DOCKER_PROVIDER_VERSION:-4.6.1-dev.20260916201441}"
-
-CACHE="${ROCKETMQ_TF_CACHE:-$HOME/.cache/rocketmq-cdktf-tf}"
-PLATFORM="$(go env GOOS)_$(go env GOARCH)"
-TOFU="$CACHE/bin/tofu-$TOFU_VERSION"
-MIRROR="$CACHE/mirror"
-PROVIDER_DIR="$MIRROR/registry.opentofu.org/kreuzwerker/docker/$DOCKER_PROVIDER_VERSION/$PLATFORM"
-PROVIDER_BIN="$PROVIDER_DIR/terraform-provider-docker_v$DOCKER_PROVIDER_VERSION"
-
-command -v go >/dev/null || { echo "validate-terraform: go is needed (it builds OpenTofu and the provider from the Go module proxy)" >&2; exit 1; }
+# OpenTofu and the provider (built once from the Go module proxy, then cached), the mirror and TF_CLI_CONFIG_FILE.
+source tools/tofu.sh
+# The validation mirrors the served build under its own version and rewrites the stacks' pin in a temp copy, so
+# that it says which build it validated with; 3.6.2's one stricter rule (healthcheck.test required) is checked
+# by hand in prepare_stack below.
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/validate-terraform.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
-
-# go mod download -json MODULE@VERSION -> the module's (read-only) source directory in GOMODCACHE.
-# `go install pkg@version` is not used: it refuses OpenTofu (its go.mod has a replace directive) and the
-# provider (its go.mod declares github.com/terraform-providers/terraform-provider-docker).
-module_dir() {
-  local json dir
-  json="$(go mod download -json "$1")" || { echo "$json" >&2; return 1; }
-  dir="$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
-  [ -n "$dir" ] && [ -d "$dir" ] || { echo "validate-terraform: no source directory for $1: $json" >&2; return 1; }
-  printf '%s\n' "$dir"
-}
-
-# build OUT MODULE@VERSION PACKAGE [ldflags]: builds inside the module cache copy, installs atomically.
-build() {
-  local out="$1" mod="$2" pkg="$3" ldflags="${4:-}" dir start
-  start=$SECONDS
-  echo "validate-terraform: building $mod ($pkg) -> $out"
-  dir="$(module_dir "$mod")"
-  mkdir -p "$(dirname "$out")"
-  (cd "$dir" && GOFLAGS=-buildvcs=false CGO_ENABLED=0 go build -trimpath -ldflags "-s -w $ldflags" -o "$out.tmp.$$" "$pkg") \
-    || { rm -f "$out.tmp.$$"; echo "validate-terraform: go build of $mod failed (command above)" >&2; return 1; }
-  mv -f "$out.tmp.$$" "$out"
-  echo "validate-terraform: built $(basename "$out") in $((SECONDS - start))s ($(du -h "$out" | cut -f1))"
-}
-
-# (if/then, not `||`: set -e is off inside a function called on the left of || or &&)
-if [ ! -x "$TOFU" ]; then
-  build "$TOFU" "github.com/opentofu/opentofu@$TOFU_VERSION" ./cmd/tofu "-X github.com/opentofu/opentofu/version.dev=no"
-fi
-if [ ! -x "$PROVIDER_BIN" ]; then
-  build "$PROVIDER_BIN" "$DOCKER_PROVIDER_MODULE@$DOCKER_PROVIDER_GO_VERSION" . "-X main.version=$DOCKER_PROVIDER_VERSION"
-fi
-# `source = "kreuzwerker/docker"` means registry.opentofu.org/kreuzwerker/docker to OpenTofu and
-# registry.terraform.io/kreuzwerker/docker to Terraform: the mirror answers for both.
-# (Terraform does not follow a symlinked directory in a mirror: the binary is hard-linked instead.)
-TF_PROVIDER_BIN="${PROVIDER_BIN/\/registry.opentofu.org\//\/registry.terraform.io\/}"
-[ ! -L "$MIRROR/registry.terraform.io" ] || rm -f "$MIRROR/registry.terraform.io"
-if [ ! -x "$TF_PROVIDER_BIN" ]; then
-  mkdir -p "$(dirname "$TF_PROVIDER_BIN")"
-  ln -f "$PROVIDER_BIN" "$TF_PROVIDER_BIN" 2>/dev/null || cp -f "$PROVIDER_BIN" "$TF_PROVIDER_BIN"
-fi
-
-cat >"$WORK/cli.tfrc" <<EOF
-provider_installation {
-  filesystem_mirror {
-    path    = "$MIRROR"
-    include = ["registry.opentofu.org/kreuzwerker/docker", "registry.terraform.io/kreuzwerker/docker"]
-  }
-}
-EOF
-export TF_CLI_CONFIG_FILE="$WORK/cli.tfrc"
-unset TF_PLUGIN_CACHE_DIR
 
 echo "validate-terraform: $("$TOFU" version | head -1), $DOCKER_PROVIDER_MODULE@$DOCKER_PROVIDER_GO_VERSION (as kreuzwerker/docker $DOCKER_PROVIDER_VERSION)"
 

@@ -153,6 +153,15 @@ public class LabClient {
                 r.put("has", table != null && table.containsKey(topic));
                 return r;
             }
+            case "brokerConfig": {
+                // the configuration the broker at addr runs with (what it read from its file, after startup)
+                String addr = a.getString(2);
+                java.util.Properties props = admin.getBrokerConfig(addr);
+                Map<String, String> out = new java.util.TreeMap<>();
+                for (String k : props.stringPropertyNames()) out.put(k, props.getProperty(k));
+                r.put("config", out);
+                return r;
+            }
             case "route": {
                 String topic = a.getString(2);
                 Object route = admin.examineTopicRouteInfo(topic);
