@@ -1,18 +1,18 @@
-// The experiments: synthesized stacks brought up on real RocketMQ servers and checked through RocketMQ itself.
+// The process lab's experiments: the shared scenarios on java processes in network namespaces, and the traps
+// (edited copies of a valid stack that only the process lab can run: RocketMQ's own failures).
 import { TerraformStack, Testing } from 'cdktf';
 import * as path from 'path';
 import { BrokerPair, DockerHost, NameServer, RocketMqCluster } from '../lib';
 import { Ctx } from './checks';
-import { LabClient } from './client';
-import { BrokerExpect, Deployment, brokerExpect, registeredId } from './deploy';
-import { Proc } from './procs';
+import { Deployment, LabProc, ProcessDeployment, brokerExpect, registeredId } from './deployment';
+import { controllerMode, dledgerGroup, twoMasterTwoSlave } from './scenarios';
 import { Container, Stack, configProps, editConfig, readStack } from './stack';
-import { WORK_DIR, log, ms, sleep, waitFor } from './util';
+import { WORK_DIR, log, ms, waitFor } from './util';
 
 export interface ExpEnv { ctx: Ctx; synthDir: string }
 
-async function withDeployment(stack: Stack, dirName: string, fn: (d: Deployment) => Promise<void>): Promise<void> {
-  const d = new Deployment(stack, path.join(WORK_DIR, 'run', dirName));
+async function withDeployment(stack: Stack, dirName: string, fn: (d: ProcessDeployment) => Promise<void>): Promise<void> {
+  const d = new ProcessDeployment(stack, path.join(WORK_DIR, 'run', dirName));
   try {
     await fn(d);
   } catch (e) {
@@ -24,216 +24,16 @@ async function withDeployment(stack: Stack, dirName: string, fn: (d: Deployment)
   }
 }
 
-async function sendOk(client: LabClient, topic: string, brokerName: string, body: string, timeoutMs = 8_000): Promise<any> {
-  return client.call('send', [topic, brokerName, body], timeoutMs);
-}
-
-/** Sends probes until one comes back SEND_OK (a SYNC_MASTER answers SLAVE_NOT_AVAILABLE until its slave is attached). */
-async function waitSendOk(client: LabClient, topic: string, brokerName: string, timeoutMs: number): Promise<{ tookMs: number; answer: any }> {
-  const t = Date.now();
-  let n = 0;
-  const answer = await waitFor(`SEND_OK from ${brokerName}`, timeoutMs, 300, async () => {
-    const r = await sendOk(client, topic, brokerName, `probe-${brokerName}-${n++}`);
-    if (!r.ok) throw new Error(r.error);
-    if (r.status !== 'SEND_OK') throw new Error(`status ${r.status}`);
-    return r;
-  });
-  return { tookMs: Date.now() - t, answer };
-}
-
-/** Creates the topic on the masters, then waits (bounded) until every broker of the cluster has it in its topic table. */
-export async function createTopicEverywhere(client: LabClient, topic: string, cluster: string, timeoutMs = 30_000): Promise<number> {
-  const t = Date.now();
-  const masters = (await client.must('createTopic', [topic, cluster])).brokers as string[];
-  // the name server learns the topic from the masters' registration, asynchronously
-  await waitFor(`a route for ${topic} with queues on ${masters.length} master(s)`, timeoutMs, 250, async () => {
-    const r = await client.call('route', [topic], 8_000);
-    return r.ok && (r.route?.queueDatas ?? []).length >= masters.length ? true : undefined;
-  });
-  await waitFor(`every broker of ${cluster} to know topic ${topic}`, timeoutMs, 500, async () => {
-    const cl = await client.clusters();
-    const addrs = Object.values(cl[cluster] ?? {}).flatMap((m) => Object.values(m));
-    for (const addr of addrs) {
-      const r = await client.must('hasTopic', [addr, topic], 8_000);
-      if (!r.has) throw new Error(`${addr} does not have ${topic} yet`);
-    }
-    return true;
-  });
-  return Date.now() - t;
-}
-
-function describe(cl: Record<string, any>): string {
-  return JSON.stringify(cl);
+function onProcesses(stackName: string, scenario: (ctx: Ctx, d: Deployment) => Promise<void>): (env: ExpEnv) => Promise<void> {
+  return (env) => withDeployment(readStack(env.synthDir, stackName), stackName, (d) => scenario(env.ctx, d));
 }
 
 /** a. seed-2m-2s-sync: 2 masters + 2 slaves with SYNC replication; kill -9 of a master: no failover. */
-export async function expTwoMasterTwoSlave(env: ExpEnv): Promise<void> {
-  const { ctx } = env;
-  const stack = readStack(env.synthDir, 'seed-2m-2s-sync');
-  await withDeployment(stack, 'seed-2m-2s-sync', async (d) => {
-    await d.up();
-    const client = d.client!;
-    const brokers = d.byRole('mqbroker').map(brokerExpect);
-    const cl = await client.clusters();
-    ctx.check('2m-2s: 4 brokers in the stack', brokers.length === 4, brokers.map((b) => `${b.proc.c.name}=${b.brokerName}@${b.addr}`).join(', '));
-    for (const b of brokers) {
-      const got = registeredId(cl, b);
-      ctx.check(`2m-2s: ${b.proc.c.name} registered in ${b.cluster} as ${b.brokerName} id ${b.id} at ${b.addr}`, got === b.id, `registered id ${got}`);
-    }
-    const cluster = brokers[0].cluster;
-    const names = Object.keys(cl[cluster] ?? {});
-    const masters = names.filter((n) => cl[cluster][n]['0']);
-    const slaves = names.flatMap((n) => Object.keys(cl[cluster][n]).filter((id) => id === '1'));
-    ctx.check('2m-2s: two masters (id 0) and two slaves (id 1) in the cluster', masters.length === 2 && slaves.length === 2 && names.length === 2, describe(cl));
-
-    const topic = 'LabTopic2m2s';
-    ctx.note(`topic ${topic} created on the masters and copied to the slaves in ${ms(await createTopicEverywhere(client, topic, cluster))}`);
-    const sent: Record<string, string[]> = {};
-    for (const bn of names.sort()) {
-      const w = await waitSendOk(client, topic, bn, 30_000);
-      ctx.note(`${bn}: first SEND_OK (slave attached, SYNC replication) after ${ms(w.tookMs)}`);
-      sent[bn] = [];
-      for (let i = 0; i < 5; i++) {
-        const body = `m2s-${bn}-${i}`;
-        const r = await sendOk(client, topic, bn, body);
-        if (r.ok && r.status === 'SEND_OK') sent[bn].push(body);
-        else ctx.check(`2m-2s: send ${body}`, false, JSON.stringify(r));
-      }
-    }
-    const all = Object.values(sent).flat();
-    const got = (await client.must('consume', [topic, ''], 30_000)).bodies as string[];
-    ctx.check(`2m-2s: ${all.length} messages produced are consumed`, all.length === 10 && all.every((b) => got.includes(b)), `consumed ${got.length}: ${got.filter((b) => !b.startsWith('probe')).join(',')}`);
-
-    // kill -9 of broker-a's master
-    const victimName = names.includes('broker-a') ? 'broker-a' : names.sort()[0];
-    const master = brokers.find((b) => b.brokerName === victimName && b.id === '0')!;
-    const slave = brokers.find((b) => b.brokerName === victimName && b.id !== '0')!;
-    const other = names.find((n) => n !== victimName)!;
-    const tKill = Date.now();
-    await master.proc.kill9();
-    log(`kill -9 ${master.proc.c.name} (${master.addr})`);
-    const gone = await waitFor(`${master.addr} to leave the route`, 40_000, 200, async () => {
-      const c = await client.clusters();
-      return registeredId(c, master) === undefined ? Date.now() - tKill : undefined;
-    });
-    ctx.note(`${master.proc.c.name} unregistered from the name server ${ms(gone)} after kill -9`);
-    const watchMs = 20_000;
-    const seen = new Set<string>();
-    let promoted = '';
-    const tw = Date.now();
-    while (Date.now() - tw < watchMs) {
-      const c = await client.clusters();
-      const addrs = c[cluster]?.[victimName] ?? {};
-      seen.add(JSON.stringify(addrs));
-      if (addrs['0']) promoted = `brokerId 0 -> ${addrs['0']}`;
-      if (registeredId(c, slave) !== slave.id) promoted ||= `slave registered as ${registeredId(c, slave)}`;
-      await sleep(500);
-    }
-    ctx.check(`2m-2s: ${victimName}'s slave stays a slave (id ${slave.id}, no master) for ${watchMs / 1000} s after kill -9 of its master`, !promoted && [...seen].every((s) => s === JSON.stringify({ [slave.id!]: slave.addr })), `${promoted} seen ${[...seen].join(' | ')}`);
-    const after = (await client.must('consume', [topic, victimName], 30_000)).bodies as string[];
-    ctx.check(`2m-2s: the ${sent[victimName].length} messages sent to ${victimName} before the kill are read from its slave`, sent[victimName].every((b) => after.includes(b)), `read ${after.length}: ${after.join(',')}`);
-    const rb = await sendOk(client, topic, other, `after-kill-${other}`);
-    ctx.check(`2m-2s: ${other} keeps accepting messages (SEND_OK)`, rb.ok && rb.status === 'SEND_OK', JSON.stringify(rb));
-    const ra = await sendOk(client, topic, victimName, `after-kill-${victimName}`);
-    ctx.note(`send to ${victimName} with its master dead: ${ra.ok ? ra.status : ra.error}`);
-  });
-}
-
+export const expTwoMasterTwoSlave = onProcesses('seed-2m-2s-sync', twoMasterTwoSlave);
 /** b. seed-dledger: one elected master; kill -9 of it: a new master within 15 s; the killed member rejoins as a slave. */
-export async function expDledger(env: ExpEnv): Promise<void> {
-  const { ctx } = env;
-  const stack = readStack(env.synthDir, 'seed-dledger');
-  await withDeployment(stack, 'seed-dledger', async (d) => {
-    await d.startClient();
-    await d.startNamesrvs();
-    const procs = d.byRole('mqbroker');
-    const brokers = procs.map(brokerExpect);
-    ctx.check('dledger: every broker has enableDLegerCommitLog=true', brokers.length >= 3 && brokers.every((b) => b.dledger), brokers.map((b) => `${b.proc.c.name}:${b.dledger}`).join(', '));
-    const { cluster, brokerName } = brokers[0];
-    const client = d.client!;
-    await startAndAwaitMaster(ctx, d, procs, 'dledger', cluster, brokerName, 60_000);
-    await d.waitRegistered(procs, 60_000, (_b, id) => id !== '-1');
-    const cl = await client.clusters();
-    const addrs = cl[cluster][brokerName];
-    ctx.check(`dledger: exactly one master among ${brokers.length} members, the others slaves`, Object.keys(addrs).length === brokers.length && Object.keys(addrs).filter((i) => i === '0').length === 1, describe(addrs));
-    for (const b of brokers) {
-      const self = (configProps(b.proc.c).dLegerSelfId ?? '').trim();
-      const id = registeredId(cl, b);
-      if (id !== '0') ctx.check(`dledger: follower ${b.proc.c.name} (${self}) registered with brokerId ${Number(self.slice(1)) + 1} (selfId number + 1)`, id === String(Number(self.slice(1)) + 1), `id ${id}`);
-    }
-    log(`dledger: RSS MiB: ${d.rssReport()}`);
-    const topic = 'LabTopicDledger';
-    ctx.note(`topic ${topic} created on the master and copied to the followers in ${ms(await createTopicEverywhere(client, topic, cluster))}`);
-    const before: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const r = await sendOk(client, topic, brokerName, `dl-before-${i}`);
-      if (r.ok && r.status === 'SEND_OK') before.push(`dl-before-${i}`);
-      else ctx.check(`dledger: send dl-before-${i}`, false, JSON.stringify(r));
-    }
-    ctx.check('dledger: 5 messages produced to the master', before.length === 5);
-
-    await failover(ctx, d, { label: 'dledger', what: 'member', brokers, master: addrs['0'], topic, before, withinMs: 15_000, waitMs: 30_000 });
-  });
-}
-
-/** Starts the brokers of an elected set and waits for its master (brokerId 0) to register. */
-async function startAndAwaitMaster(ctx: Ctx, d: Deployment, procs: Proc[], label: string, cluster: string, brokerName: string, timeoutMs: number): Promise<string> {
-  const tStart = Date.now();
-  for (const p of procs) p.start();
-  const master = await waitFor(`a ${label} master registered`, timeoutMs, 200, async () => {
-    d.assertAlive(procs);
-    return (await d.client!.clusters())[cluster]?.[brokerName]?.['0'];
-  });
-  ctx.note(`${label}: master ${master} registered ${ms(Date.now() - tStart)} after the brokers were spawned`);
-  return master;
-}
-
-/**
- * kill -9 of the master of an automatically failing-over set (DLedger or controller mode): another
- * member becomes master within `withinMs`, producing works again, the messages sent before are read
- * from the new master, and the killed member restarted on its own store rejoins as a slave.
- */
-async function failover(
-  ctx: Ctx,
-  d: Deployment,
-  o: { label: string; what: string; brokers: BrokerExpect[]; master: string; topic: string; before: string[]; withinMs: number; waitMs: number },
-): Promise<void> {
-  const client = d.client!;
-  const { cluster, brokerName } = o.brokers[0];
-  const victim = o.brokers.find((b) => b.addr === o.master);
-  if (!victim) throw new Error(`master ${o.master} is no container of the stack`);
-  const tKill = Date.now();
-  await victim.proc.kill9();
-  log(`kill -9 ${victim.proc.c.name} (${victim.addr}, the master)`);
-  let newMaster = '';
-  try {
-    newMaster = await waitFor(`a new ${o.label} master`, o.waitMs, 200, async () => {
-      const m = (await client.clusters())[cluster]?.[brokerName]?.['0'];
-      return m && m !== victim.addr ? m : undefined;
-    });
-  } catch (e) {
-    ctx.check(`${o.label}: another ${o.what} becomes master after kill -9 of the master`, false, (e as Error).message);
-    return;
-  }
-  const failoverMs = Date.now() - tKill;
-  ctx.check(`${o.label}: another ${o.what} becomes master within ${ms(o.withinMs)} of kill -9 (${ms(failoverMs)})`, failoverMs <= o.withinMs, `new master ${newMaster}`);
-  try {
-    await waitSendOk(client, o.topic, brokerName, 30_000);
-    ctx.check(`${o.label}: producing works again after the failover (${ms(Date.now() - tKill)} after the kill)`, true);
-  } catch (e) {
-    ctx.check(`${o.label}: producing works again after the failover`, false, (e as Error).message);
-  }
-  const got = (await client.must('consume', [o.topic, brokerName], 30_000)).bodies as string[];
-  ctx.check(`${o.label}: the messages sent before the kill are read from the new master`, o.before.every((b) => got.includes(b)), `read ${got.length}`);
-
-  // restart the killed member: same files, same store
-  victim.proc.start();
-  const tRe = Date.now();
-  await d.waitRegistered([victim.proc], 60_000, (_b, id) => Number(id) > 0);
-  const cl = await client.clusters();
-  const id = registeredId(cl, victim);
-  ctx.check(`${o.label}: the killed ${o.what} restarted on its store rejoins as a slave (${ms(Date.now() - tRe)})`, id !== undefined && id !== '0' && cl[cluster][brokerName]['0'] === newMaster, describe(cl[cluster][brokerName]));
-}
+export const expDledger = onProcesses('seed-dledger', dledgerGroup);
+/** d. seed-5x-controller: controller-mode failover and the proxy. */
+export const expController = onProcesses('seed-5x-controller', controllerMode);
 
 function cloneStack(s: Stack, keep: (c: Container) => boolean): Stack {
   const containers = s.containers.filter(keep).map((c) => JSON.parse(JSON.stringify(c)) as Container);
@@ -250,7 +50,7 @@ function pairOnOneHost(s: Stack): [Container, Container] {
   throw new Error(`${s.name}: no two brokers on one host`);
 }
 
-async function expectCrash(ctx: Ctx, p: Proc, text: string, label: string): Promise<void> {
+async function expectCrash(ctx: Ctx, p: LabProc, text: string, label: string): Promise<void> {
   const t = Date.now();
   p.start();
   try {
@@ -326,60 +126,3 @@ export async function expTraps(env: ExpEnv): Promise<void> {
   ctx.check(`traps: the library rejects two brokers on one store at synth`, lockMsg.includes('[stores/shared]') && lockMsg.includes('Lock failed,MQ already started'), lockMsg.split('\n').find((l) => l.includes('[stores/shared]'))?.trim());
 }
 
-export type { BrokerExpect };
-
-/** d. seed-5x-controller (RocketMQ 5, when main.ts synthesizes it): controllers inside the name servers elect a
- *  master among brokers in controller mode; kill -9 of the master: the controller elects another one; the proxy
- *  (cluster mode) carries a message. */
-export async function expController(env: ExpEnv): Promise<void> {
-  const { ctx } = env;
-  const stack = readStack(env.synthDir, 'seed-5x-controller');
-  await withDeployment(stack, 'seed-5x-controller', async (d) => {
-    await d.startClient();
-    await d.startNamesrvs();
-    const procs = d.byRole('mqbroker');
-    const brokers = procs.map(brokerExpect);
-    ctx.check('controller: every broker has enableControllerMode=true', brokers.length >= 2 && brokers.every((b) => (configProps(b.proc.c).enableControllerMode ?? '').trim() === 'true'), brokers.map((b) => b.proc.c.name).join(', '));
-    const { cluster, brokerName } = brokers[0];
-    const client = d.client!;
-    const master = await startAndAwaitMaster(ctx, d, procs, 'controller', cluster, brokerName, 90_000);
-    await d.waitRegistered(procs, 90_000, (_b, id) => Number(id) >= 0);
-    const addrs = (await client.clusters())[cluster][brokerName];
-    ctx.check(`controller: one master and ${brokers.length - 1} slaves in ${brokerName}`, Object.keys(addrs).length === brokers.length && Object.keys(addrs).filter((i) => i === '0').length === 1, describe(addrs));
-    log(`controller: RSS MiB: ${d.rssReport()}`);
-    const topic = 'LabTopicController';
-    ctx.note(`topic ${topic} created on the master and copied to the slaves in ${ms(await createTopicEverywhere(client, topic, cluster, 40_000))}`);
-    const w = await waitSendOk(client, topic, brokerName, 30_000);
-    ctx.note(`controller: first SEND_OK after ${ms(w.tookMs)}`);
-    const before = ['ctl-before-0', 'ctl-before-1', 'ctl-before-2'];
-    for (const b of before) {
-      const r = await sendOk(client, topic, brokerName, b);
-      ctx.check(`controller: send ${b} to the master`, r.ok && r.status === 'SEND_OK', r.ok ? r.status : r.error);
-    }
-
-    const proxies = d.byRole('mqproxy');
-    for (const p of proxies) {
-      const props = JSON.parse(p.c.uploads.find((u) => u.file.endsWith('.json'))?.content ?? '{}');
-      const addr = `${p.c.host}:${props.remotingListenPort ?? 8080}`;
-      p.start();
-      const pc = new LabClient(d.jars, client.ns, addr, path.join(d.dir, `client-via-${p.c.name}`));
-      try {
-        await pc.start();
-        const t = Date.now();
-        const r = await waitFor(`a message through the proxy ${addr}`, 40_000, 500, async () => {
-          d.assertAlive([p]);
-          const x = await pc.call('send', [topic, '', 'via-proxy'], 8_000);
-          if (!x.ok || x.status !== 'SEND_OK') throw new Error(x.error ?? x.status);
-          return x;
-        });
-        ctx.check(`controller: the proxy ${p.c.name} (remoting ${addr}, cluster mode) carries a message (SEND_OK ${ms(Date.now() - p.startedAt)} after its start)`, true, `${r.brokerName} queue ${r.queueId} (waited ${ms(Date.now() - t)})`);
-      } catch (e) {
-        ctx.check(`controller: the proxy ${p.c.name} (remoting ${addr}) carries a message`, false, `${(e as Error).message}\n${p.tails(10)}`);
-      } finally {
-        pc.stop();
-      }
-    }
-
-    await failover(ctx, d, { label: 'controller', what: 'broker', brokers, master, topic, before, withinMs: 15_000, waitMs: 60_000 });
-  });
-}

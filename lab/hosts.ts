@@ -9,7 +9,14 @@ const BRIDGE_NS = `${PREFIX}br`;
 export const CLIENT_NS = `${PREFIX}client`;
 
 /** Every namespace/pid the lab created, for the synchronous cleanup on exit or signal. */
-export const registry = { namespaces: new Set<string>(), pgids: new Set<number>() };
+export const registry = {
+  namespaces: new Set<string>(),
+  pgids: new Set<number>(),
+  /** Docker engines of the deploy lab (by name), stopped by the hooks below before the namespaces go. */
+  engines: new Set<string>(),
+  /** Synchronous cleanups that must run before the namespaces are deleted (engines and their containers). */
+  beforeNamespaces: [] as (() => void)[],
+};
 
 export function ensureTools(): void {
   const have = (c: string): boolean => tryRun('sh', ['-c', `command -v ${c}`]);
@@ -131,6 +138,13 @@ export class Network {
 
 /** Synchronous last-resort cleanup: kill every process group we started, delete every namespace we made. */
 export function cleanupAllSync(): void {
+  for (const f of registry.beforeNamespaces) {
+    try {
+      f();
+    } catch {
+      /* best effort: the namespaces still go */
+    }
+  }
   for (const g of registry.pgids) {
     try {
       process.kill(-g, 'SIGKILL');

@@ -1,8 +1,8 @@
 // Version probe: does release V start on this JVM at all? One name server and one broker from a minimal
 // lab-written configuration (not the library's output - the experiments use that), one message through.
 import * as path from 'path';
-import { Deployment } from './deploy';
-import { createTopicEverywhere } from './experiments';
+import { ProcessDeployment } from './deployment';
+import { createTopicEverywhere } from './scenarios';
 import { Container, Stack, parseContainer } from './stack';
 import { WORK_DIR, ms } from './util';
 
@@ -35,7 +35,7 @@ export async function probeVersion(version: string): Promise<{ ok: boolean; deta
       }, 'probe-store'),
     ],
   };
-  const d = new Deployment(stack, path.join(WORK_DIR, 'run', `probe-${version}`));
+  const d = new ProcessDeployment(stack, path.join(WORK_DIR, 'run', `probe-${version}`));
   try {
     await d.up();
     const c = d.client!;

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { registry } from './hosts';
 import { Jars } from './jars';
 import { Container } from './stack';
+import type { LabProc } from './deployment';
 import { LAB_DIR, rssMiB, sleep, tail } from './util';
 
 const LAB_ROCKETMQ_HOME = path.join(LAB_DIR, 'rocketmq-home');
@@ -54,7 +55,7 @@ export interface ProcOpts {
   hostDir: string; // lab/.work/<exp>/hosts/<address>
 }
 
-export class Proc {
+export class Proc implements LabProc {
   child?: ChildProcess;
   pid = 0;
   exit?: { code: number | null; signal: string | null; at: number };
@@ -72,12 +73,16 @@ export class Proc {
     this.rmqLog = path.join(this.dir, 'rocketmq.log');
   }
 
+  get script(): string {
+    return this.mapped.script;
+  }
+
   get alive(): boolean {
     return this.child !== undefined && this.exit === undefined;
   }
 
   /** The shell script run inside the namespaces (mounts, then exec java). */
-  script(): string {
+  shellScript(): string {
     const c = this.c;
     const jopt = c.env.JAVA_OPT_EXT;
     if (jopt === undefined) throw new Error(`${c.name}: env JAVA_OPT_EXT missing - the lab runs the JVM with the library's options only`);
@@ -128,7 +133,7 @@ export class Proc {
 
   start(): void {
     if (this.alive) throw new Error(`${this.c.name} already running`);
-    const script = this.script();
+    const script = this.shellScript();
     fs.mkdirSync(this.dir, { recursive: true });
     fs.writeFileSync(path.join(this.dir, 'start.sh'), script + '\n');
     const fd = fs.openSync(this.out, 'a');

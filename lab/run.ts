@@ -6,7 +6,8 @@ import * as path from 'path';
 import { checkShipped, shippedVersions } from './catalogue';
 import { Ctx } from './checks';
 import { expController, expDledger, expTraps, expTwoMasterTwoSlave } from './experiments';
-import { cleanupAllSync, deleteStale, ensureTools } from './hosts';
+import { runLab, summary } from './guard';
+import { deleteStale, ensureTools } from './hosts';
 import { ensureJars } from './jars';
 import { listStacks, synth } from './stack';
 import { WORK_DIR, ms } from './util';
@@ -14,34 +15,7 @@ import { WORK_DIR, ms } from './util';
 /** Versions resolved and started (namesrv + broker) beyond the ones the experiments use. */
 const EXTRA_VERSIONS = (process.env.ROCKETMQ_LAB_VERSIONS ?? '4.7.0,4.9.8,5.3.3,5.5.0,5.5.1').split(',').map((s) => s.trim()).filter(Boolean);
 
-let cleaning = false;
-function onSignal(sig: NodeJS.Signals): void {
-  if (cleaning) return;
-  cleaning = true;
-  process.stdout.write(`\n${sig}: killing lab processes and deleting namespaces\n`);
-  cleanupAllSync();
-  process.exit(130);
-}
-
 async function main(): Promise<number> {
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.on('exit', () => cleanupAllSync());
-  // When the parent (npm's shell) is killed without forwarding the signal, we are re-parented: clean up and stop.
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) onSignal('SIGHUP');
-  }, 1000).unref();
-  // The whole lab is bounded: past the limit, everything is killed and the run fails.
-  const limitS = Number(process.env.ROCKETMQ_LAB_TIMEOUT_S ?? 900);
-  setTimeout(() => {
-    process.stdout.write(`\nlab: still running after ${limitS} s (ROCKETMQ_LAB_TIMEOUT_S): aborting\n`);
-    cleaning = true;
-    cleanupAllSync();
-    process.stdout.write('0 passed, 1 failed\n');
-    process.exit(1);
-  }, limitS * 1000).unref();
   const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const want = (step: string): boolean => filters.length === 0 || filters.some((f) => step.includes(f));
   const ctx = new Ctx();
@@ -117,29 +91,7 @@ async function main(): Promise<number> {
     }
   }
 
-  const total = Date.now() - t0;
-  const passed = ctx.checks.filter((c) => c.ok).length;
-  const failed = ctx.checks.length - passed;
-  process.stdout.write('\n==== summary\n');
-  for (const e of ctx.experiments) {
-    process.stdout.write(`${e.ok ? 'ok    ' : 'FAILED'} ${e.name} (${ms(e.tookMs)})\n`);
-    for (const n of e.notes) process.stdout.write(`         note: ${n}\n`);
-  }
-  for (const c of ctx.checks.filter((x) => !x.ok)) process.stdout.write(`FAIL [${c.exp}] ${c.name}${c.detail ? `: ${c.detail}` : ''}\n`);
-  process.stdout.write(`total ${ms(total)}; logs under ${path.join(WORK_DIR, 'run')}\n`);
-  process.stdout.write(`${passed} passed, ${failed} failed\n`);
-  return failed === 0 ? 0 : 1;
+  return summary(ctx, t0);
 }
 
-main().then(
-  (code) => {
-    cleanupAllSync();
-    process.exit(code);
-  },
-  (e) => {
-    process.stdout.write(`lab crashed: ${(e as Error).stack ?? e}\n`);
-    cleanupAllSync();
-    process.stdout.write('0 passed, 1 failed\n');
-    process.exit(1);
-  },
-);
+runLab('lab', 'ROCKETMQ_LAB_TIMEOUT_S', 900, main);

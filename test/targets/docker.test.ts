@@ -1,6 +1,7 @@
 import { TerraformStack } from "cdktf";
 import { BrokerPair, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, RocketMqCluster, ControllerBrokerSet, ControllerGroup } from "../../lib";
 import { isLoopback } from "../../lib/core/rules/hosts";
+import { goDuration } from "../../lib/targets/docker/container-spec";
 import { containers, storeInits, synth, synthError, uploadedProperties } from "../helpers";
 
 function oneBrokerCluster(s: TerraformStack, clusterProps: ConstructorParameters<typeof RocketMqCluster>[2] = {}, hostProps: Partial<ConstructorParameters<typeof DockerHost>[2]> = {}) {
@@ -168,4 +169,35 @@ describe("network modes", () => {
   ])("isLoopback(%s) is %s", (address, expected) => {
     expect(isLoopback(address)).toBe(expected);
   });
+});
+
+describe("plans stay empty after apply", () => {
+  test.each([
+    [500, "500ms"],
+    [5_000, "5s"],
+    [10_000, "10s"],
+    [60_000, "1m0s"],
+    [90_000, "1m30s"],
+    [3_600_000, "1h0m0s"],
+  ])("goDuration(%d) is Go's time.Duration.String() %s", (ms, text) => {
+    expect(goDuration(ms)).toBe(text);
+  });
+
+  test("health check durations are written the way the provider reads them back", () => {
+    const json = synth((s) => {
+      const { h, cluster } = oneBrokerCluster(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: h } });
+    });
+    const hc = containers(json)["defaultcluster-broker-a-0"].healthcheck;
+    expect([hc.interval, hc.timeout, hc.start_period]).toEqual(["10s", "5s", "1m0s"]);
+  });
+});
+
+test("memory_swap equals memory: no swap, and nothing for Docker to fill in that the next plan would undo", () => {
+  const json = synth((s) => {
+    const { h, cluster } = oneBrokerCluster(s);
+    new BrokerPair(cluster, "broker-a", { master: { host: h, jvm: { heapMb: 512, directMemoryMb: 512 } } });
+  });
+  const c = containers(json)["defaultcluster-broker-a-0"];
+  expect([c.memory, c.memory_swap]).toEqual([1280, 1280]);
 });

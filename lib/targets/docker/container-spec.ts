@@ -25,6 +25,11 @@ export interface DockerContainerSpec {
   readonly ports: { internal: number; external: number; protocol: string }[];
   readonly labels: { label: string; value: string }[];
   readonly memory: number;
+  /**
+   * Memory plus swap, = memory: no swap (a broker that swaps stalls its clients). Written because Docker
+   * otherwise sets twice the memory, which the provider reads back as a change on every plan.
+   */
+  readonly memorySwap: number;
   readonly restart: string;
   readonly healthcheck: { test: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
 }
@@ -47,6 +52,7 @@ export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode)
         : [...new Set(plan.ports.map((p) => p.port))].sort((a, b) => a - b).map((port) => ({ internal: port, external: port, protocol: "tcp" })),
     labels: labelList(plan.labels),
     memory: plan.memoryMb,
+    memorySwap: plan.memoryMb,
     restart: "unless-stopped",
     healthcheck: healthcheck(plan.healthPort),
   };
@@ -102,13 +108,26 @@ function labelList(labels: Readonly<Record<string, string>>): { label: string; v
     .map((label) => ({ label, value: labels[label] }));
 }
 
-/** TCP probe of the process's own port with bash's /dev/tcp (the official image has bash, no curl). */
+/**
+ * TCP probe of the process's own port with bash's /dev/tcp (the official image has bash, no curl).
+ * Durations are written as the provider reads them back (Go's `time.Duration.String()`: `1m0s`, not `60s`):
+ * another spelling is a difference on every plan, and kreuzwerker/docker 4.6 replaces the container for it.
+ */
 export function healthcheck(port: number): DockerContainerSpec["healthcheck"] {
   return {
     test: ["CMD", "bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${port}`],
-    interval: "10s",
-    timeout: "5s",
+    interval: goDuration(10_000),
+    timeout: goDuration(5_000),
     retries: 6,
-    startPeriod: "60s",
+    startPeriod: goDuration(60_000),
   };
+}
+
+/** A duration in milliseconds as Go's time.Duration.String() prints it: `500ms`, `10s`, `1m0s`, `1h30m0s`. */
+export function goDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
 }

@@ -134,6 +134,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
       ports: Lazy.anyValue({ produce: () => spec().ports }, { omitEmptyArray: true }) as any,
       labels: Lazy.anyValue({ produce: () => spec().labels }) as any,
       memory: Lazy.numberValue({ produce: () => spec().memory }),
+      memorySwap: Lazy.numberValue({ produce: () => spec().memorySwap }),
       restart: "unless-stopped",
       healthcheck: healthcheck(placement.healthPort),
     });

@@ -1,4 +1,6 @@
-// One synthesized stack brought up for real: hosts as namespaces, containers as java processes, one LabClient.
+// One synthesized stack brought up for real, and checked through one LabClient. Two kinds share the checks
+// (scenarios.ts): the process lab (hosts as namespaces, each container a java process; this file) and the deploy
+// lab (the stack applied by OpenTofu to Docker engines in those namespaces; engine/deployment.ts).
 import * as fs from 'fs';
 import * as path from 'path';
 import { Clusters, LabClient } from './client';
@@ -8,8 +10,26 @@ import { Proc } from './procs';
 import { Container, Stack, configProps } from './stack';
 import { log, ms, sleep, waitFor } from './util';
 
+/** One RocketMQ server of a deployment: a java process (process lab) or a container (deploy lab). */
+export interface LabProc {
+  readonly c: Container;
+  /** mqnamesrv, mqbroker, mqcontroller or mqproxy. */
+  readonly script: string;
+  readonly alive: boolean;
+  readonly exit?: { code: number | null; signal: string | null };
+  readonly starts: number;
+  readonly startedAt: number;
+  /** Starts the server (process lab); in the deploy lab OpenTofu started it and this only takes note. */
+  start(): void;
+  /** SIGKILL of the server's JVM, and a bounded wait until it is gone. */
+  kill9(timeoutMs?: number): Promise<void>;
+  rss(): number | undefined;
+  tails(lines?: number): string;
+  outputText(): string;
+}
+
 export interface BrokerExpect {
-  proc: Proc;
+  proc: LabProc;
   cluster: string;
   brokerName: string;
   addr: string; // brokerIP1:listenPort as registered
@@ -23,7 +43,7 @@ export function namesrvAddrOf(c: Container): string {
   return `${c.host}:${(p.listenPort ?? '9876').trim()}`;
 }
 
-export function brokerExpect(proc: Proc): BrokerExpect {
+export function brokerExpect(proc: LabProc): BrokerExpect {
   const c = proc.c;
   const p = configProps(c);
   const dledger = (p.enableDLegerCommitLog ?? '').trim() === 'true';
@@ -46,35 +66,32 @@ export function registeredId(cl: Clusters, b: { cluster: string; brokerName: str
   return Object.keys(addrs).find((id) => addrs[id] === b.addr);
 }
 
-export class Deployment {
-  readonly net = new Network();
-  readonly procs: Proc[] = [];
+/** What both kinds of deployment share: the servers, the client, readiness waits. */
+export abstract class Deployment {
+  readonly procs: LabProc[] = [];
   client?: LabClient;
   readonly jars: Jars;
-  readonly namesrvAddrs: string[];
+  abstract readonly namesrvAddrs: string[];
   readonly timings: Record<string, number> = {};
+  /** The namespace the client runs in (a machine of its own, or the dev machine itself). */
+  abstract readonly clientNs: string;
 
   constructor(readonly stack: Stack, readonly dir: string) {
     const versions = [...new Set(stack.containers.map((c) => c.version))];
     if (versions.length !== 1) throw new Error(`${stack.name}: containers of several versions (${versions.join(', ')}); the lab runs one version per stack`);
     this.jars = ensureJars(versions[0]);
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    for (const c of stack.containers) {
-      const ns = this.net.addHost(c.host);
-      this.procs.push(new Proc(c, { jars: this.jars, hostNs: ns, hostDir: path.join(dir, 'hosts', c.host) }));
-    }
-    this.net.addClient();
-    this.namesrvAddrs = this.procs.filter((p) => p.mapped.script === 'mqnamesrv').map((p) => namesrvAddrOf(p.c));
-    log(`${stack.name}: ${this.net.hosts.size} host namespaces (${[...this.net.hosts.keys()].join(', ')}), client ${this.net.clientAddr}; ` +
-      `${this.procs.length} containers; RocketMQ ${this.jars.version}`);
   }
 
-  byRole(script: string): Proc[] {
-    return this.procs.filter((p) => p.mapped.script === script);
+  /** After kill9 of a server: bring it back the way this deployment does; resolves with how. */
+  abstract restartAfterKill(p: LabProc): Promise<string>;
+
+  abstract destroy(): Promise<void>;
+
+  byRole(script: string): LabProc[] {
+    return this.procs.filter((p) => p.script === script);
   }
 
-  proc(name: string): Proc {
+  proc(name: string): LabProc {
     const p = this.procs.find((x) => x.c.name === name);
     if (!p) throw new Error(`no container ${name} in ${this.stack.name}`);
     return p;
@@ -82,14 +99,14 @@ export class Deployment {
 
   async startClient(): Promise<LabClient> {
     const t = Date.now();
-    this.client = new LabClient(this.jars, CLIENT_NS, this.namesrvAddrs.join(';'), path.join(this.dir, 'client'));
+    this.client = new LabClient(this.jars, this.clientNs, this.namesrvAddrs.join(';'), path.join(this.dir, 'client'));
     await this.client.start();
     this.timings['client start'] = Date.now() - t;
     return this.client;
   }
 
   /** Fails fast when a process died while we wait for it. */
-  assertAlive(ps: Proc[]): void {
+  assertAlive(ps: LabProc[]): void {
     for (const p of ps) {
       if (!p.alive) throw new Error(`${p.c.name} exited (${p.exit?.code ?? p.exit?.signal}) while waiting:\n${p.tails()}`);
     }
@@ -115,7 +132,7 @@ export class Deployment {
     await this.waitRegistered(ps, timeoutMs);
   }
 
-  async waitRegistered(ps: Proc[], timeoutMs: number, accept?: (b: BrokerExpect, id: string) => boolean): Promise<void> {
+  async waitRegistered(ps: LabProc[], timeoutMs: number, accept?: (b: BrokerExpect, id: string) => boolean): Promise<void> {
     await Promise.all(ps.map(async (p) => {
       const b = brokerExpect(p);
       const nss = b.namesrvs.length ? b.namesrvs : this.namesrvAddrs;
@@ -133,8 +150,8 @@ export class Deployment {
   async up(): Promise<void> {
     await this.startClient();
     await this.startNamesrvs();
-    const other = this.procs.filter((p) => !['mqnamesrv', 'mqbroker'].includes(p.mapped.script));
-    if (other.length) throw new Error(`roles the lab does not run yet: ${other.map((p) => `${p.c.name} (${p.mapped.script})`).join(', ')}`);
+    const other = this.procs.filter((p) => !['mqnamesrv', 'mqbroker'].includes(p.script));
+    if (other.length) throw new Error(`roles up() does not start: ${other.map((p) => `${p.c.name} (${p.script})`).join(', ')}`);
     await this.startBrokers();
     const ready = Object.entries(this.timings).filter(([k]) => k.startsWith('ready ')).map(([k, v]) => `${k.slice(6)} ${ms(v)}`);
     log(`${this.stack.name}: up; readiness (spawn -> answering/registered): ${ready.join(', ')}`);
@@ -143,6 +160,33 @@ export class Deployment {
 
   rssReport(): string {
     return this.procs.filter((p) => p.alive).map((p) => `${p.c.name}=${p.rss() ?? '?'}${p.c.memoryMiB ? `/${p.c.memoryMiB}` : ''}`).join(', ');
+  }
+}
+
+/** The process lab: every host a network namespace, every container a java process in it (procs.ts). */
+export class ProcessDeployment extends Deployment {
+  readonly net = new Network();
+  readonly namesrvAddrs: string[];
+  readonly clientNs = CLIENT_NS;
+
+  constructor(stack: Stack, dir: string) {
+    super(stack, dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    for (const c of stack.containers) {
+      const ns = this.net.addHost(c.host);
+      this.procs.push(new Proc(c, { jars: this.jars, hostNs: ns, hostDir: path.join(dir, 'hosts', c.host) }));
+    }
+    this.net.addClient();
+    this.namesrvAddrs = this.byRole('mqnamesrv').map((p) => namesrvAddrOf(p.c));
+    log(`${stack.name}: ${this.net.hosts.size} host namespaces (${[...this.net.hosts.keys()].join(', ')}), client ${this.net.clientAddr}; ` +
+      `${this.procs.length} containers; RocketMQ ${this.jars.version}`);
+  }
+
+  /** The process lab has no restart policy: it starts the same files on the same store again. */
+  async restartAfterKill(p: LabProc): Promise<string> {
+    p.start();
+    return 'started again by the lab on its store';
   }
 
   async destroy(): Promise<void> {

@@ -1,0 +1,32 @@
+// The deploy lab's cdktf program: the stacks of main.ts (examples/seed.ts), pointed at the lab's engines and image
+// through the library's public props only (DockerHost dockerHost, RocketMqCluster image and allowStoreDestroy,
+// a master's properties), as a user points them at their own engines and registry.
+// Options: ROCKETMQ_DEPLOY_OPTIONS (JSON: engines {address: host}, images {version: image}, allowStoreDestroy,
+// masterProperties {brokerName: {key: value}}); output: CDKTF_OUTDIR.
+import { App } from 'cdktf';
+import { buildExamples } from '../../examples/seed';
+
+interface LabOptions {
+  engines: Record<string, string>;
+  images: Record<string, string>;
+  allowStoreDestroy?: boolean;
+  masterProperties?: Record<string, Record<string, string | number | boolean>>;
+}
+
+const o: LabOptions = JSON.parse(process.env.ROCKETMQ_DEPLOY_OPTIONS ?? '{"engines":{},"images":{}}');
+const app = new App();
+buildExamples(app, {
+  dockerHostOf: (address) => {
+    const engine = o.engines[address];
+    if (!engine) throw new Error(`the deploy lab has no engine for ${address}`);
+    return engine;
+  },
+  imageOf: (version) => {
+    const image = o.images[version];
+    if (!image) throw new Error(`the deploy lab has no image for RocketMQ ${version}`);
+    return image;
+  },
+  allowStoreDestroy: o.allowStoreDestroy,
+  masterProperties: o.masterProperties,
+});
+app.synth();
