@@ -21,6 +21,12 @@ export interface ExampleOptions {
   readonly allowStoreDestroy?: boolean;
   /** Extra broker.properties of the master of each BrokerPair, by brokerName. @default none */
   readonly masterProperties?: Readonly<Record<string, Readonly<Record<string, PropertyValue>>>>;
+  /** The host directory of a store named `name` on the machine at `address`. @default `/data/rocketmq/<name>` */
+  readonly storeDirOf?: (address: string, name: string) => string;
+}
+
+function storeDir(options: ExampleOptions, address: string, name: string): string {
+  return options.storeDirOf ? options.storeDirOf(address, name) : `/data/rocketmq/${name}`;
 }
 
 function remote(options: ExampleOptions, address: string): string | undefined {
@@ -34,7 +40,8 @@ function clusterProps(options: ExampleOptions, props: RocketMqClusterProps & { v
 /**
  * 2 masters + 2 SYNC slaves on two machines, placed crosswise: broker-a's master and broker-b's
  * slave on .28, the reverse on .29. The slaves listen on 11911 because 10911 is taken on the
- * same host by the other set's master (10912 would collide with its HA port 10911+1).
+ * same host by the other set's master (10912 would collide with its HA port 10911+1). The masters
+ * keep their stores in named volumes, the slaves in host directories (a machine's data disk).
  */
 export class SeedSyncStack extends TerraformStack {
   constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
@@ -46,8 +53,9 @@ export class SeedSyncStack extends TerraformStack {
     new NameServer(cluster, "ns28", { host: h28 });
     new NameServer(cluster, "ns29", { host: h29 });
     const master = (brokerName: string, host: DockerHost) => ({ host, properties: options.masterProperties?.[brokerName] });
-    new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: master("broker-a", h28), slaves: [{ host: h29, listenPort: 11911 }] });
-    new BrokerPair(cluster, "broker-b", { replication: "SYNC", master: master("broker-b", h29), slaves: [{ host: h28, listenPort: 11911 }] });
+    const slave = (brokerName: string, host: DockerHost) => ({ host, listenPort: 11911, store: { hostPath: storeDir(options, host.address, `${brokerName}-s`) } });
+    new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: master("broker-a", h28), slaves: [slave("broker-a", h29)] });
+    new BrokerPair(cluster, "broker-b", { replication: "SYNC", master: master("broker-b", h29), slaves: [slave("broker-b", h28)] });
   }
 }
 

@@ -75,6 +75,16 @@ export abstract class Deployment {
   readonly timings: Record<string, number> = {};
   /** The namespace the client runs in (a machine of its own, or the dev machine itself). */
   abstract readonly clientNs: string;
+  /**
+   * Scale of the bounds of start-up waits (JVMs that start at once on a busy 2-core machine): 1 for the process
+   * lab; more for containers, which all start within one apply. Never of the failover claims themselves.
+   */
+  startupScale = 1;
+
+  /** A start-up bound, scaled. */
+  bound(ms: number): number {
+    return Math.round(ms * this.startupScale);
+  }
 
   constructor(readonly stack: Stack, readonly dir: string) {
     const versions = [...new Set(stack.containers.map((c) => c.version))];
@@ -112,7 +122,7 @@ export abstract class Deployment {
     }
   }
 
-  async startNamesrvs(timeoutMs = 30_000): Promise<void> {
+  async startNamesrvs(timeoutMs = this.bound(30_000)): Promise<void> {
     const ps = this.byRole('mqnamesrv');
     for (const p of ps) p.start();
     await Promise.all(ps.map(async (p) => {
@@ -127,7 +137,7 @@ export abstract class Deployment {
   }
 
   /** Starts the brokers and waits until each is registered at its address in every name server it names. */
-  async startBrokers(ps = this.byRole('mqbroker'), timeoutMs = 60_000): Promise<void> {
+  async startBrokers(ps = this.byRole('mqbroker'), timeoutMs = this.bound(60_000)): Promise<void> {
     for (const p of ps) p.start();
     await this.waitRegistered(ps, timeoutMs);
   }

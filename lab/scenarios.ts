@@ -24,6 +24,26 @@ async function waitSendOk(client: LabClient, topic: string, brokerName: string, 
   return { tookMs: Date.now() - t, answer };
 }
 
+/**
+ * Reads every message of the topic (of one brokerName, or all with ''), retrying within the bound until `expected`
+ * are all there: right after a kill, a route may still name a broker that is restarting (Docker brings it back),
+ * and a client retries as any RocketMQ client does. Resolves with what was read last.
+ */
+export async function consumeAll(client: LabClient, topic: string, brokerName: string, expected: readonly string[], timeoutMs = 30_000): Promise<string[]> {
+  let last: string[] = [];
+  try {
+    await waitFor(`the ${expected.length} messages on ${topic}${brokerName ? ` (${brokerName})` : ''}`, timeoutMs, 500, async () => {
+      const r = await client.call('consume', [topic, brokerName], 30_000);
+      if (!r.ok) throw new Error(r.error);
+      last = r.bodies as string[];
+      return expected.every((b) => last.includes(b)) ? true : undefined;
+    });
+  } catch (e) {
+    if (!last.length) throw e;
+  }
+  return last;
+}
+
 /** Creates the topic on the masters, then waits (bounded) until every broker of the cluster has it in its topic table. */
 export async function createTopicEverywhere(client: LabClient, topic: string, cluster: string, timeoutMs = 30_000): Promise<number> {
   const t = Date.now();
@@ -81,7 +101,7 @@ export async function twoMasterTwoSlave(ctx: Ctx, d: Deployment): Promise<void> 
     }
   }
   const all = Object.values(sent).flat();
-  const got = (await client.must('consume', [topic, ''], 30_000)).bodies as string[];
+  const got = await consumeAll(client, topic, '', all);
   ctx.check(`2m-2s: ${all.length} messages produced are consumed`, all.length === 10 && all.every((b) => got.includes(b)), `consumed ${got.length}: ${got.filter((b) => !b.startsWith('probe')).join(',')}`);
 
   // kill -9 of broker-a's master
@@ -116,7 +136,7 @@ export async function twoMasterTwoSlave(ctx: Ctx, d: Deployment): Promise<void> 
   const withMaster = JSON.stringify({ '0': master.addr, [slave.id!]: slave.addr });
   ctx.check(`2m-2s: ${victimName}'s slave stays a slave (id ${slave.id}, never master) for ${watchMs / 1000} s after kill -9 of its master`, !promoted && [...seen].every((x) => x === slaveOnly || x === withMaster), `${promoted} seen ${[...seen].join(' | ')}`);
   if (back) ctx.note(`${master.proc.c.name} came back as master of ${victimName} at its own address ${ms(back)} after the kill (restarted on its store)`);
-  const after = (await client.must('consume', [topic, victimName], 30_000)).bodies as string[];
+  const after = await consumeAll(client, topic, victimName, sent[victimName]);
   ctx.check(`2m-2s: the ${sent[victimName].length} messages sent to ${victimName} before the kill are still read${back ? '' : ' (from its slave)'}`, sent[victimName].every((b) => after.includes(b)), `read ${after.length}: ${after.join(',')}`);
   const rb = await sendOk(client, topic, other, `after-kill-${other}`);
   ctx.check(`2m-2s: ${other} keeps accepting messages (SEND_OK)`, rb.ok && rb.status === 'SEND_OK', JSON.stringify(rb));
@@ -133,8 +153,8 @@ export async function dledgerGroup(ctx: Ctx, d: Deployment): Promise<void> {
   ctx.check('dledger: every broker has enableDLegerCommitLog=true', brokers.length >= 3 && brokers.every((b) => b.dledger), brokers.map((b) => `${b.proc.c.name}:${b.dledger}`).join(', '));
   const { cluster, brokerName } = brokers[0];
   const client = d.client!;
-  await startAndAwaitMaster(ctx, d, procs, 'dledger', cluster, brokerName, 60_000);
-  await d.waitRegistered(procs, 60_000, (_b, id) => id !== '-1');
+  await startAndAwaitMaster(ctx, d, procs, 'dledger', cluster, brokerName, d.bound(60_000));
+  await d.waitRegistered(procs, d.bound(60_000), (_b, id) => id !== '-1');
   const cl = await client.clusters();
   const addrs = cl[cluster][brokerName];
   ctx.check(`dledger: exactly one master among ${brokers.length} members, the others slaves`, Object.keys(addrs).length === brokers.length && Object.keys(addrs).filter((i) => i === '0').length === 1, describe(addrs));
@@ -204,13 +224,13 @@ async function failover(
   } catch (e) {
     ctx.check(`${o.label}: producing works again after the failover`, false, (e as Error).message);
   }
-  const got = (await client.must('consume', [o.topic, brokerName], 30_000)).bodies as string[];
+  const got = await consumeAll(client, o.topic, brokerName, o.before);
   ctx.check(`${o.label}: the messages sent before the kill are read from the new master`, o.before.every((b) => got.includes(b)), `read ${got.length}`);
 
   // the killed member comes back on its own store: started again (process lab) or by Docker's restart policy (deploy lab)
   const tRe = Date.now();
   const how = await d.restartAfterKill(victim.proc);
-  await d.waitRegistered([victim.proc], 60_000, (_b, id) => Number(id) > 0);
+  await d.waitRegistered([victim.proc], d.bound(60_000), (_b, id) => Number(id) > 0);
   const cl = await client.clusters();
   const id = registeredId(cl, victim);
   ctx.check(`${o.label}: the killed ${o.what} restarted on its store rejoins as a slave (${how}; ${ms(Date.now() - tRe)})`, id !== undefined && id !== '0' && cl[cluster][brokerName]['0'] === newMaster, describe(cl[cluster][brokerName]));
@@ -227,8 +247,8 @@ export async function controllerMode(ctx: Ctx, d: Deployment): Promise<void> {
   ctx.check('controller: every broker has enableControllerMode=true', brokers.length >= 2 && brokers.every((b) => (configProps(b.proc.c).enableControllerMode ?? '').trim() === 'true'), brokers.map((b) => b.proc.c.name).join(', '));
   const { cluster, brokerName } = brokers[0];
   const client = d.client!;
-  const master = await startAndAwaitMaster(ctx, d, procs, 'controller', cluster, brokerName, 90_000);
-  await d.waitRegistered(procs, 90_000, (_b, id) => Number(id) >= 0);
+  const master = await startAndAwaitMaster(ctx, d, procs, 'controller', cluster, brokerName, d.bound(90_000));
+  await d.waitRegistered(procs, d.bound(90_000), (_b, id) => Number(id) >= 0);
   const addrs = (await client.clusters())[cluster][brokerName];
   ctx.check(`controller: one master and ${brokers.length - 1} slaves in ${brokerName}`, Object.keys(addrs).length === brokers.length && Object.keys(addrs).filter((i) => i === '0').length === 1, describe(addrs));
   log(`controller: RSS MiB: ${d.rssReport()}`);
@@ -291,6 +311,6 @@ export async function oneMachine(ctx: Ctx, d: Deployment): Promise<void> {
     const r = await sendOk(client, topic, brokerName, `dev-${i}`);
     if (r.ok && r.status === 'SEND_OK') sent.push(`dev-${i}`);
   }
-  const got = (await client.must('consume', [topic, ''], 30_000)).bodies as string[];
+  const got = await consumeAll(client, topic, '', sent);
   ctx.check(`dev: ${sent.length} of 5 messages produced are consumed`, sent.length === 5 && sent.every((b) => got.includes(b)), `consumed ${got.length}`);
 }

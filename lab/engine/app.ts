@@ -11,9 +11,11 @@ interface LabOptions {
   images: Record<string, string>;
   allowStoreDestroy?: boolean;
   masterProperties?: Record<string, Record<string, string | number | boolean>>;
+  /** Host directories of stores: <storeDirs>/<address>/<name> (the lab's machines share one file system). */
+  storeDirs: string;
 }
 
-const o: LabOptions = JSON.parse(process.env.ROCKETMQ_DEPLOY_OPTIONS ?? '{"engines":{},"images":{}}');
+const o: LabOptions = JSON.parse(process.env.ROCKETMQ_DEPLOY_OPTIONS ?? '{"engines":{},"images":{},"storeDirs":"/tmp"}');
 const app = new App();
 buildExamples(app, {
   dockerHostOf: (address) => {
@@ -28,5 +30,6 @@ buildExamples(app, {
   },
   allowStoreDestroy: o.allowStoreDestroy,
   masterProperties: o.masterProperties,
+  storeDirOf: (address, name) => `${o.storeDirs}/${address}/${name}`,
 });
 app.synth();

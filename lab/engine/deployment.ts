@@ -125,6 +125,8 @@ export class DockerDeployment extends Deployment {
   /** namesrvAddr: what the stack printed (its output); clientNs: a machine of its own, or the dev machine itself. */
   constructor(stack: Stack, dir: string, engines: Map<string, Engine>, namesrvAddr: string, readonly clientNs: string) {
     super(stack, dir);
+    // every container of the stack starts within one apply: several JVMs (with AlwaysPreTouch) at once
+    this.startupScale = Number(process.env.ROCKETMQ_DEPLOY_STARTUP_SCALE ?? 3);
     fs.mkdirSync(dir, { recursive: true });
     for (const c of stack.containers) {
       const engine = engines.get(c.host);

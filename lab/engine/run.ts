@@ -13,7 +13,7 @@ import { Ctx } from '../checks';
 import { Deployment, brokerExpect, registeredId } from '../deployment';
 import { runLab, summary } from '../guard';
 import { Network, PREFIX, deleteStale, ensureTools, registry } from '../hosts';
-import { controllerMode, createTopicEverywhere, dledgerGroup, oneMachine, sendOk, twoMasterTwoSlave } from '../scenarios';
+import { consumeAll, controllerMode, createTopicEverywhere, dledgerGroup, oneMachine, sendOk, twoMasterTwoSlave } from '../scenarios';
 import { Stack, listStacks, readStack, synth } from '../stack';
 import { REPO_DIR, WORK_DIR, log, ms, run, tryRun, waitFor } from '../util';
 import { ContainerProc, DockerDeployment } from './deployment';
@@ -23,10 +23,12 @@ import { plannedChanges, tofu, tofuEnv, tofuOk } from './tofu';
 
 const DEPLOY_DIR = path.join(WORK_DIR, 'deploy');
 const DEV_NS = `${PREFIX}dev`;
+/** Host directories of stores (the lab's machines share this machine's file system): <STORE_DIRS>/<address>/<name>. */
+const STORE_DIRS = path.join(DEPLOY_DIR, 'host-dirs');
 /** The rollout: one setting of one broker (broker-a's master in seed-2m-2s-sync). */
 const ROLLOUT = { stack: 'seed-2m-2s-sync', brokerName: 'broker-a', key: 'fileReservedTime', value: '120' };
 
-interface LabOptions { engines: Record<string, string>; images: Record<string, string>; allowStoreDestroy?: boolean; masterProperties?: Record<string, Record<string, string>> }
+interface LabOptions { engines: Record<string, string>; images: Record<string, string>; allowStoreDestroy?: boolean; masterProperties?: Record<string, Record<string, string>>; storeDirs: string }
 
 /** The engine socket of the machine at `address`: known before the engines start, so the stacks can name it. */
 function engineHost(address: string): string {
@@ -50,6 +52,9 @@ function sameAsMain(lab: any, main: any, options: LabOptions): string[] {
     const d = JSON.parse(JSON.stringify(doc));
     for (const p of d.provider?.docker ?? []) delete p.host;
     for (const c of Object.values<any>(d.resource?.docker_container ?? {})) {
+      for (const v of c.volumes ?? []) {
+        if (fromLab && typeof v.host_path === 'string') v.host_path = v.host_path.replace(new RegExp(`^${options.storeDirs}/[^/]+/`), '/data/rocketmq/');
+      }
       if (fromLab) {
         const version = Object.entries(options.images).find(([, img]) => img === c.image)?.[0];
         if (version) c.image = `apache/rocketmq:${version}`;
@@ -117,6 +122,8 @@ class Machines {
   }
 
   async down(): Promise<void> {
+    // Docker never deletes a bind-mounted host directory; the lab's machines are gone, so are their directories.
+    for (const a of this.engines.keys()) fs.rmSync(path.join(STORE_DIRS, a), { recursive: true, force: true });
     for (const e of this.engines.values()) {
       try {
         await e.stop();
@@ -259,7 +266,7 @@ async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): 
   ctx.note(`rollout: ${cp.c.name} replaced (container ${oldId.slice(0, 12)} -> ${newId.slice(0, 12)}) and registered again as master ${ms(Date.now() - t)} after apply began`);
   const cfg = (await client.must('brokerConfig', [target.addr])).config as Record<string, string>;
   ctx.check(`rollout: the new container runs with ${ROLLOUT.key}=${ROLLOUT.value} (was ${oldConfig[ROLLOUT.key]})`, newId !== oldId && cfg[ROLLOUT.key] === ROLLOUT.value, `${ROLLOUT.key}=${cfg[ROLLOUT.key]}`);
-  const got = (await client.must('consume', [topic, ROLLOUT.brokerName], 30_000)).bodies as string[];
+  const got = await consumeAll(client, topic, ROLLOUT.brokerName, before);
   ctx.check(`rollout: the ${before.length} messages written before are read after the replacement (the store volume outlived the container)`, before.length === 5 && before.every((b) => got.includes(b)), `read ${got.length}`);
   const others = brokers.filter((b) => b !== target);
   const cl = await client.clusters();
@@ -288,6 +295,8 @@ async function teardown(ctx: Ctx, name: string, dirs: StackDirs, machines: Machi
   const containers = [...machines.engines.values()].flatMap((e) => e.docker(['ps', '-aq']).split('\n').filter(Boolean));
   ctx.check(`${name}: with allowStoreDestroy, tofu destroy removes every container and volume (${ms(destroy.tookMs)})`, destroy.code === 0 && left.length === 0 && containers.length === 0,
     destroy.code === 0 ? `${/Destroy complete![^\n]*/.exec(destroy.out)?.[0]}; left: ${left.length} volumes, ${containers.length} containers` : destroy.out.slice(-2500));
+  const dirsLeft = [...machines.engines.keys()].flatMap((a) => (fs.existsSync(path.join(STORE_DIRS, a)) ? fs.readdirSync(path.join(STORE_DIRS, a)).map((n) => `${a}:${n} (${fs.readdirSync(path.join(STORE_DIRS, a, n)).length} entries)`) : []));
+  if (dirsLeft.length) ctx.note(`${name}: host-directory stores stay after destroy (Docker never deletes a bind-mounted directory): ${dirsLeft.join(', ')}`);
 }
 
 async function main(): Promise<number> {
@@ -332,6 +341,7 @@ async function main(): Promise<number> {
   const options: LabOptions = {
     engines: Object.fromEntries(addresses.map((a) => [a, engineHost(a)])),
     images: Object.fromEntries([...new Set(all.flatMap((s) => s.containers.map((c) => c.version)))].map((v) => [v, `${LAB_IMAGE_REPO}:${v}`])),
+    storeDirs: STORE_DIRS,
   };
   const dirs: StackDirs = { initial: path.join(DEPLOY_DIR, 'synth'), rollout: path.join(DEPLOY_DIR, 'synth-rollout'), teardown: path.join(DEPLOY_DIR, 'synth-teardown') };
   await ctx.experiment('synth with the lab engines and image (public props only)', async () => {
