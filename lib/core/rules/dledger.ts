@@ -42,7 +42,12 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
   }
   if (!versionAtLeast(cluster.version, "4.5.0")) {
     findings.push(
-      error(set.path, "dledger/version", `DLedger commit log needs RocketMQ 4.5.0 or later; cluster ${cluster.clusterName} runs ${cluster.version}.`, `Set the cluster's version to 4.5.0 or later (4.9.8 or 5.x).`),
+      error(
+        set.path,
+        "dledger/version",
+        `DLedger group ${set.brokerName} needs the DLedger commit log, which RocketMQ ships from 4.5.0 on (DLedgerCommitLog and the enableDLegerCommitLog key first appear in rocketmq-store 4.5.0; tag rocketmq-all-4.4.0 has neither); cluster ${cluster.clusterName} runs ${cluster.version}, whose broker would ignore the DLedger keys and start as a plain master.`,
+        `Set the cluster's \`version\` to 4.5.0 or later, or declare a BrokerPair (master/slave, no automatic failover) instead of the DLedgerGroup.`,
+      ),
     );
   }
   const seen = new Map<string, string>();
@@ -78,3 +83,4 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
   }
   return findings;
 }
+
