@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Ctx } from './checks';
 import { CACHE, compileHelper, Jars } from './jars';
-import { CATALOGUE_DATA_VERSIONS, CatalogueTable, JarCatalogue, packTable, unpackVersion } from '../lib/core/versions/table';
+import { canonical, CATALOGUE_DATA_VERSIONS, CatalogueTable, JarCatalogue, JarKeySpec, packTable, unpackVersion } from '../lib/core/versions/table';
 import { LAB_DIR, REPO_DIR, log, logTo, ms, run } from './util';
 
 export const TABLE_FILE = path.join(REPO_DIR, 'lib', 'core', 'versions', 'data', 'catalogues.json');
@@ -153,10 +153,6 @@ export async function writeTable(versions: readonly string[]): Promise<void> {
   fs.writeFileSync(TABLE_FILE, JSON.stringify(packTable(all)) + '\n');
 }
 
-function sortedTypes(spec: any): string {
-  return JSON.stringify([...(spec?.types ?? [])].sort());
-}
-
 /** Every difference between the shipped catalogue of a version and the jars': sections, keys, every field. */
 export async function diffShipped(version: string): Promise<{ section: string; detail: string }[]> {
   const shipped = unpackVersion(readTable(), version);
@@ -171,8 +167,9 @@ export async function diffShipped(version: string): Promise<{ section: string; d
     const b = jars.sections[s] ?? {};
     const onlyShipped = Object.keys(a).filter((k) => !(k in b)).sort();
     const onlyJars = Object.keys(b).filter((k) => !(k in a)).sort();
+    const same = (x: JarKeySpec, y: JarKeySpec) => JSON.stringify(canonical({ ...x, types: [...x.types].sort() })) === JSON.stringify(canonical({ ...y, types: [...y.types].sort() }));
     const fieldDiff = Object.keys(a).filter((k) => k in b).sort()
-      .filter((k) => sortedTypes(a[k]) !== sortedTypes(b[k]) || JSON.stringify({ ...a[k], types: null }) !== JSON.stringify({ ...b[k], types: null }))
+      .filter((k) => !same(a[k], b[k]))
       .map((k) => `${k}: shipped ${JSON.stringify(a[k])} jars ${JSON.stringify(b[k])}`);
     const parts = [
       onlyShipped.length ? `only shipped: ${onlyShipped.join(', ')}` : '',

@@ -97,7 +97,7 @@ export function decodeRange(range: string, versions: readonly string[]): number[
 
 /** Canonical JSON of a spec: fields in a fixed order, so equal specs are equal strings. */
 const FIELDS: readonly (keyof JarKeySpec)[] = ["types", "default", "machineDependent", "effectiveDefault", "enumValues", "source", "alsoSets", "condition", "deprecated"];
-function canonical(spec: JarKeySpec): JarKeySpec {
+export function canonical(spec: JarKeySpec): JarKeySpec {
   const out: Record<string, unknown> = {};
   for (const f of FIELDS) if (spec[f] !== undefined) out[f] = spec[f];
   return out as unknown as JarKeySpec;
