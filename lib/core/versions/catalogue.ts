@@ -75,6 +75,12 @@ function toCatalogue(version: string): Catalogue {
 
 const CACHE = new Map<string, Catalogue>();
 
+/**
+ * The version a cluster gets when it names none: the newest release whose servers (namesrv, broker, controller,
+ * proxy) Maven Central serves and whose `apache/rocketmq:<version>` image is published (README, "Versions").
+ */
+export const DEFAULT_VERSION = "5.5.0";
+
 /** The versions a catalogue exists for, ascending: `["4.5.0", ..., "5.5.1"]`. */
 export const SUPPORTED_VERSIONS: readonly string[] = [...TABLE.versions];
 

@@ -4,6 +4,7 @@ export {
   catalogueFor,
   closestSupported,
   compareVersions,
+  DEFAULT_VERSION,
   defaultOf,
   hasKey,
   hasSection,
