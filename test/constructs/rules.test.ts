@@ -216,6 +216,25 @@ describe("DLedger", () => {
     expect(msg).toContain('Fix: Set the cluster\'s `version` to "4.5.0" (the closest supported version).');
   });
 
+  test("a DLedger group on 5.5.1, which deprecates the DLedger commit log, is a warning that says how to move to controller mode", () => {
+    const warnings = synthWarnings((s) => {
+      const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3"], "5.5.1");
+      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+    });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("stack/rmq/broker-c: [dledger/deprecated] DLedger group broker-c: RocketMQ 5.5.1 deprecates the broker's DLedger commit log");
+    expect(warnings[0]).toContain("Use Controller mode for new deployments.");
+    expect(warnings[0]).toContain('Fix: Declare a ControllerGroup (3 `controllers`, or `inNameServers` on 3 name servers) and a ControllerBrokerSet with `brokerName: "broker-c"`');
+  });
+
+  test.each(["4.5.0", "4.9.8", "5.3.3", "5.5.0"])("a DLedger group on %s, which does not deprecate it, gets no deprecation warning", (version) => {
+    const warnings = synthWarnings((s) => {
+      const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3"], version);
+      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+    });
+    expect(warnings).toEqual([]);
+  });
+
   test("in 4.7.x a peer host with '-' is rejected: DLedger 0.1 cuts the address at the '-'", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s, ["rmq-a", "rmq-b", "rmq-c"], "4.7.0");
