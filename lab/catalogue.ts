@@ -4,10 +4,11 @@
 //      npm run catalogue -- --write [version...]      regenerates the shipped table (all supported versions by default)
 //      npm run catalogue -- --check [version...]      compares the shipped table with the jars; last line "N passed, N failed"
 import { execFile } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Ctx } from './checks';
-import { CACHE, compileHelper, Jars } from './jars';
+import { CACHE, Jars } from './jars';
 import { canonical, CATALOGUE_DATA_VERSIONS, CatalogueTable, JarCatalogue, JarKeySpec, packTable, unpackVersion } from '../lib/core/versions/table';
 import { LAB_DIR, REPO_DIR, log, logTo, ms, run } from './util';
 
@@ -79,6 +80,22 @@ export function ensureCatalogueJars(version: string): Jars {
   return { version, libDir: dir, classpath, resolvedMs: Date.now() - t, cached };
 }
 
+/** Compiles lab/java/Catalogue.java once for every version (it uses only the JDK), cached by source hash. */
+function compileCatalogue(): string {
+  const src = path.join(LAB_DIR, 'java', 'Catalogue.java');
+  const hash = crypto.createHash('sha256').update(fs.readFileSync(src)).digest('hex').slice(0, 12);
+  const out = path.join(CACHE, 'catalogue', 'classes', `Catalogue-${hash}`);
+  if (!fs.existsSync(path.join(out, 'Catalogue.class'))) {
+    const tmp = `${out}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.mkdirSync(tmp, { recursive: true });
+    run('javac', ['-nowarn', '-encoding', 'UTF-8', '-d', tmp, src], { timeoutMs: 120_000 });
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.renameSync(tmp, out);
+  }
+  return out;
+}
+
 /** Runs Catalogue.java with only the environment it is given (NAMESRV_ADDR or ROCKETMQ_HOME leak into defaults). */
 function javaRun(classes: string, jars: Jars, flags: string[], env: NodeJS.ProcessEnv): Promise<Record<string, any>> {
   const args = ['-Xmx256m', ...flags, '-cp', `${classes}:${jars.classpath}`, 'Catalogue', jars.version];
@@ -98,7 +115,7 @@ function javaRun(classes: string, jars: Jars, flags: string[], env: NodeJS.Proce
  */
 export async function catalogueFromJars(version: string): Promise<JarCatalogue> {
   const jars = ensureCatalogueJars(version);
-  const classes = compileHelper(jars, 'Catalogue');
+  const classes = compileCatalogue();
   const [a, b] = await Promise.all([
     javaRun(classes, jars, ['-XX:ActiveProcessorCount=3', '-Duser.home=/nonexistent/home-a'], {}),
     javaRun(classes, jars, ['-XX:ActiveProcessorCount=5', '-Duser.home=/nonexistent/home-b'], { NAMESRV_ADDR: '192.0.2.1:9876', ROCKETMQ_HOME: '/nonexistent/rocketmq-home-b' }),
