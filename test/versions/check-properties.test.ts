@@ -88,7 +88,7 @@ describe("sections whose catalogue lacks classes (keys/unchecked)", () => {
     expect(f).toMatchObject({ severity: "warning", rule: "keys/unchecked" });
     expect(f.message).toContain("that catalogue lacks AuthConfig (Maven Central has no 5.5.1 jar of its module), so authenticationEnabled may be one of their keys");
     expect(f.message).toContain("RocketMQ 5.3.0–5.5.0 read authenticationEnabled for the broker, 5.5.1 does not.");
-    expect(f.fix).toContain("or use a version whose catalogue is complete (e.g. 5.5.0).");
+    expect(f.fix).toContain("or set the cluster's `version` to one whose catalogue is complete (e.g. 5.5.0).");
   });
 
   it("a misspelt key near a known one is still an error there", () => {

@@ -202,7 +202,7 @@ function unknownFinding(ctx: Ctx, key: string, shown: string): Finding {
       `${shown}: ${key} is not among the ${PROCESS[section]} keys known for ${ctx.label}, but that catalogue lacks ` +
         `${lacking.join(", ")} (Maven Central has no ${ctx.catalogue.version} jar of ${lacking.length === 1 ? "its module" : "their modules"}), ` +
         `so ${key} may be one of their keys; it cannot be checked.` + (elsewhere.length > 0 ? ` ${elsewhere.join(" ")}` : ""),
-      `Check ${key} against ${lacking.join(" and ")} of RocketMQ ${ctx.catalogue.version}, or use a version whose catalogue is complete` +
+      `Check ${key} against ${lacking.join(" and ")} of RocketMQ ${ctx.catalogue.version}, or set the cluster's \`version\` to one whose catalogue is complete` +
         `${completeNeighbour(ctx.catalogue.version, section) ? ` (e.g. ${completeNeighbour(ctx.catalogue.version, section)})` : ""}.`,
     );
   }
