@@ -56,10 +56,11 @@ async function main(): Promise<number> {
     await ctx.experiment('catalogue', async () => {
       const versions = shippedVersions();
       if (versions.length === 0) {
-        ctx.check('catalogue: the library ships catalogues (lib/core/versions/data/rocketmq-*.json)', false, 'none found');
+        ctx.check('catalogue: the library ships catalogues (lib/core/versions/data/catalogues.json)', false, 'none found');
         return;
       }
-      for (const v of versions) checkShipped(ctx, v);
+      // Every shipped version, from the configuration jars only (lab/maven/catalogue-pom.xml): cold ~5 min, warm < 1 min.
+      for (const v of versions) await checkShipped(ctx, v);
     });
   }
 
@@ -94,4 +95,4 @@ async function main(): Promise<number> {
   return summary(ctx, t0);
 }
 
-runLab('lab', 'ROCKETMQ_LAB_TIMEOUT_S', 900, main);
+runLab('lab', 'ROCKETMQ_LAB_TIMEOUT_S', 1800, main);

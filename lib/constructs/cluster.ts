@@ -1,6 +1,7 @@
 import { Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { BrokerSetModel, ClusterModel, namesrvAddr, NameServerModel, PropertyValue, RunAsModel } from "../core/model";
+import { DEFAULT_VERSION } from "../core/versions/catalogue";
 import type { ControllerGroup } from "./controller-group";
 import type { NameServer } from "./name-server";
 import type { Proxy } from "./proxy";
@@ -15,8 +16,9 @@ export interface RocketMqClusterProps {
    */
   readonly clusterName?: string;
   /**
-   * RocketMQ version: picks the key catalogue, the version rules and the default image.
-   * @default "4.9.8"
+   * RocketMQ version: picks the key catalogue, the version rules and the default image. Exact: it must be one of
+   * SUPPORTED_VERSIONS (4.5.0 ... 5.5.1).
+   * @default "5.5.0" (DEFAULT_VERSION: the newest release whose servers are on Maven Central and whose image is published)
    */
   readonly version?: string;
   /**
@@ -68,7 +70,7 @@ export class RocketMqCluster extends Construct {
     super(scope, id);
     this._props = props;
     this.clusterName = props.clusterName ?? "DefaultCluster";
-    this.version = props.version ?? "4.9.8";
+    this.version = props.version ?? DEFAULT_VERSION;
     this.image = props.image ?? `apache/rocketmq:${this.version}`;
     this.namesrvAddr = Lazy.stringValue({ produce: () => namesrvAddr(this._toModel()) });
     if (props.runAs !== undefined && !/^\d+:\d+$/.test(String(props.runAs).trim())) {

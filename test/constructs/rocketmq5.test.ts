@@ -83,9 +83,16 @@ describe("RocketMQ 5 rules", () => {
       new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h[1] }, { host: h[2] }] });
       new Proxy(cluster, "proxy", { host: h[0] });
     });
-    expect(msg).toContain("[stack/rmq/ctl] [versions/needs-5] A controller group needs RocketMQ 5.0 or later; cluster DefaultCluster runs 4.9.8");
-    expect(msg).toContain("[stack/rmq/broker-a] [versions/needs-5] Controller mode (enableControllerMode) needs RocketMQ 5.0");
-    expect(msg).toContain("[stack/rmq/proxy] [versions/needs-5] A proxy needs RocketMQ 5.0");
+    const lines = msg.split("\n");
+    const line = (path: string) => lines.find((l) => l.includes(`[${path}] [versions/needs-5]`)) ?? "";
+    expect(line("stack/rmq/ctl")).toContain("Controller group ctl needs RocketMQ 5.0 or later: the controller (mqcontroller, or enableControllerInNamesrv in the name server) first ships in 5.0.0");
+    expect(line("stack/rmq/ctl")).toContain("cluster DefaultCluster runs 4.9.8. Fix: Set the cluster's `version` to a 5.x release (e.g. 5.5.0), or remove the ControllerGroup");
+    expect(line("stack/rmq/broker-a")).toContain("Controller-mode broker set broker-a needs RocketMQ 5.0 or later: enableControllerMode and controllerAddr first exist in 5.0.0");
+    expect(line("stack/rmq/broker-a")).toContain("or declare a DLedgerGroup (automatic failover on 4.5+) or a BrokerPair instead.");
+    expect(line("stack/rmq/proxy")).toContain("A proxy needs RocketMQ 5.0 or later: the proxy (rocketmq-proxy, mqproxy) first ships in 5.0.0");
+    expect(line("stack/rmq/proxy")).toContain("or remove the Proxy: 4.x clients connect to the name servers and brokers directly.");
+    // Each message is about its own construct: the proxy's says nothing of DLedger failover.
+    expect(line("stack/rmq/proxy")).not.toContain("DLedger");
   });
 
   test("haListenPort on 4.x is rejected: 4.x always uses listenPort+1", () => {

@@ -204,12 +204,35 @@ describe("DLedger", () => {
     expect(msg).toContain('[stack/rmq/broker-c/peer-2] [dledger/self-id] dLegerSelfId "node2" is not a letter followed by a number');
   });
 
-  test("DLedger before RocketMQ 4.5 is rejected", () => {
+  test("DLedger before RocketMQ 4.5 is rejected, beside the unsupported version, and both fixes name 4.5.0", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3"], "4.4.0");
       new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
     });
-    expect(msg).toContain("[stack/rmq/broker-c] [dledger/version] DLedger commit log needs RocketMQ 4.5.0 or later; cluster DefaultCluster runs 4.4.0.");
+    expect(msg).toContain("[stack/rmq/broker-c] [dledger/version] DLedger group broker-c needs the DLedger commit log, which RocketMQ ships from 4.5.0 on");
+    expect(msg).toContain("cluster DefaultCluster runs 4.4.0");
+    expect(msg).toContain("Fix: Set the cluster's `version` to 4.5.0 or later, or declare a BrokerPair");
+    expect(msg).toContain('[stack/rmq] [versions/unknown] RocketMQ 4.4.0 is not supported');
+    expect(msg).toContain('Fix: Set the cluster\'s `version` to "4.5.0" (the closest supported version).');
+  });
+
+  test("a DLedger group on 5.5.1, which deprecates the DLedger commit log, is a warning that says how to move to controller mode", () => {
+    const warnings = synthWarnings((s) => {
+      const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3"], "5.5.1");
+      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+    });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("stack/rmq/broker-c: [dledger/deprecated] DLedger group broker-c: RocketMQ 5.5.1 deprecates the broker's DLedger commit log");
+    expect(warnings[0]).toContain("Use Controller mode for new deployments.");
+    expect(warnings[0]).toContain('Fix: Declare a ControllerGroup (3 `controllers`, or `inNameServers` on 3 name servers) and a ControllerBrokerSet with `brokerName: "broker-c"`');
+  });
+
+  test.each(["4.5.0", "4.9.8", "5.3.3", "5.5.0"])("a DLedger group on %s, which does not deprecate it, gets no deprecation warning", (version) => {
+    const warnings = synthWarnings((s) => {
+      const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3"], version);
+      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+    });
+    expect(warnings).toEqual([]);
   });
 
   test("in 4.7.x a peer host with '-' is rejected: DLedger 0.1 cuts the address at the '-'", () => {

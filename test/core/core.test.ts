@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { checkTopology } from "../../lib/core";
+import { checkDLedger } from "../../lib/core/rules";
 import { ClusterModel, TopologyModel } from "../../lib/core/model";
 import { planTopology } from "../../lib/core/plan";
 import { parseProperties, renderProperties } from "../../lib/core/render/properties";
@@ -56,6 +57,33 @@ describe("the core without cdktf", () => {
       ["rmq/ns", "namesrv", []],
     ]);
     expect(parseProperties(plans[0].files[0].content).namesrvAddr).toBe("10.0.0.1:9876");
+  });
+
+  describe("version rules, on the model alone", () => {
+    const dledgerSet = {
+      path: "rmq/g",
+      brokerName: "g",
+      kind: "dledger" as const,
+      members: [1, 2, 3].map((n) => ({ path: `rmq/g/p${n}`, host: host(n), containerName: `g${n}`, jvm, store: store(`g${n}`), extraProperties: {}, brokerId: -1, flushDiskType: "ASYNC_FLUSH" as const, listenPort: 30911, dledger: { selfId: `n${n - 1}`, port: 40911 } })),
+    };
+    const withGroup = (version: string): TopologyModel => ({ ...topology, clusters: [{ ...cluster, version, brokerSets: [dledgerSet] }] });
+
+    test("a DLedger group on 5.5.1 is one deprecation warning; on 5.5.0 none", () => {
+      expect(checkDLedger(withGroup("5.5.1"))).toEqual([expect.objectContaining({ severity: "warning", path: "rmq/g", rule: "dledger/deprecated" })]);
+      expect(checkDLedger(withGroup("5.5.0"))).toEqual([]);
+    });
+
+    test("a release without a catalogue is versions/unknown with the closest versions, and the version gates still apply", () => {
+      const findings = checkTopology(withGroup("4.4.0"));
+      expect(findings.map((f) => [f.path, f.rule])).toEqual([["rmq", "versions/unknown"], ["rmq/g", "dledger/version"]]);
+      expect(checkTopology({ ...topology, clusters: [{ ...cluster, version: "4.9.6" }] })).toEqual([
+        expect.objectContaining({ rule: "versions/unknown", fix: 'Set the cluster\'s `version` to "4.9.5" or "4.9.7" (the closest supported versions).' }),
+      ]);
+    });
+
+    test("a malformed version is one finding, and no version gate throws on it", () => {
+      expect(checkTopology(withGroup("latest")).map((f) => f.rule)).toEqual(["versions/unknown"]);
+    });
   });
 
   test("findings are plain data with path, rule, message and fix", () => {

@@ -44,7 +44,7 @@ describe("unknown keys (keys/unknown)", () => {
     const f = only({ fooBarBaz: 1 });
     expect(f.rule).toBe("keys/unknown");
     expect(f.message).not.toContain("Did you mean");
-    expect(f.fix).toContain('lib/core/versions/data/rocketmq-4.9.8.json, section "broker"');
+    expect(f.fix).toContain('keysOf(catalogueFor("4.9.8"), "broker") lists them');
   });
 
   it("a client-side Netty key in a 4.x name server is unknown there, with where it does apply", () => {
@@ -52,12 +52,12 @@ describe("unknown keys (keys/unknown)", () => {
     expect(f.rule).toBe("keys/unknown");
     expect(f.message).toContain("useTLS is not a name server key in RocketMQ 4.7.0");
     expect(f.message).toContain("useTLS is a broker key in 4.7.0, not a namesrv key.");
-    expect(f.message).toContain("RocketMQ 5.3.3 reads useTLS for the name server, 4.7.0 does not.");
+    expect(f.message).toContain("RocketMQ 5.0.0–5.5.1 read useTLS for the name server, 4.7.0 does not.");
   });
 
   it("a key added in a later version names the versions that read it", () => {
     const f = only({ storePathDLedgerCommitLog: "/store/dledger" }, { version: "4.7.0" });
-    expect(f.message).toContain("RocketMQ 4.9.8, 5.3.3 reads storePathDLedgerCommitLog for the broker, 4.7.0 does not.");
+    expect(f.message).toContain("RocketMQ 4.9.4–5.5.1 read storePathDLedgerCommitLog for the broker, 4.7.0 does not.");
   });
 
   it("a proxy key is checked against rmq-proxy.json's keys (fastjson ignores unknown fields)", () => {
@@ -67,9 +67,44 @@ describe("unknown keys (keys/unknown)", () => {
     expect(f.message).toContain("Did you mean grpcServerPort?");
   });
 
-  it("a version without its own catalogue says which catalogue was used", () => {
-    const f = only({ dLedgerPeers: "n0-h:1" }, { version: "4.8.0" });
-    expect(f.message).toContain("RocketMQ 4.8.0 (key catalogue 4.7.0)");
+  it("a key added in a patch release is read with that release's own keys: timerRocksDBEnable (5.4.0) passes on 5.5.1, not on 5.3.3", () => {
+    expect(check({ timerRocksDBEnable: true }, { version: "5.5.1" })).toEqual([]);
+    expect(check({ timerRocksDBEnable: true }, { version: "5.4.0" })).toEqual([]);
+    const f = only({ timerRocksDBEnable: true }, { version: "5.3.3" });
+    expect(f.rule).toBe("keys/unknown");
+    expect(f.message).toContain("timerRocksDBEnable is not a broker key in RocketMQ 5.3.3");
+    expect(f.message).toContain("RocketMQ 5.4.0–5.5.1 read timerRocksDBEnable for the broker, 5.3.3 does not.");
+  });
+
+  it("a version is checked with its own catalogue, not a neighbour's: 4.8.0 reads no storePathDLedgerCommitLog, 4.9.4 does", () => {
+    expect(only({ storePathDLedgerCommitLog: "/s" }, { version: "4.8.0" }).message).toContain("is not a broker key in RocketMQ 4.8.0");
+    expect(check({ storePathDLedgerCommitLog: "/s" }, { version: "4.9.4" })).toEqual([]);
+  });
+});
+
+describe("sections whose catalogue lacks classes (keys/unchecked)", () => {
+  it("an AuthConfig key on 5.5.1, whose rocketmq-auth Maven Central lacks, is a warning, not an error", () => {
+    const f = only({ authenticationEnabled: true }, { version: "5.5.1" });
+    expect(f).toMatchObject({ severity: "warning", rule: "keys/unchecked" });
+    expect(f.message).toContain("that catalogue lacks AuthConfig (Maven Central has no 5.5.1 jar of its module), so authenticationEnabled may be one of their keys");
+    expect(f.message).toContain("RocketMQ 5.3.0–5.5.0 read authenticationEnabled for the broker, 5.5.1 does not.");
+    expect(f.fix).toContain("or set the cluster's `version` to one whose catalogue is complete (e.g. 5.5.0).");
+  });
+
+  it("a misspelt key near a known one is still an error there", () => {
+    const f = only({ listenport: 10911 }, { version: "5.5.1" });
+    expect(f).toMatchObject({ severity: "error", rule: "keys/unknown" });
+    expect(f.message).toContain("Did you mean listenPort?");
+  });
+
+  it("proxy properties on 5.5.1 (no rocketmq-proxy 5.5.1 on Maven Central) cannot be checked: warnings", () => {
+    const findings = check({ grpcServerPort: 8081, remotingListenPort: 8080 }, { version: "5.5.1", section: "proxy" });
+    expect(findings.map((f) => [f.severity, f.rule])).toEqual([["warning", "keys/unchecked"], ["warning", "keys/unchecked"]]);
+    expect(findings[0].message).toContain("lacks ProxyConfig, AuthConfig");
+  });
+
+  it("values of known keys are still checked there", () => {
+    expect(only({ brokerRole: "sync_master" }, { version: "5.5.1" }).rule).toBe("keys/bad-value");
   });
 });
 
@@ -245,7 +280,8 @@ describe("versions and sections", () => {
     const f = only({ listenPort: 1 }, { version: "3.2.6" });
     expect(f.rule).toBe("versions/unsupported");
     expect(f.message).toContain("RocketMQ 3.2.6 is not supported");
-    expect(f.fix).toContain("4.7.0, 4.9.8, 5.3.3");
+    expect(f.message).toContain("The closest supported versions are 4.5.0.");
+    expect(f.fix).toBe("Use one of the supported RocketMQ versions, e.g. 4.5.0.");
     expect(only({ listenPort: 1 }, { version: "4.9" }).message).toContain('Malformed RocketMQ version "4.9"');
   });
 
@@ -253,7 +289,7 @@ describe("versions and sections", () => {
     const f = only({ grpcServerPort: 8081 }, { version: "4.9.8", section: "proxy" });
     expect(f.rule).toBe("keys/section-unavailable");
     expect(f.message).toContain("RocketMQ 4.9.8 has no proxy configuration (it has: broker, namesrv)");
-    expect(f.fix).toContain("e.g. 5.3.3");
+    expect(f.fix).toContain("e.g. 5.5.0");
   });
 
   it("a section no version has is one finding listing the sections", () => {

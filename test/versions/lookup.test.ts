@@ -1,12 +1,13 @@
 import {
   catalogueFor,
-  catalogueVersionFor,
+  closestSupported,
   compareVersions,
   defaultOf,
   hasKey,
   hasSection,
   keySpec,
   keysOf,
+  MACHINE_DEPENDENT,
   parseVersion,
   sectionsOf,
   SUPPORTED_VERSIONS,
@@ -14,37 +15,78 @@ import {
 } from "../../lib/core/versions/catalogue";
 
 describe("supported versions", () => {
-  it("are the three catalogued releases, ascending", () => {
-    expect(SUPPORTED_VERSIONS).toEqual(["4.7.0", "4.9.8", "5.3.3"]);
+  it("are every release from 4.5.0 to 5.5.1 whose configuration jars Maven Central serves, ascending", () => {
+    expect(SUPPORTED_VERSIONS).toHaveLength(29);
+    expect(SUPPORTED_VERSIONS[0]).toBe("4.5.0");
+    expect(SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]).toBe("5.5.1");
+    expect([...SUPPORTED_VERSIONS].sort(compareVersions)).toEqual(SUPPORTED_VERSIONS);
+    expect(SUPPORTED_VERSIONS).toEqual(expect.arrayContaining(["4.7.0", "4.9.5", "4.9.7", "4.9.8", "5.0.0", "5.1.3", "5.3.3", "5.4.0", "5.5.0"]));
+  });
+
+  it.each(["4.9.6", "5.1.2", "5.3.4"])("leave out %s, whose server configuration jars Maven Central lacks", (v) => {
+    expect(SUPPORTED_VERSIONS).not.toContain(v);
   });
 });
 
-describe("catalogueFor picks the nearest catalogue of the same major", () => {
-  it.each([
-    ["4.7.0", "4.7.0"],
-    ["4.9.8", "4.9.8"],
-    ["5.3.3", "5.3.3"],
-    ["4.5.0", "4.7.0"], // older than every 4.x catalogue: the smallest 4.x one
-    ["4.0.0", "4.7.0"],
-    ["4.8.0", "4.7.0"], // greatest catalogue <= 4.8.0
-    ["4.9.7", "4.7.0"],
-    ["4.9.9", "4.9.8"],
-    ["4.10.0", "4.9.8"], // numeric, not string, comparison
-    ["5.0.0", "5.3.3"],
-    ["5.5.1", "5.3.3"],
-  ])("RocketMQ %s uses the %s catalogue", (asked, used) => {
-    expect(catalogueVersionFor(asked)).toBe(used);
-    expect(catalogueFor(asked).version).toBe(used);
+describe("catalogueFor is exact", () => {
+  it.each(["4.5.0", "4.7.0", "4.9.7", "4.9.8", "5.0.0", "5.3.3", "5.4.0", "5.5.1"])("RocketMQ %s has its own catalogue", (v) => {
+    expect(catalogueFor(v).version).toBe(v);
   });
 
-  it.each(["3.2.6", "6.0.0", "2.0.0"])("a major without a catalogue (%s) is an error listing the supported versions", (v) => {
-    expect(() => catalogueFor(v)).toThrow(`RocketMQ ${v} is not supported: no key catalogue for major version`);
-    expect(() => catalogueFor(v)).toThrow("Supported versions: 4.7.0, 4.9.8, 5.3.3");
+  it.each([
+    ["4.4.0", "4.5.0", "not a release whose configuration jars Maven Central serves, or older than 4.5.0"],
+    ["4.9.6", "4.9.5 and 4.9.7", "Maven Central has no rocketmq-store, -broker or -namesrv 4.9.6"],
+    ["5.1.2", "5.1.1 and 5.1.3", "Maven Central has no rocketmq-store, -broker or -namesrv 5.1.2"],
+    ["5.3.4", "5.3.3 and 5.4.0", "Maven Central has no rocketmq-common, -remoting or -client 5.3.4"],
+    ["4.9.9", "4.9.8 and 5.0.0", "no key catalogue"],
+    ["5.6.0", "5.5.1", "no key catalogue"],
+    ["3.2.6", "4.5.0", "no key catalogue"],
+  ])("RocketMQ %s is an error naming the closest supported versions (%s) and why", (v, closest, why) => {
+    expect(() => catalogueFor(v)).toThrow(`RocketMQ ${v} is not supported: `);
+    expect(() => catalogueFor(v)).toThrow(why);
+    expect(() => catalogueFor(v)).toThrow(`The closest supported versions are ${closest}.`);
+    expect(() => catalogueFor(v)).toThrow(`Supported versions: ${SUPPORTED_VERSIONS.join(", ")}.`);
+    expect(closestSupported(v).join(" and ")).toBe(closest);
   });
 
   it.each(["4.9", "latest", "", "4.9.8-SNAPSHOT", "v4.9.8", "4.9.8 "])("a malformed version (%j) is an error listing the supported versions", (v) => {
     expect(() => catalogueFor(v)).toThrow(`Malformed RocketMQ version "${v}": expected major.minor.patch`);
-    expect(() => catalogueFor(v)).toThrow("Supported versions: 4.7.0, 4.9.8, 5.3.3");
+    expect(() => catalogueFor(v)).toThrow(`Supported versions: ${SUPPORTED_VERSIONS.join(", ")}.`);
+  });
+
+  it("reads a key added in a patch release only from that release on (timerRocksDBEnable: 5.4.0)", () => {
+    expect(hasKey(catalogueFor("5.5.1"), "broker", "timerRocksDBEnable")).toBe(true);
+    expect(hasKey(catalogueFor("5.4.0"), "broker", "timerRocksDBEnable")).toBe(true);
+    expect(hasKey(catalogueFor("5.3.3"), "broker", "timerRocksDBEnable")).toBe(false);
+  });
+
+  it("knows where the DLedger keys start (4.5.0) and where storePathDLedgerCommitLog does", () => {
+    expect(hasKey(catalogueFor("4.5.0"), "broker", "enableDLegerCommitLog")).toBe(true);
+    expect(hasKey(catalogueFor("4.7.0"), "broker", "storePathDLedgerCommitLog")).toBe(false);
+    expect(hasKey(catalogueFor("4.9.8"), "broker", "storePathDLedgerCommitLog")).toBe(true);
+  });
+
+  it("marks the DLedger commit log deprecated in 5.5.1 only (its setter is @Deprecated there)", () => {
+    expect(keySpec(catalogueFor("5.5.1"), "broker", "enableDLegerCommitLog")?.deprecated).toBe(true);
+    for (const v of SUPPORTED_VERSIONS.filter((x) => x !== "5.5.1")) {
+      expect({ v, deprecated: keySpec(catalogueFor(v), "broker", "enableDLegerCommitLog")?.deprecated }).toEqual({ v, deprecated: undefined });
+    }
+  });
+
+  it("says which classes a release lacks on Maven Central, and has no keys from them", () => {
+    expect(catalogueFor("5.5.1").missing).toEqual({ broker: ["AuthConfig"], proxy: ["ProxyConfig", "AuthConfig"] });
+    expect(keysOf(catalogueFor("5.5.1"), "proxy")).toEqual([]);
+    expect(hasKey(catalogueFor("5.5.0"), "broker", "authenticationEnabled")).toBe(true);
+    expect(hasKey(catalogueFor("5.5.1"), "broker", "authenticationEnabled")).toBe(false);
+    expect(catalogueFor("5.3.0").missing).toEqual({ proxy: ["ProxyConfig"] });
+    expect(catalogueFor("5.5.0").missing).toEqual({});
+    expect(catalogueFor("4.9.8").missing).toEqual({});
+  });
+
+  it("reads the controller keys in a 5.x name server only with enableControllerInNamesrv from 5.1.0 on (always in 5.0.0)", () => {
+    expect(keySpec(catalogueFor("5.0.0"), "namesrv", "controllerDLegerPeers")?.condition).toBeUndefined();
+    expect(keySpec(catalogueFor("5.1.0"), "namesrv", "controllerDLegerPeers")?.condition).toBe("namesrvConfig.isEnableControllerInNamesrv()");
+    expect(keySpec(catalogueFor("5.5.0"), "namesrv", "controllerDLegerPeers")?.condition).toBe("namesrvConfig.isEnableControllerInNamesrv()");
   });
 });
 
@@ -70,8 +112,10 @@ describe("version helpers", () => {
 });
 
 describe("catalogue accessors", () => {
-  it("list the sections of each version: controller and proxy only in 5.x", () => {
+  it("list the sections of each version: controller and proxy only in 5.x, the tiered store plugin from 5.1.0", () => {
     expect(sectionsOf(catalogueFor("4.7.0"))).toEqual(["broker", "namesrv"]);
+    expect(sectionsOf(catalogueFor("5.0.0"))).toEqual(["broker", "namesrv", "controller", "proxy"]);
+    expect(sectionsOf(catalogueFor("5.1.0"))).toEqual(["broker", "namesrv", "controller", "proxy", "tieredStorePlugin"]);
     expect(sectionsOf(catalogueFor("5.3.3"))).toEqual(["broker", "namesrv", "controller", "proxy", "tieredStorePlugin"]);
     expect(hasSection(catalogueFor("4.9.8"), "proxy")).toBe(false);
     expect(keysOf(catalogueFor("4.9.8"), "proxy")).toEqual([]);
@@ -109,6 +153,12 @@ describe("catalogue accessors", () => {
     expect(defaultOf(port)).toBe("10911");
 
     expect(defaultOf(keySpec(catalogueFor("4.9.8"), "broker", "deleteWhen")!)).toBe("04");
+    expect(defaultOf(keySpec(catalogueFor("4.9.8"), "broker", "storePathRootDir")!)).toBe("${user.home}/store");
+    expect(defaultOf(keySpec(catalogueFor("4.9.8"), "broker", "maxMessageSize")!)).toBe("4194304"); // 1024 * 1024 * 4
+    expect(defaultOf(keySpec(catalogueFor("4.9.8"), "broker", "brokerIP1")!)).toBe("${localAddress}");
+    const threads = keySpec(catalogueFor("5.3.3"), "broker", "sendMessageThreadPoolNums")!; // Math.min(PROCESSOR_NUMBER, 4)
+    expect(threads.machineDependent).toBe(true);
+    expect(defaultOf(threads)).toBe(MACHINE_DEPENDENT);
     expect(keySpec(catalogueFor("4.9.8"), "broker", "nope")).toBeUndefined();
   });
 });

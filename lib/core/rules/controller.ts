@@ -1,6 +1,6 @@
 import { error, Finding, warning } from "../findings";
 import { ClusterModel, controllerPeers, TopologyModel } from "../model";
-import { versionAtLeast } from "../versions/catalogue";
+import { DEFAULT_VERSION, versionAtLeast } from "../versions/catalogue";
 
 const SELF_ID = /^[A-Za-z][0-9]+$/;
 
@@ -18,14 +18,22 @@ export function checkRocketMq5(topology: TopologyModel): Finding[] {
 function checkCluster(cluster: ClusterModel): Finding[] {
   const findings: Finding[] = [];
   const is5 = versionAtLeast(cluster.version, "5.0.0");
-  const needs5 = (path: string, what: string) =>
+  const needs5 = (path: string, what: string, fact: string, fix: string) =>
     findings.push(
-      error(path, "versions/needs-5", `${what} needs RocketMQ 5.0 or later; cluster ${cluster.clusterName} runs ${cluster.version}, which has no such keys and would ignore them.`, `Set the cluster's version to a 5.x release (e.g. 5.3.3), or use a DLedgerGroup for failover on 4.x.`),
+      error(path, "versions/needs-5", `${what} needs RocketMQ 5.0 or later: ${fact}; cluster ${cluster.clusterName} runs ${cluster.version}.`, `Set the cluster's \`version\` to a 5.x release (e.g. ${DEFAULT_VERSION}), or ${fix}.`),
     );
-  for (const g of cluster.controllerGroups) if (!is5) needs5(g.path, "A controller group");
-  for (const p of cluster.proxies) if (!is5) needs5(p.path, "A proxy");
+  // Facts: the controller/ and proxy/ modules and the enableControllerMode key first appear at tag rocketmq-all-5.0.0
+  // (none of them at rocketmq-all-4.9.8); Maven Central's first rocketmq-controller and rocketmq-proxy are 5.0.0.
+  for (const g of cluster.controllerGroups) {
+    if (!is5) needs5(g.path, `Controller group ${g.controllerDLegerGroup}`, "the controller (mqcontroller, or enableControllerInNamesrv in the name server) first ships in 5.0.0, so 4.x has no process to run", "remove the ControllerGroup and use a DLedgerGroup for automatic failover on 4.5+");
+  }
+  for (const p of cluster.proxies) {
+    if (!is5) needs5(p.path, "A proxy", "the proxy (rocketmq-proxy, mqproxy) first ships in 5.0.0, so 4.x has no proxy to start", "remove the Proxy: 4.x clients connect to the name servers and brokers directly");
+  }
   for (const set of cluster.brokerSets) {
-    if (set.kind === "controller" && !is5) needs5(set.path, "Controller mode (enableControllerMode)");
+    if (set.kind === "controller" && !is5) {
+      needs5(set.path, `Controller-mode broker set ${set.brokerName}`, "enableControllerMode and controllerAddr first exist in 5.0.0, so a 4.x broker ignores them and starts as a plain master without failover", "declare a DLedgerGroup (automatic failover on 4.5+) or a BrokerPair instead");
+    }
     for (const b of set.members) {
       if (b.haListenPort !== undefined && !is5) {
         findings.push(

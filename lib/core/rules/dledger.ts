@@ -1,6 +1,6 @@
 import { error, Finding, warning } from "../findings";
 import { BrokerSetModel, ClusterModel, TopologyModel } from "../model";
-import { versionAtLeast } from "../versions/catalogue";
+import { catalogueFor, keySpec, SUPPORTED_VERSIONS, versionAtLeast } from "../versions/catalogue";
 
 const SELF_ID = /^[A-Za-z][0-9]+$/;
 
@@ -8,7 +8,8 @@ const SELF_ID = /^[A-Za-z][0-9]+$/;
  * DLedger raft groups: at least 3 peers (2 peers cannot lose one: quorum is peers/2+1),
  * an odd count (4 peers tolerate no more failures than 3), unique dLegerSelfId of the form
  * letter + number (RocketMQ computes Integer.parseInt(selfId.substring(1))), RocketMQ 4.5 or
- * later, and in 4.7.x (DLedger 0.1) no '-' in peer hosts (the address is cut at the '-').
+ * later, and in 4.7.x (DLedger 0.1) no '-' in peer hosts (the address is cut at the '-'). A warning on a version
+ * that deprecates the broker's DLedger commit log (5.5.1).
  */
 export function checkDLedger(topology: TopologyModel): Finding[] {
   const findings: Finding[] = [];
@@ -42,9 +43,16 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
   }
   if (!versionAtLeast(cluster.version, "4.5.0")) {
     findings.push(
-      error(set.path, "dledger/version", `DLedger commit log needs RocketMQ 4.5.0 or later; cluster ${cluster.clusterName} runs ${cluster.version}.`, `Set the cluster's version to 4.5.0 or later (4.9.8 or 5.x).`),
+      error(
+        set.path,
+        "dledger/version",
+        `DLedger group ${set.brokerName} needs the DLedger commit log, which RocketMQ ships from 4.5.0 on (DLedgerCommitLog and the enableDLegerCommitLog key first appear in rocketmq-store 4.5.0; tag rocketmq-all-4.4.0 has neither); cluster ${cluster.clusterName} runs ${cluster.version}, whose broker would ignore the DLedger keys and start as a plain master.`,
+        `Set the cluster's \`version\` to 4.5.0 or later, or declare a BrokerPair (master/slave, no automatic failover) instead of the DLedgerGroup.`,
+      ),
     );
   }
+  const deprecated = dledgerDeprecation(cluster.version);
+  if (deprecated) findings.push(deprecated(set));
   const seen = new Map<string, string>();
   for (const m of set.members) {
     const id = m.dledger!.selfId;
@@ -77,4 +85,29 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
     }
   }
   return findings;
+}
+
+/**
+ * The warning for a DLedger group on a version that deprecates the broker's DLedger commit log, or undefined. The
+ * fact comes from the version's jars: the catalogue marks `enableDLegerCommitLog` deprecated when its setter is
+ * `@Deprecated`. That is so from RocketMQ 5.5.1 on (rocketmq-store-5.5.1 MessageStoreConfig and DLedgerCommitLog are
+ * `@Deprecated` "Use Controller mode for new deployments"; rocketmq-broker-5.5.1 BrokerStartup logs
+ * DLEDGER_COMMIT_LOG_DEPRECATION_WARNING at startup; apache/rocketmq issue #10641, pull request #10642). 5.5.0 and
+ * older do not deprecate it.
+ */
+function dledgerDeprecation(version: string): ((set: BrokerSetModel) => Finding) | undefined {
+  if (!SUPPORTED_VERSIONS.includes(version)) return undefined;
+  if (!keySpec(catalogueFor(version), "broker", "enableDLegerCommitLog")?.deprecated) return undefined;
+  return (set) =>
+    warning(
+      set.path,
+      "dledger/deprecated",
+      `DLedger group ${set.brokerName}: RocketMQ ${version} deprecates the broker's DLedger commit log (enableDLegerCommitLog is @Deprecated, ` +
+        `and BrokerStartup logs "Broker DLedger mode is deprecated and may be removed in a future release. Use Controller mode for new deployments."). ` +
+        `The group still works in ${version}; controller mode is the failover RocketMQ recommends.`,
+      `Declare a ControllerGroup (3 \`controllers\`, or \`inNameServers\` on 3 name servers) and a ControllerBrokerSet with ` +
+        `\`brokerName: "${set.brokerName}"\` and \`brokers\` on the same hosts instead of the DLedgerGroup. An existing group's messages stay in its ` +
+        `DLedger store (<storePathRootDir>/dledger-<selfId>), which a controller-mode broker does not read: give the new set new stores and ` +
+        `let consumers drain the old group first.`,
+    );
 }

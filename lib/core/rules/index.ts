@@ -1,6 +1,6 @@
 import { error, Finding, sortFindings } from "../findings";
 import { TopologyModel } from "../model";
-import { catalogueFor } from "../versions/catalogue";
+import { catalogueFor, closestSupported, parseVersion } from "../versions/catalogue";
 import { checkRocketMq5 } from "./controller";
 import { checkDLedger } from "./dledger";
 import { checkHosts } from "./hosts";
@@ -14,6 +14,9 @@ import { checkStores } from "./stores";
 /** Every rule of the library over the whole topology, sorted; empty when the topology deploys. */
 export function checkTopology(topology: TopologyModel): Finding[] {
   const versionFindings = checkVersions(topology);
+  // Version gates (DLedger from 4.5, controller mode and proxy from 5.0) hold for any well-formed version, with or
+  // without a catalogue; the key checks need the version's own catalogue.
+  const wellFormed: TopologyModel = { ...topology, clusters: topology.clusters.filter((c) => parseVersion(c.version) !== undefined) };
   const known: TopologyModel = {
     ...topology,
     clusters: topology.clusters.filter((c) => !versionFindings.some((f) => f.path === c.path)),
@@ -26,8 +29,8 @@ export function checkTopology(topology: TopologyModel): Finding[] {
     ...checkHosts(topology),
     ...checkPlacement(topology),
     ...checkJvm(topology),
-    ...checkDLedger(known),
-    ...checkRocketMq5(known),
+    ...checkDLedger(wellFormed),
+    ...checkRocketMq5(wellFormed),
     ...checkKeys(known),
   ]);
 }
@@ -38,7 +41,15 @@ function checkVersions(topology: TopologyModel): Finding[] {
     try {
       catalogueFor(c.version);
     } catch (e) {
-      out.push(error(c.path, "versions/unknown", (e as Error).message, `Set version to one of the supported RocketMQ versions.`));
+      const closest = closestSupported(c.version);
+      out.push(
+        error(
+          c.path,
+          "versions/unknown",
+          `${(e as Error).message} The key catalogue of a version is read from that release's own jars; another release's keys would refuse real keys and accept removed ones.`,
+          `Set the cluster's \`version\` to ${closest.map((v) => `"${v}"`).join(" or ")} (the closest supported version${closest.length > 1 ? "s" : ""}).`,
+        ),
+      );
     }
   }
   return out;

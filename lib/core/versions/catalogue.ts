@@ -1,69 +1,88 @@
 /**
- * Every configuration key RocketMQ reads, per version and per process ("section"), from the catalogues in
- * `./data` (copies of shared/reference/rocketmq/keys, derived from RocketMQ's source: each public setter
- * `setXxx` of the objects a startup class applies its file to makes a key `xxx`).
+ * Every configuration key RocketMQ reads, per version and per process ("section"): one catalogue for every release
+ * from 4.5.0 on whose configuration jars Maven Central serves, each read from that release's jars by reflection
+ * (`npm run catalogue -- --write`: each public setter `setXxx` of the objects a startup class applies its file to
+ * makes a key `xxx`), stored as one shared table (`./data/catalogues.json`, see table.ts), plus the facts read
+ * from RocketMQ's source for 4.7.0, 4.9.8 and 5.3.3 (`./data/source-facts.json`).
+ *
+ * Lookup is exact: a version without its own catalogue is an error naming the closest supported ones.
  *
  * Pure: no cdktf, no constructs, no I/O beyond the bundled JSON.
  */
-import cat470 from "./data/rocketmq-4.7.0.json";
-import cat498 from "./data/rocketmq-4.9.8.json";
-import cat533 from "./data/rocketmq-5.3.3.json";
+import sourceFacts from "./data/source-facts.json";
+import tableJson from "./data/catalogues.json";
+import { CatalogueTable, JarKeySpec, UNSUPPORTED, unpackVersion } from "./table";
 
 /**
  * A process whose configuration file the catalogue describes. `broker` (broker.properties), `namesrv`
  * (name server `-c` file), and in 5.x `controller` (`mqcontroller -c`), `proxy` (`rmq-proxy.json`) and
- * `tieredStorePlugin` (broker keys read only when the broker runs the tiered store plugin).
+ * `tieredStorePlugin` (broker keys read only when the broker runs the tiered store plugin, 5.1.0+).
  */
 export type Section = "broker" | "namesrv" | "controller" | "proxy" | "tieredStorePlugin";
 
 /** Parameter type of a setter; the value in the file must parse as one of a key's types. */
 export type JavaType = "int" | "Integer" | "long" | "double" | "float" | "boolean" | "String";
 
-/** What the catalogue knows about one key. */
-export interface KeySpec {
+/**
+ * What the catalogue knows about one key: what the jars show (JarKeySpec: `default` is the field's value on a fresh
+ * instance, with the machine's home, host name and address written `${user.home}`, `${hostName}`, `${localAddress}`,
+ * and null when null or machine-dependent), plus, for 4.7.0, 4.9.8 and 5.3.3, the facts read from their source.
+ */
+export interface KeySpec extends Omit<JarKeySpec, "types"> {
   /** Setter parameter types: the value must parse as one of them (`metricsExporterType` has int and String). */
   readonly types: readonly JavaType[];
-  /** The field's initializer as written in the Java source (`"\"04\""`, `"10912"`, `null` when none). */
-  readonly default: string | null;
-  /** The initializer evaluated when it is an expression (`16 * 1024` → `16384`). */
-  readonly defaultEvaluated?: string;
-  /** The value the startup class sets before reading the file, when it overrides the field's default. */
-  readonly effectiveDefault?: string;
-  /** Allowed values, case-sensitive (`Enum.valueOf`). */
-  readonly enumValues?: readonly string[];
-  /** What the startup class does to the key after reading the file. */
+  /** What the startup class does to the key after reading the file (read from source: 4.7.0, 4.9.8, 5.3.3 only). */
   readonly startupFacts?: readonly string[];
-  /** The Java class that declares the setter. */
-  readonly source: string;
-  /** A Java condition under which the key is read at all (5.x name server: `enableControllerInNamesrv`). */
-  readonly condition?: string;
-  /** Other config objects the same key also sets. */
-  readonly alsoSets?: readonly string[];
-  /** The getter, when it derives the value (`storePathCommitLog` → `${storePathRootDir}/commitlog`). */
+  /** The getter, when it derives the value (read from source: 4.7.0, 4.9.8, 5.3.3 only). */
   readonly getterBody?: string;
   readonly note?: string;
 }
 
 /** One version's catalogue. Sections absent in a version (4.x has no `controller`/`proxy`) are undefined. */
 export interface Catalogue {
-  /** The catalogue's own version, e.g. `4.9.8` (may differ from the version asked for, see `catalogueFor`). */
+  /** The catalogue's own version, e.g. `4.9.8` (always the version asked for: lookup is exact). */
   readonly version: string;
   readonly sections: Readonly<Partial<Record<Section, Readonly<Record<string, KeySpec>>>>>;
+  /**
+   * Per section, the configuration classes the startup class applies but whose module Maven Central lacks for this
+   * release (5.5.1 broker: AuthConfig; proxy: ProxyConfig, AuthConfig). Their keys are unknown here: a key the
+   * catalogue does not list may still be real in such a section.
+   */
+  readonly missing: Readonly<Partial<Record<Section, readonly string[]>>>;
 }
 
 const SECTION_NAMES: readonly Section[] = ["broker", "namesrv", "controller", "proxy", "tieredStorePlugin"];
 
-function toCatalogue(raw: unknown): Catalogue {
-  const data = raw as { version: string } & Partial<Record<Section, Record<string, KeySpec>>>;
+const TABLE = tableJson as unknown as CatalogueTable;
+const SOURCE_FACTS = (sourceFacts as unknown as { versions: Record<string, Record<string, Record<string, Partial<KeySpec>>>> }).versions;
+
+function toCatalogue(version: string): Catalogue {
+  const raw = unpackVersion(TABLE, version);
+  const facts = SOURCE_FACTS[version] ?? {};
   const sections: Partial<Record<Section, Record<string, KeySpec>>> = {};
-  for (const s of SECTION_NAMES) if (data[s]) sections[s] = data[s];
-  return { version: data.version, sections };
+  const missing: Partial<Record<Section, readonly string[]>> = {};
+  for (const s of SECTION_NAMES) {
+    // A section whose classes all lack their jars still exists (5.5.1 proxy): empty, with what is missing.
+    const keys = raw.sections[s] ?? (raw.missing[s] ? {} : undefined);
+    if (raw.missing[s]) missing[s] = raw.missing[s];
+    if (!keys) continue;
+    const out: Record<string, KeySpec> = {};
+    for (const [k, spec] of Object.entries(keys)) out[k] = { ...(spec as KeySpec), ...(facts[s]?.[k] ?? {}) };
+    sections[s] = out;
+  }
+  return { version, sections, missing };
 }
 
-const CATALOGUES: readonly Catalogue[] = [cat470, cat498, cat533].map(toCatalogue);
+const CACHE = new Map<string, Catalogue>();
 
-/** The versions a catalogue exists for, ascending: `["4.7.0", "4.9.8", "5.3.3"]`. */
-export const SUPPORTED_VERSIONS: readonly string[] = CATALOGUES.map((c) => c.version);
+/**
+ * The version a cluster gets when it names none: the newest release whose servers (namesrv, broker, controller,
+ * proxy) Maven Central serves and whose `apache/rocketmq:<version>` image is published (README, "Versions").
+ */
+export const DEFAULT_VERSION = "5.5.0";
+
+/** The versions a catalogue exists for, ascending: `["4.5.0", ..., "5.5.1"]`. */
+export const SUPPORTED_VERSIONS: readonly string[] = [...TABLE.versions];
 
 /** `major.minor.patch` as numbers, or undefined when `version` is not three dot-separated integers. */
 export function parseVersion(version: string): [number, number, number] | undefined {
@@ -92,37 +111,37 @@ function mustParse(version: string): [number, number, number] {
   return p;
 }
 
-/**
- * The catalogue version used for `version`. Rule: among the catalogues of the same major version, the
- * greatest one that is <= `version`; when `version` is older than all of them, the smallest one. So
- * 4.0.0–4.9.7 → 4.7.0 (older 4.x such as 4.5 are closest to 4.7.0), 4.9.8 and later 4.x → 4.9.8,
- * every 5.x → 5.3.3.
- * Keys change within a major (4.9 added `storePathDLedgerCommitLog`), so the answer for a version without its
- * own catalogue is the closest known approximation, not an exact list.
- * Throws, listing the supported versions, for a malformed version or a major without a catalogue (3.x, 6.x).
- */
-export function catalogueVersionFor(version: string): string {
+/** The supported versions closest to `version`: the newest one below it and the oldest one above it (when they exist). */
+export function closestSupported(version: string): string[] {
   const p = parseVersion(version);
-  const supported = `Supported versions: ${SUPPORTED_VERSIONS.join(", ")} (any ${majors().join(".x, ")}.x release maps to the nearest of them).`;
-  if (!p) {
-    throw new Error(`Malformed RocketMQ version "${version}": expected major.minor.patch, e.g. 4.9.8. ${supported}`);
-  }
-  const sameMajor = SUPPORTED_VERSIONS.filter((v) => mustParse(v)[0] === p[0]);
-  if (sameMajor.length === 0) {
-    throw new Error(`RocketMQ ${version} is not supported: no key catalogue for major version ${p[0]}. ${supported}`);
-  }
-  const atOrBelow = sameMajor.filter((v) => compareVersions(v, version) <= 0);
-  return atOrBelow.length > 0 ? atOrBelow[atOrBelow.length - 1] : sameMajor[0];
+  if (!p) return [SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]];
+  const below = SUPPORTED_VERSIONS.filter((v) => compareVersions(v, version) < 0);
+  const above = SUPPORTED_VERSIONS.filter((v) => compareVersions(v, version) > 0);
+  return [below[below.length - 1], above[0]].filter((v): v is string => v !== undefined);
 }
 
-/** The catalogue for `version` (nearest one, see `catalogueVersionFor`). Throws for unsupported versions. */
+/**
+ * The catalogue of exactly `version`. Throws, naming the closest supported versions and listing all of them, for a
+ * malformed version or one without its own catalogue: keys change between patch releases (5.4.0 added
+ * `timerRocksDBEnable`), so another release's keys would refuse real keys and accept removed ones.
+ */
 export function catalogueFor(version: string): Catalogue {
-  const v = catalogueVersionFor(version);
-  return CATALOGUES.find((c) => c.version === v)!;
+  const hit = CACHE.get(version);
+  if (hit) return hit;
+  if (!SUPPORTED_VERSIONS.includes(version)) throw new Error(unsupportedMessage(version));
+  const c = toCatalogue(version);
+  CACHE.set(version, c);
+  return c;
 }
 
-function majors(): number[] {
-  return [...new Set(SUPPORTED_VERSIONS.map((v) => mustParse(v)[0]))];
+/** Why `version` has no catalogue, the closest supported versions, and all of them. */
+export function unsupportedMessage(version: string): string {
+  const all = `Supported versions: ${SUPPORTED_VERSIONS.join(", ")}.`;
+  if (!parseVersion(version)) {
+    return `Malformed RocketMQ version "${String(version)}": expected major.minor.patch, e.g. ${SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]}. ${all}`;
+  }
+  const why = UNSUPPORTED[version] ?? "no key catalogue: not a release whose configuration jars Maven Central serves, or older than 4.5.0 (the first with DLedger)";
+  return `RocketMQ ${version} is not supported: ${why}. The closest supported versions are ${closestSupported(version).join(" and ")}. ${all}`;
 }
 
 /** Sections present in a catalogue, e.g. `["broker", "namesrv"]` for 4.x. */
@@ -151,14 +170,16 @@ export function hasKey(catalogue: Catalogue, section: Section, key: string): boo
   return keySpec(catalogue, section, key) !== undefined;
 }
 
+/** What `defaultOf` says for a default that depends on the machine. */
+export const MACHINE_DEPENDENT = "(depends on the machine)";
+
 /**
  * The value a key has when the file does not set it (or sets it to something that does not parse), as a
- * readable string: the startup override, else the evaluated initializer, else the initializer with Java
- * string quotes removed; `null` → "null".
+ * readable string: the startup override, else the field's value; `null` → "null"; a machine-dependent default →
+ * MACHINE_DEPENDENT.
  */
 export function defaultOf(spec: KeySpec): string {
-  const raw = spec.effectiveDefault ?? spec.defaultEvaluated ?? spec.default;
-  if (raw === null || raw === undefined) return "null";
-  const quoted = /^"(.*)"$/.exec(raw);
-  return quoted ? quoted[1] : raw;
+  if (spec.effectiveDefault !== undefined) return spec.effectiveDefault;
+  if (spec.machineDependent) return MACHINE_DEPENDENT;
+  return spec.default === null || spec.default === undefined ? "null" : spec.default;
 }

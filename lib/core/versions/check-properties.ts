@@ -10,9 +10,10 @@ import { cmp, error, Finding, warning } from "../findings";
 import {
   Catalogue,
   catalogueFor,
-  catalogueVersionFor,
+  closestSupported,
   defaultOf,
   JavaType,
+  hasSection,
   keySpec,
   keysOf,
   KeySpec,
@@ -21,6 +22,7 @@ import {
   SUPPORTED_VERSIONS,
   versionAtLeast,
 } from "./catalogue";
+import { encodeRange } from "./table";
 
 /** The sections a user can add properties to (`tieredStorePlugin` keys go into the broker's file). */
 export type PropertySection = "broker" | "namesrv" | "controller" | "proxy";
@@ -53,6 +55,11 @@ export const PROPERTY_RULES = {
   inactive: "keys/inactive",
   /** The version has no catalogue, or is malformed (error). */
   unsupportedVersion: "versions/unsupported",
+  /**
+   * An unknown key in a section whose catalogue lacks classes (Maven Central lacks their module for that release):
+   * it may be a key of the missing classes, so it cannot be refused (warning).
+   */
+  unchecked: "keys/unchecked",
   /** The section does not exist in that version, e.g. `proxy` in 4.x (error). */
   sectionUnavailable: "keys/section-unavailable",
 } as const;
@@ -102,11 +109,11 @@ export function checkProperties(input: CheckPropertiesInput): Finding[] {
         path,
         PROPERTY_RULES.unsupportedVersion,
         `Cannot check the extra ${PROCESS[section] ?? section} properties (${keys.join(", ")}): ${(e as Error).message}`,
-        `Use one of the supported RocketMQ versions: ${SUPPORTED_VERSIONS.join(", ")}.`,
+        `Use one of the supported RocketMQ versions, e.g. ${closestSupported(input.version).join(" or ")}.`,
       ),
     ];
   }
-  const ctx: Ctx = { ...input, properties, owned: input.owned ?? {}, catalogue, label: versionLabel(input.version, catalogue) };
+  const ctx: Ctx = { ...input, properties, owned: input.owned ?? {}, catalogue, label: `RocketMQ ${catalogue.version}` };
   if (!sectionsOf(catalogue).includes(section)) {
     const newest = newestWith(section);
     return [
@@ -127,7 +134,7 @@ export function checkProperties(input: CheckPropertiesInput): Finding[] {
 
 interface Ctx extends CheckPropertiesInput {
   readonly catalogue: Catalogue;
-  /** "RocketMQ 4.9.8", or "RocketMQ 4.8.0 (key catalogue 4.7.0)". */
+  /** "RocketMQ 4.9.8". */
   readonly label: string;
 }
 
@@ -187,6 +194,18 @@ function unknownFinding(ctx: Ctx, key: string, shown: string): Finding {
       ? "the proxy binds rmq-proxy.json with fastjson, which ignores unknown fields silently"
       : "RocketMQ ignores unknown keys silently (MixAll.properties2Object only reads keys that have a setter)";
   const hints = suggestions.length > 0 ? [`Did you mean ${suggestions.join(" or ")}?`] : elsewhere;
+  const lacking = missingClasses(ctx.catalogue, section);
+  if (suggestions.length === 0 && lacking.length > 0) {
+    return warning(
+      ctx.path,
+      PROPERTY_RULES.unchecked,
+      `${shown}: ${key} is not among the ${PROCESS[section]} keys known for ${ctx.label}, but that catalogue lacks ` +
+        `${lacking.join(", ")} (Maven Central has no ${ctx.catalogue.version} jar of ${lacking.length === 1 ? "its module" : "their modules"}), ` +
+        `so ${key} may be one of their keys; it cannot be checked.` + (elsewhere.length > 0 ? ` ${elsewhere.join(" ")}` : ""),
+      `Check ${key} against ${lacking.join(" and ")} of RocketMQ ${ctx.catalogue.version}, or set the cluster's \`version\` to one whose catalogue is complete` +
+        `${completeNeighbour(ctx.catalogue.version, section) ? ` (e.g. ${completeNeighbour(ctx.catalogue.version, section)})` : ""}.`,
+    );
+  }
   return error(
     ctx.path,
     PROPERTY_RULES.unknown,
@@ -196,7 +215,7 @@ function unknownFinding(ctx: Ctx, key: string, shown: string): Finding {
       ? `Write ${suggestions[0]}=${String(ctx.properties[key])} instead of ${key}.`
       : suggestions.length > 1
         ? `Write one of ${suggestions.join(", ")} instead of ${key}.`
-        : `Use a key that ${ctx.label} reads for the ${PROCESS[section]} (lib/core/versions/data/rocketmq-${ctx.catalogue.version}.json, section "${section}"), or remove ${key}.`,
+        : `Use a key that ${ctx.label} reads for the ${PROCESS[section]} (keysOf(catalogueFor("${ctx.catalogue.version}"), "${section}") lists them), or remove ${key}.`,
   );
 }
 
@@ -214,7 +233,30 @@ function otherVersionsHint(ctx: Ctx, key: string): string {
   const versions = SUPPORTED_VERSIONS.filter(
     (v) => v !== ctx.catalogue.version && candidateKeys(catalogueFor(v), ctx.section).includes(key),
   );
-  return versions.length > 0 ? `RocketMQ ${versions.join(", ")} reads ${key} for the ${PROCESS[ctx.section]}, ${ctx.catalogue.version} does not.` : "";
+  return versions.length > 0 ? `RocketMQ ${versionRuns(versions)} read${versions.length === 1 ? "s" : ""} ${key} for the ${PROCESS[ctx.section]}, ${ctx.catalogue.version} does not.` : "";
+}
+
+/** Versions as runs of consecutive supported versions: `4.9.4–4.9.8, 5.3.3`. */
+export function versionRuns(versions: readonly string[]): string {
+  const idx = versions.map((v) => SUPPORTED_VERSIONS.indexOf(v)).sort((a, b) => a - b);
+  return encodeRange(idx, SUPPORTED_VERSIONS).split("..").join("–").split(",").join(", ");
+}
+
+/** Classes of a section (and, for the broker, of the tiered store plugin) whose jars the version lacks. */
+function missingClasses(catalogue: Catalogue, section: PropertySection): readonly string[] {
+  return [...(catalogue.missing[section] ?? []), ...(section === "broker" ? catalogue.missing.tieredStorePlugin ?? [] : [])];
+}
+
+/** The supported version nearest to `version` (same major) whose catalogue of `section` lacks nothing. */
+function completeNeighbour(version: string, section: PropertySection): string | undefined {
+  const i = SUPPORTED_VERSIONS.indexOf(version);
+  const major = version.split(".")[0];
+  const ok = (v: string | undefined) => v !== undefined && v.split(".")[0] === major && hasSection(catalogueFor(v), section) && missingClasses(catalogueFor(v), section).length === 0;
+  for (let d = 1; d < SUPPORTED_VERSIONS.length; d++) {
+    if (ok(SUPPORTED_VERSIONS[i - d])) return SUPPORTED_VERSIONS[i - d];
+    if (ok(SUPPORTED_VERSIONS[i + d])) return SUPPORTED_VERSIONS[i + d];
+  }
+  return undefined;
 }
 
 /** A key that exists but is read only when a feature is on; a warning because the construct may turn it on. */
@@ -397,13 +439,9 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-function versionLabel(version: string, catalogue: Catalogue): string {
-  return catalogue.version === version ? `RocketMQ ${version}` : `RocketMQ ${version} (key catalogue ${catalogueVersionFor(version)})`;
-}
-
-/** The newest supported version that has the section, or undefined when none has it. */
+/** The newest supported version whose catalogue has the section complete, or undefined when none has it. */
 function newestWith(section: Section): string | undefined {
-  return [...SUPPORTED_VERSIONS].reverse().find((v) => sectionsOf(catalogueFor(v)).includes(section));
+  return [...SUPPORTED_VERSIONS].reverse().find((v) => sectionsOf(catalogueFor(v)).includes(section) && (catalogueFor(v).missing[section] ?? []).length === 0);
 }
 
 /** The value as the message shows it: quoted, so that blanks and line breaks are visible. */

@@ -2,18 +2,22 @@
 export type { Catalogue, JavaType, KeySpec, Section } from "./catalogue";
 export {
   catalogueFor,
-  catalogueVersionFor,
+  closestSupported,
   compareVersions,
+  DEFAULT_VERSION,
   defaultOf,
   hasKey,
   hasSection,
   keySpec,
   keysOf,
+  MACHINE_DEPENDENT,
   parseVersion,
   sectionsOf,
   SUPPORTED_VERSIONS,
+  unsupportedMessage,
   versionAtLeast,
 } from "./catalogue";
+export { CATALOGUE_DATA_VERSIONS, UNSUPPORTED } from "./table";
 export type { CheckPropertiesInput, PropertySection, PropertyValue } from "./check-properties";
 export {
   checkProperties,
@@ -22,4 +26,5 @@ export {
   parses,
   PROPERTY_RULES,
   suggestKeys,
+  versionRuns,
 } from "./check-properties";
