@@ -14,6 +14,8 @@ export const registry = {
   pgids: new Set<number>(),
   /** Docker engines of the deploy lab (by name), stopped by the hooks below before the namespaces go. */
   engines: new Set<string>(),
+  /** True once the deploy lab started an engine in this run. */
+  enginesStarted: false,
   /** Synchronous cleanups that must run before the namespaces are deleted (engines and their containers). */
   beforeNamespaces: [] as (() => void)[],
 };

@@ -64,6 +64,7 @@ export class Engine {
     if (pid) registry.pgids.add(pid);
     this.child.on('exit', () => registry.pgids.delete(pid));
     registry.engines.add(this.name);
+    registry.enginesStarted = true;
     try {
       await waitFor(`dockerd ${this.name} to answer on ${this.sock}`, 60_000, 250, () => {
         if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) throw new Error(`dockerd exited ${this.child.exitCode}: ${fs.readFileSync(this.logFile, 'utf8').slice(-1500)}`);
@@ -251,6 +252,34 @@ export function deleteStaleEngines(): void {
   }
 }
 
+/**
+ * Files dockerd writes outside its roots whatever its flags (Engine 20.10: the libtrust key, the plugin socket
+ * folder). Removed at the end when the lab created them, so that no engine trace outside the lab remains.
+ */
+const OUTSIDE = ['/etc/docker/key.json', '/run/docker/plugins', '/run/docker'];
+const preexisting = new Set(OUTSIDE.filter((f) => fs.existsSync(f)));
+
+function removeOutsideTraces(): void {
+  for (const f of OUTSIDE) {
+    if (preexisting.has(f) || !fs.existsSync(f)) continue;
+    try {
+      const st = fs.statSync(f);
+      if (st.isDirectory()) fs.rmdirSync(f); // only when empty
+      else fs.rmSync(f);
+    } catch {
+      /* not empty: another engine's */
+    }
+  }
+  for (const d of [RUN_ROOT, ENGINES_DIR]) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      /* not empty or gone */
+    }
+  }
+}
+
 registry.beforeNamespaces.push(() => {
   for (const name of [...registry.engines]) cleanupEngineSync(name);
+  if (registry.enginesStarted) removeOutsideTraces();
 });
