@@ -11,3 +11,4 @@ export type { JvmProps, StoreProps } from "./constructs/common";
 export * from "./targets/docker/docker-host";
 export type { IRocketMqHost } from "./targets/host";
 export * as core from "./core";
+export { topologyOf } from "./synth/topology-file";

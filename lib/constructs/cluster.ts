@@ -8,6 +8,7 @@ import type { Proxy } from "./proxy";
 import { JvmProps } from "./common";
 import { reportFindings } from "../synth/report";
 import { invalidate, markCluster } from "../synth/analysis";
+import { writeTopologyOnSynth } from "../synth/topology-file";
 
 export interface RocketMqClusterProps {
   /**
@@ -79,6 +80,7 @@ export class RocketMqCluster extends Construct {
       });
     }
     markCluster(this);
+    writeTopologyOnSynth(this);
     invalidate(this);
     reportFindings(this);
     const out = new TerraformOutput(this, "namesrvAddr", {

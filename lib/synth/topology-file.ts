@@ -1,0 +1,41 @@
+/**
+ * The topology report of a stack (lib/report), computed once per synth from the stack's analysis, and written as
+ * `topology.md` beside the stack's `cdk.tf.json` in the synthesized output.
+ */
+import { TerraformStack } from "cdktf";
+// The hook cdktf's own TerraformAsset uses to write files beside a stack (not re-exported by the package index).
+import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import { IConstruct } from "constructs";
+import * as fs from "fs";
+import * as path from "path";
+import { renderTopology } from "../report/topology";
+import { analysisOf } from "./analysis";
+
+export const TOPOLOGY_FILE = "topology.md";
+
+/**
+ * The topology report (Markdown) of the stack that contains `scope`: every RocketMQ cluster of the stack, its hosts,
+ * processes, ports, stores, a Mermaid diagram and the warnings. Deterministic, for snapshots:
+ * `expect(topologyOf(stack)).toMatchSnapshot()`.
+ */
+export function topologyOf(scope: IConstruct): string {
+  const stack = TerraformStack.of(scope);
+  const a = analysisOf(stack);
+  return renderTopology({ stack: stack.node.id, model: a.model, plans: [...a.plans.values()], findings: a.findings });
+}
+
+const registered = new WeakSet<TerraformStack>();
+
+/** Writes `topology.md` beside the stack's `cdk.tf.json` whenever the stack is synthesized (once per stack). */
+export function writeTopologyOnSynth(scope: IConstruct): void {
+  const stack = TerraformStack.of(scope);
+  if (registered.has(stack)) return;
+  registered.add(stack);
+  addCustomSynthesis(stack, {
+    onSynthesize(session) {
+      const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, TOPOLOGY_FILE), topologyOf(stack));
+    },
+  });
+}

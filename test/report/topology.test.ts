@@ -1,0 +1,48 @@
+import { Testing } from "cdktf";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { App } from "cdktf";
+import { topologyOf } from "../../lib";
+import { SeedControllerStack, SeedDLedgerStack, SeedSyncStack } from "../../examples/seed";
+
+describe("the topology report", () => {
+  const sync = topologyOf(new SeedSyncStack(Testing.app(), "seed-2m-2s-sync"));
+
+  test("has a table per host with every process, its role, identity, derived ports, store and memory", () => {
+    expect(sync).toContain("### Host h28 (172.17.160.28)");
+    expect(sync).toContain(
+      "| broker-a/master | broker SYNC_MASTER | broker-a, brokerId 0 | 10909 fast channel (listenPort-2), 10911 listenPort, 10912 haListenPort (listenPort+1) | volume `defaultcluster-broker-a-0-store` at /home/rocketmq/store (protected) | 1280 MiB (heap 512, direct 512) |",
+    );
+    expect(sync).toContain("| broker-b/slave-1 | broker SLAVE | broker-b, brokerId 1 | 11909 fast channel (listenPort-2), 11911 listenPort, 11912 haListenPort (listenPort+1) | host directory `/data/rocketmq/broker-b-s` at /home/rocketmq/store |");
+    expect(sync).toContain("namesrvAddr `172.17.160.28:9876;172.17.160.29:9876`");
+  });
+
+  test("draws hosts as boxes and master to slave replication", () => {
+    expect(sync).toContain('subgraph h0["h28 (172.17.160.28)"]');
+    expect(sync).toMatch(/p0 -->\|"broker-a SYNC"\| p1/);
+  });
+
+  test("draws raft groups and controllers, and names their majority", () => {
+    const raft = topologyOf(new SeedDLedgerStack(Testing.app(), "seed-dledger"));
+    expect(raft).toContain("DLedger raft group broker-c (3 peers, majority 2)");
+    expect(raft.match(/-\.-\|"raft broker-c"\|/g)).toHaveLength(3);
+    const ctl = topologyOf(new SeedControllerStack(Testing.app(), "seed-5x-controller"));
+    expect(ctl).toContain("controllers (raft, 3, majority 2), in the name servers");
+    expect(ctl).toContain("| ns41 | name server + controller |");
+    expect(ctl.match(/controller raft controllers/g)).toHaveLength(3);
+    expect(ctl).toContain("proxy (cluster mode)");
+  });
+
+  test("is written beside each stack's cdk.tf.json at synth, identical to topologyOf", () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rmq-topology-"));
+    try {
+      const app = new App({ outdir });
+      const stack = new SeedSyncStack(app, "seed-2m-2s-sync");
+      app.synth();
+      expect(fs.readFileSync(path.join(outdir, "stacks", "seed-2m-2s-sync", "topology.md"), "utf8")).toBe(topologyOf(stack));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
