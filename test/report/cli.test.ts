@@ -1,0 +1,46 @@
+import { App } from "cdktf";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../lib/cli";
+import { buildExamples } from "../../examples/seed";
+
+describe("the rocketmq-cdktf command", () => {
+  const dirs: string[] = [];
+  const synthTo = (options: Parameters<typeof buildExamples>[1] = {}): string => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rmq-cli-"));
+    dirs.push(outdir);
+    const app = new App({ outdir });
+    buildExamples(app, options);
+    app.synth();
+    return outdir;
+  };
+  const run = (args: string[]): { code: number; out: string } => {
+    let out = "";
+    const write = process.stdout.write;
+    process.stdout.write = ((s: string) => ((out += s), true)) as any;
+    try {
+      return { code: main(args), out };
+    } finally {
+      process.stdout.write = write;
+    }
+  };
+  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  test("topology prints the report of every synthesized stack", () => {
+    const r = run(["topology", synthTo()]);
+    expect(r.code).toBe(0);
+    for (const s of ["dev", "seed-2m-2s-sync", "seed-5x-controller", "seed-dledger"]) expect(r.out).toContain(`# RocketMQ topology of stack \`${s}\``);
+  });
+
+  test("diff of two output folders names the restarted container of each stack", () => {
+    const r = run(["diff", synthTo(), synthTo({ masterProperties: { "broker-a": { fileReservedTime: 120 } } })]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("- `defaultcluster-broker-a-0` (broker broker-a, 172.17.160.28): broker.properties fileReservedTime: (unset) -> 120");
+    expect(r.out).toContain("## Stack `seed-dledger`\n\nNo RocketMQ process restarts, starts or stops.");
+  });
+
+  test("wrong arguments print the usage and fail", () => {
+    expect(main(["diff", "only-one"])).toBe(2);
+  });
+});
