@@ -68,6 +68,7 @@ export class BrokerPair extends Construct {
   constructor(scope: Construct, id: string, props: BrokerPairProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
+    cluster._addMember(this);
     this.props = props;
     this.brokerName = props.brokerName ?? id;
     this.replication = props.replication ?? "ASYNC";

@@ -42,6 +42,7 @@ export class ControllerBrokerSet extends Construct {
   constructor(scope: Construct, id: string, props: ControllerBrokerSetProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
+    cluster._addMember(this);
     this.props = props;
     this.brokerName = props.brokerName ?? id;
     invalidate(this);

@@ -61,6 +61,7 @@ export class ControllerGroup extends Construct {
   constructor(scope: Construct, id: string, props: ControllerGroupProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
+    cluster._addMember(this);
     this.props = props;
     this.controllerDLegerGroup = props.controllerDLegerGroup ?? id;
     if ((props.controllers === undefined) === (props.inNameServers === undefined)) {

@@ -55,6 +55,7 @@ export class DLedgerGroup extends Construct {
   constructor(scope: Construct, id: string, props: DLedgerGroupProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
+    cluster._addMember(this);
     this.props = props;
     this.brokerName = props.brokerName ?? id;
     invalidate(this);
