@@ -1,17 +1,17 @@
 /**
  * The baseline: cdktf alone. Declares, with the plain provider classes, exactly the resources the library
  * produced for the same topology (read from declarations made of the library's output, see
- * declarations.ts), at the same construct paths, and synthesizes them like `cdktf synth`. Its output must
+ * declarations.ts), at the same construct paths, with literal values, and synthesizes them like `cdktf synth`. Its output must
  * equal the library's byte for byte (the bench checks), so the ratio of the two runs is the library's own cost.
  *
  * node bench/.out/bench/baseline.js <declarations file> <outdir>
  */
 import { container, provider, volume } from "@cdktf/provider-docker";
-import { App, TerraformOutput, TerraformResource, TerraformStack } from "cdktf";
+import { App, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import * as fs from "fs";
 import { StringDecoder } from "string_decoder";
-import { Declaration, Ref } from "./declarations";
+import { Declaration } from "./declarations";
 import { printFigures } from "./figures";
 
 const [input, outdir] = [process.argv[2], process.argv[3]];
@@ -49,38 +49,28 @@ const scopeOf = (path: string[]): Construct => {
   return s;
 };
 const providers = new Map<string, provider.DockerProvider>();
-const resources = new Map<string, TerraformResource>();
-
-const resolveRefs = (value: unknown): any => {
-  if (Array.isArray(value)) return value.map(resolveRefs);
-  if (value && typeof value === "object") {
-    const v = value as Record<string, unknown>;
-    if (typeof v.$provider === "string") return providers.get(v.$provider)!;
-    if (typeof v.$ref === "string") {
-      const target = resources.get(v.$ref)!;
-      return (v as unknown as Ref).attr ? target.getStringAttribute((v as unknown as Ref).attr!) : target;
-    }
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveRefs(x)]));
-  }
-  return value;
-};
 
 for (const d of declarations(input)) {
   if (d.k === "provider") {
     if (d.type !== "docker") throw new Error(`unexpected provider ${d.type}`);
-    const p = new provider.DockerProvider(stack, String(d.config.alias), d.config as any);
+    const p = new provider.DockerProvider(stack, String(d.config.alias), d.config as provider.DockerProviderConfig);
     providers.set(`docker.${p.alias}`, p);
   } else if (d.k === "resource") {
     const scope = scopeOf(d.path.slice(0, -1));
     const id = d.path[d.path.length - 1];
-    const config = resolveRefs(d.config);
+    const { dependsOn, provider: alias, ...rest } = d.config as { dependsOn?: string[]; provider: string };
+    const config = { ...rest, provider: providers.get(alias) };
     const r =
-      d.type === "docker_container" ? new container.Container(scope, id, config) : d.type === "docker_volume" ? new volume.Volume(scope, id, config) : undefined;
+      d.type === "docker_container"
+        ? new container.Container(scope, id, config as container.ContainerConfig)
+        : d.type === "docker_volume"
+          ? new volume.Volume(scope, id, config as volume.VolumeConfig)
+          : undefined;
     if (!r) throw new Error(`unexpected resource type ${d.type}`);
     if (r.friendlyUniqueId !== d.id) throw new Error(`${d.path.join("/")}: logical id ${r.friendlyUniqueId}, the library's is ${d.id}`);
-    resources.set(`${d.type}.${d.id}`, r);
+    r.dependsOn = dependsOn;
   } else {
-    new TerraformOutput(scopeOf(d.path.slice(0, -1)), d.path[d.path.length - 1], resolveRefs(d.config)).overrideLogicalId(d.id);
+    new TerraformOutput(scopeOf(d.path.slice(0, -1)), d.path[d.path.length - 1], d.config as { value: string }).overrideLogicalId(d.id);
   }
 }
 app.synth();
