@@ -99,9 +99,12 @@ export class DockerHost extends Construct implements IRocketMqHost {
           lifecycle: placement.store.allowDestroy ? undefined : { preventDestroy: true },
         })
       : undefined;
-    const storeVolumeName = storeVolume?.name;
-    const volumes = (vs: DockerContainerSpec["volumes"]): container.ContainerVolumes[] =>
-      vs.map((v) => (v.volumeName ? { containerPath: v.containerPath, volumeName: storeVolumeName ?? v.volumeName } : { containerPath: v.containerPath, hostPath: v.hostPath }));
+    // The store volume by reference (Terraform creates it first), written at synth as cdktf writes a reference,
+    // like depends_on: no token to register, keep and resolve per container.
+    const volumes = (vs: DockerContainerSpec["volumes"]): container.ContainerVolumes[] => {
+      const ref = storeVolume && `\${${storeVolume.terraformResourceType}.${storeVolume.friendlyUniqueId}.name}`;
+      return vs.map((v) => (v.volumeName ? { containerPath: v.containerPath, volumeName: ref ?? v.volumeName } : { containerPath: v.containerPath, hostPath: v.hostPath }));
+    };
     const init = placement.store
       ? new PlannedContainer(
           scope,
