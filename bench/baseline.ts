@@ -36,42 +36,48 @@ function* declarations(file: string): Generator<Declaration> {
   fs.closeSync(fd);
 }
 
-const app = new App({ outdir });
-const stack = new TerraformStack(app, "bench");
-const scopes = new Map<string, Construct>([["", stack]]);
-const scopeOf = (path: string[]): Construct => {
-  const key = path.join("/");
-  let s = scopes.get(key);
-  if (!s) {
-    s = new Construct(scopeOf(path.slice(0, -1)), path[path.length - 1]);
-    scopes.set(key, s);
-  }
-  return s;
-};
-const providers = new Map<string, provider.DockerProvider>();
-
-for (const d of declarations(input)) {
-  if (d.k === "provider") {
-    if (d.type !== "docker") throw new Error(`unexpected provider ${d.type}`);
-    const p = new provider.DockerProvider(stack, String(d.config.alias), d.config as provider.DockerProviderConfig);
-    providers.set(`docker.${p.alias}`, p);
-  } else if (d.k === "resource") {
-    const scope = scopeOf(d.path.slice(0, -1));
-    const id = d.path[d.path.length - 1];
-    const { dependsOn, provider: alias, ...rest } = d.config as { dependsOn?: string[]; provider: string };
-    const config = { ...rest, provider: providers.get(alias) };
-    const r =
-      d.type === "docker_container"
-        ? new container.Container(scope, id, config as container.ContainerConfig)
-        : d.type === "docker_volume"
-          ? new volume.Volume(scope, id, config as volume.VolumeConfig)
-          : undefined;
-    if (!r) throw new Error(`unexpected resource type ${d.type}`);
-    if (r.friendlyUniqueId !== d.id) throw new Error(`${d.path.join("/")}: logical id ${r.friendlyUniqueId}, the library's is ${d.id}`);
-    r.dependsOn = dependsOn;
-  } else {
-    new TerraformOutput(scopeOf(d.path.slice(0, -1)), d.path[d.path.length - 1], d.config as { value: string }).overrideLogicalId(d.id);
+/** The stack, declared in its constructor as in cdktf's project template (as the library's bench stack). */
+class BaselineStack extends TerraformStack {
+  constructor(scope: Construct, id: string, input: string) {
+    super(scope, id);
+    const scopes = new Map<string, Construct>([["", this]]);
+    const scopeOf = (path: string[]): Construct => {
+      const key = path.join("/");
+      let s = scopes.get(key);
+      if (!s) {
+        s = new Construct(scopeOf(path.slice(0, -1)), path[path.length - 1]);
+        scopes.set(key, s);
+      }
+      return s;
+    };
+    const providers = new Map<string, provider.DockerProvider>();
+    for (const d of declarations(input)) {
+      if (d.k === "provider") {
+        if (d.type !== "docker") throw new Error(`unexpected provider ${d.type}`);
+        const p = new provider.DockerProvider(this, String(d.config.alias), d.config as provider.DockerProviderConfig);
+        providers.set(`docker.${p.alias}`, p);
+      } else if (d.k === "resource") {
+        const scope = scopeOf(d.path.slice(0, -1));
+        const id = d.path[d.path.length - 1];
+        const { dependsOn, provider: alias, ...rest } = d.config as { dependsOn?: string[]; provider: string };
+        const config = { ...rest, provider: providers.get(alias) };
+        const r =
+          d.type === "docker_container"
+            ? new container.Container(scope, id, config as container.ContainerConfig)
+            : d.type === "docker_volume"
+              ? new volume.Volume(scope, id, config as volume.VolumeConfig)
+              : undefined;
+        if (!r) throw new Error(`unexpected resource type ${d.type}`);
+        if (r.friendlyUniqueId !== d.id) throw new Error(`${d.path.join("/")}: logical id ${r.friendlyUniqueId}, the library's is ${d.id}`);
+        r.dependsOn = dependsOn;
+      } else {
+        new TerraformOutput(scopeOf(d.path.slice(0, -1)), d.path[d.path.length - 1], d.config as { value: string }).overrideLogicalId(d.id);
+      }
+    }
   }
 }
+
+const app = new App({ outdir });
+new BaselineStack(app, "bench", input);
 app.synth();
 printFigures({ inputMs });

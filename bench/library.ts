@@ -4,12 +4,12 @@
  *
  * node bench/.out/bench/library.js <pair|dledger> <sets> <outdir>
  */
-import { App, TerraformStack } from "cdktf";
-import { declareTopology, Shape } from "./topology";
+import { App } from "cdktf";
+import { BenchStack, Shape } from "./topology";
 import { printFigures } from "./figures";
 
 const [shape, sets, outdir] = [process.argv[2] as Shape, Number(process.argv[3]), process.argv[4]];
 const app = new App({ outdir });
-declareTopology(new TerraformStack(app, "bench"), shape, sets);
+new BenchStack(app, "bench", shape, sets);
 app.synth();
 printFigures({});
