@@ -105,19 +105,19 @@ export class DockerHost extends Construct implements IRocketMqHost {
       const ref = storeVolume && `\${${storeVolume.terraformResourceType}.${storeVolume.friendlyUniqueId}.name}`;
       return vs.map((v) => (v.volumeName ? { containerPath: v.containerPath, volumeName: ref ?? v.volumeName } : { containerPath: v.containerPath, hostPath: v.hostPath }));
     };
+    // Each container is constructed by the provider class's constructor alone (see PlannedContainer), then planned.
+    const initConfig: PendingConfig = {
+      provider: this.provider,
+      user: "0:0",
+      entrypoint: ["chown"],
+      networkMode: "none",
+      // Runs once and stops: wait for it (attach) and keep it (must_run false) so plans stay quiet.
+      attach: true,
+      mustRun: false,
+    };
     const init = placement.store
-      ? new PlannedContainer(
-          scope,
-          "store-init",
-          {
-            provider: this.provider,
-            user: "0:0",
-            entrypoint: ["chown"],
-            networkMode: "none",
-            // Runs once and stops: wait for it (attach) and keep it (must_run false) so plans stay quiet.
-            attach: true,
-            mustRun: false,
-          },
+      ? PlannedContainer.planned(
+          Reflect.construct(container.Container, [scope, "store-init", initConfig], PlannedContainer),
           plan,
           (c, p) => {
             const spec = storeInitSpec(p)!;
@@ -129,10 +129,9 @@ export class DockerHost extends Construct implements IRocketMqHost {
           },
         )
       : undefined;
-    const c = new PlannedContainer(
-      scope,
-      "container",
-      { provider: this.provider, networkMode: mode, restart: "unless-stopped", healthcheck: healthcheck(placement.healthPort) },
+    const config: PendingConfig = { provider: this.provider, networkMode: mode, restart: "unless-stopped", healthcheck: healthcheck(placement.healthPort) };
+    const c = PlannedContainer.planned(
+      Reflect.construct(container.Container, [scope, "container", config], PlannedContainer),
       plan,
       (c, p) => {
         const spec = dockerContainerSpec(p, mode);
@@ -158,23 +157,29 @@ export class DockerHost extends Construct implements IRocketMqHost {
   }
 }
 
+/** A docker_container's config before synth: name and image come from the plan. */
+type PendingConfig = Omit<container.ContainerConfig, "name" | "image">;
+
 /**
  * A docker_container whose attributes come from its process's plan, which exists only at synth (it depends
  * on constructs declared later). `fill` sets them, and depends_on, from the plan before cdktf reads them;
  * once per plan, that is once per synth, however often cdktf reads the resource.
+ *
+ * It has no constructor of its own: an instance is made by the provider class's constructor with
+ * `Reflect.construct(container.Container, args, PlannedContainer)`, then `planned`. cdktf captures and keeps
+ * a stack trace for each of the ~13 nested blocks of every container, and a constructor frame of ours would
+ * be in each of them: measurable memory and time per container at thousands of containers.
  */
 class PlannedContainer extends container.Container {
+  private plan!: () => ProcessPlan;
+  private fillFrom!: (c: PlannedContainer, plan: ProcessPlan) => void;
   private filledFrom?: ProcessPlan;
 
-  constructor(
-    scope: Construct,
-    id: string,
-    // name and image are set by fill, from the plan.
-    config: Omit<container.ContainerConfig, "name" | "image">,
-    private readonly plan: () => ProcessPlan,
-    private readonly fillFrom: (c: PlannedContainer, plan: ProcessPlan) => void,
-  ) {
-    super(scope, id, config as container.ContainerConfig);
+  public static planned(c: PlannedContainer, plan: () => ProcessPlan, fillFrom: (c: PlannedContainer, plan: ProcessPlan) => void): PlannedContainer {
+    if (!(c instanceof PlannedContainer)) throw new Error("PlannedContainer.planned needs an instance made with Reflect.construct(container.Container, args, PlannedContainer)");
+    c.plan = plan;
+    c.fillFrom = fillFrom;
+    return c;
   }
 
   private fill(): void {
