@@ -133,10 +133,9 @@ function goals(results: Result[]): string[] {
     const bySize = results.filter((r) => r.shape === shape && r.sets >= 100);
     const marginals = bySize.slice(1).map((r, i) => (r.library.wallMs - bySize[i].library.wallMs) / (r.sets - bySize[i].sets));
     if (marginals.length < 2) continue;
-    const [lo, hi] = [Math.min(...marginals), Math.max(...marginals)];
-    const mid = (lo + hi) / 2;
-    const flat = hi <= mid * 1.3 && lo >= mid * 0.7;
-    out.push(`${flat ? "ok  " : "MISS"} ${shape}: marginal cost per set from ${bySize[0].sets} to ${bySize[bySize.length - 1].sets}: ${marginals.map((m) => m.toFixed(1)).join(", ")} ms (goal: within ±30% of their middle)`);
+    const flat = marginals.every((m) => Math.abs(m / marginals[0] - 1) <= 0.3);
+    const spans = bySize.slice(1).map((r, i) => `${bySize[i].sets}->${r.sets}: ${marginals[i].toFixed(1)}`);
+    out.push(`${flat ? "ok  " : "MISS"} ${shape}: marginal cost per set ${spans.join(", ")} ms (goal: each within ±30% of the first)`);
   }
   return out;
 }
