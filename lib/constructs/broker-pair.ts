@@ -68,6 +68,7 @@ export class BrokerPair extends Construct {
   constructor(scope: Construct, id: string, props: BrokerPairProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
+    cluster._addMember(this);
     this.props = props;
     this.brokerName = props.brokerName ?? id;
     this.replication = props.replication ?? "ASYNC";
@@ -81,16 +82,21 @@ export class BrokerPair extends Construct {
       listenPort: props.master.listenPort ?? DEFAULT_BROKER_PORT,
       containerName: props.master.containerName ?? name(0),
     });
-    this.slaves = (props.slaves ?? []).map((s, i) => {
+    // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
+    // the user's code and a resource is memory held per resource.
+    this.slaves = [];
+    for (const [i, s] of (props.slaves ?? []).entries()) {
       const brokerId = s.brokerId ?? i + 1;
-      return new BrokerProcess(this, `slave-${i + 1}`, s, {
-        brokerId,
-        brokerRole: "SLAVE",
-        flushDiskType: s.flushDiskType ?? "ASYNC_FLUSH",
-        listenPort: s.listenPort ?? DEFAULT_BROKER_PORT + 1000 * brokerId,
-        containerName: s.containerName ?? name(brokerId),
-      });
-    });
+      this.slaves.push(
+        new BrokerProcess(this, `slave-${i + 1}`, s, {
+          brokerId,
+          brokerRole: "SLAVE",
+          flushDiskType: s.flushDiskType ?? "ASYNC_FLUSH",
+          listenPort: s.listenPort ?? DEFAULT_BROKER_PORT + 1000 * brokerId,
+          containerName: s.containerName ?? name(brokerId),
+        }),
+      );
+    }
   }
 
   /** @internal */

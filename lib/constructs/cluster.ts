@@ -1,13 +1,13 @@
 import { Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerSetModel, ClusterModel, namesrvAddr, NameServerModel, PropertyValue, RunAsModel } from "../core/model";
+import { BrokerSetModel, ClusterModel, namesrvAddr, PropertyValue, RunAsModel } from "../core/model";
 import { DEFAULT_VERSION } from "../core/versions/catalogue";
 import type { ControllerGroup } from "./controller-group";
 import type { NameServer } from "./name-server";
 import type { Proxy } from "./proxy";
 import { JvmProps } from "./common";
 import { reportFindings } from "../synth/report";
-import { invalidate, markCluster } from "../synth/analysis";
+import { clusterModelOf, invalidate, markCluster } from "../synth/analysis";
 import { writeTopologyOnSynth } from "../synth/topology-file";
 
 export interface RocketMqClusterProps {
@@ -66,6 +66,8 @@ export class RocketMqCluster extends Construct {
   public readonly _props: RocketMqClusterProps;
   /** `host:port;host:port` of every name server, for clients (resolved at synth). */
   public readonly namesrvAddr: string;
+  /** Name servers, broker sets, controller groups and proxies whose nearest cluster is this one, as declared. */
+  private readonly members: Member[] = [];
 
   constructor(scope: Construct, id: string, props: RocketMqClusterProps = {}) {
     super(scope, id);
@@ -73,7 +75,7 @@ export class RocketMqCluster extends Construct {
     this.clusterName = props.clusterName ?? "DefaultCluster";
     this.version = props.version ?? DEFAULT_VERSION;
     this.image = props.image ?? `apache/rocketmq:${this.version}`;
-    this.namesrvAddr = Lazy.stringValue({ produce: () => namesrvAddr(this._toModel()) });
+    this.namesrvAddr = Lazy.stringValue({ produce: () => namesrvAddr(clusterModelOf(this)) });
     if (props.runAs !== undefined && !/^\d+:\d+$/.test(String(props.runAs).trim())) {
       this.node.addValidation({
         validate: () => [`[ids/run-as] runAs "${props.runAs}" is not a numeric uid:gid: the containers could not run as it and the stores could not be handed to it. Fix: set runAs to the user and group the image runs RocketMQ as, e.g. "3000:3000" (the official image), or leave it unset.`],
@@ -98,32 +100,36 @@ export class RocketMqCluster extends Construct {
     throw new Error(`${scope.node.path}: RocketMQ name servers and broker sets must be declared inside a RocketMqCluster.`);
   }
 
+  /** @internal Called by every name server, broker set, controller group and proxy of this cluster when it is created. */
+  public _addMember(member: Member): void {
+    this.members.push(member);
+  }
+
   /** @internal */
   public _toModel(): ClusterModel {
-    const mine = this.node.findAll().filter((c) => c !== this && RocketMqCluster.of(c as Construct) === this);
-    const nameServers = mine
-      .filter((c): c is Construct & { _toModel(c: RocketMqCluster): any } => (c as any)._kind === "namesrv")
-      .map((ns) => ns._toModel(this))
-      .sort(byPath);
-    const brokerSets: BrokerSetModel[] = mine
-      .filter((c): c is Construct & { _toModel(c: RocketMqCluster): BrokerSetModel } => (c as any)._kind === "brokerSet")
-      .map((s) => s._toModel(this))
-      .sort(byPath);
-    const groups = mine.filter((c): c is ControllerGroup => (c as any)._kind === "controllerGroup").sort((a, b) => byPath(a.node, b.node));
+    const ofKind = <T extends Member>(kind: Member["_kind"]) => this.members.filter((c): c is T => c._kind === kind);
+    const sorted = <T extends { path: string }>(models: T[]) => models.sort(byPath);
+    const brokerSets = sorted(ofKind<Member & { _toModel(c: RocketMqCluster): BrokerSetModel }>("brokerSet").map((s) => s._toModel(this)));
+    const groups = ofKind<ControllerGroup>("controllerGroup")
+      .map((construct) => ({ construct, path: construct.node.path }))
+      .sort(byPath)
+      .map((g) => g.construct);
     const controllerGroups = groups.map((g) => g._toModel(this));
-    const proxies = mine
-      .filter((c): c is Proxy => (c as any)._kind === "proxy")
-      .map((p) => p._toModel(this))
-      .sort(byPath);
+    const proxies = sorted(ofKind<Proxy>("proxy").map((p) => p._toModel(this)));
     // Name servers that embed a controller carry its peer (enableControllerInNamesrv).
-    const nsModels = nameServers.map((ns: NameServerModel) => {
-      const construct = mine.find((c) => c.node.path === ns.path) as NameServer;
-      const peer = groups.map((g) => g._peerOf(construct)).find(Boolean);
-      return peer ? { ...ns, controller: peer } : ns;
-    });
+    const nsModels = sorted(
+      ofKind<NameServer>("namesrv").map((construct) => {
+        const ns = construct._toModel(this);
+        const peer = groups.map((g) => g._peerOf(construct)).find(Boolean);
+        return peer ? { ...ns, controller: peer } : ns;
+      }),
+    );
     return { path: this.node.path, clusterName: this.clusterName, version: this.version, image: this.image, runAs: parseRunAs(this._props.runAs), nameServers: nsModels, brokerSets, controllerGroups, proxies };
   }
 }
+
+/** A construct that belongs to a cluster: `_kind` says which list of the cluster's model it goes to. */
+type Member = Construct & { readonly _kind: "namesrv" | "brokerSet" | "controllerGroup" | "proxy" };
 
 function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;

@@ -42,19 +42,24 @@ export class ControllerBrokerSet extends Construct {
   constructor(scope: Construct, id: string, props: ControllerBrokerSetProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
+    cluster._addMember(this);
     this.props = props;
     this.brokerName = props.brokerName ?? id;
     invalidate(this);
     reportFindings(this);
-    this.brokers = props.brokers.map(
-      (b, i) =>
+    // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
+    // the user's code and a resource is memory held per resource.
+    this.brokers = [];
+    for (const [i, b] of props.brokers.entries()) {
+      this.brokers.push(
         new BrokerProcess(this, `r${i}`, b, {
           brokerId: -1,
           brokerRole: "SLAVE",
           listenPort: b.listenPort ?? DEFAULT_BROKER_PORT,
           containerName: b.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, `r${i}`),
         }),
-    );
+      );
+    }
   }
 
   /** @internal */

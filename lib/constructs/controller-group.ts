@@ -61,6 +61,7 @@ export class ControllerGroup extends Construct {
   constructor(scope: Construct, id: string, props: ControllerGroupProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
+    cluster._addMember(this);
     this.props = props;
     this.controllerDLegerGroup = props.controllerDLegerGroup ?? id;
     if ((props.controllers === undefined) === (props.inNameServers === undefined)) {
@@ -71,7 +72,10 @@ export class ControllerGroup extends Construct {
     this.embedded = (props.inNameServers ?? []).map((e, i) => ({ nameServer: e.nameServer, selfId: e.selfId ?? `n${i}`, port: e.port ?? DEFAULT_CONTROLLER_PORT - 10 * i }));
     const selfIds = (props.controllers ?? []).map((c, i) => c.selfId ?? `n${i}`);
     const ids = memberIds(selfIds, "controller");
-    this.standalone = (props.controllers ?? []).map((c, i) => {
+    // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
+    // the user's code and a resource is memory held per resource.
+    this.standalone = [];
+    for (const [i, c] of (props.controllers ?? []).entries()) {
       const selfId = selfIds[i];
       const construct = new Construct(this, ids[i]);
       reportFindings(construct);
@@ -80,8 +84,8 @@ export class ControllerGroup extends Construct {
       checkStoreProps(construct, c.store);
       const store = resolveStore(c.store, containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy);
       c.host._placeProcess(construct, { healthPort: port, store: storePlacement(store) }, () => planOf(construct));
-      return { construct, props: c, selfId, port, containerName };
-    });
+      this.standalone.push({ construct, props: c, selfId, port, containerName });
+    }
   }
 
   /** @internal the controller peer of a name server, when this group is embedded in it. */

@@ -55,21 +55,27 @@ export class DLedgerGroup extends Construct {
   constructor(scope: Construct, id: string, props: DLedgerGroupProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
+    cluster._addMember(this);
     this.props = props;
     this.brokerName = props.brokerName ?? id;
     invalidate(this);
     reportFindings(this);
     const selfIds = props.peers.map((p, i) => p.selfId ?? `n${i}`);
     const ids = memberIds(selfIds, "peer");
-    this.peers = props.peers.map((p, i) => {
+    // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
+    // the user's code and a resource is memory held per resource.
+    this.peers = [];
+    for (const [i, p] of props.peers.entries()) {
       const selfId = selfIds[i];
-      return new BrokerProcess(this, ids[i], p, {
-        brokerId: i,
-        listenPort: p.listenPort ?? DEFAULT_BROKER_PORT,
-        containerName: p.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, selfId),
-        dledger: { selfId, port: p.dLegerPort ?? DEFAULT_DLEDGER_PORT + i },
-      });
-    });
+      this.peers.push(
+        new BrokerProcess(this, ids[i], p, {
+          brokerId: i,
+          listenPort: p.listenPort ?? DEFAULT_BROKER_PORT,
+          containerName: p.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, selfId),
+          dledger: { selfId, port: p.dLegerPort ?? DEFAULT_DLEDGER_PORT + i },
+        }),
+      );
+    }
   }
 
   /** @internal */

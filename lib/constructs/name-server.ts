@@ -42,6 +42,7 @@ export class NameServer extends Construct {
   constructor(scope: Construct, id: string, props: NameServerProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
+    cluster._addMember(this);
     this.props = props;
     this.host = props.host;
     this.listenPort = props.listenPort ?? DEFAULT_NAMESRV_PORT;

@@ -38,6 +38,7 @@ export class Proxy extends Construct {
   constructor(scope: Construct, id: string, props: ProxyProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
+    cluster._addMember(this);
     this.props = props;
     this.host = props.host;
     this.remotingListenPort = props.remotingListenPort ?? DEFAULT_PROXY_REMOTING_PORT;

@@ -2,11 +2,16 @@
  * Collects the RocketMQ constructs of a stack into the core's topology model, at synth time,
  * and answers the findings and process plans from it. Declaration order never matters: the
  * model is built when Terraform JSON is produced, from every construct of the stack.
+ *
+ * One straight road, once per synth: the constructs register with their stack when they are
+ * created; the first question at synth builds the model, the findings and the plans, and every
+ * later question (an attribute, a validation, a depends_on) is a lookup in them. Adding a
+ * construct drops them, so the next question rebuilds them.
  */
 import { TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { Finding } from "../core/findings";
-import { HostModel, TopologyModel } from "../core/model";
+import { ClusterModel, HostModel, TopologyModel } from "../core/model";
 import { planTopology, ProcessPlan } from "../core/plan";
 import { checkTopology } from "../core/rules";
 
@@ -21,20 +26,43 @@ interface HostSource extends IConstruct {
   readonly isolatedLoopback: boolean;
 }
 
+/** What a stack declares, in the order it was declared: the sources of its model. */
+interface Registry {
+  readonly clusters: ClusterSource[];
+  readonly hosts: HostSource[];
+  /** Paths of the constructs that report the findings at their path (see reportFindings). */
+  readonly reporters: Set<string>;
+}
+
+const registries = new WeakMap<TerraformStack, Registry>();
+
+function registryOf(scope: IConstruct): Registry {
+  const stack = TerraformStack.of(scope);
+  let r = registries.get(stack);
+  if (!r) {
+    r = { clusters: [], hosts: [], reporters: new Set() };
+    registries.set(stack, r);
+  }
+  return r;
+}
+
 const CLUSTER = Symbol.for("rocketmq-cdktf.RocketMqCluster");
-const HOST = Symbol.for("rocketmq-cdktf.Host");
 
 export function markCluster(c: IConstruct): void {
   (c as any)[CLUSTER] = true;
+  registryOf(c).clusters.push(c as ClusterSource);
 }
 export function markHost(h: IConstruct): void {
-  (h as any)[HOST] = true;
+  registryOf(h).hosts.push(h as HostSource);
 }
 
 interface Analysis {
   readonly model: TopologyModel;
   readonly findings: Finding[];
   readonly plans: Map<string, ProcessPlan>;
+  readonly clusters: Map<string, ClusterModel>;
+  /** The findings by the path of the construct that reports them (built at the first validation). */
+  byReporter?: Map<string, Finding[]>;
 }
 
 const cache = new WeakMap<TerraformStack, Analysis>();
@@ -49,27 +77,36 @@ export function analysisOf(scope: IConstruct): Analysis {
   let a = cache.get(stack);
   if (!a) {
     const model = modelOf(stack);
-    a = { model, findings: checkTopology(model), plans: new Map(planTopology(model).map((p) => [p.path, p])) };
+    a = {
+      model,
+      findings: checkTopology(model),
+      plans: new Map(planTopology(model).map((p) => [p.path, p])),
+      clusters: new Map(model.clusters.map((c) => [c.path, c])),
+    };
     cache.set(stack, a);
   }
   return a;
 }
 
 export function modelOf(stack: TerraformStack): TopologyModel {
-  const all = stack.node.findAll();
-  const clusters = all.filter((c) => (c as any)[CLUSTER]).map((c) => (c as ClusterSource)._toModel());
-  const hosts: HostModel[] = all.filter((c) => (c as any)[HOST]).map((h) => ({ path: h.node.path, address: (h as HostSource).address, isolatedLoopback: (h as HostSource).isolatedLoopback }));
+  const r = registries.get(stack) ?? { clusters: [], hosts: [] };
+  const clusters = r.clusters.map((c) => c._toModel());
+  const hosts: HostModel[] = r.hosts.map((h) => ({ path: h.node.path, address: h.address, isolatedLoopback: h.isolatedLoopback }));
   return { clusters, hosts };
 }
 
-const reporters = new WeakMap<TerraformStack, Set<string>>();
+/** The model of the cluster `scope` (a RocketMqCluster), from this synth's analysis. */
+export function clusterModelOf(scope: IConstruct): ClusterModel {
+  const model = analysisOf(scope).clusters.get(scope.node.path);
+  if (!model) throw new Error(`${scope.node.path}: not a RocketMQ cluster of this stack`);
+  return model;
+}
 
 /** Records that `scope` reports the findings at its path (see reportFindings). */
 export function registerReporter(scope: IConstruct): void {
-  const stack = TerraformStack.of(scope);
-  const set = reporters.get(stack) ?? new Set<string>();
-  set.add(scope.node.path);
-  reporters.set(stack, set);
+  registryOf(scope).reporters.add(scope.node.path);
+  const a = cache.get(TerraformStack.of(scope));
+  if (a) a.byReporter = undefined;
 }
 
 /**
@@ -77,13 +114,29 @@ export function registerReporter(scope: IConstruct): void {
  * happen) goes to the nearest reporting ancestor, or to the first cluster: never dropped.
  */
 export function findingsAt(scope: IConstruct): Finding[] {
-  const stack = TerraformStack.of(scope);
-  const known = reporters.get(stack) ?? new Set<string>();
-  const owner = (path: string): string | undefined => {
-    for (let p = path; p; p = p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "") if (known.has(p)) return p;
-    return analysisOf(scope).model.clusters[0]?.path;
-  };
-  return analysisOf(scope).findings.filter((f) => owner(f.path) === scope.node.path);
+  const a = analysisOf(scope);
+  if (!a.byReporter) a.byReporter = byReporter(TerraformStack.of(scope), a.findings);
+  return a.byReporter.get(scope.node.path) ?? [];
+}
+
+function byReporter(stack: TerraformStack, findings: readonly Finding[]): Map<string, Finding[]> {
+  const known = registries.get(stack)?.reporters ?? new Set<string>();
+  const out = new Map<string, Finding[]>();
+  let firstCluster: string | undefined | null = null;
+  for (const f of findings) {
+    let owner: string | undefined;
+    for (let p = f.path; p && !owner; p = p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "") if (known.has(p)) owner = p;
+    if (!owner) {
+      // The first cluster in construct order (declaration order may differ); only found when needed.
+      if (firstCluster === null) firstCluster = stack.node.findAll().find((c) => (c as any)[CLUSTER])?.node.path;
+      owner = firstCluster;
+    }
+    if (owner === undefined) continue;
+    const list = out.get(owner) ?? [];
+    list.push(f);
+    out.set(owner, list);
+  }
+  return out;
 }
 
 export function planOf(scope: IConstruct): ProcessPlan {

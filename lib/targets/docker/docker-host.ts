@@ -1,11 +1,11 @@
 import { provider, container, volume } from "@cdktf/provider-docker";
-import { Lazy, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { ProcessPlan } from "../../core/plan";
 import { invalidate, markHost } from "../../synth/analysis";
 import { reportFindings } from "../../synth/report";
 import { IRocketMqHost, ProcessPlacement } from "../host";
-import { dockerContainerSpec, healthcheck, storeInitSpec } from "./container-spec";
+import { DockerContainerSpec, dockerContainerSpec, healthcheck, storeInitSpec } from "./container-spec";
 
 /** How the RocketMQ containers of a DockerHost are networked. */
 export enum DockerNetworkMode {
@@ -69,12 +69,13 @@ export class DockerHost extends Construct implements IRocketMqHost {
     markHost(this);
     invalidate(this);
     reportFindings(this);
+    const docker = dockerOf(this);
+    docker.hosts.push(this);
+    docker.aliases = undefined;
     const alias = props.alias ?? id;
     this.node.addValidation({
       validate: () => {
-        const others = TerraformStack.of(this)
-          .node.findAll()
-          .filter((c): c is DockerHost => c instanceof DockerHost && c !== this && c.provider.alias === alias);
+        const others = hostsWithAlias(this, alias).filter((h) => h !== this);
         return others.length > 0 && others.every((o) => o.node.path > this.node.path)
           ? [`[hosts/alias] docker provider alias "${alias}" is used by ${[this, ...others].map((h) => h.node.path).join(" and ")}: Terraform rejects duplicate provider aliases. Fix: give each DockerHost a distinct id or alias.`]
           : [];
@@ -90,7 +91,6 @@ export class DockerHost extends Construct implements IRocketMqHost {
   /** @internal */
   public _placeProcess(scope: Construct, placement: ProcessPlacement, plan: () => ProcessPlan): container.Container {
     const mode = this.networkMode;
-    const spec = () => dockerContainerSpec(plan(), mode);
     const storeVolume = placement.store?.volume
       ? new volume.Volume(scope, "store", {
           provider: this.provider,
@@ -99,63 +99,156 @@ export class DockerHost extends Construct implements IRocketMqHost {
           lifecycle: placement.store.allowDestroy ? undefined : { preventDestroy: true },
         })
       : undefined;
-    const volumes = (vs: ReturnType<typeof spec>["volumes"]) =>
-      vs.map((v) =>
-        v.volumeName
-          ? { container_path: v.containerPath, volume_name: storeVolume ? storeVolume.name : v.volumeName }
-          : { container_path: v.containerPath, host_path: v.hostPath },
-      );
-    const init = placement.store
-      ? new container.Container(scope, "store-init", {
-          provider: this.provider,
-          name: Lazy.stringValue({ produce: () => storeInitSpec(plan())!.name }),
-          image: Lazy.stringValue({ produce: () => storeInitSpec(plan())!.image }),
-          user: "0:0",
-          entrypoint: ["chown"],
-          command: Lazy.listValue({ produce: () => storeInitSpec(plan())!.command }),
-          volumes: Lazy.anyValue({ produce: () => volumes(storeInitSpec(plan())!.volumes) }) as any,
-          labels: Lazy.anyValue({ produce: () => storeInitSpec(plan())!.labels }) as any,
-          networkMode: "none",
-          // Runs once and stops: wait for it (attach) and keep it (must_run false) so plans stay quiet.
-          attach: true,
-          mustRun: false,
-        })
-      : undefined;
-    const c = new container.Container(scope, "container", {
+    // The store volume by reference (Terraform creates it first), written at synth as cdktf writes a reference,
+    // like depends_on: no token to register, keep and resolve per container.
+    const volumes = (vs: DockerContainerSpec["volumes"]): container.ContainerVolumes[] => {
+      const ref = storeVolume && `\${${storeVolume.terraformResourceType}.${storeVolume.friendlyUniqueId}.name}`;
+      return vs.map((v) => (v.volumeName ? { containerPath: v.containerPath, volumeName: ref ?? v.volumeName } : { containerPath: v.containerPath, hostPath: v.hostPath }));
+    };
+    // Each container is constructed by the provider class's constructor alone (see PlannedContainer), then planned.
+    const initConfig: PendingConfig = {
       provider: this.provider,
-      name: Lazy.stringValue({ produce: () => spec().name }),
-      image: Lazy.stringValue({ produce: () => spec().image }),
-      command: Lazy.listValue({ produce: () => spec().command }),
-      env: Lazy.listValue({ produce: () => spec().env }),
-      user: Lazy.stringValue({ produce: () => spec().user }),
-      networkMode: mode,
-      upload: Lazy.anyValue({ produce: () => spec().upload }) as any,
-      volumes: Lazy.anyValue({ produce: () => volumes(spec().volumes) }, { omitEmptyArray: true }) as any,
-      ports: Lazy.anyValue({ produce: () => spec().ports }, { omitEmptyArray: true }) as any,
-      labels: Lazy.anyValue({ produce: () => spec().labels }) as any,
-      memory: Lazy.numberValue({ produce: () => spec().memory }),
-      memorySwap: Lazy.numberValue({ produce: () => spec().memorySwap }),
-      restart: "unless-stopped",
-      healthcheck: healthcheck(placement.healthPort),
-    });
-    // The store is handed over first; name servers and controllers start before brokers (plan().startAfter).
-    c.dependsOn = Lazy.listValue({
-      produce: () => [
-        ...(init ? [`${init.terraformResourceType}.${init.friendlyUniqueId}`] : []),
-        ...plan().startAfter.map((path) => {
-          const dep = containerAt(scope, path);
-          return `${dep.terraformResourceType}.${dep.friendlyUniqueId}`;
-        }),
-      ],
-    }, { omitEmpty: true });
+      user: "0:0",
+      entrypoint: ["chown"],
+      networkMode: "none",
+      // Runs once and stops: wait for it (attach) and keep it (must_run false) so plans stay quiet.
+      attach: true,
+      mustRun: false,
+    };
+    const init = placement.store
+      ? PlannedContainer.planned(
+          Reflect.construct(container.Container, [scope, "store-init", initConfig], PlannedContainer),
+          plan,
+          (c, p) => {
+            const spec = storeInitSpec(p)!;
+            c.name = spec.name;
+            c.image = spec.image;
+            c.command = spec.command;
+            c.putVolumes(volumes(spec.volumes));
+            c.putLabels(spec.labels);
+          },
+        )
+      : undefined;
+    const config: PendingConfig = { provider: this.provider, networkMode: mode, restart: "unless-stopped", healthcheck: healthcheck(placement.healthPort) };
+    const c = PlannedContainer.planned(
+      Reflect.construct(container.Container, [scope, "container", config], PlannedContainer),
+      plan,
+      (c, p) => {
+        const spec = dockerContainerSpec(p, mode);
+        c.name = spec.name;
+        c.image = spec.image;
+        c.command = spec.command;
+        c.env = spec.env;
+        c.user = spec.user;
+        c.putUpload(spec.upload);
+        if (spec.volumes.length > 0) c.putVolumes(volumes(spec.volumes));
+        else c.resetVolumes();
+        if (spec.ports.length > 0) c.putPorts(spec.ports);
+        else c.resetPorts();
+        c.putLabels(spec.labels);
+        c.memory = spec.memory;
+        c.memorySwap = spec.memorySwap;
+        // The store is handed over first; name servers and controllers start before brokers (plan.startAfter).
+        const dependsOn = [...(init ? [init] : []), ...p.startAfter.map((path) => containerAt(scope, path))].map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`);
+        c.dependsOn = dependsOn.length > 0 ? dependsOn : undefined;
+      },
+    );
+    dockerOf(scope).containers.set(scope.node.path, c);
     return c;
   }
 }
 
+/** A docker_container's config before synth: name and image come from the plan. */
+type PendingConfig = Omit<container.ContainerConfig, "name" | "image">;
+
+/**
+ * A docker_container whose attributes come from its process's plan, which exists only at synth (it depends
+ * on constructs declared later). `fill` sets them, and depends_on, from the plan before cdktf reads them;
+ * once per plan, that is once per synth, however often cdktf reads the resource.
+ *
+ * It has no constructor of its own: an instance is made by the provider class's constructor with
+ * `Reflect.construct(container.Container, args, PlannedContainer)`, then `planned`. cdktf captures and keeps
+ * a stack trace for each of the ~13 nested blocks of every container, and a constructor frame of ours would
+ * be in each of them: measurable memory and time per container at thousands of containers.
+ */
+class PlannedContainer extends container.Container {
+  private plan!: () => ProcessPlan;
+  private fillFrom!: (c: PlannedContainer, plan: ProcessPlan) => void;
+  private filledFrom?: ProcessPlan;
+
+  public static planned(c: PlannedContainer, plan: () => ProcessPlan, fillFrom: (c: PlannedContainer, plan: ProcessPlan) => void): PlannedContainer {
+    if (!(c instanceof PlannedContainer)) throw new Error("PlannedContainer.planned needs an instance made with Reflect.construct(container.Container, args, PlannedContainer)");
+    c.plan = plan;
+    c.fillFrom = fillFrom;
+    return c;
+  }
+
+  private fill(): void {
+    const plan = this.plan();
+    if (plan === this.filledFrom) return;
+    this.fillFrom(this, plan);
+    this.filledFrom = plan;
+  }
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    this.fill();
+    return super.synthesizeAttributes();
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    this.fill();
+    return super.synthesizeHclAttributes();
+  }
+
+  public get terraformMetaArguments(): { [name: string]: any } {
+    this.fill();
+    return super.terraformMetaArguments;
+  }
+}
+
+/** What the Docker target keeps per stack, so that every question at synth is a lookup. */
+interface StackDocker {
+  readonly hosts: DockerHost[];
+  /** The server container of every process placed on a DockerHost, by the process's construct path. */
+  readonly containers: Map<string, container.Container>;
+  /** The hosts by provider alias, for one round of the hosts/alias validations (see hostsWithAlias). */
+  aliases?: { readonly byAlias: Map<string | undefined, DockerHost[]>; readonly asked: Set<DockerHost> };
+}
+
+const stacks = new WeakMap<TerraformStack, StackDocker>();
+
+function dockerOf(scope: Construct): StackDocker {
+  const stack = TerraformStack.of(scope);
+  let d = stacks.get(stack);
+  if (!d) {
+    d = { hosts: [], containers: new Map() };
+    stacks.set(stack, d);
+  }
+  return d;
+}
+
 function containerAt(scope: Construct, processPath: string): container.Container {
-  const found = TerraformStack.of(scope)
-    .node.findAll()
-    .find((c) => c.node.path === `${processPath}/container`);
-  if (!(found instanceof container.Container)) throw new Error(`${scope.node.path}: no container for ${processPath}`);
+  const found = dockerOf(scope).containers.get(processPath);
+  if (!found) throw new Error(`${scope.node.path}: no container for ${processPath}`);
   return found;
+}
+
+/**
+ * The hosts of the stack whose provider alias is `alias` now. Grouped once for a round of validations
+ * (cdktf validates every host once per synth); a host that asks again starts a new round, so an alias
+ * changed between two synths is seen.
+ */
+function hostsWithAlias(host: DockerHost, alias: string): DockerHost[] {
+  const d = dockerOf(host);
+  if (!d.aliases || d.aliases.asked.has(host)) {
+    const byAlias = new Map<string | undefined, DockerHost[]>();
+    for (const h of d.hosts) {
+      const same = byAlias.get(h.provider.alias);
+      if (same) same.push(h);
+      else byAlias.set(h.provider.alias, [h]);
+    }
+    d.aliases = { byAlias, asked: new Set() };
+  }
+  d.aliases.asked.add(host);
+  return d.aliases.byAlias.get(alias) ?? [];
 }
