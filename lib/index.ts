@@ -5,6 +5,7 @@ export * from "./constructs/dledger-group";
 export * from "./constructs/controller-group";
 export * from "./constructs/controller-broker-set";
 export * from "./constructs/proxy";
+export * from "./constructs/dashboard";
 export { BrokerProcess } from "./constructs/broker-process";
 export type { BrokerProps } from "./constructs/broker-process";
 export type { JvmProps, StoreProps } from "./constructs/common";

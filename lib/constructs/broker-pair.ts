@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, FlushDiskType, PropertyValue, Replication } from "../core/model";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps, membersModel } from "./broker-process";
+import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
 import { containerNameOf } from "./common";
 import { reportFindings } from "../synth/report";
@@ -74,6 +74,7 @@ export class BrokerPair extends Construct {
     this.replication = props.replication ?? "ASYNC";
     invalidate(this);
     reportFindings(this);
+    brokerSetEndpointsOutput(this, cluster, this.brokerName);
     const name = (brokerId: number) => containerNameOf(cluster.clusterName, this.brokerName, String(brokerId));
     this.master = new BrokerProcess(this, "master", props.master, {
       brokerId: 0,

@@ -1,10 +1,11 @@
+import { Lazy, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { BrokerModel, BrokerRole, FlushDiskType, PropertyValue } from "../core/model";
 import { RocketMqCluster } from "./cluster";
 import { hostModelOf, IRocketMqHost } from "../targets/host";
-import { BROKER_JVM, checkStoreProps, JvmProps, resolveJvm, resolveStore, StoreProps, storePlacement } from "./common";
+import { BROKER_JVM, checkStoreProps, JvmProps, outputIdOf, resolveJvm, resolveStore, StoreProps, storePlacement } from "./common";
 import { reportFindings } from "../synth/report";
-import { invalidate, planOf } from "../synth/analysis";
+import { clusterModelOf, invalidate, planOf } from "../synth/analysis";
 
 export const BROKER_STORE_PATH = "/home/rocketmq/store";
 
@@ -105,4 +106,19 @@ export function membersModel(
 ): BrokerModel[] {
   const inherited = { ...(cluster._props.brokerProperties ?? {}), ...(setProperties ?? {}) };
   return processes.map((b) => b._toModel(resolveJvm(BROKER_JVM, cluster._props.brokerJvm, b._jvmProps), inherited));
+}
+
+/**
+ * The stack output `<set path>_endpoints` of a broker set: `brokerIP1:listenPort` of every member, `;`-joined in
+ * member order, as clients and operators address the brokers (e.g. `mqadmin -b`). Read from the stack's model at
+ * synth.
+ */
+export function brokerSetEndpointsOutput(set: Construct, cluster: RocketMqCluster, brokerName: string): void {
+  const value = Lazy.stringValue({
+    produce: () => {
+      const model = clusterModelOf(cluster).brokerSets.find((s) => s.path === set.node.path);
+      return (model?.members ?? []).map((m) => `${m.host.address}:${m.listenPort}`).join(";");
+    },
+  });
+  new TerraformOutput(set, "endpoints", { value, description: `brokerIP1:listenPort of every broker of ${brokerName} (cluster ${cluster.clusterName}).` }).overrideLogicalId(outputIdOf(set, "endpoints"));
 }

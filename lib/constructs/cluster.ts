@@ -5,7 +5,8 @@ import { DEFAULT_VERSION } from "../core/versions/catalogue";
 import type { ControllerGroup } from "./controller-group";
 import type { NameServer } from "./name-server";
 import type { Proxy } from "./proxy";
-import { JvmProps } from "./common";
+import type { Dashboard } from "./dashboard";
+import { JvmProps, outputIdOf } from "./common";
 import { reportFindings } from "../synth/report";
 import { clusterModelOf, invalidate, markCluster } from "../synth/analysis";
 import { writeTopologyOnSynth } from "../synth/topology-file";
@@ -89,7 +90,7 @@ export class RocketMqCluster extends Construct {
       value: this.namesrvAddr,
       description: `namesrvAddr of RocketMQ cluster ${this.clusterName}: hand it to producers, consumers and the console.`,
     });
-    out.overrideLogicalId(`${this.node.path.split("/").slice(1).join("_").replace(/[^A-Za-z0-9_-]/g, "_")}_namesrvAddr`);
+    out.overrideLogicalId(outputIdOf(this, "namesrvAddr"));
   }
 
   /** The cluster that contains `scope`. */
@@ -116,6 +117,7 @@ export class RocketMqCluster extends Construct {
       .map((g) => g.construct);
     const controllerGroups = groups.map((g) => g._toModel(this));
     const proxies = sorted(ofKind<Proxy>("proxy").map((p) => p._toModel(this)));
+    const dashboards = sorted(ofKind<Dashboard>("dashboard").map((d) => d._toModel()));
     // Name servers that embed a controller carry its peer (enableControllerInNamesrv).
     const nsModels = sorted(
       ofKind<NameServer>("namesrv").map((construct) => {
@@ -124,12 +126,12 @@ export class RocketMqCluster extends Construct {
         return peer ? { ...ns, controller: peer } : ns;
       }),
     );
-    return { path: this.node.path, clusterName: this.clusterName, version: this.version, image: this.image, runAs: parseRunAs(this._props.runAs), nameServers: nsModels, brokerSets, controllerGroups, proxies };
+    return { path: this.node.path, clusterName: this.clusterName, version: this.version, image: this.image, runAs: parseRunAs(this._props.runAs), nameServers: nsModels, brokerSets, controllerGroups, proxies, dashboards };
   }
 }
 
 /** A construct that belongs to a cluster: `_kind` says which list of the cluster's model it goes to. */
-type Member = Construct & { readonly _kind: "namesrv" | "brokerSet" | "controllerGroup" | "proxy" };
+type Member = Construct & { readonly _kind: "namesrv" | "brokerSet" | "controllerGroup" | "proxy" | "dashboard" };
 
 function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;

@@ -67,6 +67,11 @@ export function checkStoreProps(scope: IConstruct, store: StoreProps | undefined
   }
 }
 
+/** A stack output's logical id from a construct path below the stack: `rmq/console` + `url` → `rmq_console_url`. */
+export function outputIdOf(scope: IConstruct, suffix: string): string {
+  return `${scope.node.path.split("/").slice(1).join("_").replace(/[^A-Za-z0-9_-]/g, "_")}_${suffix}`;
+}
+
 /** Docker container names allow [a-zA-Z0-9][a-zA-Z0-9_.-]*; RocketMQ names also allow % and |. */
 export function containerNameOf(...parts: string[]): string {
   return parts

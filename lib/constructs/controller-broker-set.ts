@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, PropertyValue } from "../core/model";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps, membersModel } from "./broker-process";
+import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
 import { containerNameOf } from "./common";
 import { reportFindings } from "../synth/report";
@@ -47,6 +47,7 @@ export class ControllerBrokerSet extends Construct {
     this.brokerName = props.brokerName ?? id;
     invalidate(this);
     reportFindings(this);
+    brokerSetEndpointsOutput(this, cluster, this.brokerName);
     // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
     // the user's code and a resource is memory held per resource.
     this.brokers = [];

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, PropertyValue } from "../core/model";
 import { DEFAULT_BROKER_PORT, DEFAULT_DLEDGER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps, membersModel } from "./broker-process";
+import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
 import { containerNameOf, memberIds } from "./common";
 import { reportFindings } from "../synth/report";
@@ -60,6 +60,7 @@ export class DLedgerGroup extends Construct {
     this.brokerName = props.brokerName ?? id;
     invalidate(this);
     reportFindings(this);
+    brokerSetEndpointsOutput(this, cluster, this.brokerName);
     const selfIds = props.peers.map((p, i) => p.selfId ?? `n${i}`);
     const ids = memberIds(selfIds, "peer");
     // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between

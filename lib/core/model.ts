@@ -94,6 +94,17 @@ export interface ProxyModel extends Omit<ProcessModelBase, "store"> {
   readonly grpcServerPort: number;
 }
 
+/**
+ * The RocketMQ console (apache/rocketmq-dashboard, image apacherocketmq/rocketmq-dashboard), pointed at the
+ * cluster's name servers. A Spring Boot application with an image of its own; stateless.
+ */
+export interface DashboardModel extends Omit<ProcessModelBase, "store" | "extraProperties"> {
+  /** server.port of the dashboard (its own default 8082). */
+  readonly listenPort: number;
+  /** The dashboard's image (not the cluster's). */
+  readonly image: string;
+}
+
 export type BrokerRole = "ASYNC_MASTER" | "SYNC_MASTER" | "SLAVE";
 export type FlushDiskType = "SYNC_FLUSH" | "ASYNC_FLUSH";
 
@@ -144,6 +155,8 @@ export interface ClusterModel {
   /** Controller groups (RocketMQ 5); a cluster has at most one. */
   readonly controllerGroups: readonly ControllerGroupModel[];
   readonly proxies: readonly ProxyModel[];
+  /** Consoles pointed at this cluster (optional in hand-built models). */
+  readonly dashboards?: readonly DashboardModel[];
 }
 
 /** Everything deployed by one stack: the per-host rules look at all clusters together. */

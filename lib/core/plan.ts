@@ -4,7 +4,8 @@
  * could write the same plan into VM user-data. Nothing here is rendered twice.
  */
 import { ClusterModel, HostModel, JvmModel, RunAsModel, StoreModel, TopologyModel } from "./model";
-import { brokerPorts, controllerPorts, nameServerPorts, PortUse, proxyPorts } from "./ports";
+import { brokerPorts, controllerPorts, dashboardPorts, nameServerPorts, PortUse, proxyPorts } from "./ports";
+import { dashboardEnv } from "./render/dashboard";
 import { containerMemoryMb, jvmEnv } from "./render/jvm";
 import {
   BROKER_CONFIG_PATH,
@@ -20,7 +21,7 @@ import {
 /** The official image's user `rocketmq` (apache/rocketmq-docker image-build/Dockerfile-ubuntu: uid and gid 3000). */
 export const DEFAULT_RUN_AS: RunAsModel = { uid: 3000, gid: 3000 };
 
-export type ProcessKind = "namesrv" | "controller" | "broker" | "proxy";
+export type ProcessKind = "namesrv" | "controller" | "broker" | "proxy" | "dashboard";
 
 export interface ProcessPlan {
   readonly kind: ProcessKind;
@@ -30,15 +31,15 @@ export interface ProcessPlan {
   readonly image: string;
   readonly host: HostModel;
   readonly containerName: string;
-  /** Command line run in the image's bin folder (the official image's working directory). */
+  /** Command line run in the image's bin folder (the official image's working directory); empty: the image's own. */
   readonly command: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   /** Files placed into the container before it starts. */
   readonly files: readonly { readonly path: string; readonly content: string }[];
   /** Where its data lives; none for a stateless proxy. */
   readonly store?: StoreModel;
-  /** The user the process runs as; it owns the store. */
-  readonly runAs: RunAsModel;
+  /** The user the process runs as; it owns the store. Undefined: the image's own user (the dashboard). */
+  readonly runAs?: RunAsModel;
   /** Ports the process opens; published on the host at the same number (brokers advertise them). */
   readonly ports: readonly PortUse[];
   /** The port a health check probes. */
@@ -123,6 +124,25 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
     plans.push(
       plan(cluster, "proxy", p, { script: "mqproxy", flag: "-pc", file: PROXY_CONFIG_PATH, content: renderProxyConfig(cluster, p) }, { ports: proxyPorts(p), healthPort: p.remotingListenPort, startAfter: nsPaths }),
     );
+  }
+  for (const d of cluster.dashboards ?? []) {
+    plans.push({
+      kind: "dashboard",
+      path: d.path,
+      clusterName: cluster.clusterName,
+      version: cluster.version,
+      image: d.image,
+      host: d.host,
+      containerName: d.containerName,
+      command: [],
+      env: dashboardEnv(cluster, d),
+      files: [],
+      ports: dashboardPorts(d),
+      healthPort: d.listenPort,
+      memoryMb: d.jvm.heapMb + 256,
+      startAfter: nsPaths,
+      labels: { "rocketmq.cluster": cluster.clusterName, "rocketmq.host": d.host.address, "rocketmq.role": "dashboard", "rocketmq.version": cluster.version },
+    });
   }
   return plans.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

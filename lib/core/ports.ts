@@ -6,7 +6,7 @@
  *   the commit log is DLedger), and for a DLedger member the port of its own id in `dLegerPeers`;
  * - name server: its `listenPort` (9876 by default).
  */
-import { BrokerModel, BrokerSetModel, ClusterModel, ControllerModel, HostModel, NameServerModel, ProxyModel } from "./model";
+import { BrokerModel, BrokerSetModel, ClusterModel, ControllerModel, DashboardModel, HostModel, NameServerModel, ProxyModel } from "./model";
 
 export interface PortUse {
   readonly port: number;
@@ -26,6 +26,8 @@ export const DEFAULT_DLEDGER_PORT = 40911;
 export const DEFAULT_CONTROLLER_PORT = 9878;
 export const DEFAULT_PROXY_REMOTING_PORT = 8080;
 export const DEFAULT_PROXY_GRPC_PORT = 8081;
+/** server.port in rocketmq-dashboard's application.yml. */
+export const DEFAULT_DASHBOARD_PORT = 8082;
 
 /** Offsets from listenPort that a master/slave broker binds: fast channel, listenPort, HA. */
 export const BROKER_PORT_OFFSETS = [-2, 0, 1] as const;
@@ -78,6 +80,10 @@ export function proxyPorts(p: ProxyModel): PortUse[] {
   ];
 }
 
+export function dashboardPorts(d: DashboardModel): PortUse[] {
+  return [{ port: d.listenPort, purpose: "server.port (dashboard)", owner: `dashboard ${lastSegment(d.path)}`, path: d.path, host: d.host }];
+}
+
 /** Every port of every process of the cluster. */
 export function clusterPorts(cluster: ClusterModel): PortUse[] {
   const out: PortUse[] = [];
@@ -85,6 +91,7 @@ export function clusterPorts(cluster: ClusterModel): PortUse[] {
   for (const set of cluster.brokerSets) for (const b of set.members) out.push(...brokerPorts(set, b));
   for (const g of cluster.controllerGroups) for (const c of g.controllers) out.push(...controllerPorts(c));
   for (const p of cluster.proxies) out.push(...proxyPorts(p));
+  for (const d of cluster.dashboards ?? []) out.push(...dashboardPorts(d));
   return out;
 }
 

@@ -91,6 +91,7 @@ function role(cluster: ClusterModel, p: ProcessPlan): string {
   }
   if (p.kind === "controller") return "controller";
   if (p.kind === "proxy") return "proxy (cluster mode)";
+  if (p.kind === "dashboard") return "dashboard (console)";
   const set = cluster.brokerSets.find((s) => s.members.some((m) => m.path === p.path))!;
   const b = set.members.find((m) => m.path === p.path)!;
   if (b.dledger) return "broker (DLedger peer)";
@@ -113,9 +114,10 @@ function ports(p: ProcessPlan): string {
 }
 
 function memory(cluster: ClusterModel, p: ProcessPlan): string {
-  const all = [...cluster.nameServers, ...cluster.brokerSets.flatMap((s) => s.members), ...cluster.controllerGroups.flatMap((g) => g.controllers), ...cluster.proxies];
+  const all = [...cluster.nameServers, ...cluster.brokerSets.flatMap((s) => s.members), ...cluster.controllerGroups.flatMap((g) => g.controllers), ...cluster.proxies, ...(cluster.dashboards ?? [])];
   const jvm = all.find((x) => x.path === p.path)?.jvm;
-  return jvm ? `${p.memoryMb} MiB (heap ${jvm.heapMb}, direct ${jvm.directMemoryMb})` : `${p.memoryMb} MiB`;
+  if (!jvm) return `${p.memoryMb} MiB`;
+  return `${p.memoryMb} MiB (heap ${jvm.heapMb}${jvm.directMemoryMb ? `, direct ${jvm.directMemoryMb}` : ""})`;
 }
 
 function store(p: ProcessPlan): string {
@@ -156,6 +158,9 @@ function diagram(cluster: ClusterModel, plans: ProcessPlan[]): string[] {
   const nameServers = sorted.filter((p) => p.kind === "namesrv");
   for (const p of sorted.filter((x) => x.kind === "proxy")) {
     for (const ns of nameServers) lines.push(`  ${id.get(p.path)} -->|routes| ${id.get(ns.path)}`);
+  }
+  for (const d of sorted.filter((x) => x.kind === "dashboard")) {
+    for (const ns of nameServers) lines.push(`  ${id.get(d.path)} -->|console| ${id.get(ns.path)}`);
   }
   return lines;
 }

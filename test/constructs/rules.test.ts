@@ -341,8 +341,9 @@ describe("composition", () => {
       new NameServer(cluster, "ns", { host: h });
       new BrokerPair(cluster, "broker-a", { master: { host: h } });
     });
-    expect(Object.keys(json.output)).toHaveLength(2);
+    expect(Object.keys(json.output).sort()).toEqual(["platform_messaging_rmq_broker-a_endpoints", "platform_messaging_rmq_namesrvAddr", "platform_other_E995A5AC"]);
     expect(json.output.platform_messaging_rmq_namesrvAddr.value).toBe("10.0.0.1:9876");
+    expect(json.output["platform_messaging_rmq_broker-a_endpoints"].value).toBe("10.0.0.1:10911");
     expect(Object.keys(containers(json)).sort()).toEqual(["defaultcluster-broker-a-0", "defaultcluster-namesrv-ns"]);
   });
 

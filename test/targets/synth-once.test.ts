@@ -69,5 +69,5 @@ test("a construct added after a synth is in the next one (the per-synth results 
   expect(master(before).depends_on).toHaveLength(2);
   expect(master(after).depends_on).toHaveLength(3);
   expect(master(after).upload[0].content).toContain("namesrvAddr=10.0.0.1:9876;10.0.0.2:9876\n");
-  expect(Object.values<any>(after.output)[0].value).toBe("10.0.0.1:9876;10.0.0.2:9876");
+  expect(after.output.rmq_namesrvAddr.value).toBe("10.0.0.1:9876;10.0.0.2:9876");
 });

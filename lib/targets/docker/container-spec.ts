@@ -15,8 +15,8 @@ export interface DockerContainerSpec {
   readonly env: string[];
   readonly upload: { file: string; content: string }[];
   readonly volumes: { containerPath: string; volumeName?: string; hostPath?: string }[];
-  /** `uid:gid` RocketMQ runs as: the image's user, stated so that it matches the owner of the store. */
-  readonly user: string;
+  /** `uid:gid` RocketMQ runs as: the image's user, stated so that it matches the owner of the store; unset: the image's. */
+  readonly user?: string;
   readonly networkMode: NetworkMode;
   /**
    * Host port = container port: brokers advertise brokerIP1:listenPort to clients and peers. Empty on the
@@ -44,7 +44,7 @@ export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode)
       .map((k) => `${k}=${plan.env[k]}`),
     upload: plan.files.map((f) => ({ file: f.path, content: f.content })),
     volumes: storeVolumes(plan),
-    user: `${plan.runAs.uid}:${plan.runAs.gid}`,
+    user: plan.runAs ? `${plan.runAs.uid}:${plan.runAs.gid}` : undefined,
     networkMode,
     ports:
       networkMode === "host"
@@ -79,7 +79,7 @@ export interface StoreInitSpec {
 }
 
 export function storeInitSpec(plan: ProcessPlan): StoreInitSpec | undefined {
-  if (!plan.store) return undefined;
+  if (!plan.store || !plan.runAs) return undefined;
   return {
     name: `${plan.containerName}-store-init`,
     image: plan.image,

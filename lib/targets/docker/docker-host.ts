@@ -137,9 +137,11 @@ export class DockerHost extends Construct implements IRocketMqHost {
         const spec = dockerContainerSpec(p, mode);
         c.name = spec.name;
         c.image = spec.image;
-        c.command = spec.command;
+        if (spec.command.length > 0) c.command = spec.command;
+        else c.resetCommand();
         c.env = spec.env;
-        c.user = spec.user;
+        if (spec.user !== undefined) c.user = spec.user;
+        else c.resetUser();
         c.putUpload(spec.upload);
         if (spec.volumes.length > 0) c.putVolumes(volumes(spec.volumes));
         else c.resetVolumes();
