@@ -28,10 +28,22 @@ export function renderTopology(input: TopologyInput): string {
   for (const cluster of clusters) out.push(...clusterSection(cluster, plansByPath));
   const warnings = [...input.findings].filter((f) => f.severity === "warning").sort((a, b) => cmp(a.path, b.path) || cmp(a.rule, b.rule) || cmp(a.message, b.message));
   out.push("## What a reviewer should know", "");
-  if (warnings.length === 0) out.push("No warnings.");
+  const notes = clusters.flatMap(reviewNotes);
+  if (warnings.length === 0 && notes.length === 0) out.push("No warnings.");
+  for (const n of notes) out.push(n);
   for (const w of warnings) out.push(`- **${w.rule}** at \`${w.path}\`: ${w.message} Fix: ${w.fix}`);
   out.push("");
   return out.join("\n");
+}
+
+/**
+ * What the rules allow but a reviewer should weigh: a single name server (while it is down no client finds a
+ * broker and no broker registers). The rules' warnings follow these in the report.
+ */
+function reviewNotes(cluster: ClusterModel): string[] {
+  if (cluster.nameServers.length !== 1) return [];
+  const ns = cluster.nameServers[0];
+  return [`- **one name server** in cluster ${cluster.clusterName} (\`${ns.path}\` at ${ns.host.address}:${ns.listenPort}): while it is down or restarting, no client finds a broker and no broker registers. Add a second NameServer on another host for availability.`];
 }
 
 /** `stack/rmq/broker-a/master` → `broker-a/master` (the part below the cluster). */

@@ -46,3 +46,26 @@ describe("the topology report", () => {
     }
   });
 });
+
+describe("what a reviewer should know", () => {
+  const { DevStack } = require("../../examples/seed");
+  const { TerraformStack } = require("cdktf");
+  const { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } = require("../../lib");
+
+  test("a single name server is named, with what it risks", () => {
+    expect(topologyOf(new DevStack(Testing.app(), "dev"))).toContain("- **one name server** in cluster DevCluster (`dev/rmq/ns` at 127.0.0.1:9876): while it is down or restarting, no client finds a broker and no broker registers.");
+    expect(topologyOf(new SeedSyncStack(Testing.app(), "s"))).not.toContain("one name server");
+  });
+
+  test("the rules' warnings appear: master and slave on one host, an even raft group, DLedger on a version that deprecates it", () => {
+    const stack = new TerraformStack(Testing.app(), "w");
+    const hosts = [1, 2, 3, 4].map((n) => new DockerHost(stack, `h${n}`, { address: `10.0.0.${n}` }));
+    const cluster = new RocketMqCluster(stack, "rmq", { version: "5.5.1" });
+    new NameServer(cluster, "ns1", { host: hosts[0] });
+    new NameServer(cluster, "ns2", { host: hosts[1] });
+    new BrokerPair(cluster, "broker-a", { master: { host: hosts[0] }, slaves: [{ host: hosts[0], listenPort: 11911 }] });
+    new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host: any) => ({ host, listenPort: 20911 })) });
+    const report = topologyOf(stack);
+    for (const rule of ["placement/same-host", "dledger/even", "dledger/deprecated"]) expect(report).toContain(`- **${rule}** at \``);
+  });
+});
