@@ -23,3 +23,25 @@ test("the README's example synthesizes a working stack", () => {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 });
+
+describe("the README's rendered review examples are what the library prints today", () => {
+  const readme = fs.readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
+  const block = (name: string) => new RegExp(`<!-- ${name}:begin -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)![1];
+  const { Testing, App } = require("cdktf");
+  const { SeedSyncStack } = require("../examples/seed");
+  const { DockerHost, NameServer, topologyOf } = require("../lib");
+  const { changeImpact, renderImpact } = require("../lib/report/impact");
+
+  test("the topology report of seed-2m-2s-sync", () => {
+    expect(block("topology:seed-2m-2s-sync")).toBe(topologyOf(new SeedSyncStack(Testing.app(), "seed-2m-2s-sync")));
+  });
+
+  test("the change impact of adding a third name server", () => {
+    const before = new SeedSyncStack(Testing.app(), "seed-2m-2s-sync");
+    const after = new SeedSyncStack(Testing.app(), "seed-2m-2s-sync");
+    const h30 = new DockerHost(after, "h30", { address: "172.17.160.30", dockerHost: "ssh://ops@172.17.160.30" });
+    new NameServer(after.node.findChild("rmq"), "ns30", { host: h30 });
+    const impact = changeImpact("seed-2m-2s-sync", JSON.parse(Testing.synth(before)), JSON.parse(Testing.synth(after)));
+    expect(block("impact:add-namesrv")).toBe(renderImpact([impact]));
+  });
+});

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawn } from 'child_process';
 import { isLoopback } from '../../lib/core/rules/hosts';
+import { changeImpact } from '../../lib/report/impact';
 import { Ctx } from '../checks';
 import { Deployment, brokerExpect, registeredId } from '../deployment';
 import { runLab, summary } from '../guard';
@@ -254,6 +255,13 @@ async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): 
   tofuOk(dir, ['init', '-input=false', '-no-color']);
   tofuOk(dir, ['plan', '-input=false', '-no-color', '-out=tfplan']);
   const changes = plannedChanges(dir, 'tfplan').filter((c) => !c.actions.every((a) => a === 'no-op' || a === 'read'));
+  // The library's change-impact report of the same change, from the two synthesized outputs, must name exactly
+  // the containers the plan replaces.
+  const impact = changeImpact(name, rawStack(dirs.initial, name), rawStack(dirs.rollout, name));
+  const predicted = impact.restarted.map((r) => r.name).sort();
+  const replaced = changes.filter((c) => c.type === 'docker_container' && c.actions.includes('delete') && c.actions.includes('create')).map((c) => c.name ?? c.address).sort();
+  ctx.check(`rollout: the change-impact report predicts exactly the containers the plan replaces (${predicted.join(', ')})`, JSON.stringify(predicted) === JSON.stringify(replaced),
+    `predicted ${predicted.join(', ') || '(none)'}: ${impact.restarted.map((r) => r.reasons.join('; ')).join(' | ')}; plan replaces ${replaced.join(', ') || '(none)'}`);
   const described = changes.map((c) => `${c.address} [${c.name}] ${c.actions.join('+')}${c.replacePaths.length ? ` (because ${c.replacePaths.join(', ')})` : ''}`);
   ctx.check(`rollout: ${ROLLOUT.key}=${ROLLOUT.value} on ${ROLLOUT.brokerName}'s master: the plan replaces that broker's container and nothing else`,
     changes.length === 1 && changes[0].type === 'docker_container' && changes[0].name === cp.c.name && changes[0].actions.includes('delete') && changes[0].actions.includes('create'),
