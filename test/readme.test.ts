@@ -27,7 +27,7 @@ test("the README's example synthesizes a working stack", () => {
 describe("the README's rendered review examples are what the library prints today", () => {
   const readme = fs.readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
   const block = (name: string) => new RegExp(`<!-- ${name}:begin -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)![1];
-  const { Testing, App } = require("cdktf");
+  const { Testing } = require("cdktf");
   const { SeedSyncStack } = require("../examples/seed");
   const { DockerHost, NameServer, topologyOf } = require("../lib");
   const { changeImpact, renderImpact } = require("../lib/report/impact");
