@@ -66,7 +66,7 @@ describe("ports", () => {
       new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], listenPort: 2 } });
     });
     expect(msg).toContain("[ports/range] broker-a master fast channel (listenPort-2) is 0, outside 1-65535");
-    expect(msg).toContain("at least 3");
+    expect(msg).toContain("Set listenPort to a whole number between 3 and 65534");
   });
 
   test("clusters sharing a host are checked together", () => {
@@ -79,7 +79,8 @@ describe("ports", () => {
       new BrokerPair(one, "broker-a", { master: { host: h } });
       new BrokerPair(two, "broker-a", { master: { host: h } });
     });
-    expect(msg).toContain("[stack/two/broker-a/master] [ports/collision] broker-a master fast channel (listenPort-2) 10909 collides with broker-a master fast channel (listenPort-2) 10909; broker-a master listenPort 10911 collides with broker-a master listenPort 10911; broker-a master haListenPort (listenPort+1) 10912 collides with broker-a master haListenPort (listenPort+1) 10912 on host 10.0.0.9");
+    // A collision across clusters names both clusters.
+    expect(msg).toContain("[stack/two/broker-a/master] [ports/collision] broker-a master of cluster Two fast channel (listenPort-2) 10909 collides with broker-a master of cluster One fast channel (listenPort-2) 10909; broker-a master of cluster Two listenPort 10911 collides with broker-a master of cluster One listenPort 10911; broker-a master of cluster Two haListenPort (listenPort+1) 10912 collides with broker-a master of cluster One haListenPort (listenPort+1) 10912 on host 10.0.0.9");
   });
 });
 
