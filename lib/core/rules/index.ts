@@ -8,6 +8,7 @@ import { checkHosts } from "./hosts";
 import { checkIds } from "./ids";
 import { checkJvm } from "./jvm";
 import { checkKeys } from "./keys";
+import { checkNames } from "./names";
 import { checkPlacement } from "./placement";
 import { checkPorts } from "./ports";
 import { checkStores } from "./stores";
@@ -32,6 +33,7 @@ export function checkTopology(input: TopologyModel): Finding[] {
     ...checkIds(topology),
     ...checkPorts(topology),
     ...checkStores(topology),
+    ...checkNames(topology),
     ...checkHosts(topology),
     ...checkPlacement(topology),
     ...checkJvm(topology),
@@ -61,4 +63,4 @@ function checkVersions(topology: TopologyModel): Finding[] {
   return out;
 }
 
-export { checkRocketMq5, checkDLedger, checkHosts, checkIds, checkJvm, checkKeys, checkPlacement, checkPorts, checkStores };
+export { checkRocketMq5, checkDLedger, checkHosts, checkIds, checkJvm, checkKeys, checkNames, checkPlacement, checkPorts, checkStores };
