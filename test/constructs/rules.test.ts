@@ -174,7 +174,7 @@ describe("ids", () => {
       new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: { host: hosts[1] } });
     });
     expect(msg).toContain("[stack/rmq/broker-a] [ids/sync-needs-slave]");
-    expect(msg).toContain('use replication: "ASYNC"');
+    expect(msg).toContain('set replication: "ASYNC"');
   });
 });
 
