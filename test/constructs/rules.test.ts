@@ -307,7 +307,7 @@ describe("jvm", () => {
       const { hosts, cluster } = base(s);
       new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], jvm: { heapMb: 64 } } });
     });
-    expect(msg).toContain("[stack/rmq/broker-a/master] [jvm/size] broker-a master heapMb is 64");
+    expect(msg).toContain("[stack/rmq/broker-a/master] [jvm/size] broker-a master jvm.heapMb is 64");
   });
 });
 
