@@ -9,6 +9,7 @@ import { checkIds } from "./ids";
 import { checkJvm } from "./jvm";
 import { checkKeys } from "./keys";
 import { checkNames } from "./names";
+import { checkPathKeys } from "./paths";
 import { checkPlacement } from "./placement";
 import { checkPorts } from "./ports";
 import { checkStores } from "./stores";
@@ -40,6 +41,7 @@ export function checkTopology(input: TopologyModel): Finding[] {
     ...checkDLedger(wellFormed),
     ...checkRocketMq5(wellFormed),
     ...checkKeys(known),
+    ...checkPathKeys(known),
   ]);
 }
 
@@ -63,4 +65,4 @@ function checkVersions(topology: TopologyModel): Finding[] {
   return out;
 }
 
-export { checkRocketMq5, checkDLedger, checkHosts, checkIds, checkJvm, checkKeys, checkNames, checkPlacement, checkPorts, checkStores };
+export { checkRocketMq5, checkDLedger, checkHosts, checkIds, checkJvm, checkKeys, checkNames, checkPathKeys, checkPlacement, checkPorts, checkStores };

@@ -39,6 +39,10 @@ export interface CheckPropertiesInput {
   readonly owned: Readonly<Record<string, string>>;
   /** Construct path reported in the findings. */
   readonly path: string;
+  /** Where each key was declared (key → construct path), when not at `path`: its findings go there. */
+  readonly keyPaths?: Readonly<Record<string, string>>;
+  /** Keys whose value is not known at synth (a Terraform expression): the key is checked, its value is not. */
+  readonly unresolved?: readonly string[];
 }
 
 /** Rule ids returned by `checkProperties`. */
@@ -128,8 +132,9 @@ export function checkProperties(input: CheckPropertiesInput): Finding[] {
       ),
     ];
   }
-  // Keys are sorted above; the findings of one key are sorted by rule.
-  return keys.flatMap((key) => checkKey(ctx, key, properties[key]).sort((a, b) => cmp(a.rule, b.rule)));
+  // Keys are sorted above; the findings of one key are sorted by rule, and reported where the key was declared.
+  const at = (key: string, f: Finding): Finding => (input.keyPaths && hasOwn(input.keyPaths, key) ? { ...f, path: input.keyPaths[key] } : f);
+  return keys.flatMap((key) => checkKey(ctx, key, properties[key]).sort((a, b) => cmp(a.rule, b.rule)).map((f) => at(key, f)));
 }
 
 interface Ctx extends CheckPropertiesInput {
@@ -158,7 +163,7 @@ function checkKey(ctx: Ctx, key: string, value: unknown): Finding[] {
     return [notAKey ? notAKeyFinding(ctx, key, shown, NOT_A_KEY[notAKey]) : unknownFinding(ctx, key, shown)];
   }
   const findings: Finding[] = [];
-  const bad = valueProblem(ctx, key, spec, value);
+  const bad = ctx.unresolved?.includes(key) ? undefined : valueProblem(ctx, key, spec, value);
   if (bad) findings.push(error(ctx.path, PROPERTY_RULES.badValue, `${shown} for the ${PROCESS[ctx.section]} in ${ctx.label}: ${bad.message}`, bad.fix));
   const inactive = inactiveFinding(ctx, key, spec, shown);
   if (inactive) findings.push(inactive);
@@ -187,8 +192,19 @@ function notAKeyFinding(ctx: Ctx, key: string, shown: string, dir: string): Find
 function unknownFinding(ctx: Ctx, key: string, shown: string): Finding {
   const section = ctx.section;
   const elsewhere = [otherSectionsHint(ctx, key), otherVersionsHint(ctx, key)].filter((h) => h !== "");
-  // A key that is real elsewhere is misplaced, not misspelt: no spelling suggestions then.
-  const suggestions = elsewhere.length > 0 ? [] : suggestKeys(key, candidateKeys(ctx.catalogue, section));
+  // A key that is real elsewhere is misplaced, not misspelt: no spelling suggestions then. A key the construct owns
+  // is never suggested as an extra property (it would be refused as keys/owned): its prop is named instead.
+  const close = elsewhere.length > 0 ? [] : suggestKeys(key, candidateKeys(ctx.catalogue, section));
+  const suggestions = close.filter((k) => !hasOwn(ctx.owned, k));
+  const owned = suggestions.length === 0 ? close.filter((k) => hasOwn(ctx.owned, k)) : [];
+  if (owned.length > 0) {
+    return error(
+      ctx.path,
+      PROPERTY_RULES.unknown,
+      `${shown}: ${key} is not a ${PROCESS[section]} key in ${ctx.label}; ${section === "proxy" ? "the proxy ignores unknown fields" : "RocketMQ ignores unknown keys"} silently, so it would have no effect. Did you mean ${owned.join(" or ")}? The construct generates ${owned.map((k) => `${k} from \`${ctx.owned[k]}\``).join(" and ")}.`,
+      `Remove ${key} from the extra properties and set \`${ctx.owned[owned[0]]}\` instead.`,
+    );
+  }
   const ignoredBy =
     section === "proxy"
       ? "the proxy binds rmq-proxy.json with fastjson, which ignores unknown fields silently"
