@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, FlushDiskType, PropertyValue, Replication } from "../core/model";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import { error } from "../core/findings";
 import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel, missingBroker, readBrokerProps } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
 import { containerNameOf } from "./common";
@@ -85,7 +84,7 @@ export class BrokerPair extends Construct {
     this.properties = properties.values;
     this.unresolvedProperties = properties.unresolved;
     const noMaster = o.master === undefined || o.master === null;
-    if (noMaster) r.findings.push(error(this.node.path, "props/required", `master is required: a BrokerPair is one master (brokerId 0) and its slaves.`, `Set master, e.g. master: { host: h1 }.`));
+    if (noMaster) r.required(`master is required: a BrokerPair is one master (brokerId 0) and its slaves.`, `Set master, e.g. master: { host: h1 }.`);
     const slaves = r.array(o, "slaves", { example: "[{ host }]" });
     invalidate(this);
     reportFindings(this, r.findings);

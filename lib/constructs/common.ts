@@ -128,8 +128,7 @@ export function readHost(r: PropsReader, o: Record<string, unknown>, scope: ICon
   const v = o.host;
   const example = `host: new DockerHost(stack, "h1", { address: "10.0.0.1" })`;
   if (v === undefined || v === null) {
-    r.findings.push(error(r.path, "props/required", `host is required (the machine that runs this process), and got ${show(v)}.`, `Set host to a DockerHost of this stack, e.g. ${example}.`));
-    return undefined;
+    return r.required(`host is required (the machine that runs this process), and got ${show(v)}.`, `Set host to a DockerHost of this stack, e.g. ${example}.`);
   }
   if (!isHost(v)) {
     r.findings.push(error(r.path, "props/type", `host is ${show(v)}, not a DockerHost (an IRocketMqHost: a construct that can place a process; a plain object with an address is not one).`, `Set host to a DockerHost of this stack, e.g. ${example}.`));

@@ -63,11 +63,20 @@ export const LITERAL = {
  * when they are a member of the construct's props rather than its own.
  */
 export class PropsReader {
+  /** Set when the props object itself was missing or not an object: that one error says it, nothing more is required. */
+  private refusedObject = false;
+
   constructor(
     readonly path: string,
     private readonly label = "",
     readonly findings: Finding[] = [],
   ) {}
+
+  /** A missing required prop (unless the props object itself was refused: that error already says it). */
+  required(message: string, fix: string): undefined {
+    if (!this.refusedObject) this.err("props/required", message, fix);
+    return undefined;
+  }
 
   /** A reader for an object prop (`jvm`, `store`) whose findings join this one's, its props named `jvm.heapMb`. */
   nested(prop: string): PropsReader {
@@ -102,11 +111,15 @@ export class PropsReader {
   /** The props object itself: a missing one is `{}` when optional; anything else that is not an object is an error. */
   object(value: unknown, what: string, required: boolean, example: string): Raw {
     if (value === undefined || value === null) {
-      if (required) this.err("props/required", `${what} needs its props (${example}), and got ${kind(value)}.`, `Pass the props: ${example}.`);
+      if (required) {
+        this.err("props/required", `${what} needs its props (${example}), and got ${kind(value)}.`, `Pass the props: ${example}.`);
+        this.refusedObject = true;
+      }
       return {};
     }
     if (!isPlainObject(value)) {
       this.err("props/type", `The props of ${what} are ${kind(value)}, not an object.`, `Pass an object: ${example}.`);
+      this.refusedObject = true;
       return {};
     }
     return value;
@@ -129,7 +142,7 @@ export class PropsReader {
   string(o: Raw, prop: string, opts: { literal?: string; required?: boolean; example?: string } = {}): string | undefined {
     const v = o[prop];
     if (v === undefined || v === null) {
-      if (opts.required) return this.err("props/required", `${this.name(prop)} is required and got ${kind(v)}.`, `Set ${this.name(prop)}, e.g. ${this.name(prop)}: ${opts.example ?? '"..."'}.`);
+      if (opts.required) return this.required(`${this.name(prop)} is required and got ${kind(v)}.`, `Set ${this.name(prop)}, e.g. ${this.name(prop)}: ${opts.example ?? '"..."'}.`);
       return undefined;
     }
     if (typeof v !== "string") return this.err("props/type", `${this.name(prop)} is ${kind(v)}, not a string.`, `Set ${this.name(prop)} to a string, e.g. ${this.name(prop)}: ${opts.example ?? JSON.stringify(String(v))}.`);
@@ -141,7 +154,7 @@ export class PropsReader {
   integer(o: Raw, prop: string, opts: { literal: string; example: number; required?: boolean }): number | undefined {
     const v = o[prop];
     if (v === undefined || v === null) {
-      if (opts.required) return this.err("props/required", `${this.name(prop)} is required.`, `Set ${this.name(prop)}, e.g. ${this.name(prop)}: ${opts.example}.`);
+      if (opts.required) return this.required(`${this.name(prop)} is required.`, `Set ${this.name(prop)}, e.g. ${this.name(prop)}: ${opts.example}.`);
       return undefined;
     }
     if (isToken(v)) return this.token(prop, opts.literal);
@@ -190,7 +203,7 @@ export class PropsReader {
   array(o: Raw, prop: string, opts: { required?: boolean; example: string }): unknown[] {
     const v = o[prop];
     if (v === undefined || v === null) {
-      if (opts.required) this.err("props/required", `${this.name(prop)} is required and got ${kind(v)}.`, `Set ${this.name(prop)}: ${opts.example}.`);
+      if (opts.required) this.required(`${this.name(prop)} is required and got ${kind(v)}.`, `Set ${this.name(prop)}: ${opts.example}.`);
       return [];
     }
     if (isToken(v)) {
