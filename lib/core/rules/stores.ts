@@ -1,6 +1,7 @@
 import { cmp, error, Finding } from "../findings";
 import { machineOf } from "../machines";
 import { ClusterModel, StoreModel, TopologyModel } from "../model";
+import { DOCKER_NAME, MAX_VOLUME_NAME } from "./names";
 import { checkedProcesses, PlacedProcess } from "./processes";
 
 /**
@@ -128,7 +129,8 @@ function freeName(name: string, taken: ReadonlySet<string>): string {
 }
 
 function sharedStore(a: StoreModel, b: StoreModel): string | undefined {
-  if (a.volume !== undefined && b.volume !== undefined && a.volume !== "" && a.volume === b.volume) return `volume "${a.volume}"`;
+  // A volume name or host directory that is refused (names/volume, stores/host-path) is reported there, once.
+  if (a.volume !== undefined && b.volume !== undefined && DOCKER_NAME.test(a.volume) && a.volume.length <= MAX_VOLUME_NAME && a.volume === b.volume) return `volume "${a.volume}"`;
   if (a.hostPath !== undefined && b.hostPath !== undefined && !hostPathProblem(a.hostPath) && !hostPathProblem(b.hostPath)) {
     const pa = normaliseHostPath(a.hostPath);
     const pb = normaliseHostPath(b.hostPath);
