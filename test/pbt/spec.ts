@@ -125,7 +125,7 @@ export function specArb(o: Options): fc.Arbitrary<Spec> {
     });
     const broker = processArb(o, BROKER_PORTS, hostCount);
     const ns = processArb(o, NAMESRV_PORTS, hostCount);
-    const clusterArb = fc.constantFrom("4.9.8", "5.3.3").chain((version) => {
+    const clusterArb = fc.constantFrom("4.9.8", "5.3.3", "5.5.0").chain((version) => {
       const is5 = version.startsWith("5.");
       // RocketMQ 5 features mostly on 5.x, sometimes (wrongly) on 4.x.
       const five = <T>(arb: fc.Arbitrary<T[]>) => (is5 ? arb : fc.oneof({ weight: 12, arbitrary: fc.constant([] as T[]) }, { weight: 1, arbitrary: arb }));

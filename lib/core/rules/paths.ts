@@ -29,6 +29,8 @@ const DATA_PATH_KEYS: Readonly<Partial<Record<Section, Readonly<Record<string, P
   },
   tieredStorePlugin: {
     tieredStoreFilePath: { kind: "dir", what: "the tiered store's files (posix backend)" },
+    // The same setting as spelled in 5.1.0 and 5.1.1.
+    tieredStoreFilepath: { kind: "dir", what: "the tiered store's files (posix backend)" },
   },
   controller: {
     configStorePath: { kind: "file", what: "configuration changed at run time (updateControllerConfig)", fallback: "${user.home}/controller/controller.properties" },
