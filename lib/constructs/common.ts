@@ -172,11 +172,11 @@ export function containerNameOf(...parts: string[]): string {
 }
 
 /**
- * Construct ids for members named by self ids (n0, n1, ...): the self ids when they are usable
- * and unique, else `<fallback>-<index>` for all, so that a duplicate id is reported by the
- * rules instead of crashing the constructor.
+ * Construct ids for members named by self ids (n0, n1, ...): the self ids when they are unique
+ * and plain (letters, digits, "_", ".", "-"), else `<fallback>-<index>` for all, so that a duplicate or
+ * odd id is reported by the rules on a readable path instead of crashing the constructor.
  */
 export function memberIds(selfIds: readonly string[], fallback: string): string[] {
-  const usable = new Set(selfIds).size === selfIds.length && selfIds.every((s) => s !== "" && !s.includes("/"));
+  const usable = new Set(selfIds).size === selfIds.length && selfIds.every((s) => /^[A-Za-z0-9_.-]+$/.test(s));
   return selfIds.map((s, i) => (usable ? s : `${fallback}-${i}`));
 }

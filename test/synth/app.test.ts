@@ -66,6 +66,16 @@ describe("RocketMqApp.synth", () => {
     expect(fs.existsSync(path.join(outdir, "stacks/dev/cdk.tf.json"))).toBe(true);
   });
 
+  test("plain app.synth() reports a refused prop as a validation error, not an error from resolving the output", () => {
+    const app = new App({ outdir });
+    const s = new TerraformStack(app, "dev");
+    const h = new DockerHost(s, "h", { address: "10.0.0.1" });
+    const c = new RocketMqCluster(s, "rmq");
+    new NameServer(c, "ns", { host: { address: "10.0.0.1" } as any }); // not a host: nothing is placed
+    new BrokerPair(c, "a", { master: { host: h } }); // starts after the name server
+    expect(() => app.synth()).toThrow(/\[dev\/rmq\/ns\] \[props\/type\] host is an object, not a DockerHost/);
+  });
+
   test("skipValidation is honoured", () => {
     const app = new App({ outdir, skipValidation: true });
     const s = new TerraformStack(app, "dev");

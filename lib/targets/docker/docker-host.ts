@@ -193,7 +193,9 @@ export class DockerHost extends Construct implements IRocketMqHost {
         c.memory = spec.memory;
         c.memorySwap = spec.memorySwap;
         // The store is handed over first; name servers and controllers start before brokers (plan.startAfter).
-        const dependsOn = [...(init ? [init] : []), ...p.startAfter.map((path) => containerAt(scope, path))].map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`);
+        // A process whose host was refused has no container (its error says why): nothing to wait for.
+        const after = p.startAfter.flatMap((path) => containerAt(scope, path) ?? []);
+        const dependsOn = [...(init ? [init] : []), ...after].map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`);
         c.dependsOn = dependsOn.length > 0 ? dependsOn : undefined;
       },
     );
@@ -296,10 +298,8 @@ function foreignByProvider(stack: TerraformStack): Map<provider.DockerProvider |
   return out;
 }
 
-function containerAt(scope: Construct, processPath: string): container.Container {
-  const found = dockerOf(scope).containers.get(processPath);
-  if (!found) throw new Error(`${scope.node.path}: no container for ${processPath}`);
-  return found;
+function containerAt(scope: Construct, processPath: string): container.Container | undefined {
+  return dockerOf(scope).containers.get(processPath);
 }
 
 /**
