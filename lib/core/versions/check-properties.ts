@@ -246,9 +246,9 @@ function otherSectionsHint(ctx: Ctx, key: string): string {
 }
 
 function otherVersionsHint(ctx: Ctx, key: string): string {
-  const versions = SUPPORTED_VERSIONS.filter(
-    (v) => v !== ctx.catalogue.version && candidateKeys(catalogueFor(v), ctx.section).includes(key),
-  );
+  // A lookup per version, not a sorted key list: an unknown key is checked against every supported release.
+  const reads = (c: Catalogue) => keySpec(c, ctx.section, key) !== undefined || (ctx.section === "broker" && keySpec(c, "tieredStorePlugin", key) !== undefined);
+  const versions = SUPPORTED_VERSIONS.filter((v) => v !== ctx.catalogue.version && reads(catalogueFor(v)));
   return versions.length > 0 ? `RocketMQ ${versionRuns(versions)} read${versions.length === 1 ? "s" : ""} ${key} for the ${PROCESS[ctx.section]}, ${ctx.catalogue.version} does not.` : "";
 }
 
@@ -435,7 +435,12 @@ export function suggestKeys(key: string, candidates: readonly string[], max = 3)
   const sameCase = unique.filter((c) => c.toLowerCase() === wanted);
   if (sameCase.length > 0) return sameCase.slice(0, max);
   const limit = Math.max(1, Math.min(3, Math.floor(wanted.length / 4)));
-  const scored = unique.map((c) => ({ c, d: editDistance(wanted, c.toLowerCase()) })).filter((s) => s.d <= limit);
+  // The distance is at least the difference in length: a key far longer or shorter than every candidate (a pasted
+  // value, a megabyte of text) costs no distance computation at all.
+  const scored = unique
+    .filter((c) => Math.abs(c.length - wanted.length) <= limit)
+    .map((c) => ({ c, d: editDistance(wanted, c.toLowerCase()) }))
+    .filter((s) => s.d <= limit);
   if (scored.length === 0) return [];
   const best = Math.min(...scored.map((s) => s.d));
   return scored.filter((s) => s.d === best).map((s) => s.c).slice(0, max);
