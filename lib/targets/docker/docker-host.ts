@@ -284,16 +284,18 @@ function foreignByProvider(stack: TerraformStack): Map<provider.DockerProvider |
   for (const c of stack.node.findAll()) {
     if (!(c instanceof container.Container) || c instanceof PlannedContainer) continue;
     const ports: number[] = [];
-    const list = c.networkModeInput === "host" ? undefined : c.portsInput;
-    if (Array.isArray(list)) {
-      for (const p of list) {
+    const published = c.networkModeInput === "host" ? undefined : c.portsInput;
+    if (Array.isArray(published)) {
+      for (const p of published) {
         const external = (p as { external?: unknown })?.external;
         if (typeof external === "number" && !isToken(external)) ports.push(external);
       }
     }
     const name = c.nameInput;
     const p = c.provider as provider.DockerProvider | undefined;
-    out.set(p, [...(out.get(p) ?? []), { path: c.node.path, name: typeof name === "string" && !isToken(name) ? name : undefined, ports }]);
+    const list = out.get(p) ?? [];
+    list.push({ path: c.node.path, name: typeof name === "string" && !isToken(name) ? name : undefined, ports });
+    out.set(p, list);
   }
   return out;
 }
