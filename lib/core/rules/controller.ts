@@ -61,7 +61,7 @@ function checkCluster(cluster: ClusterModel): Finding[] {
     }
   }
   for (const g of cluster.controllerGroups.slice(1)) {
-    findings.push(error(g.path, "controller/one-group", `Cluster ${cluster.clusterName} has more than one ControllerGroup; its brokers can list only one in controllerAddr.`, `Keep one ControllerGroup per cluster.`));
+    findings.push(error(g.path, "controller/one-group", `Cluster ${cluster.clusterName} has more than one ControllerGroup; its brokers can list only one in controllerAddr.`, `Remove ControllerGroup ${g.path}: one ControllerGroup per cluster elects the masters of all its ControllerBrokerSets.`));
   }
 
   for (const g of cluster.controllerGroups) {
@@ -80,7 +80,7 @@ function checkCluster(cluster: ClusterModel): Finding[] {
     } else if (n === 1) {
       findings.push(warning(g.path, "controller/quorum", `Controller group ${g.controllerDLegerGroup} has 1 controller: brokers fail over only while it is up.`, `Declare 3 controllers on different hosts for production.`));
     } else if (n % 2 === 0) {
-      findings.push(warning(g.path, "controller/quorum", `Controller group ${g.controllerDLegerGroup} has ${n} controllers: an even count tolerates no more failures than ${n - 1}.`, `Use an odd number of controllers.`));
+      findings.push(warning(g.path, "controller/quorum", `Controller group ${g.controllerDLegerGroup} has ${n} controllers: an even count tolerates no more failures than ${n - 1}.`, `Add or remove a controller (${g.embedded ? "inNameServers" : "controllers"}) for an odd count.`));
     }
     const seen = new Map<string, string>();
     const free = freeSelfId(peers.map((p) => p.peer.selfId));

@@ -41,7 +41,7 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
         set.path,
         "dledger/even",
         `DLedger group ${set.brokerName} has ${n} peers: an even count tolerates no more failures than ${n - 1} peers (majority ${Math.floor(n / 2) + 1}).`,
-        `Use an odd number of peers (3 or 5).`,
+        `Add or remove a peer in peers of ${set.brokerName} for an odd count (3 or 5).`,
       ),
     );
   }

@@ -25,7 +25,7 @@ export function checkPlacement(topology: TopologyModel): Finding[] {
             set.path,
             "placement/same-host",
             `${what} run on one host ${address} (${[...paths].sort().join(", ")}): when that host dies they fail together${set.kind === "pair" ? "" : " and the group may lose its majority"}.`,
-            `Place the members of ${set.brokerName} on different hosts.`,
+            `Set host of ${[...paths].sort().slice(1).join(" and ")} to a DockerHost on another machine.`,
           ),
         );
       }
@@ -40,7 +40,7 @@ export function checkPlacement(topology: TopologyModel): Finding[] {
             g.path,
             "placement/same-host",
             `${paths.length} controllers of group ${g.controllerDLegerGroup} run on one host ${address} (${[...paths].sort().join(", ")}): when that host dies the controllers may lose their majority and no master is elected.`,
-            `Place the controllers on different hosts.`,
+            `Set host of ${[...paths].sort().slice(1).join(" and ")} to a DockerHost on another machine${g.embedded ? " (or embed the controllers in name servers on other machines)" : ""}.`,
           ),
         );
       }

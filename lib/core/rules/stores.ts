@@ -74,11 +74,14 @@ export function checkStores(topology: TopologyModel): Finding[] {
         const shared = sharedStore(sa, sb);
         if (!shared) continue;
         const own = `${b.process.containerName}-store`;
+        // Across clusters, each process is named with its cluster.
+        const across = a.cluster !== b.cluster;
+        const [nb, na] = across ? [`${b.owner} of cluster ${b.cluster.clusterName}`, `${a.owner} of cluster ${a.cluster.clusterName}`] : [b.owner, a.owner];
         findings.push(
           error(
             b.process.path,
             "stores/shared",
-            `${b.owner} and ${a.owner} both keep their store in ${shared} on host ${machine}: the second broker to start fails with "Lock failed,MQ already started" (and commit logs in one folder corrupt each other).`,
+            `${nb} and ${na} both keep their store in ${shared} on host ${machine}: the second broker to start fails with "Lock failed,MQ already started" (and commit logs in one folder corrupt each other).`,
             volumes.has(own)
               ? `Set store of ${b.owner} to a volume or host directory of its own, e.g. store: { volume: "${freeName(own, volumes)}" }.`
               : `Remove store from ${b.owner} (its default is a volume of its own, "${own}"), or set store: { volume: "${own}" }.`,
