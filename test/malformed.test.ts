@@ -7,7 +7,7 @@
 import { container } from "@cdktf/provider-docker";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, RocketMqCluster } from "../lib";
+import { BrokerPair, ControllerBrokerSet, ControllerGroup, Dashboard, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, RocketMqCluster } from "../lib";
 
 interface Env {
   readonly s: TerraformStack;
@@ -141,6 +141,9 @@ const GROUPS: Record<string, Case[]> = {
     { name: "properties a string", build: (e) => pair(e, { properties: "deleteWhen=04" as any }), expect: { errors: ["stack/rmq/a [props/type]"] } },
     { name: "a misspelt prop (listenport)", build: (e) => pair(e, { master: { host: e.h[1], listenport: 11911 } as any }), expect: { errors: ["stack/rmq/a/master [props/unknown]"], says: ["Did you mean listenPort?"] } },
     { name: "a property value that is an object", build: (e) => new BrokerPair(e.cluster, "a", { master: { host: e.h[1] }, properties: { deleteWhen: {} as any } }), expect: { errors: ["stack/rmq/a [keys/bad-value]"] } },
+    { name: "a dashboard's listenPort as a string", build: (e) => new Dashboard(e.cluster, "console", { host: e.h[1], listenPort: "8082" as any }), expect: { errors: ["stack/rmq/console [props/type]"] } },
+    { name: "a dashboard without a host", build: (e) => new Dashboard(e.cluster, "console", {} as any), expect: { errors: ["stack/rmq/console [props/required]"] } },
+    { name: "a dashboard heapMb a variable", build: (e) => new Dashboard(e.cluster, "console", { host: e.h[1], heapMb: variable(e, "heap", "number").numberValue }), expect: { errors: ["stack/rmq/console [props/token]"] } },
     { name: "an object where a cluster's props go", build: (e) => new RocketMqCluster(e.s, "rmq2", "Prod" as any), expect: { errors: ["stack/rmq2 [ids/no-namesrv]", "stack/rmq2 [props/type]"] } },
   ],
 
@@ -169,6 +172,8 @@ const GROUPS: Record<string, Case[]> = {
     { name: "dockerHost ssh with a socket path", build: (e) => new DockerHost(e.s, "h9", { address: "10.0.0.9", dockerHost: "ssh://ops@10.0.0.9/var/run/docker.sock" }), expect: { errors: ["stack/h9 [hosts/docker-host]"] } },
     { name: "dockerHost without a scheme", build: (e) => new DockerHost(e.s, "h9", { address: "10.0.0.9", dockerHost: "10.0.0.9" }), expect: { errors: ["stack/h9 [hosts/docker-host]"] } },
     { name: "dockerHost tcp://host:2376", build: (e) => new DockerHost(e.s, "h9", { address: "10.0.0.9", dockerHost: "tcp://10.0.0.9:2376" }), expect: { accepted: "a scheme the provider supports" } },
+    { name: 'a dashboard image ""', build: (e) => new Dashboard(e.cluster, "console", { host: e.h[1], image: "" }), expect: { errors: ["stack/rmq/console [names/image]"] } },
+    { name: 'a dashboard containerName "-x"', build: (e) => new Dashboard(e.cluster, "console", { host: e.h[1], containerName: "-x" }), expect: { errors: ["stack/rmq/console [names/container]"] } },
     { name: 'image ""', build: (e) => new NameServer(new RocketMqCluster(e.s, "rmq2", { image: "" }), "ns", { host: e.h[1] }), expect: { errors: ["stack/rmq2 [names/image]"] } },
     { name: "image with upper case", build: (e) => new NameServer(new RocketMqCluster(e.s, "rmq2", { image: "apache/RocketMQ:4.9.8" }), "ns", { host: e.h[1] }), expect: { errors: ["stack/rmq2 [names/image]"], says: ["lower case"] } },
     { name: "image with a trailing blank", build: (e) => new NameServer(new RocketMqCluster(e.s, "rmq2", { image: "apache/rocketmq:4.9.8 " }), "ns", { host: e.h[1] }), expect: { errors: ["stack/rmq2 [names/image]"] } },

@@ -67,7 +67,7 @@ export class Dashboard extends Construct {
     this.placedOn = readHost(r, o, this);
     this.host = this.placedOn as IRocketMqHost;
     this.listenPort = r.integer(o, "listenPort", { literal: LITERAL.port, example: DEFAULT_DASHBOARD_PORT }) ?? DEFAULT_DASHBOARD_PORT;
-    this.image = r.string(o, "image", { literal: LITERAL.name, example: `"${DEFAULT_DASHBOARD_IMAGE}"` }) ?? DEFAULT_DASHBOARD_IMAGE;
+    this.image = r.string(o, "image", { literal: "the library checks at synth that it is an image reference Docker can pull", example: `"${DEFAULT_DASHBOARD_IMAGE}"` }) ?? DEFAULT_DASHBOARD_IMAGE;
     this.heapMb = r.integer(o, "heapMb", { literal: LITERAL.size, example: 512 }) ?? 512;
     const containerName = r.string(o, "containerName", { literal: LITERAL.name, example: `"${containerNameOf(cluster.clusterName, "dashboard", id)}"` });
     this.defaultName = containerName === undefined;

@@ -24,6 +24,10 @@ export function checkNames(topology: TopologyModel): Finding[] {
       const problem = imageProblem(c.image);
       if (problem) findings.push(error(c.path, "names/image", `image ${JSON.stringify(c.image)} ${problem}`, `Set image to a reference such as "apache/rocketmq:${c.version}" (the default), or remove image.`));
     }
+    for (const d of c.dashboards ?? []) {
+      const problem = imageProblem(d.image);
+      if (problem) findings.push(error(d.path, "names/image", `image ${JSON.stringify(d.image)} ${problem}`, `Set image to a reference such as "apacherocketmq/rocketmq-dashboard:2.1.0" (the default), or remove image.`));
+    }
   }
   const tooLong = new Map<string, { prop: string; value: string; longest: string }>();
   for (const p of checkedProcesses(topology)) {
