@@ -13,3 +13,4 @@ export * from "./targets/docker/docker-host";
 export type { IRocketMqHost } from "./targets/host";
 export * as core from "./core";
 export { topologyOf } from "./synth/topology-file";
+export * from "./synth/app";

@@ -1,11 +1,15 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, FlushDiskType, PropertyValue, Replication } from "../core/model";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel } from "./broker-process";
+import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel, missingBroker, readBrokerProps } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
 import { containerNameOf } from "./common";
 import { reportFindings } from "../synth/report";
 import { invalidate } from "../synth/analysis";
+import { LITERAL, PropsReader } from "../synth/input";
+
+const REPLICATIONS: readonly Replication[] = ["SYNC", "ASYNC"];
+const FLUSH_DISK_TYPES: readonly FlushDiskType[] = ["SYNC_FLUSH", "ASYNC_FLUSH"];
 
 /** The master of a BrokerPair. */
 export interface MasterProps extends BrokerProps {
@@ -63,46 +67,69 @@ export class BrokerPair extends Construct {
   public readonly replication: Replication;
   public readonly master: BrokerProcess;
   public readonly slaves: BrokerProcess[];
-  private readonly props: BrokerPairProps;
+  private readonly properties: Readonly<Record<string, PropertyValue>>;
+  private readonly unresolvedProperties: readonly string[];
 
   constructor(scope: Construct, id: string, props: BrokerPairProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
     cluster._addMember(this);
-    this.props = props;
-    this.brokerName = props.brokerName ?? id;
-    this.replication = props.replication ?? "ASYNC";
+    // Every prop is read (and refused when wrong) before anything uses it.
+    const r = new PropsReader(this.node.path);
+    const o = r.object(props, `BrokerPair ${id}`, true, "{ master: { host } }");
+    r.known(o, ["brokerName", "replication", "master", "slaves", "properties"]);
+    this.brokerName = r.string(o, "brokerName", { literal: LITERAL.name, example: '"broker-a"' }) ?? id;
+    this.replication = r.oneOf(o, "replication", REPLICATIONS) ?? "ASYNC";
+    const properties = r.properties(o, "properties");
+    this.properties = properties.values;
+    this.unresolvedProperties = properties.unresolved;
+    const noMaster = o.master === undefined || o.master === null;
+    if (noMaster) r.required(`master is required: a BrokerPair is one master (brokerId 0) and its slaves.`, `Set master, e.g. master: { host: h1 }.`);
+    const slaves = r.array(o, "slaves", { example: "[{ host }]" });
     invalidate(this);
-    reportFindings(this);
+    reportFindings(this, r.findings);
     brokerSetEndpointsOutput(this, cluster, this.brokerName);
     const name = (brokerId: number) => containerNameOf(cluster.clusterName, this.brokerName, String(brokerId));
-    this.master = new BrokerProcess(this, "master", props.master, {
-      brokerId: 0,
-      brokerRole: this.replication === "SYNC" ? "SYNC_MASTER" : "ASYNC_MASTER",
-      flushDiskType: props.master.flushDiskType ?? (this.replication === "SYNC" ? "SYNC_FLUSH" : "ASYNC_FLUSH"),
-      listenPort: props.master.listenPort ?? DEFAULT_BROKER_PORT,
-      containerName: props.master.containerName ?? name(0),
-    });
+    const flushOf = (m: ReturnType<typeof readBrokerProps>) => m.reader.oneOf(m.raw, "flushDiskType", FLUSH_DISK_TYPES);
+    const master = noMaster ? missingBroker(`${this.node.path}/master`) : readBrokerProps(o.master, `${this.node.path}/master`, `master of BrokerPair ${id}`, this, ["flushDiskType"]);
+    this.master = new BrokerProcess(
+      this,
+      "master",
+      master.props as BrokerProps,
+      {
+        brokerId: 0,
+        brokerRole: this.replication === "SYNC" ? "SYNC_MASTER" : "ASYNC_MASTER",
+        flushDiskType: flushOf(master) ?? (this.replication === "SYNC" ? "SYNC_FLUSH" : "ASYNC_FLUSH"),
+        listenPort: master.props.listenPort ?? DEFAULT_BROKER_PORT,
+        containerName: master.props.containerName ?? name(0),
+      },
+      master,
+    );
     // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
     // the user's code and a resource is memory held per resource.
     this.slaves = [];
-    for (const [i, s] of (props.slaves ?? []).entries()) {
-      const brokerId = s.brokerId ?? i + 1;
-      this.slaves.push(
-        new BrokerProcess(this, `slave-${i + 1}`, s, {
+    for (const [i, raw] of slaves.entries()) {
+      const slave = readBrokerProps(raw, `${this.node.path}/slave-${i + 1}`, `slaves[${i}] of BrokerPair ${id}`, this, ["brokerId", "flushDiskType"]);
+      const brokerId = slave.reader.integer(slave.raw, "brokerId", { literal: LITERAL.id, example: i + 1 }) ?? i + 1;
+      this.slaves.push(new BrokerProcess(
+        this,
+        `slave-${i + 1}`,
+        slave.props as BrokerProps,
+        {
           brokerId,
           brokerRole: "SLAVE",
-          flushDiskType: s.flushDiskType ?? "ASYNC_FLUSH",
-          listenPort: s.listenPort ?? DEFAULT_BROKER_PORT + 1000 * brokerId,
-          containerName: s.containerName ?? name(brokerId),
-        }),
-      );
+          flushDiskType: flushOf(slave) ?? "ASYNC_FLUSH",
+          listenPort: slave.props.listenPort ?? DEFAULT_BROKER_PORT + 1000 * brokerId,
+          containerName: slave.props.containerName ?? name(brokerId),
+        },
+        slave,
+      ));
     }
   }
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): BrokerSetModel {
-    const members = membersModel(cluster, this.props.properties, [this.master, ...this.slaves]);
+    const members = membersModel(cluster, this.properties, [this.master, ...this.slaves], this.node.path, this.unresolvedProperties);
     return { path: this.node.path, brokerName: this.brokerName, kind: "pair", replication: this.replication, members };
   }
 }

@@ -1,11 +1,12 @@
 import { Lazy, TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
-import { BrokerModel, BrokerRole, FlushDiskType, PropertyValue } from "../core/model";
+import { Construct, IConstruct } from "constructs";
+import { BrokerModel, BrokerRole, Declared, FlushDiskType, HostModel, PropertyValue } from "../core/model";
 import { RocketMqCluster } from "./cluster";
 import { hostModelOf, IRocketMqHost } from "../targets/host";
-import { BROKER_JVM, checkStoreProps, JvmProps, outputIdOf, resolveJvm, resolveStore, StoreProps, storePlacement } from "./common";
+import { BROKER_JVM, defaultsOf, JvmLayer, JvmProps, outputIdOf, readHost, readJvm, readStore, resolveJvmDeclared, resolveStore, StoreProps, storePlacement } from "./common";
 import { reportFindings } from "../synth/report";
 import { clusterModelOf, invalidate, planOf } from "../synth/analysis";
+import { LITERAL, PropsReader } from "../synth/input";
 
 export const BROKER_STORE_PATH = "/home/rocketmq/store";
 
@@ -47,6 +48,45 @@ export interface BrokerIdentity {
   readonly dledger?: { readonly selfId: string; readonly port: number };
 }
 
+/** The props of one broker as read by its set, with what reading them found (see readBrokerProps). */
+export interface ReadBroker {
+  /** The props, every value of the right type (refused ones left out). */
+  readonly props: Omit<BrokerProps, "host"> & { readonly host?: IRocketMqHost };
+  /** The reader: its findings go to the broker's construct; the set reads its own member props (brokerId, selfId) with it. */
+  readonly reader: PropsReader;
+  readonly raw: Record<string, unknown>;
+  /** Extra property keys whose value is a Terraform expression. */
+  readonly unresolvedProperties: readonly string[];
+  /** True when the member itself is missing (its set says so): it is modelled, unplaced, and no rule compares it. */
+  readonly missing?: boolean;
+}
+
+/** A member the set reports as missing: modelled with no props and no findings of its own. */
+export function missingBroker(path: string): ReadBroker {
+  return { props: {}, reader: new PropsReader(path), raw: {}, unresolvedProperties: [], missing: true };
+}
+
+/**
+ * Reads the props of one broker (a master, a slave, a peer, a replica) as an untyped caller may pass them, for the
+ * broker whose construct will be at `path`. `more` are the member props its set reads itself (`brokerId`, `selfId`).
+ */
+export function readBrokerProps(raw: unknown, path: string, what: string, scope: IConstruct, more: readonly string[]): ReadBroker {
+  const r = new PropsReader(path);
+  const o = r.object(raw, what, true, "{ host }");
+  r.known(o, ["host", "listenPort", "containerName", "jvm", "store", "haListenPort", "properties", ...more]);
+  const properties = r.properties(o, "properties");
+  const props = {
+    host: readHost(r, o, scope),
+    listenPort: r.integer(o, "listenPort", { literal: LITERAL.port, example: 10911 }),
+    containerName: r.string(o, "containerName", { literal: LITERAL.name, example: '"broker-a-0"' }),
+    jvm: readJvm(r, o, "jvm"),
+    store: readStore(r, o),
+    haListenPort: r.integer(o, "haListenPort", { literal: LITERAL.port, example: 10912 }),
+    properties: properties.values,
+  };
+  return { props, reader: r, raw: o, unresolvedProperties: properties.unresolved };
+}
+
 /**
  * One broker process of a BrokerPair or DLedgerGroup: its container on its host. Created by the
  * broker set; its construct path (`.../broker-a/master`, `.../broker-a/slave-1`, `.../broker-c/n0`)
@@ -57,35 +97,44 @@ export class BrokerProcess extends Construct {
   public readonly identity: BrokerIdentity;
   private readonly props: BrokerProps;
   private readonly allowStoreDestroy: boolean | undefined;
+  private readonly input?: ReadBroker;
 
-  constructor(scope: Construct, id: string, props: BrokerProps, identity: BrokerIdentity) {
+  constructor(scope: Construct, id: string, props: BrokerProps, identity: BrokerIdentity, input?: ReadBroker) {
     super(scope, id);
-    this.props = props;
-    this.host = props.host;
+    const read = input ?? readBrokerProps(props, this.node.path, `broker ${id}`, this, []);
+    this.input = read;
+    this.props = read.props as BrokerProps;
+    this.host = read.props.host as IRocketMqHost;
     this.identity = identity;
     invalidate(this);
-    reportFindings(this);
-    checkStoreProps(this, props.store);
+    reportFindings(this, read.reader.findings);
     this.allowStoreDestroy = RocketMqCluster.of(this)._props.allowStoreDestroy;
-    const store = resolveStore(props.store, identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy);
-    props.host._placeProcess(this, { healthPort: identity.listenPort, store: storePlacement(store) }, () => planOf(this));
+    const store = resolveStore(this.props.store, identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy);
+    // A refused host places nothing: the error says why, and no container without a provider is made.
+    if (read.props.host) read.props.host._placeProcess(this, { healthPort: identity.listenPort, store: storePlacement(store) }, () => planOf(this));
   }
 
   /** @internal */
-  public _toModel(jvm: BrokerModel["jvm"], inherited: Readonly<Record<string, PropertyValue>>): BrokerModel {
+  public _toModel(jvm: BrokerModel["jvm"], inherited: Readonly<Record<string, PropertyValue>>, declared: Readonly<Record<string, Declared>> = {}, inheritedUnresolved: readonly string[] = []): BrokerModel {
+    const own = this.props.properties ?? {};
+    const propertyDeclared = Object.fromEntries(Object.entries(declared).filter(([field]) => !(field.startsWith("properties.") && field.slice(11) in own)));
     return {
       path: this.node.path,
-      host: hostModelOf(this.host),
+      host: this.props.host ? hostModelOf(this.props.host) : unplacedHost(this.node.path),
       containerName: this.identity.containerName,
       jvm,
       store: resolveStore(this.props.store, this.identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy),
-      extraProperties: { ...inherited, ...(this.props.properties ?? {}) },
+      extraProperties: { ...inherited, ...own },
       brokerId: this.identity.brokerId,
       brokerRole: this.identity.brokerRole,
       flushDiskType: this.identity.flushDiskType,
       listenPort: this.identity.listenPort,
       dledger: this.identity.dledger,
       haListenPort: this.props.haListenPort,
+      declared: propertyDeclared,
+      defaults: defaultsOf(this.props),
+      unresolvedProperties: [...new Set([...inheritedUnresolved.filter((k) => !(k in own)), ...(this.input?.unresolvedProperties ?? [])])],
+      unchecked: (this.input?.reader.failed ?? false) || (this.input?.missing ?? false),
     };
   }
 
@@ -95,17 +144,33 @@ export class BrokerProcess extends Construct {
   }
 }
 
+/** The host of a process whose host was refused (the error is on the process): nothing is placed, no rule compares it. */
+export function unplacedHost(path: string): HostModel {
+  return { path: `${path}#host`, address: "", isolatedLoopback: false, unresolved: ["address"] };
+}
+
 /**
  * The model of a broker set's processes: the cluster's broker JVM and properties, then the set's
- * properties, then each broker's own (the most specific wins).
+ * properties, then each broker's own (the most specific wins). Inherited values remember where they were declared,
+ * so that a problem with one is reported there, once.
  */
 export function membersModel(
   cluster: RocketMqCluster,
   setProperties: Readonly<Record<string, PropertyValue>> | undefined,
   processes: readonly BrokerProcess[],
+  setPath?: string,
+  setUnresolved: readonly string[] = [],
 ): BrokerModel[] {
-  const inherited = { ...(cluster._props.brokerProperties ?? {}), ...(setProperties ?? {}) };
-  return processes.map((b) => b._toModel(resolveJvm(BROKER_JVM, cluster._props.brokerJvm, b._jvmProps), inherited));
+  const clusterProps = cluster._props.brokerProperties ?? {};
+  const inherited = { ...clusterProps, ...(setProperties ?? {}) };
+  const declared: Record<string, Declared> = {};
+  for (const key of Object.keys(clusterProps)) declared[`properties.${key}`] = { path: cluster.node.path, prop: `brokerProperties.${key}` };
+  if (setPath) for (const key of Object.keys(setProperties ?? {})) declared[`properties.${key}`] = { path: setPath, prop: `properties.${key}` };
+  return processes.map((b) => {
+    const layers: JvmLayer[] = [{ props: cluster._props.brokerJvm, at: { path: cluster.node.path, prop: "brokerJvm" } }, { props: b._jvmProps }];
+    const jvm = resolveJvmDeclared(BROKER_JVM, ...layers);
+    return b._toModel(jvm.jvm, inherited, { ...declared, ...jvm.declared }, [...cluster._unresolvedProperties.filter((k) => !(k in (setProperties ?? {}))), ...setUnresolved]);
+  });
 }
 
 /**

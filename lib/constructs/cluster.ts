@@ -6,10 +6,12 @@ import type { ControllerGroup } from "./controller-group";
 import type { NameServer } from "./name-server";
 import type { Proxy } from "./proxy";
 import type { Dashboard } from "./dashboard";
-import { JvmProps, outputIdOf } from "./common";
+import { JvmProps, outputIdOf, readJvm } from "./common";
 import { reportFindings } from "../synth/report";
 import { clusterModelOf, invalidate, markCluster } from "../synth/analysis";
 import { writeTopologyOnSynth } from "../synth/topology-file";
+import { error } from "../core/findings";
+import { isToken, LITERAL, PropsReader } from "../synth/input";
 
 export interface RocketMqClusterProps {
   /**
@@ -63,29 +65,49 @@ export class RocketMqCluster extends Construct {
   public readonly clusterName: string;
   public readonly version: string;
   public readonly image: string;
-  /** @internal */
+  /** @internal The props as read: every value of the right type (refused ones left out). */
   public readonly _props: RocketMqClusterProps;
+  /** @internal brokerProperties keys whose value is a Terraform expression. */
+  public readonly _unresolvedProperties: readonly string[];
   /** `host:port;host:port` of every name server, for clients (resolved at synth). */
   public readonly namesrvAddr: string;
+  private readonly imageUnresolved: boolean;
   /** Name servers, broker sets, controller groups and proxies whose nearest cluster is this one, as declared. */
   private readonly members: Member[] = [];
 
   constructor(scope: Construct, id: string, props: RocketMqClusterProps = {}) {
     super(scope, id);
-    this._props = props;
-    this.clusterName = props.clusterName ?? "DefaultCluster";
-    this.version = props.version ?? DEFAULT_VERSION;
-    this.image = props.image ?? `apache/rocketmq:${this.version}`;
-    this.namesrvAddr = Lazy.stringValue({ produce: () => namesrvAddr(clusterModelOf(this)) });
-    if (props.runAs !== undefined && !/^\d+:\d+$/.test(String(props.runAs).trim())) {
-      this.node.addValidation({
-        validate: () => [`[ids/run-as] runAs "${props.runAs}" is not a numeric uid:gid: the containers could not run as it and the stores could not be handed to it. Fix: set runAs to the user and group the image runs RocketMQ as, e.g. "3000:3000" (the official image), or leave it unset.`],
-      });
+    // Every prop is read (and refused when wrong) before anything uses it.
+    const r = new PropsReader(this.node.path);
+    const o = r.object(props, `RocketMqCluster ${id}`, false, `{ clusterName: "DefaultCluster", version: "${DEFAULT_VERSION}" }`);
+    r.known(o, ["clusterName", "version", "image", "brokerJvm", "nameServerJvm", "brokerProperties", "runAs", "allowStoreDestroy"]);
+    const brokerProperties = r.properties(o, "brokerProperties");
+    const image = r.string(o, "image", { example: `"apache/rocketmq:${DEFAULT_VERSION}"` });
+    const runAs = r.string(o, "runAs", { literal: "the containers run as it and the stores are handed to it", example: '"3000:3000"' });
+    if (runAs !== undefined && !/^\d+:\d+$/.test(runAs.trim())) {
+      r.findings.push(error(this.node.path, "ids/run-as", `runAs "${runAs}" is not a numeric uid:gid: the containers could not run as it and the stores could not be handed to it.`, `Set runAs to the user and group the image runs RocketMQ as, e.g. runAs: "3000:3000" (the official image), or leave it unset.`));
     }
+    this._props = {
+      clusterName: r.string(o, "clusterName", { literal: LITERAL.name, example: '"DefaultCluster"' }),
+      version: r.string(o, "version", { literal: LITERAL.version, example: `"${DEFAULT_VERSION}"` }),
+      image,
+      brokerJvm: readJvm(r, o, "brokerJvm"),
+      nameServerJvm: readJvm(r, o, "nameServerJvm"),
+      brokerProperties: brokerProperties.values,
+      runAs,
+      allowStoreDestroy: r.boolean(o, "allowStoreDestroy"),
+    };
+    this._unresolvedProperties = brokerProperties.unresolved;
+    this.imageUnresolved = image !== undefined && isToken(image);
+    if (this.imageUnresolved) r.unresolved("image", "that it is a valid image reference (names/image)");
+    this.clusterName = this._props.clusterName ?? "DefaultCluster";
+    this.version = this._props.version ?? DEFAULT_VERSION;
+    this.image = this._props.image ?? `apache/rocketmq:${this.version}`;
+    this.namesrvAddr = Lazy.stringValue({ produce: () => namesrvAddr(clusterModelOf(this)) });
     markCluster(this);
     writeTopologyOnSynth(this);
     invalidate(this);
-    reportFindings(this);
+    reportFindings(this, r.findings);
     const out = new TerraformOutput(this, "namesrvAddr", {
       value: this.namesrvAddr,
       description: `namesrvAddr of RocketMQ cluster ${this.clusterName}: hand it to producers, consumers and the console.`,
@@ -126,7 +148,19 @@ export class RocketMqCluster extends Construct {
         return peer ? { ...ns, controller: peer } : ns;
       }),
     );
-    return { path: this.node.path, clusterName: this.clusterName, version: this.version, image: this.image, runAs: parseRunAs(this._props.runAs), nameServers: nsModels, brokerSets, controllerGroups, proxies, dashboards };
+    return {
+      path: this.node.path,
+      clusterName: this.clusterName,
+      version: this.version,
+      image: this.image,
+      runAs: parseRunAs(this._props.runAs),
+      nameServers: nsModels,
+      brokerSets,
+      controllerGroups,
+      proxies,
+      dashboards,
+      ...(this.imageUnresolved ? { unresolved: ["image" as const] } : {}),
+    };
   }
 }
 

@@ -1,5 +1,10 @@
+import { TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
-import { JvmModel, StoreModel } from "../core/model";
+import { error } from "../core/findings";
+import { Declared, JvmModel, StoreModel } from "../core/model";
+import { normaliseHostPath } from "../core/rules/stores";
+import { isPlainObject, LITERAL, PropsReader, show } from "../synth/input";
+import { IRocketMqHost } from "../targets/host";
 
 /** JVM sizing of a server process. */
 export interface JvmProps {
@@ -42,15 +47,41 @@ export const BROKER_JVM: JvmModel = { heapMb: 1024, directMemoryMb: 1024 };
 export const NAMESRV_JVM: JvmModel = { heapMb: 512, directMemoryMb: 256 };
 
 export function resolveJvm(defaults: JvmModel, ...layers: (JvmProps | undefined)[]): JvmModel {
-  let jvm = defaults;
-  for (const l of layers) if (l) jvm = { heapMb: l.heapMb ?? jvm.heapMb, directMemoryMb: l.directMemoryMb ?? jvm.directMemoryMb };
-  return jvm;
+  return resolveJvmDeclared(defaults, ...layers.map((props) => ({ props }))).jvm;
 }
 
+/** A layer of JVM props and where it was declared (`{ path, prop: "brokerJvm" }`), undefined for the process's own `jvm`. */
+export interface JvmLayer {
+  readonly props: JvmProps | undefined;
+  readonly at?: { readonly path: string; readonly prop: string };
+}
+
+/** The JVM from the defaults and the layers (the last that sets a value wins), and where each inherited value was declared. */
+export function resolveJvmDeclared(defaults: JvmModel, ...layers: JvmLayer[]): { jvm: JvmModel; declared: Record<string, Declared> } {
+  let jvm = defaults;
+  const declared: Record<string, Declared> = {};
+  for (const { props, at } of layers) {
+    if (!props) continue;
+    for (const key of ["heapMb", "directMemoryMb"] as const) {
+      if (props[key] === undefined) continue;
+      jvm = { ...jvm, [key]: props[key] };
+      if (at) declared[`jvm.${key}`] = { path: at.path, prop: `${at.prop}.${key}` };
+      else delete declared[`jvm.${key}`];
+    }
+  }
+  return { jvm, declared };
+}
+
+/** The store of a process; a host directory is normalised (`/data//a/` is `/data/a`), so that the rules compare what Docker mounts. */
 export function resolveStore(store: StoreProps | undefined, containerName: string, mountPath: string, clusterAllowsDestroy: boolean | undefined): StoreModel {
   const allowDestroy = store?.allowDestroy ?? clusterAllowsDestroy ?? false;
-  if (store?.hostPath !== undefined) return { hostPath: store.hostPath, mountPath, allowDestroy };
+  if (store?.hostPath !== undefined) return { hostPath: normaliseHostPath(store.hostPath), mountPath, allowDestroy };
   return { volume: store?.volume ?? `${containerName}-store`, mountPath, allowDestroy };
+}
+
+/** The props of a process left to their defaults, whose values the library derived (for messages about them). */
+export function defaultsOf(props: { containerName?: string; store?: StoreProps }): ("containerName" | "store")[] {
+  return [...(props.containerName === undefined ? (["containerName"] as const) : []), ...(props.store === undefined ? (["store"] as const) : [])];
 }
 
 /** What a host needs to know of a store when the process is placed. */
@@ -58,12 +89,72 @@ export function storePlacement(store: StoreModel): { volume?: string; allowDestr
   return { volume: store.volume, allowDestroy: store.allowDestroy ?? false };
 }
 
-/** Rejects a store that names both a volume and a host directory (one would be ignored). */
-export function checkStoreProps(scope: IConstruct, store: StoreProps | undefined): void {
-  if (store?.volume !== undefined && store?.hostPath !== undefined) {
-    scope.node.addValidation({
-      validate: () => [`[stores/one-kind] store sets both volume "${store.volume}" and hostPath "${store.hostPath}": only one can hold the store. Fix: set only one of them.`],
-    });
+/** JVM props, each a whole number of MiB known at synth. */
+export function readJvm(r: PropsReader, o: Record<string, unknown>, prop: string): JvmProps | undefined {
+  const raw = r.objectProp(o, prop, "{ heapMb: 1024, directMemoryMb: 1024 }");
+  if (!raw) return undefined;
+  const n = r.nested(prop);
+  n.known(raw, ["heapMb", "directMemoryMb"]);
+  return { heapMb: n.integer(raw, "heapMb", { literal: LITERAL.size, example: 1024 }), directMemoryMb: n.integer(raw, "directMemoryMb", { literal: LITERAL.size, example: 1024 }) };
+}
+
+/** Store props: a volume name or a host directory (not both), known at synth. */
+export function readStore(r: PropsReader, o: Record<string, unknown>): StoreProps | undefined {
+  const raw = r.objectProp(o, "store", '{ volume: "broker-a-store" }');
+  if (!raw) return undefined;
+  const n = r.nested("store");
+  n.known(raw, ["volume", "hostPath", "allowDestroy"]);
+  const volume = n.string(raw, "volume", { literal: LITERAL.store, example: '"broker-a-store"' });
+  const hostPath = n.string(raw, "hostPath", { literal: LITERAL.store, example: '"/data/rocketmq/broker-a"' });
+  const allowDestroy = n.boolean(raw, "allowDestroy");
+  if (volume !== undefined && hostPath !== undefined) {
+    r.findings.push(error(r.path, "stores/one-kind", `store sets both volume "${volume}" and hostPath "${hostPath}": only one can hold the store.`, `Set only one of store.volume and store.hostPath.`));
+    return { volume, allowDestroy };
+  }
+  return { volume, hostPath, allowDestroy };
+}
+
+/** True for a host the library can place a process on (a DockerHost, or another IRocketMqHost). */
+export function isHost(value: unknown): value is IRocketMqHost {
+  const v = value as Partial<IRocketMqHost> | undefined;
+  return isPlainObject(value) && typeof v?._placeProcess === "function" && v.node !== undefined && typeof v.address === "string";
+}
+
+/**
+ * The host of a process: required, a host (not just an object with an address), and in the process's own stack: a
+ * host's docker provider is configured in its stack only, and a container in another stack would have none.
+ */
+export function readHost(r: PropsReader, o: Record<string, unknown>, scope: IConstruct): IRocketMqHost | undefined {
+  const v = o.host;
+  const example = `host: new DockerHost(stack, "h1", { address: "10.0.0.1" })`;
+  if (v === undefined || v === null) {
+    return r.required(`host is required (the machine that runs this process), and got ${show(v)}.`, `Set host to a DockerHost of this stack, e.g. ${example}.`);
+  }
+  if (!isHost(v)) {
+    r.findings.push(error(r.path, "props/type", `host is ${show(v)}, not a DockerHost (an IRocketMqHost: a construct that can place a process; a plain object with an address is not one).`, `Set host to a DockerHost of this stack, e.g. ${example}.`));
+    return undefined;
+  }
+  const mine = stackOf(scope);
+  const theirs = stackOf(v as unknown as IConstruct);
+  if (mine !== theirs) {
+    r.findings.push(
+      error(
+        r.path,
+        "hosts/other-stack",
+        `host is the DockerHost ${v.node.path} of stack ${theirs?.node.path ?? "(none)"}, but this process is in stack ${mine?.node.path ?? "(none)"}: a host's docker provider is configured in its own stack only, so this stack would have a container without a provider (cdktf: "Found resources without a matching provider").`,
+        `Declare a DockerHost for that machine in stack ${mine?.node.path ?? "of the cluster"} and pass it as host, or declare the cluster in stack ${theirs?.node.path ?? "of the host"}.`,
+      ),
+    );
+    return undefined;
+  }
+  return v;
+}
+
+function stackOf(c: IConstruct): TerraformStack | undefined {
+  try {
+    return TerraformStack.of(c);
+  } catch {
+    return undefined;
   }
 }
 
@@ -81,11 +172,11 @@ export function containerNameOf(...parts: string[]): string {
 }
 
 /**
- * Construct ids for members named by self ids (n0, n1, ...): the self ids when they are usable
- * and unique, else `<fallback>-<index>` for all, so that a duplicate id is reported by the
- * rules instead of crashing the constructor.
+ * Construct ids for members named by self ids (n0, n1, ...): the self ids when they are unique
+ * and plain (letters, digits, "_", ".", "-"), else `<fallback>-<index>` for all, so that a duplicate or
+ * odd id is reported by the rules on a readable path instead of crashing the constructor.
  */
 export function memberIds(selfIds: readonly string[], fallback: string): string[] {
-  const usable = new Set(selfIds).size === selfIds.length && selfIds.every((s) => s !== "" && !s.includes("/"));
+  const usable = new Set(selfIds).size === selfIds.length && selfIds.every((s) => /^[A-Za-z0-9_.-]+$/.test(s));
   return selfIds.map((s, i) => (usable ? s : `${fallback}-${i}`));
 }

@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, PropertyValue } from "../core/model";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel } from "./broker-process";
+import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel, readBrokerProps } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
 import { containerNameOf } from "./common";
 import { reportFindings } from "../synth/report";
 import { invalidate } from "../synth/analysis";
+import { LITERAL, PropsReader } from "../synth/input";
 
 export interface ControllerBrokerSetProps {
   /**
@@ -37,35 +38,50 @@ export class ControllerBrokerSet extends Construct {
   public readonly _kind = "brokerSet";
   public readonly brokerName: string;
   public readonly brokers: BrokerProcess[];
-  private readonly props: ControllerBrokerSetProps;
+  private readonly allAckInSyncStateSet: boolean;
+  private readonly properties: Readonly<Record<string, PropertyValue>>;
+  private readonly unresolvedProperties: readonly string[];
 
   constructor(scope: Construct, id: string, props: ControllerBrokerSetProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
     cluster._addMember(this);
-    this.props = props;
-    this.brokerName = props.brokerName ?? id;
+    // Every prop is read (and refused when wrong) before anything uses it.
+    const r = new PropsReader(this.node.path);
+    const o = r.object(props, `ControllerBrokerSet ${id}`, true, "{ brokers: [{ host: h1 }, { host: h2 }] }");
+    r.known(o, ["brokerName", "brokers", "allAckInSyncStateSet", "properties"]);
+    this.brokerName = r.string(o, "brokerName", { literal: LITERAL.name, example: '"broker-a"' }) ?? id;
+    this.allAckInSyncStateSet = r.boolean(o, "allAckInSyncStateSet") ?? true;
+    const properties = r.properties(o, "properties");
+    this.properties = properties.values;
+    this.unresolvedProperties = properties.unresolved;
+    const brokers = r.array(o, "brokers", { required: true, example: "[{ host: h1 }, { host: h2 }]" });
     invalidate(this);
-    reportFindings(this);
+    reportFindings(this, r.findings);
     brokerSetEndpointsOutput(this, cluster, this.brokerName);
     // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
     // the user's code and a resource is memory held per resource.
     this.brokers = [];
-    for (const [i, b] of props.brokers.entries()) {
-      this.brokers.push(
-        new BrokerProcess(this, `r${i}`, b, {
+    for (const [i, raw] of brokers.entries()) {
+      const b = readBrokerProps(raw, `${this.node.path}/r${i}`, `brokers[${i}] of ControllerBrokerSet ${id}`, this, []);
+      this.brokers.push(new BrokerProcess(
+        this,
+        `r${i}`,
+        b.props as BrokerProps,
+        {
           brokerId: -1,
           brokerRole: "SLAVE",
-          listenPort: b.listenPort ?? DEFAULT_BROKER_PORT,
-          containerName: b.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, `r${i}`),
-        }),
-      );
+          listenPort: b.props.listenPort ?? DEFAULT_BROKER_PORT,
+          containerName: b.props.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, `r${i}`),
+        },
+        b,
+      ));
     }
   }
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): BrokerSetModel {
-    const members = membersModel(cluster, this.props.properties, this.brokers);
-    return { path: this.node.path, brokerName: this.brokerName, kind: "controller", allAckInSyncStateSet: this.props.allAckInSyncStateSet ?? true, members };
+    const members = membersModel(cluster, this.properties, this.brokers, this.node.path, this.unresolvedProperties);
+    return { path: this.node.path, brokerName: this.brokerName, kind: "controller", allAckInSyncStateSet: this.allAckInSyncStateSet, members };
   }
 }

@@ -1,12 +1,15 @@
 import { Construct } from "constructs";
+import { error } from "../core/findings";
 import { ControllerGroupModel, ControllerModel, PropertyValue } from "../core/model";
 import { DEFAULT_CONTROLLER_PORT } from "../core/ports";
 import { hostModelOf, IRocketMqHost } from "../targets/host";
+import { unplacedHost } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
-import { checkStoreProps, containerNameOf, memberIds, JvmProps, NAMESRV_JVM, resolveJvm, resolveStore, StoreProps, storePlacement } from "./common";
+import { containerNameOf, defaultsOf, memberIds, JvmProps, NAMESRV_JVM, readHost, readJvm, readStore, resolveJvmDeclared, resolveStore, StoreProps, storePlacement } from "./common";
 import { reportFindings } from "../synth/report";
 import { NameServer } from "./name-server";
 import { invalidate, planOf } from "../synth/analysis";
+import { LITERAL, moveTo, PropsReader, show } from "../synth/input";
 
 export const CONTROLLER_STORE_PATH = "/home/rocketmq/controller";
 
@@ -54,37 +57,80 @@ export class ControllerGroup extends Construct {
   /** @internal */
   public readonly _kind = "controllerGroup";
   public readonly controllerDLegerGroup: string;
-  private readonly props: ControllerGroupProps;
-  private readonly standalone: { construct: Construct; props: ControllerProps; selfId: string; port: number; containerName: string }[];
+  private readonly isEmbedded: boolean;
+  private readonly standalone: {
+    construct: Construct;
+    props: Omit<ControllerProps, "host"> & { host?: IRocketMqHost };
+    selfId: string;
+    port: number;
+    containerName: string;
+    unresolvedProperties: readonly string[];
+    refused: boolean;
+  }[];
   private readonly embedded: { nameServer: NameServer; selfId: string; port: number }[];
 
   constructor(scope: Construct, id: string, props: ControllerGroupProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
     cluster._addMember(this);
-    this.props = props;
-    this.controllerDLegerGroup = props.controllerDLegerGroup ?? id;
-    if ((props.controllers === undefined) === (props.inNameServers === undefined)) {
-      this.node.addValidation({ validate: () => ["[controller/kind] set exactly one of controllers (standalone) and inNameServers (embedded). Fix: choose where the controllers run."] });
+    // Every prop is read (and refused when wrong) before anything uses it.
+    const r = new PropsReader(this.node.path);
+    const o = r.object(props, `ControllerGroup ${id}`, true, "{ inNameServers: [{ nameServer }, ...] }");
+    r.known(o, ["controllerDLegerGroup", "controllers", "inNameServers"]);
+    this.controllerDLegerGroup = r.string(o, "controllerDLegerGroup", { literal: LITERAL.id, example: `"${id}"` }) ?? id;
+    const present = (k: string) => o[k] !== undefined && o[k] !== null;
+    if (present("controllers") === present("inNameServers")) {
+      r.findings.push(error(this.node.path, "controller/kind", `A ControllerGroup runs its controllers either standalone (controllers) or inside name servers (inNameServers); ${present("controllers") ? "both are set" : "neither is set"}.`, `Set exactly one of controllers: [{ host }, ...] and inNameServers: [{ nameServer }, ...].`));
     }
+    this.isEmbedded = present("inNameServers");
+    const embedded = r.array(o, "inNameServers", { example: "[{ nameServer: ns1 }, { nameServer: ns2 }, { nameServer: ns3 }]" });
+    const controllers = r.array(o, "controllers", { example: "[{ host: h1 }, { host: h2 }, { host: h3 }]" });
+    this.embedded = [];
+    embedded.forEach((raw, i) => {
+      const e = r.nested(`inNameServers[${i}]`);
+      const eo = e.object(raw, `inNameServers[${i}]`, true, "{ nameServer }");
+      e.known(eo, ["nameServer", "selfId", "port"]);
+      const selfId = e.string(eo, "selfId", { literal: LITERAL.id, example: `"n${i}"` }) ?? `n${i}`;
+      const port = e.integer(eo, "port", { literal: LITERAL.port, example: DEFAULT_CONTROLLER_PORT - 10 * i }) ?? DEFAULT_CONTROLLER_PORT - 10 * i;
+      const ns = eo.nameServer;
+      if (!(ns instanceof NameServer) || RocketMqCluster.of(ns) !== cluster) {
+        r.findings.push(error(this.node.path, ns === undefined ? "props/required" : "props/type", `inNameServers[${i}].nameServer is ${ns instanceof NameServer ? `the name server ${ns.node.path} of another cluster` : show(ns)}, not a NameServer of this cluster.`, `Set inNameServers[${i}].nameServer to a NameServer declared in ${cluster.node.path}.`));
+        return;
+      }
+      this.embedded.push({ nameServer: ns, selfId, port });
+    });
     invalidate(this);
-    reportFindings(this);
-    this.embedded = (props.inNameServers ?? []).map((e, i) => ({ nameServer: e.nameServer, selfId: e.selfId ?? `n${i}`, port: e.port ?? DEFAULT_CONTROLLER_PORT - 10 * i }));
-    const selfIds = (props.controllers ?? []).map((c, i) => c.selfId ?? `n${i}`);
-    const ids = memberIds(selfIds, "controller");
+    reportFindings(this, r.findings);
+    // A standalone controller's construct id is its selfId: read the selfIds first, then each controller at its path.
+    const pre = controllers.map((raw, i) => {
+      const c = new PropsReader("");
+      const co = c.object(raw, `controllers[${i}]`, true, "{ host }");
+      return { c, co, selfId: c.string(co, "selfId", { literal: LITERAL.id, example: `"n${i}"` }) ?? `n${i}` };
+    });
+    const ids = memberIds(pre.map((p) => p.selfId), "controller");
     // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
     // the user's code and a resource is memory held per resource.
     this.standalone = [];
-    for (const [i, c] of (props.controllers ?? []).entries()) {
-      const selfId = selfIds[i];
+    for (const [i, { c: first, co, selfId }] of pre.entries()) {
       const construct = new Construct(this, ids[i]);
-      reportFindings(construct);
-      const containerName = c.containerName ?? containerNameOf(cluster.clusterName, "controller", selfId);
-      const port = c.port ?? DEFAULT_CONTROLLER_PORT - 10 * i;
-      checkStoreProps(construct, c.store);
-      const store = resolveStore(c.store, containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy);
-      c.host._placeProcess(construct, { healthPort: port, store: storePlacement(store) }, () => planOf(construct));
-      this.standalone.push({ construct, props: c, selfId, port, containerName });
+      const c = new PropsReader(construct.node.path, "", moveTo(first.findings, construct.node.path));
+      c.known(co, ["host", "selfId", "port", "containerName", "jvm", "store", "properties"]);
+      const properties = c.properties(co, "properties");
+      const cp = {
+        host: readHost(c, co, construct),
+        selfId,
+        port: c.integer(co, "port", { literal: LITERAL.port, example: DEFAULT_CONTROLLER_PORT - 10 * i }),
+        containerName: c.string(co, "containerName", { literal: LITERAL.name, example: `"${containerNameOf(cluster.clusterName, "controller", selfId)}"` }),
+        jvm: readJvm(c, co, "jvm"),
+        store: readStore(c, co),
+        properties: properties.values,
+      };
+      reportFindings(construct, c.findings);
+      const containerName = cp.containerName ?? containerNameOf(cluster.clusterName, "controller", selfId);
+      const port = cp.port ?? DEFAULT_CONTROLLER_PORT - 10 * i;
+      const store = resolveStore(cp.store, containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy);
+      cp.host?._placeProcess(construct, { healthPort: port, store: storePlacement(store) }, () => planOf(construct));
+      this.standalone.push({ construct, props: cp, selfId, port, containerName, unresolvedProperties: properties.unresolved, refused: c.failed });
     }
   }
 
@@ -96,16 +142,23 @@ export class ControllerGroup extends Construct {
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): ControllerGroupModel {
-    const controllers: ControllerModel[] = this.standalone.map((c) => ({
-      path: c.construct.node.path,
-      host: hostModelOf(c.props.host),
-      containerName: c.containerName,
-      jvm: resolveJvm(NAMESRV_JVM, cluster._props.nameServerJvm, c.props.jvm),
-      store: resolveStore(c.props.store, c.containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy),
-      extraProperties: { ...(c.props.properties ?? {}) },
-      selfId: c.selfId,
-      port: c.port,
-    }));
-    return { path: this.node.path, controllerDLegerGroup: this.controllerDLegerGroup, embedded: this.props.inNameServers !== undefined, controllers };
+    const controllers: ControllerModel[] = this.standalone.map((c) => {
+      const jvm = resolveJvmDeclared(NAMESRV_JVM, { props: cluster._props.nameServerJvm, at: { path: cluster.node.path, prop: "nameServerJvm" } }, { props: c.props.jvm });
+      return {
+        path: c.construct.node.path,
+        host: c.props.host ? hostModelOf(c.props.host) : unplacedHost(c.construct.node.path),
+        containerName: c.containerName,
+        jvm: jvm.jvm,
+        store: resolveStore(c.props.store, c.containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy),
+        extraProperties: { ...(c.props.properties ?? {}) },
+        selfId: c.selfId,
+        port: c.port,
+        declared: jvm.declared,
+        defaults: defaultsOf(c.props),
+        unresolvedProperties: [...c.unresolvedProperties],
+        unchecked: c.refused,
+      };
+    });
+    return { path: this.node.path, controllerDLegerGroup: this.controllerDLegerGroup, embedded: this.isEmbedded, controllers };
   }
 }

@@ -2,10 +2,12 @@ import { Construct } from "constructs";
 import { NameServerModel, PropertyValue } from "../core/model";
 import { DEFAULT_NAMESRV_PORT } from "../core/ports";
 import { hostModelOf, IRocketMqHost } from "../targets/host";
+import { unplacedHost } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
-import { checkStoreProps, containerNameOf, JvmProps, NAMESRV_JVM, resolveJvm, resolveStore, StoreProps, storePlacement } from "./common";
+import { containerNameOf, defaultsOf, JvmProps, NAMESRV_JVM, readHost, readJvm, readStore, resolveJvmDeclared, resolveStore, StoreProps, storePlacement } from "./common";
 import { reportFindings } from "../synth/report";
 import { invalidate, planOf } from "../synth/analysis";
+import { LITERAL, PropsReader } from "../synth/input";
 
 export const NAMESRV_STORE_PATH = "/home/rocketmq/namesrv";
 
@@ -37,38 +39,59 @@ export class NameServer extends Construct {
   public readonly host: IRocketMqHost;
   public readonly listenPort: number;
   public readonly containerName: string;
-  private readonly props: NameServerProps;
+  private readonly props: Omit<NameServerProps, "host"> & { host?: IRocketMqHost };
+  private readonly unresolvedProperties: readonly string[];
+  private readonly refused: boolean;
 
   constructor(scope: Construct, id: string, props: NameServerProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
     cluster._addMember(this);
-    this.props = props;
-    this.host = props.host;
-    this.listenPort = props.listenPort ?? DEFAULT_NAMESRV_PORT;
-    this.containerName = props.containerName ?? containerNameOf(cluster.clusterName, "namesrv", id);
+    // Every prop is read (and refused when wrong) before anything uses it.
+    const r = new PropsReader(this.node.path);
+    const o = r.object(props, `NameServer ${id}`, true, "{ host }");
+    r.known(o, ["host", "listenPort", "containerName", "jvm", "store", "properties"]);
+    const properties = r.properties(o, "properties");
+    this.props = {
+      host: readHost(r, o, this),
+      listenPort: r.integer(o, "listenPort", { literal: LITERAL.port, example: DEFAULT_NAMESRV_PORT }),
+      containerName: r.string(o, "containerName", { literal: LITERAL.name, example: `"${containerNameOf(cluster.clusterName, "namesrv", id)}"` }),
+      jvm: readJvm(r, o, "jvm"),
+      store: readStore(r, o),
+      properties: properties.values,
+    };
+    this.unresolvedProperties = properties.unresolved;
+    this.refused = r.failed;
+    this.host = this.props.host as IRocketMqHost;
+    this.listenPort = this.props.listenPort ?? DEFAULT_NAMESRV_PORT;
+    this.containerName = this.props.containerName ?? containerNameOf(cluster.clusterName, "namesrv", id);
     invalidate(this);
-    reportFindings(this);
-    checkStoreProps(this, props.store);
-    const store = resolveStore(props.store, this.containerName, NAMESRV_STORE_PATH, cluster._props.allowStoreDestroy);
-    props.host._placeProcess(this, { healthPort: this.listenPort, store: storePlacement(store) }, () => planOf(this));
+    reportFindings(this, r.findings);
+    const store = resolveStore(this.props.store, this.containerName, NAMESRV_STORE_PATH, cluster._props.allowStoreDestroy);
+    // A refused host places nothing: the error says why, and no container without a provider is made.
+    this.props.host?._placeProcess(this, { healthPort: this.listenPort, store: storePlacement(store) }, () => planOf(this));
   }
 
   /** `address:listenPort`, as brokers and clients list it. */
   public get endpoint(): string {
-    return `${this.host.address}:${this.listenPort}`;
+    return `${this.host?.address ?? ""}:${this.listenPort}`;
   }
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): NameServerModel {
+    const jvm = resolveJvmDeclared(NAMESRV_JVM, { props: cluster._props.nameServerJvm, at: { path: cluster.node.path, prop: "nameServerJvm" } }, { props: this.props.jvm });
     return {
       path: this.node.path,
-      host: hostModelOf(this.host),
+      host: this.props.host ? hostModelOf(this.props.host) : unplacedHost(this.node.path),
       containerName: this.containerName,
       listenPort: this.listenPort,
-      jvm: resolveJvm(NAMESRV_JVM, cluster._props.nameServerJvm, this.props.jvm),
+      jvm: jvm.jvm,
       store: resolveStore(this.props.store, this.containerName, NAMESRV_STORE_PATH, cluster._props.allowStoreDestroy),
       extraProperties: { ...(this.props.properties ?? {}) },
+      declared: jvm.declared,
+      defaults: defaultsOf(this.props),
+      unresolvedProperties: [...this.unresolvedProperties],
+      unchecked: this.refused,
     };
   }
 }

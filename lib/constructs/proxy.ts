@@ -2,10 +2,12 @@ import { Construct } from "constructs";
 import { PropertyValue, ProxyModel } from "../core/model";
 import { DEFAULT_PROXY_GRPC_PORT, DEFAULT_PROXY_REMOTING_PORT } from "../core/ports";
 import { hostModelOf, IRocketMqHost } from "../targets/host";
+import { unplacedHost } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
-import { containerNameOf, JvmProps, NAMESRV_JVM, resolveJvm } from "./common";
+import { containerNameOf, JvmProps, NAMESRV_JVM, readHost, readJvm, resolveJvmDeclared } from "./common";
 import { reportFindings } from "../synth/report";
 import { invalidate, planOf } from "../synth/analysis";
+import { LITERAL, PropsReader } from "../synth/input";
 
 export interface ProxyProps {
   /** The machine that runs the proxy. */
@@ -33,37 +35,59 @@ export class Proxy extends Construct {
   public readonly remotingListenPort: number;
   public readonly grpcServerPort: number;
   public readonly containerName: string;
-  private readonly props: ProxyProps;
+  private readonly props: Omit<ProxyProps, "host"> & { host?: IRocketMqHost };
+  private readonly unresolvedProperties: readonly string[];
+  private readonly refused: boolean;
 
   constructor(scope: Construct, id: string, props: ProxyProps) {
     super(scope, id);
     const cluster = RocketMqCluster.of(this);
     cluster._addMember(this);
-    this.props = props;
-    this.host = props.host;
-    this.remotingListenPort = props.remotingListenPort ?? DEFAULT_PROXY_REMOTING_PORT;
-    this.grpcServerPort = props.grpcServerPort ?? DEFAULT_PROXY_GRPC_PORT;
-    this.containerName = props.containerName ?? containerNameOf(cluster.clusterName, "proxy", id);
+    // Every prop is read (and refused when wrong) before anything uses it.
+    const r = new PropsReader(this.node.path);
+    const o = r.object(props, `Proxy ${id}`, true, "{ host }");
+    r.known(o, ["host", "remotingListenPort", "grpcServerPort", "containerName", "jvm", "properties"]);
+    const properties = r.properties(o, "properties");
+    this.props = {
+      host: readHost(r, o, this),
+      remotingListenPort: r.integer(o, "remotingListenPort", { literal: LITERAL.port, example: DEFAULT_PROXY_REMOTING_PORT }),
+      grpcServerPort: r.integer(o, "grpcServerPort", { literal: LITERAL.port, example: DEFAULT_PROXY_GRPC_PORT }),
+      containerName: r.string(o, "containerName", { literal: LITERAL.name, example: `"${containerNameOf(cluster.clusterName, "proxy", id)}"` }),
+      jvm: readJvm(r, o, "jvm"),
+      properties: properties.values,
+    };
+    this.unresolvedProperties = properties.unresolved;
+    this.refused = r.failed;
+    this.host = this.props.host as IRocketMqHost;
+    this.remotingListenPort = this.props.remotingListenPort ?? DEFAULT_PROXY_REMOTING_PORT;
+    this.grpcServerPort = this.props.grpcServerPort ?? DEFAULT_PROXY_GRPC_PORT;
+    this.containerName = this.props.containerName ?? containerNameOf(cluster.clusterName, "proxy", id);
     invalidate(this);
-    reportFindings(this);
-    props.host._placeProcess(this, { healthPort: this.remotingListenPort }, () => planOf(this));
+    reportFindings(this, r.findings);
+    // A refused host places nothing: the error says why, and no container without a provider is made.
+    this.props.host?._placeProcess(this, { healthPort: this.remotingListenPort }, () => planOf(this));
   }
 
   /** `address:grpcServerPort` for RocketMQ 5 gRPC clients. */
   public get grpcEndpoint(): string {
-    return `${this.host.address}:${this.grpcServerPort}`;
+    return `${this.host?.address ?? ""}:${this.grpcServerPort}`;
   }
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): ProxyModel {
+    const jvm = resolveJvmDeclared(NAMESRV_JVM, { props: cluster._props.nameServerJvm, at: { path: cluster.node.path, prop: "nameServerJvm" } }, { props: this.props.jvm });
     return {
       path: this.node.path,
-      host: hostModelOf(this.host),
+      host: this.props.host ? hostModelOf(this.props.host) : unplacedHost(this.node.path),
       containerName: this.containerName,
-      jvm: resolveJvm(NAMESRV_JVM, cluster._props.nameServerJvm, this.props.jvm),
+      jvm: jvm.jvm,
       extraProperties: { ...(this.props.properties ?? {}) },
       remotingListenPort: this.remotingListenPort,
       grpcServerPort: this.grpcServerPort,
+      declared: jvm.declared,
+      defaults: this.props.containerName === undefined ? ["containerName"] : [],
+      unresolvedProperties: [...this.unresolvedProperties],
+      unchecked: this.refused,
     };
   }
 }

@@ -39,6 +39,17 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   );
 }
 
+/** Sorted, and each finding once: a value declared once for many processes is reported once, where it was declared. */
+export function uniqueFindings(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return sortFindings(findings).filter((f) => {
+    const key = `${f.severity}\u0000${f.path}\u0000${f.rule}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -17,6 +17,41 @@ export interface HostModel {
    * on a Docker bridge network: then `127.0.0.1` is the process itself, not the machine.
    */
   readonly isolatedLoopback?: boolean;
+  /**
+   * The endpoint of the engine that runs the host's processes (the Docker engine: `ssh://ops@10.0.0.28`,
+   * `tcp://10.0.0.28:2376`, `unix:///var/run/docker.sock`), when the host states one. Two hosts with one engine are
+   * one machine.
+   */
+  readonly engine?: string;
+  /**
+   * The machine the host is on: hosts with one address or one engine share ports, stores and container names.
+   * Set once by `assignMachines` (checkTopology does it); when unset, the address stands for the machine.
+   */
+  readonly machine?: string;
+  /** Fields whose value is not known at synth (a Terraform expression): the rules that would read them are skipped. */
+  readonly unresolved?: readonly ("address" | "engine")[];
+}
+
+/** What a host construct tells about itself; `hostModel` turns it into the model. */
+export interface HostFacts {
+  readonly address: string;
+  readonly isolatedLoopback: boolean;
+  readonly engine?: string;
+  readonly _unresolved?: readonly ("address" | "engine")[];
+}
+
+/** The model of a host at `path`. */
+export function hostModel(path: string, h: HostFacts): HostModel {
+  const unresolved = h._unresolved ?? [];
+  return { path, address: h.address, isolatedLoopback: h.isolatedLoopback, ...(h.engine !== undefined ? { engine: h.engine } : {}), ...(unresolved.length > 0 ? { unresolved } : {}) };
+}
+
+/** Where a value of a process was declared, when not on the process itself (a cluster-wide or set-wide prop). */
+export interface Declared {
+  /** Construct path of the construct whose prop holds the value. */
+  readonly path: string;
+  /** The prop there, e.g. `brokerJvm.heapMb` or `brokerProperties.deleteWhen`. */
+  readonly prop: string;
 }
 
 /** JVM sizing of one server process. */
@@ -59,6 +94,20 @@ export interface ProcessModelBase {
   readonly store: StoreModel;
   /** Settings the user adds beside the generated ones; checked against the version's key catalogue. */
   readonly extraProperties: Readonly<Record<string, PropertyValue>>;
+  /**
+   * Where inherited values were declared, by field: `jvm.heapMb`, `jvm.directMemoryMb`, `properties.<key>`.
+   * A field not listed was declared on the process itself; rules report a problem where it was declared, once.
+   */
+  readonly declared?: Readonly<Record<string, Declared>>;
+  /** Props left to their defaults, whose value the library derived (`containerName` from the cluster's name, `store`). */
+  readonly defaults?: readonly ("containerName" | "store")[];
+  /** Extra property keys whose value is not known at synth (a Terraform expression): only the key is checked. */
+  readonly unresolvedProperties?: readonly string[];
+  /**
+   * True when the process's own props were refused by its construct (the error is reported there): rules that compare
+   * it with other processes skip it, so that one mistake gives one error.
+   */
+  readonly unchecked?: boolean;
 }
 
 export interface NameServerModel extends ProcessModelBase {
@@ -157,6 +206,8 @@ export interface ClusterModel {
   readonly proxies: readonly ProxyModel[];
   /** Consoles pointed at this cluster (optional in hand-built models). */
   readonly dashboards?: readonly DashboardModel[];
+  /** Fields whose value is not known at synth (a Terraform expression): the rules that would read them are skipped. */
+  readonly unresolved?: readonly "image"[];
 }
 
 /** Everything deployed by one stack: the per-host rules look at all clusters together. */
@@ -164,6 +215,25 @@ export interface TopologyModel {
   readonly clusters: readonly ClusterModel[];
   /** Every declared host, including hosts that carry nothing yet. */
   readonly hosts: readonly HostModel[];
+  /** Containers on the hosts that the library does not manage (the user's own, on a host's engine): their ports and names are taken. */
+  readonly foreign?: readonly ForeignContainerModel[];
+}
+
+/** A container the user runs on a host beside the library's processes. */
+export interface ForeignContainerModel {
+  /** Its construct path. */
+  readonly path: string;
+  /** Path of the host (HostModel.path) whose engine runs it. */
+  readonly hostPath: string;
+  /** Its container name, when known at synth. */
+  readonly name?: string;
+  /** The host ports it publishes. */
+  readonly ports: readonly number[];
+}
+
+/** Where a value was declared: `declared[field]` of the process, else the process itself under the prop `field`. */
+export function declaredAt(process: Pick<ProcessModelBase, "path" | "declared">, field: string): Declared {
+  return process.declared?.[field] ?? { path: process.path, prop: field };
 }
 
 /** `host:port` of every name server of the cluster, sorted, joined by `;` (RocketMQ's namesrvAddr format). */

@@ -17,6 +17,13 @@ export interface PortUse {
   /** Construct path of the owner. */
   readonly path: string;
   readonly host: HostModel;
+  /** The construct prop that sets the port (`listenPort`, `haListenPort`, `dLegerPort`, `port`, ...) and the port's offset from it. */
+  readonly prop?: string;
+  readonly offset?: number;
+  /** The cluster of the owner, for messages about collisions across clusters. */
+  readonly cluster?: string;
+  /** True for a port the user's own container publishes (not one of the library's processes). */
+  readonly foreign?: boolean;
 }
 
 export const DEFAULT_NAMESRV_PORT = 9876;
@@ -48,43 +55,43 @@ export function brokerPorts(set: BrokerSetModel, broker: BrokerModel): PortUse[]
   const base = { owner, path: broker.path, host: broker.host };
   const p = broker.listenPort;
   const uses: PortUse[] = [
-    { ...base, port: p - 2, purpose: `fast channel (listenPort-2)` },
-    { ...base, port: p, purpose: `listenPort` },
+    { ...base, port: p - 2, purpose: `fast channel (listenPort-2)`, prop: "listenPort", offset: -2 },
+    { ...base, port: p, purpose: `listenPort`, prop: "listenPort", offset: 0 },
   ];
   if (broker.dledger) {
-    uses.push({ ...base, port: broker.dledger.port, purpose: `DLedger port (dLegerPeers ${broker.dledger.selfId})` });
+    uses.push({ ...base, port: broker.dledger.port, purpose: `DLedger port (dLegerPeers ${broker.dledger.selfId})`, prop: "dLegerPort", offset: 0 });
   } else if (broker.haListenPort !== undefined) {
-    uses.push({ ...base, port: broker.haListenPort, purpose: `haListenPort` });
+    uses.push({ ...base, port: broker.haListenPort, purpose: `haListenPort`, prop: "haListenPort", offset: 0 });
   } else {
-    uses.push({ ...base, port: p + 1, purpose: `haListenPort (listenPort+1)` });
+    uses.push({ ...base, port: p + 1, purpose: `haListenPort (listenPort+1)`, prop: "listenPort", offset: 1 });
   }
   return uses;
 }
 
 export function nameServerPorts(ns: NameServerModel): PortUse[] {
   const base = { owner: describeNameServer(ns), path: ns.path, host: ns.host };
-  const uses: PortUse[] = [{ ...base, port: ns.listenPort, purpose: "listenPort" }];
-  if (ns.controller) uses.push({ ...base, port: ns.controller.port, purpose: `controller port (controllerDLegerPeers ${ns.controller.selfId})` });
+  const uses: PortUse[] = [{ ...base, port: ns.listenPort, purpose: "listenPort", prop: "listenPort", offset: 0 }];
+  if (ns.controller) uses.push({ ...base, port: ns.controller.port, purpose: `controller port (controllerDLegerPeers ${ns.controller.selfId})`, prop: "port", offset: 0 });
   return uses;
 }
 
 export function controllerPorts(c: ControllerModel): PortUse[] {
-  return [{ port: c.port, purpose: `controller port (controllerDLegerPeers ${c.selfId})`, owner: `controller ${c.selfId}`, path: c.path, host: c.host }];
+  return [{ port: c.port, purpose: `controller port (controllerDLegerPeers ${c.selfId})`, owner: `controller ${c.selfId}`, path: c.path, host: c.host, prop: "port", offset: 0 }];
 }
 
 export function proxyPorts(p: ProxyModel): PortUse[] {
   const base = { owner: `proxy ${lastSegment(p.path)}`, path: p.path, host: p.host };
   return [
-    { ...base, port: p.remotingListenPort, purpose: "remotingListenPort" },
-    { ...base, port: p.grpcServerPort, purpose: "grpcServerPort" },
+    { ...base, port: p.remotingListenPort, purpose: "remotingListenPort", prop: "remotingListenPort", offset: 0 },
+    { ...base, port: p.grpcServerPort, purpose: "grpcServerPort", prop: "grpcServerPort", offset: 0 },
   ];
 }
 
 export function dashboardPorts(d: DashboardModel): PortUse[] {
-  return [{ port: d.listenPort, purpose: "server.port (dashboard)", owner: `dashboard ${lastSegment(d.path)}`, path: d.path, host: d.host }];
+  return [{ port: d.listenPort, purpose: "server.port (dashboard)", owner: `dashboard ${lastSegment(d.path)}`, path: d.path, host: d.host, prop: "listenPort", offset: 0 }];
 }
 
-/** Every port of every process of the cluster. */
+/** Every port of every process of the cluster, each marked with the cluster's name. */
 export function clusterPorts(cluster: ClusterModel): PortUse[] {
   const out: PortUse[] = [];
   for (const ns of cluster.nameServers) out.push(...nameServerPorts(ns));
@@ -92,7 +99,7 @@ export function clusterPorts(cluster: ClusterModel): PortUse[] {
   for (const g of cluster.controllerGroups) for (const c of g.controllers) out.push(...controllerPorts(c));
   for (const p of cluster.proxies) out.push(...proxyPorts(p));
   for (const d of cluster.dashboards ?? []) out.push(...dashboardPorts(d));
-  return out;
+  return out.map((u) => ({ ...u, cluster: cluster.clusterName }));
 }
 
 function lastSegment(path: string): string {

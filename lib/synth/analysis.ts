@@ -11,7 +11,7 @@
 import { TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { Finding } from "../core/findings";
-import { ClusterModel, HostModel, TopologyModel } from "../core/model";
+import { ClusterModel, ForeignContainerModel, HostFacts, HostModel, hostModel, TopologyModel } from "../core/model";
 import { planTopology, ProcessPlan } from "../core/plan";
 import { checkTopology } from "../core/rules";
 
@@ -21,9 +21,12 @@ export interface ClusterSource extends IConstruct {
   _toModel(): TopologyModel["clusters"][number];
 }
 
-interface HostSource extends IConstruct {
-  readonly address: string;
-  readonly isolatedLoopback: boolean;
+interface HostSource extends IConstruct, HostFacts {
+  /**
+   * The user's own containers on this host's engine. `round` is new for every model built: a host may read the
+   * construct tree once per round for all hosts of its target.
+   */
+  _foreignContainers?(round: object): ForeignContainerModel[];
 }
 
 /** What a stack declares, in the order it was declared: the sources of its model. */
@@ -91,8 +94,11 @@ export function analysisOf(scope: IConstruct): Analysis {
 export function modelOf(stack: TerraformStack): TopologyModel {
   const r = registries.get(stack) ?? { clusters: [], hosts: [] };
   const clusters = r.clusters.map((c) => c._toModel());
-  const hosts: HostModel[] = r.hosts.map((h) => ({ path: h.node.path, address: h.address, isolatedLoopback: h.isolatedLoopback }));
-  return { clusters, hosts };
+  const hosts: HostModel[] = r.hosts.map((h) => hostModel(h.node.path, h));
+  // The user's own containers on a host's engine take ports and names there.
+  const round = {};
+  const foreign = r.hosts.flatMap((h) => h._foreignContainers?.(round) ?? []);
+  return { clusters, hosts, foreign };
 }
 
 /** The model of the cluster `scope` (a RocketMqCluster), from this synth's analysis. */

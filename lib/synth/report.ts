@@ -1,18 +1,19 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
-import { formatFinding } from "../core/findings";
+import { Finding, formatFinding, sortFindings } from "../core/findings";
 import { findingsAt, registerReporter } from "./analysis";
 
 /**
- * Reports at synth the findings of the library's rules whose path is this construct: errors
- * fail the synth (all of them, each under its construct path), warnings become annotations.
+ * Reports at synth the findings whose path is this construct: those of its own props (`input`, found when it was
+ * created, before anything read them) and those of the library's rules. Errors fail the synth (all of them, each under
+ * its construct path), warnings become annotations.
  */
-export function reportFindings(construct: Construct): void {
+export function reportFindings(construct: Construct, input: readonly Finding[] = []): void {
   registerReporter(construct);
   let warned = false;
   construct.node.addValidation({
     validate: () => {
-      const findings = findingsAt(construct);
+      const findings = sortFindings([...input, ...findingsAt(construct)]);
       if (!warned) {
         warned = true;
         for (const f of findings) if (f.severity === "warning") Annotations.of(construct).addWarning(formatFinding(f));
@@ -21,4 +22,3 @@ export function reportFindings(construct: Construct): void {
     },
   });
 }
-

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { HostModel } from "../core/model";
+import { ForeignContainerModel, HostModel, hostModel } from "../core/model";
 import { ProcessPlan } from "../core/plan";
 
 /**
@@ -14,6 +14,12 @@ export interface IRocketMqHost {
    * containers on a Docker bridge network; false when they share the machine's.
    */
   readonly isolatedLoopback: boolean;
+  /** The endpoint of the engine that runs the processes, when stated: two hosts with one engine are one machine. */
+  readonly engine?: string;
+  /** @internal Fields not known at synth (a Terraform expression, or a value refused with an error). */
+  readonly _unresolved?: readonly ("address" | "engine")[];
+  /** @internal Containers the user runs on this host beside the library's, with the host ports they publish. */
+  _foreignContainers?(round: object): ForeignContainerModel[];
   readonly node: Construct["node"];
   /**
    * Creates the resources that run one process under `scope`. The plan is produced at synth time
@@ -38,5 +44,5 @@ export interface ProcessPlacement {
 
 /** The host as the core's model sees it. */
 export function hostModelOf(host: IRocketMqHost): HostModel {
-  return { path: host.node.path, address: host.address, isolatedLoopback: host.isolatedLoopback };
+  return hostModel(host.node.path, host);
 }

@@ -158,7 +158,7 @@ describe("RocketMQ 5 rules", () => {
       new NameServer(cluster, "ns", { host: h[0] });
       new DLedgerGroup(cluster, "broker-c", { peers: h.map((host) => ({ host })), properties: { enableControllerMode: true } });
     });
-    expect(msg).toContain("[stack/rmq/broker-c/n0] [keys/owned]");
+    expect(msg).toContain("[stack/rmq/broker-c] [keys/owned]");
     expect(msg).toContain("enableControllerMode and enableDLegerCommitLog are both true");
   });
 

@@ -2,7 +2,7 @@ import { TerraformStack } from "cdktf";
 import { BrokerPair, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, RocketMqCluster, ControllerBrokerSet, ControllerGroup } from "../../lib";
 import { isLoopback } from "../../lib/core/rules/hosts";
 import { goDuration } from "../../lib/targets/docker/container-spec";
-import { containers, storeInits, synth, synthError, uploadedProperties } from "../helpers";
+import { containers, storeInits, synth, synthError, synthWarnings, uploadedProperties } from "../helpers";
 
 function oneBrokerCluster(s: TerraformStack, clusterProps: ConstructorParameters<typeof RocketMqCluster>[2] = {}, hostProps: Partial<ConstructorParameters<typeof DockerHost>[2]> = {}) {
   const h = new DockerHost(s, "h1", { address: "10.0.0.1", ...hostProps });
@@ -200,4 +200,21 @@ test("memory_swap equals memory: no swap, and nothing for Docker to fill in that
   });
   const c = containers(json)["defaultcluster-broker-a-0"];
   expect([c.memory, c.memory_swap]).toEqual([1280, 1280]);
+});
+
+describe("Terraform expressions", () => {
+  test("an address from a variable flows into every file and label as a Terraform interpolation, with a warning that names the skipped checks", () => {
+    const { TerraformVariable } = require("cdktf");
+    const build = (s: TerraformStack) => {
+      const addr = new TerraformVariable(s, "addr", { type: "string" });
+      const { h, cluster } = oneBrokerCluster(s, {}, { address: addr.stringValue });
+      new BrokerPair(cluster, "broker-a", { master: { host: h } });
+    };
+    const json = synth(build);
+    const broker = uploadedProperties(containers(json)["defaultcluster-broker-a-0"]);
+    expect(broker.brokerIP1).toBe("${var.addr}");
+    expect(broker.namesrvAddr).toBe("${var.addr}:9876");
+    expect(json.output.rmq_namesrvAddr.value).toBe("${var.addr}:9876");
+    expect(synthWarnings(build)).toEqual([expect.stringContaining("stack/h1: [props/unresolved] address is a Terraform expression")]);
+  });
 });

@@ -1,6 +1,8 @@
 import { error, Finding, warning } from "../findings";
 import { ClusterModel, controllerPeers, TopologyModel } from "../model";
 import { DEFAULT_VERSION, versionAtLeast } from "../versions/catalogue";
+import { freeSelfId, groupNameProblem } from "./dledger";
+import { isIPv6 } from "./hosts";
 
 const SELF_ID = /^[A-Za-z][0-9]+$/;
 
@@ -9,7 +11,9 @@ const SELF_ID = /^[A-Za-z][0-9]+$/;
  * such keys and always uses listenPort+1 for HA). A controller-mode broker set needs the
  * cluster's controller group (one per cluster); the controller group is a raft group: 1 controller
  * works without controller failover, 2 cannot lose one, 3 or more tolerate failures; unique
- * controllerDLegerSelfId of the form letter + number.
+ * controllerDLegerSelfId of the form letter + number; no IPv6 controller host (DLedger reads the port as
+ * `address.split(":")[1]`). A controller-mode set of 1 broker has no failover (warning), one of none deploys nothing
+ * (error). A controllerDLegerGroup that is empty or has blanks works, with a warning (as dLegerGroup).
  */
 export function checkRocketMq5(topology: TopologyModel): Finding[] {
   return topology.clusters.flatMap(checkCluster);
@@ -34,10 +38,15 @@ function checkCluster(cluster: ClusterModel): Finding[] {
     if (set.kind === "controller" && !is5) {
       needs5(set.path, `Controller-mode broker set ${set.brokerName}`, "enableControllerMode and controllerAddr first exist in 5.0.0, so a 4.x broker ignores them and starts as a plain master without failover", "declare a DLedgerGroup (automatic failover on 4.5+) or a BrokerPair instead");
     }
+    if (set.kind === "controller" && set.members.length === 0) {
+      findings.push(error(set.path, "controller/replicas", `Controller-mode set ${set.brokerName} has no broker: nothing would run and brokerName ${set.brokerName} would never register.`, `Add brokers to ${set.brokerName} (brokers: [{ host }, { host }, ...]), 2 or more on different hosts, or remove the ControllerBrokerSet.`));
+    } else if (set.kind === "controller" && set.members.length === 1) {
+      findings.push(warning(set.path, "controller/replicas", `Controller-mode set ${set.brokerName} has 1 broker: the controller elects it master, but when it dies there is no replica to elect and ${set.brokerName} stops.`, `Add a second broker to ${set.brokerName} (brokers: [...]) on another host for failover.`));
+    }
     for (const b of set.members) {
       if (b.haListenPort !== undefined && !is5) {
         findings.push(
-          error(b.path, "versions/ha-listen-port", `haListenPort ${b.haListenPort} is set, but RocketMQ ${cluster.version} always overwrites it with listenPort+1 (${b.listenPort + 1}).`, `Remove haListenPort (the HA port is listenPort+1), or use RocketMQ 5.x.`),
+          error(b.path, "versions/ha-listen-port", `haListenPort ${b.haListenPort} is set, but RocketMQ ${cluster.version} always overwrites it with listenPort+1 (${b.listenPort + 1}).`, `Remove haListenPort (the HA port is listenPort+1), or set version of the RocketMqCluster to a 5.x release.`),
         );
       }
     }
@@ -52,29 +61,39 @@ function checkCluster(cluster: ClusterModel): Finding[] {
     }
   }
   for (const g of cluster.controllerGroups.slice(1)) {
-    findings.push(error(g.path, "controller/one-group", `Cluster ${cluster.clusterName} has more than one ControllerGroup; its brokers can list only one in controllerAddr.`, `Keep one ControllerGroup per cluster.`));
+    findings.push(error(g.path, "controller/one-group", `Cluster ${cluster.clusterName} has more than one ControllerGroup; its brokers can list only one in controllerAddr.`, `Remove ControllerGroup ${g.path}: one ControllerGroup per cluster elects the masters of all its ControllerBrokerSets.`));
   }
 
   for (const g of cluster.controllerGroups) {
     const peers = controllerPeers(cluster, g);
     const n = peers.length;
+    const groupProblem = groupNameProblem(g.controllerDLegerGroup);
+    if (groupProblem) {
+      findings.push(
+        warning(g.path, "controller/group", `controllerDLegerGroup ${JSON.stringify(g.controllerDLegerGroup)} ${groupProblem} RocketMQ writes it as is into every controller and DLedger accepts it (it only compares the group of each request with its own), so the group works, but its name shows in the controllers' metrics and logs.`, `Remove controllerDLegerGroup (the default is the construct id), or set a name without blanks.`),
+      );
+    }
     if (n === 2 || n === 0) {
       findings.push(
-        error(g.path, "controller/quorum", `Controller group ${g.controllerDLegerGroup} has ${n} controllers: its raft needs a majority, so ${n === 0 ? "it cannot run" : "losing one stops every master election"}.`, `Declare 3 controllers (or 1 for development).`),
+        error(g.path, "controller/quorum", `Controller group ${g.controllerDLegerGroup} has ${n} controllers: its raft needs a majority, so ${n === 0 ? "it cannot run" : "losing one stops every master election"}.`, `Declare 3 controllers (controllers: [...] or inNameServers: [...]), or 1 for development.`),
       );
     } else if (n === 1) {
       findings.push(warning(g.path, "controller/quorum", `Controller group ${g.controllerDLegerGroup} has 1 controller: brokers fail over only while it is up.`, `Declare 3 controllers on different hosts for production.`));
     } else if (n % 2 === 0) {
-      findings.push(warning(g.path, "controller/quorum", `Controller group ${g.controllerDLegerGroup} has ${n} controllers: an even count tolerates no more failures than ${n - 1}.`, `Use an odd number of controllers.`));
+      findings.push(warning(g.path, "controller/quorum", `Controller group ${g.controllerDLegerGroup} has ${n} controllers: an even count tolerates no more failures than ${n - 1}.`, `Add or remove a controller (${g.embedded ? "inNameServers" : "controllers"}) for an odd count.`));
     }
     const seen = new Map<string, string>();
+    const free = freeSelfId(peers.map((p) => p.peer.selfId));
     for (const p of peers) {
       if (!SELF_ID.test(p.peer.selfId)) {
-        findings.push(error(p.path, "controller/self-id", `controllerDLegerSelfId "${p.peer.selfId}" is not a letter followed by a number.`, `Use ids such as n0, n1, n2.`));
+        findings.push(error(p.path, "controller/self-id", `controllerDLegerSelfId "${p.peer.selfId}" is not a letter followed by a number.`, `Set selfId of this controller to a letter followed by a number no other controller uses, e.g. selfId: "${free}".`));
       }
       if (seen.has(p.peer.selfId)) {
-        findings.push(error(p.path, "controller/self-id", `controllerDLegerSelfId "${p.peer.selfId}" is used by ${seen.get(p.peer.selfId)} and ${p.path}.`, `Give every controller its own id.`));
+        findings.push(error(p.path, "controller/self-id", `controllerDLegerSelfId "${p.peer.selfId}" is used by ${seen.get(p.peer.selfId)} and ${p.path}.`, `Set selfId of ${p.path} to an id no other controller uses, e.g. selfId: "${free}".`));
       } else seen.set(p.peer.selfId, p.path);
+      if (!p.host.unresolved?.includes("address") && isIPv6(p.host.address)) {
+        findings.push(error(p.path, "controller/ipv6", `Controller host "${p.host.address}" is an IPv6 address: the controller's DLedger reads its own port from controllerDLegerPeers as address.split(":")[1], which is not the port for an IPv6 address, and the controller fails at startup.`, `Give the DockerHost an IPv4 address or a DNS name (address).`));
+      }
     }
   }
   return findings;

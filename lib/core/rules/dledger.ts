@@ -1,6 +1,7 @@
 import { error, Finding, warning } from "../findings";
 import { BrokerSetModel, ClusterModel, TopologyModel } from "../model";
 import { catalogueFor, keySpec, SUPPORTED_VERSIONS, versionAtLeast } from "../versions/catalogue";
+import { isIPv6 } from "./hosts";
 
 const SELF_ID = /^[A-Za-z][0-9]+$/;
 
@@ -9,7 +10,10 @@ const SELF_ID = /^[A-Za-z][0-9]+$/;
  * an odd count (4 peers tolerate no more failures than 3), unique dLegerSelfId of the form
  * letter + number (RocketMQ computes Integer.parseInt(selfId.substring(1))), RocketMQ 4.5 or
  * later, and in 4.7.x (DLedger 0.1) no '-' in peer hosts (the address is cut at the '-'). A warning on a version
- * that deprecates the broker's DLedger commit log (5.5.1).
+ * that deprecates the broker's DLedger commit log (5.5.1). No IPv6 peer host in any
+ * version: DLedger takes its own port as `address.split(":")[1]` (DLedgerRpcNettyService, dledger release-0.1 and
+ * 0.3.1.2). A dLegerGroup that is empty or has blanks works (DLedger only compares the group of a request with its
+ * own), but is a warning: it is not the brokerName the deployment guide and the default use.
  */
 export function checkDLedger(topology: TopologyModel): Finding[] {
   const findings: Finding[] = [];
@@ -28,7 +32,7 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
         set.path,
         "dledger/quorum",
         `DLedger group ${set.brokerName} has ${n} peer${n === 1 ? "" : "s"}: raft needs a majority (peers/2+1), so with fewer than 3 peers losing one broker stops the group and no new master is elected.`,
-        `Declare at least 3 peers, on different hosts.`,
+        `Declare at least 3 peers in peers of ${set.brokerName}, each on its own host.`,
       ),
     );
   } else if (n % 2 === 0) {
@@ -37,7 +41,7 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
         set.path,
         "dledger/even",
         `DLedger group ${set.brokerName} has ${n} peers: an even count tolerates no more failures than ${n - 1} peers (majority ${Math.floor(n / 2) + 1}).`,
-        `Use an odd number of peers (3 or 5).`,
+        `Add or remove a peer in peers of ${set.brokerName} for an odd count (3 or 5).`,
       ),
     );
   }
@@ -51,35 +55,47 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
       ),
     );
   }
+  const group = set.dLegerGroup ?? set.brokerName;
+  const groupProblem = groupNameProblem(group);
+  if (groupProblem) {
+    findings.push(
+      warning(set.path, "dledger/group", `dLegerGroup ${JSON.stringify(group)} ${groupProblem} RocketMQ writes it as is into every peer's dLegerGroup and DLedger accepts it (it only compares the group of each request with its own), so the group works, but it is not the brokerName ${set.brokerName} that RocketMQ's deployment guide and the default use.`, `Remove dLegerGroup (the default is the brokerName, ${set.brokerName}), or set dLegerGroup: "${set.brokerName}".`),
+    );
+  }
   const deprecated = dledgerDeprecation(cluster.version);
   if (deprecated) findings.push(deprecated(set));
   const seen = new Map<string, string>();
   for (const m of set.members) {
     const id = m.dledger!.selfId;
+    if (!m.host.unresolved?.includes("address") && isIPv6(m.host.address)) {
+      findings.push(
+        error(m.path, "dledger/ipv6", `Peer host "${m.host.address}" is an IPv6 address: DLedger reads its own port from dLegerPeers as address.split(":")[1], which is not the port for an IPv6 address, and the broker fails at startup.`, `Give the DockerHost of ${m.path} an IPv4 address or a DNS name (address), or use a BrokerPair instead of a DLedgerGroup.`),
+      );
+    }
     if (!SELF_ID.test(id)) {
       findings.push(
         error(
           m.path,
           "dledger/self-id",
           `dLegerSelfId "${id}" is not a letter followed by a number: RocketMQ parses Integer.parseInt(selfId.substring(1)) at startup and fails.`,
-          `Use ids such as n0, n1, n2.`,
+          `Set selfId of this peer to a letter followed by a number that no other peer uses, e.g. selfId: "${freeSelfId(set.members.map((x) => x.dledger!.selfId))}".`,
         ),
       );
     }
     if (seen.has(id)) {
       findings.push(
-        error(m.path, "dledger/self-id", `dLegerSelfId "${id}" is used by ${seen.get(id)} and ${m.path} in group ${set.brokerName}: each peer needs its own id in dLegerPeers.`, `Give every peer its own id (n0, n1, n2, ...).`),
+        error(m.path, "dledger/self-id", `dLegerSelfId "${id}" is used by ${seen.get(id)} and ${m.path} in group ${set.brokerName}: each peer needs its own id in dLegerPeers.`, `Set selfId of ${m.path} to an id no other peer of ${set.brokerName} uses, e.g. selfId: "${freeSelfId(set.members.map((x) => x.dledger!.selfId))}".`),
       );
     } else {
       seen.set(id, m.path);
     }
-    if (!versionAtLeast(cluster.version, "4.8.0") && m.host.address.includes("-")) {
+    if (!versionAtLeast(cluster.version, "4.8.0") && !m.host.unresolved?.includes("address") && m.host.address.includes("-")) {
       findings.push(
         error(
           m.path,
           "dledger/host-dash",
           `Peer host "${m.host.address}" contains '-': the DLedger library of RocketMQ ${cluster.version} splits dLegerPeers entries at every '-' and would dial "${m.host.address.split("-")[0]}".`,
-          `Use an IP address or a host name without '-', or RocketMQ 4.8.0 or later.`,
+          `Set address of the DockerHost to an IP address or a host name without '-', or set the cluster's version to 4.8.0 or later.`,
         ),
       );
     }
@@ -110,4 +126,20 @@ function dledgerDeprecation(version: string): ((set: BrokerSetModel) => Finding)
         `DLedger store (<storePathRootDir>/dledger-<selfId>), which a controller-mode broker does not read: give the new set new stores and ` +
         `let consumers drain the old group first.`,
     );
+}
+
+/** Why a DLedger or controller group name is unusual (empty, blank, blanks around or inside), or undefined. */
+export function groupNameProblem(group: string): string | undefined {
+  if (group === "") return "is empty:";
+  if (group.trim() === "") return "is blank:";
+  if (group.trim() !== group) return "has blanks around it (RocketMQ 5 trims them, 4.x keeps trailing ones):";
+  if (/\s/.test(group)) return "contains blanks:";
+  return undefined;
+}
+
+/** `n0`, `n1`, ...: the first id none of `used` is. Bounded by the number of ids. */
+export function freeSelfId(used: readonly string[]): string {
+  const taken = new Set(used);
+  for (let i = 0; i <= taken.size; i++) if (!taken.has(`n${i}`)) return `n${i}`;
+  return `n${taken.size + 1}`;
 }

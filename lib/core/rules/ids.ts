@@ -17,7 +17,7 @@ function checkCluster(cluster: ClusterModel): Finding[] {
   const findings: Finding[] = [];
   if (!NAME.test(cluster.clusterName)) {
     findings.push(
-      error(cluster.path, "ids/name", `brokerClusterName "${cluster.clusterName}" is not a usable name (letters, digits, _ . % | - only, not empty).`, `Use a name such as DefaultCluster.`),
+      error(cluster.path, "ids/name", `brokerClusterName "${cluster.clusterName}" is not a usable name (letters, digits, _ . % | - only, starting with a letter or digit, not empty).`, `Set clusterName to such a name, e.g. clusterName: "DefaultCluster".`),
     );
   }
   if (cluster.nameServers.length === 0) {
@@ -41,7 +41,7 @@ function checkCluster(cluster: ClusterModel): Finding[] {
           p,
           "ids/broker-name",
           `brokerName "${name}" is used by two broker sets of cluster ${cluster.clusterName} (${sorted[0]} and ${p}): the name server would merge them into one set and route to the wrong brokers.`,
-          `Give each BrokerPair / DLedgerGroup its own brokerName.`,
+          `Set brokerName of ${p} to a name no other broker set of cluster ${cluster.clusterName} uses, e.g. brokerName: "${freeBrokerName(name, byName)}".`,
         ),
       );
     }
@@ -50,7 +50,7 @@ function checkCluster(cluster: ClusterModel): Finding[] {
   for (const set of cluster.brokerSets) {
     if (!NAME.test(set.brokerName)) {
       findings.push(
-        error(set.path, "ids/name", `brokerName "${set.brokerName}" is not a usable name (letters, digits, _ . % | - only, not empty).`, `Use a name such as broker-a.`),
+        error(set.path, "ids/name", `brokerName "${set.brokerName}" is not a usable name (letters, digits, _ . % | - only, starting with a letter or digit, not empty).`, `Set brokerName to such a name, e.g. brokerName: "broker-a", or remove brokerName (the default is the construct id).`),
       );
     }
     if (set.kind !== "pair") continue;
@@ -61,7 +61,9 @@ function checkCluster(cluster: ClusterModel): Finding[] {
           set.path,
           "ids/one-master",
           `Broker set ${set.brokerName} has ${masters.length} members with brokerId 0: a master/slave set has exactly one master (brokerId 0).`,
-          `Keep one master and give every slave a brokerId of 1 or more.`,
+          masters.length === 0
+            ? `Give ${set.brokerName} a master (BrokerPair master).`
+            : `Set brokerId of ${masters.filter((m) => m.brokerRole === "SLAVE").map((m) => m.path).join(" and ")} to 1 or more, e.g. brokerId: ${freeSlaveId(set.members.map((m) => m.brokerId))}, or remove brokerId (the default is the slave's position, from 1).`,
         ),
       );
     }
@@ -70,7 +72,7 @@ function checkCluster(cluster: ClusterModel): Finding[] {
       if (m.brokerRole !== "SLAVE") continue;
       if (!Number.isInteger(m.brokerId) || m.brokerId <= 0) {
         findings.push(
-          error(m.path, "ids/slave-id", `Slave of ${set.brokerName} has brokerId ${m.brokerId}: RocketMQ exits with "Slave's brokerId must be > 0".`, `Give the slave a brokerId of 1 or more.`),
+          error(m.path, "ids/slave-id", `Slave of ${set.brokerName} has brokerId ${m.brokerId}: RocketMQ exits with "Slave's brokerId must be > 0".`, `Set brokerId of this slave to a whole number of 1 or more, e.g. brokerId: ${freeSlaveId(set.members.map((x) => x.brokerId))}.`),
         );
       } else if (seen.has(m.brokerId)) {
         findings.push(
@@ -78,7 +80,7 @@ function checkCluster(cluster: ClusterModel): Finding[] {
             m.path,
             "ids/slave-id",
             `Slaves ${seen.get(m.brokerId)} and ${m.path} of ${set.brokerName} both have brokerId ${m.brokerId}: the name server keeps one address per brokerId, so one slave disappears from the route.`,
-            `Give every slave of ${set.brokerName} its own brokerId (1, 2, ...).`,
+            `Set brokerId of ${m.path} to one no other slave of ${set.brokerName} uses, e.g. brokerId: ${freeSlaveId(set.members.map((x) => x.brokerId))}.`,
           ),
         );
       } else {
@@ -92,10 +94,23 @@ function checkCluster(cluster: ClusterModel): Finding[] {
           set.path,
           "ids/sync-needs-slave",
           `Broker set ${set.brokerName} uses SYNC replication but has no slave: a SYNC_MASTER waits for a slave on every send and answers SLAVE_NOT_AVAILABLE.`,
-          `Add a slave, or use replication: "ASYNC" for a master without slaves.`,
+          `Add a slave (slaves: [{ host }]), or set replication: "ASYNC" for a master without slaves.`,
         ),
       );
     }
   }
   return findings;
+}
+
+/** The first brokerId from 1 that no member has. Bounded by the number of members. */
+function freeSlaveId(ids: readonly number[]): number {
+  const taken = new Set(ids);
+  for (let i = 1; i <= taken.size + 1; i++) if (!taken.has(i)) return i;
+  return taken.size + 2;
+}
+
+/** `name-2`, `name-3`, ...: the first that no set of the cluster has. */
+function freeBrokerName(name: string, taken: ReadonlyMap<string, unknown>): string {
+  for (let i = 2; i <= taken.size + 2; i++) if (!taken.has(`${name}-${i}`)) return `${name}-${i}`;
+  return `${name}-${taken.size + 3}`;
 }

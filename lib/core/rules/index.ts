@@ -1,4 +1,5 @@
-import { error, Finding, sortFindings } from "../findings";
+import { error, Finding, uniqueFindings } from "../findings";
+import { assignMachines } from "../machines";
 import { TopologyModel } from "../model";
 import { catalogueFor, closestSupported, parseVersion } from "../versions/catalogue";
 import { checkRocketMq5 } from "./controller";
@@ -7,12 +8,19 @@ import { checkHosts } from "./hosts";
 import { checkIds } from "./ids";
 import { checkJvm } from "./jvm";
 import { checkKeys } from "./keys";
+import { checkNames } from "./names";
+import { checkPathKeys } from "./paths";
 import { checkPlacement } from "./placement";
 import { checkPorts } from "./ports";
 import { checkStores } from "./stores";
 
-/** Every rule of the library over the whole topology, sorted; empty when the topology deploys. */
-export function checkTopology(topology: TopologyModel): Finding[] {
+/**
+ * Every rule of the library over the whole topology, sorted, each problem once (a value declared once for many
+ * processes is one finding where it was declared); empty when the topology deploys. Hosts are first grouped into
+ * machines (one address or one engine), once.
+ */
+export function checkTopology(input: TopologyModel): Finding[] {
+  const topology = assignMachines(input);
   const versionFindings = checkVersions(topology);
   // Version gates (DLedger from 4.5, controller mode and proxy from 5.0) hold for any well-formed version, with or
   // without a catalogue; the key checks need the version's own catalogue.
@@ -21,17 +29,19 @@ export function checkTopology(topology: TopologyModel): Finding[] {
     ...topology,
     clusters: topology.clusters.filter((c) => !versionFindings.some((f) => f.path === c.path)),
   };
-  return sortFindings([
+  return uniqueFindings([
     ...versionFindings,
     ...checkIds(topology),
     ...checkPorts(topology),
     ...checkStores(topology),
+    ...checkNames(topology),
     ...checkHosts(topology),
     ...checkPlacement(topology),
     ...checkJvm(topology),
     ...checkDLedger(wellFormed),
     ...checkRocketMq5(wellFormed),
     ...checkKeys(known),
+    ...checkPathKeys(known),
   ]);
 }
 
@@ -55,4 +65,4 @@ function checkVersions(topology: TopologyModel): Finding[] {
   return out;
 }
 
-export { checkRocketMq5, checkDLedger, checkHosts, checkIds, checkJvm, checkKeys, checkPlacement, checkPorts, checkStores };
+export { checkRocketMq5, checkDLedger, checkHosts, checkIds, checkJvm, checkKeys, checkNames, checkPathKeys, checkPlacement, checkPorts, checkStores };

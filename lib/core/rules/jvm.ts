@@ -1,19 +1,62 @@
-import { error, Finding } from "../findings";
-import { TopologyModel } from "../model";
-import { allProcesses } from "./processes";
+import { error, Finding, warning } from "../findings";
+import { declaredAt, TopologyModel } from "../model";
+import { containerMemoryMb } from "../render/jvm";
+import { checkedProcesses } from "./processes";
 
-/** Heap and direct memory must be whole MiB, at least 128 MiB heap and 64 MiB direct memory. */
+/** The least heap and direct memory a RocketMQ server starts with. */
+export const MIN_HEAP_MB = 128;
+export const MIN_DIRECT_MB = 64;
+/**
+ * The most a JVM can reserve: the user address space of x86-64 Linux is 128 TiB (47-bit, 4-level paging), and HotSpot
+ * reserves the whole heap (and the image's scripts add -XX:+AlwaysPreTouch, which touches it at start).
+ */
+export const MAX_JVM_MB = 128 * 1024 * 1024;
+/** A container memory limit above this (1 TiB) is more than almost any machine has: a warning with the figure. */
+export const LARGE_MEMORY_MB = 1024 * 1024;
+
+/**
+ * Heap and direct memory must be whole MiB, at least 128 MiB heap and 64 MiB direct memory, and at most what a JVM can
+ * reserve; a container memory limit (heap + direct memory + 256 MiB) of more than 1 TiB is a warning that names the
+ * figure. A value inherited from the cluster (brokerJvm, nameServerJvm) is reported once, on the cluster.
+ */
 export function checkJvm(topology: TopologyModel): Finding[] {
   const findings: Finding[] = [];
-  for (const { process, owner, kind } of allProcesses(topology)) {
+  for (const { process, owner, kind } of checkedProcesses(topology)) {
     const { heapMb, directMemoryMb } = process.jvm;
-    if (!Number.isInteger(heapMb) || heapMb < 128) {
-      findings.push(error(process.path, "jvm/size", `${owner} heapMb is ${heapMb}: RocketMQ servers need at least 128 MiB of heap.`, `Set heapMb to a whole number of MiB, 128 or more (512 or more for a broker in production).`));
-    }
+    const heap = declaredAt(process, "jvm.heapMb");
+    const direct = declaredAt(process, "jvm.directMemoryMb");
+    const who = (d: { path: string }) => (d.path === process.path ? `${owner} ` : "");
+    const heapBad = sizeProblem(heapMb, MIN_HEAP_MB, "RocketMQ servers need at least 128 MiB of heap");
+    if (heapBad) findings.push(error(heap.path, "jvm/size", `${who(heap)}${heap.prop} is ${heapMb}: ${heapBad}`, `Set ${heap.prop} to a whole number of MiB between ${MIN_HEAP_MB} and ${MAX_JVM_MB} (512 or more for a broker in production), e.g. ${heap.prop}: ${suggest(heapMb, MIN_HEAP_MB, 1024)}.`));
     // The console (a Spring Boot application) maps no commit log: only its heap is sized.
-    if (kind !== "dashboard" && (!Number.isInteger(directMemoryMb) || directMemoryMb < 64)) {
-      findings.push(error(process.path, "jvm/size", `${owner} directMemoryMb is ${directMemoryMb}: too small for the commit log's direct buffers.`, `Set directMemoryMb to a whole number of MiB, 64 or more.`));
+    const directBad = kind === "dashboard" ? undefined : sizeProblem(directMemoryMb, MIN_DIRECT_MB, "too small for the commit log's direct buffers");
+    if (directBad) findings.push(error(direct.path, "jvm/size", `${who(direct)}${direct.prop} is ${directMemoryMb}: ${directBad}`, `Set ${direct.prop} to a whole number of MiB between ${MIN_DIRECT_MB} and ${MAX_JVM_MB}, e.g. ${direct.prop}: ${suggest(directMemoryMb, MIN_DIRECT_MB, 1024)}.`));
+    if (heapBad || directBad) continue;
+    const limit = containerMemoryMb(process.jvm);
+    if (limit > LARGE_MEMORY_MB) {
+      const where = heap.path === direct.path ? heap : { path: process.path, prop: "jvm" };
+      findings.push(
+        warning(
+          where.path,
+          "jvm/large",
+          `${who(where)}heap ${heapMb} MiB + direct memory ${directMemoryMb} MiB give a container memory limit of ${limit} MiB (${(limit / 1024 / 1024).toFixed(2)} TiB), more than almost any machine has: the JVM commits the whole heap at start (-Xms = -Xmx, AlwaysPreTouch), so on a smaller machine it fails to start or the host swaps.`,
+          `Set ${heap.prop} and ${direct.prop} to what the machine can give this process (RocketMQ's own scripts use an 8 GiB heap), e.g. ${heap.prop}: 8192.`,
+        ),
+      );
     }
   }
   return findings;
+}
+
+/** Why a size in MiB is not usable (the rest of a sentence), or undefined. */
+function sizeProblem(mb: number, min: number, tooSmall: string): string | undefined {
+  if (typeof mb !== "number" || Number.isNaN(mb)) return "not a number of MiB.";
+  if (!Number.isInteger(mb)) return "not a whole number of MiB (-Xmx and MaxDirectMemorySize are written in whole MiB).";
+  if (mb < min) return `${tooSmall}.`;
+  if (mb > MAX_JVM_MB) return `more than a JVM can reserve (the user address space of x86-64 Linux is 128 TiB = ${MAX_JVM_MB} MiB).`;
+  return undefined;
+}
+
+function suggest(mb: number, min: number, fallback: number): number {
+  return Number.isFinite(mb) && mb >= min && mb <= MAX_JVM_MB ? Math.round(mb) : mb > MAX_JVM_MB ? 8192 : Math.max(min, fallback);
 }

@@ -1,51 +1,43 @@
 import { cmp, error, Finding } from "../findings";
-import { TopologyModel } from "../model";
+import { machineOf } from "../machines";
+import { HostModel, TopologyModel } from "../model";
 import { clusterPorts, PortUse } from "../ports";
+import { uncheckedPaths } from "./processes";
+
+const MIN_PORT = 1;
+const MAX_PORT = 65535;
 
 /**
- * Two processes on one host must not open the same port ("java.net.BindException: Address already
- * in use"), and every derived port must be a valid TCP port (a broker at listenPort 1 would open
- * its fast channel at -1).
+ * Two processes on one machine must not open the same port ("java.net.BindException: Address already in use"),
+ * counting the ports a broker derives from its listenPort and the ports the user's own containers publish on that
+ * machine; every port must be a whole number in 1-65535 (a broker at listenPort 1 would open its fast channel at -1).
+ * Every search here is bounded: a port of -1e17 or a Terraform token's number gives an error, never a long loop.
  */
 export function checkPorts(topology: TopologyModel): Finding[] {
-  const findings: Finding[] = [];
-  const all = topology.clusters.flatMap(clusterPorts);
-
-  for (const use of all) {
-    if (!Number.isInteger(use.port) || use.port < 1 || use.port > 65535) {
-      findings.push(
-        error(
-          use.path,
-          "ports/range",
-          `${use.owner} ${use.purpose} is ${use.port}, outside 1-65535.`,
-          use.purpose.includes("listenPort-2")
-            ? `Choose a listenPort of at least 3 (a broker also opens listenPort-2 and listenPort+1).`
-            : `Choose a port between 1 and 65535.`,
-        ),
-      );
-    }
-  }
-
-  const byHost = new Map<string, PortUse[]>();
-  for (const use of all) {
-    const list = byHost.get(use.host.address) ?? [];
-    list.push(use);
-    byHost.set(use.host.address, list);
-  }
-  for (const [address, uses] of byHost) {
-    // One finding per pair of processes, listing every port they share.
-    const clashes = new Map<string, { first: PortUse; other: PortUse; pairs: string[] }>();
+  const unchecked = uncheckedPaths(topology);
+  const own = topology.clusters.flatMap(clusterPorts).filter((u) => !unchecked.has(u.path));
+  const valid = own.filter((u) => isPort(u.port));
+  const byMachine = new Map<string, PortUse[]>();
+  for (const use of [...valid, ...foreignPorts(topology)]) byMachine.set(machineOf(use.host), [...(byMachine.get(machineOf(use.host)) ?? []), use]);
+  const findings: Finding[] = rangeFindings(own, byMachine);
+  for (const [machine, uses] of byMachine) {
+    // One finding per pair of processes, listing every port they share, on the process the user can change.
+    const clashes = new Map<string, { other: PortUse; pairs: string[] }>();
     const byPort = new Map<number, PortUse[]>();
     for (const use of uses) byPort.set(use.port, [...(byPort.get(use.port) ?? []), use]);
     for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
-      const owners = [...byPort.get(port)!].sort((a, b) => cmp(a.path, b.path) || cmp(a.purpose, b.purpose));
+      const owners = [...byPort.get(port)!].sort((a, b) => Number(isForeign(a)) - Number(isForeign(b)) || cmp(a.path, b.path) || cmp(a.purpose, b.purpose));
       for (let i = 1; i < owners.length; i++) {
         for (let j = 0; j < i; j++) {
-          const [first, other] = [owners[j], owners[i]];
+          // The later of two of the library's processes is reported; a user's own container never is.
+          const [first, other] = isForeign(owners[i]) ? [owners[i], owners[j]] : [owners[j], owners[i]];
+          if (isForeign(other)) continue;
           const key = `${other.path}\u0000${first.path}`;
-          const clash = clashes.get(key) ?? { first, other, pairs: [] };
+          const clash = clashes.get(key) ?? { other, pairs: [] };
           const same = other.path === first.path;
-          clash.pairs.push(`${other.owner} ${other.purpose} ${port} collides with ${same ? "its own" : first.owner} ${first.purpose} ${port}`);
+          const across = first.cluster !== undefined && other.cluster !== undefined && first.cluster !== other.cluster;
+          const name = (u: PortUse) => (across ? `${u.owner} of cluster ${u.cluster}` : u.owner);
+          clash.pairs.push(`${name(other)} ${other.purpose} ${port} collides with ${same ? "its own" : name(first)} ${first.purpose} ${port}`);
           clashes.set(key, clash);
         }
       }
@@ -55,7 +47,7 @@ export function checkPorts(topology: TopologyModel): Finding[] {
         error(
           other.path,
           "ports/collision",
-          `${pairs.join("; ")} on host ${address}: the second process to start fails with "java.net.BindException: Address already in use".`,
+          `${pairs.join("; ")} on host ${machine}: the second process to start fails with "java.net.BindException: Address already in use".`,
           suggestFix(other, uses),
         ),
       );
@@ -64,34 +56,101 @@ export function checkPorts(topology: TopologyModel): Finding[] {
   return findings;
 }
 
-/** Names a concrete free port for the owner, so the fix can be copied. */
-function suggestFix(use: PortUse, hostUses: PortUse[]): string {
-  const taken = new Set(hostUses.filter((u) => u.path !== use.path).map((u) => u.port));
-  const own = hostUses.filter((u) => u.path === use.path);
-  const free = (ports: number[]) => ports.every((p) => p >= 1 && p <= 65535 && !taken.has(p));
-  const isBroker = own.some((u) => u.purpose.includes("listenPort-2"));
-  const movesWithListenPort = isBroker && (use.purpose === "listenPort" || use.purpose.includes("(listenPort"));
-  if (!movesWithListenPort) {
-    // A port set on its own: name the prop that sets it.
-    const prop = use.purpose.startsWith("DLedger port") ? "dLegerPort" : use.purpose.startsWith("controller port") ? "port" : use.purpose;
-    const ownOther = new Set(own.filter((u) => u !== use).map((u) => u.port));
-    for (let p = use.port + 1; p <= 65535; p++) if (free([p]) && !ownOther.has(p)) return `Give ${use.owner} a ${use.purpose} that nothing else on ${use.host.address} uses, e.g. ${prop}: ${p}.`;
-    return `Give ${use.owner} another ${use.purpose}.`;
+function isPort(p: number): boolean {
+  return Number.isInteger(p) && p >= MIN_PORT && p <= MAX_PORT;
+}
+
+function isForeign(u: PortUse): boolean {
+  return u.foreign === true;
+}
+
+/** Ports the user's own containers publish on a host: taken for the library's processes. */
+function foreignPorts(topology: TopologyModel): PortUse[] {
+  const hosts = new Map<string, HostModel>(topology.hosts.map((h) => [h.path, h]));
+  return (topology.foreign ?? []).flatMap((c) => {
+    const host = hosts.get(c.hostPath);
+    if (!host) return [];
+    return c.ports.filter(isPort).map((port) => ({ port, purpose: "published port", owner: `docker_container ${c.name ?? c.path}`, path: c.path, host, foreign: true }));
+  });
+}
+
+/** One finding per prop whose value, or a port derived from it, is not a whole number in 1-65535. */
+function rangeFindings(uses: readonly PortUse[], byMachine: ReadonlyMap<string, PortUse[]>): Finding[] {
+  const byProp = new Map<string, PortUse[]>();
+  for (const u of uses) if (!isPort(u.port)) byProp.set(`${u.path}\u0000${u.prop ?? u.purpose}`, [...(byProp.get(`${u.path}\u0000${u.prop ?? u.purpose}`) ?? []), u]);
+  const out: Finding[] = [];
+  for (const bad of byProp.values()) {
+    const u = bad[0];
+    const prop = u.prop ?? u.purpose;
+    const value = u.port - (u.offset ?? 0);
+    if (!Number.isInteger(value)) {
+      out.push(error(u.path, "ports/range", `${u.owner} ${prop} is ${value}, not a whole number: a TCP port is a whole number between 1 and 65535.`, `Set ${prop} to a whole number, e.g. ${prop}: ${wholeExample(value)}.`));
+      continue;
+    }
+    const offsets = uses.filter((x) => x.path === u.path && x.prop === u.prop).map((x) => x.offset ?? 0);
+    const lo = MIN_PORT - Math.min(...offsets);
+    const hi = MAX_PORT - Math.max(...offsets);
+    const what = bad.map((x) => `${x.purpose} is ${x.port}`).join(", ");
+    const derived = offsets.length > 1 ? ` (it also opens ${offsets.filter((o) => o !== 0).map((o) => `${prop}${o > 0 ? "+" : ""}${o}`).join(" and ")})` : "";
+    const machineUses = byMachine.get(machineOf(u.host)) ?? [];
+    const taken = new Set(machineUses.filter((x) => x.path !== u.path || (x.prop ?? x.purpose) !== prop).map((x) => x.port));
+    const example = firstFitting(value, offsets, (v) => offsets.every((o) => isPort(v + o) && !taken.has(v + o)), true) ?? clamp(value, lo, hi);
+    out.push(
+      error(
+        u.path,
+        "ports/range",
+        `${u.owner} ${what}, outside 1-65535${bad.some((x) => (x.offset ?? 0) !== 0) ? `: the broker derives it from ${prop} ${value}` : ""}.`,
+        `Set ${prop} to a whole number between ${lo} and ${hi}${derived}, e.g. ${prop}: ${example}.`,
+      ),
+    );
   }
-  // A broker: its fast channel and HA port move together with listenPort.
-  const listen = own.find((u) => u.purpose === "listenPort")!.port;
-  const fixed = own.filter((u) => !u.purpose.includes("listenPort") || u.purpose === "haListenPort").map((u) => u.port);
-  const dledger = own.some((u) => u.purpose.startsWith("DLedger port"));
-  const explicitHa = own.some((u) => u.purpose === "haListenPort");
-  const opened = (p: number) => (dledger || explicitHa ? [p - 2, p] : [p - 2, p, p + 1]);
-  const fits = (p: number) => free(opened(p).concat(fixed)) && !fixed.some((e) => opened(p).includes(e));
-  for (let k = 1; k <= 50; k++) if (fits(listen + 1000 * k)) return brokerFix(use, listen + 1000 * k, dledger || explicitHa);
-  for (let p = listen + 1; p <= 65534; p++) if (fits(p)) return brokerFix(use, p, dledger || explicitHa);
-  return `Move ${use.owner} to another host or another listenPort.`;
+  return out;
 }
 
-function brokerFix(use: PortUse, port: number, noHa: boolean): string {
-  const opens = noHa ? "listenPort-2 and listenPort" : "listenPort-2, listenPort and listenPort+1";
-  return `Give ${use.owner} a listenPort whose ports (${opens}) are free on ${use.host.address}, e.g. listenPort: ${port}; brokers sharing a host need listen ports at least 4 apart.`;
+function wholeExample(v: number): number {
+  return Number.isFinite(v) ? clamp(Math.round(v), 1, MAX_PORT) : 10911;
 }
 
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+/**
+ * Names a concrete free value of the prop to change, so the fix can be copied: it is checked against every port on
+ * the machine (the user's own containers' included) and against the process's own ports. Bounded: at most one pass
+ * over the 65535 ports.
+ */
+function suggestFix(use: PortUse, machineUses: PortUse[]): string {
+  const taken = new Set(machineUses.filter((u) => u.path !== use.path).map((u) => u.port));
+  const own = machineUses.filter((u) => u.path === use.path);
+  const prop = use.prop ?? use.purpose;
+  const moving = own.filter((u) => (u.prop ?? u.purpose) === prop);
+  const fixed = new Set(own.filter((u) => (u.prop ?? u.purpose) !== prop).map((u) => u.port));
+  const offsets = moving.map((u) => u.offset ?? 0);
+  const start = use.port - (use.offset ?? 0);
+  const fits = (v: number) => offsets.every((o) => isPort(v + o) && !taken.has(v + o) && !fixed.has(v + o));
+  const found = firstFitting(start, offsets, fits);
+  const machine = machineOf(use.host);
+  if (found === undefined) return `Move ${use.owner} to another host: no value of ${prop} leaves its ports free on ${machine}.`;
+  if (offsets.length > 1) {
+    const opens = offsets.map((o) => (o === 0 ? prop : `${prop}${o > 0 ? "+" : ""}${o}`)).join(", ");
+    return `Set ${prop} of ${use.owner} to a value whose ports (${opens}) are free on ${machine}, e.g. ${prop}: ${found}; brokers sharing a host need listen ports at least 4 apart.`;
+  }
+  return `Set ${prop} of ${use.owner} to a port that nothing else on ${machine} uses, e.g. ${prop}: ${found}.`;
+}
+
+/** listenPort-like values first 1000 apart (10911, 11911, ...), then every value after the current one, wrapping. */
+function firstFitting(start: number, offsets: readonly number[], fits: (v: number) => boolean, orStart = false): number | undefined {
+  const lo = MIN_PORT - Math.min(0, ...offsets);
+  const hi = MAX_PORT - Math.max(0, ...offsets);
+  if (lo > hi) return undefined;
+  const from = Number.isInteger(start) ? clamp(start, lo, hi) : lo;
+  if (orStart && fits(from)) return from;
+  if (offsets.length > 1) for (let k = 1; k <= 50 && from + 1000 * k <= hi; k++) if (fits(from + 1000 * k)) return from + 1000 * k;
+  const span = hi - lo + 1;
+  for (let i = 1; i <= span; i++) {
+    const v = lo + ((from - lo + i) % span);
+    if (fits(v)) return v;
+  }
+  return undefined;
+}

@@ -24,3 +24,16 @@ export function allProcesses(topology: TopologyModel): PlacedProcess[] {
   }
   return out;
 }
+
+/**
+ * The processes whose props their construct accepted. A process whose props were refused (`unchecked`) is left out of
+ * the rules that compare processes, so that one mistake gives one error, where it was made.
+ */
+export function checkedProcesses(topology: TopologyModel): PlacedProcess[] {
+  return allProcesses(topology).filter((p) => !p.process.unchecked);
+}
+
+/** Paths of the processes whose props were refused. */
+export function uncheckedPaths(topology: TopologyModel): Set<string> {
+  return new Set(allProcesses(topology).filter((p) => p.process.unchecked).map((p) => p.process.path));
+}

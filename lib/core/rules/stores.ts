@@ -1,61 +1,180 @@
-import { error, Finding } from "../findings";
-import { TopologyModel } from "../model";
-import { allProcesses } from "./processes";
+import { cmp, error, Finding } from "../findings";
+import { machineOf } from "../machines";
+import { ClusterModel, StoreModel, TopologyModel } from "../model";
+import { DOCKER_NAME, MAX_VOLUME_NAME } from "./names";
+import { checkedProcesses, PlacedProcess } from "./processes";
 
 /**
- * Per host, a store (named volume or host directory) belongs to one process: two brokers on one
- * store root fail with "Lock failed,MQ already started" (the file lock on <storePathRootDir>/lock),
- * and commit logs in one directory break each other's mapped files. A host directory inside
- * another process's host directory is shared too. Container names are unique per Docker engine.
+ * Per machine, a store (named volume or host directory) belongs to one process: two brokers on one store root fail
+ * with "Lock failed,MQ already started" (the file lock on <storePathRootDir>/lock), and commit logs in one directory
+ * break each other's mapped files. A host directory inside another process's host directory is shared too. Host
+ * directories are compared normalised (`/data//a` is `/data/a`); one that is empty, relative, `/` or a system
+ * directory is refused first. Container names are unique per Docker engine, the user's own containers included.
  */
 export function checkStores(topology: TopologyModel): Finding[] {
+  const procs = checkedProcesses(topology);
   const findings: Finding[] = [];
-  const byHost = new Map<string, ReturnType<typeof allProcesses>>();
-  for (const p of allProcesses(topology)) byHost.set(p.process.host.address, [...(byHost.get(p.process.host.address) ?? []), p]);
+  for (const p of procs) {
+    const store = storeOf(p);
+    if (store?.hostPath === undefined) continue;
+    const problem = hostPathProblem(store.hostPath);
+    if (problem) {
+      findings.push(
+        error(p.process.path, "stores/host-path", `${p.owner} store.hostPath ${JSON.stringify(store.hostPath)} ${problem}`, `Set store.hostPath to an absolute directory of its own, e.g. store: { hostPath: "/data/rocketmq/${p.process.containerName}" }, or remove store for a named volume.`),
+      );
+    }
+  }
 
-  for (const [address, procs] of byHost) {
-    const sorted = [...procs].sort((a, b) => (a.process.path < b.process.path ? -1 : 1));
+  const byMachine = new Map<string, PlacedProcess[]>();
+  for (const p of procs) byMachine.set(machineOf(p.process.host), [...(byMachine.get(machineOf(p.process.host)) ?? []), p]);
+  const foreignByMachine = foreignNames(topology);
+  const derivedClashes = new Map<string, { later: ClusterModel; earlier: ClusterModel; names: Set<string> }>();
+
+  for (const [machine, list] of byMachine) {
+    const sorted = [...list].sort((a, b) => cmp(a.process.path, b.process.path));
+    // Container names: one finding per name that several processes (or a user's container) use.
+    const byName = new Map<string, PlacedProcess[]>();
+    for (const p of sorted) byName.set(p.process.containerName, [...(byName.get(p.process.containerName) ?? []), p]);
+    for (const [name, users] of byName) {
+      const foreign = foreignByMachine.get(machine)?.get(name);
+      if (users.length < 2 && !foreign) continue;
+      const clusters = new Set(users.map((u) => u.cluster));
+      if (!foreign && clusters.size > 1 && users.every((u) => isDefault(u, "containerName")) && new Set(users.map((u) => u.cluster.clusterName)).size === 1) {
+        // Two clusters of one clusterName: every default name collides; one finding on the later cluster.
+        const byPath = [...clusters].sort((a, b) => cmp(a.path, b.path));
+        const key = `${byPath[byPath.length - 1].path}\u0000${byPath[0].path}\u0000${machine}`;
+        const clash = derivedClashes.get(key) ?? { later: byPath[byPath.length - 1], earlier: byPath[0], names: new Set<string>() };
+        clash.names.add(name);
+        derivedClashes.set(key, clash);
+        continue;
+      }
+      const last = users[users.length - 1];
+      const label = (u: PlacedProcess) => (users.filter((x) => x.owner === u.owner).length > 1 ? `${u.owner} (${u.process.path})` : u.owner);
+      const others = [...users.slice(0, -1).map(label), ...(foreign ? [`the docker_container ${foreign}`] : [])];
+      findings.push(
+        error(
+          last.process.path,
+          "stores/container-name",
+          `${label(last)} and ${others.join(", ")} ${others.length === 1 ? "both" : "all"} use container name "${name}" on host ${machine}: one Docker engine cannot run two containers with one name.`,
+          `Set containerName of ${last.owner} to a name no other container on ${machine} uses, e.g. containerName: "${freeName(name, new Set([...byName.keys(), ...(foreignByMachine.get(machine)?.keys() ?? [])]))}".`,
+        ),
+      );
+    }
+
+    // Stores: one finding per pair of processes that share one.
+    const volumes = new Set(sorted.map((p) => storeOf(p)?.volume).filter((v): v is string => v !== undefined));
     for (let i = 0; i < sorted.length; i++) {
       for (let j = 0; j < i; j++) {
-        const a = sorted[j];
-        const b = sorted[i];
-        const shared = "store" in a.process && "store" in b.process ? sharedStore(a.process.store, b.process.store) : undefined;
-        if (shared) {
-          findings.push(
-            error(
-              b.process.path,
-              "stores/shared",
-              `${b.owner} and ${a.owner} both keep their store in ${shared} on host ${address}: the second broker to start fails with "Lock failed,MQ already started" (and commit logs in one folder corrupt each other).`,
-              `Give each process on ${address} its own store volume or host directory (leave the store prop unset for a per-container named volume).`,
-            ),
-          );
-        }
-        if (a.process.containerName === b.process.containerName) {
-          findings.push(
-            error(
-              b.process.path,
-              "stores/container-name",
-              `${b.owner} and ${a.owner} both use container name "${b.process.containerName}" on host ${address}: one Docker engine cannot run two containers with one name.`,
-              `Set a distinct containerName on one of them.`,
-            ),
-          );
-        }
+        const [a, b] = [sorted[j], sorted[i]];
+        const sa = storeOf(a);
+        const sb = storeOf(b);
+        if (!sa || !sb) continue;
+        // Default volumes named after one container name: the container-name finding already says it.
+        if (a.process.containerName === b.process.containerName && isDefault(a, "store") && isDefault(b, "store")) continue;
+        const shared = sharedStore(sa, sb);
+        if (!shared) continue;
+        const own = `${b.process.containerName}-store`;
+        // Across clusters, each process is named with its cluster.
+        const across = a.cluster !== b.cluster;
+        const [nb, na] = across ? [`${b.owner} of cluster ${b.cluster.clusterName}`, `${a.owner} of cluster ${a.cluster.clusterName}`] : [b.owner, a.owner];
+        findings.push(
+          error(
+            b.process.path,
+            "stores/shared",
+            `${nb} and ${na} both keep their store in ${shared} on host ${machine}: the second broker to start fails with "Lock failed,MQ already started" (and commit logs in one folder corrupt each other).`,
+            volumes.has(own)
+              ? `Set store of ${b.owner} to a volume or host directory of its own, e.g. store: { volume: "${freeName(own, volumes)}" }.`
+              : `Remove store from ${b.owner} (its default is a volume of its own, "${own}"), or set store: { volume: "${own}" }.`,
+          ),
+        );
       }
     }
+  }
+  for (const { later, earlier, names } of derivedClashes.values()) {
+    findings.push(
+      error(
+        later.path,
+        "stores/container-name",
+        `Clusters ${earlier.path} and ${later.path} are both named ${later.clusterName} and place processes on one host, where their default container names collide (${[...names].sort().join(", ")}): one Docker engine cannot run two containers with one name.`,
+        `Set clusterName of ${later.path} to another name, e.g. clusterName: "${later.clusterName}2", or set containerName on its processes.`,
+      ),
+    );
   }
   return findings;
 }
 
-function sharedStore(a: { volume?: string; hostPath?: string }, b: { volume?: string; hostPath?: string }): string | undefined {
-  if (a.volume && b.volume && a.volume === b.volume) return `volume "${a.volume}"`;
-  if (a.hostPath && b.hostPath) {
-    const pa = trimSlash(a.hostPath);
-    const pb = trimSlash(b.hostPath);
+function storeOf(p: PlacedProcess): StoreModel | undefined {
+  return "store" in p.process ? p.process.store : undefined;
+}
+
+function isDefault(p: PlacedProcess, prop: "containerName" | "store"): boolean {
+  return p.process.defaults?.includes(prop) ?? false;
+}
+
+/** Names of the user's own containers, by machine. */
+function foreignNames(topology: TopologyModel): Map<string, Map<string, string>> {
+  const hosts = new Map(topology.hosts.map((h) => [h.path, h]));
+  const out = new Map<string, Map<string, string>>();
+  for (const c of topology.foreign ?? []) {
+    const host = hosts.get(c.hostPath);
+    if (!host || c.name === undefined) continue;
+    const m = out.get(machineOf(host)) ?? new Map<string, string>();
+    m.set(c.name, c.path);
+    out.set(machineOf(host), m);
+  }
+  return out;
+}
+
+/** `name-2`, `name-3`, ...: the first that is not taken. Bounded by the number of taken names. */
+function freeName(name: string, taken: ReadonlySet<string>): string {
+  for (let i = 2; i <= taken.size + 2; i++) if (!taken.has(`${name}-${i}`)) return `${name}-${i}`;
+  return `${name}-${taken.size + 3}`;
+}
+
+function sharedStore(a: StoreModel, b: StoreModel): string | undefined {
+  // A volume name or host directory that is refused (names/volume, stores/host-path) is reported there, once.
+  if (a.volume !== undefined && b.volume !== undefined && DOCKER_NAME.test(a.volume) && a.volume.length <= MAX_VOLUME_NAME && a.volume === b.volume) return `volume "${a.volume}"`;
+  if (a.hostPath !== undefined && b.hostPath !== undefined && !hostPathProblem(a.hostPath) && !hostPathProblem(b.hostPath)) {
+    const pa = normaliseHostPath(a.hostPath);
+    const pb = normaliseHostPath(b.hostPath);
     if (pa === pb || pb.startsWith(pa + "/") || pa.startsWith(pb + "/")) return `host directory ${pa === pb ? pa : `${pa} / ${pb}`}`;
   }
   return undefined;
 }
 
-function trimSlash(p: string): string {
-  return p.length > 1 ? p.replace(/\/+$/, "") : p;
+/**
+ * A POSIX host path as the file system sees it: `//` and `/./` are one `/`, `..` goes up (never above `/`), no trailing
+ * `/`. Anything else (a relative or Windows path) is returned unchanged.
+ */
+export function normaliseHostPath(path: string): string {
+  if (typeof path !== "string" || !path.startsWith("/")) return path;
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") out.pop();
+    else out.push(part);
+  }
+  return "/" + out.join("/");
+}
+
+/**
+ * Top-level directories of a Linux machine (the Filesystem Hierarchy Standard): the one-shot store-init container
+ * would hand such a directory to the user RocketMQ runs as (`chown 3000:3000`), and every process on the machine
+ * depends on it.
+ */
+const SYSTEM_DIRECTORIES = new Set(["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var"]);
+
+/** Why a host directory cannot hold a store (the rest of the sentence), or undefined when it can. */
+export function hostPathProblem(path: unknown): string | undefined {
+  if (typeof path !== "string") return `is a ${path === null ? "null" : typeof path}, not a path.`;
+  if (path.trim() === "") return `is empty: the container would get an anonymous volume instead, and the store would be lost with the container.`;
+  if (path.trim() !== path) return `has blanks around it, which Docker keeps as part of the directory name.`;
+  if (/^[A-Za-z]:[\\/]/.test(path)) return undefined;
+  if (!path.startsWith("/")) {
+    return `is relative: the docker provider refuses it at plan ("must be an absolute path"), and a directory relative to where Terraform runs would not name one place on the host anyway.`;
+  }
+  const normal = normaliseHostPath(path);
+  if (normal === "/") return `is the machine's root directory${path !== "/" ? ` (${path} normalised)` : ""}: it holds every other directory, and the store-init container would hand / to the user RocketMQ runs as.`;
+  if (SYSTEM_DIRECTORIES.has(normal)) return `is the system directory ${normal}: the store-init container would hand it to the user RocketMQ runs as (chown), and the machine depends on its owner.`;
+  return undefined;
 }

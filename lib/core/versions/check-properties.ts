@@ -39,6 +39,10 @@ export interface CheckPropertiesInput {
   readonly owned: Readonly<Record<string, string>>;
   /** Construct path reported in the findings. */
   readonly path: string;
+  /** Where each key was declared (key → construct path), when not at `path`: its findings go there. */
+  readonly keyPaths?: Readonly<Record<string, string>>;
+  /** Keys whose value is not known at synth (a Terraform expression): the key is checked, its value is not. */
+  readonly unresolved?: readonly string[];
 }
 
 /** Rule ids returned by `checkProperties`. */
@@ -128,8 +132,9 @@ export function checkProperties(input: CheckPropertiesInput): Finding[] {
       ),
     ];
   }
-  // Keys are sorted above; the findings of one key are sorted by rule.
-  return keys.flatMap((key) => checkKey(ctx, key, properties[key]).sort((a, b) => cmp(a.rule, b.rule)));
+  // Keys are sorted above; the findings of one key are sorted by rule, and reported where the key was declared.
+  const at = (key: string, f: Finding): Finding => (input.keyPaths && hasOwn(input.keyPaths, key) ? { ...f, path: input.keyPaths[key] } : f);
+  return keys.flatMap((key) => checkKey(ctx, key, properties[key]).sort((a, b) => cmp(a.rule, b.rule)).map((f) => at(key, f)));
 }
 
 interface Ctx extends CheckPropertiesInput {
@@ -158,7 +163,7 @@ function checkKey(ctx: Ctx, key: string, value: unknown): Finding[] {
     return [notAKey ? notAKeyFinding(ctx, key, shown, NOT_A_KEY[notAKey]) : unknownFinding(ctx, key, shown)];
   }
   const findings: Finding[] = [];
-  const bad = valueProblem(ctx, key, spec, value);
+  const bad = ctx.unresolved?.includes(key) ? undefined : valueProblem(ctx, key, spec, value);
   if (bad) findings.push(error(ctx.path, PROPERTY_RULES.badValue, `${shown} for the ${PROCESS[ctx.section]} in ${ctx.label}: ${bad.message}`, bad.fix));
   const inactive = inactiveFinding(ctx, key, spec, shown);
   if (inactive) findings.push(inactive);
@@ -187,8 +192,19 @@ function notAKeyFinding(ctx: Ctx, key: string, shown: string, dir: string): Find
 function unknownFinding(ctx: Ctx, key: string, shown: string): Finding {
   const section = ctx.section;
   const elsewhere = [otherSectionsHint(ctx, key), otherVersionsHint(ctx, key)].filter((h) => h !== "");
-  // A key that is real elsewhere is misplaced, not misspelt: no spelling suggestions then.
-  const suggestions = elsewhere.length > 0 ? [] : suggestKeys(key, candidateKeys(ctx.catalogue, section));
+  // A key that is real elsewhere is misplaced, not misspelt: no spelling suggestions then. A key the construct owns
+  // is never suggested as an extra property (it would be refused as keys/owned): its prop is named instead.
+  const close = elsewhere.length > 0 ? [] : suggestKeys(key, candidateKeys(ctx.catalogue, section));
+  const suggestions = close.filter((k) => !hasOwn(ctx.owned, k));
+  const owned = suggestions.length === 0 ? close.filter((k) => hasOwn(ctx.owned, k)) : [];
+  if (owned.length > 0) {
+    return error(
+      ctx.path,
+      PROPERTY_RULES.unknown,
+      `${shown}: ${key} is not a ${PROCESS[section]} key in ${ctx.label}; ${section === "proxy" ? "the proxy ignores unknown fields" : "RocketMQ ignores unknown keys"} silently, so it would have no effect. Did you mean ${owned.join(" or ")}? The construct generates ${owned.map((k) => `${k} from \`${ctx.owned[k]}\``).join(" and ")}.`,
+      `Remove ${key} from the extra properties and set \`${ctx.owned[owned[0]]}\` instead.`,
+    );
+  }
   const ignoredBy =
     section === "proxy"
       ? "the proxy binds rmq-proxy.json with fastjson, which ignores unknown fields silently"
@@ -230,9 +246,9 @@ function otherSectionsHint(ctx: Ctx, key: string): string {
 }
 
 function otherVersionsHint(ctx: Ctx, key: string): string {
-  const versions = SUPPORTED_VERSIONS.filter(
-    (v) => v !== ctx.catalogue.version && candidateKeys(catalogueFor(v), ctx.section).includes(key),
-  );
+  // A lookup per version, not a sorted key list: an unknown key is checked against every supported release.
+  const reads = (c: Catalogue) => keySpec(c, ctx.section, key) !== undefined || (ctx.section === "broker" && keySpec(c, "tieredStorePlugin", key) !== undefined);
+  const versions = SUPPORTED_VERSIONS.filter((v) => v !== ctx.catalogue.version && reads(catalogueFor(v)));
   return versions.length > 0 ? `RocketMQ ${versionRuns(versions)} read${versions.length === 1 ? "s" : ""} ${key} for the ${PROCESS[ctx.section]}, ${ctx.catalogue.version} does not.` : "";
 }
 
@@ -419,7 +435,12 @@ export function suggestKeys(key: string, candidates: readonly string[], max = 3)
   const sameCase = unique.filter((c) => c.toLowerCase() === wanted);
   if (sameCase.length > 0) return sameCase.slice(0, max);
   const limit = Math.max(1, Math.min(3, Math.floor(wanted.length / 4)));
-  const scored = unique.map((c) => ({ c, d: editDistance(wanted, c.toLowerCase()) })).filter((s) => s.d <= limit);
+  // The distance is at least the difference in length: a key far longer or shorter than every candidate (a pasted
+  // value, a megabyte of text) costs no distance computation at all.
+  const scored = unique
+    .filter((c) => Math.abs(c.length - wanted.length) <= limit)
+    .map((c) => ({ c, d: editDistance(wanted, c.toLowerCase()) }))
+    .filter((s) => s.d <= limit);
   if (scored.length === 0) return [];
   const best = Math.min(...scored.map((s) => s.d));
   return scored.filter((s) => s.d === best).map((s) => s.c).slice(0, max);

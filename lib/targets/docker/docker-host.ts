@@ -1,11 +1,15 @@
 import { provider, container, volume } from "@cdktf/provider-docker";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { error } from "../../core/findings";
+import { ForeignContainerModel } from "../../core/model";
 import { ProcessPlan } from "../../core/plan";
 import { invalidate, markHost } from "../../synth/analysis";
+import { isToken, PropsReader } from "../../synth/input";
 import { reportFindings } from "../../synth/report";
 import { IRocketMqHost, ProcessPlacement } from "../host";
 import { DockerContainerSpec, dockerContainerSpec, healthcheck, storeInitSpec } from "./container-spec";
+import { aliasProblem, dockerHostProblem } from "./validate";
 
 /** How the RocketMQ containers of a DockerHost are networked. */
 export enum DockerNetworkMode {
@@ -57,22 +61,50 @@ export class DockerHost extends Construct implements IRocketMqHost {
   public readonly address: string;
   public readonly provider: provider.DockerProvider;
   public readonly networkMode: DockerNetworkMode;
+  /** The engine endpoint (`dockerHost`), when set: two hosts with one engine are one machine for every per-host rule. */
+  public readonly engine?: string;
+  /** @internal address or engine not known at synth (a Terraform expression, or a refused value). */
+  public readonly _unresolved: readonly ("address" | "engine")[];
 
   constructor(scope: Construct, id: string, props: DockerHostProps) {
     super(scope, id);
-    this.address = props.address;
-    this.networkMode = props.networkMode ?? DockerNetworkMode.BRIDGE;
+    // Read every prop before anything uses it: an untyped caller gets an error on this host, never a TypeError.
+    const r = new PropsReader(this.node.path);
+    const o = r.object(props, `DockerHost ${id}`, true, `{ address: "10.0.0.28" }`);
+    r.known(o, ["address", "dockerHost", "alias", "networkMode"]);
+    const address = r.string(o, "address", { required: true, example: '"10.0.0.28"' });
+    const dockerHost = r.string(o, "dockerHost", { example: '"ssh://ops@10.0.0.28"' });
+    const alias = r.string(o, "alias", { literal: "Terraform names a provider configuration by a literal alias" }) ?? id;
+    const unresolved: ("address" | "engine")[] = [];
+    if (address === undefined || isToken(address)) unresolved.push("address");
+    if (address !== undefined && isToken(address)) {
+      r.unresolved("address", "its format (hosts/address), a loopback address on the bridge network (hosts/loopback), a '-' or an IPv6 address in DLedger peers (dledger/host-dash, dledger/ipv6), or whether another DockerHost has the same address and so shares this machine's ports and stores");
+    }
+    if (dockerHost !== undefined && isToken(dockerHost)) {
+      unresolved.push("engine");
+      r.unresolved("dockerHost", "the endpoint's form (hosts/docker-host), or whether another DockerHost uses the same engine and so shares this machine's ports, stores and container names");
+    } else if (dockerHost !== undefined) {
+      const problem = dockerHostProblem(dockerHost);
+      if (problem) r.findings.push(error(this.node.path, "hosts/docker-host", `dockerHost ${JSON.stringify(dockerHost)} ${problem}`, `Set dockerHost to the engine's endpoint, e.g. dockerHost: "ssh://ops@10.0.0.28" or "tcp://10.0.0.28:2376", or remove it for the local engine.`));
+    }
+    const aliasBad = aliasProblem(alias);
+    if (aliasBad) {
+      r.findings.push(error(this.node.path, "hosts/alias", `docker provider alias ${JSON.stringify(alias)}${o.alias === undefined ? " (the construct id)" : ""} ${aliasBad} Terraform refuses it ("Invalid provider configuration alias").`, `Set alias to a Terraform name, e.g. alias: "${alias.replace(/[^\p{L}\p{N}_-]+/gu, "_").replace(/^(?=[^\p{L}_])/u, "h")}".`));
+    }
+    this.address = address ?? "";
+    this.engine = dockerHost;
+    this._unresolved = unresolved;
+    this.networkMode = r.oneOf(o, "networkMode", [DockerNetworkMode.BRIDGE, DockerNetworkMode.HOST]) ?? DockerNetworkMode.BRIDGE;
     this.provider = new provider.DockerProvider(this, "provider", {
-      alias: props.alias ?? id,
-      host: props.dockerHost,
+      alias,
+      host: dockerHost,
     });
     markHost(this);
     invalidate(this);
-    reportFindings(this);
+    reportFindings(this, r.findings);
     const docker = dockerOf(this);
     docker.hosts.push(this);
     docker.aliases = undefined;
-    const alias = props.alias ?? id;
     this.node.addValidation({
       validate: () => {
         const others = hostsWithAlias(this, alias).filter((h) => h !== this);
@@ -86,6 +118,16 @@ export class DockerHost extends Construct implements IRocketMqHost {
   /** On Docker's bridge network every container has a loopback of its own. */
   public get isolatedLoopback(): boolean {
     return this.networkMode === DockerNetworkMode.BRIDGE;
+  }
+
+  /**
+   * @internal The user's own docker_containers on this host's provider, with the host ports they publish: the library's
+   * processes must not collide with them. The construct tree is read once per `round` (once per model) for all hosts.
+   */
+  public _foreignContainers(round: object): ForeignContainerModel[] {
+    const d = dockerOf(this);
+    if (d.foreign?.round !== round) d.foreign = { round, byProvider: foreignByProvider(TerraformStack.of(this)) };
+    return (d.foreign.byProvider.get(this.provider) ?? []).map((c) => ({ ...c, hostPath: this.node.path }));
   }
 
   /** @internal */
@@ -151,7 +193,9 @@ export class DockerHost extends Construct implements IRocketMqHost {
         c.memory = spec.memory;
         c.memorySwap = spec.memorySwap;
         // The store is handed over first; name servers and controllers start before brokers (plan.startAfter).
-        const dependsOn = [...(init ? [init] : []), ...p.startAfter.map((path) => containerAt(scope, path))].map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`);
+        // A process whose host was refused has no container (its error says why): nothing to wait for.
+        const after = p.startAfter.flatMap((path) => containerAt(scope, path) ?? []);
+        const dependsOn = [...(init ? [init] : []), ...after].map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`);
         c.dependsOn = dependsOn.length > 0 ? dependsOn : undefined;
       },
     );
@@ -215,6 +259,8 @@ interface StackDocker {
   readonly containers: Map<string, container.Container>;
   /** The hosts by provider alias, for one round of the hosts/alias validations (see hostsWithAlias). */
   aliases?: { readonly byAlias: Map<string | undefined, DockerHost[]>; readonly asked: Set<DockerHost> };
+  /** The user's own containers by provider, for one round of model building (see DockerHost._foreignContainers). */
+  foreign?: { readonly round: object; readonly byProvider: Map<provider.DockerProvider | undefined, Omit<ForeignContainerModel, "hostPath">[]> };
 }
 
 const stacks = new WeakMap<TerraformStack, StackDocker>();
@@ -229,10 +275,33 @@ function dockerOf(scope: Construct): StackDocker {
   return d;
 }
 
-function containerAt(scope: Construct, processPath: string): container.Container {
-  const found = dockerOf(scope).containers.get(processPath);
-  if (!found) throw new Error(`${scope.node.path}: no container for ${processPath}`);
-  return found;
+/**
+ * Every docker_container of the stack that the library did not make (not a PlannedContainer), by its provider, with
+ * its name and the host ports it publishes (none on the host network, where the process binds what it likes).
+ */
+function foreignByProvider(stack: TerraformStack): Map<provider.DockerProvider | undefined, Omit<ForeignContainerModel, "hostPath">[]> {
+  const out = new Map<provider.DockerProvider | undefined, Omit<ForeignContainerModel, "hostPath">[]>();
+  for (const c of stack.node.findAll()) {
+    if (!(c instanceof container.Container) || c instanceof PlannedContainer) continue;
+    const ports: number[] = [];
+    const published = c.networkModeInput === "host" ? undefined : c.portsInput;
+    if (Array.isArray(published)) {
+      for (const p of published) {
+        const external = (p as { external?: unknown })?.external;
+        if (typeof external === "number" && !isToken(external)) ports.push(external);
+      }
+    }
+    const name = c.nameInput;
+    const p = c.provider as provider.DockerProvider | undefined;
+    const list = out.get(p) ?? [];
+    list.push({ path: c.node.path, name: typeof name === "string" && !isToken(name) ? name : undefined, ports });
+    out.set(p, list);
+  }
+  return out;
+}
+
+function containerAt(scope: Construct, processPath: string): container.Container | undefined {
+  return dockerOf(scope).containers.get(processPath);
 }
 
 /**
