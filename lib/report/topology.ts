@@ -7,7 +7,7 @@
  * Pure: no cdktf. `lib/synth` writes it beside each stack as `topology.md`.
  */
 import { cmp, Finding } from "../core/findings";
-import { BrokerSetModel, ClusterModel, controllerPeers, HostModel, namesrvAddr, TopologyModel } from "../core/model";
+import { BrokerModel, BrokerSetModel, ClusterModel, controllerPeers, HostModel, JvmModel, namesrvAddr, TopologyModel } from "../core/model";
 import { ProcessPlan } from "../core/plan";
 
 export interface TopologyInput {
@@ -70,16 +70,17 @@ function clusterSection(cluster: ClusterModel, plans: Map<string, ProcessPlan>):
     out.push("");
   }
   const mine = [...plans.values()].filter((p) => p.path.startsWith(cluster.path + "/"));
+  const index = indexOf(cluster);
   const byHost = new Map<string, ProcessPlan[]>();
   for (const p of mine) byHost.set(p.host.path, [...(byHost.get(p.host.path) ?? []), p]);
   for (const hostPath of [...byHost.keys()].sort()) {
     const procs = byHost.get(hostPath)!.sort((a, b) => cmp(a.path, b.path));
     out.push(`### Host ${hostLabel(procs[0].host)}`, "");
     out.push("| process | role | identity | ports | store | memory |", "|---|---|---|---|---|---|");
-    for (const p of procs) out.push(`| ${local(cluster, p.path)} | ${role(cluster, p)} | ${identity(p)} | ${ports(p)} | ${store(p)} | ${memory(cluster, p)} |`);
+    for (const p of procs) out.push(`| ${local(cluster, p.path)} | ${role(index, p)} | ${identity(p)} | ${ports(p)} | ${store(p)} | ${memory(index, p)} |`);
     out.push("");
   }
-  out.push("```mermaid", ...diagram(cluster, mine), "```", "");
+  out.push("```mermaid", ...diagram(cluster, index, mine), "```", "");
   return out;
 }
 
@@ -96,16 +97,14 @@ function memberName(s: BrokerSetModel, path: string, cluster: ClusterModel): str
   return m.brokerRole === "SLAVE" ? `slave ${m.brokerId}` : "master";
 }
 
-function role(cluster: ClusterModel, p: ProcessPlan): string {
-  if (p.kind === "namesrv") {
-    const ns = cluster.nameServers.find((n) => n.path === p.path);
-    return ns?.controller ? "name server + controller" : "name server";
-  }
+function role(index: ClusterIndex, p: ProcessPlan): string {
+  if (p.kind === "namesrv") return index.embeddedController.has(p.path) ? "name server + controller" : "name server";
   if (p.kind === "controller") return "controller";
   if (p.kind === "proxy") return "proxy (cluster mode)";
   if (p.kind === "dashboard") return "dashboard (console)";
-  const set = cluster.brokerSets.find((s) => s.members.some((m) => m.path === p.path))!;
-  const b = set.members.find((m) => m.path === p.path)!;
+  const found = index.broker.get(p.path);
+  if (!found) return p.kind;
+  const { set, member: b } = found;
   if (b.dledger) return "broker (DLedger peer)";
   if (set.kind === "controller") return "broker (controller mode)";
   return `broker ${b.brokerRole}`;
@@ -125,9 +124,23 @@ function ports(p: ProcessPlan): string {
   return [...p.ports].sort((a, b) => a.port - b.port).map((u) => `${u.port} ${u.purpose}`).join(", ");
 }
 
-function memory(cluster: ClusterModel, p: ProcessPlan): string {
-  const all = [...cluster.nameServers, ...cluster.brokerSets.flatMap((s) => s.members), ...cluster.controllerGroups.flatMap((g) => g.controllers), ...cluster.proxies, ...(cluster.dashboards ?? [])];
-  const jvm = all.find((x) => x.path === p.path)?.jvm;
+/** What the report looks up per process, indexed once per cluster. */
+interface ClusterIndex {
+  readonly jvm: Map<string, JvmModel>;
+  readonly broker: Map<string, { set: BrokerSetModel; member: BrokerModel }>;
+  readonly embeddedController: Set<string>;
+}
+
+function indexOf(cluster: ClusterModel): ClusterIndex {
+  const jvm = new Map<string, JvmModel>();
+  for (const x of [...cluster.nameServers, ...cluster.controllerGroups.flatMap((g) => g.controllers), ...cluster.proxies, ...(cluster.dashboards ?? [])]) jvm.set(x.path, x.jvm);
+  const broker = new Map<string, { set: BrokerSetModel; member: BrokerModel }>();
+  for (const set of cluster.brokerSets) for (const member of set.members) (broker.set(member.path, { set, member }), jvm.set(member.path, member.jvm));
+  return { jvm, broker, embeddedController: new Set(cluster.nameServers.filter((n) => n.controller).map((n) => n.path)) };
+}
+
+function memory(index: ClusterIndex, p: ProcessPlan): string {
+  const jvm = index.jvm.get(p.path);
   if (!jvm) return `${p.memoryMb} MiB`;
   return `${p.memoryMb} MiB (heap ${jvm.heapMb}${jvm.directMemoryMb ? `, direct ${jvm.directMemoryMb}` : ""})`;
 }
@@ -139,7 +152,7 @@ function store(p: ProcessPlan): string {
 }
 
 /** Mermaid flowchart: hosts as boxes, processes in them, replication and raft as edges. */
-function diagram(cluster: ClusterModel, plans: ProcessPlan[]): string[] {
+function diagram(cluster: ClusterModel, index: ClusterIndex, plans: ProcessPlan[]): string[] {
   const sorted = [...plans].sort((a, b) => cmp(a.path, b.path));
   const id = new Map(sorted.map((p, i) => [p.path, `p${i}`]));
   const lines = ["flowchart LR"];
@@ -148,7 +161,7 @@ function diagram(cluster: ClusterModel, plans: ProcessPlan[]): string[] {
   [...byHost.keys()].sort().forEach((hostPath, i) => {
     const procs = byHost.get(hostPath)!;
     lines.push(`  subgraph h${i}["${esc(hostLabel(procs[0].host))}"]`);
-    for (const p of procs) lines.push(`    ${id.get(p.path)}["${esc(`${role(cluster, p)} ${local(cluster, p.path)}`)}<br/>:${p.healthPort}"]`);
+    for (const p of procs) lines.push(`    ${id.get(p.path)}["${esc(`${role(index, p)} ${local(cluster, p.path)}`)}<br/>:${p.healthPort}"]`);
     lines.push("  end");
   });
   for (const s of [...cluster.brokerSets].sort((a, b) => cmp(a.path, b.path))) {
