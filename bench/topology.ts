@@ -7,7 +7,7 @@
  */
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } from "../lib";
+import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqCluster } from "../lib";
 
 export type Shape = "pair" | "dledger";
 export const SHAPES: readonly Shape[] = ["pair", "dledger"];
@@ -31,7 +31,7 @@ export class BenchStack extends TerraformStack {
       if (shape === "pair") {
         const [m, s] = [(2 * i) % HOSTS, (2 * i + 1) % HOSTS];
         new BrokerPair(cluster, name(i), {
-          replication: "SYNC",
+          replication: Replication.SYNC,
           master: { host: hosts[m], listenPort: 10911 + 4 * next(m) },
           slaves: [{ host: hosts[s], listenPort: 10911 + 4 * next(s) }],
         });

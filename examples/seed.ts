@@ -4,7 +4,7 @@
  */
 import { LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, RocketMqCluster, RocketMqClusterProps } from "../lib";
+import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, Replication, RocketMqCluster, RocketMqClusterProps } from "../lib";
 import { PropertyValue } from "../lib/core/model";
 
 /**
@@ -54,8 +54,8 @@ export class SeedSyncStack extends TerraformStack {
     new NameServer(cluster, "ns29", { host: h29 });
     const master = (brokerName: string, host: DockerHost) => ({ host, properties: options.masterProperties?.[brokerName] });
     const slave = (brokerName: string, host: DockerHost) => ({ host, listenPort: 11911, store: { hostPath: storeDir(options, host.address, `${brokerName}-s`) } });
-    new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: master("broker-a", h28), slaves: [slave("broker-a", h29)] });
-    new BrokerPair(cluster, "broker-b", { replication: "SYNC", master: master("broker-b", h29), slaves: [slave("broker-b", h28)] });
+    new BrokerPair(cluster, "broker-a", { replication: Replication.SYNC, master: master("broker-a", h28), slaves: [slave("broker-a", h29)] });
+    new BrokerPair(cluster, "broker-b", { replication: Replication.SYNC, master: master("broker-b", h29), slaves: [slave("broker-b", h28)] });
   }
 }
 
@@ -103,7 +103,7 @@ export class DevStack extends TerraformStack {
     const local = new DockerHost(this, "local", { address: "127.0.0.1", networkMode: DockerNetworkMode.HOST, dockerHost: options.dockerHostOf?.("127.0.0.1") });
     const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "DevCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
     new NameServer(cluster, "ns", { host: local });
-    new BrokerPair(cluster, "broker-dev", { replication: "ASYNC", master: { host: local } });
+    new BrokerPair(cluster, "broker-dev", { replication: Replication.ASYNC, master: { host: local } });
   }
 }
 

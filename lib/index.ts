@@ -7,10 +7,11 @@ export * from "./constructs/controller-broker-set";
 export * from "./constructs/proxy";
 export * from "./constructs/dashboard";
 export { BrokerProcess } from "./constructs/broker-process";
-export type { BrokerProps } from "./constructs/broker-process";
+export type { BrokerIdentity, BrokerProps, DLedgerIdentity } from "./constructs/broker-process";
+export * from "./constructs/enums";
 export type { JvmProps, StoreProps } from "./constructs/common";
 export * from "./targets/docker/docker-host";
 export type { IRocketMqHost } from "./targets/host";
-export * as core from "./core";
+// The pure core (model, rules, rendering) is not part of the jsii API: TypeScript users import it from "rocketmq-cdktf/core".
 export { topologyOf } from "./synth/topology-file";
 export * from "./synth/app";

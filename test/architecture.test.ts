@@ -27,6 +27,17 @@ const ALLOWED: Record<string, string[]> = {
   constructs: ["core", "synth", "targets", "constructs"],
 };
 
+describe("cdktf stays in the construct layers", () => {
+  for (const layer of ["core", "report"]) {
+    test(`lib/${layer} imports neither cdktf nor constructs`, () => {
+      for (const f of tsFiles(path.join(LIB, layer))) {
+        const imports = /from "(cdktf|constructs|@cdktf\/[^"]*)(\/[^"]*)?"/.test(fs.readFileSync(f, "utf8"));
+        expect({ file: path.relative(LIB, f), imports }).toEqual({ file: path.relative(LIB, f), imports: false });
+      }
+    });
+  }
+});
+
 describe("layers", () => {
   for (const [layer, allowed] of Object.entries(ALLOWED)) {
     test(`lib/${layer} imports only from ${allowed.join(", ")}`, () => {

@@ -1,21 +1,22 @@
 import { Construct } from "constructs";
-import { BrokerSetModel, FlushDiskType, PropertyValue, Replication } from "../core/model";
+import { BrokerSetModel, PropertyValue } from "../core/model";
+import { BrokerRole, FlushDiskType, Replication } from "./enums";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel, missingBroker, readBrokerProps } from "./broker-process";
+import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, createBrokerProcess, membersModel, missingBroker, readBrokerProps } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
 import { containerNameOf } from "./common";
 import { reportFindings } from "../synth/report";
 import { invalidate } from "../synth/analysis";
 import { LITERAL, PropsReader } from "../synth/input";
 
-const REPLICATIONS: readonly Replication[] = ["SYNC", "ASYNC"];
-const FLUSH_DISK_TYPES: readonly FlushDiskType[] = ["SYNC_FLUSH", "ASYNC_FLUSH"];
+const REPLICATIONS: readonly Replication[] = [Replication.SYNC, Replication.ASYNC];
+const FLUSH_DISK_TYPES: readonly FlushDiskType[] = [FlushDiskType.SYNC_FLUSH, FlushDiskType.ASYNC_FLUSH];
 
 /** The master of a BrokerPair. */
 export interface MasterProps extends BrokerProps {
   /**
    * flushDiskType of the master.
-   * @default SYNC_FLUSH with SYNC replication, ASYNC_FLUSH with ASYNC replication
+   * @default FlushDiskType.SYNC_FLUSH with SYNC replication, FlushDiskType.ASYNC_FLUSH with ASYNC replication
    */
   readonly flushDiskType?: FlushDiskType;
 }
@@ -29,11 +30,12 @@ export interface SlaveProps extends BrokerProps {
   readonly brokerId?: number;
   /**
    * flushDiskType of the slave.
-   * @default ASYNC_FLUSH
+   * @default FlushDiskType.ASYNC_FLUSH
    */
   readonly flushDiskType?: FlushDiskType;
 }
 
+/** Props of a BrokerPair: a master and its slaves. */
 export interface BrokerPairProps {
   /**
    * brokerName shared by the master and its slaves.
@@ -45,7 +47,7 @@ export interface BrokerPairProps {
    * ASYNC: the master (ASYNC_MASTER) replicates in the background.
    * There is no automatic failover in either: when the master dies its slaves serve reads only
    * (use DLedgerGroup for failover).
-   * @default "ASYNC"
+   * @default Replication.ASYNC
    */
   readonly replication?: Replication;
   /** The master (brokerId 0). */
@@ -63,9 +65,13 @@ export interface BrokerPairProps {
 export class BrokerPair extends Construct {
   /** @internal */
   public readonly _kind = "brokerSet";
+  /** brokerName shared by the master and its slaves. */
   public readonly brokerName: string;
+  /** How the master replicates to its slaves. */
   public readonly replication: Replication;
+  /** The master (brokerId 0). */
   public readonly master: BrokerProcess;
+  /** The slaves, in declaration order (brokerId 1, 2, ... unless set). */
   public readonly slaves: BrokerProcess[];
   private readonly properties: Readonly<Record<string, PropertyValue>>;
   private readonly unresolvedProperties: readonly string[];
@@ -79,7 +85,7 @@ export class BrokerPair extends Construct {
     const o = r.object(props, `BrokerPair ${id}`, true, "{ master: { host } }");
     r.known(o, ["brokerName", "replication", "master", "slaves", "properties"]);
     this.brokerName = r.string(o, "brokerName", { literal: LITERAL.name, example: '"broker-a"' }) ?? id;
-    this.replication = r.oneOf(o, "replication", REPLICATIONS) ?? "ASYNC";
+    this.replication = r.oneOf(o, "replication", REPLICATIONS, "Replication") ?? Replication.ASYNC;
     const properties = r.properties(o, "properties");
     this.properties = properties.values;
     this.unresolvedProperties = properties.unresolved;
@@ -90,16 +96,16 @@ export class BrokerPair extends Construct {
     reportFindings(this, r.findings);
     brokerSetEndpointsOutput(this, cluster, this.brokerName);
     const name = (brokerId: number) => containerNameOf(cluster.clusterName, this.brokerName, String(brokerId));
-    const flushOf = (m: ReturnType<typeof readBrokerProps>) => m.reader.oneOf(m.raw, "flushDiskType", FLUSH_DISK_TYPES);
+    const flushOf = (m: ReturnType<typeof readBrokerProps>) => m.reader.oneOf(m.raw, "flushDiskType", FLUSH_DISK_TYPES, "FlushDiskType");
     const master = noMaster ? missingBroker(`${this.node.path}/master`) : readBrokerProps(o.master, `${this.node.path}/master`, `master of BrokerPair ${id}`, this, ["flushDiskType"]);
-    this.master = new BrokerProcess(
+    this.master = createBrokerProcess(
       this,
       "master",
       master.props as BrokerProps,
       {
         brokerId: 0,
-        brokerRole: this.replication === "SYNC" ? "SYNC_MASTER" : "ASYNC_MASTER",
-        flushDiskType: flushOf(master) ?? (this.replication === "SYNC" ? "SYNC_FLUSH" : "ASYNC_FLUSH"),
+        brokerRole: this.replication === Replication.SYNC ? BrokerRole.SYNC_MASTER : BrokerRole.ASYNC_MASTER,
+        flushDiskType: flushOf(master) ?? (this.replication === Replication.SYNC ? FlushDiskType.SYNC_FLUSH : FlushDiskType.ASYNC_FLUSH),
         listenPort: master.props.listenPort ?? DEFAULT_BROKER_PORT,
         containerName: master.props.containerName ?? name(0),
       },
@@ -111,14 +117,14 @@ export class BrokerPair extends Construct {
     for (const [i, raw] of slaves.entries()) {
       const slave = readBrokerProps(raw, `${this.node.path}/slave-${i + 1}`, `slaves[${i}] of BrokerPair ${id}`, this, ["brokerId", "flushDiskType"]);
       const brokerId = slave.reader.integer(slave.raw, "brokerId", { literal: LITERAL.id, example: i + 1 }) ?? i + 1;
-      this.slaves.push(new BrokerProcess(
+      this.slaves.push(createBrokerProcess(
         this,
         `slave-${i + 1}`,
         slave.props as BrokerProps,
         {
           brokerId,
-          brokerRole: "SLAVE",
-          flushDiskType: flushOf(slave) ?? "ASYNC_FLUSH",
+          brokerRole: BrokerRole.SLAVE,
+          flushDiskType: flushOf(slave) ?? FlushDiskType.ASYNC_FLUSH,
           listenPort: slave.props.listenPort ?? DEFAULT_BROKER_PORT + 1000 * brokerId,
           containerName: slave.props.containerName ?? name(brokerId),
         },
@@ -130,6 +136,6 @@ export class BrokerPair extends Construct {
   /** @internal */
   public _toModel(cluster: RocketMqCluster): BrokerSetModel {
     const members = membersModel(cluster, this.properties, [this.master, ...this.slaves], this.node.path, this.unresolvedProperties);
-    return { path: this.node.path, brokerName: this.brokerName, kind: "pair", replication: this.replication, members };
+    return { path: this.node.path, brokerName: this.brokerName, kind: "pair", replication: this.replication === Replication.SYNC ? "SYNC" : "ASYNC", members };
   }
 }

@@ -1,6 +1,7 @@
 import { Lazy, TerraformOutput } from "cdktf";
 import { Construct, IConstruct } from "constructs";
-import { BrokerModel, BrokerRole, Declared, FlushDiskType, HostModel, PropertyValue } from "../core/model";
+import { BrokerModel, Declared, HostModel, PropertyValue } from "../core/model";
+import { BrokerRole, FlushDiskType } from "./enums";
 import { RocketMqCluster } from "./cluster";
 import { hostModelOf, IRocketMqHost } from "../targets/host";
 import { BROKER_JVM, defaultsOf, JvmLayer, JvmProps, outputIdOf, readHost, readJvm, readStore, resolveJvmDeclared, resolveStore, StoreProps, storePlacement } from "./common";
@@ -38,14 +39,37 @@ export interface BrokerProps {
   readonly properties?: Readonly<Record<string, PropertyValue>>;
 }
 
+/** A broker's place in its DLedger raft group. */
+export interface DLedgerIdentity {
+  /** dLegerSelfId. */
+  readonly selfId: string;
+  /** Its port in dLegerPeers. */
+  readonly port: number;
+}
+
 /** What a broker set decides about one of its brokers. */
 export interface BrokerIdentity {
+  /** brokerId: 0 for a master, 1 or more for a slave; the raft index of a DLedger peer; -1 in controller mode. */
   readonly brokerId: number;
+  /**
+   * brokerRole of a master/slave set's broker.
+   * @default none: the raft election or the controller decides
+   */
   readonly brokerRole?: BrokerRole;
+  /**
+   * flushDiskType.
+   * @default RocketMQ's default (ASYNC_FLUSH)
+   */
   readonly flushDiskType?: FlushDiskType;
+  /** listenPort. */
   readonly listenPort: number;
+  /** Container (or unit) name on the host. */
   readonly containerName: string;
-  readonly dledger?: { readonly selfId: string; readonly port: number };
+  /**
+   * The broker's place in its DLedger raft group.
+   * @default none: not a DLedger peer
+   */
+  readonly dledger?: DLedgerIdentity;
 }
 
 /** The props of one broker as read by its set, with what reading them found (see readBrokerProps). */
@@ -87,20 +111,40 @@ export function readBrokerProps(raw: unknown, path: string, what: string, scope:
   return { props, reader: r, raw: o, unresolvedProperties: properties.unresolved };
 }
 
+/** The props a broker set already read for the BrokerProcess it is creating (see createBrokerProcess). */
+let pendingInput: { path: string; read: ReadBroker } | undefined;
+
+/**
+ * Creates a broker set's BrokerProcess with the props the set already read for it (so that each mistake is read
+ * and reported once): the public constructor stays `(scope, id, props, identity)`.
+ */
+export function createBrokerProcess(scope: Construct, id: string, props: BrokerProps, identity: BrokerIdentity, read: ReadBroker): BrokerProcess {
+  pendingInput = { path: `${scope.node.path}/${id}`, read };
+  try {
+    return new BrokerProcess(scope, id, props, identity);
+  } finally {
+    pendingInput = undefined;
+  }
+}
+
 /**
  * One broker process of a BrokerPair or DLedgerGroup: its container on its host. Created by the
  * broker set; its construct path (`.../broker-a/master`, `.../broker-a/slave-1`, `.../broker-c/n0`)
  * is what synth errors name.
  */
 export class BrokerProcess extends Construct {
+  /** The machine that runs this broker. */
   public readonly host: IRocketMqHost;
+  /** What its set decided: brokerId, role, flushDiskType, listenPort, container name, DLedger place. */
   public readonly identity: BrokerIdentity;
   private readonly props: BrokerProps;
   private readonly allowStoreDestroy: boolean | undefined;
   private readonly input?: ReadBroker;
 
-  constructor(scope: Construct, id: string, props: BrokerProps, identity: BrokerIdentity, input?: ReadBroker) {
+  constructor(scope: Construct, id: string, props: BrokerProps, identity: BrokerIdentity) {
     super(scope, id);
+    const input = pendingInput?.path === this.node.path ? pendingInput.read : undefined;
+    pendingInput = undefined;
     const read = input ?? readBrokerProps(props, this.node.path, `broker ${id}`, this, []);
     this.input = read;
     this.props = read.props as BrokerProps;
@@ -126,8 +170,8 @@ export class BrokerProcess extends Construct {
       store: resolveStore(this.props.store, this.identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy),
       extraProperties: { ...inherited, ...own },
       brokerId: this.identity.brokerId,
-      brokerRole: this.identity.brokerRole,
-      flushDiskType: this.identity.flushDiskType,
+      brokerRole: this.identity.brokerRole as BrokerModel["brokerRole"],
+      flushDiskType: this.identity.flushDiskType as BrokerModel["flushDiskType"],
       listenPort: this.identity.listenPort,
       dledger: this.identity.dledger,
       haListenPort: this.props.haListenPort,

@@ -13,6 +13,7 @@ import { writeTopologyOnSynth } from "../synth/topology-file";
 import { error } from "../core/findings";
 import { isToken, LITERAL, PropsReader } from "../synth/input";
 
+/** Props of a RocketMqCluster: what every process of the cluster shares. */
 export interface RocketMqClusterProps {
   /**
    * brokerClusterName of every broker of the cluster.
@@ -62,8 +63,11 @@ export interface RocketMqClusterProps {
  * clusters; rules about hosts count every process on a host, whichever cluster it belongs to.
  */
 export class RocketMqCluster extends Construct {
+  /** brokerClusterName of every broker of the cluster. */
   public readonly clusterName: string;
+  /** The RocketMQ version (its key catalogue, version rules and default image). */
   public readonly version: string;
+  /** The image of every RocketMQ process of the cluster. */
   public readonly image: string;
   /** @internal The props as read: every value of the right type (refused ones left out). */
   public readonly _props: RocketMqClusterProps;

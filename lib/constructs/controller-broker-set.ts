@@ -1,13 +1,15 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, PropertyValue } from "../core/model";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel, readBrokerProps } from "./broker-process";
+import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel, readBrokerProps, createBrokerProcess } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
+import { BrokerRole } from "./enums";
 import { containerNameOf } from "./common";
 import { reportFindings } from "../synth/report";
 import { invalidate } from "../synth/analysis";
 import { LITERAL, PropsReader } from "../synth/input";
 
+/** Props of a ControllerBrokerSet: replicas whose master the cluster's controllers elect. */
 export interface ControllerBrokerSetProps {
   /**
    * brokerName shared by every replica.
@@ -36,7 +38,9 @@ export interface ControllerBrokerSetProps {
 export class ControllerBrokerSet extends Construct {
   /** @internal */
   public readonly _kind = "brokerSet";
+  /** brokerName shared by every replica. */
   public readonly brokerName: string;
+  /** The replicas, in declaration order (r0, r1, ...). */
   public readonly brokers: BrokerProcess[];
   private readonly allAckInSyncStateSet: boolean;
   private readonly properties: Readonly<Record<string, PropertyValue>>;
@@ -64,13 +68,13 @@ export class ControllerBrokerSet extends Construct {
     this.brokers = [];
     for (const [i, raw] of brokers.entries()) {
       const b = readBrokerProps(raw, `${this.node.path}/r${i}`, `brokers[${i}] of ControllerBrokerSet ${id}`, this, []);
-      this.brokers.push(new BrokerProcess(
+      this.brokers.push(createBrokerProcess(
         this,
         `r${i}`,
         b.props as BrokerProps,
         {
           brokerId: -1,
-          brokerRole: "SLAVE",
+          brokerRole: BrokerRole.SLAVE,
           listenPort: b.props.listenPort ?? DEFAULT_BROKER_PORT,
           containerName: b.props.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, `r${i}`),
         },

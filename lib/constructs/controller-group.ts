@@ -15,6 +15,7 @@ export const CONTROLLER_STORE_PATH = "/home/rocketmq/controller";
 
 /** A standalone controller (mqcontroller). */
 export interface ControllerProps {
+  /** The machine that runs this controller. */
   readonly host: IRocketMqHost;
   /** controllerDLegerSelfId. @default `n<index>` */
   readonly selfId?: string;
@@ -32,6 +33,7 @@ export interface ControllerProps {
 
 /** A name server that also runs a controller (enableControllerInNamesrv). */
 export interface EmbeddedControllerProps {
+  /** The name server that runs this controller (on its host, beside its listenPort). */
   readonly nameServer: NameServer;
   /** controllerDLegerSelfId. @default `n<index>` */
   readonly selfId?: string;
@@ -39,12 +41,19 @@ export interface EmbeddedControllerProps {
   readonly port?: number;
 }
 
+/** Props of a ControllerGroup: standalone controllers or controllers inside name servers (set exactly one). */
 export interface ControllerGroupProps {
   /** controllerDLegerGroup. @default the construct id */
   readonly controllerDLegerGroup?: string;
-  /** Standalone controllers, each in its own container. Set this or `inNameServers`. */
+  /**
+   * Standalone controllers, each in its own container. Set this or `inNameServers`.
+   * @default none: set `inNameServers` instead
+   */
   readonly controllers?: ControllerProps[];
-  /** Controllers embedded in these name servers (no extra containers). Set this or `controllers`. */
+  /**
+   * Controllers embedded in these name servers (no extra containers). Set this or `controllers`.
+   * @default none: set `controllers` instead
+   */
   readonly inNameServers?: EmbeddedControllerProps[];
 }
 
@@ -56,6 +65,7 @@ export interface ControllerGroupProps {
 export class ControllerGroup extends Construct {
   /** @internal */
   public readonly _kind = "controllerGroup";
+  /** controllerDLegerGroup of every controller of the group. */
   public readonly controllerDLegerGroup: string;
   private readonly isEmbedded: boolean;
   private readonly standalone: {

@@ -13,6 +13,7 @@ import { containerNameOf, outputIdOf, readHost } from "./common";
 /** The console's image as apache/rocketmq-dashboard publishes it. */
 export const DEFAULT_DASHBOARD_IMAGE = "apacherocketmq/rocketmq-dashboard:2.1.0";
 
+/** Props of a Dashboard: where the console runs and on which port. */
 export interface DashboardProps {
   /** The machine that runs the console. */
   readonly host: IRocketMqHost;
@@ -47,9 +48,13 @@ export interface DashboardProps {
 export class Dashboard extends Construct {
   /** @internal */
   public readonly _kind = "dashboard";
+  /** The machine that runs the console. */
   public readonly host: IRocketMqHost;
+  /** The console's HTTP port (server.port). */
   public readonly listenPort: number;
+  /** Container name on the host. */
   public readonly containerName: string;
+  /** The console's image. */
   public readonly image: string;
   private readonly heapMb: number;
   private readonly defaultName: boolean;

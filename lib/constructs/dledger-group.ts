@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, PropertyValue } from "../core/model";
 import { DEFAULT_BROKER_PORT, DEFAULT_DLEDGER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel, readBrokerProps } from "./broker-process";
+import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel, readBrokerProps, createBrokerProcess } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
 import { containerNameOf, memberIds } from "./common";
 import { reportFindings } from "../synth/report";
@@ -22,6 +22,7 @@ export interface DLedgerPeerProps extends BrokerProps {
   readonly dLegerPort?: number;
 }
 
+/** Props of a DLedgerGroup: a raft group of 3 or more brokers. */
 export interface DLedgerGroupProps {
   /**
    * brokerName shared by every peer.
@@ -49,7 +50,9 @@ export interface DLedgerGroupProps {
 export class DLedgerGroup extends Construct {
   /** @internal */
   public readonly _kind = "brokerSet";
+  /** brokerName shared by every peer. */
   public readonly brokerName: string;
+  /** The raft peers, in declaration order. */
   public readonly peers: BrokerProcess[];
   private readonly dLegerGroup: string;
   private readonly properties: Readonly<Record<string, PropertyValue>>;
@@ -86,7 +89,7 @@ export class DLedgerGroup extends Construct {
       const peer = readBrokerProps(raw, `${this.node.path}/${ids[i]}`, `peers[${i}] of DLedgerGroup ${id}`, this, ["selfId", "dLegerPort"]);
       peer.reader.findings.push(...pre[i].p.findings.map((f) => ({ ...f, path: peer.reader.path })));
       const dLegerPort = peer.reader.integer(peer.raw, "dLegerPort", { literal: LITERAL.port, example: DEFAULT_DLEDGER_PORT + i });
-      this.peers.push(new BrokerProcess(
+      this.peers.push(createBrokerProcess(
         this,
         ids[i],
         peer.props as BrokerProps,

@@ -11,6 +11,7 @@ import { LITERAL, PropsReader } from "../synth/input";
 
 export const NAMESRV_STORE_PATH = "/home/rocketmq/namesrv";
 
+/** Props of a NameServer. */
 export interface NameServerProps {
   /** The machine that runs this name server. */
   readonly host: IRocketMqHost;
@@ -36,8 +37,11 @@ export interface NameServerProps {
 export class NameServer extends Construct {
   /** @internal */
   public readonly _kind = "namesrv";
+  /** The machine that runs this name server. */
   public readonly host: IRocketMqHost;
+  /** listenPort, part of every broker's namesrvAddr. */
   public readonly listenPort: number;
+  /** Container name on the host. */
   public readonly containerName: string;
   private readonly props: Omit<NameServerProps, "host"> & { host?: IRocketMqHost };
   private readonly unresolvedProperties: readonly string[];

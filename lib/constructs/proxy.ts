@@ -9,6 +9,7 @@ import { reportFindings } from "../synth/report";
 import { invalidate, planOf } from "../synth/analysis";
 import { LITERAL, PropsReader } from "../synth/input";
 
+/** Props of a Proxy (RocketMQ 5, cluster mode). */
 export interface ProxyProps {
   /** The machine that runs the proxy. */
   readonly host: IRocketMqHost;
@@ -31,9 +32,13 @@ export interface ProxyProps {
 export class Proxy extends Construct {
   /** @internal */
   public readonly _kind = "proxy";
+  /** The machine that runs the proxy. */
   public readonly host: IRocketMqHost;
+  /** remotingListenPort (RocketMQ remoting clients). */
   public readonly remotingListenPort: number;
+  /** grpcServerPort (RocketMQ 5 gRPC clients). */
   public readonly grpcServerPort: number;
+  /** Container name on the host. */
   public readonly containerName: string;
   private readonly props: Omit<ProxyProps, "host"> & { host?: IRocketMqHost };
   private readonly unresolvedProperties: readonly string[];

@@ -181,19 +181,22 @@ export class PropsReader {
     return v;
   }
 
-  /** A prop with a fixed set of values (a string-literal union, an enum). Another case of an allowed value is refused too. */
-  oneOf<T extends string>(o: Raw, prop: string, values: readonly T[]): T | undefined {
+  /**
+   * A prop with a fixed set of values (an enum, whose values are RocketMQ's spellings). Another case of an allowed
+   * value is refused too. `enumName` names the enum in messages (`Replication.SYNC`), for typed languages.
+   */
+  oneOf<T extends string>(o: Raw, prop: string, values: readonly T[], enumName?: string): T | undefined {
     const v = o[prop];
     if (v === undefined || v === null) return undefined;
     if (isToken(v)) return this.token(prop, LITERAL.choice);
-    const list = values.map((x) => JSON.stringify(x)).join(", ");
+    const list = values.map((x) => (enumName ? `${enumName}.${x.toUpperCase()} (${JSON.stringify(x)})` : JSON.stringify(x))).join(", ");
     if (typeof v !== "string") return this.err("props/type", `${this.name(prop)} is ${kind(v)}, not one of ${list}.`, `Set ${this.name(prop)} to one of ${list}.`);
     if ((values as readonly string[]).includes(v)) return v as T;
     const match = values.find((x) => x.toLowerCase() === v.trim().toLowerCase());
     this.err(
       "props/value",
       `${this.name(prop)} is ${show(v)}, not one of ${list} (the values are exact, case included).${match ? ` Did you mean ${JSON.stringify(match)}?` : ""}`,
-      match ? `Write ${this.name(prop)}: ${JSON.stringify(match)}.` : `Set ${this.name(prop)} to one of ${list}.`,
+      match ? `Write ${this.name(prop)}: ${enumName ? `${enumName}.${match.toUpperCase()} (in JavaScript or JSON: ${JSON.stringify(match)})` : JSON.stringify(match)}.` : `Set ${this.name(prop)} to one of ${list}.`,
     );
     // The meaning is clear when only the case differs: the rules then check what was meant.
     return match;

@@ -20,6 +20,7 @@ export interface IRocketMqHost {
   readonly _unresolved?: readonly ("address" | "engine")[];
   /** @internal Containers the user runs on this host beside the library's, with the host ports they publish. */
   _foreignContainers?(round: object): ForeignContainerModel[];
+  /** The construct tree node of the host. */
   readonly node: Construct["node"];
   /**
    * Creates the resources that run one process under `scope`. The plan is produced at synth time

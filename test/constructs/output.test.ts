@@ -2,7 +2,7 @@ import { App, Testing } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } from "../../lib";
+import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqCluster } from "../../lib";
 import { buildExamples, DevStack, SeedControllerStack, SeedDLedgerStack, SeedSyncStack } from "../../examples/seed";
 import { synth } from "../helpers";
 
@@ -55,7 +55,7 @@ describe("declaration order", () => {
       const c = new RocketMqCluster(s, "rmq");
       new NameServer(c, "ns1", { host: h1 });
       new NameServer(c, "ns2", { host: h2 });
-      new BrokerPair(c, "broker-a", { replication: "SYNC", master: { host: h1 }, slaves: [{ host: h2 }] });
+      new BrokerPair(c, "broker-a", { replication: Replication.SYNC, master: { host: h1 }, slaves: [{ host: h2 }] });
       new DLedgerGroup(c, "broker-c", { peers: [{ host: h1, listenPort: 20911 }, { host: h2, listenPort: 20911 }, { host: h3 }] });
     });
     const reversed = synth((s) => {
@@ -64,7 +64,7 @@ describe("declaration order", () => {
       const h3 = new DockerHost(s, "h3", { address: "10.0.0.3" });
       const c = new RocketMqCluster(s, "rmq");
       new DLedgerGroup(c, "broker-c", { peers: [{ host: h1, listenPort: 20911 }, { host: h2, listenPort: 20911 }, { host: h3 }] });
-      new BrokerPair(c, "broker-a", { replication: "SYNC", master: { host: h1 }, slaves: [{ host: h2 }] });
+      new BrokerPair(c, "broker-a", { replication: Replication.SYNC, master: { host: h1 }, slaves: [{ host: h2 }] });
       new NameServer(c, "ns2", { host: h2 });
       new NameServer(c, "ns1", { host: h1 });
     });

@@ -1,5 +1,5 @@
 import { TerraformStack } from "cdktf";
-import { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } from "../../lib";
+import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqCluster } from "../../lib";
 import { containers, synth, synthError, synthWarnings } from "../helpers";
 
 /** A cluster with a name server on each of the given hosts, for rules tests. */
@@ -171,10 +171,10 @@ describe("ids", () => {
   test("SYNC replication without a slave is rejected", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s);
-      new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: { host: hosts[1] } });
+      new BrokerPair(cluster, "broker-a", { replication: Replication.SYNC, master: { host: hosts[1] } });
     });
     expect(msg).toContain("[stack/rmq/broker-a] [ids/sync-needs-slave]");
-    expect(msg).toContain('set replication: "ASYNC"');
+    expect(msg).toContain('set replication: Replication.ASYNC');
   });
 });
 
@@ -258,7 +258,7 @@ describe("placement", () => {
   test("a master and its slave on one host are accepted with a warning", () => {
     const warnings = synthWarnings((s) => {
       const { hosts, cluster } = base(s);
-      new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: { host: hosts[1] }, slaves: [{ host: hosts[1] }] });
+      new BrokerPair(cluster, "broker-a", { replication: Replication.SYNC, master: { host: hosts[1] }, slaves: [{ host: hosts[1] }] });
     });
     expect(warnings).toEqual([expect.stringContaining("stack/rmq/broker-a: [placement/same-host] master and slave of broker-a run on one host 10.0.0.2")]);
   });

@@ -11,17 +11,7 @@
  * what the example ends up with in that image.
  */
 import { TerraformStack } from "cdktf";
-import {
-  BrokerPair,
-  ControllerBrokerSet,
-  ControllerGroup,
-  DLedgerGroup,
-  DockerHost,
-  DockerNetworkMode,
-  NameServer,
-  Proxy,
-  RocketMqCluster,
-} from "../../lib";
+import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, DockerNetworkMode, FlushDiskType, NameServer, Proxy, Replication, RocketMqCluster } from "../../lib";
 import * as library from "../../lib";
 import { catalogueFor, keySpec, Section } from "../../lib/core/versions";
 import { containers, uploadedProperties } from "../helpers";
@@ -161,10 +151,11 @@ function classicCluster(version: string, pairs: readonly PairSpec[]) {
     const cluster = new RocketMqCluster(s, "rmq", { clusterName: "DefaultCluster", version, brokerProperties: RETENTION });
     new NameServer(cluster, "ns", { host: host(s, "hns", NS_ADDRESS) });
     pairs.forEach((p, i) => {
-      const master = { host: host(s, `h${i}m`, `10.0.0.${10 * i + 1}`), ...(p.masterFlush ? { flushDiskType: p.masterFlush } : {}) };
+      // the examples' values are RocketMQ's spellings, which the enums carry as they are
+      const master = { host: host(s, `h${i}m`, `10.0.0.${10 * i + 1}`), ...(p.masterFlush ? { flushDiskType: p.masterFlush as FlushDiskType } : {}) };
       const slavePort = p.slaveListenPort === "library default" ? {} : { listenPort: p.slaveListenPort ?? 10911 };
       const slaves = p.withSlave ? [{ host: host(s, `h${i}s`, `10.0.0.${10 * i + 2}`), ...slavePort }] : [];
-      new BrokerPair(cluster, p.brokerName, { replication: p.replication, master, slaves });
+      new BrokerPair(cluster, p.brokerName, { replication: p.replication as Replication, master, slaves });
     });
   });
 }

@@ -6,7 +6,7 @@
 import { container } from "@cdktf/provider-docker";
 import { TerraformStack } from "cdktf";
 import fc from "fast-check";
-import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, NameServer, Proxy, RocketMqCluster } from "../../lib";
+import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, NameServer, Proxy, Replication, RocketMqCluster } from "../../lib";
 import { BrokerModel, ClusterModel, NameServerModel, PropertyValue, StoreModel, TopologyModel } from "../../lib/core/model";
 
 export interface HostSpec {
@@ -378,7 +378,7 @@ export function build(stack: TerraformStack, spec: Spec): void {
   spec.clusters.forEach((c, ci) => {
     const cluster = new RocketMqCluster(stack, `c${ci}`, { clusterName: c.clusterName, version: c.version });
     const ns = c.nameServers.map((p, i) => new NameServer(cluster, `ns${i}`, { host: hosts[p.host], ...(p.listenPort !== undefined ? { listenPort: p.listenPort } : {}), ...(p.containerName !== undefined ? { containerName: p.containerName } : {}), ...(p.store !== undefined ? { store: p.store } : {}), jvm: { heapMb: p.heapMb, directMemoryMb: 256 } }));
-    c.pairs.forEach((s, i) => new BrokerPair(cluster, `p${i}`, { brokerName: s.brokerName, replication: s.replication, master: proc(s.master), slaves: s.slaves.map((sl) => ({ ...proc(sl), brokerId: sl.brokerId })) }));
+    c.pairs.forEach((s, i) => new BrokerPair(cluster, `p${i}`, { brokerName: s.brokerName, replication: s.replication as Replication, master: proc(s.master), slaves: s.slaves.map((sl) => ({ ...proc(sl), brokerId: sl.brokerId })) }));
     c.dledgers.forEach((s, i) => new DLedgerGroup(cluster, `d${i}`, { brokerName: s.brokerName, peers: s.peers.map((p) => ({ ...proc(p), selfId: p.selfId, ...(p.dLegerPort !== undefined ? { dLegerPort: p.dLegerPort } : {}) })) }));
     c.controllerSets.forEach((s, i) => new ControllerBrokerSet(cluster, `s${i}`, { brokerName: s.brokerName, brokers: s.brokers.map(proc) }));
     if (c.controllers) {

@@ -1,5 +1,5 @@
 import { TerraformStack, Testing } from "cdktf";
-import { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } from "../../lib";
+import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqCluster } from "../../lib";
 import { changeImpact, renderImpact } from "../../lib/report/impact";
 import { SeedDLedgerStack, SeedSyncStack } from "../../examples/seed";
 
@@ -15,8 +15,8 @@ function sync(o: { namesrvs?: number; masterProps?: Record<string, string>; slav
     const hosts = [28, 29, 30].map((n) => new DockerHost(s, `h${n}`, { address: `10.0.0.${n}` }));
     const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8", image: o.image });
     for (let i = 0; i < (o.namesrvs ?? 2); i++) new NameServer(cluster, `ns${28 + i}`, { host: hosts[i] });
-    new BrokerPair(cluster, "broker-a", { replication: "SYNC", master: { host: hosts[0], properties: o.masterProps, jvm: o.heap ? { heapMb: o.heap } : undefined }, slaves: [{ host: hosts[1], listenPort: o.slaveListenPort ?? 11911 }] });
-    new BrokerPair(cluster, "broker-b", { replication: "SYNC", master: { host: hosts[1] }, slaves: [{ host: hosts[0], listenPort: 11911 }] });
+    new BrokerPair(cluster, "broker-a", { replication: Replication.SYNC, master: { host: hosts[0], properties: o.masterProps, jvm: o.heap ? { heapMb: o.heap } : undefined }, slaves: [{ host: hosts[1], listenPort: o.slaveListenPort ?? 11911 }] });
+    new BrokerPair(cluster, "broker-b", { replication: Replication.SYNC, master: { host: hosts[1] }, slaves: [{ host: hosts[0], listenPort: 11911 }] });
   });
 }
 

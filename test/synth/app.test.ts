@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
-import { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqApp, RocketMqCluster } from "../../lib";
+import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqApp, RocketMqCluster } from "../../lib";
 
 function appWithStacks(outdir: string): App {
   const app = new App({ outdir });
@@ -10,7 +10,7 @@ function appWithStacks(outdir: string): App {
   const h1 = new DockerHost(one, "h", { address: "10.0.0.1" });
   const c1 = new RocketMqCluster(one, "rmq");
   new NameServer(c1, "ns", { host: h1 });
-  new BrokerPair(c1, "a", { replication: "SYNC", master: { host: h1 } }); // error: SYNC without a slave
+  new BrokerPair(c1, "a", { replication: Replication.SYNC, master: { host: h1 } }); // error: SYNC without a slave
   const two = new TerraformStack(app, "two");
   const h2 = new DockerHost(two, "h", { address: "10.0.0.2" });
   const c2 = new RocketMqCluster(two, "rmq");
@@ -54,7 +54,7 @@ describe("RocketMqApp.synth", () => {
     const h = new DockerHost(s, "h", { address: "10.0.0.1" });
     const c = new RocketMqCluster(s, "rmq");
     new NameServer(c, "ns", { host: h });
-    new BrokerPair(c, "a", { replication: "SYNC", master: { host: h }, slaves: [{ host: h }] });
+    new BrokerPair(c, "a", { replication: Replication.SYNC, master: { host: h }, slaves: [{ host: h }] });
     const written: string[] = [];
     const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: any) => (written.push(String(chunk)), true));
     try {

@@ -94,7 +94,7 @@ function checkCluster(cluster: ClusterModel): Finding[] {
           set.path,
           "ids/sync-needs-slave",
           `Broker set ${set.brokerName} uses SYNC replication but has no slave: a SYNC_MASTER waits for a slave on every send and answers SLAVE_NOT_AVAILABLE.`,
-          `Add a slave (slaves: [{ host }]), or set replication: "ASYNC" for a master without slaves.`,
+          `Add a slave (slaves: [{ host }]), or set replication: Replication.ASYNC (in JavaScript or JSON: "ASYNC") for a master without slaves.`,
         ),
       );
     }

@@ -27,6 +27,7 @@ export enum DockerNetworkMode {
   HOST = "host",
 }
 
+/** Props of a DockerHost: one machine's Docker engine and the address peers and clients reach it at. */
 export interface DockerHostProps {
   /**
    * Address of the machine as clients and peers reach it: written as brokerIP1/brokerIP2, into
@@ -59,7 +60,9 @@ export interface DockerHostProps {
  */
 export class DockerHost extends Construct implements IRocketMqHost {
   public readonly address: string;
+  /** The docker provider (aliased) that creates this host's containers and volumes. */
   public readonly provider: provider.DockerProvider;
+  /** How the RocketMQ containers of this host are networked. */
   public readonly networkMode: DockerNetworkMode;
   /** The engine endpoint (`dockerHost`), when set: two hosts with one engine are one machine for every per-host rule. */
   public readonly engine?: string;
@@ -94,7 +97,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
     this.address = address ?? "";
     this.engine = dockerHost;
     this._unresolved = unresolved;
-    this.networkMode = r.oneOf(o, "networkMode", [DockerNetworkMode.BRIDGE, DockerNetworkMode.HOST]) ?? DockerNetworkMode.BRIDGE;
+    this.networkMode = r.oneOf(o, "networkMode", [DockerNetworkMode.BRIDGE, DockerNetworkMode.HOST], "DockerNetworkMode") ?? DockerNetworkMode.BRIDGE;
     this.provider = new provider.DockerProvider(this, "provider", {
       alias,
       host: dockerHost,
