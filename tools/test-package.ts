@@ -96,6 +96,10 @@ function typescriptProject(work: string): void {
   sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project, timeoutMs: 900_000 });
   sh("npx", ["cdktf", "synth"], { cwd: project, timeoutMs: 600_000 });
   const theirs = path.join(project, "cdktf.out", "stacks", "prod");
+  const core = sh("node", ["-e", 'const core = require("rocketmq-cdktf/core"); process.stdout.write(typeof core.checkTopology + " " + typeof core.renderBrokerProperties)'], { cwd: project });
+  check("TypeScript: the pure core is importable as rocketmq-cdktf/core", core.startsWith("function function"), core);
+  const report = sh("npx", ["rocketmq-cdktf", "topology", "cdktf.out"], { cwd: project });
+  check("TypeScript: the installed package's command prints the topology (npx rocketmq-cdktf topology cdktf.out)", report.includes("# RocketMQ topology of stack `prod`"), report.split("\n")[0]);
 
   // the same program inside this repository
   const here = path.join(ROOT, "test", ".readme-example.generated.ts");
