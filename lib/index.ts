@@ -13,5 +13,5 @@ export type { JvmProps, StoreProps } from "./constructs/common";
 export * from "./targets/docker/docker-host";
 export type { IRocketMqHost } from "./targets/host";
 // The pure core (model, rules, rendering) is not part of the jsii API: TypeScript users import it from "rocketmq-cdktf/core".
-export { topologyOf } from "./synth/topology-file";
+export { topologyOf, TopologyReport } from "./synth/topology-file";
 export * from "./synth/app";

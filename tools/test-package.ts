@@ -125,7 +125,7 @@ const PY_PROGRAM = `
 import sys
 from cdktf import App, LocalBackend, TerraformStack
 from constructs import Construct
-from rocketmq_cdktf import DLedgerGroup, DLedgerPeerProps, DockerHost, JvmProps, NameServer, RocketMqCluster
+from rocketmq_cdktf import DLedgerGroup, DLedgerPeerProps, DockerHost, JvmProps, NameServer, RocketMqCluster, TopologyReport
 
 
 class SeedDLedgerStack(TerraformStack):
@@ -142,8 +142,10 @@ class SeedDLedgerStack(TerraformStack):
 
 
 app = App(outdir=sys.argv[1])
-SeedDLedgerStack(app, "seed-dledger")
+stack = SeedDLedgerStack(app, "seed-dledger")
 app.synth()
+with open(sys.argv[1] + "/topology-of.md", "w") as f:
+    f.write(TopologyReport.of(stack))
 `;
 
 function pythonWheel(work: string): void {
@@ -160,6 +162,7 @@ function pythonWheel(work: string): void {
   sh(path.join(venv, "bin", "python"), [program, pyOut], { cwd: work, timeoutMs: 300_000 });
   const tsOut = path.join(work, "ts-out");
   sh("npx", ["ts-node", "--transpile-only", "main.ts"], { env: { CDKTF_OUTDIR: tsOut } });
+  check("Python: TopologyReport.of(stack) answers the report written at synth", fs.readFileSync(path.join(pyOut, "topology-of.md"), "utf8") === fs.readFileSync(path.join(pyOut, "stacks", "seed-dledger", "topology.md"), "utf8"));
   // the README's Python example, verbatim, in the user's folder
   const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
   const pyExample = /```python\n([\s\S]*?)```/.exec(readme)?.[1];

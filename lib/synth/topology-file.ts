@@ -24,6 +24,16 @@ export function topologyOf(scope: IConstruct): string {
   return renderTopology({ stack: stack.node.id, model: a.model, plans: [...a.plans.values()], findings: a.findings });
 }
 
+/** The topology report, for every language (jsii has no free functions): `TopologyReport.of(stack)` is `topologyOf(stack)`. */
+export class TopologyReport {
+  /** The topology report (Markdown) of the stack that contains `scope`, as written to `topology.md`. */
+  public static of(scope: IConstruct): string {
+    return topologyOf(scope);
+  }
+
+  private constructor() {}
+}
+
 const registered = new WeakSet<TerraformStack>();
 
 /** Writes `topology.md` beside the stack's `cdk.tf.json` whenever the stack is synthesized (once per stack). */
