@@ -92,6 +92,9 @@ export abstract class Deployment {
     this.jars = ensureJars(versions[0]);
   }
 
+  /** True when a killed server comes back by itself (a restart policy), racing the failover it triggers. */
+  readonly restartsOnItsOwn: boolean = false;
+
   /** After kill9 of a server: bring it back the way this deployment does; resolves with how. */
   abstract restartAfterKill(p: LabProc): Promise<string>;
 

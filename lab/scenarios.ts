@@ -206,18 +206,29 @@ async function failover(
   const tKill = Date.now();
   await victim.proc.kill9();
   log(`kill -9 ${victim.proc.c.name} (${victim.addr}, the master)`);
+  // The master leaves the route as soon as its connections close; then the group has a master again.
+  try {
+    await waitFor(`${victim.addr} to leave the route`, 10_000, 50, async () => (registeredId(await client.clusters(), victim) === undefined ? true : undefined));
+  } catch (e) {
+    ctx.check(`${o.label}: the killed master leaves the route`, false, (e as Error).message);
+    return;
+  }
   let newMaster = '';
   try {
-    newMaster = await waitFor(`a new ${o.label} master`, o.waitMs, 200, async () => {
-      const m = (await client.clusters())[cluster]?.[brokerName]?.['0'];
-      return m && m !== victim.addr ? m : undefined;
-    });
+    newMaster = await waitFor(`a ${o.label} master again`, o.waitMs, 100, async () => (await client.clusters())[cluster]?.[brokerName]?.['0']);
   } catch (e) {
     ctx.check(`${o.label}: another ${o.what} becomes master after kill -9 of the master`, false, (e as Error).message);
     return;
   }
   const failoverMs = Date.now() - tKill;
-  ctx.check(`${o.label}: another ${o.what} becomes master within ${ms(o.withinMs)} of kill -9 (${ms(failoverMs)})`, failoverMs <= o.withinMs, `new master ${newMaster}`);
+  const reElected = newMaster === victim.addr;
+  if (reElected && d.restartsOnItsOwn) {
+    // Docker brought the killed member back before the others' election timeout (DLedger: 3 missed heartbeats of
+    // 2 s): it asks for votes with the newest log and wins again. What a crash under a restart policy often does.
+    ctx.check(`${o.label}: the group has a master again within ${ms(o.withinMs)} of kill -9 (${ms(failoverMs)}): the killed ${o.what}, restarted by Docker before the others' election timeout, was re-elected`, failoverMs <= o.withinMs, `master ${newMaster}`);
+  } else {
+    ctx.check(`${o.label}: another ${o.what} becomes master within ${ms(o.withinMs)} of kill -9 (${ms(failoverMs)})`, !reElected && failoverMs <= o.withinMs, `new master ${newMaster}`);
+  }
   try {
     await waitSendOk(client, o.topic, brokerName, 30_000);
     ctx.check(`${o.label}: producing works again after the failover (${ms(Date.now() - tKill)} after the kill)`, true);
@@ -225,7 +236,13 @@ async function failover(
     ctx.check(`${o.label}: producing works again after the failover`, false, (e as Error).message);
   }
   const got = await consumeAll(client, o.topic, brokerName, o.before);
-  ctx.check(`${o.label}: the messages sent before the kill are read from the new master`, o.before.every((b) => got.includes(b)), `read ${got.length}`);
+  ctx.check(`${o.label}: the messages sent before the kill are read from the ${reElected ? "re-elected" : "new"} master`, o.before.every((b) => got.includes(b)), `read ${got.length}`);
+  if (reElected) {
+    const cl = await client.clusters();
+    const others = o.brokers.filter((b) => b !== victim);
+    ctx.check(`${o.label}: the other ${others.length} members stay slaves of the re-elected master`, others.every((b) => Number(registeredId(cl, b)) > 0), describe(cl[cluster][brokerName]));
+    return;
+  }
 
   // the killed member comes back on its own store: started again (process lab) or by Docker's restart policy (deploy lab)
   const tRe = Date.now();

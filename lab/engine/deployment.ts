@@ -121,6 +121,8 @@ export class ContainerProc implements LabProc {
 
 export class DockerDeployment extends Deployment {
   readonly namesrvAddrs: string[];
+  /** Docker's restart policy (unless-stopped) restarts a container whose JVM died. */
+  override readonly restartsOnItsOwn = true;
 
   /** namesrvAddr: what the stack printed (its output); clientNs: a machine of its own, or the dev machine itself. */
   constructor(stack: Stack, dir: string, engines: Map<string, Engine>, namesrvAddr: string, readonly clientNs: string) {
