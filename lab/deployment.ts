@@ -95,6 +95,12 @@ export abstract class Deployment {
   /** True when a killed server comes back by itself (a restart policy), racing the failover it triggers. */
   readonly restartsOnItsOwn: boolean = false;
 
+  /**
+   * Makes the next restart of a server slow (a machine that takes time to come back); resolves with how, and the
+   * undo. Only where servers restart by themselves.
+   */
+  slowRestart?(p: LabProc): Promise<{ how: string; restore: () => Promise<void> }>;
+
   /** After kill9 of a server: bring it back the way this deployment does; resolves with how. */
   abstract restartAfterKill(p: LabProc): Promise<string>;
 

@@ -241,7 +241,27 @@ async function failover(
     const cl = await client.clusters();
     const others = o.brokers.filter((b) => b !== victim);
     ctx.check(`${o.label}: the other ${others.length} members stay slaves of the re-elected master`, others.every((b) => Number(registeredId(cl, b)) > 0), describe(cl[cluster][brokerName]));
-    return;
+    if (!d.slowRestart) return;
+    // Once more, with the victim's restart slowed down (as a machine that takes longer to come back): the others'
+    // election then wins, and the killed member rejoins as a slave.
+    const undo = await d.slowRestart(victim.proc);
+    try {
+      ctx.note(`${o.label}: the killed ${o.what} won the race back; killing the master again with its restart slowed down (${undo.how})`);
+      const tKill2 = Date.now();
+      await victim.proc.kill9();
+      await waitFor(`${victim.addr} to leave the route`, 10_000, 50, async () => (registeredId(await client.clusters(), victim) === undefined ? true : undefined));
+      newMaster = await waitFor(`another ${o.label} master`, o.waitMs, 100, async () => {
+        const m = (await client.clusters())[cluster]?.[brokerName]?.['0'];
+        return m && m !== victim.addr ? m : undefined;
+      });
+      const ms2 = Date.now() - tKill2;
+      ctx.check(`${o.label}: with the killed ${o.what}'s restart slowed down, another ${o.what} becomes master within ${ms(o.withinMs)} of kill -9 (${ms(ms2)})`, ms2 <= o.withinMs, `new master ${newMaster}`);
+      await waitSendOk(client, o.topic, brokerName, 30_000);
+      const again = await consumeAll(client, o.topic, brokerName, o.before);
+      ctx.check(`${o.label}: producing works and the messages sent before are read from the new master`, o.before.every((b) => again.includes(b)), `read ${again.length}`);
+    } finally {
+      await undo.restore();
+    }
   }
 
   // the killed member comes back on its own store: started again (process lab) or by Docker's restart policy (deploy lab)

@@ -1,6 +1,7 @@
 // A stack that OpenTofu applied to the lab's Docker engines, seen by the shared checks (../scenarios.ts): every
 // RocketMQ container is a LabProc whose JVM the lab can SIGKILL from outside; Docker's restart policy brings it back.
 import * as fs from 'fs';
+import * as os from 'os';
 import { Deployment, LabProc, namesrvAddrOf } from '../deployment';
 import { mapCommand } from '../procs';
 import { Container, Stack } from '../stack';
@@ -140,6 +141,15 @@ export class DockerDeployment extends Deployment {
     if (JSON.stringify([...this.namesrvAddrs].sort()) !== JSON.stringify(fromFiles)) {
       throw new Error(`${stack.name}: the stack output namesrvAddr ${namesrvAddr} is not the name servers' addresses ${fromFiles.join(';')}`);
     }
+  }
+
+  /** A CPU limit on the container (docker update, no restart): its JVM then takes tens of seconds to start. */
+  async slowRestart(p: LabProc): Promise<{ how: string; restore: () => Promise<void> }> {
+    const cp = p as ContainerProc;
+    cp.engine.docker(['update', '--cpus', '0.05', cp.c.name]);
+    // Back to every CPU of the machine (`--cpus 0` does not lift a limit on Engine 20.10).
+    const all = String(os.cpus().length);
+    return { how: `docker update --cpus 0.05 ${cp.c.name}`, restore: async () => void cp.engine.docker(['update', '--cpus', all, cp.c.name]) };
   }
 
   /** Docker's restart policy (unless-stopped) restarts the container when its JVM dies: wait for that, bounded. */
