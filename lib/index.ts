@@ -14,3 +14,6 @@ export type { IRocketMqHost } from "./targets/host";
 export * as core from "./core";
 export { topologyOf } from "./synth/topology-file";
 export * from "./synth/app";
+export * from "./targets/vm/vm-host";
+export { VmJava, VmDistribution, APACHE_ARCHIVE, VM_JAVA_17_OPTIONS } from "./targets/vm/options";
+export type { ApacheArchiveOptions } from "./targets/vm/options";
