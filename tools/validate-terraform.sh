@@ -34,6 +34,8 @@ const fs = require("fs");
 const [file, mirrored] = process.argv.slice(2);
 const doc = JSON.parse(fs.readFileSync(file, "utf8"));
 const req = doc.terraform?.required_providers?.docker;
+// A stack of VMs only (VmHost user-data outputs, no resource) needs no provider: validated as it is.
+if (!req && Object.keys(doc.resource ?? {}).length === 0) { console.log("no provider: VM user-data outputs only"); process.exit(0); }
 if (!req) { console.error("no required_providers.docker"); process.exit(1); }
 if (req.version !== mirrored) { console.log(`pinned ${req.source} ${req.version}, validated with ${mirrored}`); req.version = mirrored; }
 // 3.6.2: docker_container.healthcheck.test is Required (4.0.0 made it Optional).

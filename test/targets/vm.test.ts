@@ -2,6 +2,7 @@ import { App, TerraformResource, TerraformStack, Testing } from "cdktf";
 import { parse } from "yaml";
 import { BrokerPair, Dashboard, DLedgerGroup, DockerHost, NameServer, RocketMqCluster, VmDistribution, VmHost, VmJava } from "../../lib";
 import { parseProperties } from "../../lib/core/render/properties";
+import { fromTerraformLiteral } from "../../lib/targets/vm/user-data";
 import { SeedDLedgerStack, SeedDLedgerVmStack } from "../../examples/seed";
 import { containers, synth, synthError, uploadedProperties } from "../helpers";
 
@@ -18,7 +19,8 @@ function userData(json: any): Record<string, { text: string; doc: any; files: Re
   const out: Record<string, { text: string; doc: any; files: Record<string, WriteFile> }> = {};
   for (const [id, o] of Object.entries<any>(json.output ?? {})) {
     if (!id.endsWith("_userData")) continue;
-    const text = o.value as string;
+    // What Terraform hands the VM: the JSON string is a template, `$${` a literal `${`.
+    const text = fromTerraformLiteral(o.value as string);
     const doc = parse(text);
     out[id.slice(0, -"_userData".length)] = { text, doc, files: Object.fromEntries((doc.write_files as WriteFile[]).map((f) => [f.path, f])) };
   }
@@ -333,5 +335,18 @@ test("renderUserData answers the document of the output", () => {
   const s = new TerraformStack(app, "s");
   const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
   new NameServer(new RocketMqCluster(s, "rmq", { version: "4.9.8" }), "ns", { host: vm });
-  expect(JSON.parse(Testing.synth(s, true)).output.vm_userData.value).toBe(vm.renderUserData());
+  expect(fromTerraformLiteral(JSON.parse(Testing.synth(s, true)).output.vm_userData.value)).toBe(vm.renderUserData());
+});
+
+test("Terraform reads the document as a literal: `${` and `%{` are escaped, an address from another resource stays an expression", () => {
+  const json = synth((s) => {
+    const ip = new TerraformResource(s, "i", { terraformResourceType: "aws_instance" }).getStringAttribute("private_ip");
+    const vm = new VmHost(s, "vm", { address: ip, javaOptions: ["-Dhome=${HOME}", "-Dx=%{y}"] });
+    new NameServer(new RocketMqCluster(s, "rmq", { version: "4.9.8" }), "ns", { host: vm });
+  });
+  const value: string = json.output.vm_userData.value;
+  // `%` doubled for systemd (a specifier), then `%{` escaped for Terraform: the JVM gets -Dx=%{y}.
+  expect(value).toContain("-Dhome=$${HOME} -Dx=%%%{y}");
+  expect(value).toContain("X-RocketMQ-Host=${aws_instance.i.private_ip}");
+  expect(value.replace(/\$\{aws_instance\.i\.private_ip\}/g, "")).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/);
 });

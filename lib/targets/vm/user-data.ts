@@ -195,7 +195,7 @@ export function vmInstallScript(input: VmRenderInput, processes: readonly VmProc
   if (input.java.debianPackage !== undefined) {
     const pkg = sh(input.java.debianPackage);
     L.push(
-      `if ! dpkg-query -W -f='\${Status}' ${pkg} 2>/dev/null | grep -q 'install ok installed'; then`,
+      `if ! dpkg -s ${pkg} 2>/dev/null | grep -q '^Status: install ok installed'; then`,
       `  log "installing ${input.java.debianPackage}"`,
       "  export DEBIAN_FRONTEND=noninteractive",
       "  apt-get update -q || fail 'apt-get update failed'",
@@ -315,4 +315,18 @@ function sortedRecord(r: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of Object.keys(r).sort()) out[k] = r[k];
   return out;
+}
+
+/**
+ * The document as a Terraform string: in Terraform's JSON syntax every string is a template, so a literal `${` or `%{`
+ * (shell, a user's option) is written `$${` / `%%{`. cdktf's token markers (`${TfToken[...]}`, an address from another
+ * resource) stay: they become the expressions they stand for.
+ */
+export function terraformLiteral(text: string): string {
+  return text.replace(/\$\{(?!TfToken\[)/g, "$$${").replace(/%\{/g, "%%{");
+}
+
+/** What Terraform makes of a `terraformLiteral` string (for readers of the synthesized JSON: the labs, tests). */
+export function fromTerraformLiteral(text: string): string {
+  return text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 }

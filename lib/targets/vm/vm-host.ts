@@ -9,7 +9,7 @@ import { isToken, PropsReader } from "../../synth/input";
 import { reportFindings } from "../../synth/report";
 import { IRocketMqHost, ProcessPlacement, StoreRequest } from "../host";
 import { DEFAULT_LIMIT_NOFILE, VM_JAVA_17_OPTIONS, VmDistribution, VmDistributionSpec, VmJava } from "./options";
-import { VM_STORE_ROOT, vmUserData } from "./user-data";
+import { terraformLiteral, VM_STORE_ROOT, vmUserData } from "./user-data";
 
 export interface VmHostProps {
   /**
@@ -91,7 +91,8 @@ export class VmHost extends Construct implements IRocketMqHost {
     invalidate(this);
     reportFindings(this, r.findings);
     this.node.addValidation({ validate: () => this.versionProblems() });
-    this.userData = Lazy.stringValue({ produce: () => this.renderUserData() });
+    // Terraform reads every string as a template: the shell's `${` is escaped, a token's expression is kept.
+    this.userData = Lazy.stringValue({ produce: () => terraformLiteral(this.renderUserData()) });
     this.userDataOutput = new TerraformOutput(this, "user-data", {
       value: this.userData,
       description: `cloud-init user-data of the VM ${this.node.path}: attach it to the VM resource (user_data).`,
@@ -105,6 +106,14 @@ export class VmHost extends Construct implements IRocketMqHost {
   }
 
   /**
+   * `userData` gzipped and base64-encoded (a Terraform expression): cloud-init unpacks it. For documents above a
+   * provider's limit (AWS: 16 KB of `user_data`), e.g. as an `aws_instance`'s `user_data_base64`.
+   */
+  public get userDataGzipBase64(): string {
+    return Fn.base64gzip(this.userData);
+  }
+
+  /**
    * Sets the VM resource's user-data attribute to this host's document: for an `aws_instance` (the default attribute
    * `user_data`), or any resource whose attribute takes cloud-init user-data (`attribute`). cloud-init applies it at
    * the instance's first boot; a changed document reaches an existing VM only when the VM is replaced.
@@ -115,7 +124,7 @@ export class VmHost extends Construct implements IRocketMqHost {
     resource.addOverride(attribute, this.userData);
   }
 
-  /** The user-data document, rendered now from the stack's plans (synth does the same). */
+  /** The user-data document as the VM receives it, rendered now from the stack's plans (`userData` is the same, escaped for Terraform). */
   public renderUserData(): string {
     const plans = this.placed.map((p) => p.plan());
     const distributions: Record<string, VmDistributionSpec> = {};
