@@ -13,8 +13,20 @@ const SUITE = 'bookworm';
 const DEBIAN_MIRROR = process.env.ROCKETMQ_DEPLOY_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 /** What a cloud image has (systemd, cloud-init), plus what the user-data uses (curl, unzip) and a Java runtime. */
 export const VM_PACKAGES = ['systemd', 'systemd-sysv', 'dbus', 'cloud-init', 'python3-cffi-backend', 'openjdk-17-jre-headless', 'iproute2', 'unzip', 'curl', 'ca-certificates'];
-/** cloud-init reads only the NoCloud seed (no metadata service to wait for) and leaves the network alone: the lab's namespace has it set up. */
-const CLOUD_CFG = '# rocketmq-cdktf VM lab\ndatasource_list: [ NoCloud, None ]\nnetwork: {config: disabled}\n';
+/**
+ * The image's own cloud-init settings (what a cloud image's vendor sets): only the NoCloud seed (no metadata service
+ * to wait for), the network left alone (the lab's namespace has it set up), and no locale (a minbase root has no
+ * `locales` package: `update-locale` would fail and cloud-init would report it as an error of the boot).
+ */
+const CLOUD_CFG = '# rocketmq-cdktf VM lab: the image\'s settings\ndatasource_list: [ NoCloud, None ]\nnetwork: {config: disabled}\nlocale: false\n';
+
+/** Unpacks the cached root into `dir` with the image's cloud-init settings: the machines' shared lower layer. */
+export function unpackVmRoot(tar: string, dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  run('tar', ['-C', dir, '--numeric-owner', '-xf', tar], { timeoutMs: 600_000 });
+  fs.writeFileSync(path.join(dir, 'etc/cloud/cloud.cfg.d/90-rocketmq-cdktf-lab.cfg'), CLOUD_CFG);
+}
 const SCRIPTS_DIR = path.join(__dirname, '..', 'engine', 'image');
 
 function sha(...parts: (string | Buffer)[]): string {
@@ -29,7 +41,7 @@ function mib(file: string): number {
 
 /** debootstrap of Debian 12 with systemd, cloud-init and Java 17 as a tar (cached; about 2 min and 630 MB the first time). */
 export function ensureVmRoot(): { file: string; cached: boolean; tookMs: number } {
-  const file = path.join(VM_CACHE, `debian-${SUITE}-vm-${sha(SUITE, CLOUD_CFG, ...VM_PACKAGES)}.tar`);
+  const file = path.join(VM_CACHE, `debian-${SUITE}-vm-${sha(SUITE, ...VM_PACKAGES)}.tar`);
   if (fs.existsSync(file)) return { file, cached: true, tookMs: 0 };
   fs.mkdirSync(VM_CACHE, { recursive: true });
   const root = fs.mkdtempSync(path.join(VM_CACHE, 'debootstrap-'));
@@ -37,7 +49,6 @@ export function ensureVmRoot(): { file: string; cached: boolean; tookMs: number 
   try {
     log(`vm root: debootstrap --variant=minbase --include=${VM_PACKAGES.join(',')} ${SUITE} (${DEBIAN_MIRROR})`);
     run('debootstrap', ['--variant=minbase', `--include=${VM_PACKAGES.join(',')}`, SUITE, root, DEBIAN_MIRROR], { timeoutMs: 30 * 60_000 });
-    fs.writeFileSync(path.join(root, 'etc/cloud/cloud.cfg.d/90-rocketmq-cdktf-lab.cfg'), CLOUD_CFG);
     for (const d of ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man']) {
       fs.rmSync(path.join(root, d), { recursive: true, force: true });
       fs.mkdirSync(path.join(root, d), { recursive: true });

@@ -12,6 +12,31 @@ export const VM_WORK = path.join(WORK_DIR, 'vm');
 /** Machine names (systemd-nspawn -M) and everything else of the VM lab start with the labs' prefix. */
 export const MACHINE_PREFIX = 'rmqlab-vm-';
 const CLK_TCK = 100;
+/**
+ * The cgroup hierarchy systemd-nspawn takes its own cgroup from (cgroup v2, or v2 beside v1 as here: "unified"), and
+ * every hierarchy where it makes the machine's `payload` and its own `supervisor` below that cgroup (on v1, also the
+ * named hierarchy "systemd", the machines' systemd's).
+ */
+function cgroupRoots(): { own: string; all: string[] } {
+  if (fs.existsSync('/sys/fs/cgroup/cgroup.controllers')) return { own: '/sys/fs/cgroup', all: ['/sys/fs/cgroup'] };
+  const all = ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/systemd'].filter((d) => fs.existsSync(d));
+  return { own: all[0] ?? '/sys/fs/cgroup/systemd', all };
+}
+
+/**
+ * A command line that runs `args` from a cgroup of its own, `name` (made now): with --keep-unit, systemd-nspawn puts
+ * the machine under its own cgroup (`<cgroup>/payload`), and machines started from one cgroup would share one.
+ */
+export function inOwnCgroup(name: string, args: string[]): string[] {
+  const dir = path.join(cgroupRoots().own, name);
+  fs.mkdirSync(dir, { recursive: true });
+  return ['sh', '-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', dir, ...args];
+}
+
+/** Removes the cgroup `name` from every hierarchy once its processes are gone. */
+export function removeCgroup(name: string): void {
+  for (const root of cgroupRoots().all) removeCgroupTree(path.join(root, name));
+}
 
 function readFile(p: string): string | undefined {
   try {
@@ -42,6 +67,14 @@ export function processStartedAt(pid: number): number | undefined {
   return btime * 1000 + (Number(fields[19]) / CLK_TCK) * 1000;
 }
 
+/** Machines booted and not yet destroyed. */
+const live = new Set<Machine>();
+
+/** Destroys every machine still up (the lab's exit path, before the root under their overlays goes). */
+export function destroyAllMachines(): void {
+  for (const m of [...live]) m.destroySync();
+}
+
 export class Machine {
   readonly dir: string;
   readonly merged: string;
@@ -70,7 +103,7 @@ export class Machine {
     fs.rmSync(this.dir, { recursive: true, force: true });
     for (const d of ['upper', 'work', 'merged']) fs.mkdirSync(path.join(this.dir, d), { recursive: true });
     fs.mkdirSync(path.dirname(this.logFile), { recursive: true });
-    registry.beforeNamespaces.push(() => this.destroySync());
+    live.add(this);
     run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${this.lower},upperdir=${path.join(this.dir, 'upper')},workdir=${path.join(this.dir, 'work')}`, this.merged]);
     this.mounted = true;
     // cloud-init's NoCloud datasource reads its seed from this folder (the datasource_list of the root names only NoCloud).
@@ -81,10 +114,9 @@ export class Machine {
     const out = fs.openSync(this.logFile, 'w');
     this.spawnedAt = Date.now();
     // --register=no --keep-unit: no systemd on the lab's host to register with ("Failed to open system bus" otherwise).
-    const child = spawn('systemd-nspawn', ['--quiet', '--boot', '-D', this.merged, `--network-namespace-path=/var/run/netns/${this.netns}`, '--register=no', '--keep-unit', '-M', this.machineName, '--console=read-only'], {
-      stdio: ['ignore', out, out],
-      detached: true,
-    });
+    const nspawn = ['systemd-nspawn', '--quiet', '--boot', '-D', this.merged, `--network-namespace-path=/var/run/netns/${this.netns}`, '--register=no', '--keep-unit', '-M', this.machineName, '--console=read-only'];
+    const [cmd, ...args] = inOwnCgroup(this.machineName, nspawn);
+    const child = spawn(cmd, args, { stdio: ['ignore', out, out], detached: true });
     fs.closeSync(out);
     this.nspawnPid = child.pid;
     if (child.pid) registry.pgids.add(child.pid);
@@ -96,12 +128,17 @@ export class Machine {
     return this.nspawnPid !== undefined && fs.existsSync(`/proc/${this.nspawnPid}`);
   }
 
-  /** The machine's PID 1 (systemd), a child of systemd-nspawn. */
+  /** The machine's PID 1 (systemd: PID 1 of its own pid namespace), a descendant of systemd-nspawn. */
   leaderPid(): number | undefined {
     if (this.leader && fs.existsSync(`/proc/${this.leader}`)) return this.leader;
     if (!this.nspawnPid) return undefined;
-    const kids = processTable().filter((p) => p.ppid === this.nspawnPid && p.name === 'systemd');
-    this.leader = kids[0]?.pid;
+    const table = processTable();
+    const parent = new Map(table.map((p) => [p.pid, p.ppid]));
+    const under = (pid: number): boolean => {
+      for (let p: number | undefined = parent.get(pid), n = 0; p && n < 8; p = parent.get(p), n++) if (p === this.nspawnPid) return true;
+      return false;
+    };
+    this.leader = table.find((p) => p.name === 'systemd' && under(p.pid) && /^NSpid:\s+\d+\s+1$/m.test(readFile(`/proc/${p.pid}/status`) ?? ''))?.pid;
     return this.leader;
   }
 
@@ -151,7 +188,8 @@ export class Machine {
   /** Waits (bounded) until cloud-init has run every stage: answers its result (/var/lib/cloud/data/result.json). */
   async waitCloudInit(timeoutMs: number): Promise<{ tookMs: number; result: any }> {
     const deadline = Date.now() + timeoutMs;
-    const finished = this.path('var/lib/cloud/instance/boot-finished');
+    // Not through /var/lib/cloud/instance: an absolute symlink, which the host would resolve in its own root.
+    const finished = this.path(`var/lib/cloud/instances/${this.machineName}/boot-finished`);
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`${this.name}: systemd-nspawn exited while booting:\n${(readFile(this.logFile) ?? '').slice(-3000)}`);
       if (fs.existsSync(finished)) {
@@ -174,6 +212,7 @@ export class Machine {
         /* gone */
       }
     }
+    live.delete(this);
     if (this.nspawnPid) registry.pgids.delete(this.nspawnPid);
     this.nspawnPid = undefined;
     this.leader = undefined;
@@ -188,7 +227,36 @@ export class Machine {
       this.mounted = false;
     }
     if (!isMounted(this.merged)) fs.rmSync(this.dir, { recursive: true, force: true });
+    removeCgroup(this.machineName);
   }
+}
+
+/** Removes a cgroup tree once its processes are gone (bounded wait: a killed process leaves its cgroup shortly after). */
+function removeCgroupTree(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const dirs = run('find', [dir, '-depth', '-type', 'd'], { timeoutMs: 10_000 }).split('\n').filter(Boolean);
+    for (const d of dirs) {
+      try {
+        fs.rmdirSync(d);
+      } catch {
+        /* still busy */
+      }
+    }
+    if (!fs.existsSync(dir) || Date.now() > deadline) return;
+    const t = Date.now() + 100;
+    while (Date.now() < t) {
+      /* wait */
+    }
+  }
+}
+
+/** Cgroups left by a crashed run's machines. */
+export function removeStaleCgroups(): string[] {
+  const stale = [...new Set(cgroupRoots().all.flatMap((root) => fs.readdirSync(root).filter((d) => d.startsWith(MACHINE_PREFIX))))];
+  for (const d of stale) removeCgroup(d);
+  return stale;
 }
 
 function isMounted(dir: string): boolean {

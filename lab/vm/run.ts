@@ -19,8 +19,8 @@ import { dledgerGroup } from '../scenarios';
 import { listStacks, synth } from '../stack';
 import { REPO_DIR, log, ms, run, sleep, tryRun, waitFor } from '../util';
 import { VmDeployment } from './deployment';
-import { DistZip, ensureDistZip, ensureVmRoot } from './image';
-import { Machine, VM_WORK, unmountStale } from './machines';
+import { DistZip, ensureDistZip, ensureVmRoot, unpackVmRoot } from './image';
+import { MACHINE_PREFIX, Machine, VM_WORK, destroyAllMachines, inOwnCgroup, removeCgroup, removeStaleCgroups, unmountStale } from './machines';
 import { VmDoc, readVmStack } from './userdata';
 
 const DIST_PORT = 8080;
@@ -56,26 +56,31 @@ async function waitForOtherLabs(): Promise<void> {
   };
   const t = Date.now();
   let said = '';
+  let idle = 0;
   for (;;) {
     const b = busy();
-    if (!b) return;
-    // Namespaces without a running lab are a crashed run's: deleteStale removes them.
-    if (!b.startsWith('lab processes')) return;
-    if (b !== said) log(`another lab is running (${b}): waiting`);
+    // Namespaces without a running lab are a crashed run's (deleteStale removes them), unless a lab is about to start
+    // again: no lab process seen three times in a row, 5 s apart.
+    idle = b.startsWith('lab processes') ? 0 : idle + 1;
+    if (idle >= 3) return;
+    if (b && b !== said) log(`another lab is running (${b}): waiting`);
     said = b;
     if (Date.now() - t > limit) throw new Error(`another lab still runs after ${ms(limit)} (${b})`);
     await sleep(5000);
   }
 }
 
-/** The stores of the real tools, run in the Debian root the machines boot (read-only, no network). */
+/** The real tools, run in the Debian root the machines boot (read-only, no network). */
 function inRoot(root: string, bind: string, cmd: string): { code: number; out: string } {
   try {
-    const out = run('systemd-nspawn', ['--quiet', '-D', root, '--register=no', '--keep-unit', '--private-network', '--read-only', `--bind-ro=${bind}:/mnt`, 'sh', '-c', `${cmd} 2>&1; echo "exit=$?"`], { timeoutMs: 120_000 });
+    const [c, ...args] = inOwnCgroup(`${MACHINE_PREFIX}check`, ['systemd-nspawn', '--quiet', '-D', root, '--register=no', '--keep-unit', '--private-network', '--read-only', `--bind-ro=${bind}:/mnt`, 'sh', '-c', `${cmd} 2>&1; echo "exit=$?"`]);
+    const out = run(c, args, { timeoutMs: 120_000 });
     const m = /exit=(\d+)\s*$/.exec(out);
     return { code: m ? Number(m[1]) : -1, out: out.replace(/exit=\d+\s*$/, '').trim() };
   } catch (e) {
     return { code: -1, out: (e as Error).message };
+  } finally {
+    removeCgroup(`${MACHINE_PREFIX}check`);
   }
 }
 
@@ -166,9 +171,19 @@ async function main(): Promise<number> {
     if (missing.length) throw new Error(`missing: ${missing.join(', ')} (Debian: apt-get install systemd-container debootstrap util-linux python3 curl)`);
     if (!fs.readFileSync('/proc/filesystems', 'utf8').includes('overlay')) tryRun('modprobe', ['overlay']);
     await waitForOtherLabs();
+    // From here on, the exit's cleanup deletes this run's namespaces only, never another lab's.
+    registry.ownNamespacesOnly = true;
+    // On any way out: the machines first (their overlays sit on the root), then the unpacked root.
+    registry.beforeNamespaces.push(() => {
+      destroyAllMachines();
+      unmountStale();
+      fs.rmSync(path.join(VM_WORK, 'root'), { recursive: true, force: true });
+    });
     deleteStale();
     const stale = unmountStale();
     if (stale.length) log(`unmounted ${stale.length} stale mount(s) of a crashed run`);
+    const cgroups = removeStaleCgroups();
+    if (cgroups.length) log(`removed ${cgroups.length} stale machine cgroup(s)`);
     fs.rmSync(path.join(VM_WORK, 'machines'), { recursive: true, force: true });
     ctx.check(`prerequisites: ${run('systemd-nspawn', ['--version']).split('\n')[0]}, debootstrap, overlayfs; running as root; no other lab running`, true);
   });
@@ -190,10 +205,7 @@ async function main(): Promise<number> {
     const r = ensureVmRoot();
     ctx.note(`Debian root ${path.basename(r.file)} ${r.cached ? 'cached' : `made by debootstrap in ${ms(r.tookMs)}`}`);
     const t = Date.now();
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.mkdirSync(root, { recursive: true });
-    registry.beforeNamespaces.push(() => fs.rmSync(root, { recursive: true, force: true }));
-    run('tar', ['-C', root, '--numeric-owner', '-xf', r.file], { timeoutMs: 600_000 });
+    unpackVmRoot(r.file, root);
     log(`vm root: unpacked in ${ms(Date.now() - t)}`);
     const versions = [...new Set(stacks.flatMap((s) => readVmStack(mainDir, s).stack.containers.map((c) => c.version)))].sort();
     for (const v of versions) {
@@ -224,6 +236,8 @@ async function main(): Promise<number> {
       labSynth(badDir, { mirror, sha512: '0'.repeat(128) });
       const bad = readVmStack(badDir, s).vms[0];
 
+      // The build took a while: another lab may have started since.
+      await waitForOtherLabs();
       const net = new Network();
       for (const vm of lab.vms) net.addHost(vm.address);
       const distNs = net.addHost(distAddr);
