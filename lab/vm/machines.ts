@@ -192,9 +192,14 @@ export class Machine {
     const finished = this.path(`var/lib/cloud/instances/${this.machineName}/boot-finished`);
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`${this.name}: systemd-nspawn exited while booting:\n${(readFile(this.logFile) ?? '').slice(-3000)}`);
+      // boot-finished comes first, result.json right after it (both at the end of the final stage).
       if (fs.existsSync(finished)) {
-        const result = JSON.parse(readFile(this.path('var/lib/cloud/data/result.json')) ?? '{}');
-        return { tookMs: Date.now() - this.spawnedAt, result };
+        try {
+          const result = JSON.parse(readFile(this.path('var/lib/cloud/data/result.json')) ?? '');
+          if (result?.v1) return { tookMs: Date.now() - this.spawnedAt, result };
+        } catch {
+          /* not written yet */
+        }
       }
       await sleep(250);
     }

@@ -132,8 +132,8 @@ function checkBooted(ctx: Ctx, m: Machine, vm: VmDoc, booted: { tookMs: number; 
   ctx.check(`${m.name}: booted and cloud-init ran every stage in ${ms(booted.tookMs)} (within a minute), without an error`, booted.tookMs <= 60_000 && errors.length === 0, JSON.stringify(errors));
   const outLog = fs.existsSync(m.path('var/log/cloud-init-output.log')) ? fs.readFileSync(m.path('var/log/cloud-init-output.log'), 'utf8') : '';
   ctx.check(`${m.name}: the install script downloaded the zip and verified its SHA-512 against the archive's .sha512`, outLog.includes(`SHA-512 of`) && outLog.includes('verified') && fs.readFileSync(m.path(`opt/rocketmq/rocketmq-${dist.version}/.rocketmq-cdktf-sha512`), 'utf8').trim() === dist.sha512, outLog.split('\n').filter((l) => l.startsWith('rocketmq-cdktf')).join(' | '));
-  const home = stat(m.path('var/lib/rocketmq'));
-  ctx.check(`${m.name}: user rocketmq is 3000:3000`, /^rocketmq:x:3000:3000:/m.test(fs.readFileSync(m.path('etc/passwd'), 'utf8')), String(home?.uid));
+  const passwd = /^rocketmq:.*$/m.exec(fs.readFileSync(m.path('etc/passwd'), 'utf8'))?.[0] ?? '(none)';
+  ctx.check(`${m.name}: user rocketmq is 3000:3000`, /^rocketmq:x:3000:3000:/.test(passwd), passwd);
   for (const u of vm.units) {
     const keys = u.keys;
     const active = m.unitProps(u.unit, ['ActiveState', 'UnitFileState', 'MainPID', 'LimitNOFILE', 'User']);
@@ -149,8 +149,6 @@ function checkBooted(ctx: Ctx, m: Machine, vm: VmDoc, booted: { tookMs: number; 
     const store = /storePathRootDir=(.*)/.exec(u.container.uploads[0]?.content ?? '')?.[1] ?? (/kvConfigPath=(.*)\/kvConfig\.json/.exec(u.container.uploads[0]?.content ?? '')?.[1] ?? '');
     const owned = [conf, path.posix.dirname(conf ?? '/'), store, `/var/log/rocketmq/${u.container.name}`].filter((p): p is string => !!p).map((p) => ({ p, s: stat(m.path(p)) }));
     ctx.check(`${m.name}: ${u.container.name}'s file, folder, store and log folder belong to 3000:3000`, owned.every((o) => o.s?.uid === 3000 && o.s.gid === 3000), owned.map((o) => `${o.p} ${o.s ? `${o.s.uid}:${o.s.gid} ${o.s.mode}` : 'missing'}`).join(', '));
-    const logFile = `/var/log/rocketmq/${u.container.name}/logs/rocketmqlogs/${u.container.role === 'namesrv' ? 'namesrv' : 'broker'}.log`;
-    ctx.check(`${m.name}: ${u.container.name} logs into its own ${logFile}`, fs.existsSync(m.path(logFile)), logFile);
     if (u.container.role === 'broker') {
       const after = keys.After.split(' ').filter((x) => x.startsWith('rocketmq-'));
       const started = (unit: string) => Number(m.unitProps(unit, ['ExecMainStartTimestampMonotonic']).ExecMainStartTimestampMonotonic);
@@ -285,6 +283,15 @@ async function main(): Promise<number> {
       const d = new VmDeployment(lab.stack, path.join(VM_WORK, 'run', s), machines, namesrvAddr, clientNs);
       try {
         await dledgerGroup(ctx, d);
+        // Each process logs under its own user.home (RocketMQ: ${user.home}/logs/rocketmqlogs), never into another's file.
+        for (const vm of lab.vms) {
+          const m = machines.get(vm.address)!;
+          for (const u of vm.units) {
+            const logFile = `/var/log/rocketmq/${u.container.name}/logs/rocketmqlogs/${u.container.role === 'namesrv' ? 'namesrv' : 'broker'}.log`;
+            const size = fs.existsSync(m.path(logFile)) ? fs.statSync(m.path(logFile)).size : -1;
+            ctx.check(`${m.name}: ${u.container.name} logs into its own ${logFile} (${size} bytes)`, size > 0, logFile);
+          }
+        }
       } finally {
         await d.destroy();
         for (const m of machines.values()) m.destroySync();
