@@ -59,6 +59,7 @@ async function waitForOtherLabs(): Promise<void> {
   let idle = 0;
   for (;;) {
     const b = busy();
+    if (!b) return;
     // Namespaces without a running lab are a crashed run's (deleteStale removes them), unless a lab is about to start
     // again: no lab process seen three times in a row, 5 s apart.
     idle = b.startsWith('lab processes') ? 0 : idle + 1;
@@ -294,6 +295,13 @@ async function main(): Promise<number> {
         }
       } finally {
         await d.destroy();
+        // What stays for reading: each machine's cloud-init output and RocketMQ logs.
+        for (const m of machines.values()) {
+          const to = path.join(VM_WORK, 'logs', m.name);
+          fs.rmSync(to, { recursive: true, force: true });
+          fs.mkdirSync(to, { recursive: true });
+          tryRun('cp', ['-a', m.path('var/log/rocketmq'), m.path('var/log/cloud-init-output.log'), to]);
+        }
         for (const m of machines.values()) m.destroySync();
         net.destroy();
       }
