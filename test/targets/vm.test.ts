@@ -280,6 +280,30 @@ describe("the rules hold on VMs as on one Docker host", () => {
     expect(err).toContain("[hosts/vm-versions] the VM runs RocketMQ 4.9.8 and 5.3.3");
   });
 
+  test("a VM's address is checked as a DockerHost's; 127.0.0.1 is the machine itself (a one-VM cluster)", () => {
+    const err = synthError((s) => {
+      const vm = new VmHost(s, "vm", { address: "300.1.1.1" });
+      new NameServer(new RocketMqCluster(s, "rmq", { version: "4.9.8" }), "ns", { host: vm });
+    });
+    expect(err).toContain("[hosts/address]");
+    const one = userData(
+      synth((s) => {
+        const vm = new VmHost(s, "vm", { address: "127.0.0.1" });
+        const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+        new NameServer(cluster, "ns", { host: vm });
+        new BrokerPair(cluster, "broker-a", { master: { host: vm } });
+      }),
+    ).vm;
+    expect(parseProperties(one.files["/etc/rocketmq/defaultcluster-broker-a-0/broker.properties"].content).namesrvAddr).toBe("127.0.0.1:9876");
+  });
+
+  test("the topology report names each VM directory once", () => {
+    const app = Testing.app();
+    const stack = new SeedDLedgerVmStack(app, "seed-dledger-vm");
+    const { topologyOf } = require("../../lib");
+    expect(topologyOf(stack)).toContain("| directory `/var/lib/rocketmq/raftcluster-broker-c-n0` |");
+  });
+
   test("a VmHost and a DockerHost at one address are one machine: their ports collide", () => {
     const err = synthError((s) => {
       const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
