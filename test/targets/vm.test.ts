@@ -137,9 +137,10 @@ describe("seed-dledger-vm: the tutorial's DLedger group on three VMs", () => {
     expect(script).toContain('curl -fsSL --retry 5 --retry-delay 2 --connect-timeout 30 -o "$tmp/dist.zip.sha512" "$url.sha512"');
     expect(script).toContain('[ "$actual" = "$expected" ] || fail');
     expect(script.indexOf("install_rocketmq /opt")).toBeLessThan(script.indexOf("systemctl enable --now"));
-    for (const dir of ["/var/lib/rocketmq/raftcluster-broker-c-n0", "/var/log/rocketmq/raftcluster-broker-c-n0", "/etc/rocketmq/raftcluster-broker-c-n0", "/var/lib/rocketmq/raftcluster-namesrv-ns28"]) {
-      expect(script).toContain(`mkdir -p ${dir} && chown rocketmq:rocketmq ${dir} && chmod 0750 ${dir}`);
-    }
+    expect(script).toContain('own() { o=$1; shift; for d in "$@"; do mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; done; }');
+    expect(script).toContain("own rocketmq:rocketmq /etc/rocketmq/raftcluster-namesrv-ns28 /var/log/rocketmq/raftcluster-namesrv-ns28 /var/lib/rocketmq/raftcluster-namesrv-ns28\n");
+    expect(script).toContain("own rocketmq:rocketmq /etc/rocketmq/raftcluster-broker-c-n0 /var/log/rocketmq/raftcluster-broker-c-n0 /var/lib/rocketmq/raftcluster-broker-c-n0\n");
+    expect(script.indexOf("own rocketmq:rocketmq /etc")).toBeLessThan(script.indexOf("systemctl enable --now"));
   });
 
   test("deterministic: the same documents on every synth", () => {

@@ -249,13 +249,12 @@ export function vmInstallScript(input: VmRenderInput, processes: readonly VmProc
     if (d.url !== undefined) L.push(`install_rocketmq ${sh(d.home)} ${sh(d.url)} ${d.sha512 ? sh(d.sha512) : "''"}`);
     else L.push(`[ -d ${sh(`${d.home}/bin`)} ] || fail ${sh(`RocketMQ ${v} is not at ${d.home} (preinstalled)`)}`);
   }
-  L.push("", "# The stores, log folders and file folders belong to the user RocketMQ runs as.");
-  for (const p of processes) {
-    const owner = `${p.user}:${p.group}`;
-    for (const d of [p.configDir, p.logHome, ...(p.store ? [p.store] : [])]) {
-      L.push(`mkdir -p ${sh(d)} && chown ${owner} ${sh(d)} && chmod 0750 ${sh(d)}`);
-    }
-  }
+  L.push(
+    "",
+    "# Each process's file folder, log folder and store: made if missing, owned by the user RocketMQ runs as, 0750.",
+    'own() { o=$1; shift; for d in "$@"; do mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; done; }',
+  );
+  for (const p of processes) L.push(`own ${p.user}:${p.group} ${[p.configDir, p.logHome, ...(p.store ? [p.store] : [])].map(sh).join(" ")}`);
   if (processes.length > 0) {
     L.push("", "# Name servers and controllers before brokers and proxies (After= in each unit).", "systemctl daemon-reload", `systemctl enable --now ${processes.map((p) => p.unit).join(" ")}`);
     L.push(`log "started ${processes.map((p) => p.unit).join(", ")}"`);
