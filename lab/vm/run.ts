@@ -43,7 +43,7 @@ function labSynth(outDir: string, options: { mirror: string; sha512?: string }):
 
 /** Another lab (process or deploy) uses the same prefix and this machine's memory: wait until none runs (bounded). */
 async function waitForOtherLabs(): Promise<void> {
-  const limit = Number(process.env.ROCKETMQ_VM_WAIT_S ?? 1800) * 1000;
+  const limit = Number(process.env.ROCKETMQ_VM_WAIT_S ?? 900) * 1000;
   const busy = (): string => {
     const ns = run('ip', ['netns', 'list'], { timeoutMs: 10_000 }).split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((n) => n && n.startsWith('rmqlab-'));
     let procs = '';
