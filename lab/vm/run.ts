@@ -72,9 +72,9 @@ async function waitForOtherLabs(): Promise<void> {
 }
 
 /** The real tools, run in the Debian root the machines boot (read-only, no network). */
-function inRoot(root: string, bind: string, cmd: string): { code: number; out: string } {
+function inRoot(root: string, bind: string, cmd: string, extra: string[] = ['--read-only']): { code: number; out: string } {
   try {
-    const [c, ...args] = inOwnCgroup(`${MACHINE_PREFIX}check`, ['systemd-nspawn', '--quiet', '-D', root, '--register=no', '--keep-unit', '--private-network', '--read-only', `--bind-ro=${bind}:/mnt`, 'sh', '-c', `${cmd} 2>&1; echo "exit=$?"`]);
+    const [c, ...args] = inOwnCgroup(`${MACHINE_PREFIX}check`, ['systemd-nspawn', '--quiet', '-D', root, '--register=no', '--keep-unit', '--private-network', ...extra, `--bind-ro=${bind}:/mnt`, 'sh', '-c', `${cmd} 2>&1; echo "exit=$?"`]);
     const out = run(c, args, { timeoutMs: 120_000 });
     const m = /exit=(\d+)\s*$/.exec(out);
     return { code: m ? Number(m[1]) : -1, out: out.replace(/exit=\d+\s*$/, '').trim() };
@@ -218,6 +218,27 @@ async function main(): Promise<number> {
   for (const s of stacks) {
     await ctx.experiment(`user-data of ${s}: the real tools`, async () => checkDocuments(ctx, root, s, readVmStack(mainDir, s).vms));
   }
+  // The install script's fallbacks: an image without curl or unzip downloads and unpacks with python3 (cloud-init's own
+  // runtime). Its functions, taken from the first document, run in the root with both hidden, on the lab's zip (file://).
+  await ctx.experiment('install script without curl and unzip (python3)', async () => {
+    const vm = readVmStack(mainDir, stacks[0]).vms[0];
+    const script = vm.files.find((f) => f.path.endsWith('/install.sh'))!.content;
+    const funcs = script.slice(script.indexOf('fetch() {'), script.indexOf('\n# RocketMQ '));
+    const dist = [...dists.values()][0];
+    const dir = path.join(VM_WORK, 'check', 'fallback');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(dist.file, path.join(dir, dist.name));
+    fs.writeFileSync(path.join(dir, `${dist.name}.sha512`), `${dist.sha512}  ${dist.name}\n`);
+    const home = `/opt/rocketmq/rocketmq-${dist.version}`;
+    fs.writeFileSync(
+      path.join(dir, 't.sh'),
+      ['set -eu', 'log() { echo "rocketmq-cdktf: $*"; }', 'fail() { echo "rocketmq-cdktf: ERROR: $*" >&2; exit 1; }', funcs, `echo "curl: $(command -v curl || echo none), unzip: $(command -v unzip || echo none)"`, `install_rocketmq ${home} file:///mnt/${dist.name} ''`, `ls ${home}/bin/mqbroker ${home}/lib | wc -l`, `test -x ${home}/bin/mqbroker && cat ${home}/.rocketmq-cdktf-sha512`].join('\n'),
+    );
+    const r = inRoot(root, dir, 'sh /mnt/t.sh', ['--volatile=overlay', '--bind-ro=/dev/null:/usr/bin/curl', '--bind-ro=/dev/null:/usr/bin/unzip']);
+    ctx.check(`the install script downloads with python3's urllib, verifies the SHA-512 and unpacks with python3's zipfile when the image has neither curl nor unzip`, r.code === 0 && r.out.includes('curl: none, unzip: none') && r.out.includes('verified') && r.out.trim().endsWith(dist.sha512), r.out.slice(-600));
+  });
+
   // What the booted stack does not cover (5.x controllers, controller-mode brokers, a proxy; two brokers on one VM;
   // preinstalled Java and RocketMQ): checked by the same tools, not booted.
   await ctx.experiment('user-data of the fixtures (lab/vm/fixtures.ts): the real tools', async () => {
