@@ -48,6 +48,7 @@ export interface VmHostProps {
  * and store rules hold as on one Docker host; VmHosts and DockerHosts mix in one cluster.
  */
 export class VmHost extends Construct implements IRocketMqHost {
+  /** The address clients and peers use to reach the VM's processes (brokerIP1, namesrvAddr, dLegerPeers). */
   public readonly address: string;
   /** Processes on a VM share the machine's network (and its loopback). */
   public readonly isolatedLoopback = false;
