@@ -4,7 +4,7 @@
  */
 import { LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, Replication, RocketMqCluster, RocketMqClusterProps } from "../lib";
+import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, Replication, RocketMqCluster, RocketMqClusterProps, VmDistribution, VmHost } from "../lib";
 import { PropertyValue } from "../lib/core/model";
 
 /**
@@ -23,6 +23,8 @@ export interface ExampleOptions {
   readonly masterProperties?: Readonly<Record<string, Readonly<Record<string, PropertyValue>>>>;
   /** The host directory of a store named `name` on the machine at `address`. @default `/data/rocketmq/<name>` */
   readonly storeDirOf?: (address: string, name: string) => string;
+  /** The RocketMQ distribution of the VMs (VmHost `distribution`). @default the Apache archive's zip of the version */
+  readonly vmDistribution?: VmDistribution;
 }
 
 function storeDir(options: ExampleOptions, address: string, name: string): string {
@@ -65,6 +67,22 @@ export class SeedDLedgerStack extends TerraformStack {
     super(scope, id);
     localState(this, id);
     const hosts = [28, 29, 30].map((n) => new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }));
+    const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "RaftCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
+    hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
+    new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+  }
+}
+
+/**
+ * The tutorial's DLedger group on three virtual machines instead of Docker engines: the same declaration with VmHost
+ * for DockerHost. Each VM gets one cloud-init user-data document (the stack output `<host>_userData`) that installs
+ * Java and RocketMQ and runs a name server and a raft peer as systemd units.
+ */
+export class SeedDLedgerVmStack extends TerraformStack {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+    super(scope, id);
+    localState(this, id);
+    const hosts = [28, 29, 30].map((n) => new VmHost(this, `vm${n}`, { address: `172.17.160.${n}`, distribution: options.vmDistribution }));
     const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "RaftCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
     hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
     new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
@@ -118,6 +136,7 @@ function localState(stack: TerraformStack, id: string): void {
 export function buildExamples(app: Construct, options: ExampleOptions = {}): void {
   new SeedSyncStack(app, "seed-2m-2s-sync", options);
   new SeedDLedgerStack(app, "seed-dledger", options);
+  new SeedDLedgerVmStack(app, "seed-dledger-vm", options);
   new SeedControllerStack(app, "seed-5x-controller", options);
   new DevStack(app, "dev", options);
 }

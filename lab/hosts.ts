@@ -18,6 +18,8 @@ export const registry = {
   enginesStarted: false,
   /** Synchronous cleanups that must run before the namespaces are deleted (engines and their containers). */
   beforeNamespaces: [] as (() => void)[],
+  /** True: the last-resort cleanup deletes the namespaces this run made only, not every `rmqlab-` one (the VM lab). */
+  ownNamespacesOnly: false,
 };
 
 export function ensureTools(): void {
@@ -160,7 +162,7 @@ export function cleanupAllSync(): void {
     tryRun('ip', ['netns', 'del', ns]);
   }
   registry.namespaces.clear();
-  if (fs.existsSync('/var/run/netns')) {
+  if (fs.existsSync('/var/run/netns') && !registry.ownNamespacesOnly) {
     for (const ns of listLabNamespaces()) {
       killNamespacePids(ns);
       tryRun('ip', ['netns', 'del', ns]);

@@ -50,6 +50,11 @@ export function listStacks(outDir: string): string[] {
   return fs.existsSync(d) ? fs.readdirSync(d).filter((s) => fs.existsSync(path.join(d, s, 'cdk.tf.json'))).sort() : [];
 }
 
+/** The stacks with Docker containers (the deploy lab's); a stack of VMs only (VmHost user-data) is the VM lab's. */
+export function listContainerStacks(outDir: string): string[] {
+  return listStacks(outDir).filter((s) => Object.keys(JSON.parse(fs.readFileSync(path.join(outDir, 'stacks', s, 'cdk.tf.json'), 'utf8'))?.resource?.docker_container ?? {}).length > 0);
+}
+
 function labels(raw: any): Record<string, string> {
   const out: Record<string, string> = {};
   const l = raw.labels;

@@ -15,7 +15,7 @@ import { Deployment, brokerExpect, registeredId } from '../deployment';
 import { runLab, summary } from '../guard';
 import { Network, PREFIX, deleteStale, ensureTools, registry } from '../hosts';
 import { consumeAll, controllerMode, createTopicEverywhere, dledgerGroup, oneMachine, sendOk, twoMasterTwoSlave } from '../scenarios';
-import { Stack, listStacks, readStack, synth } from '../stack';
+import { Stack, listContainerStacks, listStacks, readStack, synth } from '../stack';
 import { REPO_DIR, WORK_DIR, log, ms, run, tryRun, waitFor } from '../util';
 import { ContainerProc, DockerDeployment } from './deployment';
 import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines } from './engines';
@@ -328,7 +328,10 @@ async function main(): Promise<number> {
   const mainDir = path.join(DEPLOY_DIR, 'synth-main');
   await ctx.experiment('synth', async () => {
     synth(mainDir);
-    stacks = listStacks(mainDir).filter((s) => filters.length === 0 || filters.some((f) => s.includes(f)));
+    // Stacks without Docker containers (VMs' user-data) are the VM lab's (npm run lab:vm).
+    const vmOnly = listStacks(mainDir).filter((s) => !listContainerStacks(mainDir).includes(s));
+    if (vmOnly.length) ctx.note(`not deployed here (no docker_container; the VM lab boots them): ${vmOnly.join(', ')}`);
+    stacks = listContainerStacks(mainDir).filter((s) => filters.length === 0 || filters.some((f) => s.includes(f)));
     ctx.check(`synth: main.ts synthesizes ${listStacks(mainDir).join(', ')}`, stacks.length > 0);
   });
   if (!stacks.length) return summary(ctx, t0, DEPLOY_DIR);
@@ -344,7 +347,7 @@ async function main(): Promise<number> {
   if (images.size !== versions.length) return summary(ctx, t0, DEPLOY_DIR);
 
   // Engines and image names for every stack of main.ts (the program builds them all), images only for those deployed.
-  const all = listStacks(mainDir).map((s) => readStack(mainDir, s));
+  const all = listContainerStacks(mainDir).map((s) => readStack(mainDir, s));
   const addresses = [...new Set(all.flatMap((s) => s.containers.map((c) => c.host)))];
   const options: LabOptions = {
     engines: Object.fromEntries(addresses.map((a) => [a, engineHost(a)])),

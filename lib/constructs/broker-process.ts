@@ -153,7 +153,7 @@ export class BrokerProcess extends Construct {
     invalidate(this);
     reportFindings(this, read.reader.findings);
     this.allowStoreDestroy = RocketMqCluster.of(this)._props.allowStoreDestroy;
-    const store = resolveStore(this.props.store, identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy);
+    const store = resolveStore(this.props.host, this.props.store, identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy);
     // A refused host places nothing: the error says why, and no container without a provider is made.
     if (read.props.host) read.props.host._placeProcess(this, { healthPort: identity.listenPort, store: storePlacement(store) }, () => planOf(this));
   }
@@ -167,7 +167,7 @@ export class BrokerProcess extends Construct {
       host: this.props.host ? hostModelOf(this.props.host) : unplacedHost(this.node.path),
       containerName: this.identity.containerName,
       jvm,
-      store: resolveStore(this.props.store, this.identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy),
+      store: resolveStore(this.props.host, this.props.store, this.identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy),
       extraProperties: { ...inherited, ...own },
       brokerId: this.identity.brokerId,
       brokerRole: this.identity.brokerRole as BrokerModel["brokerRole"],

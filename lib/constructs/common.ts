@@ -2,9 +2,8 @@ import { TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { error } from "../core/findings";
 import { Declared, JvmModel, StoreModel } from "../core/model";
-import { normaliseHostPath } from "../core/rules/stores";
 import { isPlainObject, LITERAL, PropsReader, show } from "../synth/input";
-import { IRocketMqHost } from "../targets/host";
+import { IRocketMqHost, storeOn } from "../targets/host";
 
 /** JVM sizing of a server process. */
 export interface JvmProps {
@@ -72,11 +71,9 @@ export function resolveJvmDeclared(defaults: JvmModel, ...layers: JvmLayer[]): {
   return { jvm, declared };
 }
 
-/** The store of a process; a host directory is normalised (`/data//a/` is `/data/a`), so that the rules compare what Docker mounts. */
-export function resolveStore(store: StoreProps | undefined, containerName: string, mountPath: string, clusterAllowsDestroy: boolean | undefined): StoreModel {
-  const allowDestroy = store?.allowDestroy ?? clusterAllowsDestroy ?? false;
-  if (store?.hostPath !== undefined) return { hostPath: normaliseHostPath(store.hostPath), mountPath, allowDestroy };
-  return { volume: store?.volume ?? `${containerName}-store`, mountPath, allowDestroy };
+/** The store of a process, as its host places it (a container: a volume or host directory at the image's path; a VM: a directory). */
+export function resolveStore(host: IRocketMqHost | undefined, store: StoreProps | undefined, containerName: string, containerPath: string, clusterAllowsDestroy: boolean | undefined): StoreModel {
+  return storeOn(host, { store, processName: containerName, containerPath, clusterAllowsDestroy });
 }
 
 /** The props of a process left to their defaults, whose values the library derived (for messages about them). */

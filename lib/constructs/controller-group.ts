@@ -138,7 +138,7 @@ export class ControllerGroup extends Construct {
       reportFindings(construct, c.findings);
       const containerName = cp.containerName ?? containerNameOf(cluster.clusterName, "controller", selfId);
       const port = cp.port ?? DEFAULT_CONTROLLER_PORT - 10 * i;
-      const store = resolveStore(cp.store, containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy);
+      const store = resolveStore(cp.host, cp.store, containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy);
       cp.host?._placeProcess(construct, { healthPort: port, store: storePlacement(store) }, () => planOf(construct));
       this.standalone.push({ construct, props: cp, selfId, port, containerName, unresolvedProperties: properties.unresolved, refused: c.failed });
     }
@@ -159,7 +159,7 @@ export class ControllerGroup extends Construct {
         host: c.props.host ? hostModelOf(c.props.host) : unplacedHost(c.construct.node.path),
         containerName: c.containerName,
         jvm: jvm.jvm,
-        store: resolveStore(c.props.store, c.containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy),
+        store: resolveStore(c.props.host, c.props.store, c.containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy),
         extraProperties: { ...(c.props.properties ?? {}) },
         selfId: c.selfId,
         port: c.port,

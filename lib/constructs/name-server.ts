@@ -71,7 +71,7 @@ export class NameServer extends Construct {
     this.containerName = this.props.containerName ?? containerNameOf(cluster.clusterName, "namesrv", id);
     invalidate(this);
     reportFindings(this, r.findings);
-    const store = resolveStore(this.props.store, this.containerName, NAMESRV_STORE_PATH, cluster._props.allowStoreDestroy);
+    const store = resolveStore(this.props.host, this.props.store, this.containerName, NAMESRV_STORE_PATH, cluster._props.allowStoreDestroy);
     // A refused host places nothing: the error says why, and no container without a provider is made.
     this.props.host?._placeProcess(this, { healthPort: this.listenPort, store: storePlacement(store) }, () => planOf(this));
   }
@@ -90,7 +90,7 @@ export class NameServer extends Construct {
       containerName: this.containerName,
       listenPort: this.listenPort,
       jvm: jvm.jvm,
-      store: resolveStore(this.props.store, this.containerName, NAMESRV_STORE_PATH, cluster._props.allowStoreDestroy),
+      store: resolveStore(this.props.host, this.props.store, this.containerName, NAMESRV_STORE_PATH, cluster._props.allowStoreDestroy),
       extraProperties: { ...(this.props.properties ?? {}) },
       declared: jvm.declared,
       defaults: defaultsOf(this.props),

@@ -30,6 +30,8 @@ export interface HostModel {
   readonly machine?: string;
   /** Fields whose value is not known at synth (a Terraform expression): the rules that would read them are skipped. */
   readonly unresolved?: readonly ("address" | "engine")[];
+  /** The kind of machine when it is not a Docker engine: `vm` (processes as systemd units, stores as directories, no named volumes). */
+  readonly kind?: "vm";
 }
 
 /** What a host construct tells about itself; `hostModel` turns it into the model. */

@@ -147,6 +147,8 @@ function memory(index: ClusterIndex, p: ProcessPlan): string {
 
 function store(p: ProcessPlan): string {
   if (!p.store) return "none (stateless)";
+  // A process outside a container (a VM's unit) sees its directory at the same path.
+  if (!p.store.volume && p.store.hostPath === p.store.mountPath) return `directory \`${p.store.hostPath}\``;
   const where = p.store.volume ? `volume \`${p.store.volume}\`` : `host directory \`${p.store.hostPath}\``;
   return `${where} at ${p.store.mountPath}${p.store.volume && !p.store.allowDestroy ? " (protected)" : ""}`;
 }

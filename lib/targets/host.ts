@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { ForeignContainerModel, HostModel, hostModel } from "../core/model";
+import { ForeignContainerModel, HostModel, hostModel, StoreModel } from "../core/model";
+import { normaliseHostPath } from "../core/rules/stores";
 import { ProcessPlan } from "../core/plan";
 
 /**
@@ -20,6 +21,14 @@ export interface IRocketMqHost {
   readonly _unresolved?: readonly ("address" | "engine")[];
   /** @internal Containers the user runs on this host beside the library's, with the host ports they publish. */
   _foreignContainers?(round: object): ForeignContainerModel[];
+  /** @internal The kind of machine, when not a Docker engine: a VM has no named volumes (`stores/vm-volume`). */
+  readonly _kind?: "vm";
+  /**
+   * @internal Where a process's store lives on this host and the path the process sees it at. Each target decides:
+   * a container sees its volume or host directory at the image's path, a process on a VM sees a directory of the VM.
+   * Unset: as a container (`containerStore`).
+   */
+  _storeOf?(request: StoreRequest): StoreModel;
   /** The construct tree node of the host. */
   readonly node: Construct["node"];
   /**
@@ -45,5 +54,33 @@ export interface ProcessPlacement {
 
 /** The host as the core's model sees it. */
 export function hostModelOf(host: IRocketMqHost): HostModel {
-  return hostModel(host.node.path, host);
+  const model = hostModel(host.node.path, host);
+  return host._kind ? { ...model, kind: host._kind } : model;
+}
+
+/** What a process asks of its host for its store (the user's `store` props, read and checked). */
+export interface StoreRequest {
+  /** The user's store props, if any. */
+  readonly store?: { readonly volume?: string; readonly hostPath?: string; readonly allowDestroy?: boolean };
+  /** The process's name on its host (its container name): names the default volume or directory. */
+  readonly processName: string;
+  /** Where the official image keeps this kind of store (`/home/rocketmq/store`, `/home/rocketmq/namesrv`, ...). */
+  readonly containerPath: string;
+  /** The cluster's `allowStoreDestroy`. */
+  readonly clusterAllowsDestroy?: boolean;
+}
+
+/**
+ * The store of a process in a container: a named volume (`<processName>-store` by default) or a host directory
+ * (normalised: `/data//a/` is `/data/a`, so that the rules compare what Docker mounts), seen at the image's path.
+ */
+export function containerStore(r: StoreRequest): StoreModel {
+  const allowDestroy = r.store?.allowDestroy ?? r.clusterAllowsDestroy ?? false;
+  if (r.store?.hostPath !== undefined) return { hostPath: normaliseHostPath(r.store.hostPath), mountPath: r.containerPath, allowDestroy };
+  return { volume: r.store?.volume ?? `${r.processName}-store`, mountPath: r.containerPath, allowDestroy };
+}
+
+/** The store of a process on `host` (a refused host: as a container, so that the rules still read it). */
+export function storeOn(host: IRocketMqHost | undefined, r: StoreRequest): StoreModel {
+  return host?._storeOf ? host._storeOf(r) : containerStore(r);
 }

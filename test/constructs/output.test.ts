@@ -33,7 +33,7 @@ describe("synthesized output", () => {
   const stacks = [...first.keys()].filter((f) => f.endsWith("cdk.tf.json")).sort();
 
   test("every example stack is synthesized", () => {
-    expect(stacks).toEqual(["stacks/dev/cdk.tf.json", "stacks/seed-2m-2s-sync/cdk.tf.json", "stacks/seed-5x-controller/cdk.tf.json", "stacks/seed-dledger/cdk.tf.json"]);
+    expect(stacks).toEqual(["stacks/dev/cdk.tf.json", "stacks/seed-2m-2s-sync/cdk.tf.json", "stacks/seed-5x-controller/cdk.tf.json", "stacks/seed-dledger-vm/cdk.tf.json", "stacks/seed-dledger/cdk.tf.json"]);
   });
 
   test("is byte-identical across runs", () => {

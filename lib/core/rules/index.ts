@@ -13,6 +13,7 @@ import { checkPathKeys } from "./paths";
 import { checkPlacement } from "./placement";
 import { checkPorts } from "./ports";
 import { checkStores } from "./stores";
+import { checkVmHosts } from "./vm";
 
 /**
  * Every rule of the library over the whole topology, sorted, each problem once (a value declared once for many
@@ -34,6 +35,7 @@ export function checkTopology(input: TopologyModel): Finding[] {
     ...checkIds(topology),
     ...checkPorts(topology),
     ...checkStores(topology),
+    ...checkVmHosts(topology),
     ...checkNames(topology),
     ...checkHosts(topology),
     ...checkPlacement(topology),
@@ -65,4 +67,4 @@ function checkVersions(topology: TopologyModel): Finding[] {
   return out;
 }
 
-export { checkRocketMq5, checkDLedger, checkHosts, checkIds, checkJvm, checkKeys, checkNames, checkPathKeys, checkPlacement, checkPorts, checkStores };
+export { checkRocketMq5, checkDLedger, checkHosts, checkIds, checkJvm, checkKeys, checkNames, checkPathKeys, checkPlacement, checkPorts, checkStores, checkVmHosts };

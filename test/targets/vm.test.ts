@@ -1,0 +1,378 @@
+import { App, TerraformResource, TerraformStack, Testing } from "cdktf";
+import { parse } from "yaml";
+import { BrokerPair, Dashboard, DLedgerGroup, DockerHost, NameServer, RocketMqCluster, VmDistribution, VmHost, VmJava } from "../../lib";
+import { parseProperties } from "../../lib/core/render/properties";
+import { fromTerraformLiteral } from "../../lib/targets/vm/user-data";
+import { SeedDLedgerStack, SeedDLedgerVmStack } from "../../examples/seed";
+import { containers, synth, synthError, uploadedProperties } from "../helpers";
+
+interface WriteFile {
+  path: string;
+  content: string;
+  owner: string;
+  permissions: string;
+  defer?: boolean;
+}
+
+/** The user-data documents of a synthesized stack (its `<host>_userData` outputs), parsed as cloud-init reads them. */
+function userData(json: any): Record<string, { text: string; doc: any; files: Record<string, WriteFile> }> {
+  const out: Record<string, { text: string; doc: any; files: Record<string, WriteFile> }> = {};
+  for (const [id, o] of Object.entries<any>(json.output ?? {})) {
+    if (!id.endsWith("_userData")) continue;
+    // What Terraform hands the VM: the JSON string is a template, `$${` a literal `${`.
+    const text = fromTerraformLiteral(o.value as string);
+    const doc = parse(text);
+    out[id.slice(0, -"_userData".length)] = { text, doc, files: Object.fromEntries((doc.write_files as WriteFile[]).map((f) => [f.path, f])) };
+  }
+  return out;
+}
+
+/** `Key=value` lines of a unit, by key (repeated keys joined by a newline). */
+function unitKeys(unit: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of unit.split("\n")) {
+    const m = /^([A-Za-z-]+)=(.*)$/.exec(line);
+    if (m) out[m[1]] = out[m[1]] === undefined ? m[2] : `${out[m[1]]}\n${m[2]}`;
+  }
+  return out;
+}
+
+function seedVm(): any {
+  const app = Testing.app();
+  return JSON.parse(Testing.synth(new SeedDLedgerVmStack(app, "seed-dledger-vm"), true));
+}
+
+describe("seed-dledger-vm: the tutorial's DLedger group on three VMs", () => {
+  const json = seedVm();
+  const docs = userData(json);
+
+  test("one user-data document per VM, as a stack output, and no container", () => {
+    expect(Object.keys(docs).sort()).toEqual(["vm28", "vm29", "vm30"]);
+    expect(json.resource?.docker_container).toBeUndefined();
+    for (const d of Object.values(docs)) expect(d.text.startsWith("#cloud-config\n")).toBe(true);
+  });
+
+  test("the rocketmq user (3000:3000) is made at boot, before the files it owns are written", () => {
+    const boot = docs.vm28.doc.bootcmd[0];
+    expect(boot.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(boot[2]).toContain("groupadd --gid 3000 rocketmq");
+    expect(boot[2]).toContain("useradd --uid 3000 --gid 3000");
+    expect(docs.vm28.doc.runcmd).toEqual([["sh", "/usr/local/lib/rocketmq-cdktf/install.sh"]]);
+  });
+
+  test("each process's file at /etc/rocketmq/<process>/, owned by rocketmq, written once the user exists", () => {
+    const f = docs.vm28.files;
+    expect(Object.keys(f).sort()).toEqual([
+      "/etc/rocketmq/raftcluster-broker-c-n0/broker.properties",
+      "/etc/rocketmq/raftcluster-namesrv-ns28/namesrv.properties",
+      "/etc/systemd/system/rocketmq-raftcluster-broker-c-n0.service",
+      "/etc/systemd/system/rocketmq-raftcluster-namesrv-ns28.service",
+      "/usr/local/lib/rocketmq-cdktf/install.sh",
+    ]);
+    expect(f["/etc/rocketmq/raftcluster-broker-c-n0/broker.properties"]).toMatchObject({ owner: "rocketmq:rocketmq", permissions: "0640", defer: true });
+    expect(f["/etc/systemd/system/rocketmq-raftcluster-broker-c-n0.service"]).toMatchObject({ owner: "root:root", permissions: "0644" });
+    expect(f["/usr/local/lib/rocketmq-cdktf/install.sh"]).toMatchObject({ owner: "root:root", permissions: "0755" });
+  });
+
+  test("the properties carry the VM's paths: a store directory per process", () => {
+    const broker = parseProperties(docs.vm29.files["/etc/rocketmq/raftcluster-broker-c-n1/broker.properties"].content);
+    expect(broker).toMatchObject({
+      storePathRootDir: "/var/lib/rocketmq/raftcluster-broker-c-n1",
+      storePathCommitLog: "/var/lib/rocketmq/raftcluster-broker-c-n1/commitlog",
+      brokerIP1: "172.17.160.29",
+      dLegerSelfId: "n1",
+      dLegerPeers: "n0-172.17.160.28:40911;n1-172.17.160.29:40912;n2-172.17.160.30:40913",
+      namesrvAddr: "172.17.160.28:9876;172.17.160.29:9876;172.17.160.30:9876",
+    });
+    const ns = parseProperties(docs.vm29.files["/etc/rocketmq/raftcluster-namesrv-ns29/namesrv.properties"].content);
+    expect(ns).toEqual({ listenPort: "9876", kvConfigPath: "/var/lib/rocketmq/raftcluster-namesrv-ns29/kvConfig.json" });
+  });
+
+  test("the same rendered files as the Docker target, but for the store paths", () => {
+    const docker = containers(JSON.parse(Testing.synth(new SeedDLedgerStack(Testing.app(), "seed-dledger"), true)));
+    for (const [host, n] of [["vm28", 0], ["vm29", 1], ["vm30", 2]] as const) {
+      const vm = docs[host].files[`/etc/rocketmq/raftcluster-broker-c-n${n}/broker.properties`].content;
+      const d = docker[`raftcluster-broker-c-n${n}`].upload[0].content as string;
+      expect(vm.replace(/seed-dledger-vm\//, "seed-dledger/").split(`/var/lib/rocketmq/raftcluster-broker-c-n${n}`).join("/home/rocketmq/store")).toBe(d);
+    }
+  });
+
+  test("one unit per process: user rocketmq, restarted on failure, LimitNOFILE, the heap through JAVA_OPT_EXT, its own user.home", () => {
+    const unit = unitKeys(docs.vm28.files["/etc/systemd/system/rocketmq-raftcluster-broker-c-n0.service"].content);
+    expect(unit).toMatchObject({
+      User: "rocketmq",
+      Group: "rocketmq",
+      Restart: "on-failure",
+      LimitNOFILE: "655350",
+      WantedBy: "multi-user.target",
+      EnvironmentFile: "/etc/rocketmq/java.env",
+      WorkingDirectory: "/opt/rocketmq/rocketmq-4.9.8/bin",
+      ExecStart: "/bin/sh /opt/rocketmq/rocketmq-4.9.8/bin/mqbroker -c /etc/rocketmq/raftcluster-broker-c-n0/broker.properties",
+      "X-RocketMQ-Role": "broker",
+      "X-RocketMQ-DLegerSelfId": "n0",
+    });
+    const env = unit.Environment.split("\n");
+    expect(env).toContain("ROCKETMQ_HOME=/opt/rocketmq/rocketmq-4.9.8");
+    const ext = env.find((e) => e.startsWith('"JAVA_OPT_EXT='))!;
+    expect(ext).toMatch(/^"JAVA_OPT_EXT=-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m -Duser\.home=\/var\/log\/rocketmq\/raftcluster-broker-c-n0 --add-opens java\.base\/jdk\.internal\.ref=ALL-UNNAMED /);
+    const nsUnit = unitKeys(docs.vm28.files["/etc/systemd/system/rocketmq-raftcluster-namesrv-ns28.service"].content);
+    expect(nsUnit.ExecStart).toBe("/bin/sh /opt/rocketmq/rocketmq-4.9.8/bin/mqnamesrv -c /etc/rocketmq/raftcluster-namesrv-ns28/namesrv.properties");
+    expect(nsUnit.Environment).toContain("-Xms256m -Xmx256m -XX:MaxDirectMemorySize=128m -Duser.home=/var/log/rocketmq/raftcluster-namesrv-ns28");
+  });
+
+  test("the broker starts after the name server of its own VM (not those of the others)", () => {
+    const unit = unitKeys(docs.vm30.files["/etc/systemd/system/rocketmq-raftcluster-broker-c-n2.service"].content);
+    expect(unit.After).toBe("network-online.target rocketmq-raftcluster-namesrv-ns30.service");
+    expect(unit.Wants).toBe("network-online.target rocketmq-raftcluster-namesrv-ns30.service");
+    const script = docs.vm30.files["/usr/local/lib/rocketmq-cdktf/install.sh"].content;
+    expect(script).toContain("systemctl enable --now rocketmq-raftcluster-namesrv-ns30.service rocketmq-raftcluster-broker-c-n2.service");
+  });
+
+  test("the install script: Java from Debian unless present, the Apache zip verified by SHA-512 before anything starts, stores owned by rocketmq", () => {
+    const script = docs.vm28.files["/usr/local/lib/rocketmq-cdktf/install.sh"].content;
+    expect(script).toMatch(/^#!\/bin\/sh\n/);
+    expect(script).toContain("set -eu");
+    expect(script).toContain("apt-get install -y -q --no-install-recommends openjdk-17-jre-headless");
+    expect(script).toContain("install_rocketmq /opt/rocketmq/rocketmq-4.9.8 https://archive.apache.org/dist/rocketmq/4.9.8/rocketmq-all-4.9.8-bin-release.zip ''");
+    expect(script).toContain('fetch "$url.sha512" "$tmp/dist.zip.sha512"');
+    expect(script).toContain("python3 -m zipfile -e");
+    expect(script).toContain('[ "$actual" = "$expected" ] || fail');
+    expect(script.indexOf("install_rocketmq /opt")).toBeLessThan(script.indexOf("systemctl enable --now"));
+    expect(script).toContain('own() { o=$1; shift; for d in "$@"; do mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; done; }');
+    expect(script).toContain("own rocketmq:rocketmq /etc/rocketmq/raftcluster-namesrv-ns28 /var/log/rocketmq/raftcluster-namesrv-ns28 /var/lib/rocketmq/raftcluster-namesrv-ns28\n");
+    expect(script).toContain("own rocketmq:rocketmq /etc/rocketmq/raftcluster-broker-c-n0 /var/log/rocketmq/raftcluster-broker-c-n0 /var/lib/rocketmq/raftcluster-broker-c-n0\n");
+    expect(script.indexOf("own rocketmq:rocketmq /etc")).toBeLessThan(script.indexOf("systemctl enable --now"));
+  });
+
+  test("deterministic: the same documents on every synth", () => {
+    expect(userData(seedVm())).toEqual(docs);
+  });
+});
+
+describe("VmHost props", () => {
+  const one = (props: Partial<ConstructorParameters<typeof VmHost>[2]>) =>
+    userData(
+      synth((s) => {
+        const vm = new VmHost(s, "vm", { address: "10.0.0.1", ...props });
+        const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+        new NameServer(cluster, "ns", { host: vm });
+        new BrokerPair(cluster, "broker-a", { master: { host: vm } });
+      }),
+    ).vm;
+
+  test("a pinned checksum and a mirror of the archive's layout", () => {
+    const sha = "ab".repeat(64);
+    const script = one({ distribution: VmDistribution.apacheArchive({ mirror: "http://10.0.0.9:8080/rocketmq/", sha512: sha.toUpperCase() }) }).files["/usr/local/lib/rocketmq-cdktf/install.sh"].content;
+    expect(script).toContain(`install_rocketmq /opt/rocketmq/rocketmq-5.3.3 http://10.0.0.9:8080/rocketmq/5.3.3/rocketmq-all-5.3.3-bin-release.zip ${sha}`);
+  });
+
+  test("a distribution at a URL, and a preinstalled one (nothing downloaded)", () => {
+    expect(one({ distribution: VmDistribution.fromUrl("https://repo.example/rmq.zip") }).files["/usr/local/lib/rocketmq-cdktf/install.sh"].content).toContain("install_rocketmq /opt/rocketmq/rocketmq-5.3.3 https://repo.example/rmq.zip ''");
+    const pre = one({ distribution: VmDistribution.preinstalled("/srv/rocketmq") });
+    const script = pre.files["/usr/local/lib/rocketmq-cdktf/install.sh"].content;
+    expect(script).not.toContain("install_rocketmq /");
+    expect(script).toContain("[ -d /srv/rocketmq/bin ] || fail");
+    expect(unitKeys(pre.files["/etc/systemd/system/rocketmq-defaultcluster-broker-a-0.service"].content).ExecStart).toBe("/bin/sh /srv/rocketmq/bin/mqbroker -c /etc/rocketmq/defaultcluster-broker-a-0/broker.properties");
+  });
+
+  test("a preinstalled Java, java options, the open-file limit", () => {
+    const d = one({ java: VmJava.preinstalled("/usr/lib/jvm/temurin-17"), javaOptions: ["-XX:+UseZGC", "-Xlog:gc:file=/var/log/gc_%p.log"], limitNofile: 1048576 });
+    const script = d.files["/usr/local/lib/rocketmq-cdktf/install.sh"].content;
+    expect(script).not.toContain("apt-get");
+    expect(script).toContain("JAVA_HOME=/usr/lib/jvm/temurin-17");
+    const unit = unitKeys(d.files["/etc/systemd/system/rocketmq-defaultcluster-broker-a-0.service"].content);
+    expect(unit.LimitNOFILE).toBe("1048576");
+    // `%` is a unit specifier: doubled so that the JVM sees one.
+    expect(unit.Environment).toContain("-Duser.home=/var/log/rocketmq/defaultcluster-broker-a-0 -XX:+UseZGC -Xlog:gc:file=/var/log/gc_%%p.log\"");
+  });
+
+  test("a bad checksum, an unknown prop, a wrong type: errors on the host", () => {
+    const err = synthError((s) => {
+      new VmHost(s, "vm", { address: "10.0.0.1", distribution: VmDistribution.fromUrl("https://x/y.zip", "1234") });
+      new VmHost(s, "vm2", { address: "10.0.0.2", java: "openjdk-17" as any, limitNofile: 0, adress: "x" } as any);
+    });
+    expect(err).toContain("[hosts/vm-sha512]");
+    expect(err).toContain("java is string, not a VmJava");
+    expect(err).toContain("limitNofile is 0");
+    expect(err).toContain("[props/unknown] adress is not a prop");
+  });
+
+  test("attachTo sets user_data of any VM resource (an aws_instance here) to the document", () => {
+    const json = synth((s) => {
+      const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      new NameServer(cluster, "ns", { host: vm });
+      const instance = new TerraformResource(s, "h1", { terraformResourceType: "aws_instance" });
+      vm.attachTo(instance);
+      const gce = new TerraformResource(s, "h2", { terraformResourceType: "google_compute_instance" });
+      vm.attachTo(gce, "metadata.user-data");
+    });
+    const doc = json.output.vm_userData.value;
+    expect(doc).toMatch(/^#cloud-config\n/);
+    expect(json.resource.aws_instance.h1.user_data).toBe(doc);
+    expect(json.resource.google_compute_instance.h2.metadata["user-data"]).toBe(doc);
+  });
+});
+
+describe("the rules hold on VMs as on one Docker host", () => {
+  test("two brokers of one VM on one port: ports/collision", () => {
+    const err = synthError((s) => {
+      const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      new NameServer(cluster, "ns", { host: vm });
+      new BrokerPair(cluster, "broker-a", { master: { host: vm } });
+      new BrokerPair(cluster, "broker-b", { master: { host: vm } });
+    });
+    expect(err).toContain("[ports/collision]");
+  });
+
+  test("two processes of one VM on one store directory: stores/shared; default directories are their own", () => {
+    const err = synthError((s) => {
+      const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      new NameServer(cluster, "ns", { host: vm });
+      new BrokerPair(cluster, "broker-a", { master: { host: vm, store: { hostPath: "/data/rmq" } } });
+      new BrokerPair(cluster, "broker-b", { master: { host: vm, listenPort: 20911, store: { hostPath: "/data/rmq/b" } } });
+    });
+    expect(err).toContain("[stores/shared]");
+    const ok = userData(
+      synth((s) => {
+        const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+        const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+        new NameServer(cluster, "ns", { host: vm });
+        new BrokerPair(cluster, "broker-a", { master: { host: vm } });
+        new BrokerPair(cluster, "broker-b", { master: { host: vm, listenPort: 20911, store: { hostPath: "/data//rmq/b/" } } });
+      }),
+    ).vm;
+    const a = parseProperties(ok.files["/etc/rocketmq/defaultcluster-broker-a-0/broker.properties"].content);
+    const b = parseProperties(ok.files["/etc/rocketmq/defaultcluster-broker-b-0/broker.properties"].content);
+    expect([a.storePathRootDir, b.storePathRootDir]).toEqual(["/var/lib/rocketmq/defaultcluster-broker-a-0", "/data/rmq/b"]);
+    // Name server first, then both brokers, each after it.
+    expect(ok.files["/usr/local/lib/rocketmq-cdktf/install.sh"].content).toContain(
+      "systemctl enable --now rocketmq-defaultcluster-namesrv-ns.service rocketmq-defaultcluster-broker-a-0.service rocketmq-defaultcluster-broker-b-0.service",
+    );
+  });
+
+  test("a named volume on a VM is refused: stores/vm-volume", () => {
+    const err = synthError((s) => {
+      const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      new NameServer(cluster, "ns", { host: vm, store: { volume: "ns-data" } });
+    });
+    expect(err).toContain('[stores/vm-volume] name server ns sets store.volume "ns-data", but its host stack/vm (10.0.0.1) is a VM');
+    expect(err).toContain("Remove store.volume (the store is /var/lib/rocketmq/defaultcluster-namesrv-ns");
+  });
+
+  test("the console cannot run on a VM: hosts/vm-dashboard", () => {
+    const err = synthError((s) => {
+      const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      new NameServer(cluster, "ns", { host: vm });
+      new Dashboard(cluster, "console", { host: vm });
+    });
+    expect(err).toContain("[hosts/vm-dashboard]");
+  });
+
+  test("one distribution URL serves one version: hosts/vm-versions", () => {
+    const err = synthError((s) => {
+      const vm = new VmHost(s, "vm", { address: "10.0.0.1", distribution: VmDistribution.fromUrl("https://repo.example/rmq.zip", "ab".repeat(64)) });
+      new NameServer(new RocketMqCluster(s, "a", { version: "4.9.8", clusterName: "A" }), "ns", { host: vm });
+      new NameServer(new RocketMqCluster(s, "b", { version: "5.3.3", clusterName: "B" }), "ns", { host: vm, listenPort: 9877 });
+    });
+    expect(err).toContain("[hosts/vm-versions] the VM runs RocketMQ 4.9.8 and 5.3.3");
+  });
+
+  test("a VM's address is checked as a DockerHost's; 127.0.0.1 is the machine itself (a one-VM cluster)", () => {
+    const err = synthError((s) => {
+      const vm = new VmHost(s, "vm", { address: "300.1.1.1" });
+      new NameServer(new RocketMqCluster(s, "rmq", { version: "4.9.8" }), "ns", { host: vm });
+    });
+    expect(err).toContain("[hosts/address]");
+    const one = userData(
+      synth((s) => {
+        const vm = new VmHost(s, "vm", { address: "127.0.0.1" });
+        const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+        new NameServer(cluster, "ns", { host: vm });
+        new BrokerPair(cluster, "broker-a", { master: { host: vm } });
+      }),
+    ).vm;
+    expect(parseProperties(one.files["/etc/rocketmq/defaultcluster-broker-a-0/broker.properties"].content).namesrvAddr).toBe("127.0.0.1:9876");
+  });
+
+  test("the topology report names each VM directory once", () => {
+    const app = Testing.app();
+    const stack = new SeedDLedgerVmStack(app, "seed-dledger-vm");
+    const { topologyOf } = require("../../lib");
+    expect(topologyOf(stack)).toContain("| directory `/var/lib/rocketmq/raftcluster-broker-c-n0` |");
+  });
+
+  test("a VmHost and a DockerHost at one address are one machine: their ports collide", () => {
+    const err = synthError((s) => {
+      const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+      const docker = new DockerHost(s, "d", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      new NameServer(cluster, "ns1", { host: vm });
+      new NameServer(cluster, "ns2", { host: docker });
+    });
+    expect(err).toContain("[ports/collision]");
+  });
+});
+
+describe("VMs and Docker engines in one cluster", () => {
+  const build = (s: TerraformStack, order: "vm-first" | "docker-first") => {
+    const make = () => {
+      const vm = new VmHost(s, "vm", { address: "10.0.0.2" });
+      const docker = new DockerHost(s, "d", { address: "10.0.0.1" });
+      return { vm, docker };
+    };
+    const { vm, docker } = make();
+    const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+    if (order === "vm-first") {
+      new DLedgerGroup(cluster, "broker-c", { peers: [{ host: vm }, { host: docker }, { host: vm, listenPort: 20911 }] });
+      new NameServer(cluster, "ns", { host: docker });
+    } else {
+      new NameServer(cluster, "ns", { host: docker });
+      new DLedgerGroup(cluster, "broker-c", { peers: [{ host: vm }, { host: docker }, { host: vm, listenPort: 20911 }] });
+    }
+  };
+  const json = synth((s) => build(s, "docker-first"));
+
+  test("the name server and one peer are containers, the two other peers units of the VM; one peer list for all", () => {
+    const cs = containers(json);
+    expect(Object.keys(cs).sort()).toEqual(["defaultcluster-broker-c-n1", "defaultcluster-namesrv-ns"]);
+    const vm = userData(json).vm;
+    const n0 = parseProperties(vm.files["/etc/rocketmq/defaultcluster-broker-c-n0/broker.properties"].content);
+    const n1 = uploadedProperties(cs["defaultcluster-broker-c-n1"]);
+    expect(n0.dLegerPeers).toBe(n1.dLegerPeers);
+    expect(n0.namesrvAddr).toBe("10.0.0.1:9876");
+    expect(n0.storePathRootDir).toBe("/var/lib/rocketmq/defaultcluster-broker-c-n0");
+    expect(n1.storePathRootDir).toBe("/home/rocketmq/store");
+    // No name server on the VM: the units wait for nothing but the network.
+    expect(unitKeys(vm.files["/etc/systemd/system/rocketmq-defaultcluster-broker-c-n2.service"].content).After).toBe("network-online.target");
+  });
+
+  test("declaration order does not change the output", () => {
+    expect(synth((s) => build(s, "vm-first"))).toEqual(json);
+  });
+});
+
+test("renderUserData answers the document of the output", () => {
+  const app = new App();
+  const s = new TerraformStack(app, "s");
+  const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+  new NameServer(new RocketMqCluster(s, "rmq", { version: "4.9.8" }), "ns", { host: vm });
+  expect(fromTerraformLiteral(JSON.parse(Testing.synth(s, true)).output.vm_userData.value)).toBe(vm.renderUserData());
+});
+
+test("Terraform reads the document as a literal: `${` and `%{` are escaped, an address from another resource stays an expression", () => {
+  const json = synth((s) => {
+    const ip = new TerraformResource(s, "i", { terraformResourceType: "aws_instance" }).getStringAttribute("private_ip");
+    const vm = new VmHost(s, "vm", { address: ip, javaOptions: ["-Dhome=${HOME}", "-Dx=%{y}"] });
+    new NameServer(new RocketMqCluster(s, "rmq", { version: "4.9.8" }), "ns", { host: vm });
+  });
+  const value: string = json.output.vm_userData.value;
+  // `%` doubled for systemd (a specifier), then `%{` escaped for Terraform: the JVM gets -Dx=%{y}.
+  expect(value).toContain("-Dhome=$${HOME} -Dx=%%%{y}");
+  expect(value).toContain("X-RocketMQ-Host=${aws_instance.i.private_ip}");
+  expect(value.replace(/\$\{aws_instance\.i\.private_ip\}/g, "")).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/);
+});
