@@ -81,6 +81,19 @@ export abstract class Deployment {
    */
   startupScale = 1;
 
+  /**
+   * The namesrvAddr the stack printed (its output), which the client is given as a user would be; checked against
+   * the name servers' own files first.
+   */
+  protected namesrvAddrsPrinted(namesrvAddr: string): string[] {
+    const printed = namesrvAddr.split(';').filter(Boolean);
+    const fromFiles = this.byRole('mqnamesrv').map((p) => namesrvAddrOf(p.c)).sort();
+    if (JSON.stringify([...printed].sort()) !== JSON.stringify(fromFiles)) {
+      throw new Error(`${this.stack.name}: the stack output namesrvAddr ${namesrvAddr} is not the name servers' addresses ${fromFiles.join(';')}`);
+    }
+    return printed;
+  }
+
   /** A start-up bound, scaled. */
   bound(ms: number): number {
     return Math.round(ms * this.startupScale);

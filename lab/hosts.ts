@@ -22,8 +22,16 @@ export const registry = {
   ownNamespacesOnly: false,
 };
 
-export function ensureTools(): void {
-  const have = (c: string): boolean => tryRun('sh', ['-c', `command -v ${c}`]);
+/** Whether a command is on PATH. */
+export function have(command: string): boolean {
+  return tryRun('sh', ['-c', `command -v ${command}`]);
+}
+
+/**
+ * What every lab needs (ip, unshare, mount, Java, Maven, root), plus `more` commands of its own; throws naming the
+ * missing ones and `install` (how to get them).
+ */
+export function ensureTools(more: readonly string[] = [], install = ''): void {
   if (!have('ip')) {
     log('iproute2 missing: apt-get install -y iproute2');
     run('apt-get', ['update'], { timeoutMs: 300_000 });
@@ -33,6 +41,8 @@ export function ensureTools(): void {
     if (!have(c)) throw new Error(`${c} is required and missing`);
   }
   if (process.getuid && process.getuid() !== 0) throw new Error('the lab needs root (network and mount namespaces)');
+  const missing = more.filter((c) => !have(c));
+  if (missing.length) throw new Error(`missing: ${missing.join(', ')}${install ? ` (${install})` : ''}`);
 }
 
 export function nsName(addr: string): string {

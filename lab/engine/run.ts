@@ -313,10 +313,7 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   fs.mkdirSync(DEPLOY_DIR, { recursive: true });
   await ctx.experiment('prerequisites', async () => {
-    ensureTools();
-    const have = (c: string): boolean => tryRun('sh', ['-c', `command -v ${c}`]);
-    const missing = ['dockerd', 'docker', 'containerd', 'runc', 'nsenter', 'iptables', 'debootstrap', 'chroot', 'go'].filter((c) => !have(c));
-    if (missing.length) throw new Error(`missing: ${missing.join(', ')} (Debian: apt-get install docker.io iptables debootstrap; go from the machine)`);
+    ensureTools(['dockerd', 'docker', 'containerd', 'runc', 'nsenter', 'iptables', 'debootstrap', 'chroot', 'go'], 'Debian: apt-get install docker.io iptables debootstrap; go from the machine');
     deleteStale();
     deleteStaleEngines();
     ctx.check(`prerequisites: ${run('dockerd', ['--version']).trim()}, debootstrap, go; running as root`, true);

@@ -164,10 +164,7 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   fs.mkdirSync(VM_WORK, { recursive: true });
   await ctx.experiment('prerequisites', async () => {
-    ensureTools();
-    const have = (c: string): boolean => tryRun('sh', ['-c', `command -v ${c}`]);
-    const missing = ['systemd-nspawn', 'debootstrap', 'nsenter', 'python3', 'curl', 'mount', 'umount'].filter((c) => !have(c));
-    if (missing.length) throw new Error(`missing: ${missing.join(', ')} (Debian: apt-get install systemd-container debootstrap util-linux python3 curl)`);
+    ensureTools(['systemd-nspawn', 'debootstrap', 'nsenter', 'python3', 'curl', 'mount', 'umount'], 'Debian: apt-get install systemd-container debootstrap util-linux python3 curl');
     if (!fs.readFileSync('/proc/filesystems', 'utf8').includes('overlay')) tryRun('modprobe', ['overlay']);
     await waitForOtherLabs();
     // From here on, the exit's cleanup deletes this run's namespaces only, never another lab's.
