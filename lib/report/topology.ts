@@ -58,7 +58,8 @@ function hostLabel(h: HostModel): string {
 function clusterSection(cluster: ClusterModel, plans: Map<string, ProcessPlan>): string[] {
   const out: string[] = [`## Cluster ${cluster.clusterName} (\`${cluster.path}\`)`, ""];
   const runAs = cluster.runAs ? `${cluster.runAs.uid}:${cluster.runAs.gid}` : "3000:3000";
-  out.push(`RocketMQ ${cluster.version}, image \`${cluster.image}\`, runs as ${runAs}. namesrvAddr \`${namesrvAddr(cluster) || "(none)"}\``, "");
+  const inContainers = [...plans.values()].some((p) => p.path.startsWith(cluster.path + "/") && p.host.kind !== "vm");
+  out.push(`RocketMQ ${cluster.version}, ${inContainers ? `image \`${cluster.image}\`, ` : ""}runs as ${runAs}. namesrvAddr \`${namesrvAddr(cluster) || "(none)"}\``, "");
   const sets = [...cluster.brokerSets].sort((a, b) => cmp(a.path, b.path));
   if (sets.length || cluster.controllerGroups.length) {
     out.push("| broker set / group | kind | members |", "|---|---|---|");
@@ -142,7 +143,9 @@ function indexOf(cluster: ClusterModel): ClusterIndex {
 function memory(index: ClusterIndex, p: ProcessPlan): string {
   const jvm = index.jvm.get(p.path);
   if (!jvm) return `${p.memoryMb} MiB`;
-  return `${p.memoryMb} MiB (heap ${jvm.heapMb}${jvm.directMemoryMb ? `, direct ${jvm.directMemoryMb}` : ""})`;
+  const flags = `heap ${jvm.heapMb}${jvm.directMemoryMb ? `, direct ${jvm.directMemoryMb}` : ""}`;
+  // A container has a memory limit; a unit on a VM has the JVM's flags only.
+  return p.host.kind === "vm" ? `${flags} MiB (no limit on a VM)` : `${p.memoryMb} MiB (${flags})`;
 }
 
 function store(p: ProcessPlan): string {

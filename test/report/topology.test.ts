@@ -69,3 +69,11 @@ describe("what a reviewer should know", () => {
     for (const rule of ["placement/same-host", "dledger/even", "dledger/deprecated"]) expect(report).toContain(`- **${rule}** at \``);
   });
 });
+
+test("on VMs the report shows each process's directory and JVM flags, and no container image or limit", () => {
+  const { SeedDLedgerVmStack } = require("../../examples/seed");
+  const report = topologyOf(new SeedDLedgerVmStack(Testing.app(), "seed-dledger-vm"));
+  expect(report).toContain("RocketMQ 4.9.8, runs as 3000:3000.");
+  expect(report).not.toContain("image `");
+  expect(report).toMatch(/\| broker-c\/n0 \| broker \(DLedger peer\) \| broker-c, dLegerSelfId n0 \| .* \| directory `\/var\/lib\/rocketmq\/raftcluster-broker-c-n0` \| heap 512, direct 512 MiB \(no limit on a VM\) \|/);
+});
