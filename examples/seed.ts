@@ -4,7 +4,7 @@
  */
 import { LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, Replication, RocketMqCluster, RocketMqClusterProps, VmDistribution, VmHost } from "../lib";
+import { BrokerPair, ControllerBrokerSet, Dashboard, ControllerGroup, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, Replication, RocketMqCluster, RocketMqClusterProps, VmDistribution, VmHost } from "../lib";
 import { PropertyValue } from "../lib/core/model";
 
 /**
@@ -23,6 +23,8 @@ export interface ExampleOptions {
   readonly masterProperties?: Readonly<Record<string, Readonly<Record<string, PropertyValue>>>>;
   /** The host directory of a store named `name` on the machine at `address`. @default `/data/rocketmq/<name>` */
   readonly storeDirOf?: (address: string, name: string) => string;
+  /** The image of the console (Dashboard `image`). @default apacherocketmq/rocketmq-dashboard:2.1.0 */
+  readonly dashboardImage?: string;
   /** The RocketMQ distribution of the VMs (VmHost `distribution`). @default the Apache archive's zip of the version */
   readonly vmDistribution?: VmDistribution;
 }
@@ -58,6 +60,8 @@ export class SeedSyncStack extends TerraformStack {
     const slave = (brokerName: string, host: DockerHost) => ({ host, listenPort: 11911, store: { hostPath: storeDir(options, host.address, `${brokerName}-s`) } });
     new BrokerPair(cluster, "broker-a", { replication: Replication.SYNC, master: master("broker-a", h28), slaves: [slave("broker-a", h29)] });
     new BrokerPair(cluster, "broker-b", { replication: Replication.SYNC, master: master("broker-b", h29), slaves: [slave("broker-b", h28)] });
+    // The console, pointed at both name servers by the library (the stack prints its URL).
+    new Dashboard(cluster, "console", { host: h28, image: options.dashboardImage });
   }
 }
 

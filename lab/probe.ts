@@ -34,6 +34,7 @@ export async function probeVersion(version: string): Promise<{ ok: boolean; deta
         brokerClusterName: 'ProbeCluster', brokerName: 'probe-b', namesrvAddr: `${host}:9876`, brokerIP1: host, storePathRootDir: '/home/rocketmq/store',
       }, 'probe-store'),
     ],
+    dashboards: [],
   };
   const d = new ProcessDeployment(stack, path.join(WORK_DIR, 'run', `probe-${version}`));
   try {

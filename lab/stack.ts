@@ -24,7 +24,11 @@ export interface Container {
   raw: any;
 }
 
-export interface Stack { name: string; file: string; containers: Container[] }
+/**
+ * containers: the RocketMQ servers (name servers, controllers, brokers, proxies); dashboards: the consoles (their
+ * image is not RocketMQ's: the deploy lab runs a stand-in, the process lab none).
+ */
+export interface Stack { name: string; file: string; containers: Container[]; dashboards: Container[] }
 
 /** Runs main.ts with CDKTF_OUTDIR=outDir (or uses ROCKETMQ_LAB_SYNTH_DIR when set); returns the outdir. */
 export function synth(outDir: string): { dir: string; tookMs: number } {
@@ -106,7 +110,9 @@ export function readStack(outDir: string, name: string): Stack {
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
   const cs = json?.resource?.docker_container ?? {};
   // The one-shot store-init containers (chown of a store) are Docker plumbing: the process lab runs the servers only.
-  const containers = Object.entries(cs).map(([id, raw]) => parseContainer(id, raw)).filter((c) => c.role !== 'store-init');
+  const all = Object.entries(cs).map(([id, raw]) => parseContainer(id, raw)).filter((c) => c.role !== 'store-init');
+  const containers = all.filter((c) => c.role !== 'dashboard');
+  const dashboards = all.filter((c) => c.role === 'dashboard');
   for (const c of containers) {
     for (const v of c.volumes) {
       if (v.volume_name !== undefined) v.volume_name = resolveRef(json, String(v.volume_name), `${c.name} volume`);
@@ -114,7 +120,7 @@ export function readStack(outDir: string, name: string): Stack {
     }
   }
   if (containers.length === 0) throw new Error(`${file}: no resource.docker_container`);
-  return { name, file, containers };
+  return { name, file, containers, dashboards };
 }
 
 /** "${docker_volume.<id>.name}" (a Terraform reference as cdktf writes it) -> that resource's literal attribute. */

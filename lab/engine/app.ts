@@ -1,6 +1,6 @@
 // The deploy lab's cdktf program: the stacks of main.ts (examples/seed.ts), pointed at the lab's engines and image
 // through the library's public props only (DockerHost dockerHost, RocketMqCluster image and allowStoreDestroy,
-// a master's properties), as a user points them at their own engines and registry.
+// Dashboard image, a master's properties), as a user points them at their own engines and registry.
 // Options: ROCKETMQ_DEPLOY_OPTIONS (JSON: engines {address: host}, images {version: image}, allowStoreDestroy,
 // masterProperties {brokerName: {key: value}}); output: CDKTF_OUTDIR.
 import { App } from 'cdktf';
@@ -9,6 +9,8 @@ import { buildExamples } from '../../examples/seed';
 interface LabOptions {
   engines: Record<string, string>;
   images: Record<string, string>;
+  /** The console's image (Dashboard `image`). */
+  dashboardImage?: string;
   allowStoreDestroy?: boolean;
   masterProperties?: Record<string, Record<string, string | number | boolean>>;
   /** Host directories of stores: <storeDirs>/<address>/<name> (the lab's machines share one file system). */
@@ -28,6 +30,7 @@ buildExamples(app, {
     if (!image) throw new Error(`the deploy lab has no image for RocketMQ ${version}`);
     return image;
   },
+  dashboardImage: o.dashboardImage,
   allowStoreDestroy: o.allowStoreDestroy,
   masterProperties: o.masterProperties,
   storeDirOf: (address, name) => `${o.storeDirs}/${address}/${name}`,

@@ -5,7 +5,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ensureJars } from '../jars';
+import { compileHelper, ensureJars } from '../jars';
+import { JAVA17_FLAGS } from '../procs';
 import { log, ms, run } from '../util';
 
 export const DEPLOY_CACHE = process.env.ROCKETMQ_DEPLOY_CACHE ?? path.join(os.homedir(), '.cache', 'rocketmq-cdktf-deploy');
@@ -17,6 +18,8 @@ const IMAGE_DIR = path.join(__dirname, 'image');
 export const IMAGE_UID = 3000;
 export const IMAGE_GID = 3000;
 export const LAB_IMAGE_REPO = 'rocketmq-cdktf-lab/rocketmq';
+/** The stand-in for apacherocketmq/rocketmq-dashboard:2.1.0 (lab/java/LabConsole.java on the same root). */
+export const LAB_CONSOLE_IMAGE = 'rocketmq-cdktf-lab/rocketmq-dashboard:2.1.0';
 const ROLES = ['namesrv', 'broker', 'controller', 'proxy', 'tools'];
 
 function sha(...parts: (string | Buffer)[]): string {
@@ -59,7 +62,15 @@ export interface ImageTar {
   /** `docker import --change` instructions: the official image's user, home, working directory and entrypoint. */
   changes: string[];
   rocketmqHome: string;
+  /**
+   * `docker import --change` instructions of the same root as the lab's stand-in for apache/rocketmq-dashboard
+   * (lab/java/LabConsole.java): the dashboard image's entrypoint `sh -c "java $JAVA_OPTS -jar ..."` and user (root).
+   */
+  consoleChanges: string[];
 }
+
+/** Where the stand-in console's classes lie in the image root. */
+const CONSOLE_DIR = '/opt/rocketmq-dashboard-lab';
 
 /** The image root of one RocketMQ version as a tar (cached by its inputs: base root, jars, scripts). */
 export function ensureImageTar(version: string): ImageTar {
@@ -68,7 +79,8 @@ export function ensureImageTar(version: string): ImageTar {
   const home = `/home/rocketmq/rocketmq-${version}`;
   const scripts = fs.readdirSync(path.join(IMAGE_DIR, 'bin')).sort();
   const template = fs.readFileSync(path.join(IMAGE_DIR, 'conf', 'logback.xml.template'), 'utf8');
-  const key = sha(path.basename(base), fs.readFileSync(path.join(jars.libDir, '..', 'complete.json')), template, ...scripts.map((s) => s + fs.readFileSync(path.join(IMAGE_DIR, 'bin', s))));
+  const consoleClasses = compileHelper(jars, 'LabConsole');
+  const key = sha(path.basename(base), fs.readFileSync(path.join(jars.libDir, '..', 'complete.json')), template, path.basename(consoleClasses), ...scripts.map((s) => s + fs.readFileSync(path.join(IMAGE_DIR, 'bin', s))));
   const file = path.join(DEPLOY_CACHE, 'images', `rocketmq-${version}-${key}.tar`);
   const changes = [
     `ENV ROCKETMQ_VERSION=${version}`,
@@ -81,7 +93,19 @@ export function ensureImageTar(version: string): ImageTar {
     'CMD ["dummy"]',
     'EXPOSE 9876 10909 10911 10912',
   ];
-  if (fs.existsSync(file)) return { version, file, changes, rocketmqHome: home };
+  // As apache/rocketmq-dashboard 2.1.0's src/main/docker/Dockerfile: no USER (root), JAVA_OPTS expanded by sh -c.
+  // The classpath is quoted so that sh does not expand its `*`; the --add-opens are Java 17's (the image has Java 8).
+  const consoleChanges = [
+    'ENV JAVA_OPTS=',
+    'ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64',
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    'USER root',
+    'WORKDIR /',
+    `ENTRYPOINT ["sh", "-c", "exec java ${JAVA17_FLAGS.join(' ')} $JAVA_OPTS -cp '${CONSOLE_DIR}:${home}/lib/*' LabConsole"]`,
+    'EXPOSE 8082',
+  ];
+  const tar: ImageTar = { version, file, changes, rocketmqHome: home, consoleChanges };
+  if (fs.existsSync(file)) return tar;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const root = fs.mkdtempSync(path.join(DEPLOY_CACHE, 'image-'));
   const t = Date.now();
@@ -99,6 +123,8 @@ export function ensureImageTar(version: string): ImageTar {
     }
     for (const role of ROLES) fs.writeFileSync(path.join(rh, 'conf', `logback_${role}.xml`), template.replace(/@ROLE@/g, role));
     run('chroot', [root, 'chown', '-R', `${IMAGE_UID}:${IMAGE_GID}`, home]);
+    fs.mkdirSync(path.join(root, CONSOLE_DIR.slice(1)), { recursive: true });
+    for (const c of fs.readdirSync(consoleClasses)) fs.copyFileSync(path.join(consoleClasses, c), path.join(root, CONSOLE_DIR.slice(1), c));
     run('tar', ['-C', root, '--numeric-owner', '-cf', `${file}.tmp`, '.'], { timeoutMs: 600_000 });
     fs.renameSync(`${file}.tmp`, file);
     log(`image: RocketMQ ${version} image root ready in ${ms(Date.now() - t)} (${mib(file)} MiB)`);
@@ -110,5 +136,5 @@ export function ensureImageTar(version: string): ImageTar {
   for (const f of fs.readdirSync(path.dirname(file))) {
     if (f.startsWith(`rocketmq-${version}-`) && f !== path.basename(file)) fs.rmSync(path.join(path.dirname(file), f), { force: true });
   }
-  return { version, file, changes, rocketmqHome: home };
+  return tar;
 }

@@ -19,7 +19,8 @@ import { Stack, listContainerStacks, listStacks, readStack, synth } from '../sta
 import { REPO_DIR, WORK_DIR, log, ms, run, tryRun, waitFor } from '../util';
 import { ContainerProc, DockerDeployment } from './deployment';
 import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines } from './engines';
-import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_IMAGE_REPO, ensureImageTar } from './image';
+import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_CONSOLE_IMAGE, LAB_IMAGE_REPO, ensureImageTar } from './image';
+import { DEFAULT_DASHBOARD_IMAGE } from '../../lib/constructs/dashboard';
 import { plannedChanges, tofu, tofuEnv, tofuOk } from './tofu';
 
 const DEPLOY_DIR = path.join(WORK_DIR, 'deploy');
@@ -29,7 +30,7 @@ const STORE_DIRS = path.join(DEPLOY_DIR, 'host-dirs');
 /** The rollout: one setting of one broker (broker-a's master in seed-2m-2s-sync). */
 const ROLLOUT = { stack: 'seed-2m-2s-sync', brokerName: 'broker-a', key: 'fileReservedTime', value: '120' };
 
-interface LabOptions { engines: Record<string, string>; images: Record<string, string>; allowStoreDestroy?: boolean; masterProperties?: Record<string, Record<string, string>>; storeDirs: string }
+interface LabOptions { engines: Record<string, string>; images: Record<string, string>; dashboardImage: string; allowStoreDestroy?: boolean; masterProperties?: Record<string, Record<string, string>>; storeDirs: string }
 
 /** The engine socket of the machine at `address`: known before the engines start, so the stacks can name it. */
 function engineHost(address: string): string {
@@ -59,6 +60,7 @@ function sameAsMain(lab: any, main: any, options: LabOptions): string[] {
       if (fromLab) {
         const version = Object.entries(options.images).find(([, img]) => img === c.image)?.[0];
         if (version) c.image = `apache/rocketmq:${version}`;
+        if (c.image === options.dashboardImage) c.image = DEFAULT_DASHBOARD_IMAGE;
       }
     }
     return d;
@@ -77,10 +79,10 @@ function sameAsMain(lab: any, main: any, options: LabOptions): string[] {
   return diffs;
 }
 
-/** docker import of the lab image into each engine, in parallel (bounded). */
-async function importImages(engines: Engine[], image: ImageTar, tag: string): Promise<void> {
+/** docker import of the lab image into each engine, in parallel (bounded); `changes`: the image's config. */
+async function importImages(engines: Engine[], image: ImageTar, tag: string, changes = image.changes): Promise<void> {
   await Promise.all(engines.map((e) => new Promise<void>((resolve, reject) => {
-    const args = ['-H', e.host, 'import', ...image.changes.flatMap((c) => ['--change', c]), image.file, tag];
+    const args = ['-H', e.host, 'import', ...changes.flatMap((c) => ['--change', c]), image.file, tag];
     const child = spawn('docker', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DOCKER_CONFIG: path.join(DEPLOY_DIR, 'docker-cli') } });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
@@ -101,7 +103,7 @@ class Machines {
   clientNs = '';
 
   async up(stack: Stack): Promise<void> {
-    const addrs = [...new Set(stack.containers.map((c) => c.host))].sort();
+    const addrs = [...new Set([...stack.containers, ...stack.dashboards].map((c) => c.host))].sort();
     let i = 0;
     for (const a of addrs) {
       let ns: string;
@@ -166,6 +168,12 @@ async function deployStack(ctx: Ctx, name: string, dirs: StackDirs, images: Map<
     const t = Date.now();
     await importImages([...machines.engines.values()], images.get(version)!, options.images[version]);
     log(`${name}: image ${options.images[version]} imported into ${machines.engines.size} engine(s) in ${ms(Date.now() - t)}`);
+    const consoleHosts = [...new Set(stack.dashboards.map((c) => c.host))].sort();
+    if (consoleHosts.length) {
+      const tc = Date.now();
+      await importImages(consoleHosts.map((h) => machines.engines.get(h)!), images.get(version)!, options.dashboardImage, images.get(version)!.consoleChanges);
+      log(`${name}: the stand-in console image ${options.dashboardImage} imported into ${consoleHosts.join(', ')} in ${ms(Date.now() - tc)}`);
+    }
 
     // What a user's pipeline runs: init, plan, apply.
     tofuOk(dir, ['init', '-input=false', '-no-color']);
@@ -204,12 +212,49 @@ async function deployStack(ctx: Ctx, name: string, dirs: StackDirs, images: Map<
       for (const p of d.procs) log(`log tail of ${p.c.name}:\n${p.tails(15)}`);
       throw e;
     }
+    await checkConsoles(ctx, name, stack, outputs, machines, d);
     checkOwnership(ctx, name, raw, procs);
     if (name === ROLLOUT.stack) await rollout(ctx, d, dirs, name);
     await teardown(ctx, name, dirs, machines);
   } finally {
     await d?.destroy();
     await machines.down();
+  }
+}
+
+/**
+ * Each console (Dashboard) runs at the URL the stack prints and, with nothing typed into it, shows every broker of its
+ * cluster at its registered address, through the name servers the library wrote into its JAVA_OPTS. The console is the
+ * lab's stand-in (lab/java/LabConsole.java: no rocketmq-dashboard jar or image is reachable here), which reads the
+ * dashboard's own settings and asks the name servers as its cluster page does.
+ */
+async function checkConsoles(ctx: Ctx, name: string, stack: Stack, outputs: Record<string, { value: unknown }>, machines: Machines, d: Deployment): Promise<void> {
+  const brokers = d.byRole('mqbroker').map(brokerExpect);
+  for (const c of stack.dashboards) {
+    const e = machines.engines.get(c.host)!;
+    const port = c.ports[0]?.external ?? c.ports[0]?.internal;
+    const url = `http://${c.host}:${port}`;
+    const printed = Object.entries(outputs).filter(([k, v]) => k.endsWith('_url') && v.value === url).map(([k]) => k);
+    const state = e.docker(['inspect', '--format', '{{.State.Status}}', c.name]).trim();
+    ctx.check(`${name}: ${c.name} (console) is running and the stack prints its URL ${url}`, state === 'running' && printed.length === 1, `state ${state}; outputs ${printed.join(', ') || '(none)'}`);
+    const mine = brokers.filter((b) => b.cluster === c.cluster);
+    const namesrvAddr = mine[0]?.namesrvs.join(';') ?? '';
+    let last = '';
+    const t = Date.now();
+    const shown = await waitFor(`${c.name} to show the ${mine.length} brokers of ${c.cluster}`, 90_000, 1000, () => {
+      last = run('ip', ['netns', 'exec', machines.clientNs, 'curl', '-s', '--max-time', '5', `${url}/cluster/list.query`], { timeoutMs: 10_000 });
+      const body = JSON.parse(last);
+      const table = body?.data?.clusterInfo?.brokerAddrTable ?? {};
+      const names: string[] = body?.data?.clusterInfo?.clusterAddrTable?.[c.cluster ?? ''] ?? [];
+      const ok = mine.length > 0 && mine.every((b) => names.includes(b.brokerName) && (b.id === undefined ? Object.values(table[b.brokerName]?.brokerAddrs ?? {}).includes(b.addr) : table[b.brokerName]?.brokerAddrs?.[b.id] === b.addr));
+      return ok ? body : undefined;
+    }).catch((err: Error) => {
+      ctx.check(`${name}: ${c.name} shows every broker of ${c.cluster}`, false, `${err.message}; last answer ${last.slice(0, 600)}; log: ${e.docker(['logs', '--tail', '15', c.name]).slice(-1500)}`);
+      return undefined;
+    });
+    if (!shown) continue;
+    ctx.check(`${name}: ${c.name} (console), with nothing typed in, shows the ${mine.length} brokers of ${c.cluster} at their addresses (${ms(Date.now() - t)}), through namesrvAddr ${shown.namesrvAddr}`,
+      shown.namesrvAddr === namesrvAddr, `the console's namesrvAddrs ${JSON.stringify(shown.namesrvAddrs)}; the brokers' namesrvAddr ${namesrvAddr}`);
   }
 }
 
@@ -349,6 +394,7 @@ async function main(): Promise<number> {
   const options: LabOptions = {
     engines: Object.fromEntries(addresses.map((a) => [a, engineHost(a)])),
     images: Object.fromEntries([...new Set(all.flatMap((s) => s.containers.map((c) => c.version)))].map((v) => [v, `${LAB_IMAGE_REPO}:${v}`])),
+    dashboardImage: LAB_CONSOLE_IMAGE,
     storeDirs: STORE_DIRS,
   };
   const dirs: StackDirs = { initial: path.join(DEPLOY_DIR, 'synth'), rollout: path.join(DEPLOY_DIR, 'synth-rollout'), teardown: path.join(DEPLOY_DIR, 'synth-teardown') };

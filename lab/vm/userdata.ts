@@ -76,5 +76,5 @@ export function readVmStack(outDir: string, name: string): { stack: Stack; vms: 
     if (addresses.length > 1) throw new Error(`${id}: units of several hosts (${addresses.join(', ')})`);
     if (units.length > 0) vms.push({ id: id.slice(0, -'_userData'.length), text, doc, files, units, address: addresses[0] });
   }
-  return { stack: { name, file, containers: vms.flatMap((v) => v.units.map((u) => u.container)) }, vms, json };
+  return { stack: { name, file, containers: vms.flatMap((v) => v.units.map((u) => u.container)), dashboards: [] }, vms, json };
 }

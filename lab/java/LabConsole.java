@@ -1,0 +1,76 @@
+import com.alibaba.fastjson.JSON;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+
+/**
+ * The deploy lab's stand-in for apache/rocketmq-dashboard 2.1.0, whose jar and image cannot be fetched here (neither
+ * Maven Central nor any reachable registry serves them). It reads its settings exactly where the dashboard reads them
+ * and asks the name servers the way the dashboard's cluster page does, so the lab can prove the wiring the library
+ * writes (which addresses, delivered how, reachable from inside the console's container), not the console's UI:
+ *
+ *   - The image runs `sh -c "java $JAVA_OPTS -jar /rocketmq-dashboard.jar"`; Spring Boot binds the -D system
+ *     properties in JAVA_OPTS above the jar's application.yml: `server.port` (default 8082) and
+ *     `rocketmq.config.namesrvAddrs`, a list (a comma-separated string becomes its elements; default the yml's one
+ *     entry 127.0.0.1:9876).
+ *   - RMQConfigure.setNamesrvAddrs makes the first element the active namesrvAddr and sets the system property
+ *     rocketmq.namesrv.addr to it; the MQAdminExt it then creates reads it from there.
+ *   - GET /cluster/list.query answers, as ClusterController does, {"status":0,"data":{"clusterInfo":
+ *     DefaultMQAdminExt.examineBrokerClusterInfo()}}, plus "namesrvAddr": the active address.
+ */
+public class LabConsole {
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(System.getProperty("server.port", "8082"));
+        List<String> namesrvAddrs = new ArrayList<>();
+        for (String s : System.getProperty("rocketmq.config.namesrvAddrs", "127.0.0.1:9876").split(",")) {
+            if (!s.trim().isEmpty()) {
+                namesrvAddrs.add(s.trim());
+            }
+        }
+        String active = namesrvAddrs.get(0);
+        System.setProperty("rocketmq.namesrv.addr", active);
+        System.err.println("LabConsole: server.port=" + port + " namesrvAddrs=" + namesrvAddrs + " active namesrvAddr=" + active);
+
+        DefaultMQAdminExt admin = new DefaultMQAdminExt(5000);
+        admin.setInstanceName("lab-console-" + System.nanoTime());
+        admin.start();
+
+        HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
+        server.createContext("/", (HttpExchange x) -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            int code = 200;
+            if ("/cluster/list.query".equals(x.getRequestURI().getPath())) {
+                try {
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("clusterInfo", JSON.toJSON(admin.examineBrokerClusterInfo()));
+                    body.put("status", 0);
+                    body.put("data", data);
+                } catch (Throwable t) {
+                    body.put("status", -1);
+                    body.put("errMsg", String.valueOf(t));
+                }
+                body.put("namesrvAddr", active);
+                body.put("namesrvAddrs", namesrvAddrs);
+            } else {
+                code = 404;
+                body.put("errMsg", "the lab's stand-in console serves /cluster/list.query only");
+            }
+            byte[] b = JSON.toJSONString(body).getBytes(StandardCharsets.UTF_8);
+            x.getResponseHeaders().set("Content-Type", "application/json");
+            x.sendResponseHeaders(code, b.length);
+            try (OutputStream o = x.getResponseBody()) {
+                o.write(b);
+            }
+        });
+        server.start();
+        System.err.println("LabConsole: listening on " + port + " " + Arrays.toString(args));
+    }
+}
