@@ -6,7 +6,7 @@ import { RocketMqCluster } from "./cluster";
 import { hostModelOf, IRocketMqHost } from "../targets/host";
 import { BROKER_JVM, defaultsOf, JvmLayer, JvmProps, outputIdOf, readHost, readJvm, readStore, resolveJvmDeclared, resolveStore, StoreProps, storePlacement } from "./common";
 import { reportFindings } from "../synth/report";
-import { clusterModelOf, invalidate, planOf } from "../synth/analysis";
+import { brokerSetModelOf, invalidate, planOf } from "../synth/analysis";
 import { LITERAL, PropsReader } from "../synth/input";
 
 export const BROKER_STORE_PATH = "/home/rocketmq/store";
@@ -223,11 +223,9 @@ export function membersModel(
  * synth.
  */
 export function brokerSetEndpointsOutput(set: Construct, cluster: RocketMqCluster, brokerName: string): void {
+  const path = set.node.path;
   const value = Lazy.stringValue({
-    produce: () => {
-      const model = clusterModelOf(cluster).brokerSets.find((s) => s.path === set.node.path);
-      return (model?.members ?? []).map((m) => `${m.host.address}:${m.listenPort}`).join(";");
-    },
+    produce: () => (brokerSetModelOf(set, path)?.members ?? []).map((m) => `${m.host.address}:${m.listenPort}`).join(";"),
   });
   new TerraformOutput(set, "endpoints", { value, description: `brokerIP1:listenPort of every broker of ${brokerName} (cluster ${cluster.clusterName}).` }).overrideLogicalId(outputIdOf(set, "endpoints"));
 }

@@ -11,7 +11,7 @@
 import { TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { Finding } from "../core/findings";
-import { ClusterModel, ForeignContainerModel, HostFacts, HostModel, hostModel, TopologyModel } from "../core/model";
+import { BrokerSetModel, ClusterModel, ForeignContainerModel, HostFacts, HostModel, hostModel, TopologyModel } from "../core/model";
 import { planTopology, ProcessPlan } from "../core/plan";
 import { checkTopology } from "../core/rules";
 
@@ -64,6 +64,8 @@ interface Analysis {
   readonly findings: Finding[];
   readonly plans: Map<string, ProcessPlan>;
   readonly clusters: Map<string, ClusterModel>;
+  /** Every broker set (BrokerPair, DLedgerGroup, ControllerBrokerSet) of every cluster, by its path. */
+  readonly brokerSets: Map<string, BrokerSetModel>;
   /** The findings by the path of the construct that reports them (built at the first validation). */
   byReporter?: Map<string, Finding[]>;
 }
@@ -85,6 +87,7 @@ export function analysisOf(scope: IConstruct): Analysis {
       findings: checkTopology(model),
       plans: new Map(planTopology(model).map((p) => [p.path, p])),
       clusters: new Map(model.clusters.map((c) => [c.path, c])),
+      brokerSets: new Map(model.clusters.flatMap((c) => c.brokerSets.map((s) => [s.path, s] as const))),
     };
     cache.set(stack, a);
   }
@@ -106,6 +109,11 @@ export function clusterModelOf(scope: IConstruct): ClusterModel {
   const model = analysisOf(scope).clusters.get(scope.node.path);
   if (!model) throw new Error(`${scope.node.path}: not a RocketMQ cluster of this stack`);
   return model;
+}
+
+/** The model of the broker set at `path` in the stack of `scope`, from this synth's analysis (an index lookup). */
+export function brokerSetModelOf(scope: IConstruct, path: string): BrokerSetModel | undefined {
+  return analysisOf(scope).brokerSets.get(path);
 }
 
 /** Records that `scope` reports the findings at its path (see reportFindings). */
