@@ -8,6 +8,7 @@ import { invalidate, markHost } from "../../synth/analysis";
 import { isToken, PropsReader } from "../../synth/input";
 import { reportFindings } from "../../synth/report";
 import { IRocketMqHost, ProcessPlacement } from "../host";
+import { withoutCreationStacks } from "./creation-stacks";
 import { DockerContainerSpec, dockerContainerSpec, healthcheck, storeInitSpec } from "./container-spec";
 import { aliasProblem, dockerHostProblem } from "./validate";
 
@@ -137,12 +138,12 @@ export class DockerHost extends Construct implements IRocketMqHost {
   public _placeProcess(scope: Construct, placement: ProcessPlacement, plan: () => ProcessPlan): container.Container {
     const mode = this.networkMode;
     const storeVolume = placement.store?.volume
-      ? new volume.Volume(scope, "store", {
+      ? withoutCreationStacks(() => new volume.Volume(scope, "store", {
           provider: this.provider,
-          name: placement.store.volume,
+          name: placement.store!.volume,
           // The commit log outlives a mistaken `destroy` or a replacement unless the user opted in.
-          lifecycle: placement.store.allowDestroy ? undefined : { preventDestroy: true },
-        })
+          lifecycle: placement.store!.allowDestroy ? undefined : { preventDestroy: true },
+        }))
       : undefined;
     // The store volume by reference (Terraform creates it first), written at synth as cdktf writes a reference,
     // like depends_on: no token to register, keep and resolve per container.
@@ -162,7 +163,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
     };
     const init = placement.store
       ? PlannedContainer.planned(
-          Reflect.construct(container.Container, [scope, "store-init", initConfig], PlannedContainer),
+          withoutCreationStacks(() => Reflect.construct(container.Container, [scope, "store-init", initConfig], PlannedContainer)),
           plan,
           (c, p) => {
             const spec = storeInitSpec(p)!;
@@ -176,7 +177,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
       : undefined;
     const config: PendingConfig = { provider: this.provider, networkMode: mode, restart: "unless-stopped", healthcheck: healthcheck(placement.healthPort) };
     const c = PlannedContainer.planned(
-      Reflect.construct(container.Container, [scope, "container", config], PlannedContainer),
+      withoutCreationStacks(() => Reflect.construct(container.Container, [scope, "container", config], PlannedContainer)),
       plan,
       (c, p) => {
         const spec = dockerContainerSpec(p, mode);
