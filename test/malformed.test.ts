@@ -25,7 +25,7 @@ interface Diagnosis {
 /** `path [rule]` of every error and warning of a stack built on 3 hosts (10.0.0.1-3) and a cluster with a name server on h1. */
 function diagnose(build: (env: Env) => void, clusterProps: ConstructorParameters<typeof RocketMqCluster>[2] = {}): Diagnosis {
   const s = new TerraformStack(Testing.app(), "stack");
-  const h = [1, 2, 3].map((n) => new DockerHost(s, `h${n}`, { address: `10.0.0.${n}` }));
+  const h = [1, 2, 3].map((n) => new DockerHost(s, `h${n}`, { address: `10.0.0.${n}`, dockerHost: `ssh://ops@10.0.0.${n}` }));
   const cluster = new RocketMqCluster(s, "rmq", clusterProps);
   const ns = new NameServer(cluster, "ns", { host: h[0] });
   build({ s, h, cluster, ns });
@@ -179,6 +179,11 @@ const GROUPS: Record<string, Case[]> = {
     { name: "image with a trailing blank", build: (e) => new NameServer(new RocketMqCluster(e.s, "rmq2", { image: "apache/rocketmq:4.9.8 " }), "ns", { host: e.h[1] }), expect: { errors: ["stack/rmq2 [names/image]"] } },
     { name: "image from a registry with a port", build: (e) => new NameServer(new RocketMqCluster(e.s, "rmq2", { image: "registry.local:5000/mq/rocketmq:4.9.8" }), "ns", { host: e.h[1] }), expect: { accepted: "a valid reference" } },
     { name: "two DockerHosts on one engine are one machine: ports", build: (e) => (pair(e), new BrokerPair(e.cluster, "b", { master: { host: new DockerHost(e.s, "h9", { address: "10.0.0.9", dockerHost: "ssh://ops@10.0.0.2" }) } })), expect: { errors: ["stack/rmq/b/master [ports/collision]"] } },
+    {
+      name: "two DockerHosts at different addresses without dockerHost (both go to the engine cdktf deploy reaches)",
+      build: (e) => [8, 9].map((n) => new NameServer(e.cluster, `ns${n}`, { host: new DockerHost(e.s, `h${n}`, { address: `10.0.0.${n}` }) })),
+      expect: { accepted: "it deploys, to one engine: a warning says so once, on the first host", warnings: ["stack/h8 [hosts/default-engine]"] },
+    },
     { name: "two DockerHosts on one engine are one machine: container names", build: (e) => (pair(e, { master: { host: e.h[1], containerName: "rmq-a" } }), new BrokerPair(e.cluster, "b", { master: { host: new DockerHost(e.s, "h9", { address: "10.0.0.9", dockerHost: "tcp://10.0.0.2:2376" }), listenPort: 20911, containerName: "rmq-a" } })), expect: { errors: ["stack/rmq/b/master [stores/container-name]"] } },
     { name: "a user's container publishing 10911 on the host", build: (e) => (pair(e), new container.Container(e.s, "web", { provider: e.h[1].provider, name: "web", image: "nginx", ports: [{ internal: 80, external: 10911 }] })), expect: { errors: ["stack/rmq/a/master [ports/collision]"], says: ["docker_container web"] } },
     { name: "a user's container with a name the library uses", build: (e) => new container.Container(e.s, "web", { provider: e.h[0].provider, name: "defaultcluster-namesrv-ns", image: "nginx" }), expect: { errors: ["stack/rmq/ns [stores/container-name]"] } },

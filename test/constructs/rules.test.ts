@@ -1,10 +1,10 @@
 import { TerraformStack } from "cdktf";
-import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqCluster } from "../../lib";
+import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqCluster, VmHost } from "../../lib";
 import { containers, synth, synthError, synthWarnings } from "../helpers";
 
 /** A cluster with a name server on each of the given hosts, for rules tests. */
 function base(stack: TerraformStack, addresses = ["10.0.0.1", "10.0.0.2", "10.0.0.3"], version = "4.9.8") {
-  const hosts = addresses.map((a, i) => new DockerHost(stack, `h${i + 1}`, { address: a }));
+  const hosts = addresses.map((a, i) => new DockerHost(stack, `h${i + 1}`, { address: a, dockerHost: `ssh://ops@${a}` }));
   const cluster = new RocketMqCluster(stack, "rmq", { version });
   new NameServer(cluster, "ns", { host: hosts[0] });
   return { hosts, cluster };
@@ -358,5 +358,43 @@ describe("composition", () => {
       new DockerHost(b, "h", { address: "10.0.0.2" });
     });
     expect(msg).toContain('[stack/a/h] [hosts/alias] docker provider alias "h" is used by stack/a/h and stack/b/h');
+  });
+});
+
+describe("hosts that name no engine all deploy to one (hosts/default-engine)", () => {
+  const withoutEngine = (s: TerraformStack, addresses: string[], extra: (n: number) => object = () => ({})) => {
+    const cluster = new RocketMqCluster(s, "rmq");
+    addresses.forEach((address, i) => new NameServer(cluster, `ns${i + 1}`, { host: new DockerHost(s, `h${i + 1}`, { address, ...extra(i) }) }));
+  };
+  const defaultEngine = (ws: string[]) => ws.filter((w) => w.includes("[hosts/default-engine]"));
+
+  test("three hosts at different addresses without dockerHost: one warning, on the first, naming all, with a fix", () => {
+    const ws = defaultEngine(synthWarnings((s) => withoutEngine(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3"])));
+    expect(ws).toHaveLength(1);
+    expect(ws[0]).toMatch(/^stack\/h1: /);
+    expect(ws[0]).toContain("stack/h1 (10.0.0.1), stack/h2 (10.0.0.2), stack/h3 (10.0.0.3)");
+    expect(ws[0]).toContain("ports they share would collide there");
+    expect(ws[0]).toContain('dockerHost: "ssh://ops@10.0.0.1"');
+  });
+
+  test("no warning when each host names its engine, for one host alone, or for hosts that run nothing", () => {
+    expect(defaultEngine(synthWarnings((s) => withoutEngine(s, ["10.0.0.1", "10.0.0.2"], (i) => ({ dockerHost: `ssh://ops@10.0.0.${i + 1}` }))))).toEqual([]);
+    expect(defaultEngine(synthWarnings((s) => withoutEngine(s, ["10.0.0.1"])))).toEqual([]);
+    expect(
+      defaultEngine(
+        synthWarnings((s) => {
+          withoutEngine(s, ["10.0.0.1"]);
+          new DockerHost(s, "spare", { address: "10.0.0.9" });
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  test("no warning for VMs, which have no Docker engine", () => {
+    const ws = synthWarnings((s) => {
+      const cluster = new RocketMqCluster(s, "rmq");
+      [1, 2, 3].forEach((n) => new NameServer(cluster, `ns${n}`, { host: new VmHost(s, `vm${n}`, { address: `10.0.0.${n}` }) }));
+    });
+    expect(defaultEngine(ws)).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ describe("properties rendering", () => {
 });
 
 describe("the core without cdktf", () => {
-  const host = (n: number) => ({ path: `h${n}`, address: `10.0.0.${n}` });
+  const host = (n: number) => ({ path: `h${n}`, address: `10.0.0.${n}`, engine: `ssh://ops@10.0.0.${n}` });
   const jvm = { heapMb: 512, directMemoryMb: 512 };
   const store = (v: string) => ({ volume: v, mountPath: "/home/rocketmq/store" });
   const cluster: ClusterModel = {

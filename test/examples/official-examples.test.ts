@@ -126,7 +126,7 @@ function once<T>(f: () => T): () => T {
 
 /** The examples put every process on one machine at 127.0.0.1: the host network, as the library's DevStack. */
 function host(stack: TerraformStack, id: string, address: string): DockerHost {
-  return new DockerHost(stack, id, { address, networkMode: address === "127.0.0.1" ? DockerNetworkMode.HOST : undefined });
+  return new DockerHost(stack, id, { address, networkMode: address === "127.0.0.1" ? DockerNetworkMode.HOST : undefined, dockerHost: address === "127.0.0.1" ? undefined : `ssh://ops@${address}` });
 }
 
 /** deleteWhen/fileReservedTime as every classic example sets them (deleteWhen=04 is also the default). */

@@ -1,4 +1,4 @@
-import { error, Finding } from "../findings";
+import { error, Finding, warning } from "../findings";
 import { HostModel, TopologyModel } from "../model";
 import { checkedProcesses } from "./processes";
 
@@ -39,7 +39,35 @@ export function checkHosts(topology: TopologyModel): Finding[] {
       ),
     );
   }
+  findings.push(...checkDefaultEngine(topology));
   return findings;
+}
+
+/**
+ * DockerHosts that run processes and name no engine (`dockerHost` unset) all deploy to one engine: the one `cdktf
+ * deploy` reaches through DOCKER_HOST or the local socket. When they carry different addresses, the rules take them
+ * for different machines (as the user meant), but their containers would start side by side on that one engine,
+ * where shared ports collide ("port is already allocated") and the addresses they advertise are not theirs.
+ * One warning for the stack (`hosts/default-engine`), on the first such host, naming them all.
+ */
+function checkDefaultEngine(topology: TopologyModel): Finding[] {
+  // The hosts that run processes, as the processes carry them (with their kind: a VM has no Docker engine).
+  const used = new Map<string, HostModel>(checkedProcesses(topology).map((p) => [p.process.host.path, p.process.host]));
+  const hosts = [...used.values()]
+    .filter((h) => h.kind !== "vm" && h.engine === undefined && !h.unresolved?.includes("engine") && !h.unresolved?.includes("address"))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const addresses = new Set(hosts.map((h) => h.address.trim().toLowerCase()));
+  if (addresses.size < 2) return [];
+  const named = hosts.map((h) => `${h.path} (${h.address})`).join(", ");
+  return [
+    warning(
+      hosts[0].path,
+      "hosts/default-engine",
+      `${hosts.length} DockerHosts with different addresses set no dockerHost: ${named}. All of them deploy to one Docker engine (the one DOCKER_HOST or the local socket names where cdktf deploy runs), ` +
+        `so their containers would run side by side on that machine, whatever addresses they advertise, and ports they share would collide there.`,
+      `set dockerHost on each of them to its machine's engine, e.g. dockerHost: "ssh://ops@${hosts[0].address}" (or "tcp://${hosts[0].address}:2376"); for one machine, declare one DockerHost.`,
+    ),
+  ];
 }
 
 /** 127.0.0.0/8, ::1 and the `localhost` names (RFC 6761): addresses that never leave the network stack that dials them. */

@@ -37,8 +37,9 @@ export interface DockerHostProps {
   readonly address: string;
   /**
    * The Docker engine to talk to (the provider's `host`), e.g. `ssh://ops@10.0.0.28` or
-   * `tcp://10.0.0.28:2376`.
-   * @default the provider's default, the local engine (unix:///var/run/docker.sock)
+   * `tcp://10.0.0.28:2376`. Every DockerHost that leaves it unset deploys to that same engine: hosts at different
+   * addresses without it get the warning `hosts/default-engine`.
+   * @default the provider's default: the engine DOCKER_HOST names, else the local one (unix:///var/run/docker.sock)
    */
   readonly dockerHost?: string;
   /**
