@@ -1,4 +1,5 @@
 import { error, Finding, warning } from "../findings";
+import { machineOf } from "../machines";
 import { HostModel, TopologyModel } from "../model";
 import { checkedProcesses } from "./processes";
 
@@ -56,8 +57,7 @@ function checkDefaultEngine(topology: TopologyModel): Finding[] {
   const hosts = [...used.values()]
     .filter((h) => h.kind !== "vm" && h.engine === undefined && !h.unresolved?.includes("engine") && !h.unresolved?.includes("address"))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const addresses = new Set(hosts.map((h) => h.address.trim().toLowerCase()));
-  if (addresses.size < 2) return [];
+  if (new Set(hosts.map(machineOf)).size < 2) return [];
   const named = hosts.map((h) => `${h.path} (${h.address})`).join(", ");
   return [
     warning(
