@@ -138,12 +138,13 @@ export class DockerHost extends Construct implements IRocketMqHost {
   /** @internal */
   public _placeProcess(scope: Construct, placement: ProcessPlacement, plan: () => ProcessPlan): container.Container {
     const mode = this.networkMode;
-    const storeVolume = placement.store?.volume
+    const store = placement.store;
+    const storeVolume = store?.volume
       ? withoutCreationStacks(() => new volume.Volume(scope, "store", {
           provider: this.provider,
-          name: placement.store!.volume,
+          name: store.volume,
           // The commit log outlives a mistaken `destroy` or a replacement unless the user opted in.
-          lifecycle: placement.store!.allowDestroy ? undefined : { preventDestroy: true },
+          lifecycle: store.allowDestroy ? undefined : { preventDestroy: true },
         }))
       : undefined;
     // The store volume by reference (Terraform creates it first), written at synth as cdktf writes a reference,
@@ -152,7 +153,6 @@ export class DockerHost extends Construct implements IRocketMqHost {
       const ref = storeVolume && `\${${storeVolume.terraformResourceType}.${storeVolume.friendlyUniqueId}.name}`;
       return vs.map((v) => (v.volumeName ? { containerPath: v.containerPath, volumeName: ref ?? v.volumeName } : { containerPath: v.containerPath, hostPath: v.hostPath }));
     };
-    // Each container is constructed by the provider class's constructor alone (see PlannedContainer), then planned.
     const initConfig: PendingConfig = {
       provider: this.provider,
       user: "0:0",
@@ -162,48 +162,40 @@ export class DockerHost extends Construct implements IRocketMqHost {
       attach: true,
       mustRun: false,
     };
-    const init = placement.store
-      ? PlannedContainer.planned(
-          withoutCreationStacks(() => Reflect.construct(container.Container, [scope, "store-init", initConfig], PlannedContainer)),
-          plan,
-          (c, p) => {
-            const spec = storeInitSpec(p)!;
-            c.name = spec.name;
-            c.image = spec.image;
-            c.command = spec.command;
-            c.putVolumes(volumes(spec.volumes));
-            c.putLabels(spec.labels);
-          },
-        )
-      : undefined;
+    const fillInit = (c: PlannedContainer, p: ProcessPlan) => {
+      const spec = storeInitSpec(p)!;
+      c.name = spec.name;
+      c.image = spec.image;
+      c.command = spec.command;
+      c.putVolumes(volumes(spec.volumes));
+      c.putLabels(spec.labels);
+    };
+    const init = store ? withoutCreationStacks(() => new PlannedContainer(scope, "store-init", initConfig, plan, fillInit)) : undefined;
     const config: PendingConfig = { provider: this.provider, networkMode: mode, restart: "unless-stopped", healthcheck: healthcheck(placement.healthPort) };
-    const c = PlannedContainer.planned(
-      withoutCreationStacks(() => Reflect.construct(container.Container, [scope, "container", config], PlannedContainer)),
-      plan,
-      (c, p) => {
-        const spec = dockerContainerSpec(p, mode);
-        c.name = spec.name;
-        c.image = spec.image;
-        if (spec.command.length > 0) c.command = spec.command;
-        else c.resetCommand();
-        c.env = spec.env;
-        if (spec.user !== undefined) c.user = spec.user;
-        else c.resetUser();
-        c.putUpload(spec.upload);
-        if (spec.volumes.length > 0) c.putVolumes(volumes(spec.volumes));
-        else c.resetVolumes();
-        if (spec.ports.length > 0) c.putPorts(spec.ports);
-        else c.resetPorts();
-        c.putLabels(spec.labels);
-        c.memory = spec.memory;
-        c.memorySwap = spec.memorySwap;
-        // The store is handed over first; name servers and controllers start before brokers (plan.startAfter).
-        // A process whose host was refused has no container (its error says why): nothing to wait for.
-        const after = p.startAfter.flatMap((path) => containerAt(scope, path) ?? []);
-        const dependsOn = [...(init ? [init] : []), ...after].map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`);
-        c.dependsOn = dependsOn.length > 0 ? dependsOn : undefined;
-      },
-    );
+    const fill = (c: PlannedContainer, p: ProcessPlan) => {
+      const spec = dockerContainerSpec(p, mode);
+      c.name = spec.name;
+      c.image = spec.image;
+      if (spec.command.length > 0) c.command = spec.command;
+      else c.resetCommand();
+      c.env = spec.env;
+      if (spec.user !== undefined) c.user = spec.user;
+      else c.resetUser();
+      c.putUpload(spec.upload);
+      if (spec.volumes.length > 0) c.putVolumes(volumes(spec.volumes));
+      else c.resetVolumes();
+      if (spec.ports.length > 0) c.putPorts(spec.ports);
+      else c.resetPorts();
+      c.putLabels(spec.labels);
+      c.memory = spec.memory;
+      c.memorySwap = spec.memorySwap;
+      // The store is handed over first; name servers and controllers start before brokers (plan.startAfter).
+      // A process whose host was refused has no container (its error says why): nothing to wait for.
+      const after = p.startAfter.flatMap((path) => containerAt(scope, path) ?? []);
+      const dependsOn = [...(init ? [init] : []), ...after].map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`);
+      c.dependsOn = dependsOn.length > 0 ? dependsOn : undefined;
+    };
+    const c = withoutCreationStacks(() => new PlannedContainer(scope, "container", config, plan, fill));
     dockerOf(scope).containers.set(scope.node.path, c);
     return c;
   }
@@ -216,22 +208,21 @@ type PendingConfig = Omit<container.ContainerConfig, "name" | "image">;
  * A docker_container whose attributes come from its process's plan, which exists only at synth (it depends
  * on constructs declared later). `fill` sets them, and depends_on, from the plan before cdktf reads them;
  * once per plan, that is once per synth, however often cdktf reads the resource.
- *
- * It has no constructor of its own: an instance is made by the provider class's constructor with
- * `Reflect.construct(container.Container, args, PlannedContainer)`, then `planned`. cdktf captures and keeps
- * a stack trace for each of the ~13 nested blocks of every container, and a constructor frame of ours would
- * be in each of them: measurable memory and time per container at thousands of containers.
+ * Construct it inside withoutCreationStacks (see creation-stacks.ts): cdktf records a stack trace for each of
+ * its nested objects.
  */
 class PlannedContainer extends container.Container {
-  private plan!: () => ProcessPlan;
-  private fillFrom!: (c: PlannedContainer, plan: ProcessPlan) => void;
   private filledFrom?: ProcessPlan;
 
-  public static planned(c: PlannedContainer, plan: () => ProcessPlan, fillFrom: (c: PlannedContainer, plan: ProcessPlan) => void): PlannedContainer {
-    if (!(c instanceof PlannedContainer)) throw new Error("PlannedContainer.planned needs an instance made with Reflect.construct(container.Container, args, PlannedContainer)");
-    c.plan = plan;
-    c.fillFrom = fillFrom;
-    return c;
+  constructor(
+    scope: Construct,
+    id: string,
+    config: PendingConfig,
+    private readonly plan: () => ProcessPlan,
+    private readonly fillFrom: (c: PlannedContainer, plan: ProcessPlan) => void,
+  ) {
+    // name and image are set by fill, before cdktf reads them.
+    super(scope, id, config as container.ContainerConfig);
   }
 
   private fill(): void {
