@@ -11,6 +11,7 @@ import { spawn } from 'child_process';
 import { isLoopback } from '../../lib/core/rules/hosts';
 import { changeImpact } from '../../lib/report/impact';
 import { Ctx } from '../checks';
+import { Clusters } from '../client';
 import { Deployment, brokerExpect, registeredId } from '../deployment';
 import { runLab, summary } from '../guard';
 import { Network, PREFIX, deleteStale, ensureTools, registry } from '../hosts';
@@ -244,9 +245,9 @@ async function checkConsoles(ctx: Ctx, name: string, stack: Stack, outputs: Reco
     const shown = await waitFor(`${c.name} to show the ${mine.length} brokers of ${c.cluster}`, 90_000, 1000, () => {
       last = run('ip', ['netns', 'exec', machines.clientNs, 'curl', '-s', '--max-time', '5', `${url}/cluster/list.query`], { timeoutMs: 10_000 });
       const body = JSON.parse(last);
-      const table = body?.data?.clusterInfo?.brokerAddrTable ?? {};
-      const names: string[] = body?.data?.clusterInfo?.clusterAddrTable?.[c.cluster ?? ''] ?? [];
-      const ok = mine.length > 0 && mine.every((b) => names.includes(b.brokerName) && (b.id === undefined ? Object.values(table[b.brokerName]?.brokerAddrs ?? {}).includes(b.addr) : table[b.brokerName]?.brokerAddrs?.[b.id] === b.addr));
+      const cl = clustersOf(body?.data?.clusterInfo);
+      // As the scenarios check registration: at its address, under its brokerId (any id for a raft member).
+      const ok = mine.length > 0 && mine.every((b) => (b.id === undefined ? registeredId(cl, b) !== undefined : registeredId(cl, b) === b.id));
       return ok ? body : undefined;
     }).catch((err: Error) => {
       ctx.check(`${name}: ${c.name} shows every broker of ${c.cluster}`, false, `${err.message}; last answer ${last.slice(0, 600)}; log: ${e.docker(['logs', '--tail', '15', c.name]).slice(-1500)}`);
@@ -256,6 +257,15 @@ async function checkConsoles(ctx: Ctx, name: string, stack: Stack, outputs: Reco
     ctx.check(`${name}: ${c.name} (console), with nothing typed in, shows the ${mine.length} brokers of ${c.cluster} at their addresses (${ms(Date.now() - t)}), through namesrvAddr ${shown.namesrvAddr}`,
       shown.namesrvAddr === namesrvAddr, `the console's namesrvAddrs ${JSON.stringify(shown.namesrvAddrs)}; the brokers' namesrvAddr ${namesrvAddr}`);
   }
+}
+
+/** A cluster info as RocketMQ answers it (brokerAddrTable, clusterAddrTable) in the client's shape: cluster -> brokerName -> brokerId -> address. */
+function clustersOf(info: any): Clusters {
+  const out: Clusters = {};
+  for (const [cluster, names] of Object.entries<string[]>(info?.clusterAddrTable ?? {})) {
+    out[cluster] = Object.fromEntries(names.map((n) => [n, { ...(info?.brokerAddrTable?.[n]?.brokerAddrs ?? {}) }]));
+  }
+  return out;
 }
 
 /** After the checks ran (the servers wrote their stores): every store and what is in it belongs to uid 3000, and every process runs as it. */
