@@ -68,10 +68,15 @@ class BaselineStack extends TerraformStack {
               ? new volume.Volume(scope, id, config as volume.VolumeConfig)
               : undefined;
         if (!r) throw new Error(`unexpected resource type ${d.type}`);
-        if (r.friendlyUniqueId !== d.id) throw new Error(`${d.path.join("/")}: logical id ${r.friendlyUniqueId}, the library's is ${d.id}`);
+        if (r.friendlyUniqueId !== d.id)
+          throw new Error(`${d.path.join("/")}: logical id ${r.friendlyUniqueId}, the library's is ${d.id}`);
         r.dependsOn = dependsOn;
       } else {
-        new TerraformOutput(scopeOf(d.path.slice(0, -1)), d.path[d.path.length - 1], d.config as { value: string }).overrideLogicalId(d.id);
+        new TerraformOutput(
+          scopeOf(d.path.slice(0, -1)),
+          d.path[d.path.length - 1],
+          d.config as { value: string },
+        ).overrideLogicalId(d.id);
       }
     }
   }

@@ -9,7 +9,13 @@ import * as fs from "fs";
 
 export type Declaration =
   | { readonly k: "provider"; readonly type: string; readonly config: Record<string, unknown> }
-  | { readonly k: "resource"; readonly type: string; readonly id: string; readonly path: string[]; readonly config: Record<string, unknown> }
+  | {
+      readonly k: "resource";
+      readonly type: string;
+      readonly id: string;
+      readonly path: string[];
+      readonly config: Record<string, unknown>;
+    }
   | { readonly k: "output"; readonly id: string; readonly path: string[]; readonly config: Record<string, unknown> };
 
 function camel(key: string): string {
@@ -31,7 +37,8 @@ function toConfig(value: unknown): unknown {
 export function writeDeclarations(stackJsonFile: string, file: string): void {
   const tf = JSON.parse(fs.readFileSync(stackJsonFile, "utf8"));
   const known = new Set(["//", "provider", "resource", "output", "terraform"]);
-  for (const k of Object.keys(tf)) if (!known.has(k)) throw new Error(`the baseline does not re-declare top-level "${k}"`);
+  for (const k of Object.keys(tf))
+    if (!known.has(k)) throw new Error(`the baseline does not re-declare top-level "${k}"`);
   const lines: string[] = [];
   for (const [type, blocks] of Object.entries<any[]>(tf.provider ?? {})) {
     for (const b of blocks) lines.push(JSON.stringify({ k: "provider", type, config: toConfig(b) }));

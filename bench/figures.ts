@@ -12,6 +12,10 @@ export const FIGURES_PREFIX = "bench-figures ";
 
 export function printFigures(extra: { inputMs?: number }): void {
   const cpu = process.cpuUsage();
-  const figures: ChildFigures = { cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS, ...extra };
+  const figures: ChildFigures = {
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssKb: process.resourceUsage().maxRSS,
+    ...extra,
+  };
   process.stdout.write(`${FIGURES_PREFIX}${JSON.stringify(figures)}\n`);
 }

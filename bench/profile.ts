@@ -21,8 +21,15 @@ export interface FunctionTime {
   readonly ownShare: number;
 }
 
-export function summarizeProfile(file: string, root: string): { totalMs: number; libraryShare: number; functions: FunctionTime[] } {
-  const profile = JSON.parse(fs.readFileSync(file, "utf8")) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+export function summarizeProfile(
+  file: string,
+  root: string,
+): { totalMs: number; libraryShare: number; functions: FunctionTime[] } {
+  const profile = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+  };
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -30,7 +37,9 @@ export function summarizeProfile(file: string, root: string): { totalMs: number;
   profile.samples.forEach((id, i) => timeOf.set(id, (timeOf.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const keyOf = (n: ProfileNode) => {
     const url = n.callFrame.url.replace(/^file:\/\//, "");
-    const where = url.startsWith(root) ? url.slice(root.length + 1) : url.replace(/.*\/node_modules\//, "node_modules/");
+    const where = url.startsWith(root)
+      ? url.slice(root.length + 1)
+      : url.replace(/.*\/node_modules\//, "node_modules/");
     return `${n.callFrame.functionName || "(anonymous)"}\u0000${where}:${n.callFrame.lineNumber + 1}`;
   };
   const isLibrary = (where: string) => /^bench\/\.out\/lib\//.test(where);
@@ -59,7 +68,14 @@ export function summarizeProfile(file: string, root: string): { totalMs: number;
   }
   const functions = [...inclusive.keys()].map((k) => {
     const [name, where] = k.split("\u0000");
-    return { name, where, library: isLibrary(where), selfShare: (self.get(k) ?? 0) / total, inclusiveShare: inclusive.get(k)! / total, ownShare: (own.get(k) ?? 0) / total };
+    return {
+      name,
+      where,
+      library: isLibrary(where),
+      selfShare: (self.get(k) ?? 0) / total,
+      inclusiveShare: inclusive.get(k)! / total,
+      ownShare: (own.get(k) ?? 0) / total,
+    };
   });
   return { totalMs: total / 1000, libraryShare: library / total, functions };
 }

@@ -46,10 +46,16 @@ function median(xs: number[]): number {
 
 function run(script: string, args: string[], flags: string[] = []): ChildFigures & { wallMs: number } {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [...NODE_FLAGS, ...flags, path.join(OUT, "bench", script), ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  const r = spawnSync(process.execPath, [...NODE_FLAGS, ...flags, path.join(OUT, "bench", script), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   const line = (r.stdout ?? "").split("\n").find((l) => l.startsWith(FIGURES_PREFIX));
-  if (r.status !== 0 || !line) throw new Error(`${script} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
+  if (r.status !== 0 || !line)
+    throw new Error(`${script} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
   return { ...(JSON.parse(line.slice(FIGURES_PREFIX.length)) as ChildFigures), wallMs };
 }
 
@@ -82,19 +88,30 @@ function measure(shape: Shape, sets: number, tmp: string): Result {
       writeDeclarations(libJson, decls);
       const tf = JSON.parse(fs.readFileSync(libJson, "utf8"));
       const byType = Object.values<object>(tf.resource ?? {}).map((r) => Object.keys(r).length);
-      counts = { containers: Object.keys(tf.resource?.docker_container ?? {}).length, resources: byType.reduce((a, b) => a + b, 0) };
+      counts = {
+        containers: Object.keys(tf.resource?.docker_container ?? {}).length,
+        resources: byType.reduce((a, b) => a + b, 0),
+      };
     }
     const b = run("baseline.js", [decls, baseOut]);
     const baseJson = path.join(baseOut, "stacks", "bench", "cdk.tf.json");
     if (!fs.readFileSync(libJson).equals(fs.readFileSync(baseJson))) {
-      throw new Error(`${shape} ${sets}: the baseline's output differs from the library's (${libJson} vs ${baseJson}); the ratio would not compare like with like`);
+      throw new Error(
+        `${shape} ${sets}: the baseline's output differs from the library's (${libJson} vs ${baseJson}); the ratio would not compare like with like`,
+      );
     }
     lib.push({ wallMs: l.wallMs, cpuMs: l.cpuMs, maxRssKb: l.maxRssKb });
     // The baseline's reading of its input is not cdktf's work: subtracted (this only makes the ratio stricter).
     base.push({ wallMs: b.wallMs - (b.inputMs ?? 0), cpuMs: b.cpuMs - (b.inputMs ?? 0), maxRssKb: b.maxRssKb });
-    process.stderr.write(`  ${shape} ${sets} run ${i + 1}/${n}: library ${(l.wallMs / 1000).toFixed(2)} s, baseline ${(b.wallMs / 1000).toFixed(2)} s (input ${((b.inputMs ?? 0) / 1000).toFixed(2)} s)\n`);
+    process.stderr.write(
+      `  ${shape} ${sets} run ${i + 1}/${n}: library ${(l.wallMs / 1000).toFixed(2)} s, baseline ${(b.wallMs / 1000).toFixed(2)} s (input ${((b.inputMs ?? 0) / 1000).toFixed(2)} s)\n`,
+    );
   }
-  const of = (runs: Run[]): Run => ({ wallMs: median(runs.map((r) => r.wallMs)), cpuMs: median(runs.map((r) => r.cpuMs)), maxRssKb: median(runs.map((r) => r.maxRssKb)) });
+  const of = (runs: Run[]): Run => ({
+    wallMs: median(runs.map((r) => r.wallMs)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
+    maxRssKb: median(runs.map((r) => r.maxRssKb)),
+  });
   const ratio: Run = {
     wallMs: median(lib.map((r, i) => r.wallMs / base[i].wallMs)),
     cpuMs: median(lib.map((r, i) => r.cpuMs / base[i].cpuMs)),
@@ -114,7 +131,9 @@ function table(results: Result[]): string {
   ];
   for (const r of results) {
     const prev = results.filter((p) => p.shape === r.shape && p.sets < r.sets).pop();
-    const marginal = prev ? `${((r.library.wallMs - prev.library.wallMs) / (r.sets - prev.sets)).toFixed(1)} / ${((r.baseline.wallMs - prev.baseline.wallMs) / (r.sets - prev.sets)).toFixed(1)}` : "";
+    const marginal = prev
+      ? `${((r.library.wallMs - prev.library.wallMs) / (r.sets - prev.sets)).toFixed(1)} / ${((r.baseline.wallMs - prev.baseline.wallMs) / (r.sets - prev.sets)).toFixed(1)}`
+      : "";
     rows.push(
       `| ${r.shape} | ${r.sets.toLocaleString("en")} | ${r.containers.toLocaleString("en")} | ${r.resources.toLocaleString("en")} | ${r.runs} | ${s(r.library.wallMs)} / ${s(r.baseline.wallMs)} | ${x(r.ratio.wallMs)} | ${s(r.library.cpuMs)} / ${s(r.baseline.cpuMs)} | ${x(r.ratio.cpuMs)} | ${mb(r.library.maxRssKb)} / ${mb(r.baseline.maxRssKb)} | ${x(r.ratio.maxRssKb)} | ${marginal} |`,
     );
@@ -126,16 +145,24 @@ function table(results: Result[]): string {
 function goals(results: Result[]): string[] {
   const out: string[] = [];
   for (const r of results.filter((r) => r.sets >= 1000)) {
-    out.push(`${r.ratio.wallMs <= 1.25 ? "ok  " : "MISS"} ${r.shape} ${r.sets}: wall ratio ${x(r.ratio.wallMs)} (goal <= 1.25)`);
-    out.push(`${r.ratio.maxRssKb <= 1.5 ? "ok  " : "MISS"} ${r.shape} ${r.sets}: peak RSS ratio ${x(r.ratio.maxRssKb)} (goal <= 1.5)`);
+    out.push(
+      `${r.ratio.wallMs <= 1.25 ? "ok  " : "MISS"} ${r.shape} ${r.sets}: wall ratio ${x(r.ratio.wallMs)} (goal <= 1.25)`,
+    );
+    out.push(
+      `${r.ratio.maxRssKb <= 1.5 ? "ok  " : "MISS"} ${r.shape} ${r.sets}: peak RSS ratio ${x(r.ratio.maxRssKb)} (goal <= 1.5)`,
+    );
   }
   for (const shape of shapes) {
     const bySize = results.filter((r) => r.shape === shape && r.sets >= 100);
-    const marginals = bySize.slice(1).map((r, i) => (r.library.wallMs - bySize[i].library.wallMs) / (r.sets - bySize[i].sets));
+    const marginals = bySize
+      .slice(1)
+      .map((r, i) => (r.library.wallMs - bySize[i].library.wallMs) / (r.sets - bySize[i].sets));
     if (marginals.length < 2) continue;
     const flat = marginals.every((m) => Math.abs(m / marginals[0] - 1) <= 0.3);
     const spans = bySize.slice(1).map((r, i) => `${bySize[i].sets}->${r.sets}: ${marginals[i].toFixed(1)}`);
-    out.push(`${flat ? "ok  " : "MISS"} ${shape}: marginal cost per set ${spans.join(", ")} ms (goal: each within ±30% of the first)`);
+    out.push(
+      `${flat ? "ok  " : "MISS"} ${shape}: marginal cost per set ${spans.join(", ")} ms (goal: each within ±30% of the first)`,
+    );
   }
   return out;
 }
@@ -143,7 +170,10 @@ function goals(results: Result[]): string[] {
 function profile(sets: number, tmp: string): string {
   const dir = path.join(tmp, "profile");
   run("library.js", ["pair", String(sets), path.join(tmp, "profiled")], ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
-  const file = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))!);
+  const file = path.join(
+    dir,
+    fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))!,
+  );
   const { totalMs, libraryShare, functions } = summarizeProfile(file, ROOT);
   const pct = (f: number) => `${(100 * f).toFixed(1)}%`;
   const line = (f: (typeof functions)[number]) =>
@@ -153,20 +183,36 @@ function profile(sets: number, tmp: string): string {
     `CPU profile of the library at ${sets} pair sets (${s(totalMs)} s sampled); the library's own code: ${pct(libraryShare)}.`,
     "self: in the function itself; own: with what it calls in the library; incl: also with what it calls in cdktf.",
     "most self time, any code:",
-    ...[...functions].sort((a, b) => b.selfShare - a.selfShare).slice(0, 10).map(line),
+    ...[...functions]
+      .sort((a, b) => b.selfShare - a.selfShare)
+      .slice(0, 10)
+      .map(line),
     "the library's functions, most self time:",
-    ...[...lib].sort((a, b) => b.selfShare - a.selfShare).slice(0, 6).map(line),
+    ...[...lib]
+      .sort((a, b) => b.selfShare - a.selfShare)
+      .slice(0, 6)
+      .map(line),
     "the library's functions, most own time:",
-    ...[...lib].sort((a, b) => b.ownShare - a.ownShare).slice(0, 6).map(line),
+    ...[...lib]
+      .sort((a, b) => b.ownShare - a.ownShare)
+      .slice(0, 6)
+      .map(line),
     "the library's functions, most inclusive time:",
-    ...[...lib].sort((a, b) => b.inclusiveShare - a.inclusiveShare).slice(0, 6).map(line),
+    ...[...lib]
+      .sort((a, b) => b.inclusiveShare - a.inclusiveShare)
+      .slice(0, 6)
+      .map(line),
   ].join("\n");
 }
 
 function main(): void {
   process.stderr.write("compiling lib and bench (tsc)...\n");
   fs.rmSync(OUT, { recursive: true, force: true });
-  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "bench", "tsconfig.json")], { cwd: ROOT, encoding: "utf8" });
+  const tsc = spawnSync(
+    process.execPath,
+    [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "bench", "tsconfig.json")],
+    { cwd: ROOT, encoding: "utf8" },
+  );
   if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rocketmq-cdktf-bench-"));
   try {
@@ -178,7 +224,9 @@ function main(): void {
       }
     }
     const cpus = os.cpus();
-    console.log(`Machine: ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${os.platform()}; load average at the end ${os.loadavg()[0].toFixed(1)}\n`);
+    console.log(
+      `Machine: ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${os.platform()}; load average at the end ${os.loadavg()[0].toFixed(1)}\n`,
+    );
     console.log(table(results));
     console.log("\n" + goals(results).join("\n"));
     if (profileAt > 0) console.log("\n" + profile(profileAt, tmp));

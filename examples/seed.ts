@@ -4,7 +4,22 @@
  */
 import { LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerPair, ControllerBrokerSet, Dashboard, ControllerGroup, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, Replication, RocketMqCluster, RocketMqClusterProps, VmDistribution, VmHost } from "../lib";
+import {
+  BrokerPair,
+  ControllerBrokerSet,
+  Dashboard,
+  ControllerGroup,
+  DLedgerGroup,
+  DockerHost,
+  DockerNetworkMode,
+  NameServer,
+  Proxy,
+  Replication,
+  RocketMqCluster,
+  RocketMqClusterProps,
+  VmDistribution,
+  VmHost,
+} from "../lib";
 import { PropertyValue } from "../lib/core/model";
 
 /**
@@ -37,7 +52,10 @@ function remote(options: ExampleOptions, address: string): string | undefined {
   return options.dockerHostOf ? options.dockerHostOf(address) : `ssh://ops@${address}`;
 }
 
-function clusterProps(options: ExampleOptions, props: RocketMqClusterProps & { version: string }): RocketMqClusterProps {
+function clusterProps(
+  options: ExampleOptions,
+  props: RocketMqClusterProps & { version: string },
+): RocketMqClusterProps {
   return { ...props, image: options.imageOf?.(props.version), allowStoreDestroy: options.allowStoreDestroy };
 }
 
@@ -53,13 +71,37 @@ export class SeedSyncStack extends TerraformStack {
     localState(this, id);
     const h28 = new DockerHost(this, "h28", { address: "172.17.160.28", dockerHost: remote(options, "172.17.160.28") });
     const h29 = new DockerHost(this, "h29", { address: "172.17.160.29", dockerHost: remote(options, "172.17.160.29") });
-    const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "DefaultCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
+    const cluster = new RocketMqCluster(
+      this,
+      "rmq",
+      clusterProps(options, {
+        clusterName: "DefaultCluster",
+        version: "4.9.8",
+        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
+        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+      }),
+    );
     new NameServer(cluster, "ns28", { host: h28 });
     new NameServer(cluster, "ns29", { host: h29 });
-    const master = (brokerName: string, host: DockerHost) => ({ host, properties: options.masterProperties?.[brokerName] });
-    const slave = (brokerName: string, host: DockerHost) => ({ host, listenPort: 11911, store: { hostPath: storeDir(options, host.address, `${brokerName}-s`) } });
-    new BrokerPair(cluster, "broker-a", { replication: Replication.SYNC, master: master("broker-a", h28), slaves: [slave("broker-a", h29)] });
-    new BrokerPair(cluster, "broker-b", { replication: Replication.SYNC, master: master("broker-b", h29), slaves: [slave("broker-b", h28)] });
+    const master = (brokerName: string, host: DockerHost) => ({
+      host,
+      properties: options.masterProperties?.[brokerName],
+    });
+    const slave = (brokerName: string, host: DockerHost) => ({
+      host,
+      listenPort: 11911,
+      store: { hostPath: storeDir(options, host.address, `${brokerName}-s`) },
+    });
+    new BrokerPair(cluster, "broker-a", {
+      replication: Replication.SYNC,
+      master: master("broker-a", h28),
+      slaves: [slave("broker-a", h29)],
+    });
+    new BrokerPair(cluster, "broker-b", {
+      replication: Replication.SYNC,
+      master: master("broker-b", h29),
+      slaves: [slave("broker-b", h28)],
+    });
     // The console, pointed at both name servers by the library (the stack prints its URL).
     new Dashboard(cluster, "console", { host: h28, image: options.dashboardImage });
   }
@@ -70,8 +112,20 @@ export class SeedDLedgerStack extends TerraformStack {
   constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
     super(scope, id);
     localState(this, id);
-    const hosts = [28, 29, 30].map((n) => new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }));
-    const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "RaftCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
+    const hosts = [28, 29, 30].map(
+      (n) =>
+        new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }),
+    );
+    const cluster = new RocketMqCluster(
+      this,
+      "rmq",
+      clusterProps(options, {
+        clusterName: "RaftCluster",
+        version: "4.9.8",
+        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
+        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+      }),
+    );
     hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
     new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
   }
@@ -86,8 +140,19 @@ export class SeedDLedgerVmStack extends TerraformStack {
   constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
     super(scope, id);
     localState(this, id);
-    const hosts = [28, 29, 30].map((n) => new VmHost(this, `vm${n}`, { address: `172.17.160.${n}`, distribution: options.vmDistribution }));
-    const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "RaftCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
+    const hosts = [28, 29, 30].map(
+      (n) => new VmHost(this, `vm${n}`, { address: `172.17.160.${n}`, distribution: options.vmDistribution }),
+    );
+    const cluster = new RocketMqCluster(
+      this,
+      "rmq",
+      clusterProps(options, {
+        clusterName: "RaftCluster",
+        version: "4.9.8",
+        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
+        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+      }),
+    );
     hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
     new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
   }
@@ -102,8 +167,20 @@ export class SeedControllerStack extends TerraformStack {
   constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
     super(scope, id);
     localState(this, id);
-    const hosts = [41, 42, 43].map((n) => new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }));
-    const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "ControllerCluster", version: "5.3.3", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
+    const hosts = [41, 42, 43].map(
+      (n) =>
+        new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }),
+    );
+    const cluster = new RocketMqCluster(
+      this,
+      "rmq",
+      clusterProps(options, {
+        clusterName: "ControllerCluster",
+        version: "5.3.3",
+        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
+        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+      }),
+    );
     const nameServers = hosts.map((host, i) => new NameServer(cluster, `ns${41 + i}`, { host }));
     new ControllerGroup(cluster, "controllers", { inNameServers: nameServers.map((nameServer) => ({ nameServer })) });
     new ControllerBrokerSet(cluster, "broker-a", { brokers: hosts.map((host) => ({ host })) });
@@ -122,8 +199,21 @@ export class DevStack extends TerraformStack {
   constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
     super(scope, id);
     localState(this, id);
-    const local = new DockerHost(this, "local", { address: "127.0.0.1", networkMode: DockerNetworkMode.HOST, dockerHost: options.dockerHostOf?.("127.0.0.1") });
-    const cluster = new RocketMqCluster(this, "rmq", clusterProps(options, { clusterName: "DevCluster", version: "4.9.8", brokerJvm: { heapMb: 512, directMemoryMb: 512 }, nameServerJvm: { heapMb: 256, directMemoryMb: 128 } }));
+    const local = new DockerHost(this, "local", {
+      address: "127.0.0.1",
+      networkMode: DockerNetworkMode.HOST,
+      dockerHost: options.dockerHostOf?.("127.0.0.1"),
+    });
+    const cluster = new RocketMqCluster(
+      this,
+      "rmq",
+      clusterProps(options, {
+        clusterName: "DevCluster",
+        version: "4.9.8",
+        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
+        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+      }),
+    );
     new NameServer(cluster, "ns", { host: local });
     new BrokerPair(cluster, "broker-dev", { replication: Replication.ASYNC, master: { host: local } });
   }

@@ -1,8 +1,19 @@
 // Check bookkeeping: every assertion of the lab is one named check, passed or failed, with its detail.
-import { log, ms } from './util';
+import { log, ms } from "./util";
 
-export interface CheckResult { exp: string; name: string; ok: boolean; detail: string }
-export interface ExpResult { name: string; ok: boolean; tookMs: number; error?: string; notes: string[] }
+export interface CheckResult {
+  exp: string;
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+export interface ExpResult {
+  name: string;
+  ok: boolean;
+  tookMs: number;
+  error?: string;
+  notes: string[];
+}
 
 export class Ctx {
   readonly checks: CheckResult[] = [];
@@ -10,10 +21,10 @@ export class Ctx {
   readonly info: string[] = [];
   private cur?: ExpResult;
 
-  check(name: string, ok: boolean, detail = ''): boolean {
-    const exp = this.cur?.name ?? '-';
+  check(name: string, ok: boolean, detail = ""): boolean {
+    const exp = this.cur?.name ?? "-";
     this.checks.push({ exp, name, ok, detail });
-    log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? ` -- ${detail}` : ''}`);
+    log(`${ok ? "PASS" : "FAIL"} ${name}${detail ? ` -- ${detail}` : ""}`);
     if (!ok && this.cur) this.cur.ok = false;
     return ok;
   }
@@ -37,7 +48,7 @@ export class Ctx {
       this.check(`${name}: ran to the end`, false, (e as Error).message);
     }
     r.tookMs = Date.now() - t;
-    log(`=== ${name}: ${r.ok ? 'ok' : 'FAILED'} in ${ms(r.tookMs)}`);
+    log(`=== ${name}: ${r.ok ? "ok" : "FAILED"} in ${ms(r.tookMs)}`);
     this.cur = undefined;
   }
 }

@@ -1,14 +1,14 @@
 // One synthesized stack brought up for real, and checked through one LabClient. Two kinds share the checks
 // (scenarios.ts): the process lab (hosts as namespaces, each container a java process; this file) and the deploy
 // lab (the stack applied by OpenTofu to Docker engines in those namespaces; engine/deployment.ts).
-import * as fs from 'fs';
-import * as path from 'path';
-import { Clusters, LabClient } from './client';
-import { CLIENT_NS, Network } from './hosts';
-import { Jars, ensureJars } from './jars';
-import { Proc } from './procs';
-import { Container, Stack, configProps } from './stack';
-import { log, ms, sleep, waitFor } from './util';
+import * as fs from "fs";
+import * as path from "path";
+import { Clusters, LabClient } from "./client";
+import { CLIENT_NS, Network } from "./hosts";
+import { Jars, ensureJars } from "./jars";
+import { Proc } from "./procs";
+import { Container, Stack, configProps } from "./stack";
+import { log, ms, sleep, waitFor } from "./util";
 
 /** One RocketMQ server of a deployment: a java process (process lab) or a container (deploy lab). */
 export interface LabProc {
@@ -40,28 +40,34 @@ export interface BrokerExpect {
 
 export function namesrvAddrOf(c: Container): string {
   const p = configProps(c);
-  return `${c.host}:${(p.listenPort ?? '9876').trim()}`;
+  return `${c.host}:${(p.listenPort ?? "9876").trim()}`;
 }
 
 export function brokerExpect(proc: LabProc): BrokerExpect {
   const c = proc.c;
   const p = configProps(c);
-  const dledger = (p.enableDLegerCommitLog ?? '').trim() === 'true';
-  const role = (p.brokerRole ?? 'ASYNC_MASTER').trim();
-  const id = dledger ? undefined : role === 'SLAVE' ? String(Number((p.brokerId ?? '0').trim())) : '0';
+  const dledger = (p.enableDLegerCommitLog ?? "").trim() === "true";
+  const role = (p.brokerRole ?? "ASYNC_MASTER").trim();
+  const id = dledger ? undefined : role === "SLAVE" ? String(Number((p.brokerId ?? "0").trim())) : "0";
   return {
     proc,
-    cluster: (p.brokerClusterName ?? 'DefaultCluster').trim(),
-    brokerName: (p.brokerName ?? '').trim(),
-    addr: `${(p.brokerIP1 ?? c.host).trim()}:${(p.listenPort ?? '10911').trim()}`,
+    cluster: (p.brokerClusterName ?? "DefaultCluster").trim(),
+    brokerName: (p.brokerName ?? "").trim(),
+    addr: `${(p.brokerIP1 ?? c.host).trim()}:${(p.listenPort ?? "10911").trim()}`,
     id,
     dledger,
-    namesrvs: (p.namesrvAddr ?? '').split(';').map((s) => s.trim()).filter(Boolean),
+    namesrvs: (p.namesrvAddr ?? "")
+      .split(";")
+      .map((s) => s.trim())
+      .filter(Boolean),
   };
 }
 
 /** brokerId under which addr is registered in the cluster info, if it is. */
-export function registeredId(cl: Clusters, b: { cluster: string; brokerName: string; addr: string }): string | undefined {
+export function registeredId(
+  cl: Clusters,
+  b: { cluster: string; brokerName: string; addr: string },
+): string | undefined {
   const addrs = cl[b.cluster]?.[b.brokerName] ?? {};
   return Object.keys(addrs).find((id) => addrs[id] === b.addr);
 }
@@ -86,10 +92,14 @@ export abstract class Deployment {
    * the name servers' own files first.
    */
   protected namesrvAddrsPrinted(namesrvAddr: string): string[] {
-    const printed = namesrvAddr.split(';').filter(Boolean);
-    const fromFiles = this.byRole('mqnamesrv').map((p) => namesrvAddrOf(p.c)).sort();
+    const printed = namesrvAddr.split(";").filter(Boolean);
+    const fromFiles = this.byRole("mqnamesrv")
+      .map((p) => namesrvAddrOf(p.c))
+      .sort();
     if (JSON.stringify([...printed].sort()) !== JSON.stringify(fromFiles)) {
-      throw new Error(`${this.stack.name}: the stack output namesrvAddr ${namesrvAddr} is not the name servers' addresses ${fromFiles.join(';')}`);
+      throw new Error(
+        `${this.stack.name}: the stack output namesrvAddr ${namesrvAddr} is not the name servers' addresses ${fromFiles.join(";")}`,
+      );
     }
     return printed;
   }
@@ -99,9 +109,15 @@ export abstract class Deployment {
     return Math.round(ms * this.startupScale);
   }
 
-  constructor(readonly stack: Stack, readonly dir: string) {
+  constructor(
+    readonly stack: Stack,
+    readonly dir: string,
+  ) {
     const versions = [...new Set(stack.containers.map((c) => c.version))];
-    if (versions.length !== 1) throw new Error(`${stack.name}: containers of several versions (${versions.join(', ')}); the lab runs one version per stack`);
+    if (versions.length !== 1)
+      throw new Error(
+        `${stack.name}: containers of several versions (${versions.join(", ")}); the lab runs one version per stack`,
+      );
     this.jars = ensureJars(versions[0]);
   }
 
@@ -131,67 +147,82 @@ export abstract class Deployment {
 
   async startClient(): Promise<LabClient> {
     const t = Date.now();
-    this.client = new LabClient(this.jars, this.clientNs, this.namesrvAddrs.join(';'), path.join(this.dir, 'client'));
+    this.client = new LabClient(this.jars, this.clientNs, this.namesrvAddrs.join(";"), path.join(this.dir, "client"));
     await this.client.start();
-    this.timings['client start'] = Date.now() - t;
+    this.timings["client start"] = Date.now() - t;
     return this.client;
   }
 
   /** Fails fast when a process died while we wait for it. */
   assertAlive(ps: LabProc[]): void {
     for (const p of ps) {
-      if (!p.alive) throw new Error(`${p.c.name} exited (${p.exit?.code ?? p.exit?.signal}) while waiting:\n${p.tails()}`);
+      if (!p.alive)
+        throw new Error(`${p.c.name} exited (${p.exit?.code ?? p.exit?.signal}) while waiting:\n${p.tails()}`);
     }
   }
 
   async startNamesrvs(timeoutMs = this.bound(30_000)): Promise<void> {
-    const ps = this.byRole('mqnamesrv');
+    const ps = this.byRole("mqnamesrv");
     for (const p of ps) p.start();
-    await Promise.all(ps.map(async (p) => {
-      const addr = namesrvAddrOf(p.c);
-      await waitFor(`name server ${p.c.name} (${addr}) to answer`, timeoutMs, 100, async () => {
-        this.assertAlive([p]);
-        await this.client!.clusters(addr, 3000);
-        return true;
-      });
-      this.timings[`ready ${p.c.name}`] = Date.now() - p.startedAt;
-    }));
+    await Promise.all(
+      ps.map(async (p) => {
+        const addr = namesrvAddrOf(p.c);
+        await waitFor(`name server ${p.c.name} (${addr}) to answer`, timeoutMs, 100, async () => {
+          this.assertAlive([p]);
+          await this.client!.clusters(addr, 3000);
+          return true;
+        });
+        this.timings[`ready ${p.c.name}`] = Date.now() - p.startedAt;
+      }),
+    );
   }
 
   /** Starts the brokers and waits until each is registered at its address in every name server it names. */
-  async startBrokers(ps = this.byRole('mqbroker'), timeoutMs = this.bound(60_000)): Promise<void> {
+  async startBrokers(ps = this.byRole("mqbroker"), timeoutMs = this.bound(60_000)): Promise<void> {
     for (const p of ps) p.start();
     await this.waitRegistered(ps, timeoutMs);
   }
 
-  async waitRegistered(ps: LabProc[], timeoutMs: number, accept?: (b: BrokerExpect, id: string) => boolean): Promise<void> {
-    await Promise.all(ps.map(async (p) => {
-      const b = brokerExpect(p);
-      const nss = b.namesrvs.length ? b.namesrvs : this.namesrvAddrs;
-      for (const ns of nss) {
-        await waitFor(`${p.c.name} (${b.brokerName} ${b.addr}) registered in ${ns}`, timeoutMs, 150, async () => {
-          this.assertAlive([p]);
-          const id = registeredId(await this.client!.clusters(ns, 3000), b);
-          return id !== undefined && (!accept || accept(b, id)) ? true : undefined;
-        });
-      }
-      this.timings[`ready ${p.c.name}${p.starts > 1 ? ` (start #${p.starts})` : ''}`] = Date.now() - p.startedAt;
-    }));
+  async waitRegistered(
+    ps: LabProc[],
+    timeoutMs: number,
+    accept?: (b: BrokerExpect, id: string) => boolean,
+  ): Promise<void> {
+    await Promise.all(
+      ps.map(async (p) => {
+        const b = brokerExpect(p);
+        const nss = b.namesrvs.length ? b.namesrvs : this.namesrvAddrs;
+        for (const ns of nss) {
+          await waitFor(`${p.c.name} (${b.brokerName} ${b.addr}) registered in ${ns}`, timeoutMs, 150, async () => {
+            this.assertAlive([p]);
+            const id = registeredId(await this.client!.clusters(ns, 3000), b);
+            return id !== undefined && (!accept || accept(b, id)) ? true : undefined;
+          });
+        }
+        this.timings[`ready ${p.c.name}${p.starts > 1 ? ` (start #${p.starts})` : ""}`] = Date.now() - p.startedAt;
+      }),
+    );
   }
 
   async up(): Promise<void> {
     await this.startClient();
     await this.startNamesrvs();
-    const other = this.procs.filter((p) => !['mqnamesrv', 'mqbroker'].includes(p.script));
-    if (other.length) throw new Error(`roles up() does not start: ${other.map((p) => `${p.c.name} (${p.script})`).join(', ')}`);
+    const other = this.procs.filter((p) => !["mqnamesrv", "mqbroker"].includes(p.script));
+    if (other.length)
+      throw new Error(`roles up() does not start: ${other.map((p) => `${p.c.name} (${p.script})`).join(", ")}`);
     await this.startBrokers();
-    const ready = Object.entries(this.timings).filter(([k]) => k.startsWith('ready ')).map(([k, v]) => `${k.slice(6)} ${ms(v)}`);
-    log(`${this.stack.name}: up; readiness (spawn -> answering/registered): ${ready.join(', ')}`);
+    const ready = Object.entries(this.timings)
+      .filter(([k]) => k.startsWith("ready "))
+      .map(([k, v]) => `${k.slice(6)} ${ms(v)}`);
+    log(`${this.stack.name}: up; readiness (spawn -> answering/registered): ${ready.join(", ")}`);
     log(`${this.stack.name}: RSS MiB: ${this.rssReport()}`);
   }
 
   rssReport(): string {
-    return this.procs.filter((p) => p.alive).map((p) => `${p.c.name}=${p.rss() ?? '?'}${p.c.memoryMiB ? `/${p.c.memoryMiB}` : ''}`).join(', ');
+    return this.procs
+      .filter((p) => p.alive)
+      .map((p) => `${p.c.name}=${p.rss() ?? "?"}${p.c.memoryMiB ? `/${p.c.memoryMiB}` : ""}`)
+      .join(", ");
   }
 }
 
@@ -207,18 +238,20 @@ export class ProcessDeployment extends Deployment {
     fs.mkdirSync(dir, { recursive: true });
     for (const c of stack.containers) {
       const ns = this.net.addHost(c.host);
-      this.procs.push(new Proc(c, { jars: this.jars, hostNs: ns, hostDir: path.join(dir, 'hosts', c.host) }));
+      this.procs.push(new Proc(c, { jars: this.jars, hostNs: ns, hostDir: path.join(dir, "hosts", c.host) }));
     }
     this.net.addClient();
-    this.namesrvAddrs = this.byRole('mqnamesrv').map((p) => namesrvAddrOf(p.c));
-    log(`${stack.name}: ${this.net.hosts.size} host namespaces (${[...this.net.hosts.keys()].join(', ')}), client ${this.net.clientAddr}; ` +
-      `${this.procs.length} containers; RocketMQ ${this.jars.version}`);
+    this.namesrvAddrs = this.byRole("mqnamesrv").map((p) => namesrvAddrOf(p.c));
+    log(
+      `${stack.name}: ${this.net.hosts.size} host namespaces (${[...this.net.hosts.keys()].join(", ")}), client ${this.net.clientAddr}; ` +
+        `${this.procs.length} containers; RocketMQ ${this.jars.version}`,
+    );
   }
 
   /** The process lab has no restart policy: it starts the same files on the same store again. */
   async restartAfterKill(p: LabProc): Promise<string> {
     p.start();
-    return 'started again by the lab on its store';
+    return "started again by the lab on its store";
   }
 
   async destroy(): Promise<void> {
@@ -233,11 +266,11 @@ export class ProcessDeployment extends Deployment {
     await sleep(50);
     this.net.destroy();
     // Stores are temporary: remove the volume folders, keep the logs for reading.
-    const hosts = path.join(this.dir, 'hosts');
+    const hosts = path.join(this.dir, "hosts");
     if (fs.existsSync(hosts)) {
       for (const h of fs.readdirSync(hosts)) {
-        fs.rmSync(path.join(hosts, h, 'volumes'), { recursive: true, force: true });
-        fs.rmSync(path.join(hosts, h, 'host_paths'), { recursive: true, force: true });
+        fs.rmSync(path.join(hosts, h, "volumes"), { recursive: true, force: true });
+        fs.rmSync(path.join(hosts, h, "host_paths"), { recursive: true, force: true });
       }
     }
   }

@@ -1,44 +1,61 @@
 // The process lab's experiments: the shared scenarios on java processes in network namespaces, and the traps
 // (edited copies of a valid stack that only the process lab can run: RocketMQ's own failures).
-import { TerraformStack, Testing } from 'cdktf';
-import * as path from 'path';
-import { BrokerPair, DockerHost, NameServer, RocketMqCluster } from '../lib';
-import { Ctx } from './checks';
-import { Deployment, LabProc, ProcessDeployment, brokerExpect, registeredId } from './deployment';
-import { controllerMode, dledgerGroup, twoMasterTwoSlave } from './scenarios';
-import { Container, Stack, configProps, editConfig, readStack } from './stack';
-import { WORK_DIR, log, ms, waitFor } from './util';
+import { TerraformStack, Testing } from "cdktf";
+import * as path from "path";
+import { BrokerPair, DockerHost, NameServer, RocketMqCluster } from "../lib";
+import { Ctx } from "./checks";
+import { Deployment, LabProc, ProcessDeployment, brokerExpect, registeredId } from "./deployment";
+import { controllerMode, dledgerGroup, twoMasterTwoSlave } from "./scenarios";
+import { Container, Stack, configProps, editConfig, readStack } from "./stack";
+import { WORK_DIR, log, ms, waitFor } from "./util";
 
-export interface ExpEnv { ctx: Ctx; synthDir: string }
+export interface ExpEnv {
+  ctx: Ctx;
+  synthDir: string;
+}
 
-async function withDeployment(stack: Stack, dirName: string, fn: (d: ProcessDeployment) => Promise<void>): Promise<void> {
-  const d = new ProcessDeployment(stack, path.join(WORK_DIR, 'run', dirName));
+async function withDeployment(
+  stack: Stack,
+  dirName: string,
+  fn: (d: ProcessDeployment) => Promise<void>,
+): Promise<void> {
+  const d = new ProcessDeployment(stack, path.join(WORK_DIR, "run", dirName));
   try {
     await fn(d);
   } catch (e) {
     // Print what the servers said before the namespaces go away.
-    for (const p of d.procs) if (p.starts > 0) log(`log tail of ${p.c.name} (${p.alive ? 'alive' : `exited ${p.exit?.code ?? p.exit?.signal}`}):\n${p.tails(15)}`);
+    for (const p of d.procs)
+      if (p.starts > 0)
+        log(
+          `log tail of ${p.c.name} (${p.alive ? "alive" : `exited ${p.exit?.code ?? p.exit?.signal}`}):\n${p.tails(15)}`,
+        );
     throw e;
   } finally {
     await d.destroy();
   }
 }
 
-function onProcesses(stackName: string, scenario: (ctx: Ctx, d: Deployment) => Promise<void>): (env: ExpEnv) => Promise<void> {
+function onProcesses(
+  stackName: string,
+  scenario: (ctx: Ctx, d: Deployment) => Promise<void>,
+): (env: ExpEnv) => Promise<void> {
   return (env) => {
     const stack = readStack(env.synthDir, stackName);
     // The console is not RocketMQ: it runs in the deploy lab (npm run lab:deploy), which checks what it shows.
-    if (stack.dashboards.length) env.ctx.note(`${stackName}: not run here: ${stack.dashboards.map((c) => c.name).join(', ')} (the deploy lab runs the console)`);
+    if (stack.dashboards.length)
+      env.ctx.note(
+        `${stackName}: not run here: ${stack.dashboards.map((c) => c.name).join(", ")} (the deploy lab runs the console)`,
+      );
     return withDeployment(stack, stackName, (d) => scenario(env.ctx, d));
   };
 }
 
 /** a. seed-2m-2s-sync: 2 masters + 2 slaves with SYNC replication; kill -9 of a master: no failover. */
-export const expTwoMasterTwoSlave = onProcesses('seed-2m-2s-sync', twoMasterTwoSlave);
+export const expTwoMasterTwoSlave = onProcesses("seed-2m-2s-sync", twoMasterTwoSlave);
 /** b. seed-dledger: one elected master; kill -9 of it: a new master within 15 s; the killed member rejoins as a slave. */
-export const expDledger = onProcesses('seed-dledger', dledgerGroup);
+export const expDledger = onProcesses("seed-dledger", dledgerGroup);
 /** d. seed-5x-controller: controller-mode failover and the proxy. */
-export const expController = onProcesses('seed-5x-controller', controllerMode);
+export const expController = onProcesses("seed-5x-controller", controllerMode);
 
 function cloneStack(s: Stack, keep: (c: Container) => boolean): Stack {
   const containers = s.containers.filter(keep).map((c) => JSON.parse(JSON.stringify(c)) as Container);
@@ -47,10 +64,13 @@ function cloneStack(s: Stack, keep: (c: Container) => boolean): Stack {
 
 /** Two brokers of the 2m-2s stack that share a host (a master and the other group's slave). */
 function pairOnOneHost(s: Stack): [Container, Container] {
-  const brokers = s.containers.filter((c) => c.role === 'broker');
+  const brokers = s.containers.filter((c) => c.role === "broker");
   for (const a of brokers) {
     const b = brokers.find((x) => x !== a && x.host === a.host);
-    if (b) return [a, b].sort((x, y) => Number(configProps(x).listenPort ?? 10911) - Number(configProps(y).listenPort ?? 10911)) as [Container, Container];
+    if (b)
+      return [a, b].sort(
+        (x, y) => Number(configProps(x).listenPort ?? 10911) - Number(configProps(y).listenPort ?? 10911),
+      ) as [Container, Container];
   }
   throw new Error(`${s.name}: no two brokers on one host`);
 }
@@ -65,19 +85,23 @@ async function expectCrash(ctx: Ctx, p: LabProc, text: string, label: string): P
     return;
   }
   const out = p.outputText();
-  const line = out.split('\n').find((l) => l.includes(text)) ?? '';
-  ctx.check(`${label}: the second broker exits with RocketMQ's own "${text}" (${ms(Date.now() - t)} after start)`, line !== '', line ? `log: ${line.trim()}` : `exit ${p.exit?.code}; output tail:\n${p.tails(10)}`);
+  const line = out.split("\n").find((l) => l.includes(text)) ?? "";
+  ctx.check(
+    `${label}: the second broker exits with RocketMQ's own "${text}" (${ms(Date.now() - t)} after start)`,
+    line !== "",
+    line ? `log: ${line.trim()}` : `exit ${p.exit?.code}; output tail:\n${p.tails(10)}`,
+  );
 }
 
 /** c. traps reproduced on real servers: edits of a valid synthesized stack the library would reject. */
 export async function expTraps(env: ExpEnv): Promise<void> {
   const { ctx } = env;
-  const base = readStack(env.synthDir, 'seed-2m-2s-sync');
+  const base = readStack(env.synthDir, "seed-2m-2s-sync");
   const [first, second] = pairOnOneHost(base);
-  const stack = cloneStack(base, (c) => c.role === 'namesrv' || c.name === first.name || c.name === second.name);
+  const stack = cloneStack(base, (c) => c.role === "namesrv" || c.name === first.name || c.name === second.name);
   const A = stack.containers.find((c) => c.name === first.name)!;
   const B = stack.containers.find((c) => c.name === second.name)!;
-  const portA = Number((configProps(A).listenPort ?? '10911').trim());
+  const portA = Number((configProps(A).listenPort ?? "10911").trim());
 
   // port trap: B listens on A's listenPort+1 (A's HA port)
   const portB = JSON.parse(JSON.stringify(B)) as Container;
@@ -88,46 +112,75 @@ export async function expTraps(env: ExpEnv): Promise<void> {
   lockB.name = `${B.name}-locktrap`;
   lockB.volumes = JSON.parse(JSON.stringify(A.volumes));
   const pa = configProps(A);
-  const root = (pa.storePathRootDir ?? '/home/rocketmq/store').trim();
-  editConfig(lockB, { storePathRootDir: root, storePathCommitLog: (pa.storePathCommitLog ?? `${root}/commitlog`).trim() });
+  const root = (pa.storePathRootDir ?? "/home/rocketmq/store").trim();
+  editConfig(lockB, {
+    storePathRootDir: root,
+    storePathCommitLog: (pa.storePathCommitLog ?? `${root}/commitlog`).trim(),
+  });
   stack.containers = stack.containers.filter((c) => c !== B);
   stack.containers.push(portB, lockB);
 
-  await withDeployment(stack, 'traps', async (d) => {
+  await withDeployment(stack, "traps", async (d) => {
     await d.startClient();
     await d.startNamesrvs();
     const pA = d.proc(A.name);
     await d.startBrokers([pA]);
     log(`traps: ${A.name} up on ${A.host} listenPort ${portA} (occupies ${portA - 2}, ${portA}, ${portA + 1})`);
-    await expectCrash(ctx, d.proc(portB.name), 'java.net.BindException: Address already in use', `port trap (${A.host}: listenPort ${portA} and ${portA + 1})`);
-    await expectCrash(ctx, d.proc(lockB.name), 'Lock failed,MQ already started', `store trap (${A.host}: two brokers on store root ${root})`);
+    await expectCrash(
+      ctx,
+      d.proc(portB.name),
+      "java.net.BindException: Address already in use",
+      `port trap (${A.host}: listenPort ${portA} and ${portA + 1})`,
+    );
+    await expectCrash(
+      ctx,
+      d.proc(lockB.name),
+      "Lock failed,MQ already started",
+      `store trap (${A.host}: two brokers on store root ${root})`,
+    );
     const cl = await d.client!.clusters();
-    ctx.check(`traps: ${A.name} is still registered and running after both failures`, pA.alive && registeredId(cl, brokerExpect(pA)) !== undefined);
+    ctx.check(
+      `traps: ${A.name} is still registered and running after both failures`,
+      pA.alive && registeredId(cl, brokerExpect(pA)) !== undefined,
+    );
   });
 
   // The other side of each trap: the library refuses to synthesize the same topology.
   const rejected = (build: (host: DockerHost, cluster: RocketMqCluster) => void): string => {
-    const stack = new TerraformStack(Testing.app(), 'trap');
-    const host = new DockerHost(stack, 'h', { address: A.host });
-    const cluster = new RocketMqCluster(stack, 'rmq');
-    new NameServer(cluster, 'ns', { host });
+    const stack = new TerraformStack(Testing.app(), "trap");
+    const host = new DockerHost(stack, "h", { address: A.host });
+    const cluster = new RocketMqCluster(stack, "rmq");
+    new NameServer(cluster, "ns", { host });
     build(host, cluster);
     try {
       Testing.synth(stack, true);
-      return '';
+      return "";
     } catch (e) {
       return (e as Error).message;
     }
   };
   const portMsg = rejected((host, cluster) => {
-    new BrokerPair(cluster, 'broker-a', { master: { host, listenPort: portA } });
-    new BrokerPair(cluster, 'broker-b', { master: { host, listenPort: portA + 1 } });
+    new BrokerPair(cluster, "broker-a", { master: { host, listenPort: portA } });
+    new BrokerPair(cluster, "broker-b", { master: { host, listenPort: portA + 1 } });
   });
-  ctx.check(`traps: the library rejects listenPort ${portA} and ${portA + 1} on one host at synth`, portMsg.includes('[ports/collision]') && portMsg.includes('Address already in use'), portMsg.split('\n').find((l) => l.includes('[ports/collision]'))?.trim());
+  ctx.check(
+    `traps: the library rejects listenPort ${portA} and ${portA + 1} on one host at synth`,
+    portMsg.includes("[ports/collision]") && portMsg.includes("Address already in use"),
+    portMsg
+      .split("\n")
+      .find((l) => l.includes("[ports/collision]"))
+      ?.trim(),
+  );
   const lockMsg = rejected((host, cluster) => {
-    new BrokerPair(cluster, 'broker-a', { master: { host, store: { volume: 'store' } } });
-    new BrokerPair(cluster, 'broker-b', { master: { host, listenPort: portA + 1000, store: { volume: 'store' } } });
+    new BrokerPair(cluster, "broker-a", { master: { host, store: { volume: "store" } } });
+    new BrokerPair(cluster, "broker-b", { master: { host, listenPort: portA + 1000, store: { volume: "store" } } });
   });
-  ctx.check(`traps: the library rejects two brokers on one store at synth`, lockMsg.includes('[stores/shared]') && lockMsg.includes('Lock failed,MQ already started'), lockMsg.split('\n').find((l) => l.includes('[stores/shared]'))?.trim());
+  ctx.check(
+    `traps: the library rejects two brokers on one store at synth`,
+    lockMsg.includes("[stores/shared]") && lockMsg.includes("Lock failed,MQ already started"),
+    lockMsg
+      .split("\n")
+      .find((l) => l.includes("[stores/shared]"))
+      ?.trim(),
+  );
 }
-

@@ -1,10 +1,10 @@
 // Hosts as network namespaces. Every host of a stack becomes a namespace "rmqlab-<addr>" with exactly its
 // address as /32 and an on-link default route; all are plugged by veth pairs into a bridge that lives in a
 // namespace of its own ("rmqlab-br"). The root namespace's interfaces, routes and firewall are never touched.
-import * as fs from 'fs';
-import { log, run, tryRun } from './util';
+import * as fs from "fs";
+import { log, run, tryRun } from "./util";
 
-export const PREFIX = 'rmqlab-';
+export const PREFIX = "rmqlab-";
 const BRIDGE_NS = `${PREFIX}br`;
 export const CLIENT_NS = `${PREFIX}client`;
 
@@ -24,47 +24,53 @@ export const registry = {
 
 /** Whether a command is on PATH. */
 export function have(command: string): boolean {
-  return tryRun('sh', ['-c', `command -v ${command}`]);
+  return tryRun("sh", ["-c", `command -v ${command}`]);
 }
 
 /**
  * What every lab needs (ip, unshare, mount, Java, Maven, root), plus `more` commands of its own; throws naming the
  * missing ones and `install` (how to get them).
  */
-export function ensureTools(more: readonly string[] = [], install = ''): void {
-  if (!have('ip')) {
-    log('iproute2 missing: apt-get install -y iproute2');
-    run('apt-get', ['update'], { timeoutMs: 300_000 });
-    run('apt-get', ['install', '-y', '--no-install-recommends', 'iproute2'], { timeoutMs: 300_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+export function ensureTools(more: readonly string[] = [], install = ""): void {
+  if (!have("ip")) {
+    log("iproute2 missing: apt-get install -y iproute2");
+    run("apt-get", ["update"], { timeoutMs: 300_000 });
+    run("apt-get", ["install", "-y", "--no-install-recommends", "iproute2"], {
+      timeoutMs: 300_000,
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   }
-  for (const c of ['ip', 'unshare', 'mount', 'java', 'javac', 'mvn']) {
+  for (const c of ["ip", "unshare", "mount", "java", "javac", "mvn"]) {
     if (!have(c)) throw new Error(`${c} is required and missing`);
   }
-  if (process.getuid && process.getuid() !== 0) throw new Error('the lab needs root (network and mount namespaces)');
+  if (process.getuid && process.getuid() !== 0) throw new Error("the lab needs root (network and mount namespaces)");
   const missing = more.filter((c) => !have(c));
-  if (missing.length) throw new Error(`missing: ${missing.join(', ')}${install ? ` (${install})` : ''}`);
+  if (missing.length) throw new Error(`missing: ${missing.join(", ")}${install ? ` (${install})` : ""}`);
 }
 
 export function nsName(addr: string): string {
-  return `${PREFIX}${addr.replace(/[.:]/g, '-')}`;
+  return `${PREFIX}${addr.replace(/[.:]/g, "-")}`;
 }
 
 function listLabNamespaces(): string[] {
-  let out = '';
+  let out = "";
   try {
-    out = run('ip', ['netns', 'list'], { timeoutMs: 10_000 });
+    out = run("ip", ["netns", "list"], { timeoutMs: 10_000 });
   } catch {
     return [];
   }
-  return out.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((n) => n && n.startsWith(PREFIX));
+  return out
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/)[0])
+    .filter((n) => n && n.startsWith(PREFIX));
 }
 
 function killNamespacePids(ns: string): void {
   try {
-    const pids = run('ip', ['netns', 'pids', ns], { timeoutMs: 10_000 }).split(/\s+/).filter(Boolean).map(Number);
+    const pids = run("ip", ["netns", "pids", ns], { timeoutMs: 10_000 }).split(/\s+/).filter(Boolean).map(Number);
     for (const p of pids) {
       try {
-        process.kill(p, 'SIGKILL');
+        process.kill(p, "SIGKILL");
       } catch {
         /* gone */
       }
@@ -79,41 +85,41 @@ export function deleteStale(): number {
   const stale = listLabNamespaces();
   for (const ns of stale) {
     killNamespacePids(ns);
-    tryRun('ip', ['netns', 'del', ns]);
+    tryRun("ip", ["netns", "del", ns]);
   }
-  if (stale.length) log(`deleted ${stale.length} stale namespace(s): ${stale.join(', ')}`);
+  if (stale.length) log(`deleted ${stale.length} stale namespace(s): ${stale.join(", ")}`);
   return stale.length;
 }
 
 export class Network {
   readonly hosts = new Map<string, string>(); // address -> namespace
-  clientAddr = '';
+  clientAddr = "";
   private n = 0;
 
   constructor() {
     this.addNs(BRIDGE_NS);
-    this.ip(BRIDGE_NS, 'link', 'add', 'br0', 'type', 'bridge');
-    this.ip(BRIDGE_NS, 'link', 'set', 'br0', 'up');
-    this.ip(BRIDGE_NS, 'link', 'set', 'lo', 'up');
+    this.ip(BRIDGE_NS, "link", "add", "br0", "type", "bridge");
+    this.ip(BRIDGE_NS, "link", "set", "br0", "up");
+    this.ip(BRIDGE_NS, "link", "set", "lo", "up");
   }
 
   private addNs(ns: string): void {
-    run('ip', ['netns', 'add', ns]);
+    run("ip", ["netns", "add", ns]);
     registry.namespaces.add(ns);
   }
 
   private ip(ns: string, ...args: string[]): void {
-    run('ip', ['-n', ns, ...args]);
+    run("ip", ["-n", ns, ...args]);
   }
 
   private plug(ns: string, addr: string): void {
     const v = `v${this.n++}`;
-    this.ip(BRIDGE_NS, 'link', 'add', v, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
-    this.ip(BRIDGE_NS, 'link', 'set', v, 'master', 'br0', 'up');
-    this.ip(ns, 'link', 'set', 'lo', 'up');
-    this.ip(ns, 'addr', 'add', `${addr}/32`, 'dev', 'eth0');
-    this.ip(ns, 'link', 'set', 'eth0', 'up');
-    this.ip(ns, 'route', 'add', 'default', 'dev', 'eth0');
+    this.ip(BRIDGE_NS, "link", "add", v, "type", "veth", "peer", "name", "eth0", "netns", ns);
+    this.ip(BRIDGE_NS, "link", "set", v, "master", "br0", "up");
+    this.ip(ns, "link", "set", "lo", "up");
+    this.ip(ns, "addr", "add", `${addr}/32`, "dev", "eth0");
+    this.ip(ns, "link", "set", "eth0", "up");
+    this.ip(ns, "route", "add", "default", "dev", "eth0");
   }
 
   addHost(addr: string): string {
@@ -130,8 +136,8 @@ export class Network {
   /** The client namespace: x.y.z.250 of the first host's /24 (or the next free one downwards). */
   addClient(): string {
     const first = [...this.hosts.keys()][0];
-    if (!first) throw new Error('add the hosts before the client');
-    const base = first.split('.').slice(0, 3).join('.');
+    if (!first) throw new Error("add the hosts before the client");
+    const base = first.split(".").slice(0, 3).join(".");
     let last = 250;
     while (this.hosts.has(`${base}.${last}`)) last--;
     this.clientAddr = `${base}.${last}`;
@@ -143,7 +149,7 @@ export class Network {
   destroy(): void {
     for (const ns of [CLIENT_NS, ...this.hosts.values(), BRIDGE_NS]) {
       killNamespacePids(ns);
-      tryRun('ip', ['netns', 'del', ns]);
+      tryRun("ip", ["netns", "del", ns]);
       registry.namespaces.delete(ns);
     }
     this.hosts.clear();
@@ -161,7 +167,7 @@ export function cleanupAllSync(): void {
   }
   for (const g of registry.pgids) {
     try {
-      process.kill(-g, 'SIGKILL');
+      process.kill(-g, "SIGKILL");
     } catch {
       /* gone */
     }
@@ -169,13 +175,13 @@ export function cleanupAllSync(): void {
   registry.pgids.clear();
   for (const ns of registry.namespaces) {
     killNamespacePids(ns);
-    tryRun('ip', ['netns', 'del', ns]);
+    tryRun("ip", ["netns", "del", ns]);
   }
   registry.namespaces.clear();
-  if (fs.existsSync('/var/run/netns') && !registry.ownNamespacesOnly) {
+  if (fs.existsSync("/var/run/netns") && !registry.ownNamespacesOnly) {
     for (const ns of listLabNamespaces()) {
       killNamespacePids(ns);
-      tryRun('ip', ['netns', 'del', ns]);
+      tryRun("ip", ["netns", "del", ns]);
     }
   }
 }

@@ -1,39 +1,49 @@
 // Each container of the synthesized output as a plain java process inside its host's network namespace and a
 // mount namespace of its own: a tmpfs over /home, the uploaded files bind-mounted at exactly the paths the
 // container uses, the host's volume folders bind-mounted at the volumes' container paths.
-import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
-import { registry } from './hosts';
-import { Jars } from './jars';
-import { Container } from './stack';
-import type { LabProc } from './deployment';
-import { LAB_DIR, rssMiB, sleep, tail } from './util';
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { registry } from "./hosts";
+import { Jars } from "./jars";
+import { Container } from "./stack";
+import type { LabProc } from "./deployment";
+import { LAB_DIR, rssMiB, sleep, tail } from "./util";
 
-const LAB_ROCKETMQ_HOME = path.join(LAB_DIR, 'rocketmq-home');
+const LAB_ROCKETMQ_HOME = path.join(LAB_DIR, "rocketmq-home");
 
 export const JAVA17_FLAGS = [
-  '--add-opens', 'java.base/jdk.internal.ref=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.nio=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.util=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.lang=ALL-UNNAMED',
-  '--add-exports', 'java.base/sun.nio.ch=ALL-UNNAMED',
+  "--add-opens",
+  "java.base/jdk.internal.ref=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/java.nio=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/java.util=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/java.lang=ALL-UNNAMED",
+  "--add-exports",
+  "java.base/sun.nio.ch=ALL-UNNAMED",
 ];
 
 const MAIN_CLASS: Record<string, { cls: string; logback: string }> = {
-  mqnamesrv: { cls: 'org.apache.rocketmq.namesrv.NamesrvStartup', logback: 'namesrv' },
-  mqbroker: { cls: 'org.apache.rocketmq.broker.BrokerStartup', logback: 'broker' },
-  mqcontroller: { cls: 'org.apache.rocketmq.controller.ControllerStartup', logback: 'controller' },
-  mqproxy: { cls: 'org.apache.rocketmq.proxy.ProxyStartup', logback: 'proxy' },
+  mqnamesrv: { cls: "org.apache.rocketmq.namesrv.NamesrvStartup", logback: "namesrv" },
+  mqbroker: { cls: "org.apache.rocketmq.broker.BrokerStartup", logback: "broker" },
+  mqcontroller: { cls: "org.apache.rocketmq.controller.ControllerStartup", logback: "controller" },
+  mqproxy: { cls: "org.apache.rocketmq.proxy.ProxyStartup", logback: "proxy" },
 };
-const ENTRYPOINT_ROLE: Record<string, string> = { nameserver: 'mqnamesrv', broker: 'mqbroker', controller: 'mqcontroller' };
+const ENTRYPOINT_ROLE: Record<string, string> = {
+  nameserver: "mqnamesrv",
+  broker: "mqbroker",
+  controller: "mqcontroller",
+};
 
 /** ["sh","mqbroker","-c",file] -> BrokerStartup with ["-c", file] (also "./mqbroker", ".../bin/mqbroker", entrypoint "broker"). */
 export function mapCommand(cmd: string[]): { script: string; mainClass: string; logback: string; args: string[] } {
   for (let i = 0; i < cmd.length; i++) {
     const base = path.posix.basename(cmd[i]);
     const script = MAIN_CLASS[base] ? base : i === 0 ? ENTRYPOINT_ROLE[cmd[i]] : undefined;
-    if (script) return { script, mainClass: MAIN_CLASS[script].cls, logback: MAIN_CLASS[script].logback, args: cmd.slice(i + 1) };
+    if (script)
+      return { script, mainClass: MAIN_CLASS[script].cls, logback: MAIN_CLASS[script].logback, args: cmd.slice(i + 1) };
   }
   throw new Error(`command ${JSON.stringify(cmd)} runs none of mqnamesrv, mqbroker, mqcontroller, mqproxy`);
 }
@@ -44,8 +54,10 @@ function q(s: string): string {
 
 function underHome(p: string, what: string): void {
   const n = path.posix.normalize(p);
-  if (!path.posix.isAbsolute(n) || !(n === '/home' || n.startsWith('/home/'))) {
-    throw new Error(`${what} ${p} is not under /home: the lab only mounts over /home (the image's home is /home/rocketmq)`);
+  if (!path.posix.isAbsolute(n) || !(n === "/home" || n.startsWith("/home/"))) {
+    throw new Error(
+      `${what} ${p} is not under /home: the lab only mounts over /home (the image's home is /home/rocketmq)`,
+    );
   }
 }
 
@@ -66,11 +78,14 @@ export class Proc implements LabProc {
   readonly mapped: ReturnType<typeof mapCommand>;
   starts = 0;
 
-  constructor(readonly c: Container, readonly opts: ProcOpts) {
+  constructor(
+    readonly c: Container,
+    readonly opts: ProcOpts,
+  ) {
     this.mapped = mapCommand(c.command);
-    this.dir = path.join(opts.hostDir, 'containers', c.name);
-    this.out = path.join(this.dir, 'process.log');
-    this.rmqLog = path.join(this.dir, 'rocketmq.log');
+    this.dir = path.join(opts.hostDir, "containers", c.name);
+    this.out = path.join(this.dir, "process.log");
+    this.rmqLog = path.join(this.dir, "rocketmq.log");
   }
 
   get script(): string {
@@ -85,75 +100,84 @@ export class Proc implements LabProc {
   shellScript(): string {
     const c = this.c;
     const jopt = c.env.JAVA_OPT_EXT;
-    if (jopt === undefined) throw new Error(`${c.name}: env JAVA_OPT_EXT missing - the lab runs the JVM with the library's options only`);
-    const filesDir = path.join(this.dir, 'files');
+    if (jopt === undefined)
+      throw new Error(`${c.name}: env JAVA_OPT_EXT missing - the lab runs the JVM with the library's options only`);
+    const filesDir = path.join(this.dir, "files");
     fs.mkdirSync(filesDir, { recursive: true });
-    const mounts: { target: string; source: string; kind: 'dir' | 'file' }[] = [];
+    const mounts: { target: string; source: string; kind: "dir" | "file" }[] = [];
     for (const v of c.volumes) {
       underHome(v.container_path, `${c.name}: volume path`);
       let source: string;
-      if (v.volume_name) source = path.join(this.opts.hostDir, 'volumes', v.volume_name);
+      if (v.volume_name) source = path.join(this.opts.hostDir, "volumes", v.volume_name);
       else if (v.host_path) {
         if (!path.isAbsolute(v.host_path)) throw new Error(`${c.name}: host_path ${v.host_path} is not absolute`);
-        source = path.join(this.opts.hostDir, 'host_paths', v.host_path);
+        source = path.join(this.opts.hostDir, "host_paths", v.host_path);
       } else throw new Error(`${c.name}: volume ${JSON.stringify(v)} has neither volume_name nor host_path`);
       fs.mkdirSync(source, { recursive: true });
-      mounts.push({ target: v.container_path, source, kind: 'dir' });
+      mounts.push({ target: v.container_path, source, kind: "dir" });
     }
     c.uploads.forEach((u, i) => {
       underHome(u.file, `${c.name}: uploaded file`);
       const source = path.join(filesDir, `${i}-${path.posix.basename(u.file)}`);
       fs.writeFileSync(source, u.content);
-      mounts.push({ target: u.file, source, kind: 'file' });
+      mounts.push({ target: u.file, source, kind: "file" });
     });
     // Parents before children (a file uploaded into a volume's folder lands on top of it).
-    mounts.sort((a, b) => a.target.split('/').length - b.target.split('/').length);
-    const lines = ['set -e', 'mount -t tmpfs -o mode=755 lab-home /home', 'mkdir -p /home/rocketmq'];
+    mounts.sort((a, b) => a.target.split("/").length - b.target.split("/").length);
+    const lines = ["set -e", "mount -t tmpfs -o mode=755 lab-home /home", "mkdir -p /home/rocketmq"];
     for (const m of mounts) {
-      if (m.kind === 'dir') lines.push(`mkdir -p ${q(m.target)}`);
+      if (m.kind === "dir") lines.push(`mkdir -p ${q(m.target)}`);
       else lines.push(`mkdir -p ${q(path.posix.dirname(m.target))}`, `[ -e ${q(m.target)} ] || : > ${q(m.target)}`);
       lines.push(`mount --bind ${q(m.source)} ${q(m.target)}`);
     }
-    const logback = path.join(LAB_ROCKETMQ_HOME, 'conf', `logback_${this.mapped.logback}.xml`);
+    const logback = path.join(LAB_ROCKETMQ_HOME, "conf", `logback_${this.mapped.logback}.xml`);
     const jvm = [
       ...jopt.split(/\s+/).filter(Boolean),
       ...JAVA17_FLAGS,
-      '-Duser.home=/home/rocketmq',
+      "-Duser.home=/home/rocketmq",
       `-Drocketmq.home.dir=${LAB_ROCKETMQ_HOME}`,
       `-Drmq.logback.configurationFile=${logback}`,
       `-Drmqlab.log=${this.rmqLog}`,
-      '-Dtls.server.mode=disabled',
-      '-cp', this.opts.jars.classpath,
+      "-Dtls.server.mode=disabled",
+      "-cp",
+      this.opts.jars.classpath,
       this.mapped.mainClass,
       ...this.mapped.args,
     ];
-    lines.push('cd /home/rocketmq', `exec java ${jvm.map(q).join(' ')}`);
-    return lines.join('\n');
+    lines.push("cd /home/rocketmq", `exec java ${jvm.map(q).join(" ")}`);
+    return lines.join("\n");
   }
 
   start(): void {
     if (this.alive) throw new Error(`${this.c.name} already running`);
     const script = this.shellScript();
     fs.mkdirSync(this.dir, { recursive: true });
-    fs.writeFileSync(path.join(this.dir, 'start.sh'), script + '\n');
-    const fd = fs.openSync(this.out, 'a');
-    fs.writeSync(fd, `\n=== lab: start #${this.starts + 1} of ${this.c.name} at ${new Date().toISOString()} in ${this.opts.hostNs}\n`);
+    fs.writeFileSync(path.join(this.dir, "start.sh"), script + "\n");
+    const fd = fs.openSync(this.out, "a");
+    fs.writeSync(
+      fd,
+      `\n=== lab: start #${this.starts + 1} of ${this.c.name} at ${new Date().toISOString()} in ${this.opts.hostNs}\n`,
+    );
     this.exit = undefined;
     this.startedAt = Date.now();
-    const child = spawn('ip', ['netns', 'exec', this.opts.hostNs, 'unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', script], {
-      detached: true, // own process group: kill(-pid) reaches everything
-      stdio: ['ignore', fd, fd],
-    });
+    const child = spawn(
+      "ip",
+      ["netns", "exec", this.opts.hostNs, "unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script],
+      {
+        detached: true, // own process group: kill(-pid) reaches everything
+        stdio: ["ignore", fd, fd],
+      },
+    );
     fs.closeSync(fd);
     this.starts++;
     this.child = child;
     this.pid = child.pid ?? 0;
     if (this.pid) registry.pgids.add(this.pid);
-    child.on('exit', (code, signal) => {
+    child.on("exit", (code, signal) => {
       this.exit = { code, signal, at: Date.now() };
       registry.pgids.delete(this.pid);
     });
-    child.on('error', (e) => {
+    child.on("error", (e) => {
       this.exit = { code: -1, signal: String(e), at: Date.now() };
     });
   }
@@ -166,7 +190,7 @@ export class Proc implements LabProc {
   async kill9(timeoutMs = 10_000): Promise<void> {
     if (!this.alive) return;
     try {
-      process.kill(-this.pid, 'SIGKILL');
+      process.kill(-this.pid, "SIGKILL");
     } catch {
       /* gone */
     }
@@ -177,9 +201,9 @@ export class Proc implements LabProc {
 
   outputText(): string {
     try {
-      return fs.readFileSync(this.out, 'utf8');
+      return fs.readFileSync(this.out, "utf8");
     } catch {
-      return '';
+      return "";
     }
   }
 

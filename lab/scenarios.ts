@@ -1,24 +1,35 @@
 // The checks both labs share: a synthesized stack that is up (java processes in namespaces, or containers that
 // OpenTofu applied to Docker engines) is checked through RocketMQ itself, from a client outside every server.
-import * as path from 'path';
-import { Ctx } from './checks';
-import { LabClient } from './client';
-import { BrokerExpect, Deployment, LabProc, brokerExpect, registeredId } from './deployment';
-import { configProps } from './stack';
-import { log, ms, sleep, waitFor } from './util';
+import * as path from "path";
+import { Ctx } from "./checks";
+import { LabClient } from "./client";
+import { BrokerExpect, Deployment, LabProc, brokerExpect, registeredId } from "./deployment";
+import { configProps } from "./stack";
+import { log, ms, sleep, waitFor } from "./util";
 
-export async function sendOk(client: LabClient, topic: string, brokerName: string, body: string, timeoutMs = 8_000): Promise<any> {
-  return client.call('send', [topic, brokerName, body], timeoutMs);
+export async function sendOk(
+  client: LabClient,
+  topic: string,
+  brokerName: string,
+  body: string,
+  timeoutMs = 8_000,
+): Promise<any> {
+  return client.call("send", [topic, brokerName, body], timeoutMs);
 }
 
 /** Sends probes until one comes back SEND_OK (a SYNC_MASTER answers SLAVE_NOT_AVAILABLE until its slave is attached). */
-async function waitSendOk(client: LabClient, topic: string, brokerName: string, timeoutMs: number): Promise<{ tookMs: number; answer: any }> {
+async function waitSendOk(
+  client: LabClient,
+  topic: string,
+  brokerName: string,
+  timeoutMs: number,
+): Promise<{ tookMs: number; answer: any }> {
   const t = Date.now();
   let n = 0;
   const answer = await waitFor(`SEND_OK from ${brokerName}`, timeoutMs, 300, async () => {
     const r = await sendOk(client, topic, brokerName, `probe-${brokerName}-${n++}`);
     if (!r.ok) throw new Error(r.error);
-    if (r.status !== 'SEND_OK') throw new Error(`status ${r.status}`);
+    if (r.status !== "SEND_OK") throw new Error(`status ${r.status}`);
     return r;
   });
   return { tookMs: Date.now() - t, answer };
@@ -29,15 +40,26 @@ async function waitSendOk(client: LabClient, topic: string, brokerName: string, 
  * are all there: right after a kill, a route may still name a broker that is restarting (Docker brings it back),
  * and a client retries as any RocketMQ client does. Resolves with what was read last.
  */
-export async function consumeAll(client: LabClient, topic: string, brokerName: string, expected: readonly string[], timeoutMs = 30_000): Promise<string[]> {
+export async function consumeAll(
+  client: LabClient,
+  topic: string,
+  brokerName: string,
+  expected: readonly string[],
+  timeoutMs = 30_000,
+): Promise<string[]> {
   let last: string[] = [];
   try {
-    await waitFor(`the ${expected.length} messages on ${topic}${brokerName ? ` (${brokerName})` : ''}`, timeoutMs, 500, async () => {
-      const r = await client.call('consume', [topic, brokerName], 30_000);
-      if (!r.ok) throw new Error(r.error);
-      last = r.bodies as string[];
-      return expected.every((b) => last.includes(b)) ? true : undefined;
-    });
+    await waitFor(
+      `the ${expected.length} messages on ${topic}${brokerName ? ` (${brokerName})` : ""}`,
+      timeoutMs,
+      500,
+      async () => {
+        const r = await client.call("consume", [topic, brokerName], 30_000);
+        if (!r.ok) throw new Error(r.error);
+        last = r.bodies as string[];
+        return expected.every((b) => last.includes(b)) ? true : undefined;
+      },
+    );
   } catch (e) {
     if (!last.length) throw e;
   }
@@ -45,19 +67,24 @@ export async function consumeAll(client: LabClient, topic: string, brokerName: s
 }
 
 /** Creates the topic on the masters, then waits (bounded) until every broker of the cluster has it in its topic table. */
-export async function createTopicEverywhere(client: LabClient, topic: string, cluster: string, timeoutMs = 30_000): Promise<number> {
+export async function createTopicEverywhere(
+  client: LabClient,
+  topic: string,
+  cluster: string,
+  timeoutMs = 30_000,
+): Promise<number> {
   const t = Date.now();
-  const masters = (await client.must('createTopic', [topic, cluster])).brokers as string[];
+  const masters = (await client.must("createTopic", [topic, cluster])).brokers as string[];
   // the name server learns the topic from the masters' registration, asynchronously
   await waitFor(`a route for ${topic} with queues on ${masters.length} master(s)`, timeoutMs, 250, async () => {
-    const r = await client.call('route', [topic], 8_000);
+    const r = await client.call("route", [topic], 8_000);
     return r.ok && (r.route?.queueDatas ?? []).length >= masters.length ? true : undefined;
   });
   await waitFor(`every broker of ${cluster} to know topic ${topic}`, timeoutMs, 500, async () => {
     const cl = await client.clusters();
     const addrs = Object.values(cl[cluster] ?? {}).flatMap((m) => Object.values(m));
     for (const addr of addrs) {
-      const r = await client.must('hasTopic', [addr, topic], 8_000);
+      const r = await client.must("hasTopic", [addr, topic], 8_000);
       if (!r.has) throw new Error(`${addr} does not have ${topic} yet`);
     }
     return true;
@@ -73,21 +100,35 @@ function describe(cl: Record<string, any>): string {
 export async function twoMasterTwoSlave(ctx: Ctx, d: Deployment): Promise<void> {
   await d.up();
   const client = d.client!;
-  const brokers = d.byRole('mqbroker').map(brokerExpect);
+  const brokers = d.byRole("mqbroker").map(brokerExpect);
   const cl = await client.clusters();
-  ctx.check('2m-2s: 4 brokers in the stack', brokers.length === 4, brokers.map((b) => `${b.proc.c.name}=${b.brokerName}@${b.addr}`).join(', '));
+  ctx.check(
+    "2m-2s: 4 brokers in the stack",
+    brokers.length === 4,
+    brokers.map((b) => `${b.proc.c.name}=${b.brokerName}@${b.addr}`).join(", "),
+  );
   for (const b of brokers) {
     const got = registeredId(cl, b);
-    ctx.check(`2m-2s: ${b.proc.c.name} registered in ${b.cluster} as ${b.brokerName} id ${b.id} at ${b.addr}`, got === b.id, `registered id ${got}`);
+    ctx.check(
+      `2m-2s: ${b.proc.c.name} registered in ${b.cluster} as ${b.brokerName} id ${b.id} at ${b.addr}`,
+      got === b.id,
+      `registered id ${got}`,
+    );
   }
   const cluster = brokers[0].cluster;
   const names = Object.keys(cl[cluster] ?? {});
-  const masters = names.filter((n) => cl[cluster][n]['0']);
-  const slaves = names.flatMap((n) => Object.keys(cl[cluster][n]).filter((id) => id === '1'));
-  ctx.check('2m-2s: two masters (id 0) and two slaves (id 1) in the cluster', masters.length === 2 && slaves.length === 2 && names.length === 2, describe(cl));
+  const masters = names.filter((n) => cl[cluster][n]["0"]);
+  const slaves = names.flatMap((n) => Object.keys(cl[cluster][n]).filter((id) => id === "1"));
+  ctx.check(
+    "2m-2s: two masters (id 0) and two slaves (id 1) in the cluster",
+    masters.length === 2 && slaves.length === 2 && names.length === 2,
+    describe(cl),
+  );
 
-  const topic = 'LabTopic2m2s';
-  ctx.note(`topic ${topic} created on the masters and copied to the slaves in ${ms(await createTopicEverywhere(client, topic, cluster))}`);
+  const topic = "LabTopic2m2s";
+  ctx.note(
+    `topic ${topic} created on the masters and copied to the slaves in ${ms(await createTopicEverywhere(client, topic, cluster))}`,
+  );
   const sent: Record<string, string[]> = {};
   for (const bn of names.sort()) {
     const w = await waitSendOk(client, topic, bn, 30_000);
@@ -96,18 +137,22 @@ export async function twoMasterTwoSlave(ctx: Ctx, d: Deployment): Promise<void> 
     for (let i = 0; i < 5; i++) {
       const body = `m2s-${bn}-${i}`;
       const r = await sendOk(client, topic, bn, body);
-      if (r.ok && r.status === 'SEND_OK') sent[bn].push(body);
+      if (r.ok && r.status === "SEND_OK") sent[bn].push(body);
       else ctx.check(`2m-2s: send ${body}`, false, JSON.stringify(r));
     }
   }
   const all = Object.values(sent).flat();
-  const got = await consumeAll(client, topic, '', all);
-  ctx.check(`2m-2s: ${all.length} messages produced are consumed`, all.length === 10 && all.every((b) => got.includes(b)), `consumed ${got.length}: ${got.filter((b) => !b.startsWith('probe')).join(',')}`);
+  const got = await consumeAll(client, topic, "", all);
+  ctx.check(
+    `2m-2s: ${all.length} messages produced are consumed`,
+    all.length === 10 && all.every((b) => got.includes(b)),
+    `consumed ${got.length}: ${got.filter((b) => !b.startsWith("probe")).join(",")}`,
+  );
 
   // kill -9 of broker-a's master
-  const victimName = names.includes('broker-a') ? 'broker-a' : names.sort()[0];
-  const master = brokers.find((b) => b.brokerName === victimName && b.id === '0')!;
-  const slave = brokers.find((b) => b.brokerName === victimName && b.id !== '0')!;
+  const victimName = names.includes("broker-a") ? "broker-a" : names.sort()[0];
+  const master = brokers.find((b) => b.brokerName === victimName && b.id === "0")!;
+  const slave = brokers.find((b) => b.brokerName === victimName && b.id !== "0")!;
   const other = names.find((n) => n !== victimName)!;
   const tKill = Date.now();
   await master.proc.kill9();
@@ -119,7 +164,7 @@ export async function twoMasterTwoSlave(ctx: Ctx, d: Deployment): Promise<void> 
   ctx.note(`${master.proc.c.name} unregistered from the name server ${ms(gone)} after kill -9`);
   const watchMs = 20_000;
   const seen = new Set<string>();
-  let promoted = '';
+  let promoted = "";
   let back = 0;
   const tw = Date.now();
   while (Date.now() - tw < watchMs) {
@@ -127,19 +172,30 @@ export async function twoMasterTwoSlave(ctx: Ctx, d: Deployment): Promise<void> 
     const addrs = c[cluster]?.[victimName] ?? {};
     seen.add(JSON.stringify(addrs));
     // No failover: brokerId 0 is never another broker's address (the master itself may come back: Docker restarts it).
-    if (addrs['0'] && addrs['0'] !== master.addr) promoted = `brokerId 0 -> ${addrs['0']}`;
-    if (addrs['0'] === master.addr && !back) back = Date.now() - tKill;
+    if (addrs["0"] && addrs["0"] !== master.addr) promoted = `brokerId 0 -> ${addrs["0"]}`;
+    if (addrs["0"] === master.addr && !back) back = Date.now() - tKill;
     if (registeredId(c, slave) !== slave.id) promoted ||= `slave registered as ${registeredId(c, slave)}`;
     await sleep(500);
   }
   const slaveOnly = JSON.stringify({ [slave.id!]: slave.addr });
-  const withMaster = JSON.stringify({ '0': master.addr, [slave.id!]: slave.addr });
-  ctx.check(`2m-2s: ${victimName}'s slave stays a slave (id ${slave.id}, never master) for ${watchMs / 1000} s after kill -9 of its master`, !promoted && [...seen].every((x) => x === slaveOnly || x === withMaster), `${promoted} seen ${[...seen].join(' | ')}`);
-  if (back) ctx.note(`${master.proc.c.name} came back as master of ${victimName} at its own address ${ms(back)} after the kill (restarted on its store)`);
+  const withMaster = JSON.stringify({ "0": master.addr, [slave.id!]: slave.addr });
+  ctx.check(
+    `2m-2s: ${victimName}'s slave stays a slave (id ${slave.id}, never master) for ${watchMs / 1000} s after kill -9 of its master`,
+    !promoted && [...seen].every((x) => x === slaveOnly || x === withMaster),
+    `${promoted} seen ${[...seen].join(" | ")}`,
+  );
+  if (back)
+    ctx.note(
+      `${master.proc.c.name} came back as master of ${victimName} at its own address ${ms(back)} after the kill (restarted on its store)`,
+    );
   const after = await consumeAll(client, topic, victimName, sent[victimName]);
-  ctx.check(`2m-2s: the ${sent[victimName].length} messages sent to ${victimName} before the kill are still read${back ? '' : ' (from its slave)'}`, sent[victimName].every((b) => after.includes(b)), `read ${after.length}: ${after.join(',')}`);
+  ctx.check(
+    `2m-2s: the ${sent[victimName].length} messages sent to ${victimName} before the kill are still read${back ? "" : " (from its slave)"}`,
+    sent[victimName].every((b) => after.includes(b)),
+    `read ${after.length}: ${after.join(",")}`,
+  );
   const rb = await sendOk(client, topic, other, `after-kill-${other}`);
-  ctx.check(`2m-2s: ${other} keeps accepting messages (SEND_OK)`, rb.ok && rb.status === 'SEND_OK', JSON.stringify(rb));
+  ctx.check(`2m-2s: ${other} keeps accepting messages (SEND_OK)`, rb.ok && rb.status === "SEND_OK", JSON.stringify(rb));
   const ra = await sendOk(client, topic, victimName, `after-kill-${victimName}`);
   ctx.note(`send to ${victimName} with its master dead: ${ra.ok ? ra.status : ra.error}`);
 }
@@ -148,42 +204,74 @@ export async function twoMasterTwoSlave(ctx: Ctx, d: Deployment): Promise<void> 
 export async function dledgerGroup(ctx: Ctx, d: Deployment): Promise<void> {
   await d.startClient();
   await d.startNamesrvs();
-  const procs = d.byRole('mqbroker');
+  const procs = d.byRole("mqbroker");
   const brokers = procs.map(brokerExpect);
-  ctx.check('dledger: every broker has enableDLegerCommitLog=true', brokers.length >= 3 && brokers.every((b) => b.dledger), brokers.map((b) => `${b.proc.c.name}:${b.dledger}`).join(', '));
+  ctx.check(
+    "dledger: every broker has enableDLegerCommitLog=true",
+    brokers.length >= 3 && brokers.every((b) => b.dledger),
+    brokers.map((b) => `${b.proc.c.name}:${b.dledger}`).join(", "),
+  );
   const { cluster, brokerName } = brokers[0];
   const client = d.client!;
-  await startAndAwaitMaster(ctx, d, procs, 'dledger', cluster, brokerName, d.bound(60_000));
-  await d.waitRegistered(procs, d.bound(60_000), (_b, id) => id !== '-1');
+  await startAndAwaitMaster(ctx, d, procs, "dledger", cluster, brokerName, d.bound(60_000));
+  await d.waitRegistered(procs, d.bound(60_000), (_b, id) => id !== "-1");
   const cl = await client.clusters();
   const addrs = cl[cluster][brokerName];
-  ctx.check(`dledger: exactly one master among ${brokers.length} members, the others slaves`, Object.keys(addrs).length === brokers.length && Object.keys(addrs).filter((i) => i === '0').length === 1, describe(addrs));
+  ctx.check(
+    `dledger: exactly one master among ${brokers.length} members, the others slaves`,
+    Object.keys(addrs).length === brokers.length && Object.keys(addrs).filter((i) => i === "0").length === 1,
+    describe(addrs),
+  );
   for (const b of brokers) {
-    const self = (configProps(b.proc.c).dLegerSelfId ?? '').trim();
+    const self = (configProps(b.proc.c).dLegerSelfId ?? "").trim();
     const id = registeredId(cl, b);
-    if (id !== '0') ctx.check(`dledger: follower ${b.proc.c.name} (${self}) registered with brokerId ${Number(self.slice(1)) + 1} (selfId number + 1)`, id === String(Number(self.slice(1)) + 1), `id ${id}`);
+    if (id !== "0")
+      ctx.check(
+        `dledger: follower ${b.proc.c.name} (${self}) registered with brokerId ${Number(self.slice(1)) + 1} (selfId number + 1)`,
+        id === String(Number(self.slice(1)) + 1),
+        `id ${id}`,
+      );
   }
   log(`dledger: RSS MiB: ${d.rssReport()}`);
-  const topic = 'LabTopicDledger';
-  ctx.note(`topic ${topic} created on the master and copied to the followers in ${ms(await createTopicEverywhere(client, topic, cluster))}`);
+  const topic = "LabTopicDledger";
+  ctx.note(
+    `topic ${topic} created on the master and copied to the followers in ${ms(await createTopicEverywhere(client, topic, cluster))}`,
+  );
   const before: string[] = [];
   for (let i = 0; i < 5; i++) {
     const r = await sendOk(client, topic, brokerName, `dl-before-${i}`);
-    if (r.ok && r.status === 'SEND_OK') before.push(`dl-before-${i}`);
+    if (r.ok && r.status === "SEND_OK") before.push(`dl-before-${i}`);
     else ctx.check(`dledger: send dl-before-${i}`, false, JSON.stringify(r));
   }
-  ctx.check('dledger: 5 messages produced to the master', before.length === 5);
+  ctx.check("dledger: 5 messages produced to the master", before.length === 5);
 
-  await failover(ctx, d, { label: 'dledger', what: 'member', brokers, master: addrs['0'], topic, before, withinMs: 15_000, waitMs: 30_000 });
+  await failover(ctx, d, {
+    label: "dledger",
+    what: "member",
+    brokers,
+    master: addrs["0"],
+    topic,
+    before,
+    withinMs: 15_000,
+    waitMs: 30_000,
+  });
 }
 
 /** Starts the brokers of an elected set and waits for its master (brokerId 0) to register. */
-async function startAndAwaitMaster(ctx: Ctx, d: Deployment, procs: LabProc[], label: string, cluster: string, brokerName: string, timeoutMs: number): Promise<string> {
+async function startAndAwaitMaster(
+  ctx: Ctx,
+  d: Deployment,
+  procs: LabProc[],
+  label: string,
+  cluster: string,
+  brokerName: string,
+  timeoutMs: number,
+): Promise<string> {
   const tStart = Date.now();
   for (const p of procs) p.start();
   const master = await waitFor(`a ${label} master registered`, timeoutMs, 200, async () => {
     d.assertAlive(procs);
-    return (await d.client!.clusters())[cluster]?.[brokerName]?.['0'];
+    return (await d.client!.clusters())[cluster]?.[brokerName]?.["0"];
   });
   ctx.note(`${label}: master ${master} registered ${ms(Date.now() - tStart)} after the brokers were spawned`);
   return master;
@@ -197,7 +285,16 @@ async function startAndAwaitMaster(ctx: Ctx, d: Deployment, procs: LabProc[], la
 async function failover(
   ctx: Ctx,
   d: Deployment,
-  o: { label: string; what: string; brokers: BrokerExpect[]; master: string; topic: string; before: string[]; withinMs: number; waitMs: number },
+  o: {
+    label: string;
+    what: string;
+    brokers: BrokerExpect[];
+    master: string;
+    topic: string;
+    before: string[];
+    withinMs: number;
+    waitMs: number;
+  },
 ): Promise<void> {
   const client = d.client!;
   const { cluster, brokerName } = o.brokers[0];
@@ -208,14 +305,21 @@ async function failover(
   log(`kill -9 ${victim.proc.c.name} (${victim.addr}, the master)`);
   // The master leaves the route as soon as its connections close; then the group has a master again.
   try {
-    await waitFor(`${victim.addr} to leave the route`, 10_000, 50, async () => (registeredId(await client.clusters(), victim) === undefined ? true : undefined));
+    await waitFor(`${victim.addr} to leave the route`, 10_000, 50, async () =>
+      registeredId(await client.clusters(), victim) === undefined ? true : undefined,
+    );
   } catch (e) {
     ctx.check(`${o.label}: the killed master leaves the route`, false, (e as Error).message);
     return;
   }
-  let newMaster = '';
+  let newMaster = "";
   try {
-    newMaster = await waitFor(`a ${o.label} master again`, o.waitMs, 100, async () => (await client.clusters())[cluster]?.[brokerName]?.['0']);
+    newMaster = await waitFor(
+      `a ${o.label} master again`,
+      o.waitMs,
+      100,
+      async () => (await client.clusters())[cluster]?.[brokerName]?.["0"],
+    );
   } catch (e) {
     ctx.check(`${o.label}: another ${o.what} becomes master after kill -9 of the master`, false, (e as Error).message);
     return;
@@ -225,9 +329,17 @@ async function failover(
   if (reElected && d.restartsOnItsOwn) {
     // Docker brought the killed member back before the others' election timeout (DLedger: 3 missed heartbeats of
     // 2 s): it asks for votes with the newest log and wins again. What a crash under a restart policy often does.
-    ctx.check(`${o.label}: the group has a master again within ${ms(o.withinMs)} of kill -9 (${ms(failoverMs)}): the killed ${o.what}, restarted by Docker before the others' election timeout, was re-elected`, failoverMs <= o.withinMs, `master ${newMaster}`);
+    ctx.check(
+      `${o.label}: the group has a master again within ${ms(o.withinMs)} of kill -9 (${ms(failoverMs)}): the killed ${o.what}, restarted by Docker before the others' election timeout, was re-elected`,
+      failoverMs <= o.withinMs,
+      `master ${newMaster}`,
+    );
   } else {
-    ctx.check(`${o.label}: another ${o.what} becomes master within ${ms(o.withinMs)} of kill -9 (${ms(failoverMs)})`, !reElected && failoverMs <= o.withinMs, `new master ${newMaster}`);
+    ctx.check(
+      `${o.label}: another ${o.what} becomes master within ${ms(o.withinMs)} of kill -9 (${ms(failoverMs)})`,
+      !reElected && failoverMs <= o.withinMs,
+      `new master ${newMaster}`,
+    );
   }
   try {
     await waitSendOk(client, o.topic, brokerName, 30_000);
@@ -236,29 +348,49 @@ async function failover(
     ctx.check(`${o.label}: producing works again after the failover`, false, (e as Error).message);
   }
   const got = await consumeAll(client, o.topic, brokerName, o.before);
-  ctx.check(`${o.label}: the messages sent before the kill are read from the ${reElected ? "re-elected" : "new"} master`, o.before.every((b) => got.includes(b)), `read ${got.length}`);
+  ctx.check(
+    `${o.label}: the messages sent before the kill are read from the ${reElected ? "re-elected" : "new"} master`,
+    o.before.every((b) => got.includes(b)),
+    `read ${got.length}`,
+  );
   if (reElected) {
     const cl = await client.clusters();
     const others = o.brokers.filter((b) => b !== victim);
-    ctx.check(`${o.label}: the other ${others.length} members stay slaves of the re-elected master`, others.every((b) => Number(registeredId(cl, b)) > 0), describe(cl[cluster][brokerName]));
+    ctx.check(
+      `${o.label}: the other ${others.length} members stay slaves of the re-elected master`,
+      others.every((b) => Number(registeredId(cl, b)) > 0),
+      describe(cl[cluster][brokerName]),
+    );
     if (!d.slowRestart) return;
     // Once more, with the victim's restart slowed down (as a machine that takes longer to come back): the others'
     // election then wins, and the killed member rejoins as a slave.
     const undo = await d.slowRestart(victim.proc);
     try {
-      ctx.note(`${o.label}: the killed ${o.what} won the race back; killing the master again with its restart slowed down (${undo.how})`);
+      ctx.note(
+        `${o.label}: the killed ${o.what} won the race back; killing the master again with its restart slowed down (${undo.how})`,
+      );
       const tKill2 = Date.now();
       await victim.proc.kill9();
-      await waitFor(`${victim.addr} to leave the route`, 10_000, 50, async () => (registeredId(await client.clusters(), victim) === undefined ? true : undefined));
+      await waitFor(`${victim.addr} to leave the route`, 10_000, 50, async () =>
+        registeredId(await client.clusters(), victim) === undefined ? true : undefined,
+      );
       newMaster = await waitFor(`another ${o.label} master`, o.waitMs, 100, async () => {
-        const m = (await client.clusters())[cluster]?.[brokerName]?.['0'];
+        const m = (await client.clusters())[cluster]?.[brokerName]?.["0"];
         return m && m !== victim.addr ? m : undefined;
       });
       const ms2 = Date.now() - tKill2;
-      ctx.check(`${o.label}: with the killed ${o.what}'s restart slowed down, another ${o.what} becomes master within ${ms(o.withinMs)} of kill -9 (${ms(ms2)})`, ms2 <= o.withinMs, `new master ${newMaster}`);
+      ctx.check(
+        `${o.label}: with the killed ${o.what}'s restart slowed down, another ${o.what} becomes master within ${ms(o.withinMs)} of kill -9 (${ms(ms2)})`,
+        ms2 <= o.withinMs,
+        `new master ${newMaster}`,
+      );
       await waitSendOk(client, o.topic, brokerName, 30_000);
       const again = await consumeAll(client, o.topic, brokerName, o.before);
-      ctx.check(`${o.label}: producing works and the messages sent before are read from the new master`, o.before.every((b) => again.includes(b)), `read ${again.length}`);
+      ctx.check(
+        `${o.label}: producing works and the messages sent before are read from the new master`,
+        o.before.every((b) => again.includes(b)),
+        `read ${again.length}`,
+      );
     } finally {
       await undo.restore();
     }
@@ -270,7 +402,11 @@ async function failover(
   await d.waitRegistered([victim.proc], d.bound(60_000), (_b, id) => Number(id) > 0);
   const cl = await client.clusters();
   const id = registeredId(cl, victim);
-  ctx.check(`${o.label}: the killed ${o.what} restarted on its store rejoins as a slave (${how}; ${ms(Date.now() - tRe)})`, id !== undefined && id !== '0' && cl[cluster][brokerName]['0'] === newMaster, describe(cl[cluster][brokerName]));
+  ctx.check(
+    `${o.label}: the killed ${o.what} restarted on its store rejoins as a slave (${how}; ${ms(Date.now() - tRe)})`,
+    id !== undefined && id !== "0" && cl[cluster][brokerName]["0"] === newMaster,
+    describe(cl[cluster][brokerName]),
+  );
 }
 
 /** d. seed-5x-controller (RocketMQ 5, when main.ts synthesizes it): controllers inside the name servers elect a
@@ -279,29 +415,39 @@ async function failover(
 export async function controllerMode(ctx: Ctx, d: Deployment): Promise<void> {
   await d.startClient();
   await d.startNamesrvs();
-  const procs = d.byRole('mqbroker');
+  const procs = d.byRole("mqbroker");
   const brokers = procs.map(brokerExpect);
-  ctx.check('controller: every broker has enableControllerMode=true', brokers.length >= 2 && brokers.every((b) => (configProps(b.proc.c).enableControllerMode ?? '').trim() === 'true'), brokers.map((b) => b.proc.c.name).join(', '));
+  ctx.check(
+    "controller: every broker has enableControllerMode=true",
+    brokers.length >= 2 && brokers.every((b) => (configProps(b.proc.c).enableControllerMode ?? "").trim() === "true"),
+    brokers.map((b) => b.proc.c.name).join(", "),
+  );
   const { cluster, brokerName } = brokers[0];
   const client = d.client!;
-  const master = await startAndAwaitMaster(ctx, d, procs, 'controller', cluster, brokerName, d.bound(90_000));
+  const master = await startAndAwaitMaster(ctx, d, procs, "controller", cluster, brokerName, d.bound(90_000));
   await d.waitRegistered(procs, d.bound(90_000), (_b, id) => Number(id) >= 0);
   const addrs = (await client.clusters())[cluster][brokerName];
-  ctx.check(`controller: one master and ${brokers.length - 1} slaves in ${brokerName}`, Object.keys(addrs).length === brokers.length && Object.keys(addrs).filter((i) => i === '0').length === 1, describe(addrs));
+  ctx.check(
+    `controller: one master and ${brokers.length - 1} slaves in ${brokerName}`,
+    Object.keys(addrs).length === brokers.length && Object.keys(addrs).filter((i) => i === "0").length === 1,
+    describe(addrs),
+  );
   log(`controller: RSS MiB: ${d.rssReport()}`);
-  const topic = 'LabTopicController';
-  ctx.note(`topic ${topic} created on the master and copied to the slaves in ${ms(await createTopicEverywhere(client, topic, cluster, 40_000))}`);
+  const topic = "LabTopicController";
+  ctx.note(
+    `topic ${topic} created on the master and copied to the slaves in ${ms(await createTopicEverywhere(client, topic, cluster, 40_000))}`,
+  );
   const w = await waitSendOk(client, topic, brokerName, 30_000);
   ctx.note(`controller: first SEND_OK after ${ms(w.tookMs)}`);
-  const before = ['ctl-before-0', 'ctl-before-1', 'ctl-before-2'];
+  const before = ["ctl-before-0", "ctl-before-1", "ctl-before-2"];
   for (const b of before) {
     const r = await sendOk(client, topic, brokerName, b);
-    ctx.check(`controller: send ${b} to the master`, r.ok && r.status === 'SEND_OK', r.ok ? r.status : r.error);
+    ctx.check(`controller: send ${b} to the master`, r.ok && r.status === "SEND_OK", r.ok ? r.status : r.error);
   }
 
-  const proxies = d.byRole('mqproxy');
+  const proxies = d.byRole("mqproxy");
   for (const p of proxies) {
-    const props = JSON.parse(p.c.uploads.find((u) => u.file.endsWith('.json'))?.content ?? '{}');
+    const props = JSON.parse(p.c.uploads.find((u) => u.file.endsWith(".json"))?.content ?? "{}");
     const addr = `${p.c.host}:${props.remotingListenPort ?? 8080}`;
     p.start();
     const pc = new LabClient(d.jars, client.ns, addr, path.join(d.dir, `client-via-${p.c.name}`));
@@ -310,19 +456,36 @@ export async function controllerMode(ctx: Ctx, d: Deployment): Promise<void> {
       const t = Date.now();
       const r = await waitFor(`a message through the proxy ${addr}`, 40_000, 500, async () => {
         d.assertAlive([p]);
-        const x = await pc.call('send', [topic, '', 'via-proxy'], 8_000);
-        if (!x.ok || x.status !== 'SEND_OK') throw new Error(x.error ?? x.status);
+        const x = await pc.call("send", [topic, "", "via-proxy"], 8_000);
+        if (!x.ok || x.status !== "SEND_OK") throw new Error(x.error ?? x.status);
         return x;
       });
-      ctx.check(`controller: the proxy ${p.c.name} (remoting ${addr}, cluster mode) carries a message (SEND_OK ${ms(Date.now() - p.startedAt)} after its start)`, true, `${r.brokerName} queue ${r.queueId} (waited ${ms(Date.now() - t)})`);
+      ctx.check(
+        `controller: the proxy ${p.c.name} (remoting ${addr}, cluster mode) carries a message (SEND_OK ${ms(Date.now() - p.startedAt)} after its start)`,
+        true,
+        `${r.brokerName} queue ${r.queueId} (waited ${ms(Date.now() - t)})`,
+      );
     } catch (e) {
-      ctx.check(`controller: the proxy ${p.c.name} (remoting ${addr}) carries a message`, false, `${(e as Error).message}\n${p.tails(10)}`);
+      ctx.check(
+        `controller: the proxy ${p.c.name} (remoting ${addr}) carries a message`,
+        false,
+        `${(e as Error).message}\n${p.tails(10)}`,
+      );
     } finally {
       pc.stop();
     }
   }
 
-  await failover(ctx, d, { label: 'controller', what: 'broker', brokers, master, topic, before, withinMs: 15_000, waitMs: 60_000 });
+  await failover(ctx, d, {
+    label: "controller",
+    what: "broker",
+    brokers,
+    master,
+    topic,
+    before,
+    withinMs: 15_000,
+    waitMs: 60_000,
+  });
 }
 
 /**
@@ -334,20 +497,28 @@ export async function oneMachine(ctx: Ctx, d: Deployment): Promise<void> {
   await d.startNamesrvs();
   await d.startBrokers();
   const client = d.client!;
-  const brokers = d.byRole('mqbroker').map(brokerExpect);
+  const brokers = d.byRole("mqbroker").map(brokerExpect);
   const cl = await client.clusters();
   for (const b of brokers) {
     const got = registeredId(cl, b);
-    ctx.check(`dev: ${b.proc.c.name} registered in ${b.cluster} as ${b.brokerName} id ${b.id} at ${b.addr}, reached at ${d.namesrvAddrs.join(';')}`, got === b.id, `registered id ${got}; ${describe(cl)}`);
+    ctx.check(
+      `dev: ${b.proc.c.name} registered in ${b.cluster} as ${b.brokerName} id ${b.id} at ${b.addr}, reached at ${d.namesrvAddrs.join(";")}`,
+      got === b.id,
+      `registered id ${got}; ${describe(cl)}`,
+    );
   }
   const { cluster, brokerName } = brokers[0];
-  const topic = 'LabTopicDev';
+  const topic = "LabTopicDev";
   ctx.note(`topic ${topic} ready in ${ms(await createTopicEverywhere(client, topic, cluster))}`);
   const sent: string[] = [];
   for (let i = 0; i < 5; i++) {
     const r = await sendOk(client, topic, brokerName, `dev-${i}`);
-    if (r.ok && r.status === 'SEND_OK') sent.push(`dev-${i}`);
+    if (r.ok && r.status === "SEND_OK") sent.push(`dev-${i}`);
   }
-  const got = await consumeAll(client, topic, '', sent);
-  ctx.check(`dev: ${sent.length} of 5 messages produced are consumed`, sent.length === 5 && sent.every((b) => got.includes(b)), `consumed ${got.length}`);
+  const got = await consumeAll(client, topic, "", sent);
+  ctx.check(
+    `dev: ${sent.length} of 5 messages produced are consumed`,
+    sent.length === 5 && sent.every((b) => got.includes(b)),
+    `consumed ${got.length}`,
+  );
 }

@@ -1,10 +1,18 @@
 // Input of the lab: the library's own synthesized output (cdk.tf.json), read as it is.
-import * as fs from 'fs';
-import * as path from 'path';
-import { REPO_DIR, log, ms, run } from './util';
+import * as fs from "fs";
+import * as path from "path";
+import { REPO_DIR, log, ms, run } from "./util";
 
-export interface Upload { file: string; content: string }
-export interface Volume { volume_name?: string; host_path?: string; container_path: string; read_only?: boolean }
+export interface Upload {
+  file: string;
+  content: string;
+}
+export interface Volume {
+  volume_name?: string;
+  host_path?: string;
+  container_path: string;
+  read_only?: boolean;
+}
 
 export interface Container {
   id: string; // resource id in cdk.tf.json
@@ -28,7 +36,12 @@ export interface Container {
  * containers: the RocketMQ servers (name servers, controllers, brokers, proxies); dashboards: the consoles (their
  * image is not RocketMQ's: the deploy lab runs a stand-in, the process lab none).
  */
-export interface Stack { name: string; file: string; containers: Container[]; dashboards: Container[] }
+export interface Stack {
+  name: string;
+  file: string;
+  containers: Container[];
+  dashboards: Container[];
+}
 
 /** Runs main.ts with CDKTF_OUTDIR=outDir (or uses ROCKETMQ_LAB_SYNTH_DIR when set); returns the outdir. */
 export function synth(outDir: string): { dir: string; tookMs: number } {
@@ -37,40 +50,55 @@ export function synth(outDir: string): { dir: string; tookMs: number } {
     log(`synth: using ROCKETMQ_LAB_SYNTH_DIR=${preset} (not synthesized by this run)`);
     return { dir: preset, tookMs: 0 };
   }
-  const main = path.join(REPO_DIR, 'main.ts');
+  const main = path.join(REPO_DIR, "main.ts");
   if (!fs.existsSync(main)) throw new Error(`${main} does not exist yet: nothing to synthesize`);
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   const t = Date.now();
   log(`synth: CDKTF_OUTDIR=${outDir} npx ts-node --transpile-only main.ts`);
-  run('npx', ['ts-node', '--transpile-only', 'main.ts'], { cwd: REPO_DIR, env: { ...process.env, CDKTF_OUTDIR: outDir }, timeoutMs: 300_000 });
+  run("npx", ["ts-node", "--transpile-only", "main.ts"], {
+    cwd: REPO_DIR,
+    env: { ...process.env, CDKTF_OUTDIR: outDir },
+    timeoutMs: 300_000,
+  });
   const tookMs = Date.now() - t;
-  log(`synth: done in ${ms(tookMs)}; stacks: ${listStacks(outDir).join(', ')}`);
+  log(`synth: done in ${ms(tookMs)}; stacks: ${listStacks(outDir).join(", ")}`);
   return { dir: outDir, tookMs };
 }
 
 export function listStacks(outDir: string): string[] {
-  const d = path.join(outDir, 'stacks');
-  return fs.existsSync(d) ? fs.readdirSync(d).filter((s) => fs.existsSync(path.join(d, s, 'cdk.tf.json'))).sort() : [];
+  const d = path.join(outDir, "stacks");
+  return fs.existsSync(d)
+    ? fs
+        .readdirSync(d)
+        .filter((s) => fs.existsSync(path.join(d, s, "cdk.tf.json")))
+        .sort()
+    : [];
 }
 
 /** The stacks with Docker containers (the deploy lab's); a stack of VMs only (VmHost user-data) is the VM lab's. */
 export function listContainerStacks(outDir: string): string[] {
-  return listStacks(outDir).filter((s) => Object.keys(JSON.parse(fs.readFileSync(path.join(outDir, 'stacks', s, 'cdk.tf.json'), 'utf8'))?.resource?.docker_container ?? {}).length > 0);
+  return listStacks(outDir).filter(
+    (s) =>
+      Object.keys(
+        JSON.parse(fs.readFileSync(path.join(outDir, "stacks", s, "cdk.tf.json"), "utf8"))?.resource
+          ?.docker_container ?? {},
+      ).length > 0,
+  );
 }
 
 function labels(raw: any): Record<string, string> {
   const out: Record<string, string> = {};
   const l = raw.labels;
   if (Array.isArray(l)) for (const x of l) out[x.label] = String(x.value);
-  else if (l && typeof l === 'object') Object.assign(out, l);
+  else if (l && typeof l === "object") Object.assign(out, l);
   return out;
 }
 
 function envMap(raw: any): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of raw.env ?? []) {
-    const i = String(e).indexOf('=');
+    const i = String(e).indexOf("=");
     if (i > 0) out[String(e).slice(0, i)] = String(e).slice(i + 1);
   }
   return out;
@@ -83,21 +111,24 @@ export function parseContainer(id: string, raw: any): Container {
     return lb[k];
   };
   const image: string | undefined = raw.image;
-  const version = lb['rocketmq.version'] ?? (image && /:(\d+\.\d+\.\d+)/.exec(image)?.[1]);
+  const version = lb["rocketmq.version"] ?? (image && /:(\d+\.\d+\.\d+)/.exec(image)?.[1]);
   if (!version) throw new Error(`docker_container.${id}: no rocketmq.version label and no version in image ${image}`);
   return {
     id,
     name: raw.name ?? id,
-    role: need('rocketmq.role'),
-    host: need('rocketmq.host'),
-    cluster: lb['rocketmq.cluster'],
+    role: need("rocketmq.role"),
+    host: need("rocketmq.host"),
+    cluster: lb["rocketmq.cluster"],
     version,
     image,
     command: (raw.command ?? []).map(String),
     env: envMap(raw),
-    uploads: (raw.upload ?? []).map((u: any) => ({ file: String(u.file), content: String(u.content ?? '') })),
+    uploads: (raw.upload ?? []).map((u: any) => ({ file: String(u.file), content: String(u.content ?? "") })),
     volumes: (raw.volumes ?? []).map((v: any) => ({ ...v })),
-    ports: (raw.ports ?? []).map((p: any) => ({ internal: Number(p.internal), external: p.external === undefined ? undefined : Number(p.external) })),
+    ports: (raw.ports ?? []).map((p: any) => ({
+      internal: Number(p.internal),
+      external: p.external === undefined ? undefined : Number(p.external),
+    })),
     memoryMiB: raw.memory === undefined ? undefined : Number(raw.memory),
     dependsOn: (raw.depends_on ?? []).map(String),
     raw,
@@ -105,14 +136,17 @@ export function parseContainer(id: string, raw: any): Container {
 }
 
 export function readStack(outDir: string, name: string): Stack {
-  const file = path.join(outDir, 'stacks', name, 'cdk.tf.json');
-  if (!fs.existsSync(file)) throw new Error(`stack ${name} not in the synthesized output (${listStacks(outDir).join(', ') || 'no stacks'})`);
-  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const file = path.join(outDir, "stacks", name, "cdk.tf.json");
+  if (!fs.existsSync(file))
+    throw new Error(`stack ${name} not in the synthesized output (${listStacks(outDir).join(", ") || "no stacks"})`);
+  const json = JSON.parse(fs.readFileSync(file, "utf8"));
   const cs = json?.resource?.docker_container ?? {};
   // The one-shot store-init containers (chown of a store) are Docker plumbing: the process lab runs the servers only.
-  const all = Object.entries(cs).map(([id, raw]) => parseContainer(id, raw)).filter((c) => c.role !== 'store-init');
-  const containers = all.filter((c) => c.role !== 'dashboard');
-  const dashboards = all.filter((c) => c.role === 'dashboard');
+  const all = Object.entries(cs)
+    .map(([id, raw]) => parseContainer(id, raw))
+    .filter((c) => c.role !== "store-init");
+  const containers = all.filter((c) => c.role !== "dashboard");
+  const dashboards = all.filter((c) => c.role === "dashboard");
   for (const c of containers) {
     for (const v of c.volumes) {
       if (v.volume_name !== undefined) v.volume_name = resolveRef(json, String(v.volume_name), `${c.name} volume`);
@@ -127,11 +161,12 @@ export function readStack(outDir: string, name: string): Stack {
 export function resolveRef(json: any, value: string, what: string): string {
   const m = /^\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z0-9_]+)\}$/i.exec(value);
   if (!m) {
-    if (value.includes('${')) throw new Error(`${what}: cannot resolve ${value}`);
+    if (value.includes("${")) throw new Error(`${what}: cannot resolve ${value}`);
     return value;
   }
   const v = json?.resource?.[m[1]]?.[m[2]]?.[m[3]];
-  if (typeof v !== 'string' || v.includes('${')) throw new Error(`${what}: ${value} does not resolve to a literal in the synthesized file`);
+  if (typeof v !== "string" || v.includes("${"))
+    throw new Error(`${what}: ${value} does not resolve to a literal in the synthesized file`);
   return v;
 }
 
@@ -139,23 +174,23 @@ export function resolveRef(json: any, value: string, what: string): string {
 export function parseProperties(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line0 of text.split(/\r?\n/)) {
-    const line = line0.replace(/^\s+/, '');
-    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
+    const line = line0.replace(/^\s+/, "");
+    if (!line || line.startsWith("#") || line.startsWith("!")) continue;
     const m = /^([^=:\s]+)\s*[=:\s]\s*(.*)$/.exec(line);
     if (m) out[m[1]] = m[2];
-    else out[line] = '';
+    else out[line] = "";
   }
   return out;
 }
 
 export function setProperty(text: string, key: string, value: string): string {
-  const re = new RegExp(`^(\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*[=:]).*$`, 'm');
-  return re.test(text) ? text.replace(re, `$1${value}`) : `${text.replace(/\n?$/, '\n')}${key}=${value}\n`;
+  const re = new RegExp(`^(\\s*${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*[=:]).*$`, "m");
+  return re.test(text) ? text.replace(re, `$1${value}`) : `${text.replace(/\n?$/, "\n")}${key}=${value}\n`;
 }
 
 /** The -c file of a server container: the upload whose path follows "-c" in the command. */
 export function configUpload(c: Container): Upload | undefined {
-  const i = c.command.indexOf('-c');
+  const i = c.command.indexOf("-c");
   const p = i >= 0 ? c.command[i + 1] : undefined;
   return c.uploads.find((u) => u.file === p) ?? (c.uploads.length === 1 ? c.uploads[0] : undefined);
 }

@@ -1,11 +1,11 @@
 // Small helpers shared by the lab: commands with timeouts, bounded polling, timing, log tails.
-import { execFileSync, spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 
 export const LAB_DIR = __dirname;
-export const REPO_DIR = path.resolve(__dirname, '..');
-export const WORK_DIR = process.env.ROCKETMQ_LAB_WORK ?? path.join(LAB_DIR, '.work');
+export const REPO_DIR = path.resolve(__dirname, "..");
+export const WORK_DIR = process.env.ROCKETMQ_LAB_WORK ?? path.join(LAB_DIR, ".work");
 
 const t0 = Date.now();
 /** Where log lines go (the catalogue CLI sends them to stderr so that stdout is only JSON). */
@@ -20,20 +20,24 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Runs a command synchronously; throws with its stderr on failure. Always bounded by a timeout. */
-export function run(cmd: string, args: string[], opts: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): string {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): string {
   const r = spawnSync(cmd, args, {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     input: opts.input,
     timeout: opts.timeoutMs ?? 30_000,
-    encoding: 'utf8',
+    encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
-    killSignal: 'SIGKILL',
+    killSignal: "SIGKILL",
   });
-  if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+  if (r.error) throw new Error(`${cmd} ${args.join(" ")}: ${r.error.message}`);
   if (r.status !== 0) {
-    const text = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '').trim();
-    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}: ${text.slice(-3000)}`);
+    const text = `${r.stdout ?? ""}\n${r.stderr ?? ""}`.replace(/\x1b\[[0-9;]*m/g, "").trim();
+    throw new Error(`${cmd} ${args.join(" ")} exited ${r.status ?? r.signal}: ${text.slice(-3000)}`);
   }
   return r.stdout;
 }
@@ -41,7 +45,7 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; cwd
 /** Like run, but never throws (for cleanup paths). */
 export function tryRun(cmd: string, args: string[], timeoutMs = 10_000): boolean {
   try {
-    execFileSync(cmd, args, { timeout: timeoutMs, stdio: 'ignore', killSignal: 'SIGKILL' });
+    execFileSync(cmd, args, { timeout: timeoutMs, stdio: "ignore", killSignal: "SIGKILL" });
     return true;
   } catch {
     return false;
@@ -49,9 +53,14 @@ export function tryRun(cmd: string, args: string[], timeoutMs = 10_000): boolean
 }
 
 /** Polls fn until it returns a value other than undefined, or throws after timeoutMs (with the last error/detail). */
-export async function waitFor<T>(what: string, timeoutMs: number, intervalMs: number, fn: () => Promise<T | undefined> | T | undefined): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  intervalMs: number,
+  fn: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last = '';
+  let last = "";
   for (;;) {
     try {
       const v = await fn();
@@ -59,15 +68,16 @@ export async function waitFor<T>(what: string, timeoutMs: number, intervalMs: nu
     } catch (e) {
       last = (e as Error).message;
     }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `; last error: ${last}` : ''}`);
+    if (Date.now() >= deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `; last error: ${last}` : ""}`);
     await sleep(intervalMs);
   }
 }
 
 export function tail(file: string, lines = 30): string {
   try {
-    const all = fs.readFileSync(file, 'utf8').split('\n');
-    return all.slice(-lines - 1).join('\n');
+    const all = fs.readFileSync(file, "utf8").split("\n");
+    return all.slice(-lines - 1).join("\n");
   } catch (e) {
     return `(no ${file}: ${(e as Error).message})`;
   }
@@ -75,7 +85,7 @@ export function tail(file: string, lines = 30): string {
 
 export function rssMiB(pid: number): number | undefined {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Math.round(Number(m[1]) / 1024) : undefined;
   } catch {
     return undefined;

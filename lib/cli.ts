@@ -23,7 +23,8 @@ export function stacksIn(target: string): Map<string, string> {
     return out;
   }
   const stacks = path.join(target, "stacks");
-  if (!fs.existsSync(stacks)) throw new Error(`${target}: no cdk.tf.json and no stacks/ folder (is it a cdktf output folder?)`);
+  if (!fs.existsSync(stacks))
+    throw new Error(`${target}: no cdk.tf.json and no stacks/ folder (is it a cdktf output folder?)`);
   for (const s of fs.readdirSync(stacks).sort()) {
     const f = path.join(stacks, s, "cdk.tf.json");
     if (fs.existsSync(f)) out.set(s, f);

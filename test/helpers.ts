@@ -33,14 +33,16 @@ export function synthWarnings(build: (stack: TerraformStack) => void): string[] 
 /** The RocketMQ server containers of a synthesized stack by container name (not the one-shot store-init ones). */
 export function containers(json: any): Record<string, any> {
   const out: Record<string, any> = {};
-  for (const c of Object.values<any>(json.resource?.docker_container ?? {})) if (roleOf(c) !== "store-init") out[c.name] = c;
+  for (const c of Object.values<any>(json.resource?.docker_container ?? {}))
+    if (roleOf(c) !== "store-init") out[c.name] = c;
   return out;
 }
 
 /** The one-shot containers that hand each store to the user RocketMQ runs as, by container name. */
 export function storeInits(json: any): Record<string, any> {
   const out: Record<string, any> = {};
-  for (const c of Object.values<any>(json.resource?.docker_container ?? {})) if (roleOf(c) === "store-init") out[c.name] = c;
+  for (const c of Object.values<any>(json.resource?.docker_container ?? {}))
+    if (roleOf(c) === "store-init") out[c.name] = c;
   return out;
 }
 

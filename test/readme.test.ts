@@ -14,9 +14,15 @@ test("the README's example synthesizes a working stack", () => {
     const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/prod/cdk.tf.json"), "utf8"));
     const names = Object.keys(containers(json)).sort();
     expect(names).toEqual([
-      "defaultcluster-broker-a-0", "defaultcluster-broker-a-1", "defaultcluster-broker-b-0", "defaultcluster-broker-b-1",
-      "defaultcluster-broker-c-n0", "defaultcluster-broker-c-n1", "defaultcluster-broker-c-n2",
-      "defaultcluster-namesrv-ns28", "defaultcluster-namesrv-ns29",
+      "defaultcluster-broker-a-0",
+      "defaultcluster-broker-a-1",
+      "defaultcluster-broker-b-0",
+      "defaultcluster-broker-b-1",
+      "defaultcluster-broker-c-n0",
+      "defaultcluster-broker-c-n1",
+      "defaultcluster-broker-c-n2",
+      "defaultcluster-namesrv-ns28",
+      "defaultcluster-namesrv-ns29",
     ]);
   } finally {
     fs.rmSync(file, { force: true });
@@ -26,7 +32,8 @@ test("the README's example synthesizes a working stack", () => {
 
 describe("the README's rendered review examples are what the library prints today", () => {
   const readme = fs.readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
-  const block = (name: string) => new RegExp(`<!-- ${name}:begin -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)![1];
+  const block = (name: string) =>
+    new RegExp(`<!-- ${name}:begin -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)![1];
   const { Testing } = require("cdktf");
   const { SeedSyncStack } = require("../examples/seed");
   const { DockerHost, NameServer, topologyOf } = require("../lib");

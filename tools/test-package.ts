@@ -22,11 +22,24 @@ function check(name: string, ok: boolean, detail = ""): void {
   log(`${ok ? "PASS" : "FAIL"} ${name}${detail ? ` -- ${detail}` : ""}`);
 }
 
-function sh(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): string {
+function sh(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): string {
   const t = Date.now();
-  const r = spawnSync(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: "1", ...opts.env }, encoding: "utf8", timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: "1", ...opts.env },
+    encoding: "utf8",
+    timeout: opts.timeoutMs ?? 600_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
-  if (r.error || r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} (in ${opts.cwd ?? ROOT}) failed (${r.error?.message ?? `exit ${r.status}`}):\n${out.slice(-4000)}`);
+  if (r.error || r.status !== 0)
+    throw new Error(
+      `${cmd} ${args.join(" ")} (in ${opts.cwd ?? ROOT}) failed (${r.error?.message ?? `exit ${r.status}`}):\n${out.slice(-4000)}`,
+    );
   log(`${cmd} ${args.slice(0, 4).join(" ")}${args.length > 4 ? " ..." : ""}: ${Date.now() - t} ms`);
   return out;
 }
@@ -72,34 +85,124 @@ function typescriptProject(work: string): void {
   const info = JSON.parse(packed.slice(packed.indexOf("[")))[0];
   const tarball = path.join(work, info.filename);
   const files: string[] = info.files.map((f: { path: string }) => f.path);
-  const needed = ["dist/js/lib/index.js", "dist/js/lib/index.d.ts", ".jsii", "README.md", "LICENSE", "API.md", "core.js", "core.d.ts", "dist/js/lib/core/versions/data/catalogues.json", "dist/js/lib/cli.js"];
+  const needed = [
+    "dist/js/lib/index.js",
+    "dist/js/lib/index.d.ts",
+    ".jsii",
+    "README.md",
+    "LICENSE",
+    "API.md",
+    "core.js",
+    "core.d.ts",
+    "dist/js/lib/core/versions/data/catalogues.json",
+    "dist/js/lib/cli.js",
+  ];
   const missing = needed.filter((f) => !files.includes(f));
-  const extra = files.filter((f) => /^(lab|test|examples|bench|tools)\//.test(f) || f.endsWith(".ts") && !f.endsWith(".d.ts"));
-  check(`npm pack: ${files.length} files, ${Math.round(info.size / 1024)} KiB; what a user needs (compiled JS, declarations, the jsii assembly, the catalogues, README, LICENSE, API.md), no lab, tests or sources`, missing.length === 0 && extra.length === 0, `${missing.length ? `missing ${missing.join(", ")}` : ""}${extra.length ? ` unexpected ${extra.slice(0, 10).join(", ")}` : ""}`);
+  const extra = files.filter(
+    (f) => /^(lab|test|examples|bench|tools)\//.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")),
+  );
+  check(
+    `npm pack: ${files.length} files, ${Math.round(info.size / 1024)} KiB; what a user needs (compiled JS, declarations, the jsii assembly, the catalogues, README, LICENSE, API.md), no lab, tests or sources`,
+    missing.length === 0 && extra.length === 0,
+    `${missing.length ? `missing ${missing.join(", ")}` : ""}${extra.length ? ` unexpected ${extra.slice(0, 10).join(", ")}` : ""}`,
+  );
 
   // a new cdktf TypeScript project, as `cdktf init --template=typescript` lays it out
   const project = path.join(work, "user-project");
   fs.mkdirSync(project, { recursive: true });
-  fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({
-    name: "my-rocketmq-stack", version: "1.0.0", private: true,
-    scripts: { synth: "cdktf synth" },
-    dependencies: { cdktf: devVersion("cdktf"), constructs: devVersion("constructs"), "@cdktf/provider-docker": devVersion("@cdktf/provider-docker"), "rocketmq-cdktf": `file:${tarball}` },
-    devDependencies: { "cdktf-cli": devVersion("cdktf-cli"), typescript: devVersion("typescript"), "ts-node": devVersion("ts-node"), "@types/node": devVersion("@types/node") },
-  }, null, 2));
-  fs.writeFileSync(path.join(project, "cdktf.json"), JSON.stringify({ language: "typescript", app: "npx ts-node main.ts", projectId: "00000000-0000-0000-0000-000000000000", sendCrashReports: "false", terraformProviders: [], terraformModules: [], context: {} }, null, 2));
-  fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
-    compilerOptions: { target: "ES2018", module: "CommonJS", lib: ["es2018"], declaration: true, strict: true, noImplicitAny: true, strictNullChecks: true, noImplicitThis: true, alwaysStrict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true, noFallthroughCasesInSwitch: true, inlineSourceMap: true, inlineSources: true, experimentalDecorators: true, strictPropertyInitialization: true, incremental: true, skipLibCheck: true },
-    include: ["**/*.ts"], exclude: ["node_modules", "cdktf.out"],
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(project, "package.json"),
+    JSON.stringify(
+      {
+        name: "my-rocketmq-stack",
+        version: "1.0.0",
+        private: true,
+        scripts: { synth: "cdktf synth" },
+        dependencies: {
+          cdktf: devVersion("cdktf"),
+          constructs: devVersion("constructs"),
+          "@cdktf/provider-docker": devVersion("@cdktf/provider-docker"),
+          "rocketmq-cdktf": `file:${tarball}`,
+        },
+        devDependencies: {
+          "cdktf-cli": devVersion("cdktf-cli"),
+          typescript: devVersion("typescript"),
+          "ts-node": devVersion("ts-node"),
+          "@types/node": devVersion("@types/node"),
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  fs.writeFileSync(
+    path.join(project, "cdktf.json"),
+    JSON.stringify(
+      {
+        language: "typescript",
+        app: "npx ts-node main.ts",
+        projectId: "00000000-0000-0000-0000-000000000000",
+        sendCrashReports: "false",
+        terraformProviders: [],
+        terraformModules: [],
+        context: {},
+      },
+      null,
+      2,
+    ),
+  );
+  fs.writeFileSync(
+    path.join(project, "tsconfig.json"),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: "ES2018",
+          module: "CommonJS",
+          lib: ["es2018"],
+          declaration: true,
+          strict: true,
+          noImplicitAny: true,
+          strictNullChecks: true,
+          noImplicitThis: true,
+          alwaysStrict: true,
+          noUnusedLocals: true,
+          noUnusedParameters: true,
+          noImplicitReturns: true,
+          noFallthroughCasesInSwitch: true,
+          inlineSourceMap: true,
+          inlineSources: true,
+          experimentalDecorators: true,
+          strictPropertyInitialization: true,
+          incremental: true,
+          skipLibCheck: true,
+        },
+        include: ["**/*.ts"],
+        exclude: ["node_modules", "cdktf.out"],
+      },
+      null,
+      2,
+    ),
+  );
   const example = readmeExample();
   fs.writeFileSync(path.join(project, "main.ts"), example);
   sh("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project, timeoutMs: 900_000 });
   sh("npx", ["cdktf", "synth"], { cwd: project, timeoutMs: 600_000 });
   const theirs = path.join(project, "cdktf.out", "stacks", "prod");
-  const core = sh("node", ["-e", 'const core = require("rocketmq-cdktf/core"); process.stdout.write(typeof core.checkTopology + " " + typeof core.renderBrokerProperties)'], { cwd: project });
+  const core = sh(
+    "node",
+    [
+      "-e",
+      'const core = require("rocketmq-cdktf/core"); process.stdout.write(typeof core.checkTopology + " " + typeof core.renderBrokerProperties)',
+    ],
+    { cwd: project },
+  );
   check("TypeScript: the pure core is importable as rocketmq-cdktf/core", core.startsWith("function function"), core);
   const report = sh("npx", ["rocketmq-cdktf", "topology", "cdktf.out"], { cwd: project });
-  check("TypeScript: the installed package's command prints the topology (npx rocketmq-cdktf topology cdktf.out)", report.includes("# RocketMQ topology of stack `prod`"), report.split("\n")[0]);
+  check(
+    "TypeScript: the installed package's command prints the topology (npx rocketmq-cdktf topology cdktf.out)",
+    report.includes("# RocketMQ topology of stack `prod`"),
+    report.split("\n")[0],
+  );
 
   // the same program inside this repository
   const here = path.join(ROOT, "test", ".readme-example.generated.ts");
@@ -114,9 +217,17 @@ function typescriptProject(work: string): void {
   for (const f of ["cdk.tf.json", "topology.md"]) {
     const a = fs.readFileSync(path.join(theirs, f), "utf8");
     const b = fs.readFileSync(path.join(mine, f), "utf8");
-    check(`TypeScript: the README's example, installed in a new project, synthesizes ${f} byte for byte as inside this repository`, a === b, a === b ? `${a.length} bytes` : `${a.length} vs ${b.length} bytes`);
+    check(
+      `TypeScript: the README's example, installed in a new project, synthesizes ${f} byte for byte as inside this repository`,
+      a === b,
+      a === b ? `${a.length} bytes` : `${a.length} vs ${b.length} bytes`,
+    );
     const paths = machinePaths(a);
-    check(`TypeScript: the installed example's ${f} holds no path of the build machine`, paths.length === 0, paths.join(", "));
+    check(
+      `TypeScript: the installed example's ${f} holds no path of the build machine`,
+      paths.length === 0,
+      paths.join(", "),
+    );
   }
 }
 
@@ -155,14 +266,29 @@ function pythonWheel(work: string): void {
   const venv = path.join(work, "venv");
   sh("python3", ["-m", "venv", venv]);
   const pip = path.join(venv, "bin", "pip");
-  sh(pip, ["install", "--disable-pip-version-check", "-q", "cdktf==0.21.0", "cdktf-cdktf-provider-docker==12.0.3", path.join(ROOT, "dist", "python", wheels[0])], { timeoutMs: 900_000 });
+  sh(
+    pip,
+    [
+      "install",
+      "--disable-pip-version-check",
+      "-q",
+      "cdktf==0.21.0",
+      "cdktf-cdktf-provider-docker==12.0.3",
+      path.join(ROOT, "dist", "python", wheels[0]),
+    ],
+    { timeoutMs: 900_000 },
+  );
   const program = path.join(work, "main.py");
   fs.writeFileSync(program, PY_PROGRAM);
   const pyOut = path.join(work, "py-out");
   sh(path.join(venv, "bin", "python"), [program, pyOut], { cwd: work, timeoutMs: 300_000 });
   const tsOut = path.join(work, "ts-out");
   sh("npx", ["ts-node", "--transpile-only", "main.ts"], { env: { CDKTF_OUTDIR: tsOut } });
-  check("Python: TopologyReport.of(stack) answers the report written at synth", fs.readFileSync(path.join(pyOut, "topology-of.md"), "utf8") === fs.readFileSync(path.join(pyOut, "stacks", "seed-dledger", "topology.md"), "utf8"));
+  check(
+    "Python: TopologyReport.of(stack) answers the report written at synth",
+    fs.readFileSync(path.join(pyOut, "topology-of.md"), "utf8") ===
+      fs.readFileSync(path.join(pyOut, "stacks", "seed-dledger", "topology.md"), "utf8"),
+  );
   // the README's Python example, verbatim, in the user's folder
   const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
   const pyExample = /```python\n([\s\S]*?)```/.exec(readme)?.[1];
@@ -172,12 +298,22 @@ function pythonWheel(work: string): void {
   fs.writeFileSync(path.join(userDir, "main.py"), pyExample);
   sh(path.join(venv, "bin", "python"), ["main.py"], { cwd: userDir, timeoutMs: 300_000 });
   const readmeStack = path.join(userDir, "cdktf.out", "stacks", "prod", "cdk.tf.json");
-  const containers = fs.existsSync(readmeStack) ? Object.keys(JSON.parse(fs.readFileSync(readmeStack, "utf8")).resource?.docker_container ?? {}).length : 0;
-  check("Python: the README's Python example, verbatim, synthesizes its stack", containers === 12, `${containers} docker_container resources (3 name servers, 3 peers, each with its store-init)`);
+  const containers = fs.existsSync(readmeStack)
+    ? Object.keys(JSON.parse(fs.readFileSync(readmeStack, "utf8")).resource?.docker_container ?? {}).length
+    : 0;
+  check(
+    "Python: the README's Python example, verbatim, synthesizes its stack",
+    containers === 12,
+    `${containers} docker_container resources (3 name servers, 3 peers, each with its store-init)`,
+  );
   for (const f of ["cdk.tf.json", "topology.md"]) {
     const a = fs.readFileSync(path.join(pyOut, "stacks", "seed-dledger", f), "utf8");
     const b = fs.readFileSync(path.join(tsOut, "stacks", "seed-dledger", f), "utf8");
-    check(`Python: the seed's DLedger stack declared in Python synthesizes ${f} byte for byte as the TypeScript one`, a === b, a === b ? `${a.length} bytes` : `${a.length} vs ${b.length} bytes`);
+    check(
+      `Python: the seed's DLedger stack declared in Python synthesizes ${f} byte for byte as the TypeScript one`,
+      a === b,
+      a === b ? `${a.length} bytes` : `${a.length} vs ${b.length} bytes`,
+    );
   }
 }
 
@@ -185,7 +321,10 @@ function main(): number {
   const only = process.argv.slice(2);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "rmq-package-"));
   try {
-    for (const [name, fn] of [["typescript", typescriptProject], ["python", pythonWheel]] as const) {
+    for (const [name, fn] of [
+      ["typescript", typescriptProject],
+      ["python", pythonWheel],
+    ] as const) {
       if (only.length && !only.includes(name)) continue;
       try {
         fn(work);
@@ -197,7 +336,9 @@ function main(): number {
     fs.rmSync(work, { recursive: true, force: true });
   }
   const failed = results.filter((r) => !r.ok).length;
-  process.stdout.write(`total ${((Date.now() - t0) / 1000).toFixed(1)} s\n${results.length - failed} passed, ${failed} failed\n`);
+  process.stdout.write(
+    `total ${((Date.now() - t0) / 1000).toFixed(1)} s\n${results.length - failed} passed, ${failed} failed\n`,
+  );
   return failed ? 1 : 0;
 }
 

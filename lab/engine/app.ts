@@ -3,8 +3,8 @@
 // Dashboard image, a master's properties), as a user points them at their own engines and registry.
 // Options: ROCKETMQ_DEPLOY_OPTIONS (JSON: engines {address: host}, images {version: image}, allowStoreDestroy,
 // masterProperties {brokerName: {key: value}}); output: CDKTF_OUTDIR.
-import { App } from 'cdktf';
-import { buildExamples } from '../../examples/seed';
+import { App } from "cdktf";
+import { buildExamples } from "../../examples/seed";
 
 interface LabOptions {
   engines: Record<string, string>;
@@ -17,7 +17,9 @@ interface LabOptions {
   storeDirs: string;
 }
 
-const o: LabOptions = JSON.parse(process.env.ROCKETMQ_DEPLOY_OPTIONS ?? '{"engines":{},"images":{},"storeDirs":"/tmp"}');
+const o: LabOptions = JSON.parse(
+  process.env.ROCKETMQ_DEPLOY_OPTIONS ?? '{"engines":{},"images":{},"storeDirs":"/tmp"}',
+);
 const app = new App();
 buildExamples(app, {
   dockerHostOf: (address) => {

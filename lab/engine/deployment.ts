@@ -1,14 +1,22 @@
 // A stack that OpenTofu applied to the lab's Docker engines, seen by the shared checks (../scenarios.ts): every
 // RocketMQ container is a LabProc whose JVM the lab can SIGKILL from outside; Docker's restart policy brings it back.
-import * as fs from 'fs';
-import * as os from 'os';
-import { Deployment, LabProc } from '../deployment';
-import { mapCommand } from '../procs';
-import { Container, Stack } from '../stack';
-import { log, rssMiB, sleep, waitFor } from '../util';
-import { Engine } from './engines';
+import * as fs from "fs";
+import * as os from "os";
+import { Deployment, LabProc } from "../deployment";
+import { mapCommand } from "../procs";
+import { Container, Stack } from "../stack";
+import { log, rssMiB, sleep, waitFor } from "../util";
+import { Engine } from "./engines";
 
-interface State { running: boolean; restarting: boolean; exitCode: number; startedAt: string; restartCount: number; pid: number; status: string }
+interface State {
+  running: boolean;
+  restarting: boolean;
+  exitCode: number;
+  startedAt: string;
+  restartCount: number;
+  pid: number;
+  status: string;
+}
 
 export class ContainerProc implements LabProc {
   readonly script: string;
@@ -17,14 +25,28 @@ export class ContainerProc implements LabProc {
   restartCountAtKill = -1;
   private lastStart = 0;
 
-  constructor(readonly c: Container, readonly engine: Engine) {
+  constructor(
+    readonly c: Container,
+    readonly engine: Engine,
+  ) {
     this.script = mapCommand(c.command).script;
   }
 
   state(): State {
-    const out = this.engine.docker(['inspect', '--format', '{{json .State}}{{"\\n"}}{{.RestartCount}}', this.c.name], 20_000).trim().split('\n');
+    const out = this.engine
+      .docker(["inspect", "--format", '{{json .State}}{{"\\n"}}{{.RestartCount}}', this.c.name], 20_000)
+      .trim()
+      .split("\n");
     const s = JSON.parse(out[0]);
-    return { running: s.Running, restarting: s.Restarting, exitCode: s.ExitCode, startedAt: s.StartedAt, restartCount: Number(out[1]), pid: s.Pid, status: s.Status };
+    return {
+      running: s.Running,
+      restarting: s.Restarting,
+      exitCode: s.ExitCode,
+      startedAt: s.StartedAt,
+      restartCount: Number(out[1]),
+      pid: s.Pid,
+      status: s.Status,
+    };
   }
 
   get alive(): boolean {
@@ -61,28 +83,34 @@ export class ContainerProc implements LabProc {
 
   /** Host pid of the RocketMQ JVM (a grandchild of the container's sh, as in the official image). */
   javaPid(): number | undefined {
-    const rows = this.engine.docker(['top', this.c.name, '-eo', 'pid,comm'], 20_000).trim().split('\n').slice(1);
+    const rows = this.engine.docker(["top", this.c.name, "-eo", "pid,comm"], 20_000).trim().split("\n").slice(1);
     for (const r of rows) {
       const [pid, comm] = r.trim().split(/\s+/);
-      if (comm === 'java') return Number(pid);
+      if (comm === "java") return Number(pid);
     }
     return undefined;
   }
 
   /** Users of every process of the container (uid), for "nothing runs as root". */
   processUsers(): { uid: string; comm: string }[] {
-    return this.engine.docker(['top', this.c.name, '-eo', 'pid,uid,comm'], 20_000).trim().split('\n').slice(1)
-      .map((r) => r.trim().split(/\s+/)).map(([, uid, comm]) => ({ uid, comm }));
+    return this.engine
+      .docker(["top", this.c.name, "-eo", "pid,uid,comm"], 20_000)
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((r) => r.trim().split(/\s+/))
+      .map(([, uid, comm]) => ({ uid, comm }));
   }
 
   async kill9(timeoutMs = 10_000): Promise<void> {
     const pid = this.javaPid();
     if (!pid) throw new Error(`${this.c.name}: no java process to kill`);
     this.restartCountAtKill = this.state().restartCount;
-    process.kill(pid, 'SIGKILL');
+    process.kill(pid, "SIGKILL");
     const deadline = Date.now() + timeoutMs;
     while (fs.existsSync(`/proc/${pid}`) && Date.now() < deadline) await sleep(25);
-    if (fs.existsSync(`/proc/${pid}`)) throw new Error(`${this.c.name}: java (pid ${pid}) still alive ${timeoutMs} ms after SIGKILL`);
+    if (fs.existsSync(`/proc/${pid}`))
+      throw new Error(`${this.c.name}: java (pid ${pid}) still alive ${timeoutMs} ms after SIGKILL`);
   }
 
   rss(): number | undefined {
@@ -96,23 +124,28 @@ export class ContainerProc implements LabProc {
 
   outputText(): string {
     try {
-      return this.engine.docker(['logs', this.c.name], 20_000);
+      return this.engine.docker(["logs", this.c.name], 20_000);
     } catch (e) {
       return (e as Error).message;
     }
   }
 
   tails(lines = 25): string {
-    const role = { mqnamesrv: 'namesrv', mqbroker: 'broker', mqcontroller: 'controller', mqproxy: 'proxy' }[this.script] ?? 'broker';
-    let logTail = '';
+    const role =
+      { mqnamesrv: "namesrv", mqbroker: "broker", mqcontroller: "controller", mqproxy: "proxy" }[this.script] ??
+      "broker";
+    let logTail = "";
     try {
-      logTail = this.engine.docker(['exec', this.c.name, 'tail', '-n', String(lines), `/home/rocketmq/logs/rocketmqlogs/${role}.log`], 20_000);
+      logTail = this.engine.docker(
+        ["exec", this.c.name, "tail", "-n", String(lines), `/home/rocketmq/logs/rocketmqlogs/${role}.log`],
+        20_000,
+      );
     } catch (e) {
       logTail = `(no log: ${(e as Error).message.slice(0, 200)})`;
     }
-    let out = '';
+    let out = "";
     try {
-      out = this.engine.docker(['logs', '--tail', String(lines), this.c.name], 20_000);
+      out = this.engine.docker(["logs", "--tail", String(lines), this.c.name], 20_000);
     } catch (e) {
       out = (e as Error).message;
     }
@@ -126,7 +159,13 @@ export class DockerDeployment extends Deployment {
   override readonly restartsOnItsOwn = true;
 
   /** namesrvAddr: what the stack printed (its output); clientNs: a machine of its own, or the dev machine itself. */
-  constructor(stack: Stack, dir: string, engines: Map<string, Engine>, namesrvAddr: string, readonly clientNs: string) {
+  constructor(
+    stack: Stack,
+    dir: string,
+    engines: Map<string, Engine>,
+    namesrvAddr: string,
+    readonly clientNs: string,
+  ) {
     super(stack, dir);
     // every container of the stack starts within one apply: several JVMs (with AlwaysPreTouch) at once
     this.startupScale = Number(process.env.ROCKETMQ_DEPLOY_STARTUP_SCALE ?? 3);
@@ -142,10 +181,13 @@ export class DockerDeployment extends Deployment {
   /** A CPU limit on the container (docker update, no restart): its JVM then takes tens of seconds to start. */
   async slowRestart(p: LabProc): Promise<{ how: string; restore: () => Promise<void> }> {
     const cp = p as ContainerProc;
-    cp.engine.docker(['update', '--cpus', '0.05', cp.c.name]);
+    cp.engine.docker(["update", "--cpus", "0.05", cp.c.name]);
     // Back to every CPU of the machine (`--cpus 0` does not lift a limit on Engine 20.10).
     const all = String(os.cpus().length);
-    return { how: `docker update --cpus 0.05 ${cp.c.name}`, restore: async () => void cp.engine.docker(['update', '--cpus', all, cp.c.name]) };
+    return {
+      how: `docker update --cpus 0.05 ${cp.c.name}`,
+      restore: async () => void cp.engine.docker(["update", "--cpus", all, cp.c.name]),
+    };
   }
 
   /** Docker's restart policy (unless-stopped) restarts the container when its JVM dies: wait for that, bounded. */

@@ -2,21 +2,21 @@
 // exec root, pid file, socket and cgroup parent. Started and stopped by the lab; a synchronous cleanup kills
 // whatever is left of any of them (dockerd, containerd, shims, containers), unmounts and removes their roots,
 // also after a crash (deleteStaleEngines at the next start).
-import { ChildProcess, spawn } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
-import { registry } from '../hosts';
-import { WORK_DIR, log, ms, run, sleep, tryRun, waitFor } from '../util';
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { registry } from "../hosts";
+import { WORK_DIR, log, ms, run, sleep, tryRun, waitFor } from "../util";
 
 /** Exec roots and sockets of every lab engine: /run/rmqlab/<name>/docker.sock. */
-export const RUN_ROOT = '/run/rmqlab';
+export const RUN_ROOT = "/run/rmqlab";
 /** Data roots (images, containers, volumes) of every lab engine. */
-export const ENGINES_DIR = path.join(WORK_DIR, 'deploy', 'engines');
-const CGROUP_PREFIX = 'rmqlab-';
-const DOCKER_CONFIG = path.join(WORK_DIR, 'deploy', 'docker-cli');
+export const ENGINES_DIR = path.join(WORK_DIR, "deploy", "engines");
+const CGROUP_PREFIX = "rmqlab-";
+const DOCKER_CONFIG = path.join(WORK_DIR, "deploy", "docker-cli");
 
 export function dockerCli(host: string, args: string[], timeoutMs = 120_000, input?: string): string {
-  return run('docker', ['-H', host, ...args], { timeoutMs, input, env: { ...process.env, DOCKER_CONFIG } });
+  return run("docker", ["-H", host, ...args], { timeoutMs, input, env: { ...process.env, DOCKER_CONFIG } });
 }
 
 export class Engine {
@@ -25,74 +25,92 @@ export class Engine {
   readonly sock: string;
   readonly host: string;
   readonly logFile: string;
-  storageDriver = '';
+  storageDriver = "";
   private child?: ChildProcess;
 
   /** name: the host's address (or "dev"); netns: the namespace of that host; index: picks the bridge range 10.200.<index>.0/24. */
-  constructor(readonly name: string, readonly netns: string, readonly index: number) {
+  constructor(
+    readonly name: string,
+    readonly netns: string,
+    readonly index: number,
+  ) {
     this.dir = path.join(RUN_ROOT, name);
     this.dataRoot = path.join(ENGINES_DIR, name);
-    this.sock = path.join(this.dir, 'docker.sock');
+    this.sock = path.join(this.dir, "docker.sock");
     this.host = `unix://${this.sock}`;
-    this.logFile = path.join(WORK_DIR, 'deploy', 'logs', `dockerd-${name}.log`);
+    this.logFile = path.join(WORK_DIR, "deploy", "logs", `dockerd-${name}.log`);
   }
 
   docker(args: string[], timeoutMs = 120_000, input?: string): string {
     return dockerCli(this.host, args, timeoutMs, input);
   }
 
-  async start(driver = process.env.ROCKETMQ_DEPLOY_STORAGE_DRIVER ?? 'overlay2'): Promise<void> {
+  async start(driver = process.env.ROCKETMQ_DEPLOY_STORAGE_DRIVER ?? "overlay2"): Promise<void> {
     for (const d of [this.dir, this.dataRoot, path.dirname(this.logFile)]) fs.mkdirSync(d, { recursive: true });
     const t = Date.now();
-    const out = fs.openSync(this.logFile, 'a');
+    const out = fs.openSync(this.logFile, "a");
     const args = [
-      `--net=/var/run/netns/${this.netns}`, 'dockerd',
-      '--data-root', this.dataRoot,
-      '--exec-root', path.join(this.dir, 'exec'),
-      '--pidfile', path.join(this.dir, 'dockerd.pid'),
-      '-H', this.host,
-      '--storage-driver', driver,
+      `--net=/var/run/netns/${this.netns}`,
+      "dockerd",
+      "--data-root",
+      this.dataRoot,
+      "--exec-root",
+      path.join(this.dir, "exec"),
+      "--pidfile",
+      path.join(this.dir, "dockerd.pid"),
+      "-H",
+      this.host,
+      "--storage-driver",
+      driver,
       // a range that overlaps none of the hosts' addresses (172.17.160.x): Docker's default 172.17.0.0/16 would
-      '--bip', `10.200.${this.index}.1/24`,
-      '--cgroup-parent', `${CGROUP_PREFIX}${this.name}`,
-      '--log-level', 'warn',
+      "--bip",
+      `10.200.${this.index}.1/24`,
+      "--cgroup-parent",
+      `${CGROUP_PREFIX}${this.name}`,
+      "--log-level",
+      "warn",
     ];
     // nsenter --net, not `ip netns exec`: the latter remounts /sys and dockerd stops with "Devices cgroup isn't mounted".
-    this.child = spawn('nsenter', args, { detached: true, stdio: ['ignore', out, out] });
+    this.child = spawn("nsenter", args, { detached: true, stdio: ["ignore", out, out] });
     fs.closeSync(out);
     const pid = this.child.pid ?? 0;
     if (pid) registry.pgids.add(pid);
-    this.child.on('exit', () => registry.pgids.delete(pid));
+    this.child.on("exit", () => registry.pgids.delete(pid));
     registry.engines.add(this.name);
     registry.enginesStarted = true;
     try {
       await waitFor(`dockerd ${this.name} to answer on ${this.sock}`, 60_000, 250, () => {
-        if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) throw new Error(`dockerd exited ${this.child.exitCode}: ${fs.readFileSync(this.logFile, 'utf8').slice(-1500)}`);
-        return tryRun('docker', ['-H', this.host, 'version'], 5_000) ? true : undefined;
+        if (this.child?.exitCode !== null && this.child?.exitCode !== undefined)
+          throw new Error(
+            `dockerd exited ${this.child.exitCode}: ${fs.readFileSync(this.logFile, "utf8").slice(-1500)}`,
+          );
+        return tryRun("docker", ["-H", this.host, "version"], 5_000) ? true : undefined;
       });
     } catch (e) {
-      if (driver !== 'vfs' && /overlay/i.test(fs.readFileSync(this.logFile, 'utf8'))) {
+      if (driver !== "vfs" && /overlay/i.test(fs.readFileSync(this.logFile, "utf8"))) {
         log(`engine ${this.name}: ${driver} does not work here, falling back to vfs`);
         this.stopSync();
-        return this.start('vfs');
+        return this.start("vfs");
       }
       throw e;
     }
-    this.storageDriver = this.docker(['info', '--format', '{{.Driver}}']).trim();
-    log(`engine ${this.name}: dockerd in ${this.netns}, ${this.host}, storage ${this.storageDriver}, bridge 10.200.${this.index}.1/24, up in ${ms(Date.now() - t)}`);
+    this.storageDriver = this.docker(["info", "--format", "{{.Driver}}"]).trim();
+    log(
+      `engine ${this.name}: dockerd in ${this.netns}, ${this.host}, storage ${this.storageDriver}, bridge 10.200.${this.index}.1/24, up in ${ms(Date.now() - t)}`,
+    );
   }
 
   /** Removes every container, stops dockerd (SIGTERM, then whatever is left with SIGKILL), unmounts and deletes its roots. */
   async stop(): Promise<void> {
     if (this.child && this.child.exitCode === null) {
       try {
-        const ids = this.docker(['ps', '-aq'], 30_000).split(/\s+/).filter(Boolean);
-        if (ids.length) this.docker(['rm', '-f', ...ids], 120_000);
+        const ids = this.docker(["ps", "-aq"], 30_000).split(/\s+/).filter(Boolean);
+        if (ids.length) this.docker(["rm", "-f", ...ids], 120_000);
       } catch (e) {
         log(`engine ${this.name}: removing containers: ${(e as Error).message.slice(0, 300)}`);
       }
       try {
-        process.kill(this.child.pid!, 'SIGTERM');
+        process.kill(this.child.pid!, "SIGTERM");
       } catch {
         /* gone */
       }
@@ -108,16 +126,20 @@ export class Engine {
   }
 }
 
-interface ProcInfo { pid: number; ppid: number; cmdline: string }
+interface ProcInfo {
+  pid: number;
+  ppid: number;
+  cmdline: string;
+}
 
 function processes(): ProcInfo[] {
   const out: ProcInfo[] = [];
-  for (const d of fs.readdirSync('/proc')) {
+  for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const cmdline = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const cmdline = fs.readFileSync(`/proc/${d}/cmdline`, "utf8").replace(/\0/g, " ");
       out.push({ pid: Number(d), ppid, cmdline });
     } catch {
       /* gone */
@@ -130,16 +152,16 @@ function processes(): ProcInfo[] {
 function processTree(marker: string): number[] {
   const all = processes();
   const found = new Set(all.filter((p) => p.cmdline.includes(marker) && p.pid !== process.pid).map((p) => p.pid));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    for (const p of all) if (!found.has(p.pid) && found.has(p.ppid)) found.add(p.pid), (grew = true);
+    for (const p of all) if (!found.has(p.pid) && found.has(p.ppid)) (found.add(p.pid), (grew = true));
   }
   return [...found];
 }
 
 function cgroupTasks(name: string): number[] {
   const pids = new Set<number>();
-  const base = '/sys/fs/cgroup';
+  const base = "/sys/fs/cgroup";
   if (!fs.existsSync(base)) return [];
   const walk = (dir: string, depth: number): void => {
     if (depth > 4) return;
@@ -152,19 +174,20 @@ function cgroupTasks(name: string): number[] {
     for (const e of entries) {
       if (!e.isDirectory()) continue;
       const p = path.join(dir, e.name);
-      if (e.name === `${CGROUP_PREFIX}${name}` || (name === '*' && e.name.startsWith(CGROUP_PREFIX))) {
-        for (const f of ['cgroup.procs', 'tasks']) {
+      if (e.name === `${CGROUP_PREFIX}${name}` || (name === "*" && e.name.startsWith(CGROUP_PREFIX))) {
+        for (const f of ["cgroup.procs", "tasks"]) {
           try {
-            for (const l of fs.readFileSync(path.join(p, f), 'utf8').split('\n')) if (l.trim()) pids.add(Number(l));
+            for (const l of fs.readFileSync(path.join(p, f), "utf8").split("\n")) if (l.trim()) pids.add(Number(l));
           } catch {
             /* none */
           }
         }
         // nested container cgroups
         for (const sub of fs.readdirSync(p, { withFileTypes: true }).filter((x) => x.isDirectory())) {
-          for (const f of ['cgroup.procs', 'tasks']) {
+          for (const f of ["cgroup.procs", "tasks"]) {
             try {
-              for (const l of fs.readFileSync(path.join(p, sub.name, f), 'utf8').split('\n')) if (l.trim()) pids.add(Number(l));
+              for (const l of fs.readFileSync(path.join(p, sub.name, f), "utf8").split("\n"))
+                if (l.trim()) pids.add(Number(l));
             } catch {
               /* none */
             }
@@ -178,7 +201,7 @@ function cgroupTasks(name: string): number[] {
 }
 
 function removeCgroups(name: string): void {
-  const base = '/sys/fs/cgroup';
+  const base = "/sys/fs/cgroup";
   if (!fs.existsSync(base)) return;
   for (const ctrl of fs.readdirSync(base)) {
     const dir = path.join(base, ctrl);
@@ -188,10 +211,13 @@ function removeCgroups(name: string): void {
     } catch {
       continue;
     }
-    for (const e of entries.filter((x) => (name === '*' ? x.startsWith(CGROUP_PREFIX) : x === `${CGROUP_PREFIX}${name}`))) {
+    for (const e of entries.filter((x) =>
+      name === "*" ? x.startsWith(CGROUP_PREFIX) : x === `${CGROUP_PREFIX}${name}`,
+    )) {
       const p = path.join(dir, e);
       try {
-        for (const sub of fs.readdirSync(p, { withFileTypes: true }).filter((x) => x.isDirectory())) fs.rmdirSync(path.join(p, sub.name));
+        for (const sub of fs.readdirSync(p, { withFileTypes: true }).filter((x) => x.isDirectory()))
+          fs.rmdirSync(path.join(p, sub.name));
         fs.rmdirSync(p);
       } catch {
         /* busy or gone */
@@ -204,33 +230,41 @@ function removeCgroups(name: string): void {
 function unmountUnder(roots: string[]): void {
   let mounts: string[] = [];
   try {
-    mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]).filter(Boolean);
+    mounts = fs
+      .readFileSync("/proc/self/mountinfo", "utf8")
+      .split("\n")
+      .map((l) => l.split(" ")[4])
+      .filter(Boolean);
   } catch {
     return;
   }
   const mine = mounts
-    .map((m) => m.replace(/\\040/g, ' '))
-    .filter((m) => roots.some((r) => m === r || m.startsWith(r + '/')))
+    .map((m) => m.replace(/\\040/g, " "))
+    .filter((m) => roots.some((r) => m === r || m.startsWith(r + "/")))
     .sort((a, b) => b.length - a.length);
-  for (const m of mine) tryRun('umount', ['-l', m]);
+  for (const m of mine) tryRun("umount", ["-l", m]);
 }
 
 /** Kills and removes everything of engine `name` ("*": every lab engine). Synchronous, never throws. */
 export function cleanupEngineSync(name: string): void {
-  const runDir = name === '*' ? RUN_ROOT : path.join(RUN_ROOT, name);
-  const dataRoot = name === '*' ? ENGINES_DIR : path.join(ENGINES_DIR, name);
+  const runDir = name === "*" ? RUN_ROOT : path.join(RUN_ROOT, name);
+  const dataRoot = name === "*" ? ENGINES_DIR : path.join(ENGINES_DIR, name);
   for (let round = 0; round < 3; round++) {
-    const pids = new Set([...processTree(runDir + (name === '*' ? '/' : '/')), ...processTree(dataRoot + '/'), ...cgroupTasks(name)]);
+    const pids = new Set([
+      ...processTree(runDir + (name === "*" ? "/" : "/")),
+      ...processTree(dataRoot + "/"),
+      ...cgroupTasks(name),
+    ]);
     pids.delete(process.pid);
     if (pids.size === 0) break;
     for (const p of pids) {
       try {
-        process.kill(p, 'SIGKILL');
+        process.kill(p, "SIGKILL");
       } catch {
         /* gone */
       }
     }
-    tryRun('sleep', ['0.3']);
+    tryRun("sleep", ["0.3"]);
   }
   unmountUnder([runDir, dataRoot]);
   removeCgroups(name);
@@ -246,9 +280,9 @@ export function cleanupEngineSync(name: string): void {
 
 /** What a crashed earlier run left: engines, their mounts and roots. */
 export function deleteStaleEngines(): void {
-  if (fs.existsSync(RUN_ROOT) || fs.existsSync(ENGINES_DIR) || processTree(RUN_ROOT + '/').length) {
-    log('deleting what an earlier run of the deploy lab left (engines, mounts, data roots)');
-    cleanupEngineSync('*');
+  if (fs.existsSync(RUN_ROOT) || fs.existsSync(ENGINES_DIR) || processTree(RUN_ROOT + "/").length) {
+    log("deleting what an earlier run of the deploy lab left (engines, mounts, data roots)");
+    cleanupEngineSync("*");
   }
 }
 
@@ -256,7 +290,7 @@ export function deleteStaleEngines(): void {
  * Files dockerd writes outside its roots whatever its flags (Engine 20.10: the libtrust key, the plugin socket
  * folder). Removed at the end when the lab created them, so that no engine trace outside the lab remains.
  */
-const OUTSIDE = ['/etc/docker/key.json', '/run/docker/plugins', '/run/docker'];
+const OUTSIDE = ["/etc/docker/key.json", "/run/docker/plugins", "/run/docker"];
 const preexisting = new Set(OUTSIDE.filter((f) => fs.existsSync(f)));
 
 function removeOutsideTraces(): void {
@@ -264,7 +298,8 @@ function removeOutsideTraces(): void {
     if (preexisting.has(f) || !fs.existsSync(f)) continue;
     try {
       const st = fs.statSync(f);
-      if (st.isDirectory()) fs.rmdirSync(f); // only when empty
+      if (st.isDirectory())
+        fs.rmdirSync(f); // only when empty
       else fs.rmSync(f);
     } catch {
       /* not empty: another engine's */

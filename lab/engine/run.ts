@@ -5,48 +5,63 @@
 // 3000, a second plan with no changes, a change rolled out (2m-2s), destroy refused without the opt-in, a full teardown
 // with it. Filters (substring of the stack names): e.g. `npm run lab:deploy -- dledger dev`.
 // Last line: "N passed, N failed". Everything it starts is stopped on success, failure, signal and timeout.
-import * as fs from 'fs';
-import * as path from 'path';
-import { spawn } from 'child_process';
-import { isLoopback } from '../../lib/core/rules/hosts';
-import { changeImpact } from '../../lib/report/impact';
-import { Ctx } from '../checks';
-import { Clusters } from '../client';
-import { Deployment, brokerExpect, registeredId } from '../deployment';
-import { runLab, summary } from '../guard';
-import { Network, PREFIX, deleteStale, ensureTools, registry } from '../hosts';
-import { consumeAll, controllerMode, createTopicEverywhere, dledgerGroup, oneMachine, sendOk, twoMasterTwoSlave } from '../scenarios';
-import { Stack, listContainerStacks, listStacks, readStack, synth } from '../stack';
-import { REPO_DIR, WORK_DIR, log, ms, run, tryRun, waitFor } from '../util';
-import { ContainerProc, DockerDeployment } from './deployment';
-import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines } from './engines';
-import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_CONSOLE_IMAGE, LAB_IMAGE_REPO, ensureImageTar } from './image';
-import { DEFAULT_DASHBOARD_IMAGE } from '../../lib/constructs/dashboard';
-import { plannedChanges, tofu, tofuEnv, tofuOk } from './tofu';
+import * as fs from "fs";
+import * as path from "path";
+import { spawn } from "child_process";
+import { isLoopback } from "../../lib/core/rules/hosts";
+import { changeImpact } from "../../lib/report/impact";
+import { Ctx } from "../checks";
+import { Clusters } from "../client";
+import { Deployment, brokerExpect, registeredId } from "../deployment";
+import { runLab, summary } from "../guard";
+import { Network, PREFIX, deleteStale, ensureTools, registry } from "../hosts";
+import {
+  consumeAll,
+  controllerMode,
+  createTopicEverywhere,
+  dledgerGroup,
+  oneMachine,
+  sendOk,
+  twoMasterTwoSlave,
+} from "../scenarios";
+import { Stack, listContainerStacks, listStacks, readStack, synth } from "../stack";
+import { REPO_DIR, WORK_DIR, log, ms, run, tryRun, waitFor } from "../util";
+import { ContainerProc, DockerDeployment } from "./deployment";
+import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines } from "./engines";
+import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_CONSOLE_IMAGE, LAB_IMAGE_REPO, ensureImageTar } from "./image";
+import { DEFAULT_DASHBOARD_IMAGE } from "../../lib/constructs/dashboard";
+import { plannedChanges, tofu, tofuEnv, tofuOk } from "./tofu";
 
-const DEPLOY_DIR = path.join(WORK_DIR, 'deploy');
+const DEPLOY_DIR = path.join(WORK_DIR, "deploy");
 const DEV_NS = `${PREFIX}dev`;
 /** Host directories of stores (the lab's machines share this machine's file system): <STORE_DIRS>/<address>/<name>. */
-const STORE_DIRS = path.join(DEPLOY_DIR, 'host-dirs');
+const STORE_DIRS = path.join(DEPLOY_DIR, "host-dirs");
 /** The rollout: one setting of one broker (broker-a's master in seed-2m-2s-sync). */
-const ROLLOUT = { stack: 'seed-2m-2s-sync', brokerName: 'broker-a', key: 'fileReservedTime', value: '120' };
+const ROLLOUT = { stack: "seed-2m-2s-sync", brokerName: "broker-a", key: "fileReservedTime", value: "120" };
 
-interface LabOptions { engines: Record<string, string>; images: Record<string, string>; dashboardImage: string; allowStoreDestroy?: boolean; masterProperties?: Record<string, Record<string, string>>; storeDirs: string }
+interface LabOptions {
+  engines: Record<string, string>;
+  images: Record<string, string>;
+  dashboardImage: string;
+  allowStoreDestroy?: boolean;
+  masterProperties?: Record<string, Record<string, string>>;
+  storeDirs: string;
+}
 
 /** The engine socket of the machine at `address`: known before the engines start, so the stacks can name it. */
 function engineHost(address: string): string {
-  return `unix://${path.join(RUN_ROOT, address, 'docker.sock')}`;
+  return `unix://${path.join(RUN_ROOT, address, "docker.sock")}`;
 }
 
 function labSynth(outDir: string, options: LabOptions): void {
   fs.rmSync(outDir, { recursive: true, force: true });
   const t = Date.now();
-  run('npx', ['ts-node', '--transpile-only', path.join(__dirname, 'app.ts')], {
+  run("npx", ["ts-node", "--transpile-only", path.join(__dirname, "app.ts")], {
     cwd: REPO_DIR,
     env: { ...process.env, CDKTF_OUTDIR: outDir, ROCKETMQ_DEPLOY_OPTIONS: JSON.stringify(options) },
     timeoutMs: 300_000,
   });
-  log(`synth (${path.basename(outDir)}): ${listStacks(outDir).join(', ')} in ${ms(Date.now() - t)}`);
+  log(`synth (${path.basename(outDir)}): ${listStacks(outDir).join(", ")} in ${ms(Date.now() - t)}`);
 }
 
 /** The lab's stack with the engines and images replaced by main.ts's: must be main.ts's stack exactly. */
@@ -56,7 +71,8 @@ function sameAsMain(lab: any, main: any, options: LabOptions): string[] {
     for (const p of d.provider?.docker ?? []) delete p.host;
     for (const c of Object.values<any>(d.resource?.docker_container ?? {})) {
       for (const v of c.volumes ?? []) {
-        if (fromLab && typeof v.host_path === 'string') v.host_path = v.host_path.replace(new RegExp(`^${options.storeDirs}/[^/]+/`), '/data/rocketmq/');
+        if (fromLab && typeof v.host_path === "string")
+          v.host_path = v.host_path.replace(new RegExp(`^${options.storeDirs}/[^/]+/`), "/data/rocketmq/");
       }
       if (fromLab) {
         const version = Object.entries(options.images).find(([, img]) => img === c.image)?.[0];
@@ -72,36 +88,48 @@ function sameAsMain(lab: any, main: any, options: LabOptions): string[] {
   const walk = (x: any, y: any, at: string): void => {
     if (diffs.length > 5) return;
     if (JSON.stringify(x) === JSON.stringify(y)) return;
-    if (x && y && typeof x === 'object' && typeof y === 'object') {
+    if (x && y && typeof x === "object" && typeof y === "object") {
       for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) walk(x[k], y[k], `${at}.${k}`);
     } else diffs.push(`${at}: lab ${JSON.stringify(x)?.slice(0, 120)} vs main.ts ${JSON.stringify(y)?.slice(0, 120)}`);
   };
-  walk(a, b, '');
+  walk(a, b, "");
   return diffs;
 }
 
 /** docker import of the lab image into each engine, in parallel (bounded); `changes`: the image's config. */
 async function importImages(engines: Engine[], image: ImageTar, tag: string, changes = image.changes): Promise<void> {
-  await Promise.all(engines.map((e) => new Promise<void>((resolve, reject) => {
-    const args = ['-H', e.host, 'import', ...changes.flatMap((c) => ['--change', c]), image.file, tag];
-    const child = spawn('docker', args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DOCKER_CONFIG: path.join(DEPLOY_DIR, 'docker-cli') } });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`docker import into ${e.name} exited ${code}: ${err}`));
-    });
-  })));
+  await Promise.all(
+    engines.map(
+      (e) =>
+        new Promise<void>((resolve, reject) => {
+          const args = ["-H", e.host, "import", ...changes.flatMap((c) => ["--change", c]), image.file, tag];
+          const child = spawn("docker", args, {
+            stdio: ["ignore", "ignore", "pipe"],
+            env: { ...process.env, DOCKER_CONFIG: path.join(DEPLOY_DIR, "docker-cli") },
+          });
+          let err = "";
+          child.stderr.on("data", (d) => (err += d));
+          const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
+          child.on("exit", (code) => {
+            clearTimeout(timer);
+            if (code === 0) resolve();
+            else reject(new Error(`docker import into ${e.name} exited ${code}: ${err}`));
+          });
+        }),
+    ),
+  );
 }
 
-interface StackDirs { initial: string; rollout: string; teardown: string }
+interface StackDirs {
+  initial: string;
+  rollout: string;
+  teardown: string;
+}
 
 class Machines {
   net?: Network;
   readonly engines = new Map<string, Engine>();
-  clientNs = '';
+  clientNs = "";
 
   async up(stack: Stack): Promise<void> {
     const addrs = [...new Set([...stack.containers, ...stack.dashboards].map((c) => c.host))].sort();
@@ -110,9 +138,9 @@ class Machines {
       let ns: string;
       if (isLoopback(a)) {
         // a newcomer's machine: one network namespace with only its loopback; the client runs on it too
-        run('ip', ['netns', 'add', DEV_NS]);
+        run("ip", ["netns", "add", DEV_NS]);
         registry.namespaces.add(DEV_NS);
-        run('ip', ['-n', DEV_NS, 'link', 'set', 'lo', 'up']);
+        run("ip", ["-n", DEV_NS, "link", "set", "lo", "up"]);
         ns = DEV_NS;
         this.clientNs = DEV_NS;
       } else {
@@ -137,30 +165,36 @@ class Machines {
     }
     this.net?.destroy();
     if (registry.namespaces.has(DEV_NS)) {
-      tryRun('ip', ['netns', 'del', DEV_NS]);
+      tryRun("ip", ["netns", "del", DEV_NS]);
       registry.namespaces.delete(DEV_NS);
     }
   }
 }
 
 function rawStack(dir: string, name: string): any {
-  return JSON.parse(fs.readFileSync(path.join(dir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+  return JSON.parse(fs.readFileSync(path.join(dir, "stacks", name, "cdk.tf.json"), "utf8"));
 }
 
 /** Server containers with a store: container name -> mount path. */
 function storesOf(raw: any): Map<string, string> {
   const out = new Map<string, string>();
   for (const c of Object.values<any>(raw.resource?.docker_container ?? {})) {
-    const role = (c.labels ?? []).find((l: any) => l.label === 'rocketmq.role')?.value;
-    if (role !== 'store-init' && c.volumes?.[0]) out.set(c.name, c.volumes[0].container_path);
+    const role = (c.labels ?? []).find((l: any) => l.label === "rocketmq.role")?.value;
+    if (role !== "store-init" && c.volumes?.[0]) out.set(c.name, c.volumes[0].container_path);
   }
   return out;
 }
 
-async function deployStack(ctx: Ctx, name: string, dirs: StackDirs, images: Map<string, ImageTar>, options: LabOptions): Promise<void> {
+async function deployStack(
+  ctx: Ctx,
+  name: string,
+  dirs: StackDirs,
+  images: Map<string, ImageTar>,
+  options: LabOptions,
+): Promise<void> {
   const stack = readStack(dirs.initial, name);
   const raw = rawStack(dirs.initial, name);
-  const dir = path.join(dirs.initial, 'stacks', name);
+  const dir = path.join(dirs.initial, "stacks", name);
   const version = stack.containers[0].version;
   const machines = new Machines();
   let d: Deployment | undefined;
@@ -168,44 +202,84 @@ async function deployStack(ctx: Ctx, name: string, dirs: StackDirs, images: Map<
     await machines.up(stack);
     const t = Date.now();
     await importImages([...machines.engines.values()], images.get(version)!, options.images[version]);
-    log(`${name}: image ${options.images[version]} imported into ${machines.engines.size} engine(s) in ${ms(Date.now() - t)}`);
+    log(
+      `${name}: image ${options.images[version]} imported into ${machines.engines.size} engine(s) in ${ms(Date.now() - t)}`,
+    );
     const consoleHosts = [...new Set(stack.dashboards.map((c) => c.host))].sort();
     if (consoleHosts.length) {
       const tc = Date.now();
-      await importImages(consoleHosts.map((h) => machines.engines.get(h)!), images.get(version)!, options.dashboardImage, images.get(version)!.consoleChanges);
-      log(`${name}: the stand-in console image ${options.dashboardImage} imported into ${consoleHosts.join(', ')} in ${ms(Date.now() - tc)}`);
+      await importImages(
+        consoleHosts.map((h) => machines.engines.get(h)!),
+        images.get(version)!,
+        options.dashboardImage,
+        images.get(version)!.consoleChanges,
+      );
+      log(
+        `${name}: the stand-in console image ${options.dashboardImage} imported into ${consoleHosts.join(", ")} in ${ms(Date.now() - tc)}`,
+      );
     }
 
     // What a user's pipeline runs: init, plan, apply.
-    tofuOk(dir, ['init', '-input=false', '-no-color']);
-    const plan = tofuOk(dir, ['plan', '-input=false', '-no-color', '-out=tfplan']);
-    const creates = plannedChanges(dir, 'tfplan').filter((c) => c.actions.includes('create'));
-    const apply = tofu(dir, ['apply', '-input=false', '-no-color', 'tfplan']);
+    tofuOk(dir, ["init", "-input=false", "-no-color"]);
+    const plan = tofuOk(dir, ["plan", "-input=false", "-no-color", "-out=tfplan"]);
+    const creates = plannedChanges(dir, "tfplan").filter((c) => c.actions.includes("create"));
+    const apply = tofu(dir, ["apply", "-input=false", "-no-color", "tfplan"]);
     const applied = apply.code === 0;
-    ctx.check(`${name}: tofu apply creates the stack's ${creates.length} resources on ${machines.engines.size} engine(s) (plan ${ms(plan.tookMs)}, apply ${ms(apply.tookMs)})`, applied, applied ? (/Apply complete![^\n]*/.exec(apply.out)?.[0] ?? '') : apply.out.slice(-3000));
+    ctx.check(
+      `${name}: tofu apply creates the stack's ${creates.length} resources on ${machines.engines.size} engine(s) (plan ${ms(plan.tookMs)}, apply ${ms(apply.tookMs)})`,
+      applied,
+      applied ? (/Apply complete![^\n]*/.exec(apply.out)?.[0] ?? "") : apply.out.slice(-3000),
+    );
     if (!applied) return;
 
     // Every server runs, every store was handed to uid 3000, nothing of RocketMQ runs as root.
     const procs = stack.containers.map((c) => new ContainerProc(c, machines.engines.get(c.host)!));
     const notRunning = procs.filter((p) => !p.state().running).map((p) => `${p.c.name} (${p.state().status})`);
-    ctx.check(`${name}: all ${procs.length} RocketMQ containers are running`, notRunning.length === 0, notRunning.join(', '));
-    const inits = Object.values<any>(raw.resource.docker_container).filter((c) => (c.labels ?? []).some((l: any) => l.value === 'store-init'));
-    const badInits = inits.map((c) => {
-      const e = machines.engines.get((c.labels as any[]).find((l) => l.label === 'rocketmq.host').value)!;
-      const st = e.docker(['inspect', '--format', '{{.State.Status}} {{.State.ExitCode}}', c.name]).trim();
-      return st === 'exited 0' ? '' : `${c.name}: ${st}`;
-    }).filter(Boolean);
-    ctx.check(`${name}: the ${inits.length} store-init containers ran chown and exited 0`, badInits.length === 0, badInits.join(', '));
+    ctx.check(
+      `${name}: all ${procs.length} RocketMQ containers are running`,
+      notRunning.length === 0,
+      notRunning.join(", "),
+    );
+    const inits = Object.values<any>(raw.resource.docker_container).filter((c) =>
+      (c.labels ?? []).some((l: any) => l.value === "store-init"),
+    );
+    const badInits = inits
+      .map((c) => {
+        const e = machines.engines.get((c.labels as any[]).find((l) => l.label === "rocketmq.host").value)!;
+        const st = e.docker(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", c.name]).trim();
+        return st === "exited 0" ? "" : `${c.name}: ${st}`;
+      })
+      .filter(Boolean);
+    ctx.check(
+      `${name}: the ${inits.length} store-init containers ran chown and exited 0`,
+      badInits.length === 0,
+      badInits.join(", "),
+    );
     // A second plan right after apply: nothing to do.
-    const again = tofu(dir, ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
-    ctx.check(`${name}: a second plan after apply reports "No changes."`, again.code === 0 && again.out.includes('No changes.'), again.code === 0 ? '' : again.out.slice(-2500));
+    const again = tofu(dir, ["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
+    ctx.check(
+      `${name}: a second plan after apply reports "No changes."`,
+      again.code === 0 && again.out.includes("No changes."),
+      again.code === 0 ? "" : again.out.slice(-2500),
+    );
 
-    const outputs = JSON.parse(tofuOk(dir, ['output', '-json']).stdout);
-    const key = Object.keys(outputs).find((k) => k.endsWith('_namesrvAddr'));
-    const namesrvAddr = key ? String(outputs[key].value) : '';
+    const outputs = JSON.parse(tofuOk(dir, ["output", "-json"]).stdout);
+    const key = Object.keys(outputs).find((k) => k.endsWith("_namesrvAddr"));
+    const namesrvAddr = key ? String(outputs[key].value) : "";
     ctx.note(`${name}: the stack prints ${key} = ${namesrvAddr}`);
-    d = new DockerDeployment(stack, path.join(DEPLOY_DIR, 'run', name), machines.engines, namesrvAddr, machines.clientNs);
-    const scenario = { 'seed-2m-2s-sync': twoMasterTwoSlave, 'seed-dledger': dledgerGroup, 'seed-5x-controller': controllerMode, dev: oneMachine }[name];
+    d = new DockerDeployment(
+      stack,
+      path.join(DEPLOY_DIR, "run", name),
+      machines.engines,
+      namesrvAddr,
+      machines.clientNs,
+    );
+    const scenario = {
+      "seed-2m-2s-sync": twoMasterTwoSlave,
+      "seed-dledger": dledgerGroup,
+      "seed-5x-controller": controllerMode,
+      dev: oneMachine,
+    }[name];
     if (!scenario) throw new Error(`no checks for stack ${name}`);
     try {
       await scenario(ctx, d);
@@ -229,33 +303,59 @@ async function deployStack(ctx: Ctx, name: string, dirs: StackDirs, images: Map<
  * lab's stand-in (lab/java/LabConsole.java: no rocketmq-dashboard jar or image is reachable here), which reads the
  * dashboard's own settings and asks the name servers as its cluster page does.
  */
-async function checkConsoles(ctx: Ctx, name: string, stack: Stack, outputs: Record<string, { value: unknown }>, machines: Machines, d: Deployment): Promise<void> {
-  const brokers = d.byRole('mqbroker').map(brokerExpect);
+async function checkConsoles(
+  ctx: Ctx,
+  name: string,
+  stack: Stack,
+  outputs: Record<string, { value: unknown }>,
+  machines: Machines,
+  d: Deployment,
+): Promise<void> {
+  const brokers = d.byRole("mqbroker").map(brokerExpect);
   for (const c of stack.dashboards) {
     const e = machines.engines.get(c.host)!;
     const port = c.ports[0]?.external ?? c.ports[0]?.internal;
     const url = `http://${c.host}:${port}`;
-    const printed = Object.entries(outputs).filter(([k, v]) => k.endsWith('_url') && v.value === url).map(([k]) => k);
-    const state = e.docker(['inspect', '--format', '{{.State.Status}}', c.name]).trim();
-    ctx.check(`${name}: ${c.name} (console) is running and the stack prints its URL ${url}`, state === 'running' && printed.length === 1, `state ${state}; outputs ${printed.join(', ') || '(none)'}`);
+    const printed = Object.entries(outputs)
+      .filter(([k, v]) => k.endsWith("_url") && v.value === url)
+      .map(([k]) => k);
+    const state = e.docker(["inspect", "--format", "{{.State.Status}}", c.name]).trim();
+    ctx.check(
+      `${name}: ${c.name} (console) is running and the stack prints its URL ${url}`,
+      state === "running" && printed.length === 1,
+      `state ${state}; outputs ${printed.join(", ") || "(none)"}`,
+    );
     const mine = brokers.filter((b) => b.cluster === c.cluster);
-    const namesrvAddr = mine[0]?.namesrvs.join(';') ?? '';
-    let last = '';
+    const namesrvAddr = mine[0]?.namesrvs.join(";") ?? "";
+    let last = "";
     const t = Date.now();
     const shown = await waitFor(`${c.name} to show the ${mine.length} brokers of ${c.cluster}`, 90_000, 1000, () => {
-      last = run('ip', ['netns', 'exec', machines.clientNs, 'curl', '-s', '--max-time', '5', `${url}/cluster/list.query`], { timeoutMs: 10_000 });
+      last = run(
+        "ip",
+        ["netns", "exec", machines.clientNs, "curl", "-s", "--max-time", "5", `${url}/cluster/list.query`],
+        { timeoutMs: 10_000 },
+      );
       const body = JSON.parse(last);
       const cl = clustersOf(body?.data?.clusterInfo);
       // As the scenarios check registration: at its address, under its brokerId (any id for a raft member).
-      const ok = mine.length > 0 && mine.every((b) => (b.id === undefined ? registeredId(cl, b) !== undefined : registeredId(cl, b) === b.id));
+      const ok =
+        mine.length > 0 &&
+        mine.every((b) => (b.id === undefined ? registeredId(cl, b) !== undefined : registeredId(cl, b) === b.id));
       return ok ? body : undefined;
     }).catch((err: Error) => {
-      ctx.check(`${name}: ${c.name} shows every broker of ${c.cluster}`, false, `${err.message}; last answer ${last.slice(0, 600)}; log: ${e.docker(['logs', '--tail', '15', c.name]).slice(-1500)}`);
+      ctx.check(
+        `${name}: ${c.name} shows every broker of ${c.cluster}`,
+        false,
+        `${err.message}; last answer ${last.slice(0, 600)}; log: ${e.docker(["logs", "--tail", "15", c.name]).slice(-1500)}`,
+      );
       return undefined;
     });
     if (!shown) continue;
-    ctx.check(`${name}: ${c.name} (console), with nothing typed in, shows the ${mine.length} brokers of ${c.cluster} at their addresses (${ms(Date.now() - t)}), through namesrvAddr ${shown.namesrvAddr}`,
-      shown.namesrvAddr === namesrvAddr, `the console's namesrvAddrs ${JSON.stringify(shown.namesrvAddrs)}; the brokers' namesrvAddr ${namesrvAddr}`);
+    ctx.check(
+      `${name}: ${c.name} (console), with nothing typed in, shows the ${mine.length} brokers of ${c.cluster} at their addresses (${ms(Date.now() - t)}), through namesrvAddr ${shown.namesrvAddr}`,
+      shown.namesrvAddr === namesrvAddr,
+      `the console's namesrvAddrs ${JSON.stringify(shown.namesrvAddrs)}; the brokers' namesrvAddr ${namesrvAddr}`,
+    );
   }
 }
 
@@ -274,127 +374,200 @@ function checkOwnership(ctx: Ctx, name: string, raw: any, procs: ContainerProc[]
   for (const p of procs) {
     const mount = stores.get(p.c.name);
     if (!mount) continue;
-    const kind = p.c.volumes[0]?.volume_name ? 'named volume' : 'host directory';
+    const kind = p.c.volumes[0]?.volume_name ? "named volume" : "host directory";
     // The store root and what the server itself wrote into it (a broker's lock, checkpoint, commitlog...).
-    const st = p.engine.docker(['exec', p.c.name, 'find', mount, '-maxdepth', '1', '-exec', 'stat', '-c', '%u:%g %n', '{}', '+']).trim().split('\n');
+    const st = p.engine
+      .docker(["exec", p.c.name, "find", mount, "-maxdepth", "1", "-exec", "stat", "-c", "%u:%g %n", "{}", "+"])
+      .trim()
+      .split("\n");
     const wrong = st.filter((l) => !l.startsWith(`${IMAGE_UID}:${IMAGE_GID} `));
-    ctx.check(`${name}: ${p.c.name} wrote its store on a ${kind} as ${IMAGE_UID}:${IMAGE_GID}`, wrong.length === 0 && (p.script !== 'mqbroker' || st.length > 1), st.map((l) => l.replace(`${mount}/`, '')).join(', '));
+    ctx.check(
+      `${name}: ${p.c.name} wrote its store on a ${kind} as ${IMAGE_UID}:${IMAGE_GID}`,
+      wrong.length === 0 && (p.script !== "mqbroker" || st.length > 1),
+      st.map((l) => l.replace(`${mount}/`, "")).join(", "),
+    );
   }
   const users = procs.map((p) => ({ p, users: p.processUsers() }));
-  ctx.check(`${name}: every process of the ${procs.length} RocketMQ containers runs as uid ${IMAGE_UID}, none as root`, users.every((u) => u.users.length > 0 && u.users.every((x) => x.uid === String(IMAGE_UID))),
-    users.map((u) => `${u.p.c.name}: ${u.users.map((x) => `${x.comm}=${x.uid}`).join(' ')}`).join('; '));
+  ctx.check(
+    `${name}: every process of the ${procs.length} RocketMQ containers runs as uid ${IMAGE_UID}, none as root`,
+    users.every((u) => u.users.length > 0 && u.users.every((x) => x.uid === String(IMAGE_UID))),
+    users.map((u) => `${u.p.c.name}: ${u.users.map((x) => `${x.comm}=${x.uid}`).join(" ")}`).join("; "),
+  );
 }
 
 /** One broker's setting changed: only its container is replaced, it starts with the new file, its store is kept. */
 async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): Promise<void> {
   const client = d.client!;
-  const brokers = d.byRole('mqbroker').map(brokerExpect);
-  const target = brokers.find((b) => b.brokerName === ROLLOUT.brokerName && b.id === '0')!;
+  const brokers = d.byRole("mqbroker").map(brokerExpect);
+  const target = brokers.find((b) => b.brokerName === ROLLOUT.brokerName && b.id === "0")!;
   const cluster = target.cluster;
-  await d.waitRegistered([target.proc], 60_000, (_b, id) => id === '0');
-  const topic = 'LabTopicRollout';
+  await d.waitRegistered([target.proc], 60_000, (_b, id) => id === "0");
+  const topic = "LabTopicRollout";
   await createTopicEverywhere(client, topic, cluster);
   const before: string[] = [];
   for (let i = 0; i < 5; i++) {
     const r = await waitFor(`SEND_OK from ${ROLLOUT.brokerName}`, 30_000, 300, async () => {
       const x = await sendOk(client, topic, ROLLOUT.brokerName, `rollout-before-${i}`);
-      return x.ok && x.status === 'SEND_OK' ? x : undefined;
+      return x.ok && x.status === "SEND_OK" ? x : undefined;
     });
     if (r) before.push(`rollout-before-${i}`);
   }
-  const oldConfig = (await client.must('brokerConfig', [target.addr])).config as Record<string, string>;
+  const oldConfig = (await client.must("brokerConfig", [target.addr])).config as Record<string, string>;
   const cp = target.proc as ContainerProc;
-  const oldId = cp.engine.docker(['inspect', '--format', '{{.Id}}', cp.c.name]).trim();
+  const oldId = cp.engine.docker(["inspect", "--format", "{{.Id}}", cp.c.name]).trim();
 
-  const dir = path.join(dirs.rollout, 'stacks', name);
-  tofuOk(dir, ['init', '-input=false', '-no-color']);
-  tofuOk(dir, ['plan', '-input=false', '-no-color', '-out=tfplan']);
-  const changes = plannedChanges(dir, 'tfplan').filter((c) => !c.actions.every((a) => a === 'no-op' || a === 'read'));
+  const dir = path.join(dirs.rollout, "stacks", name);
+  tofuOk(dir, ["init", "-input=false", "-no-color"]);
+  tofuOk(dir, ["plan", "-input=false", "-no-color", "-out=tfplan"]);
+  const changes = plannedChanges(dir, "tfplan").filter((c) => !c.actions.every((a) => a === "no-op" || a === "read"));
   // The library's change-impact report of the same change, from the two synthesized outputs, must name exactly
   // the containers the plan replaces.
   const impact = changeImpact(name, rawStack(dirs.initial, name), rawStack(dirs.rollout, name));
   const predicted = impact.restarted.map((r) => r.name).sort();
-  const replaced = changes.filter((c) => c.type === 'docker_container' && c.actions.includes('delete') && c.actions.includes('create')).map((c) => c.name ?? c.address).sort();
-  ctx.check(`rollout: the change-impact report predicts exactly the containers the plan replaces (${predicted.join(', ')})`, JSON.stringify(predicted) === JSON.stringify(replaced),
-    `predicted ${predicted.join(', ') || '(none)'}: ${impact.restarted.map((r) => r.reasons.join('; ')).join(' | ')}; plan replaces ${replaced.join(', ') || '(none)'}`);
-  const described = changes.map((c) => `${c.address} [${c.name}] ${c.actions.join('+')}${c.replacePaths.length ? ` (because ${c.replacePaths.join(', ')})` : ''}`);
-  ctx.check(`rollout: ${ROLLOUT.key}=${ROLLOUT.value} on ${ROLLOUT.brokerName}'s master: the plan replaces that broker's container and nothing else`,
-    changes.length === 1 && changes[0].type === 'docker_container' && changes[0].name === cp.c.name && changes[0].actions.includes('delete') && changes[0].actions.includes('create'),
-    described.join('; '));
+  const replaced = changes
+    .filter((c) => c.type === "docker_container" && c.actions.includes("delete") && c.actions.includes("create"))
+    .map((c) => c.name ?? c.address)
+    .sort();
+  ctx.check(
+    `rollout: the change-impact report predicts exactly the containers the plan replaces (${predicted.join(", ")})`,
+    JSON.stringify(predicted) === JSON.stringify(replaced),
+    `predicted ${predicted.join(", ") || "(none)"}: ${impact.restarted.map((r) => r.reasons.join("; ")).join(" | ")}; plan replaces ${replaced.join(", ") || "(none)"}`,
+  );
+  const described = changes.map(
+    (c) =>
+      `${c.address} [${c.name}] ${c.actions.join("+")}${c.replacePaths.length ? ` (because ${c.replacePaths.join(", ")})` : ""}`,
+  );
+  ctx.check(
+    `rollout: ${ROLLOUT.key}=${ROLLOUT.value} on ${ROLLOUT.brokerName}'s master: the plan replaces that broker's container and nothing else`,
+    changes.length === 1 &&
+      changes[0].type === "docker_container" &&
+      changes[0].name === cp.c.name &&
+      changes[0].actions.includes("delete") &&
+      changes[0].actions.includes("create"),
+    described.join("; "),
+  );
   const t = Date.now();
-  const apply = tofu(dir, ['apply', '-input=false', '-no-color', 'tfplan']);
-  ctx.check(`rollout: apply succeeds (${ms(apply.tookMs)})`, apply.code === 0, apply.code === 0 ? '' : apply.out.slice(-2500));
-  const newId = cp.engine.docker(['inspect', '--format', '{{.Id}}', cp.c.name]).trim();
-  await d.waitRegistered([target.proc], 60_000, (_b, id) => id === '0');
-  ctx.note(`rollout: ${cp.c.name} replaced (container ${oldId.slice(0, 12)} -> ${newId.slice(0, 12)}) and registered again as master ${ms(Date.now() - t)} after apply began`);
-  const cfg = (await client.must('brokerConfig', [target.addr])).config as Record<string, string>;
-  ctx.check(`rollout: the new container runs with ${ROLLOUT.key}=${ROLLOUT.value} (was ${oldConfig[ROLLOUT.key]})`, newId !== oldId && cfg[ROLLOUT.key] === ROLLOUT.value, `${ROLLOUT.key}=${cfg[ROLLOUT.key]}`);
+  const apply = tofu(dir, ["apply", "-input=false", "-no-color", "tfplan"]);
+  ctx.check(
+    `rollout: apply succeeds (${ms(apply.tookMs)})`,
+    apply.code === 0,
+    apply.code === 0 ? "" : apply.out.slice(-2500),
+  );
+  const newId = cp.engine.docker(["inspect", "--format", "{{.Id}}", cp.c.name]).trim();
+  await d.waitRegistered([target.proc], 60_000, (_b, id) => id === "0");
+  ctx.note(
+    `rollout: ${cp.c.name} replaced (container ${oldId.slice(0, 12)} -> ${newId.slice(0, 12)}) and registered again as master ${ms(Date.now() - t)} after apply began`,
+  );
+  const cfg = (await client.must("brokerConfig", [target.addr])).config as Record<string, string>;
+  ctx.check(
+    `rollout: the new container runs with ${ROLLOUT.key}=${ROLLOUT.value} (was ${oldConfig[ROLLOUT.key]})`,
+    newId !== oldId && cfg[ROLLOUT.key] === ROLLOUT.value,
+    `${ROLLOUT.key}=${cfg[ROLLOUT.key]}`,
+  );
   const got = await consumeAll(client, topic, ROLLOUT.brokerName, before);
-  ctx.check(`rollout: the ${before.length} messages written before are read after the replacement (the store volume outlived the container)`, before.length === 5 && before.every((b) => got.includes(b)), `read ${got.length}`);
+  ctx.check(
+    `rollout: the ${before.length} messages written before are read after the replacement (the store volume outlived the container)`,
+    before.length === 5 && before.every((b) => got.includes(b)),
+    `read ${got.length}`,
+  );
   const others = brokers.filter((b) => b !== target);
   const cl = await client.clusters();
-  ctx.check(`rollout: the other ${others.length} brokers stayed registered with their ids`, others.every((b) => registeredId(cl, b) === b.id), JSON.stringify(cl));
-  const again = tofu(dir, ['plan', '-input=false', '-no-color', '-detailed-exitcode']);
-  ctx.check('rollout: a second apply has nothing to do ("No changes.")', again.code === 0 && again.out.includes('No changes.'), again.code === 0 ? '' : again.out.slice(-2500));
+  ctx.check(
+    `rollout: the other ${others.length} brokers stayed registered with their ids`,
+    others.every((b) => registeredId(cl, b) === b.id),
+    JSON.stringify(cl),
+  );
+  const again = tofu(dir, ["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
+  ctx.check(
+    'rollout: a second apply has nothing to do ("No changes.")',
+    again.code === 0 && again.out.includes("No changes."),
+    again.code === 0 ? "" : again.out.slice(-2500),
+  );
 }
 
 /** destroy is refused while the stores are protected; with allowStoreDestroy it removes everything, volumes included. */
 async function teardown(ctx: Ctx, name: string, dirs: StackDirs, machines: Machines): Promise<void> {
-  const current = fs.existsSync(path.join(dirs.rollout, 'stacks', name, 'tfplan')) ? dirs.rollout : dirs.initial;
-  const dir = path.join(current, 'stacks', name);
-  const refused = tofu(dir, ['destroy', '-auto-approve', '-input=false', '-no-color']);
-  const volumes = (): string[] => [...machines.engines.values()].flatMap((e) => e.docker(['volume', 'ls', '-q']).split('\n').filter(Boolean));
+  const current = fs.existsSync(path.join(dirs.rollout, "stacks", name, "tfplan")) ? dirs.rollout : dirs.initial;
+  const dir = path.join(current, "stacks", name);
+  const refused = tofu(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"]);
+  const volumes = (): string[] =>
+    [...machines.engines.values()].flatMap((e) => e.docker(["volume", "ls", "-q"]).split("\n").filter(Boolean));
   const before = volumes();
-  const protectedVolumes = [...refused.out.matchAll(/Resource instance (docker_volume\.\S+)\s+has\s+prevent_destroy\s+set/g)].map((m) => m[1]);
-  const containersBefore = [...machines.engines.values()].flatMap((e) => e.docker(['ps', '-q']).split('\n').filter(Boolean));
-  ctx.check(`${name}: tofu destroy is refused while the stores are protected (prevent_destroy), and nothing is removed`,
+  const protectedVolumes = [
+    ...refused.out.matchAll(/Resource instance (docker_volume\.\S+)\s+has\s+prevent_destroy\s+set/g),
+  ].map((m) => m[1]);
+  const containersBefore = [...machines.engines.values()].flatMap((e) =>
+    e.docker(["ps", "-q"]).split("\n").filter(Boolean),
+  );
+  ctx.check(
+    `${name}: tofu destroy is refused while the stores are protected (prevent_destroy), and nothing is removed`,
     refused.code !== 0 && protectedVolumes.length === before.length && before.length > 0 && containersBefore.length > 0,
     `exit ${refused.code}; OpenTofu: "Resource instance ... has prevent_destroy set, but the plan calls for it to be destroyed" for ${protectedVolumes.length} volumes; ` +
-      `${before.length} volumes and ${containersBefore.length} running containers remain`);
-  const tdir = path.join(dirs.teardown, 'stacks', name);
-  tofuOk(tdir, ['init', '-input=false', '-no-color']);
-  const destroy = tofu(tdir, ['destroy', '-auto-approve', '-input=false', '-no-color']);
+      `${before.length} volumes and ${containersBefore.length} running containers remain`,
+  );
+  const tdir = path.join(dirs.teardown, "stacks", name);
+  tofuOk(tdir, ["init", "-input=false", "-no-color"]);
+  const destroy = tofu(tdir, ["destroy", "-auto-approve", "-input=false", "-no-color"]);
   const left = volumes();
-  const containers = [...machines.engines.values()].flatMap((e) => e.docker(['ps', '-aq']).split('\n').filter(Boolean));
-  ctx.check(`${name}: with allowStoreDestroy, tofu destroy removes every container and volume (${ms(destroy.tookMs)})`, destroy.code === 0 && left.length === 0 && containers.length === 0,
-    destroy.code === 0 ? `${/Destroy complete![^\n]*/.exec(destroy.out)?.[0]}; left: ${left.length} volumes, ${containers.length} containers` : destroy.out.slice(-2500));
-  const dirsLeft = [...machines.engines.keys()].flatMap((a) => (fs.existsSync(path.join(STORE_DIRS, a)) ? fs.readdirSync(path.join(STORE_DIRS, a)).map((n) => `${a}:${n} (${fs.readdirSync(path.join(STORE_DIRS, a, n)).length} entries)`) : []));
-  if (dirsLeft.length) ctx.note(`${name}: host-directory stores stay after destroy (Docker never deletes a bind-mounted directory): ${dirsLeft.join(', ')}`);
+  const containers = [...machines.engines.values()].flatMap((e) => e.docker(["ps", "-aq"]).split("\n").filter(Boolean));
+  ctx.check(
+    `${name}: with allowStoreDestroy, tofu destroy removes every container and volume (${ms(destroy.tookMs)})`,
+    destroy.code === 0 && left.length === 0 && containers.length === 0,
+    destroy.code === 0
+      ? `${/Destroy complete![^\n]*/.exec(destroy.out)?.[0]}; left: ${left.length} volumes, ${containers.length} containers`
+      : destroy.out.slice(-2500),
+  );
+  const dirsLeft = [...machines.engines.keys()].flatMap((a) =>
+    fs.existsSync(path.join(STORE_DIRS, a))
+      ? fs
+          .readdirSync(path.join(STORE_DIRS, a))
+          .map((n) => `${a}:${n} (${fs.readdirSync(path.join(STORE_DIRS, a, n)).length} entries)`)
+      : [],
+  );
+  if (dirsLeft.length)
+    ctx.note(
+      `${name}: host-directory stores stay after destroy (Docker never deletes a bind-mounted directory): ${dirsLeft.join(", ")}`,
+    );
 }
 
 async function main(): Promise<number> {
-  const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const filters = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   const ctx = new Ctx();
   const t0 = Date.now();
   fs.mkdirSync(DEPLOY_DIR, { recursive: true });
-  await ctx.experiment('prerequisites', async () => {
-    ensureTools(['dockerd', 'docker', 'containerd', 'runc', 'nsenter', 'iptables', 'debootstrap', 'chroot', 'go'], 'Debian: apt-get install docker.io iptables debootstrap; go from the machine');
+  await ctx.experiment("prerequisites", async () => {
+    ensureTools(
+      ["dockerd", "docker", "containerd", "runc", "nsenter", "iptables", "debootstrap", "chroot", "go"],
+      "Debian: apt-get install docker.io iptables debootstrap; go from the machine",
+    );
     deleteStale();
     deleteStaleEngines();
-    ctx.check(`prerequisites: ${run('dockerd', ['--version']).trim()}, debootstrap, go; running as root`, true);
+    ctx.check(`prerequisites: ${run("dockerd", ["--version"]).trim()}, debootstrap, go; running as root`, true);
   });
   if (!ctx.experiments[0].ok) return summary(ctx, t0, DEPLOY_DIR);
 
   // main.ts's stacks: the ones to deploy
   let stacks: string[] = [];
-  const mainDir = path.join(DEPLOY_DIR, 'synth-main');
-  await ctx.experiment('synth', async () => {
+  const mainDir = path.join(DEPLOY_DIR, "synth-main");
+  await ctx.experiment("synth", async () => {
     synth(mainDir);
     // Stacks without Docker containers (VMs' user-data) are the VM lab's (npm run lab:vm).
     const vmOnly = listStacks(mainDir).filter((s) => !listContainerStacks(mainDir).includes(s));
-    if (vmOnly.length) ctx.note(`not deployed here (no docker_container; the VM lab boots them): ${vmOnly.join(', ')}`);
+    if (vmOnly.length) ctx.note(`not deployed here (no docker_container; the VM lab boots them): ${vmOnly.join(", ")}`);
     stacks = listContainerStacks(mainDir).filter((s) => filters.length === 0 || filters.some((f) => s.includes(f)));
-    ctx.check(`synth: main.ts synthesizes ${listStacks(mainDir).join(', ')}`, stacks.length > 0);
+    ctx.check(`synth: main.ts synthesizes ${listStacks(mainDir).join(", ")}`, stacks.length > 0);
   });
   if (!stacks.length) return summary(ctx, t0, DEPLOY_DIR);
 
   const versions = [...new Set(stacks.flatMap((s) => readStack(mainDir, s).containers.map((c) => c.version)))].sort();
   const images = new Map<string, ImageTar>();
-  await ctx.experiment('build: OpenTofu, the docker provider, the lab image', async () => {
+  await ctx.experiment("build: OpenTofu, the docker provider, the lab image", async () => {
     const env = tofuEnv();
-    ctx.note(`OpenTofu ${env.TOFU_VERSION}; kreuzwerker/docker ${env.DOCKER_PROVIDER_MODULE}@${env.DOCKER_PROVIDER_GO_VERSION} (the only build the Go module proxy serves) mirrored as ${env.DOCKER_PROVIDER_PINNED}, the version the stacks pin`);
+    ctx.note(
+      `OpenTofu ${env.TOFU_VERSION}; kreuzwerker/docker ${env.DOCKER_PROVIDER_MODULE}@${env.DOCKER_PROVIDER_GO_VERSION} (the only build the Go module proxy serves) mirrored as ${env.DOCKER_PROVIDER_PINNED}, the version the stacks pin`,
+    );
     for (const v of versions) images.set(v, ensureImageTar(v));
-    ctx.check(`build: tofu, the provider and the lab image of RocketMQ ${versions.join(', ')} are ready`, true);
+    ctx.check(`build: tofu, the provider and the lab image of RocketMQ ${versions.join(", ")} are ready`, true);
   });
   if (images.size !== versions.length) return summary(ctx, t0, DEPLOY_DIR);
 
@@ -403,19 +576,33 @@ async function main(): Promise<number> {
   const addresses = [...new Set(all.flatMap((s) => s.containers.map((c) => c.host)))];
   const options: LabOptions = {
     engines: Object.fromEntries(addresses.map((a) => [a, engineHost(a)])),
-    images: Object.fromEntries([...new Set(all.flatMap((s) => s.containers.map((c) => c.version)))].map((v) => [v, `${LAB_IMAGE_REPO}:${v}`])),
+    images: Object.fromEntries(
+      [...new Set(all.flatMap((s) => s.containers.map((c) => c.version)))].map((v) => [v, `${LAB_IMAGE_REPO}:${v}`]),
+    ),
     dashboardImage: LAB_CONSOLE_IMAGE,
     storeDirs: STORE_DIRS,
   };
-  const dirs: StackDirs = { initial: path.join(DEPLOY_DIR, 'synth'), rollout: path.join(DEPLOY_DIR, 'synth-rollout'), teardown: path.join(DEPLOY_DIR, 'synth-teardown') };
-  await ctx.experiment('synth with the lab engines and image (public props only)', async () => {
-    for (const f of fs.readdirSync(DEPLOY_DIR).filter((x) => /^terraform\..*\.tfstate/.test(x))) fs.rmSync(path.join(DEPLOY_DIR, f));
+  const dirs: StackDirs = {
+    initial: path.join(DEPLOY_DIR, "synth"),
+    rollout: path.join(DEPLOY_DIR, "synth-rollout"),
+    teardown: path.join(DEPLOY_DIR, "synth-teardown"),
+  };
+  await ctx.experiment("synth with the lab engines and image (public props only)", async () => {
+    for (const f of fs.readdirSync(DEPLOY_DIR).filter((x) => /^terraform\..*\.tfstate/.test(x)))
+      fs.rmSync(path.join(DEPLOY_DIR, f));
     labSynth(dirs.initial, options);
-    labSynth(dirs.rollout, { ...options, masterProperties: { [ROLLOUT.brokerName]: { [ROLLOUT.key]: ROLLOUT.value } } });
+    labSynth(dirs.rollout, {
+      ...options,
+      masterProperties: { [ROLLOUT.brokerName]: { [ROLLOUT.key]: ROLLOUT.value } },
+    });
     labSynth(dirs.teardown, { ...options, allowStoreDestroy: true });
     for (const s of stacks) {
       const diffs = sameAsMain(rawStack(dirs.initial, s), rawStack(mainDir, s), options);
-      ctx.check(`synth: the lab's ${s} is main.ts's, but for the engines' addresses and the image name`, diffs.length === 0, diffs.join('; '));
+      ctx.check(
+        `synth: the lab's ${s} is main.ts's, but for the engines' addresses and the image name`,
+        diffs.length === 0,
+        diffs.join("; "),
+      );
     }
   });
 
@@ -426,4 +613,4 @@ async function main(): Promise<number> {
   return summary(ctx, t0, DEPLOY_DIR);
 }
 
-runLab('lab:deploy', 'ROCKETMQ_DEPLOY_TIMEOUT_S', 2400, main);
+runLab("lab:deploy", "ROCKETMQ_DEPLOY_TIMEOUT_S", 2400, main);

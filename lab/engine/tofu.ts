@@ -1,10 +1,18 @@
 // OpenTofu from tools/tofu.sh (built from the Go module proxy, cached), run on a synthesized stack directory with
 // the provider mirror; every command bounded.
-import { spawnSync } from 'child_process';
-import * as path from 'path';
-import { REPO_DIR, log, ms, run } from '../util';
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { REPO_DIR, log, ms, run } from "../util";
 
-export interface TofuEnv { TOFU: string; TF_CLI_CONFIG_FILE: string; TOFU_VERSION: string; DOCKER_PROVIDER_GO_VERSION: string; DOCKER_PROVIDER_VERSION: string; DOCKER_PROVIDER_PINNED: string; DOCKER_PROVIDER_MODULE: string }
+export interface TofuEnv {
+  TOFU: string;
+  TF_CLI_CONFIG_FILE: string;
+  TOFU_VERSION: string;
+  DOCKER_PROVIDER_GO_VERSION: string;
+  DOCKER_PROVIDER_VERSION: string;
+  DOCKER_PROVIDER_PINNED: string;
+  DOCKER_PROVIDER_MODULE: string;
+}
 
 let cached: TofuEnv | undefined;
 
@@ -12,52 +20,72 @@ let cached: TofuEnv | undefined;
 export function tofuEnv(): TofuEnv {
   if (cached) return cached;
   const t = Date.now();
-  const out = run('bash', [path.join(REPO_DIR, 'tools', 'tofu.sh')], { timeoutMs: 45 * 60_000 });
+  const out = run("bash", [path.join(REPO_DIR, "tools", "tofu.sh")], { timeoutMs: 45 * 60_000 });
   const env: Record<string, string> = {};
-  for (const l of out.split('\n')) {
-    const i = l.indexOf('=');
+  for (const l of out.split("\n")) {
+    const i = l.indexOf("=");
     if (i > 0) env[l.slice(0, i)] = l.slice(i + 1);
   }
   cached = env as unknown as TofuEnv;
-  log(`tofu: OpenTofu ${cached.TOFU_VERSION}, ${cached.DOCKER_PROVIDER_MODULE}@${cached.DOCKER_PROVIDER_GO_VERSION} mirrored as ${cached.DOCKER_PROVIDER_PINNED} (${ms(Date.now() - t)})`);
+  log(
+    `tofu: OpenTofu ${cached.TOFU_VERSION}, ${cached.DOCKER_PROVIDER_MODULE}@${cached.DOCKER_PROVIDER_GO_VERSION} mirrored as ${cached.DOCKER_PROVIDER_PINNED} (${ms(Date.now() - t)})`,
+  );
   return cached;
 }
 
-export interface TofuResult { code: number; out: string; stdout: string; tookMs: number }
+export interface TofuResult {
+  code: number;
+  out: string;
+  stdout: string;
+  tookMs: number;
+}
 
 /** `tofu <args>` in a stack directory. Never throws for a non-zero exit (the caller checks); throws on timeout. */
 export function tofu(dir: string, args: string[], timeoutMs = 10 * 60_000): TofuResult {
   const env = tofuEnv();
   const t = Date.now();
   const r = spawnSync(env.TOFU, [`-chdir=${dir}`, ...args], {
-    env: { ...process.env, TF_CLI_CONFIG_FILE: env.TF_CLI_CONFIG_FILE, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1', TF_PLUGIN_CACHE_DIR: '' },
-    encoding: 'utf8',
+    env: {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: env.TF_CLI_CONFIG_FILE,
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+      TF_PLUGIN_CACHE_DIR: "",
+    },
+    encoding: "utf8",
     timeout: timeoutMs,
-    killSignal: 'SIGKILL',
+    killSignal: "SIGKILL",
     maxBuffer: 256 * 1024 * 1024,
   });
-  if (r.error) throw new Error(`tofu ${args.join(' ')} in ${dir}: ${r.error.message}`);
-  const out = `${r.stdout ?? ''}${r.stderr ? `\n${r.stderr}` : ''}`.replace(/\x1b\[[0-9;]*m/g, '');
-  return { code: r.status ?? -1, out, stdout: r.stdout ?? '', tookMs: Date.now() - t };
+  if (r.error) throw new Error(`tofu ${args.join(" ")} in ${dir}: ${r.error.message}`);
+  const out = `${r.stdout ?? ""}${r.stderr ? `\n${r.stderr}` : ""}`.replace(/\x1b\[[0-9;]*m/g, "");
+  return { code: r.status ?? -1, out, stdout: r.stdout ?? "", tookMs: Date.now() - t };
 }
 
 /** Like tofu, but throws with the output's tail when the exit code is not 0. */
 export function tofuOk(dir: string, args: string[], timeoutMs?: number): TofuResult {
   const r = tofu(dir, args, timeoutMs);
-  if (r.code !== 0) throw new Error(`tofu ${args.join(' ')} exited ${r.code}:\n${r.out.slice(-4000)}`);
+  if (r.code !== 0) throw new Error(`tofu ${args.join(" ")} exited ${r.code}:\n${r.out.slice(-4000)}`);
   return r;
 }
 
 /** What a saved plan does: per resource address, its actions (["no-op"], ["create"], ["delete","create"], ...) and why. */
-export interface PlannedChange { address: string; type: string; name?: string; actions: string[]; replacePaths: string[] }
+export interface PlannedChange {
+  address: string;
+  type: string;
+  name?: string;
+  actions: string[];
+  replacePaths: string[];
+}
 
 export function plannedChanges(dir: string, planFile: string): PlannedChange[] {
-  const json = JSON.parse(tofuOk(dir, ['show', '-json', planFile], 120_000).stdout);
+  const json = JSON.parse(tofuOk(dir, ["show", "-json", planFile], 120_000).stdout);
   return (json.resource_changes ?? []).map((rc: any) => ({
     address: rc.address,
     type: rc.type,
     name: rc.change?.after?.name ?? rc.change?.before?.name,
     actions: rc.change?.actions ?? [],
-    replacePaths: (rc.change?.replace_paths ?? []).map((p: any[]) => p.join('.')),
+    replacePaths: (rc.change?.replace_paths ?? []).map((p: any[]) => p.join(".")),
   }));
 }

@@ -2,15 +2,15 @@
 // `systemd-nspawn --boot` inside its host's network namespace, with the stack's user-data in cloud-init's NoCloud seed.
 // Its processes are visible from the host (another pid namespace, same kernel): the lab finds a unit's JVM through its
 // cgroup and the machine's process tree, and runs systemctl inside with nsenter.
-import { spawn } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
-import { registry } from '../hosts';
-import { WORK_DIR, log, run, sleep, tryRun } from '../util';
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { registry } from "../hosts";
+import { WORK_DIR, log, run, sleep, tryRun } from "../util";
 
-export const VM_WORK = path.join(WORK_DIR, 'vm');
+export const VM_WORK = path.join(WORK_DIR, "vm");
 /** Machine names (systemd-nspawn -M) and everything else of the VM lab start with the labs' prefix. */
-export const MACHINE_PREFIX = 'rmqlab-vm-';
+export const MACHINE_PREFIX = "rmqlab-vm-";
 const CLK_TCK = 100;
 /**
  * The cgroup hierarchy systemd-nspawn takes its own cgroup from (cgroup v2, or v2 beside v1 as here: "unified"), and
@@ -18,9 +18,9 @@ const CLK_TCK = 100;
  * named hierarchy "systemd", the machines' systemd's).
  */
 function cgroupRoots(): { own: string; all: string[] } {
-  if (fs.existsSync('/sys/fs/cgroup/cgroup.controllers')) return { own: '/sys/fs/cgroup', all: ['/sys/fs/cgroup'] };
-  const all = ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/systemd'].filter((d) => fs.existsSync(d));
-  return { own: all[0] ?? '/sys/fs/cgroup/systemd', all };
+  if (fs.existsSync("/sys/fs/cgroup/cgroup.controllers")) return { own: "/sys/fs/cgroup", all: ["/sys/fs/cgroup"] };
+  const all = ["/sys/fs/cgroup/unified", "/sys/fs/cgroup/systemd"].filter((d) => fs.existsSync(d));
+  return { own: all[0] ?? "/sys/fs/cgroup/systemd", all };
 }
 
 /**
@@ -30,7 +30,7 @@ function cgroupRoots(): { own: string; all: string[] } {
 export function inOwnCgroup(name: string, args: string[]): string[] {
   const dir = path.join(cgroupRoots().own, name);
   fs.mkdirSync(dir, { recursive: true });
-  return ['sh', '-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', dir, ...args];
+  return ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', dir, ...args];
 }
 
 /** Removes the cgroup `name` from every hierarchy once its processes are gone. */
@@ -40,7 +40,7 @@ export function removeCgroup(name: string): void {
 
 function readFile(p: string): string | undefined {
   try {
-    return fs.readFileSync(p, 'utf8');
+    return fs.readFileSync(p, "utf8");
   } catch {
     return undefined;
   }
@@ -49,11 +49,15 @@ function readFile(p: string): string | undefined {
 /** Every live pid with its parent and name, from /proc. */
 function processTable(): { pid: number; ppid: number; name: string }[] {
   const out: { pid: number; ppid: number; name: string }[] = [];
-  for (const e of fs.readdirSync('/proc')) {
+  for (const e of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(e)) continue;
     const s = readFile(`/proc/${e}/status`);
     if (!s) continue;
-    out.push({ pid: Number(e), ppid: Number(/^PPid:\s+(\d+)/m.exec(s)?.[1] ?? 0), name: /^Name:\s+(.*)$/m.exec(s)?.[1] ?? '' });
+    out.push({
+      pid: Number(e),
+      ppid: Number(/^PPid:\s+(\d+)/m.exec(s)?.[1] ?? 0),
+      name: /^Name:\s+(.*)$/m.exec(s)?.[1] ?? "",
+    });
   }
   return out;
 }
@@ -61,9 +65,9 @@ function processTable(): { pid: number; ppid: number; name: string }[] {
 /** When a process started, in ms since the epoch (from /proc/<pid>/stat and the boot time). */
 export function processStartedAt(pid: number): number | undefined {
   const stat = readFile(`/proc/${pid}/stat`);
-  const btime = Number(/^btime (\d+)$/m.exec(readFile('/proc/stat') ?? '')?.[1]);
+  const btime = Number(/^btime (\d+)$/m.exec(readFile("/proc/stat") ?? "")?.[1]);
   if (!stat || !btime) return undefined;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return btime * 1000 + (Number(fields[19]) / CLK_TCK) * 1000;
 }
 
@@ -86,11 +90,16 @@ export class Machine {
   private mounted = false;
 
   /** name: the VM's id in the stack (vm28); lower: the unpacked Debian root; netns: its host's namespace. */
-  constructor(readonly name: string, readonly address: string, readonly netns: string, readonly lower: string) {
-    this.machineName = `${MACHINE_PREFIX}${name}`.replace(/[^A-Za-z0-9-]/g, '-');
-    this.dir = path.join(VM_WORK, 'machines', name);
-    this.merged = path.join(this.dir, 'merged');
-    this.logFile = path.join(VM_WORK, 'logs', `${name}-console.log`);
+  constructor(
+    readonly name: string,
+    readonly address: string,
+    readonly netns: string,
+    readonly lower: string,
+  ) {
+    this.machineName = `${MACHINE_PREFIX}${name}`.replace(/[^A-Za-z0-9-]/g, "-");
+    this.dir = path.join(VM_WORK, "machines", name);
+    this.merged = path.join(this.dir, "merged");
+    this.logFile = path.join(VM_WORK, "logs", `${name}-console.log`);
   }
 
   /** A path of the machine's file system, as the host sees it through the overlay. */
@@ -101,22 +110,41 @@ export class Machine {
   /** Mounts the machine's root (an overlay on the shared root), writes the NoCloud seed and boots it. */
   boot(userData: string): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
-    for (const d of ['upper', 'work', 'merged']) fs.mkdirSync(path.join(this.dir, d), { recursive: true });
+    for (const d of ["upper", "work", "merged"]) fs.mkdirSync(path.join(this.dir, d), { recursive: true });
     fs.mkdirSync(path.dirname(this.logFile), { recursive: true });
     live.add(this);
-    run('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${this.lower},upperdir=${path.join(this.dir, 'upper')},workdir=${path.join(this.dir, 'work')}`, this.merged]);
+    run("mount", [
+      "-t",
+      "overlay",
+      "overlay",
+      "-o",
+      `lowerdir=${this.lower},upperdir=${path.join(this.dir, "upper")},workdir=${path.join(this.dir, "work")}`,
+      this.merged,
+    ]);
     this.mounted = true;
     // cloud-init's NoCloud datasource reads its seed from this folder (the datasource_list of the root names only NoCloud).
-    const seed = this.path('var/lib/cloud/seed/nocloud');
+    const seed = this.path("var/lib/cloud/seed/nocloud");
     fs.mkdirSync(seed, { recursive: true });
-    fs.writeFileSync(path.join(seed, 'user-data'), userData);
-    fs.writeFileSync(path.join(seed, 'meta-data'), `instance-id: ${this.machineName}\nlocal-hostname: ${this.name}\n`);
-    const out = fs.openSync(this.logFile, 'w');
+    fs.writeFileSync(path.join(seed, "user-data"), userData);
+    fs.writeFileSync(path.join(seed, "meta-data"), `instance-id: ${this.machineName}\nlocal-hostname: ${this.name}\n`);
+    const out = fs.openSync(this.logFile, "w");
     this.spawnedAt = Date.now();
     // --register=no --keep-unit: no systemd on the lab's host to register with ("Failed to open system bus" otherwise).
-    const nspawn = ['systemd-nspawn', '--quiet', '--boot', '-D', this.merged, `--network-namespace-path=/var/run/netns/${this.netns}`, '--register=no', '--keep-unit', '-M', this.machineName, '--console=read-only'];
+    const nspawn = [
+      "systemd-nspawn",
+      "--quiet",
+      "--boot",
+      "-D",
+      this.merged,
+      `--network-namespace-path=/var/run/netns/${this.netns}`,
+      "--register=no",
+      "--keep-unit",
+      "-M",
+      this.machineName,
+      "--console=read-only",
+    ];
     const [cmd, ...args] = inOwnCgroup(this.machineName, nspawn);
-    const child = spawn(cmd, args, { stdio: ['ignore', out, out], detached: true });
+    const child = spawn(cmd, args, { stdio: ["ignore", out, out], detached: true });
     fs.closeSync(out);
     this.nspawnPid = child.pid;
     if (child.pid) registry.pgids.add(child.pid);
@@ -135,10 +163,14 @@ export class Machine {
     const table = processTable();
     const parent = new Map(table.map((p) => [p.pid, p.ppid]));
     const under = (pid: number): boolean => {
-      for (let p: number | undefined = parent.get(pid), n = 0; p && n < 8; p = parent.get(p), n++) if (p === this.nspawnPid) return true;
+      for (let p: number | undefined = parent.get(pid), n = 0; p && n < 8; p = parent.get(p), n++)
+        if (p === this.nspawnPid) return true;
       return false;
     };
-    this.leader = table.find((p) => p.name === 'systemd' && under(p.pid) && /^NSpid:\s+\d+\s+1$/m.test(readFile(`/proc/${p.pid}/status`) ?? ''))?.pid;
+    this.leader = table.find(
+      (p) =>
+        p.name === "systemd" && under(p.pid) && /^NSpid:\s+\d+\s+1$/m.test(readFile(`/proc/${p.pid}/status`) ?? ""),
+    )?.pid;
     return this.leader;
   }
 
@@ -146,7 +178,7 @@ export class Machine {
   exec(args: string[], timeoutMs = 20_000): string {
     const pid = this.leaderPid();
     if (!pid) throw new Error(`${this.name}: not running`);
-    return run('nsenter', ['-t', String(pid), '-m', '-u', '-i', '-n', '-p', '--', ...args], { timeoutMs });
+    return run("nsenter", ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "--", ...args], { timeoutMs });
   }
 
   /** Like exec, answering the output and the exit code without throwing. */
@@ -162,15 +194,15 @@ export class Machine {
   /** `systemctl show` properties of a unit. */
   unitProps(unit: string, props: string[]): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const line of this.exec(['systemctl', 'show', '-p', props.join(','), unit]).split('\n')) {
-      const i = line.indexOf('=');
+    for (const line of this.exec(["systemctl", "show", "-p", props.join(","), unit]).split("\n")) {
+      const i = line.indexOf("=");
       if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
     }
     return out;
   }
 
   /** Host pids of the machine's processes in the cgroup of `unit` whose name is `name`. */
-  unitPids(unit: string, name = 'java'): number[] {
+  unitPids(unit: string, name = "java"): number[] {
     const leader = this.leaderPid();
     if (!leader) return [];
     const table = processTable();
@@ -181,7 +213,7 @@ export class Machine {
     };
     return table
       .filter((p) => p.name === name && inMachine(p.pid))
-      .filter((p) => (readFile(`/proc/${p.pid}/cgroup`) ?? '').split('\n').some((l) => l.endsWith(`/${unit}`)))
+      .filter((p) => (readFile(`/proc/${p.pid}/cgroup`) ?? "").split("\n").some((l) => l.endsWith(`/${unit}`)))
       .map((p) => p.pid);
   }
 
@@ -191,11 +223,14 @@ export class Machine {
     // Not through /var/lib/cloud/instance: an absolute symlink, which the host would resolve in its own root.
     const finished = this.path(`var/lib/cloud/instances/${this.machineName}/boot-finished`);
     while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`${this.name}: systemd-nspawn exited while booting:\n${(readFile(this.logFile) ?? '').slice(-3000)}`);
+      if (!this.running)
+        throw new Error(
+          `${this.name}: systemd-nspawn exited while booting:\n${(readFile(this.logFile) ?? "").slice(-3000)}`,
+        );
       // boot-finished comes first, result.json right after it (both at the end of the final stage).
       if (fs.existsSync(finished)) {
         try {
-          const result = JSON.parse(readFile(this.path('var/lib/cloud/data/result.json')) ?? '');
+          const result = JSON.parse(readFile(this.path("var/lib/cloud/data/result.json")) ?? "");
           if (result?.v1) return { tookMs: Date.now() - this.spawnedAt, result };
         } catch {
           /* not written yet */
@@ -203,7 +238,9 @@ export class Machine {
       }
       await sleep(250);
     }
-    throw new Error(`${this.name}: cloud-init not finished after ${timeoutMs} ms:\n${(readFile(this.logFile) ?? '').slice(-3000)}`);
+    throw new Error(
+      `${this.name}: cloud-init not finished after ${timeoutMs} ms:\n${(readFile(this.logFile) ?? "").slice(-3000)}`,
+    );
   }
 
   /** Stops the machine (SIGKILL of its PID 1 ends every process of its pid namespace), unmounts and removes its root. */
@@ -212,7 +249,7 @@ export class Machine {
     for (const pid of [leader, this.nspawnPid]) {
       if (!pid) continue;
       try {
-        process.kill(pid, 'SIGKILL');
+        process.kill(pid, "SIGKILL");
       } catch {
         /* gone */
       }
@@ -222,13 +259,13 @@ export class Machine {
     this.nspawnPid = undefined;
     this.leader = undefined;
     if (this.mounted) {
-      for (let i = 0; i < 20 && !tryRun('umount', [this.merged]); i++) {
+      for (let i = 0; i < 20 && !tryRun("umount", [this.merged]); i++) {
         const t = Date.now() + 100;
         while (Date.now() < t) {
           /* wait for the machine's processes to go */
         }
       }
-      if (isMounted(this.merged)) tryRun('umount', ['-l', this.merged]);
+      if (isMounted(this.merged)) tryRun("umount", ["-l", this.merged]);
       this.mounted = false;
     }
     if (!isMounted(this.merged)) fs.rmSync(this.dir, { recursive: true, force: true });
@@ -241,7 +278,7 @@ function removeCgroupTree(dir: string): void {
   if (!fs.existsSync(dir)) return;
   const deadline = Date.now() + 5000;
   for (;;) {
-    const dirs = run('find', [dir, '-depth', '-type', 'd'], { timeoutMs: 10_000 }).split('\n').filter(Boolean);
+    const dirs = run("find", [dir, "-depth", "-type", "d"], { timeoutMs: 10_000 }).split("\n").filter(Boolean);
     for (const d of dirs) {
       try {
         fs.rmdirSync(d);
@@ -259,18 +296,23 @@ function removeCgroupTree(dir: string): void {
 
 /** Cgroups left by a crashed run's machines. */
 export function removeStaleCgroups(): string[] {
-  const stale = [...new Set(cgroupRoots().all.flatMap((root) => fs.readdirSync(root).filter((d) => d.startsWith(MACHINE_PREFIX))))];
+  const stale = [
+    ...new Set(cgroupRoots().all.flatMap((root) => fs.readdirSync(root).filter((d) => d.startsWith(MACHINE_PREFIX)))),
+  ];
   for (const d of stale) removeCgroup(d);
   return stale;
 }
 
 function isMounted(dir: string): boolean {
-  return (readFile('/proc/mounts') ?? '').split('\n').some((l) => l.split(' ')[1] === dir);
+  return (readFile("/proc/mounts") ?? "").split("\n").some((l) => l.split(" ")[1] === dir);
 }
 
 /** Mounts left under the VM lab's folder by a crashed run (their machines were killed with their namespaces). */
 export function unmountStale(): string[] {
-  const stale = (readFile('/proc/mounts') ?? '').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(VM_WORK + '/'));
-  for (const m of stale.sort().reverse()) if (!tryRun('umount', [m])) tryRun('umount', ['-l', m]);
+  const stale = (readFile("/proc/mounts") ?? "")
+    .split("\n")
+    .map((l) => l.split(" ")[1])
+    .filter((m) => m && m.startsWith(VM_WORK + "/"));
+  for (const m of stale.sort().reverse()) if (!tryRun("umount", [m])) tryRun("umount", ["-l", m]);
   return stale;
 }

@@ -8,20 +8,29 @@
 // runs. A machine given a wrong pinned SHA-512 must start nothing. Then the shared checks against the booted machines:
 // brokers registered, produce and consume, SIGKILL of the DLedger master, failover, systemd restarts it as a slave.
 // Last line: "N passed, N failed". Everything it starts is stopped on success, failure, signal and timeout.
-import { spawn } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
-import { Ctx } from '../checks';
-import { runLab, summary } from '../guard';
-import { Network, deleteStale, ensureTools, registry } from '../hosts';
-import { ensureJars } from '../jars';
-import { dledgerGroup } from '../scenarios';
-import { listStacks, synth } from '../stack';
-import { REPO_DIR, log, ms, run, sleep, tryRun, waitFor } from '../util';
-import { VmDeployment } from './deployment';
-import { DistZip, ensureDistZip, ensureVmRoot, unpackVmRoot } from './image';
-import { MACHINE_PREFIX, Machine, VM_WORK, destroyAllMachines, inOwnCgroup, removeCgroup, removeStaleCgroups, unmountStale } from './machines';
-import { VmDoc, readVmStack } from './userdata';
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { Ctx } from "../checks";
+import { runLab, summary } from "../guard";
+import { Network, deleteStale, ensureTools, registry } from "../hosts";
+import { ensureJars } from "../jars";
+import { dledgerGroup } from "../scenarios";
+import { listStacks, synth } from "../stack";
+import { REPO_DIR, log, ms, run, sleep, tryRun, waitFor } from "../util";
+import { VmDeployment } from "./deployment";
+import { DistZip, ensureDistZip, ensureVmRoot, unpackVmRoot } from "./image";
+import {
+  MACHINE_PREFIX,
+  Machine,
+  VM_WORK,
+  destroyAllMachines,
+  inOwnCgroup,
+  removeCgroup,
+  removeStaleCgroups,
+  unmountStale,
+} from "./machines";
+import { VmDoc, readVmStack } from "./userdata";
 
 const DIST_PORT = 8080;
 const BOOT_LIMIT_MS = Number(process.env.ROCKETMQ_VM_BOOT_TIMEOUT_S ?? 180) * 1000;
@@ -29,40 +38,52 @@ const BOOT_LIMIT_MS = Number(process.env.ROCKETMQ_VM_BOOT_TIMEOUT_S ?? 180) * 10
 /** Stacks whose output has user-data (VmHosts) and no docker_container. */
 function vmStacks(outDir: string): string[] {
   return listStacks(outDir).filter((s) => {
-    const json = JSON.parse(fs.readFileSync(path.join(outDir, 'stacks', s, 'cdk.tf.json'), 'utf8'));
-    return Object.keys(json.output ?? {}).some((k) => k.endsWith('_userData')) && Object.keys(json.resource?.docker_container ?? {}).length === 0;
+    const json = JSON.parse(fs.readFileSync(path.join(outDir, "stacks", s, "cdk.tf.json"), "utf8"));
+    return (
+      Object.keys(json.output ?? {}).some((k) => k.endsWith("_userData")) &&
+      Object.keys(json.resource?.docker_container ?? {}).length === 0
+    );
   });
 }
 
 function labSynth(outDir: string, options: { mirror: string; sha512?: string }): void {
   fs.rmSync(outDir, { recursive: true, force: true });
   const t = Date.now();
-  run('npx', ['ts-node', '--transpile-only', path.join(__dirname, 'app.ts')], { cwd: REPO_DIR, env: { ...process.env, CDKTF_OUTDIR: outDir, ROCKETMQ_VM_OPTIONS: JSON.stringify(options) }, timeoutMs: 300_000 });
-  log(`synth (${path.basename(outDir)}): ${listStacks(outDir).join(', ')} in ${ms(Date.now() - t)}`);
+  run("npx", ["ts-node", "--transpile-only", path.join(__dirname, "app.ts")], {
+    cwd: REPO_DIR,
+    env: { ...process.env, CDKTF_OUTDIR: outDir, ROCKETMQ_VM_OPTIONS: JSON.stringify(options) },
+    timeoutMs: 300_000,
+  });
+  log(`synth (${path.basename(outDir)}): ${listStacks(outDir).join(", ")} in ${ms(Date.now() - t)}`);
 }
 
 /** Another lab (process or deploy) uses the same prefix and this machine's memory: wait until none runs (bounded). */
 async function waitForOtherLabs(): Promise<void> {
   const limit = Number(process.env.ROCKETMQ_VM_WAIT_S ?? 900) * 1000;
   const busy = (): string => {
-    const ns = run('ip', ['netns', 'list'], { timeoutMs: 10_000 }).split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((n) => n && n.startsWith('rmqlab-'));
-    let procs = '';
+    const ns = run("ip", ["netns", "list"], { timeoutMs: 10_000 })
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/)[0])
+      .filter((n) => n && n.startsWith("rmqlab-"));
+    let procs = "";
     try {
-      procs = run('pgrep', ['-f', 'lab/run\\.ts|lab/engine/run\\.ts'], { timeoutMs: 10_000 }).trim();
+      procs = run("pgrep", ["-f", "lab/run\\.ts|lab/engine/run\\.ts"], { timeoutMs: 10_000 }).trim();
     } catch {
-      procs = '';
+      procs = "";
     }
-    return [procs ? `lab processes ${procs.split('\n').join(',')}` : '', ns.length ? `namespaces ${ns.join(',')}` : ''].filter(Boolean).join('; ');
+    return [procs ? `lab processes ${procs.split("\n").join(",")}` : "", ns.length ? `namespaces ${ns.join(",")}` : ""]
+      .filter(Boolean)
+      .join("; ");
   };
   const t = Date.now();
-  let said = '';
+  let said = "";
   let idle = 0;
   for (;;) {
     const b = busy();
     if (!b) return;
     // Namespaces without a running lab are a crashed run's (deleteStale removes them), unless a lab is about to start
     // again: no lab process seen three times in a row, 5 s apart.
-    idle = b.startsWith('lab processes') ? 0 : idle + 1;
+    idle = b.startsWith("lab processes") ? 0 : idle + 1;
     if (idle >= 3) return;
     if (b && b !== said) log(`another lab is running (${b}): waiting`);
     said = b;
@@ -72,12 +93,30 @@ async function waitForOtherLabs(): Promise<void> {
 }
 
 /** The real tools, run in the Debian root the machines boot (read-only, no network). */
-function inRoot(root: string, bind: string, cmd: string, extra: string[] = ['--read-only']): { code: number; out: string } {
+function inRoot(
+  root: string,
+  bind: string,
+  cmd: string,
+  extra: string[] = ["--read-only"],
+): { code: number; out: string } {
   try {
-    const [c, ...args] = inOwnCgroup(`${MACHINE_PREFIX}check`, ['systemd-nspawn', '--quiet', '-D', root, '--register=no', '--keep-unit', '--private-network', ...extra, `--bind-ro=${bind}:/mnt`, 'sh', '-c', `${cmd} 2>&1; echo "exit=$?"`]);
+    const [c, ...args] = inOwnCgroup(`${MACHINE_PREFIX}check`, [
+      "systemd-nspawn",
+      "--quiet",
+      "-D",
+      root,
+      "--register=no",
+      "--keep-unit",
+      "--private-network",
+      ...extra,
+      `--bind-ro=${bind}:/mnt`,
+      "sh",
+      "-c",
+      `${cmd} 2>&1; echo "exit=$?"`,
+    ]);
     const out = run(c, args, { timeoutMs: 120_000 });
     const m = /exit=(\d+)\s*$/.exec(out);
-    return { code: m ? Number(m[1]) : -1, out: out.replace(/exit=\d+\s*$/, '').trim() };
+    return { code: m ? Number(m[1]) : -1, out: out.replace(/exit=\d+\s*$/, "").trim() };
   } catch (e) {
     return { code: -1, out: (e as Error).message };
   } finally {
@@ -86,42 +125,59 @@ function inRoot(root: string, bind: string, cmd: string, extra: string[] = ['--r
 }
 
 function checkDocuments(ctx: Ctx, root: string, stack: string, vms: VmDoc[]): void {
-  const dir = path.join(VM_WORK, 'check', stack);
+  const dir = path.join(VM_WORK, "check", stack);
   fs.rmSync(dir, { recursive: true, force: true });
   for (const vm of vms) {
     const d = path.join(dir, vm.id);
-    fs.mkdirSync(path.join(d, 'units'), { recursive: true });
-    fs.writeFileSync(path.join(d, 'user-data'), vm.text);
-    const script = vm.files.find((f) => f.path.endsWith('/install.sh'));
-    if (script) fs.writeFileSync(path.join(d, 'install.sh'), script.content);
-    for (const u of vm.files.filter((f) => f.path.startsWith('/etc/systemd/system/'))) fs.writeFileSync(path.join(d, 'units', path.posix.basename(u.path)), u.content);
-    const schema = inRoot(root, d, 'cloud-init schema --config-file /mnt/user-data');
-    ctx.check(`${stack}/${vm.id}: cloud-init schema --config-file accepts the user-data (Debian's cloud-init)`, schema.code === 0 && /Valid cloud-config/.test(schema.out), schema.out.slice(-1500));
+    fs.mkdirSync(path.join(d, "units"), { recursive: true });
+    fs.writeFileSync(path.join(d, "user-data"), vm.text);
+    const script = vm.files.find((f) => f.path.endsWith("/install.sh"));
+    if (script) fs.writeFileSync(path.join(d, "install.sh"), script.content);
+    for (const u of vm.files.filter((f) => f.path.startsWith("/etc/systemd/system/")))
+      fs.writeFileSync(path.join(d, "units", path.posix.basename(u.path)), u.content);
+    const schema = inRoot(root, d, "cloud-init schema --config-file /mnt/user-data");
+    ctx.check(
+      `${stack}/${vm.id}: cloud-init schema --config-file accepts the user-data (Debian's cloud-init)`,
+      schema.code === 0 && /Valid cloud-config/.test(schema.out),
+      schema.out.slice(-1500),
+    );
     // systemd-analyze verify exits 0 on what it ignores ("Failed to parse ..., ignoring"): any output is a failure.
-    const verify = inRoot(root, d, 'systemd-analyze verify /mnt/units/*.service');
-    ctx.check(`${stack}/${vm.id}: systemd-analyze verify passes every unit (${vm.units.map((u) => u.unit).join(', ')}) without a word`, verify.code === 0 && verify.out === '', verify.out.slice(-1500));
-    const sh = inRoot(root, d, 'sh -n /mnt/install.sh');
-    ctx.check(`${stack}/${vm.id}: the install script parses (sh -n, dash)`, sh.code === 0 && sh.out === '', sh.out);
+    const verify = inRoot(root, d, "systemd-analyze verify /mnt/units/*.service");
+    ctx.check(
+      `${stack}/${vm.id}: systemd-analyze verify passes every unit (${vm.units.map((u) => u.unit).join(", ")}) without a word`,
+      verify.code === 0 && verify.out === "",
+      verify.out.slice(-1500),
+    );
+    const sh = inRoot(root, d, "sh -n /mnt/install.sh");
+    ctx.check(`${stack}/${vm.id}: the install script parses (sh -n, dash)`, sh.code === 0 && sh.out === "", sh.out);
   }
 }
 
 /** python3's http.server in a lab namespace, serving `dir` (bounded start; killed with the lab). */
 async function serveDist(ns: string, address: string, dir: string): Promise<void> {
-  const logFile = path.join(VM_WORK, 'logs', 'http-server.log');
+  const logFile = path.join(VM_WORK, "logs", "http-server.log");
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const out = fs.openSync(logFile, 'w');
-  const child = spawn('ip', ['netns', 'exec', ns, 'python3', '-m', 'http.server', String(DIST_PORT), '--bind', address, '--directory', dir], { stdio: ['ignore', out, out], detached: true });
+  const out = fs.openSync(logFile, "w");
+  const child = spawn(
+    "ip",
+    ["netns", "exec", ns, "python3", "-m", "http.server", String(DIST_PORT), "--bind", address, "--directory", dir],
+    { stdio: ["ignore", out, out], detached: true },
+  );
   fs.closeSync(out);
   if (child.pid) registry.pgids.add(child.pid);
   child.unref();
-  await waitFor(`the distribution server at ${address}:${DIST_PORT}`, 15_000, 200, () => (tryRun('ip', ['netns', 'exec', ns, 'curl', '-fsS', '-o', '/dev/null', `http://${address}:${DIST_PORT}/`]) ? true : undefined));
+  await waitFor(`the distribution server at ${address}:${DIST_PORT}`, 15_000, 200, () =>
+    tryRun("ip", ["netns", "exec", ns, "curl", "-fsS", "-o", "/dev/null", `http://${address}:${DIST_PORT}/`])
+      ? true
+      : undefined,
+  );
   log(`dist: serving ${dir} at http://${address}:${DIST_PORT}/ from ${ns} (pid ${child.pid})`);
 }
 
 function stat(p: string): { uid: number; gid: number; mode: string } | undefined {
   try {
     const s = fs.statSync(p);
-    return { uid: s.uid, gid: s.gid, mode: (s.mode & 0o7777).toString(8).padStart(4, '0') };
+    return { uid: s.uid, gid: s.gid, mode: (s.mode & 0o7777).toString(8).padStart(4, "0") };
   } catch {
     return undefined;
   }
@@ -129,43 +185,90 @@ function stat(p: string): { uid: number; gid: number; mode: string } | undefined
 
 /** After boot: what cloud-init did on one machine, read from its file system and its systemd. */
 function checkBooted(ctx: Ctx, m: Machine, vm: VmDoc, booted: { tookMs: number; result: any }, dist: DistZip): void {
-  const errors = booted.result?.v1?.errors ?? ['no result.json'];
-  ctx.check(`${m.name}: booted and cloud-init ran every stage in ${ms(booted.tookMs)} (within a minute), without an error`, booted.tookMs <= 60_000 && errors.length === 0, JSON.stringify(errors));
-  const outLog = fs.existsSync(m.path('var/log/cloud-init-output.log')) ? fs.readFileSync(m.path('var/log/cloud-init-output.log'), 'utf8') : '';
-  ctx.check(`${m.name}: the install script downloaded the zip and verified its SHA-512 against the archive's .sha512`, outLog.includes(`SHA-512 of`) && outLog.includes('verified') && fs.readFileSync(m.path(`opt/rocketmq/rocketmq-${dist.version}/.rocketmq-cdktf-sha512`), 'utf8').trim() === dist.sha512, outLog.split('\n').filter((l) => l.startsWith('rocketmq-cdktf')).join(' | '));
-  const passwd = /^rocketmq:.*$/m.exec(fs.readFileSync(m.path('etc/passwd'), 'utf8'))?.[0] ?? '(none)';
+  const errors = booted.result?.v1?.errors ?? ["no result.json"];
+  ctx.check(
+    `${m.name}: booted and cloud-init ran every stage in ${ms(booted.tookMs)} (within a minute), without an error`,
+    booted.tookMs <= 60_000 && errors.length === 0,
+    JSON.stringify(errors),
+  );
+  const outLog = fs.existsSync(m.path("var/log/cloud-init-output.log"))
+    ? fs.readFileSync(m.path("var/log/cloud-init-output.log"), "utf8")
+    : "";
+  ctx.check(
+    `${m.name}: the install script downloaded the zip and verified its SHA-512 against the archive's .sha512`,
+    outLog.includes(`SHA-512 of`) &&
+      outLog.includes("verified") &&
+      fs.readFileSync(m.path(`opt/rocketmq/rocketmq-${dist.version}/.rocketmq-cdktf-sha512`), "utf8").trim() ===
+        dist.sha512,
+    outLog
+      .split("\n")
+      .filter((l) => l.startsWith("rocketmq-cdktf"))
+      .join(" | "),
+  );
+  const passwd = /^rocketmq:.*$/m.exec(fs.readFileSync(m.path("etc/passwd"), "utf8"))?.[0] ?? "(none)";
   ctx.check(`${m.name}: user rocketmq is 3000:3000`, /^rocketmq:x:3000:3000:/.test(passwd), passwd);
   for (const u of vm.units) {
     const keys = u.keys;
-    const active = m.unitProps(u.unit, ['ActiveState', 'UnitFileState', 'MainPID', 'LimitNOFILE', 'User']);
-    ctx.check(`${m.name}: ${u.unit} is enabled and active, LimitNOFILE ${active.LimitNOFILE}`, active.ActiveState === 'active' && active.UnitFileState === 'enabled' && active.LimitNOFILE === '655350', JSON.stringify(active));
+    const active = m.unitProps(u.unit, ["ActiveState", "UnitFileState", "MainPID", "LimitNOFILE", "User"]);
+    ctx.check(
+      `${m.name}: ${u.unit} is enabled and active, LimitNOFILE ${active.LimitNOFILE}`,
+      active.ActiveState === "active" && active.UnitFileState === "enabled" && active.LimitNOFILE === "655350",
+      JSON.stringify(active),
+    );
     const pids = m.unitPids(u.unit);
-    const uids = pids.map((p) => /^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1]);
-    ctx.check(`${m.name}: ${u.unit}'s JVM runs as uid 3000`, pids.length === 1 && uids.every((x) => x === '3000'), `pids ${pids.join(',')} uids ${uids.join(',')}`);
-    const cmdline = pids[0] ? fs.readFileSync(`/proc/${pids[0]}/cmdline`, 'utf8').split('\0') : [];
-    const ext = /JAVA_OPT_EXT=([^"]*)/.exec(keys.Environment)?.[1] ?? '';
-    const xmx = ext.split(' ').find((f) => f.startsWith('-Xmx'));
-    ctx.check(`${m.name}: ${u.unit}'s JVM takes the library's heap (${xmx}) and its own user.home from JAVA_OPT_EXT`, !!xmx && cmdline.filter((a) => a.startsWith('-Xmx')).pop() === xmx && cmdline.includes(`-Duser.home=/var/log/rocketmq/${u.container.name}`), cmdline.filter((a) => /^-(Xm|Duser\.home)/.test(a)).join(' '));
+    const uids = pids.map((p) => /^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"))?.[1]);
+    ctx.check(
+      `${m.name}: ${u.unit}'s JVM runs as uid 3000`,
+      pids.length === 1 && uids.every((x) => x === "3000"),
+      `pids ${pids.join(",")} uids ${uids.join(",")}`,
+    );
+    const cmdline = pids[0] ? fs.readFileSync(`/proc/${pids[0]}/cmdline`, "utf8").split("\0") : [];
+    const ext = /JAVA_OPT_EXT=([^"]*)/.exec(keys.Environment)?.[1] ?? "";
+    const xmx = ext.split(" ").find((f) => f.startsWith("-Xmx"));
+    ctx.check(
+      `${m.name}: ${u.unit}'s JVM takes the library's heap (${xmx}) and its own user.home from JAVA_OPT_EXT`,
+      !!xmx &&
+        cmdline.filter((a) => a.startsWith("-Xmx")).pop() === xmx &&
+        cmdline.includes(`-Duser.home=/var/log/rocketmq/${u.container.name}`),
+      cmdline.filter((a) => /^-(Xm|Duser\.home)/.test(a)).join(" "),
+    );
     const conf = u.container.uploads[0]?.file;
-    const store = /storePathRootDir=(.*)/.exec(u.container.uploads[0]?.content ?? '')?.[1] ?? (/kvConfigPath=(.*)\/kvConfig\.json/.exec(u.container.uploads[0]?.content ?? '')?.[1] ?? '');
-    const owned = [conf, path.posix.dirname(conf ?? '/'), store, `/var/log/rocketmq/${u.container.name}`].filter((p): p is string => !!p).map((p) => ({ p, s: stat(m.path(p)) }));
-    ctx.check(`${m.name}: ${u.container.name}'s file, folder, store and log folder belong to 3000:3000`, owned.every((o) => o.s?.uid === 3000 && o.s.gid === 3000), owned.map((o) => `${o.p} ${o.s ? `${o.s.uid}:${o.s.gid} ${o.s.mode}` : 'missing'}`).join(', '));
-    if (u.container.role === 'broker') {
-      const after = keys.After.split(' ').filter((x) => x.startsWith('rocketmq-'));
-      const started = (unit: string) => Number(m.unitProps(unit, ['ExecMainStartTimestampMonotonic']).ExecMainStartTimestampMonotonic);
-      ctx.check(`${m.name}: ${u.unit} started after ${after.join(', ') || '(no name server on this VM)'}`, after.every((a) => started(a) <= started(u.unit)), after.map((a) => `${a}@${started(a)}`).join(', ') + ` ${u.unit}@${started(u.unit)}`);
+    const store =
+      /storePathRootDir=(.*)/.exec(u.container.uploads[0]?.content ?? "")?.[1] ??
+      /kvConfigPath=(.*)\/kvConfig\.json/.exec(u.container.uploads[0]?.content ?? "")?.[1] ??
+      "";
+    const owned = [conf, path.posix.dirname(conf ?? "/"), store, `/var/log/rocketmq/${u.container.name}`]
+      .filter((p): p is string => !!p)
+      .map((p) => ({ p, s: stat(m.path(p)) }));
+    ctx.check(
+      `${m.name}: ${u.container.name}'s file, folder, store and log folder belong to 3000:3000`,
+      owned.every((o) => o.s?.uid === 3000 && o.s.gid === 3000),
+      owned.map((o) => `${o.p} ${o.s ? `${o.s.uid}:${o.s.gid} ${o.s.mode}` : "missing"}`).join(", "),
+    );
+    if (u.container.role === "broker") {
+      const after = keys.After.split(" ").filter((x) => x.startsWith("rocketmq-"));
+      const started = (unit: string) =>
+        Number(m.unitProps(unit, ["ExecMainStartTimestampMonotonic"]).ExecMainStartTimestampMonotonic);
+      ctx.check(
+        `${m.name}: ${u.unit} started after ${after.join(", ") || "(no name server on this VM)"}`,
+        after.every((a) => started(a) <= started(u.unit)),
+        after.map((a) => `${a}@${started(a)}`).join(", ") + ` ${u.unit}@${started(u.unit)}`,
+      );
     }
   }
 }
 
 async function main(): Promise<number> {
-  const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const filters = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   const ctx = new Ctx();
   const t0 = Date.now();
   fs.mkdirSync(VM_WORK, { recursive: true });
-  await ctx.experiment('prerequisites', async () => {
-    ensureTools(['systemd-nspawn', 'debootstrap', 'nsenter', 'python3', 'curl', 'mount', 'umount'], 'Debian: apt-get install systemd-container debootstrap util-linux python3 curl');
-    if (!fs.readFileSync('/proc/filesystems', 'utf8').includes('overlay')) tryRun('modprobe', ['overlay']);
+  await ctx.experiment("prerequisites", async () => {
+    ensureTools(
+      ["systemd-nspawn", "debootstrap", "nsenter", "python3", "curl", "mount", "umount"],
+      "Debian: apt-get install systemd-container debootstrap util-linux python3 curl",
+    );
+    if (!fs.readFileSync("/proc/filesystems", "utf8").includes("overlay")) tryRun("modprobe", ["overlay"]);
     await waitForOtherLabs();
     // From here on, the exit's cleanup deletes this run's namespaces only, never another lab's.
     registry.ownNamespacesOnly = true;
@@ -173,92 +276,131 @@ async function main(): Promise<number> {
     registry.beforeNamespaces.push(() => {
       destroyAllMachines();
       unmountStale();
-      fs.rmSync(path.join(VM_WORK, 'root'), { recursive: true, force: true });
+      fs.rmSync(path.join(VM_WORK, "root"), { recursive: true, force: true });
     });
     deleteStale();
     const stale = unmountStale();
     if (stale.length) log(`unmounted ${stale.length} stale mount(s) of a crashed run`);
     const cgroups = removeStaleCgroups();
     if (cgroups.length) log(`removed ${cgroups.length} stale machine cgroup(s)`);
-    fs.rmSync(path.join(VM_WORK, 'machines'), { recursive: true, force: true });
-    ctx.check(`prerequisites: ${run('systemd-nspawn', ['--version']).split('\n')[0]}, debootstrap, overlayfs; running as root; no other lab running`, true);
+    fs.rmSync(path.join(VM_WORK, "machines"), { recursive: true, force: true });
+    ctx.check(
+      `prerequisites: ${run("systemd-nspawn", ["--version"]).split("\n")[0]}, debootstrap, overlayfs; running as root; no other lab running`,
+      true,
+    );
   });
   if (!ctx.experiments[0].ok) return summary(ctx, t0, VM_WORK);
 
   let stacks: string[] = [];
-  const mainDir = path.join(VM_WORK, 'synth-main');
-  await ctx.experiment('synth', async () => {
+  const mainDir = path.join(VM_WORK, "synth-main");
+  await ctx.experiment("synth", async () => {
     synth(mainDir);
     stacks = vmStacks(mainDir).filter((s) => filters.length === 0 || filters.some((f) => s.includes(f)));
-    ctx.check(`synth: main.ts synthesizes VM stacks (${vmStacks(mainDir).join(', ')})`, stacks.length > 0);
+    ctx.check(`synth: main.ts synthesizes VM stacks (${vmStacks(mainDir).join(", ")})`, stacks.length > 0);
   });
   if (!stacks.length) return summary(ctx, t0, VM_WORK);
 
   // The Debian root (cached tar, unpacked once per run as the machines' shared lower layer) and the distributions.
-  const root = path.join(VM_WORK, 'root');
+  const root = path.join(VM_WORK, "root");
   const dists = new Map<string, DistZip>();
-  await ctx.experiment('build: the Debian root and the distribution zips', async () => {
+  await ctx.experiment("build: the Debian root and the distribution zips", async () => {
     const r = ensureVmRoot();
-    ctx.note(`Debian root ${path.basename(r.file)} ${r.cached ? 'cached' : `made by debootstrap in ${ms(r.tookMs)}`}`);
+    ctx.note(`Debian root ${path.basename(r.file)} ${r.cached ? "cached" : `made by debootstrap in ${ms(r.tookMs)}`}`);
     const t = Date.now();
     unpackVmRoot(r.file, root);
     log(`vm root: unpacked in ${ms(Date.now() - t)}`);
-    const versions = [...new Set(stacks.flatMap((s) => readVmStack(mainDir, s).stack.containers.map((c) => c.version)))].sort();
+    const versions = [
+      ...new Set(stacks.flatMap((s) => readVmStack(mainDir, s).stack.containers.map((c) => c.version))),
+    ].sort();
     for (const v of versions) {
       ensureJars(v);
       dists.set(v, ensureDistZip(v));
     }
-    ctx.check(`build: the Debian root and the distribution of RocketMQ ${versions.join(', ')} (${[...dists.values()].map((d) => `${d.name} sha512 ${d.sha512.slice(0, 16)}…`).join(', ')})`, true);
+    ctx.check(
+      `build: the Debian root and the distribution of RocketMQ ${versions.join(", ")} (${[...dists.values()].map((d) => `${d.name} sha512 ${d.sha512.slice(0, 16)}…`).join(", ")})`,
+      true,
+    );
   });
   if (!dists.size) return summary(ctx, t0, VM_WORK);
 
   for (const s of stacks) {
-    await ctx.experiment(`user-data of ${s}: the real tools`, async () => checkDocuments(ctx, root, s, readVmStack(mainDir, s).vms));
+    await ctx.experiment(`user-data of ${s}: the real tools`, async () =>
+      checkDocuments(ctx, root, s, readVmStack(mainDir, s).vms),
+    );
   }
   // The install script's fallbacks: an image without curl or unzip downloads and unpacks with python3 (cloud-init's own
   // runtime). Its functions, taken from the first document, run in the root with both hidden, on the lab's zip (file://).
-  await ctx.experiment('install script without curl and unzip (python3)', async () => {
+  await ctx.experiment("install script without curl and unzip (python3)", async () => {
     const vm = readVmStack(mainDir, stacks[0]).vms[0];
-    const script = vm.files.find((f) => f.path.endsWith('/install.sh'))!.content;
-    const funcs = script.slice(script.indexOf('fetch() {'), script.indexOf('\n# RocketMQ '));
+    const script = vm.files.find((f) => f.path.endsWith("/install.sh"))!.content;
+    const funcs = script.slice(script.indexOf("fetch() {"), script.indexOf("\n# RocketMQ "));
     const dist = [...dists.values()][0];
-    const dir = path.join(VM_WORK, 'check', 'fallback');
+    const dir = path.join(VM_WORK, "check", "fallback");
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(dist.file, path.join(dir, dist.name));
     fs.writeFileSync(path.join(dir, `${dist.name}.sha512`), `${dist.sha512}  ${dist.name}\n`);
     const home = `/opt/rocketmq/rocketmq-${dist.version}`;
     fs.writeFileSync(
-      path.join(dir, 't.sh'),
-      ['set -eu', 'log() { echo "rocketmq-cdktf: $*"; }', 'fail() { echo "rocketmq-cdktf: ERROR: $*" >&2; exit 1; }', funcs, `echo "curl: $(command -v curl || echo none), unzip: $(command -v unzip || echo none)"`, `install_rocketmq ${home} file:///mnt/${dist.name} ''`, `ls ${home}/bin/mqbroker ${home}/lib | wc -l`, `test -x ${home}/bin/mqbroker && cat ${home}/.rocketmq-cdktf-sha512`].join('\n'),
+      path.join(dir, "t.sh"),
+      [
+        "set -eu",
+        'log() { echo "rocketmq-cdktf: $*"; }',
+        'fail() { echo "rocketmq-cdktf: ERROR: $*" >&2; exit 1; }',
+        funcs,
+        `echo "curl: $(command -v curl || echo none), unzip: $(command -v unzip || echo none)"`,
+        `install_rocketmq ${home} file:///mnt/${dist.name} ''`,
+        `ls ${home}/bin/mqbroker ${home}/lib | wc -l`,
+        `test -x ${home}/bin/mqbroker && cat ${home}/.rocketmq-cdktf-sha512`,
+      ].join("\n"),
     );
-    const r = inRoot(root, dir, 'sh /mnt/t.sh', ['--volatile=overlay', '--bind-ro=/dev/null:/usr/bin/curl', '--bind-ro=/dev/null:/usr/bin/unzip']);
-    ctx.check(`the install script downloads with python3's urllib, verifies the SHA-512 and unpacks with python3's zipfile when the image has neither curl nor unzip`, r.code === 0 && r.out.includes('curl: none, unzip: none') && r.out.includes('verified') && r.out.trim().endsWith(dist.sha512), r.out.slice(-600));
+    const r = inRoot(root, dir, "sh /mnt/t.sh", [
+      "--volatile=overlay",
+      "--bind-ro=/dev/null:/usr/bin/curl",
+      "--bind-ro=/dev/null:/usr/bin/unzip",
+    ]);
+    ctx.check(
+      `the install script downloads with python3's urllib, verifies the SHA-512 and unpacks with python3's zipfile when the image has neither curl nor unzip`,
+      r.code === 0 &&
+        r.out.includes("curl: none, unzip: none") &&
+        r.out.includes("verified") &&
+        r.out.trim().endsWith(dist.sha512),
+      r.out.slice(-600),
+    );
   });
 
   // What the booted stack does not cover (5.x controllers, controller-mode brokers, a proxy; two brokers on one VM;
   // preinstalled Java and RocketMQ): checked by the same tools, not booted.
-  await ctx.experiment('user-data of the fixtures (lab/vm/fixtures.ts): the real tools', async () => {
-    const dir = path.join(VM_WORK, 'synth-fixtures');
+  await ctx.experiment("user-data of the fixtures (lab/vm/fixtures.ts): the real tools", async () => {
+    const dir = path.join(VM_WORK, "synth-fixtures");
     fs.rmSync(dir, { recursive: true, force: true });
-    run('npx', ['ts-node', '--transpile-only', path.join(__dirname, 'fixtures.ts')], { cwd: REPO_DIR, env: { ...process.env, CDKTF_OUTDIR: dir }, timeoutMs: 300_000 });
+    run("npx", ["ts-node", "--transpile-only", path.join(__dirname, "fixtures.ts")], {
+      cwd: REPO_DIR,
+      env: { ...process.env, CDKTF_OUTDIR: dir },
+      timeoutMs: 300_000,
+    });
     for (const s of listStacks(dir)) checkDocuments(ctx, root, s, readVmStack(dir, s).vms);
   });
 
   for (const s of stacks) {
     await ctx.experiment(`boot ${s}`, async () => {
       const main = readVmStack(mainDir, s);
-      const first = main.vms[0].address.split('.').slice(0, 3).join('.');
+      const first = main.vms[0].address.split(".").slice(0, 3).join(".");
       const distAddr = `${first}.240`;
       const mirror = `http://${distAddr}:${DIST_PORT}/rocketmq`;
       // The stack as the lab's program makes it: main.ts's, the distribution's URL pointed at the lab's server.
-      const labDir = path.join(VM_WORK, 'synth');
+      const labDir = path.join(VM_WORK, "synth");
       labSynth(labDir, { mirror });
       const lab = readVmStack(labDir, s);
-      const same = lab.vms.every((vm, i) => vm.text.split(mirror).join('https://archive.apache.org/dist/rocketmq') === main.vms[i].text);
-      ctx.check(`${s}: the lab's user-data is main.ts's but for the download URL (${mirror})`, same && lab.vms.length === main.vms.length);
-      const badDir = path.join(VM_WORK, 'synth-bad-sha');
-      labSynth(badDir, { mirror, sha512: '0'.repeat(128) });
+      const same = lab.vms.every(
+        (vm, i) => vm.text.split(mirror).join("https://archive.apache.org/dist/rocketmq") === main.vms[i].text,
+      );
+      ctx.check(
+        `${s}: the lab's user-data is main.ts's but for the download URL (${mirror})`,
+        same && lab.vms.length === main.vms.length,
+      );
+      const badDir = path.join(VM_WORK, "synth-bad-sha");
+      labSynth(badDir, { mirror, sha512: "0".repeat(128) });
       const bad = readVmStack(badDir, s).vms[0];
 
       // The build took a while: another lab may have started since.
@@ -267,10 +409,10 @@ async function main(): Promise<number> {
       for (const vm of lab.vms) net.addHost(vm.address);
       const distNs = net.addHost(distAddr);
       const clientNs = net.addClient();
-      const distDir = path.join(VM_WORK, 'dist');
+      const distDir = path.join(VM_WORK, "dist");
       fs.rmSync(distDir, { recursive: true, force: true });
       for (const d of dists.values()) {
-        const to = path.join(distDir, 'rocketmq', d.version);
+        const to = path.join(distDir, "rocketmq", d.version);
         fs.mkdirSync(to, { recursive: true });
         fs.copyFileSync(d.file, path.join(to, d.name));
         // As the archive's `.sha512` files: `<hash>  <file>`.
@@ -284,13 +426,21 @@ async function main(): Promise<number> {
         const m = new Machine(`${bad.id}-bad-sha`, bad.address, net.hosts.get(bad.address)!, root);
         m.boot(bad.text);
         const booted = await m.waitCloudInit(BOOT_LIMIT_MS);
-        const out = fs.existsSync(m.path('var/log/cloud-init-output.log')) ? fs.readFileSync(m.path('var/log/cloud-init-output.log'), 'utf8') : '';
+        const out = fs.existsSync(m.path("var/log/cloud-init-output.log"))
+          ? fs.readFileSync(m.path("var/log/cloud-init-output.log"), "utf8")
+          : "";
         const errors: string[] = booted.result?.v1?.errors ?? [];
-        const units = bad.units.map((u) => `${u.unit}=${m.unitProps(u.unit, ['ActiveState']).ActiveState}`);
+        const units = bad.units.map((u) => `${u.unit}=${m.unitProps(u.unit, ["ActiveState"]).ActiveState}`);
         ctx.check(
           `${s}: a wrong pinned SHA-512 fails the install loudly (cloud-init reports the error) and starts no unit`,
-          /SHA-512 of \S+ is [0-9a-f]{128}, expected 0{128}/.test(out) && errors.length > 0 && units.every((u) => u.endsWith('=inactive')) && !fs.existsSync(m.path(`opt/rocketmq/rocketmq-${dist.version}/bin`)),
-          `${out.split('\n').filter((l) => l.includes('rocketmq-cdktf')).join(' | ')}; cloud-init errors ${JSON.stringify(errors)}; ${units.join(', ')}`,
+          /SHA-512 of \S+ is [0-9a-f]{128}, expected 0{128}/.test(out) &&
+            errors.length > 0 &&
+            units.every((u) => u.endsWith("=inactive")) &&
+            !fs.existsSync(m.path(`opt/rocketmq/rocketmq-${dist.version}/bin`)),
+          `${out
+            .split("\n")
+            .filter((l) => l.includes("rocketmq-cdktf"))
+            .join(" | ")}; cloud-init errors ${JSON.stringify(errors)}; ${units.join(", ")}`,
         );
         m.destroySync();
       }
@@ -303,18 +453,20 @@ async function main(): Promise<number> {
         m.boot(vm.text);
       }
       const booted = await Promise.all(lab.vms.map((vm) => machines.get(vm.address)!.waitCloudInit(BOOT_LIMIT_MS)));
-      log(`${s}: ${machines.size} machines booted, cloud-init done in ${booted.map((b, i) => `${lab.vms[i].id} ${ms(b.tookMs)}`).join(', ')} (${ms(Date.now() - t)} in all)`);
+      log(
+        `${s}: ${machines.size} machines booted, cloud-init done in ${booted.map((b, i) => `${lab.vms[i].id} ${ms(b.tookMs)}`).join(", ")} (${ms(Date.now() - t)} in all)`,
+      );
       lab.vms.forEach((vm, i) => checkBooted(ctx, machines.get(vm.address)!, vm, booted[i], dist));
 
-      const namesrvAddr = String(lab.json.output?.rmq_namesrvAddr?.value ?? '');
-      const d = new VmDeployment(lab.stack, path.join(VM_WORK, 'run', s), machines, namesrvAddr, clientNs);
+      const namesrvAddr = String(lab.json.output?.rmq_namesrvAddr?.value ?? "");
+      const d = new VmDeployment(lab.stack, path.join(VM_WORK, "run", s), machines, namesrvAddr, clientNs);
       try {
         await dledgerGroup(ctx, d);
         // Each process logs under its own user.home (RocketMQ: ${user.home}/logs/rocketmqlogs), never into another's file.
         for (const vm of lab.vms) {
           const m = machines.get(vm.address)!;
           for (const u of vm.units) {
-            const logFile = `/var/log/rocketmq/${u.container.name}/logs/rocketmqlogs/${u.container.role === 'namesrv' ? 'namesrv' : 'broker'}.log`;
+            const logFile = `/var/log/rocketmq/${u.container.name}/logs/rocketmqlogs/${u.container.role === "namesrv" ? "namesrv" : "broker"}.log`;
             const size = fs.existsSync(m.path(logFile)) ? fs.statSync(m.path(logFile)).size : -1;
             ctx.check(`${m.name}: ${u.container.name} logs into its own ${logFile} (${size} bytes)`, size > 0, logFile);
           }
@@ -323,10 +475,10 @@ async function main(): Promise<number> {
         await d.destroy();
         // What stays for reading: each machine's cloud-init output and RocketMQ logs.
         for (const m of machines.values()) {
-          const to = path.join(VM_WORK, 'logs', m.name);
+          const to = path.join(VM_WORK, "logs", m.name);
           fs.rmSync(to, { recursive: true, force: true });
           fs.mkdirSync(to, { recursive: true });
-          tryRun('cp', ['-a', m.path('var/log/rocketmq'), m.path('var/log/cloud-init-output.log'), to]);
+          tryRun("cp", ["-a", m.path("var/log/rocketmq"), m.path("var/log/cloud-init-output.log"), to]);
         }
         for (const m of machines.values()) m.destroySync();
         net.destroy();
@@ -336,4 +488,4 @@ async function main(): Promise<number> {
   return summary(ctx, t0, VM_WORK);
 }
 
-runLab('lab:vm', 'ROCKETMQ_VM_TIMEOUT_S', 1800, main);
+runLab("lab:vm", "ROCKETMQ_VM_TIMEOUT_S", 1800, main);

@@ -1,13 +1,19 @@
 // Input of the VM lab: the user-data documents of a synthesized stack (its `<host>_userData` outputs), read as a user's
 // VM resource receives them, and the RocketMQ processes they declare (one systemd unit each), seen by the shared
 // checks as the lab's Container records.
-import * as fs from 'fs';
-import * as path from 'path';
-import { parse } from 'yaml';
-import { fromTerraformLiteral } from '../../lib/targets/vm/user-data';
-import { Container, Stack } from '../stack';
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { fromTerraformLiteral } from "../../lib/targets/vm/user-data";
+import { Container, Stack } from "../stack";
 
-export interface WriteFile { path: string; content: string; owner?: string; permissions?: string; defer?: boolean }
+export interface WriteFile {
+  path: string;
+  content: string;
+  owner?: string;
+  permissions?: string;
+  defer?: boolean;
+}
 
 export interface VmUnit {
   /** rocketmq-<name>.service */
@@ -30,7 +36,7 @@ export interface VmDoc {
 
 export function unitKeys(unit: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const line of unit.split('\n')) {
+  for (const line of unit.split("\n")) {
     const m = /^([A-Za-z-]+)=(.*)$/.exec(line);
     if (m) out[m[1]] = out[m[1]] === undefined ? m[2] : `${out[m[1]]}\n${m[2]}`;
   }
@@ -39,11 +45,11 @@ export function unitKeys(unit: string): Record<string, string> {
 
 /** The VMs of a synthesized stack (those whose document runs at least one unit). */
 export function readVmStack(outDir: string, name: string): { stack: Stack; vms: VmDoc[]; json: any } {
-  const file = path.join(outDir, 'stacks', name, 'cdk.tf.json');
-  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const file = path.join(outDir, "stacks", name, "cdk.tf.json");
+  const json = JSON.parse(fs.readFileSync(file, "utf8"));
   const vms: VmDoc[] = [];
   for (const [id, o] of Object.entries<any>(json.output ?? {})) {
-    if (!id.endsWith('_userData')) continue;
+    if (!id.endsWith("_userData")) continue;
     // The JSON string is a Terraform template: what the VM receives has `$${` as `${`.
     const text = fromTerraformLiteral(String(o.value));
     const doc = parse(text);
@@ -53,15 +59,15 @@ export function readVmStack(outDir: string, name: string): { stack: Stack; vms: 
       const keys = unitKeys(f.content);
       const unit = path.posix.basename(f.path);
       // ExecStart=/bin/sh <home>/bin/mqbroker -c <file>: the script and its arguments, as a container's command.
-      const command = keys.ExecStart.split(' ').slice(1);
+      const command = keys.ExecStart.split(" ").slice(1);
       const uploads = files.filter((x) => command.includes(x.path)).map((x) => ({ file: x.path, content: x.content }));
       const container: Container = {
         id: unit,
-        name: unit.replace(/^rocketmq-/, '').replace(/\.service$/, ''),
-        role: keys['X-RocketMQ-Role'],
-        host: keys['X-RocketMQ-Host'],
-        cluster: keys['X-RocketMQ-Cluster'],
-        version: keys['X-RocketMQ-Version'],
+        name: unit.replace(/^rocketmq-/, "").replace(/\.service$/, ""),
+        role: keys["X-RocketMQ-Role"],
+        host: keys["X-RocketMQ-Host"],
+        cluster: keys["X-RocketMQ-Cluster"],
+        version: keys["X-RocketMQ-Version"],
         command,
         env: {},
         uploads,
@@ -73,8 +79,13 @@ export function readVmStack(outDir: string, name: string): { stack: Stack; vms: 
       units.push({ unit, keys, container });
     }
     const addresses = [...new Set(units.map((u) => u.container.host))];
-    if (addresses.length > 1) throw new Error(`${id}: units of several hosts (${addresses.join(', ')})`);
-    if (units.length > 0) vms.push({ id: id.slice(0, -'_userData'.length), text, doc, files, units, address: addresses[0] });
+    if (addresses.length > 1) throw new Error(`${id}: units of several hosts (${addresses.join(", ")})`);
+    if (units.length > 0)
+      vms.push({ id: id.slice(0, -"_userData".length), text, doc, files, units, address: addresses[0] });
   }
-  return { stack: { name, file, containers: vms.flatMap((v) => v.units.map((u) => u.container)), dashboards: [] }, vms, json };
+  return {
+    stack: { name, file, containers: vms.flatMap((v) => v.units.map((u) => u.container)), dashboards: [] },
+    vms,
+    json,
+  };
 }

@@ -2,7 +2,15 @@ import { Construct } from "constructs";
 import { BrokerSetModel, PropertyValue } from "../core/model";
 import { BrokerRole, FlushDiskType, Replication } from "./enums";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, createBrokerProcess, membersModel, missingBroker, readBrokerProps } from "./broker-process";
+import {
+  BrokerProcess,
+  BrokerProps,
+  brokerSetEndpointsOutput,
+  createBrokerProcess,
+  membersModel,
+  missingBroker,
+  readBrokerProps,
+} from "./broker-process";
 import { RocketMqCluster } from "./cluster";
 import { containerNameOf } from "./common";
 import { reportFindings } from "../synth/report";
@@ -90,14 +98,21 @@ export class BrokerPair extends Construct {
     this.properties = properties.values;
     this.unresolvedProperties = properties.unresolved;
     const noMaster = o.master === undefined || o.master === null;
-    if (noMaster) r.required(`master is required: a BrokerPair is one master (brokerId 0) and its slaves.`, `Set master, e.g. master: { host: h1 }.`);
+    if (noMaster)
+      r.required(
+        `master is required: a BrokerPair is one master (brokerId 0) and its slaves.`,
+        `Set master, e.g. master: { host: h1 }.`,
+      );
     const slaves = r.array(o, "slaves", { example: "[{ host }]" });
     invalidate(this);
     reportFindings(this, r.findings);
     brokerSetEndpointsOutput(this, cluster, this.brokerName);
     const name = (brokerId: number) => containerNameOf(cluster.clusterName, this.brokerName, String(brokerId));
-    const flushOf = (m: ReturnType<typeof readBrokerProps>) => m.reader.oneOf(m.raw, "flushDiskType", FLUSH_DISK_TYPES, "FlushDiskType");
-    const master = noMaster ? missingBroker(`${this.node.path}/master`) : readBrokerProps(o.master, `${this.node.path}/master`, `master of BrokerPair ${id}`, this, ["flushDiskType"]);
+    const flushOf = (m: ReturnType<typeof readBrokerProps>) =>
+      m.reader.oneOf(m.raw, "flushDiskType", FLUSH_DISK_TYPES, "FlushDiskType");
+    const master = noMaster
+      ? missingBroker(`${this.node.path}/master`)
+      : readBrokerProps(o.master, `${this.node.path}/master`, `master of BrokerPair ${id}`, this, ["flushDiskType"]);
     this.master = createBrokerProcess(
       this,
       "master",
@@ -105,7 +120,9 @@ export class BrokerPair extends Construct {
       {
         brokerId: 0,
         brokerRole: this.replication === Replication.SYNC ? BrokerRole.SYNC_MASTER : BrokerRole.ASYNC_MASTER,
-        flushDiskType: flushOf(master) ?? (this.replication === Replication.SYNC ? FlushDiskType.SYNC_FLUSH : FlushDiskType.ASYNC_FLUSH),
+        flushDiskType:
+          flushOf(master) ??
+          (this.replication === Replication.SYNC ? FlushDiskType.SYNC_FLUSH : FlushDiskType.ASYNC_FLUSH),
         listenPort: master.props.listenPort ?? DEFAULT_BROKER_PORT,
         containerName: master.props.containerName ?? name(0),
       },
@@ -115,27 +132,44 @@ export class BrokerPair extends Construct {
     // the user's code and a resource is memory held per resource.
     this.slaves = [];
     for (const [i, raw] of slaves.entries()) {
-      const slave = readBrokerProps(raw, `${this.node.path}/slave-${i + 1}`, `slaves[${i}] of BrokerPair ${id}`, this, ["brokerId", "flushDiskType"]);
+      const slave = readBrokerProps(raw, `${this.node.path}/slave-${i + 1}`, `slaves[${i}] of BrokerPair ${id}`, this, [
+        "brokerId",
+        "flushDiskType",
+      ]);
       const brokerId = slave.reader.integer(slave.raw, "brokerId", { literal: LITERAL.id, example: i + 1 }) ?? i + 1;
-      this.slaves.push(createBrokerProcess(
-        this,
-        `slave-${i + 1}`,
-        slave.props as BrokerProps,
-        {
-          brokerId,
-          brokerRole: BrokerRole.SLAVE,
-          flushDiskType: flushOf(slave) ?? FlushDiskType.ASYNC_FLUSH,
-          listenPort: slave.props.listenPort ?? DEFAULT_BROKER_PORT + 1000 * brokerId,
-          containerName: slave.props.containerName ?? name(brokerId),
-        },
-        slave,
-      ));
+      this.slaves.push(
+        createBrokerProcess(
+          this,
+          `slave-${i + 1}`,
+          slave.props as BrokerProps,
+          {
+            brokerId,
+            brokerRole: BrokerRole.SLAVE,
+            flushDiskType: flushOf(slave) ?? FlushDiskType.ASYNC_FLUSH,
+            listenPort: slave.props.listenPort ?? DEFAULT_BROKER_PORT + 1000 * brokerId,
+            containerName: slave.props.containerName ?? name(brokerId),
+          },
+          slave,
+        ),
+      );
     }
   }
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): BrokerSetModel {
-    const members = membersModel(cluster, this.properties, [this.master, ...this.slaves], this.node.path, this.unresolvedProperties);
-    return { path: this.node.path, brokerName: this.brokerName, kind: "pair", replication: this.replication === Replication.SYNC ? "SYNC" : "ASYNC", members };
+    const members = membersModel(
+      cluster,
+      this.properties,
+      [this.master, ...this.slaves],
+      this.node.path,
+      this.unresolvedProperties,
+    );
+    return {
+      path: this.node.path,
+      brokerName: this.brokerName,
+      kind: "pair",
+      replication: this.replication === Replication.SYNC ? "SYNC" : "ASYNC",
+      members,
+    };
   }
 }

@@ -4,7 +4,20 @@ import { BrokerModel, Declared, HostModel, PropertyValue } from "../core/model";
 import { BrokerRole, FlushDiskType } from "./enums";
 import { RocketMqCluster } from "./cluster";
 import { hostModelOf, IRocketMqHost } from "../targets/host";
-import { BROKER_JVM, defaultsOf, JvmLayer, JvmProps, outputIdOf, readHost, readJvm, readStore, resolveJvmDeclared, resolveStore, StoreProps, storePlacement } from "./common";
+import {
+  BROKER_JVM,
+  defaultsOf,
+  JvmLayer,
+  JvmProps,
+  outputIdOf,
+  readHost,
+  readJvm,
+  readStore,
+  resolveJvmDeclared,
+  resolveStore,
+  StoreProps,
+  storePlacement,
+} from "./common";
 import { reportFindings } from "../synth/report";
 import { brokerSetModelOf, invalidate, planOf } from "../synth/analysis";
 import { LITERAL, PropsReader } from "../synth/input";
@@ -94,7 +107,13 @@ export function missingBroker(path: string): ReadBroker {
  * Reads the props of one broker (a master, a slave, a peer, a replica) as an untyped caller may pass them, for the
  * broker whose construct will be at `path`. `more` are the member props its set reads itself (`brokerId`, `selfId`).
  */
-export function readBrokerProps(raw: unknown, path: string, what: string, scope: IConstruct, more: readonly string[]): ReadBroker {
+export function readBrokerProps(
+  raw: unknown,
+  path: string,
+  what: string,
+  scope: IConstruct,
+  more: readonly string[],
+): ReadBroker {
   const r = new PropsReader(path);
   const o = r.object(raw, what, true, "{ host }");
   r.known(o, ["host", "listenPort", "containerName", "jvm", "store", "haListenPort", "properties", ...more]);
@@ -118,7 +137,13 @@ let pendingInput: { path: string; read: ReadBroker } | undefined;
  * Creates a broker set's BrokerProcess with the props the set already read for it (so that each mistake is read
  * and reported once): the public constructor stays `(scope, id, props, identity)`.
  */
-export function createBrokerProcess(scope: Construct, id: string, props: BrokerProps, identity: BrokerIdentity, read: ReadBroker): BrokerProcess {
+export function createBrokerProcess(
+  scope: Construct,
+  id: string,
+  props: BrokerProps,
+  identity: BrokerIdentity,
+  read: ReadBroker,
+): BrokerProcess {
   pendingInput = { path: `${scope.node.path}/${id}`, read };
   try {
     return new BrokerProcess(scope, id, props, identity);
@@ -153,21 +178,43 @@ export class BrokerProcess extends Construct {
     invalidate(this);
     reportFindings(this, read.reader.findings);
     this.allowStoreDestroy = RocketMqCluster.of(this)._props.allowStoreDestroy;
-    const store = resolveStore(this.props.host, this.props.store, identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy);
+    const store = resolveStore(
+      this.props.host,
+      this.props.store,
+      identity.containerName,
+      BROKER_STORE_PATH,
+      this.allowStoreDestroy,
+    );
     // A refused host places nothing: the error says why, and no container without a provider is made.
-    if (read.props.host) read.props.host._placeProcess(this, { healthPort: identity.listenPort, store: storePlacement(store) }, () => planOf(this));
+    if (read.props.host)
+      read.props.host._placeProcess(this, { healthPort: identity.listenPort, store: storePlacement(store) }, () =>
+        planOf(this),
+      );
   }
 
   /** @internal */
-  public _toModel(jvm: BrokerModel["jvm"], inherited: Readonly<Record<string, PropertyValue>>, declared: Readonly<Record<string, Declared>> = {}, inheritedUnresolved: readonly string[] = []): BrokerModel {
+  public _toModel(
+    jvm: BrokerModel["jvm"],
+    inherited: Readonly<Record<string, PropertyValue>>,
+    declared: Readonly<Record<string, Declared>> = {},
+    inheritedUnresolved: readonly string[] = [],
+  ): BrokerModel {
     const own = this.props.properties ?? {};
-    const propertyDeclared = Object.fromEntries(Object.entries(declared).filter(([field]) => !(field.startsWith("properties.") && field.slice(11) in own)));
+    const propertyDeclared = Object.fromEntries(
+      Object.entries(declared).filter(([field]) => !(field.startsWith("properties.") && field.slice(11) in own)),
+    );
     return {
       path: this.node.path,
       host: this.props.host ? hostModelOf(this.props.host) : unplacedHost(this.node.path),
       containerName: this.identity.containerName,
       jvm,
-      store: resolveStore(this.props.host, this.props.store, this.identity.containerName, BROKER_STORE_PATH, this.allowStoreDestroy),
+      store: resolveStore(
+        this.props.host,
+        this.props.store,
+        this.identity.containerName,
+        BROKER_STORE_PATH,
+        this.allowStoreDestroy,
+      ),
       extraProperties: { ...inherited, ...own },
       brokerId: this.identity.brokerId,
       brokerRole: this.identity.brokerRole as BrokerModel["brokerRole"],
@@ -177,7 +224,9 @@ export class BrokerProcess extends Construct {
       haListenPort: this.props.haListenPort,
       declared: propertyDeclared,
       defaults: defaultsOf(this.props),
-      unresolvedProperties: [...new Set([...inheritedUnresolved.filter((k) => !(k in own)), ...(this.input?.unresolvedProperties ?? [])])],
+      unresolvedProperties: [
+        ...new Set([...inheritedUnresolved.filter((k) => !(k in own)), ...(this.input?.unresolvedProperties ?? [])]),
+      ],
       unchecked: (this.input?.reader.failed ?? false) || (this.input?.missing ?? false),
     };
   }
@@ -208,12 +257,21 @@ export function membersModel(
   const clusterProps = cluster._props.brokerProperties ?? {};
   const inherited = { ...clusterProps, ...(setProperties ?? {}) };
   const declared: Record<string, Declared> = {};
-  for (const key of Object.keys(clusterProps)) declared[`properties.${key}`] = { path: cluster.node.path, prop: `brokerProperties.${key}` };
-  if (setPath) for (const key of Object.keys(setProperties ?? {})) declared[`properties.${key}`] = { path: setPath, prop: `properties.${key}` };
+  for (const key of Object.keys(clusterProps))
+    declared[`properties.${key}`] = { path: cluster.node.path, prop: `brokerProperties.${key}` };
+  if (setPath)
+    for (const key of Object.keys(setProperties ?? {}))
+      declared[`properties.${key}`] = { path: setPath, prop: `properties.${key}` };
   return processes.map((b) => {
-    const layers: JvmLayer[] = [{ props: cluster._props.brokerJvm, at: { path: cluster.node.path, prop: "brokerJvm" } }, { props: b._jvmProps }];
+    const layers: JvmLayer[] = [
+      { props: cluster._props.brokerJvm, at: { path: cluster.node.path, prop: "brokerJvm" } },
+      { props: b._jvmProps },
+    ];
     const jvm = resolveJvmDeclared(BROKER_JVM, ...layers);
-    return b._toModel(jvm.jvm, inherited, { ...declared, ...jvm.declared }, [...cluster._unresolvedProperties.filter((k) => !(k in (setProperties ?? {}))), ...setUnresolved]);
+    return b._toModel(jvm.jvm, inherited, { ...declared, ...jvm.declared }, [
+      ...cluster._unresolvedProperties.filter((k) => !(k in (setProperties ?? {}))),
+      ...setUnresolved,
+    ]);
   });
 }
 
@@ -225,7 +283,11 @@ export function membersModel(
 export function brokerSetEndpointsOutput(set: Construct, cluster: RocketMqCluster, brokerName: string): void {
   const path = set.node.path;
   const value = Lazy.stringValue({
-    produce: () => (brokerSetModelOf(set, path)?.members ?? []).map((m) => `${m.host.address}:${m.listenPort}`).join(";"),
+    produce: () =>
+      (brokerSetModelOf(set, path)?.members ?? []).map((m) => `${m.host.address}:${m.listenPort}`).join(";"),
   });
-  new TerraformOutput(set, "endpoints", { value, description: `brokerIP1:listenPort of every broker of ${brokerName} (cluster ${cluster.clusterName}).` }).overrideLogicalId(outputIdOf(set, "endpoints"));
+  new TerraformOutput(set, "endpoints", {
+    value,
+    description: `brokerIP1:listenPort of every broker of ${brokerName} (cluster ${cluster.clusterName}).`,
+  }).overrideLogicalId(outputIdOf(set, "endpoints"));
 }

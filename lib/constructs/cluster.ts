@@ -83,13 +83,37 @@ export class RocketMqCluster extends Construct {
     super(scope, id);
     // Every prop is read (and refused when wrong) before anything uses it.
     const r = new PropsReader(this.node.path);
-    const o = r.object(props, `RocketMqCluster ${id}`, false, `{ clusterName: "DefaultCluster", version: "${DEFAULT_VERSION}" }`);
-    r.known(o, ["clusterName", "version", "image", "brokerJvm", "nameServerJvm", "brokerProperties", "runAs", "allowStoreDestroy"]);
+    const o = r.object(
+      props,
+      `RocketMqCluster ${id}`,
+      false,
+      `{ clusterName: "DefaultCluster", version: "${DEFAULT_VERSION}" }`,
+    );
+    r.known(o, [
+      "clusterName",
+      "version",
+      "image",
+      "brokerJvm",
+      "nameServerJvm",
+      "brokerProperties",
+      "runAs",
+      "allowStoreDestroy",
+    ]);
     const brokerProperties = r.properties(o, "brokerProperties");
     const image = r.string(o, "image", { example: `"apache/rocketmq:${DEFAULT_VERSION}"` });
-    const runAs = r.string(o, "runAs", { literal: "the containers run as it and the stores are handed to it", example: '"3000:3000"' });
+    const runAs = r.string(o, "runAs", {
+      literal: "the containers run as it and the stores are handed to it",
+      example: '"3000:3000"',
+    });
     if (runAs !== undefined && !/^\d+:\d+$/.test(runAs.trim())) {
-      r.findings.push(error(this.node.path, "ids/run-as", `runAs "${runAs}" is not a numeric uid:gid: the containers could not run as it and the stores could not be handed to it.`, `Set runAs to the user and group the image runs RocketMQ as, e.g. runAs: "3000:3000" (the official image), or leave it unset.`));
+      r.findings.push(
+        error(
+          this.node.path,
+          "ids/run-as",
+          `runAs "${runAs}" is not a numeric uid:gid: the containers could not run as it and the stores could not be handed to it.`,
+          `Set runAs to the user and group the image runs RocketMQ as, e.g. runAs: "3000:3000" (the official image), or leave it unset.`,
+        ),
+      );
     }
     this._props = {
       clusterName: r.string(o, "clusterName", { literal: LITERAL.name, example: '"DefaultCluster"' }),
@@ -121,10 +145,16 @@ export class RocketMqCluster extends Construct {
 
   /** The cluster that contains `scope`. */
   public static of(scope: Construct): RocketMqCluster {
-    for (let s: Construct | undefined = scope.node.scope as Construct | undefined; s; s = s.node.scope as Construct | undefined) {
+    for (
+      let s: Construct | undefined = scope.node.scope as Construct | undefined;
+      s;
+      s = s.node.scope as Construct | undefined
+    ) {
       if (s instanceof RocketMqCluster) return s;
     }
-    throw new Error(`${scope.node.path}: RocketMQ name servers and broker sets must be declared inside a RocketMqCluster.`);
+    throw new Error(
+      `${scope.node.path}: RocketMQ name servers and broker sets must be declared inside a RocketMqCluster.`,
+    );
   }
 
   /** @internal Called by every name server, broker set, controller group and proxy of this cluster when it is created. */
@@ -136,7 +166,9 @@ export class RocketMqCluster extends Construct {
   public _toModel(): ClusterModel {
     const ofKind = <T extends Member>(kind: Member["_kind"]) => this.members.filter((c): c is T => c._kind === kind);
     const sorted = <T extends { path: string }>(models: T[]) => models.sort(byPath);
-    const brokerSets = sorted(ofKind<Member & { _toModel(c: RocketMqCluster): BrokerSetModel }>("brokerSet").map((s) => s._toModel(this)));
+    const brokerSets = sorted(
+      ofKind<Member & { _toModel(c: RocketMqCluster): BrokerSetModel }>("brokerSet").map((s) => s._toModel(this)),
+    );
     const groups = ofKind<ControllerGroup>("controllerGroup")
       .map((construct) => ({ construct, path: construct.node.path }))
       .sort(byPath)

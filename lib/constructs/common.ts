@@ -56,7 +56,10 @@ export interface JvmLayer {
 }
 
 /** The JVM from the defaults and the layers (the last that sets a value wins), and where each inherited value was declared. */
-export function resolveJvmDeclared(defaults: JvmModel, ...layers: JvmLayer[]): { jvm: JvmModel; declared: Record<string, Declared> } {
+export function resolveJvmDeclared(
+  defaults: JvmModel,
+  ...layers: JvmLayer[]
+): { jvm: JvmModel; declared: Record<string, Declared> } {
   let jvm = defaults;
   const declared: Record<string, Declared> = {};
   for (const { props, at } of layers) {
@@ -72,13 +75,22 @@ export function resolveJvmDeclared(defaults: JvmModel, ...layers: JvmLayer[]): {
 }
 
 /** The store of a process, as its host places it (a container: a volume or host directory at the image's path; a VM: a directory). */
-export function resolveStore(host: IRocketMqHost | undefined, store: StoreProps | undefined, containerName: string, containerPath: string, clusterAllowsDestroy: boolean | undefined): StoreModel {
+export function resolveStore(
+  host: IRocketMqHost | undefined,
+  store: StoreProps | undefined,
+  containerName: string,
+  containerPath: string,
+  clusterAllowsDestroy: boolean | undefined,
+): StoreModel {
   return storeOn(host, { store, processName: containerName, containerPath, clusterAllowsDestroy });
 }
 
 /** The props of a process left to their defaults, whose values the library derived (for messages about them). */
 export function defaultsOf(props: { containerName?: string; store?: StoreProps }): ("containerName" | "store")[] {
-  return [...(props.containerName === undefined ? (["containerName"] as const) : []), ...(props.store === undefined ? (["store"] as const) : [])];
+  return [
+    ...(props.containerName === undefined ? (["containerName"] as const) : []),
+    ...(props.store === undefined ? (["store"] as const) : []),
+  ];
 }
 
 /** What a host needs to know of a store when the process is placed. */
@@ -92,7 +104,10 @@ export function readJvm(r: PropsReader, o: Record<string, unknown>, prop: string
   if (!raw) return undefined;
   const n = r.nested(prop);
   n.known(raw, ["heapMb", "directMemoryMb"]);
-  return { heapMb: n.integer(raw, "heapMb", { literal: LITERAL.size, example: 1024 }), directMemoryMb: n.integer(raw, "directMemoryMb", { literal: LITERAL.size, example: 1024 }) };
+  return {
+    heapMb: n.integer(raw, "heapMb", { literal: LITERAL.size, example: 1024 }),
+    directMemoryMb: n.integer(raw, "directMemoryMb", { literal: LITERAL.size, example: 1024 }),
+  };
 }
 
 /** Store props: a volume name or a host directory (not both), known at synth. */
@@ -105,7 +120,14 @@ export function readStore(r: PropsReader, o: Record<string, unknown>): StoreProp
   const hostPath = n.string(raw, "hostPath", { literal: LITERAL.store, example: '"/data/rocketmq/broker-a"' });
   const allowDestroy = n.boolean(raw, "allowDestroy");
   if (volume !== undefined && hostPath !== undefined) {
-    r.findings.push(error(r.path, "stores/one-kind", `store sets both volume "${volume}" and hostPath "${hostPath}": only one can hold the store.`, `Set only one of store.volume and store.hostPath.`));
+    r.findings.push(
+      error(
+        r.path,
+        "stores/one-kind",
+        `store sets both volume "${volume}" and hostPath "${hostPath}": only one can hold the store.`,
+        `Set only one of store.volume and store.hostPath.`,
+      ),
+    );
     return { volume, allowDestroy };
   }
   return { volume, hostPath, allowDestroy };
@@ -114,7 +136,12 @@ export function readStore(r: PropsReader, o: Record<string, unknown>): StoreProp
 /** True for a host the library can place a process on (a DockerHost, or another IRocketMqHost). */
 export function isHost(value: unknown): value is IRocketMqHost {
   const v = value as Partial<IRocketMqHost> | undefined;
-  return isPlainObject(value) && typeof v?._placeProcess === "function" && v.node !== undefined && typeof v.address === "string";
+  return (
+    isPlainObject(value) &&
+    typeof v?._placeProcess === "function" &&
+    v.node !== undefined &&
+    typeof v.address === "string"
+  );
 }
 
 /**
@@ -125,10 +152,20 @@ export function readHost(r: PropsReader, o: Record<string, unknown>, scope: ICon
   const v = o.host;
   const example = `host: new DockerHost(stack, "h1", { address: "10.0.0.1" })`;
   if (v === undefined || v === null) {
-    return r.required(`host is required (the machine that runs this process), and got ${show(v)}.`, `Set host to a DockerHost of this stack, e.g. ${example}.`);
+    return r.required(
+      `host is required (the machine that runs this process), and got ${show(v)}.`,
+      `Set host to a DockerHost of this stack, e.g. ${example}.`,
+    );
   }
   if (!isHost(v)) {
-    r.findings.push(error(r.path, "props/type", `host is ${show(v)}, not a DockerHost (an IRocketMqHost: a construct that can place a process; a plain object with an address is not one).`, `Set host to a DockerHost of this stack, e.g. ${example}.`));
+    r.findings.push(
+      error(
+        r.path,
+        "props/type",
+        `host is ${show(v)}, not a DockerHost (an IRocketMqHost: a construct that can place a process; a plain object with an address is not one).`,
+        `Set host to a DockerHost of this stack, e.g. ${example}.`,
+      ),
+    );
     return undefined;
   }
   const mine = stackOf(scope);
@@ -157,7 +194,11 @@ function stackOf(c: IConstruct): TerraformStack | undefined {
 
 /** A stack output's logical id from a construct path below the stack: `rmq/console` + `url` → `rmq_console_url`. */
 export function outputIdOf(scope: IConstruct, suffix: string): string {
-  return `${scope.node.path.split("/").slice(1).join("_").replace(/[^A-Za-z0-9_-]/g, "_")}_${suffix}`;
+  return `${scope.node.path
+    .split("/")
+    .slice(1)
+    .join("_")
+    .replace(/[^A-Za-z0-9_-]/g, "_")}_${suffix}`;
 }
 
 /** Docker container names allow [a-zA-Z0-9][a-zA-Z0-9_.-]*; RocketMQ names also allow % and |. */

@@ -1,7 +1,14 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, PropertyValue } from "../core/model";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel, readBrokerProps, createBrokerProcess } from "./broker-process";
+import {
+  BrokerProcess,
+  BrokerProps,
+  brokerSetEndpointsOutput,
+  membersModel,
+  readBrokerProps,
+  createBrokerProcess,
+} from "./broker-process";
 import { RocketMqCluster } from "./cluster";
 import { BrokerRole } from "./enums";
 import { containerNameOf } from "./common";
@@ -68,24 +75,32 @@ export class ControllerBrokerSet extends Construct {
     this.brokers = [];
     for (const [i, raw] of brokers.entries()) {
       const b = readBrokerProps(raw, `${this.node.path}/r${i}`, `brokers[${i}] of ControllerBrokerSet ${id}`, this, []);
-      this.brokers.push(createBrokerProcess(
-        this,
-        `r${i}`,
-        b.props as BrokerProps,
-        {
-          brokerId: -1,
-          brokerRole: BrokerRole.SLAVE,
-          listenPort: b.props.listenPort ?? DEFAULT_BROKER_PORT,
-          containerName: b.props.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, `r${i}`),
-        },
-        b,
-      ));
+      this.brokers.push(
+        createBrokerProcess(
+          this,
+          `r${i}`,
+          b.props as BrokerProps,
+          {
+            brokerId: -1,
+            brokerRole: BrokerRole.SLAVE,
+            listenPort: b.props.listenPort ?? DEFAULT_BROKER_PORT,
+            containerName: b.props.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, `r${i}`),
+          },
+          b,
+        ),
+      );
     }
   }
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): BrokerSetModel {
     const members = membersModel(cluster, this.properties, this.brokers, this.node.path, this.unresolvedProperties);
-    return { path: this.node.path, brokerName: this.brokerName, kind: "controller", allAckInSyncStateSet: this.allAckInSyncStateSet, members };
+    return {
+      path: this.node.path,
+      brokerName: this.brokerName,
+      kind: "controller",
+      allAckInSyncStateSet: this.allAckInSyncStateSet,
+      members,
+    };
   }
 }

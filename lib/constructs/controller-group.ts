@@ -5,7 +5,20 @@ import { DEFAULT_CONTROLLER_PORT } from "../core/ports";
 import { hostModelOf, IRocketMqHost } from "../targets/host";
 import { unplacedHost } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
-import { containerNameOf, defaultsOf, memberIds, JvmProps, NAMESRV_JVM, readHost, readJvm, readStore, resolveJvmDeclared, resolveStore, StoreProps, storePlacement } from "./common";
+import {
+  containerNameOf,
+  defaultsOf,
+  memberIds,
+  JvmProps,
+  NAMESRV_JVM,
+  readHost,
+  readJvm,
+  readStore,
+  resolveJvmDeclared,
+  resolveStore,
+  StoreProps,
+  storePlacement,
+} from "./common";
 import { reportFindings } from "../synth/report";
 import { NameServer } from "./name-server";
 import { invalidate, planOf } from "../synth/analysis";
@@ -87,13 +100,23 @@ export class ControllerGroup extends Construct {
     const r = new PropsReader(this.node.path);
     const o = r.object(props, `ControllerGroup ${id}`, true, "{ inNameServers: [{ nameServer }, ...] }");
     r.known(o, ["controllerDLegerGroup", "controllers", "inNameServers"]);
-    this.controllerDLegerGroup = r.string(o, "controllerDLegerGroup", { literal: LITERAL.id, example: `"${id}"` }) ?? id;
+    this.controllerDLegerGroup =
+      r.string(o, "controllerDLegerGroup", { literal: LITERAL.id, example: `"${id}"` }) ?? id;
     const present = (k: string) => o[k] !== undefined && o[k] !== null;
     if (present("controllers") === present("inNameServers")) {
-      r.findings.push(error(this.node.path, "controller/kind", `A ControllerGroup runs its controllers either standalone (controllers) or inside name servers (inNameServers); ${present("controllers") ? "both are set" : "neither is set"}.`, `Set exactly one of controllers: [{ host }, ...] and inNameServers: [{ nameServer }, ...].`));
+      r.findings.push(
+        error(
+          this.node.path,
+          "controller/kind",
+          `A ControllerGroup runs its controllers either standalone (controllers) or inside name servers (inNameServers); ${present("controllers") ? "both are set" : "neither is set"}.`,
+          `Set exactly one of controllers: [{ host }, ...] and inNameServers: [{ nameServer }, ...].`,
+        ),
+      );
     }
     this.isEmbedded = present("inNameServers");
-    const embedded = r.array(o, "inNameServers", { example: "[{ nameServer: ns1 }, { nameServer: ns2 }, { nameServer: ns3 }]" });
+    const embedded = r.array(o, "inNameServers", {
+      example: "[{ nameServer: ns1 }, { nameServer: ns2 }, { nameServer: ns3 }]",
+    });
     const controllers = r.array(o, "controllers", { example: "[{ host: h1 }, { host: h2 }, { host: h3 }]" });
     this.embedded = [];
     embedded.forEach((raw, i) => {
@@ -101,10 +124,19 @@ export class ControllerGroup extends Construct {
       const eo = e.object(raw, `inNameServers[${i}]`, true, "{ nameServer }");
       e.known(eo, ["nameServer", "selfId", "port"]);
       const selfId = e.string(eo, "selfId", { literal: LITERAL.id, example: `"n${i}"` }) ?? `n${i}`;
-      const port = e.integer(eo, "port", { literal: LITERAL.port, example: DEFAULT_CONTROLLER_PORT - 10 * i }) ?? DEFAULT_CONTROLLER_PORT - 10 * i;
+      const port =
+        e.integer(eo, "port", { literal: LITERAL.port, example: DEFAULT_CONTROLLER_PORT - 10 * i }) ??
+        DEFAULT_CONTROLLER_PORT - 10 * i;
       const ns = eo.nameServer;
       if (!(ns instanceof NameServer) || RocketMqCluster.of(ns) !== cluster) {
-        r.findings.push(error(this.node.path, ns === undefined ? "props/required" : "props/type", `inNameServers[${i}].nameServer is ${ns instanceof NameServer ? `the name server ${ns.node.path} of another cluster` : show(ns)}, not a NameServer of this cluster.`, `Set inNameServers[${i}].nameServer to a NameServer declared in ${cluster.node.path}.`));
+        r.findings.push(
+          error(
+            this.node.path,
+            ns === undefined ? "props/required" : "props/type",
+            `inNameServers[${i}].nameServer is ${ns instanceof NameServer ? `the name server ${ns.node.path} of another cluster` : show(ns)}, not a NameServer of this cluster.`,
+            `Set inNameServers[${i}].nameServer to a NameServer declared in ${cluster.node.path}.`,
+          ),
+        );
         return;
       }
       this.embedded.push({ nameServer: ns, selfId, port });
@@ -117,7 +149,10 @@ export class ControllerGroup extends Construct {
       const co = c.object(raw, `controllers[${i}]`, true, "{ host }");
       return { c, co, selfId: c.string(co, "selfId", { literal: LITERAL.id, example: `"n${i}"` }) ?? `n${i}` };
     });
-    const ids = memberIds(pre.map((p) => p.selfId), "controller");
+    const ids = memberIds(
+      pre.map((p) => p.selfId),
+      "controller",
+    );
     // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
     // the user's code and a resource is memory held per resource.
     this.standalone = [];
@@ -130,7 +165,10 @@ export class ControllerGroup extends Construct {
         host: readHost(c, co, construct),
         selfId,
         port: c.integer(co, "port", { literal: LITERAL.port, example: DEFAULT_CONTROLLER_PORT - 10 * i }),
-        containerName: c.string(co, "containerName", { literal: LITERAL.name, example: `"${containerNameOf(cluster.clusterName, "controller", selfId)}"` }),
+        containerName: c.string(co, "containerName", {
+          literal: LITERAL.name,
+          example: `"${containerNameOf(cluster.clusterName, "controller", selfId)}"`,
+        }),
         jvm: readJvm(c, co, "jvm"),
         store: readStore(c, co),
         properties: properties.values,
@@ -138,9 +176,23 @@ export class ControllerGroup extends Construct {
       reportFindings(construct, c.findings);
       const containerName = cp.containerName ?? containerNameOf(cluster.clusterName, "controller", selfId);
       const port = cp.port ?? DEFAULT_CONTROLLER_PORT - 10 * i;
-      const store = resolveStore(cp.host, cp.store, containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy);
+      const store = resolveStore(
+        cp.host,
+        cp.store,
+        containerName,
+        CONTROLLER_STORE_PATH,
+        cluster._props.allowStoreDestroy,
+      );
       cp.host?._placeProcess(construct, { healthPort: port, store: storePlacement(store) }, () => planOf(construct));
-      this.standalone.push({ construct, props: cp, selfId, port, containerName, unresolvedProperties: properties.unresolved, refused: c.failed });
+      this.standalone.push({
+        construct,
+        props: cp,
+        selfId,
+        port,
+        containerName,
+        unresolvedProperties: properties.unresolved,
+        refused: c.failed,
+      });
     }
   }
 
@@ -153,13 +205,23 @@ export class ControllerGroup extends Construct {
   /** @internal */
   public _toModel(cluster: RocketMqCluster): ControllerGroupModel {
     const controllers: ControllerModel[] = this.standalone.map((c) => {
-      const jvm = resolveJvmDeclared(NAMESRV_JVM, { props: cluster._props.nameServerJvm, at: { path: cluster.node.path, prop: "nameServerJvm" } }, { props: c.props.jvm });
+      const jvm = resolveJvmDeclared(
+        NAMESRV_JVM,
+        { props: cluster._props.nameServerJvm, at: { path: cluster.node.path, prop: "nameServerJvm" } },
+        { props: c.props.jvm },
+      );
       return {
         path: c.construct.node.path,
         host: c.props.host ? hostModelOf(c.props.host) : unplacedHost(c.construct.node.path),
         containerName: c.containerName,
         jvm: jvm.jvm,
-        store: resolveStore(c.props.host, c.props.store, c.containerName, CONTROLLER_STORE_PATH, cluster._props.allowStoreDestroy),
+        store: resolveStore(
+          c.props.host,
+          c.props.store,
+          c.containerName,
+          CONTROLLER_STORE_PATH,
+          cluster._props.allowStoreDestroy,
+        ),
         extraProperties: { ...(c.props.properties ?? {}) },
         selfId: c.selfId,
         port: c.port,
@@ -169,6 +231,11 @@ export class ControllerGroup extends Construct {
         unchecked: c.refused,
       };
     });
-    return { path: this.node.path, controllerDLegerGroup: this.controllerDLegerGroup, embedded: this.isEmbedded, controllers };
+    return {
+      path: this.node.path,
+      controllerDLegerGroup: this.controllerDLegerGroup,
+      embedded: this.isEmbedded,
+      controllers,
+    };
   }
 }

@@ -71,10 +71,18 @@ export class Dashboard extends Construct {
     r.known(o, ["host", "listenPort", "image", "containerName", "heapMb"]);
     this.placedOn = readHost(r, o, this);
     this.host = this.placedOn as IRocketMqHost;
-    this.listenPort = r.integer(o, "listenPort", { literal: LITERAL.port, example: DEFAULT_DASHBOARD_PORT }) ?? DEFAULT_DASHBOARD_PORT;
-    this.image = r.string(o, "image", { literal: "the library checks at synth that it is an image reference Docker can pull", example: `"${DEFAULT_DASHBOARD_IMAGE}"` }) ?? DEFAULT_DASHBOARD_IMAGE;
+    this.listenPort =
+      r.integer(o, "listenPort", { literal: LITERAL.port, example: DEFAULT_DASHBOARD_PORT }) ?? DEFAULT_DASHBOARD_PORT;
+    this.image =
+      r.string(o, "image", {
+        literal: "the library checks at synth that it is an image reference Docker can pull",
+        example: `"${DEFAULT_DASHBOARD_IMAGE}"`,
+      }) ?? DEFAULT_DASHBOARD_IMAGE;
     this.heapMb = r.integer(o, "heapMb", { literal: LITERAL.size, example: 512 }) ?? 512;
-    const containerName = r.string(o, "containerName", { literal: LITERAL.name, example: `"${containerNameOf(cluster.clusterName, "dashboard", id)}"` });
+    const containerName = r.string(o, "containerName", {
+      literal: LITERAL.name,
+      example: `"${containerNameOf(cluster.clusterName, "dashboard", id)}"`,
+    });
     this.defaultName = containerName === undefined;
     this.containerName = containerName ?? containerNameOf(cluster.clusterName, "dashboard", id);
     this.refused = r.failed;
@@ -82,7 +90,10 @@ export class Dashboard extends Construct {
     reportFindings(this, r.findings);
     // A refused host places nothing: the error says why, and no container without a provider is made.
     this.placedOn?._placeProcess(this, { healthPort: this.listenPort }, () => planOf(this));
-    new TerraformOutput(this, "url", { value: this.url, description: `The RocketMQ console of cluster ${cluster.clusterName}.` }).overrideLogicalId(outputIdOf(this, "url"));
+    new TerraformOutput(this, "url", {
+      value: this.url,
+      description: `The RocketMQ console of cluster ${cluster.clusterName}.`,
+    }).overrideLogicalId(outputIdOf(this, "url"));
   }
 
   /** `http://address:listenPort`. */

@@ -1,7 +1,14 @@
 import { Construct } from "constructs";
 import { BrokerSetModel, PropertyValue } from "../core/model";
 import { DEFAULT_BROKER_PORT, DEFAULT_DLEDGER_PORT } from "../core/ports";
-import { BrokerProcess, BrokerProps, brokerSetEndpointsOutput, membersModel, readBrokerProps, createBrokerProcess } from "./broker-process";
+import {
+  BrokerProcess,
+  BrokerProps,
+  brokerSetEndpointsOutput,
+  membersModel,
+  readBrokerProps,
+  createBrokerProcess,
+} from "./broker-process";
 import { RocketMqCluster } from "./cluster";
 import { containerNameOf, memberIds } from "./common";
 import { reportFindings } from "../synth/report";
@@ -67,7 +74,8 @@ export class DLedgerGroup extends Construct {
     const o = r.object(props, `DLedgerGroup ${id}`, true, "{ peers: [{ host: h1 }, { host: h2 }, { host: h3 }] }");
     r.known(o, ["brokerName", "dLegerGroup", "peers", "properties"]);
     this.brokerName = r.string(o, "brokerName", { literal: LITERAL.name, example: '"broker-c"' }) ?? id;
-    this.dLegerGroup = r.string(o, "dLegerGroup", { literal: LITERAL.id, example: `"${this.brokerName}"` }) ?? this.brokerName;
+    this.dLegerGroup =
+      r.string(o, "dLegerGroup", { literal: LITERAL.id, example: `"${this.brokerName}"` }) ?? this.brokerName;
     const properties = r.properties(o, "properties");
     this.properties = properties.values;
     this.unresolvedProperties = properties.unresolved;
@@ -78,35 +86,57 @@ export class DLedgerGroup extends Construct {
     // A peer's construct id is its selfId: read the selfIds first, then each peer at its path.
     const pre = peers.map((raw, i) => {
       const p = new PropsReader("");
-      return { p, selfId: (isPlainObject(raw) ? p.string(raw, "selfId", { literal: LITERAL.id, example: `"n${i}"` }) : undefined) ?? `n${i}` };
+      return {
+        p,
+        selfId:
+          (isPlainObject(raw) ? p.string(raw, "selfId", { literal: LITERAL.id, example: `"n${i}"` }) : undefined) ??
+          `n${i}`,
+      };
     });
-    const ids = memberIds(pre.map((x) => x.selfId), "peer");
+    const ids = memberIds(
+      pre.map((x) => x.selfId),
+      "peer",
+    );
     // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
     // the user's code and a resource is memory held per resource.
     this.peers = [];
     for (const [i, raw] of peers.entries()) {
       const selfId = pre[i].selfId;
-      const peer = readBrokerProps(raw, `${this.node.path}/${ids[i]}`, `peers[${i}] of DLedgerGroup ${id}`, this, ["selfId", "dLegerPort"]);
+      const peer = readBrokerProps(raw, `${this.node.path}/${ids[i]}`, `peers[${i}] of DLedgerGroup ${id}`, this, [
+        "selfId",
+        "dLegerPort",
+      ]);
       peer.reader.findings.push(...pre[i].p.findings.map((f) => ({ ...f, path: peer.reader.path })));
-      const dLegerPort = peer.reader.integer(peer.raw, "dLegerPort", { literal: LITERAL.port, example: DEFAULT_DLEDGER_PORT + i });
-      this.peers.push(createBrokerProcess(
-        this,
-        ids[i],
-        peer.props as BrokerProps,
-        {
-          brokerId: i,
-          listenPort: peer.props.listenPort ?? DEFAULT_BROKER_PORT,
-          containerName: peer.props.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, selfId),
-          dledger: { selfId, port: dLegerPort ?? DEFAULT_DLEDGER_PORT + i },
-        },
-        peer,
-      ));
+      const dLegerPort = peer.reader.integer(peer.raw, "dLegerPort", {
+        literal: LITERAL.port,
+        example: DEFAULT_DLEDGER_PORT + i,
+      });
+      this.peers.push(
+        createBrokerProcess(
+          this,
+          ids[i],
+          peer.props as BrokerProps,
+          {
+            brokerId: i,
+            listenPort: peer.props.listenPort ?? DEFAULT_BROKER_PORT,
+            containerName: peer.props.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, selfId),
+            dledger: { selfId, port: dLegerPort ?? DEFAULT_DLEDGER_PORT + i },
+          },
+          peer,
+        ),
+      );
     }
   }
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): BrokerSetModel {
     const members = membersModel(cluster, this.properties, this.peers, this.node.path, this.unresolvedProperties);
-    return { path: this.node.path, brokerName: this.brokerName, kind: "dledger", dLegerGroup: this.dLegerGroup, members };
+    return {
+      path: this.node.path,
+      brokerName: this.brokerName,
+      kind: "dledger",
+      dLegerGroup: this.dLegerGroup,
+      members,
+    };
   }
 }

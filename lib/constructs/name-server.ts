@@ -4,7 +4,19 @@ import { DEFAULT_NAMESRV_PORT } from "../core/ports";
 import { hostModelOf, IRocketMqHost } from "../targets/host";
 import { unplacedHost } from "./broker-process";
 import { RocketMqCluster } from "./cluster";
-import { containerNameOf, defaultsOf, JvmProps, NAMESRV_JVM, readHost, readJvm, readStore, resolveJvmDeclared, resolveStore, StoreProps, storePlacement } from "./common";
+import {
+  containerNameOf,
+  defaultsOf,
+  JvmProps,
+  NAMESRV_JVM,
+  readHost,
+  readJvm,
+  readStore,
+  resolveJvmDeclared,
+  resolveStore,
+  StoreProps,
+  storePlacement,
+} from "./common";
 import { reportFindings } from "../synth/report";
 import { invalidate, planOf } from "../synth/analysis";
 import { LITERAL, PropsReader } from "../synth/input";
@@ -59,7 +71,10 @@ export class NameServer extends Construct {
     this.props = {
       host: readHost(r, o, this),
       listenPort: r.integer(o, "listenPort", { literal: LITERAL.port, example: DEFAULT_NAMESRV_PORT }),
-      containerName: r.string(o, "containerName", { literal: LITERAL.name, example: `"${containerNameOf(cluster.clusterName, "namesrv", id)}"` }),
+      containerName: r.string(o, "containerName", {
+        literal: LITERAL.name,
+        example: `"${containerNameOf(cluster.clusterName, "namesrv", id)}"`,
+      }),
       jvm: readJvm(r, o, "jvm"),
       store: readStore(r, o),
       properties: properties.values,
@@ -71,9 +86,17 @@ export class NameServer extends Construct {
     this.containerName = this.props.containerName ?? containerNameOf(cluster.clusterName, "namesrv", id);
     invalidate(this);
     reportFindings(this, r.findings);
-    const store = resolveStore(this.props.host, this.props.store, this.containerName, NAMESRV_STORE_PATH, cluster._props.allowStoreDestroy);
+    const store = resolveStore(
+      this.props.host,
+      this.props.store,
+      this.containerName,
+      NAMESRV_STORE_PATH,
+      cluster._props.allowStoreDestroy,
+    );
     // A refused host places nothing: the error says why, and no container without a provider is made.
-    this.props.host?._placeProcess(this, { healthPort: this.listenPort, store: storePlacement(store) }, () => planOf(this));
+    this.props.host?._placeProcess(this, { healthPort: this.listenPort, store: storePlacement(store) }, () =>
+      planOf(this),
+    );
   }
 
   /** `address:listenPort`, as brokers and clients list it. */
@@ -83,14 +106,24 @@ export class NameServer extends Construct {
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): NameServerModel {
-    const jvm = resolveJvmDeclared(NAMESRV_JVM, { props: cluster._props.nameServerJvm, at: { path: cluster.node.path, prop: "nameServerJvm" } }, { props: this.props.jvm });
+    const jvm = resolveJvmDeclared(
+      NAMESRV_JVM,
+      { props: cluster._props.nameServerJvm, at: { path: cluster.node.path, prop: "nameServerJvm" } },
+      { props: this.props.jvm },
+    );
     return {
       path: this.node.path,
       host: this.props.host ? hostModelOf(this.props.host) : unplacedHost(this.node.path),
       containerName: this.containerName,
       listenPort: this.listenPort,
       jvm: jvm.jvm,
-      store: resolveStore(this.props.host, this.props.store, this.containerName, NAMESRV_STORE_PATH, cluster._props.allowStoreDestroy),
+      store: resolveStore(
+        this.props.host,
+        this.props.store,
+        this.containerName,
+        NAMESRV_STORE_PATH,
+        cluster._props.allowStoreDestroy,
+      ),
       extraProperties: { ...(this.props.properties ?? {}) },
       declared: jvm.declared,
       defaults: defaultsOf(this.props),

@@ -55,9 +55,15 @@ export class Proxy extends Construct {
     const properties = r.properties(o, "properties");
     this.props = {
       host: readHost(r, o, this),
-      remotingListenPort: r.integer(o, "remotingListenPort", { literal: LITERAL.port, example: DEFAULT_PROXY_REMOTING_PORT }),
+      remotingListenPort: r.integer(o, "remotingListenPort", {
+        literal: LITERAL.port,
+        example: DEFAULT_PROXY_REMOTING_PORT,
+      }),
       grpcServerPort: r.integer(o, "grpcServerPort", { literal: LITERAL.port, example: DEFAULT_PROXY_GRPC_PORT }),
-      containerName: r.string(o, "containerName", { literal: LITERAL.name, example: `"${containerNameOf(cluster.clusterName, "proxy", id)}"` }),
+      containerName: r.string(o, "containerName", {
+        literal: LITERAL.name,
+        example: `"${containerNameOf(cluster.clusterName, "proxy", id)}"`,
+      }),
       jvm: readJvm(r, o, "jvm"),
       properties: properties.values,
     };
@@ -80,7 +86,11 @@ export class Proxy extends Construct {
 
   /** @internal */
   public _toModel(cluster: RocketMqCluster): ProxyModel {
-    const jvm = resolveJvmDeclared(NAMESRV_JVM, { props: cluster._props.nameServerJvm, at: { path: cluster.node.path, prop: "nameServerJvm" } }, { props: this.props.jvm });
+    const jvm = resolveJvmDeclared(
+      NAMESRV_JVM,
+      { props: cluster._props.nameServerJvm, at: { path: cluster.node.path, prop: "nameServerJvm" } },
+      { props: this.props.jvm },
+    );
     return {
       path: this.node.path,
       host: this.props.host ? hostModelOf(this.props.host) : unplacedHost(this.node.path),

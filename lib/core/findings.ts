@@ -34,9 +34,7 @@ export function formatFinding(f: Finding): string {
 
 /** Sorts findings by path, then rule, then message, so output never depends on declaration order. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) => cmp(a.path, b.path) || cmp(a.rule, b.rule) || cmp(a.message, b.message),
-  );
+  return [...findings].sort((a, b) => cmp(a.path, b.path) || cmp(a.rule, b.rule) || cmp(a.message, b.message));
 }
 
 /** Sorted, and each finding once: a value declared once for many processes is reported once, where it was declared. */

@@ -9,7 +9,11 @@ import { HostModel, TopologyModel } from "./model";
 
 /** An address as compared: blanks, `[...]` around IPv6, a trailing dot and case do not make another machine. */
 export function normaliseAddress(address: string): string {
-  return String(address).trim().toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  return String(address)
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/\.$/, "");
 }
 
 /**
@@ -73,11 +77,15 @@ export function assignMachines(topology: TopologyModel): TopologyModel {
   for (const group of members.values()) {
     const addresses = [...new Set(group.map((h) => normaliseAddress(h.address)))].sort();
     const engines = [...new Set(group.filter((h) => h.engine !== undefined).map((h) => String(h.engine)))].sort();
-    const label = addresses.length === 1 ? addresses[0] : `${addresses.join(" / ")}${engines.length > 0 ? ` (Docker engine ${engines.join(", ")})` : ""}`;
+    const label =
+      addresses.length === 1
+        ? addresses[0]
+        : `${addresses.join(" / ")}${engines.length > 0 ? ` (Docker engine ${engines.join(", ")})` : ""}`;
     for (const h of group) name.set(h.path, label);
   }
 
-  const withMachine = (h: HostModel): HostModel => (h.machine === name.get(h.path) ? h : { ...h, machine: name.get(h.path) });
+  const withMachine = (h: HostModel): HostModel =>
+    h.machine === name.get(h.path) ? h : { ...h, machine: name.get(h.path) };
   const place = <T extends { host: HostModel }>(p: T): T => ({ ...p, host: withMachine(p.host) });
   return {
     ...topology,

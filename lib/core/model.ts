@@ -45,7 +45,13 @@ export interface HostFacts {
 /** The model of a host at `path`. */
 export function hostModel(path: string, h: HostFacts): HostModel {
   const unresolved = h._unresolved ?? [];
-  return { path, address: h.address, isolatedLoopback: h.isolatedLoopback, ...(h.engine !== undefined ? { engine: h.engine } : {}), ...(unresolved.length > 0 ? { unresolved } : {}) };
+  return {
+    path,
+    address: h.address,
+    isolatedLoopback: h.isolatedLoopback,
+    ...(h.engine !== undefined ? { engine: h.engine } : {}),
+    ...(unresolved.length > 0 ? { unresolved } : {}),
+  };
 }
 
 /** Where a value of a process was declared, when not on the process itself (a cluster-wide or set-wide prop). */
@@ -262,9 +268,14 @@ export function brokersOf(cluster: ClusterModel): { set: BrokerSetModel; broker:
 }
 
 /** Every controller peer of the group, in its declared order (embedded ones from the name servers). */
-export function controllerPeers(cluster: ClusterModel, group: ControllerGroupModel): { path: string; host: HostModel; peer: ControllerPeer }[] {
+export function controllerPeers(
+  cluster: ClusterModel,
+  group: ControllerGroupModel,
+): { path: string; host: HostModel; peer: ControllerPeer }[] {
   if (!group.embedded) return group.controllers.map((c) => ({ path: c.path, host: c.host, peer: c }));
-  return cluster.nameServers.filter((ns) => ns.controller).map((ns) => ({ path: ns.path, host: ns.host, peer: ns.controller! }));
+  return cluster.nameServers
+    .filter((ns) => ns.controller)
+    .map((ns) => ({ path: ns.path, host: ns.host, peer: ns.controller! }));
 }
 
 /** `n0-host:port;n1-host:port;...`: controllerDLegerPeers, identical for every controller. */

@@ -92,37 +92,80 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
   const controllerPaths = cluster.controllerGroups.flatMap((g) => g.controllers.map((c) => c.path)).sort();
   for (const ns of cluster.nameServers) {
     plans.push(
-      plan(cluster, "namesrv", ns, { script: "mqnamesrv", flag: "-c", file: NAMESRV_CONFIG_PATH, content: renderNameServerProperties(cluster, ns) }, { ports: nameServerPorts(ns), healthPort: ns.listenPort, startAfter: [] }),
+      plan(
+        cluster,
+        "namesrv",
+        ns,
+        {
+          script: "mqnamesrv",
+          flag: "-c",
+          file: NAMESRV_CONFIG_PATH,
+          content: renderNameServerProperties(cluster, ns),
+        },
+        { ports: nameServerPorts(ns), healthPort: ns.listenPort, startAfter: [] },
+      ),
     );
   }
   for (const g of cluster.controllerGroups) {
     for (const c of g.controllers) {
       plans.push(
-        plan(cluster, "controller", c, { script: "mqcontroller", flag: "-c", file: CONTROLLER_CONFIG_PATH, content: renderControllerProperties(cluster, c) }, {
-          ports: controllerPorts(c),
-          healthPort: c.port,
-          startAfter: [],
-          labels: { "rocketmq.controllerDLegerSelfId": c.selfId },
-        }),
+        plan(
+          cluster,
+          "controller",
+          c,
+          {
+            script: "mqcontroller",
+            flag: "-c",
+            file: CONTROLLER_CONFIG_PATH,
+            content: renderControllerProperties(cluster, c),
+          },
+          {
+            ports: controllerPorts(c),
+            healthPort: c.port,
+            startAfter: [],
+            labels: { "rocketmq.controllerDLegerSelfId": c.selfId },
+          },
+        ),
       );
     }
   }
   for (const set of cluster.brokerSets) {
     for (const b of set.members) {
-      const id: Record<string, string> = b.dledger ? { "rocketmq.dLegerSelfId": b.dledger.selfId } : set.kind === "controller" ? {} : { "rocketmq.brokerId": String(b.brokerId) };
+      const id: Record<string, string> = b.dledger
+        ? { "rocketmq.dLegerSelfId": b.dledger.selfId }
+        : set.kind === "controller"
+          ? {}
+          : { "rocketmq.brokerId": String(b.brokerId) };
       plans.push(
-        plan(cluster, "broker", b, { script: "mqbroker", flag: "-c", file: BROKER_CONFIG_PATH, content: renderBrokerProperties(cluster, set, b) }, {
-          ports: brokerPorts(set, b),
-          healthPort: b.listenPort,
-          startAfter: [...nsPaths, ...controllerPaths].sort(),
-          labels: { "rocketmq.brokerName": set.brokerName, ...id },
-        }),
+        plan(
+          cluster,
+          "broker",
+          b,
+          {
+            script: "mqbroker",
+            flag: "-c",
+            file: BROKER_CONFIG_PATH,
+            content: renderBrokerProperties(cluster, set, b),
+          },
+          {
+            ports: brokerPorts(set, b),
+            healthPort: b.listenPort,
+            startAfter: [...nsPaths, ...controllerPaths].sort(),
+            labels: { "rocketmq.brokerName": set.brokerName, ...id },
+          },
+        ),
       );
     }
   }
   for (const p of cluster.proxies) {
     plans.push(
-      plan(cluster, "proxy", p, { script: "mqproxy", flag: "-pc", file: PROXY_CONFIG_PATH, content: renderProxyConfig(cluster, p) }, { ports: proxyPorts(p), healthPort: p.remotingListenPort, startAfter: nsPaths }),
+      plan(
+        cluster,
+        "proxy",
+        p,
+        { script: "mqproxy", flag: "-pc", file: PROXY_CONFIG_PATH, content: renderProxyConfig(cluster, p) },
+        { ports: proxyPorts(p), healthPort: p.remotingListenPort, startAfter: nsPaths },
+      ),
     );
   }
   for (const d of cluster.dashboards ?? []) {
@@ -141,7 +184,12 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
       healthPort: d.listenPort,
       memoryMb: d.jvm.heapMb + 256,
       startAfter: nsPaths,
-      labels: { "rocketmq.cluster": cluster.clusterName, "rocketmq.host": d.host.address, "rocketmq.role": "dashboard", "rocketmq.version": cluster.version },
+      labels: {
+        "rocketmq.cluster": cluster.clusterName,
+        "rocketmq.host": d.host.address,
+        "rocketmq.role": "dashboard",
+        "rocketmq.version": cluster.version,
+      },
     });
   }
   return plans.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

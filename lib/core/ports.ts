@@ -6,7 +6,16 @@
  *   the commit log is DLedger), and for a DLedger member the port of its own id in `dLegerPeers`;
  * - name server: its `listenPort` (9876 by default).
  */
-import { BrokerModel, BrokerSetModel, ClusterModel, ControllerModel, DashboardModel, HostModel, NameServerModel, ProxyModel } from "./model";
+import {
+  BrokerModel,
+  BrokerSetModel,
+  ClusterModel,
+  ControllerModel,
+  DashboardModel,
+  HostModel,
+  NameServerModel,
+  ProxyModel,
+} from "./model";
 
 export interface PortUse {
   readonly port: number;
@@ -43,7 +52,9 @@ export const BROKER_PORT_OFFSETS = [-2, 0, 1] as const;
 export function describeBroker(set: BrokerSetModel, broker: BrokerModel): string {
   if (broker.dledger) return `${set.brokerName} DLedger peer ${broker.dledger.selfId}`;
   if (set.kind === "controller") return `${set.brokerName} replica ${lastSegment(broker.path)}`;
-  return broker.brokerRole === "SLAVE" ? `${set.brokerName} ${lastSegment(broker.path)} (brokerId ${broker.brokerId})` : `${set.brokerName} master`;
+  return broker.brokerRole === "SLAVE"
+    ? `${set.brokerName} ${lastSegment(broker.path)} (brokerId ${broker.brokerId})`
+    : `${set.brokerName} master`;
 }
 
 export function describeNameServer(ns: NameServerModel): string {
@@ -59,7 +70,13 @@ export function brokerPorts(set: BrokerSetModel, broker: BrokerModel): PortUse[]
     { ...base, port: p, purpose: `listenPort`, prop: "listenPort", offset: 0 },
   ];
   if (broker.dledger) {
-    uses.push({ ...base, port: broker.dledger.port, purpose: `DLedger port (dLegerPeers ${broker.dledger.selfId})`, prop: "dLegerPort", offset: 0 });
+    uses.push({
+      ...base,
+      port: broker.dledger.port,
+      purpose: `DLedger port (dLegerPeers ${broker.dledger.selfId})`,
+      prop: "dLegerPort",
+      offset: 0,
+    });
   } else if (broker.haListenPort !== undefined) {
     uses.push({ ...base, port: broker.haListenPort, purpose: `haListenPort`, prop: "haListenPort", offset: 0 });
   } else {
@@ -71,12 +88,29 @@ export function brokerPorts(set: BrokerSetModel, broker: BrokerModel): PortUse[]
 export function nameServerPorts(ns: NameServerModel): PortUse[] {
   const base = { owner: describeNameServer(ns), path: ns.path, host: ns.host };
   const uses: PortUse[] = [{ ...base, port: ns.listenPort, purpose: "listenPort", prop: "listenPort", offset: 0 }];
-  if (ns.controller) uses.push({ ...base, port: ns.controller.port, purpose: `controller port (controllerDLegerPeers ${ns.controller.selfId})`, prop: "port", offset: 0 });
+  if (ns.controller)
+    uses.push({
+      ...base,
+      port: ns.controller.port,
+      purpose: `controller port (controllerDLegerPeers ${ns.controller.selfId})`,
+      prop: "port",
+      offset: 0,
+    });
   return uses;
 }
 
 export function controllerPorts(c: ControllerModel): PortUse[] {
-  return [{ port: c.port, purpose: `controller port (controllerDLegerPeers ${c.selfId})`, owner: `controller ${c.selfId}`, path: c.path, host: c.host, prop: "port", offset: 0 }];
+  return [
+    {
+      port: c.port,
+      purpose: `controller port (controllerDLegerPeers ${c.selfId})`,
+      owner: `controller ${c.selfId}`,
+      path: c.path,
+      host: c.host,
+      prop: "port",
+      offset: 0,
+    },
+  ];
 }
 
 export function proxyPorts(p: ProxyModel): PortUse[] {
@@ -88,7 +122,17 @@ export function proxyPorts(p: ProxyModel): PortUse[] {
 }
 
 export function dashboardPorts(d: DashboardModel): PortUse[] {
-  return [{ port: d.listenPort, purpose: "server.port (dashboard)", owner: `dashboard ${lastSegment(d.path)}`, path: d.path, host: d.host, prop: "listenPort", offset: 0 }];
+  return [
+    {
+      port: d.listenPort,
+      purpose: "server.port (dashboard)",
+      owner: `dashboard ${lastSegment(d.path)}`,
+      path: d.path,
+      host: d.host,
+      prop: "listenPort",
+      offset: 0,
+    },
+  ];
 }
 
 /** Every port of every process of the cluster, each marked with the cluster's name. */

@@ -97,7 +97,14 @@ function resolveVolumes(doc: any, raw: any): any {
 }
 
 function describe(c: Container): Omit<ProcessChange, "reasons"> {
-  return { key: c.key, name: String(c.raw.name), address: `docker_container.${c.id}`, role: c.labels["rocketmq.role"] ?? "container", host: c.labels["rocketmq.host"] ?? "", brokerName: c.labels["rocketmq.brokerName"] };
+  return {
+    key: c.key,
+    name: String(c.raw.name),
+    address: `docker_container.${c.id}`,
+    role: c.labels["rocketmq.role"] ?? "container",
+    host: c.labels["rocketmq.host"] ?? "",
+    brokerName: c.labels["rocketmq.brokerName"],
+  };
 }
 
 /** What changed between two versions of a file the library uploads: keys of a properties file or rmq-proxy.json. */
@@ -119,7 +126,9 @@ function fileChanges(file: string, before: string | undefined, after: string | u
   const a = parse(before);
   const b = parse(after);
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  const out = keys.filter((k) => a[k] !== b[k]).map((k) => `${base} ${k}: ${a[k] ?? "(unset)"} -> ${b[k] ?? "(unset)"}`);
+  const out = keys
+    .filter((k) => a[k] !== b[k])
+    .map((k) => `${base} ${k}: ${a[k] ?? "(unset)"} -> ${b[k] ?? "(unset)"}`);
   return out.length ? out : [`${base}: comments only`];
 }
 
@@ -142,8 +151,14 @@ function attributeChanges(a: Container, b: Container): { replace: string[]; inPl
     } else if (k === "env") {
       const ea = new Set<string>(va ?? []);
       const eb = new Set<string>(vb ?? []);
-      for (const e of [...ea].filter((x) => !eb.has(x)).sort()) replace.push(`env ${e.split("=")[0]}: ${e.slice(e.indexOf("=") + 1)} -> ${[...eb].find((x) => x.startsWith(e.split("=")[0] + "="))?.slice(e.indexOf("=") + 1) ?? "(unset)"}`);
-      for (const e of [...eb].filter((x) => !ea.has(x) && ![...ea].some((y) => y.split("=")[0] === x.split("=")[0])).sort()) replace.push(`env ${e} added`);
+      for (const e of [...ea].filter((x) => !eb.has(x)).sort())
+        replace.push(
+          `env ${e.split("=")[0]}: ${e.slice(e.indexOf("=") + 1)} -> ${[...eb].find((x) => x.startsWith(e.split("=")[0] + "="))?.slice(e.indexOf("=") + 1) ?? "(unset)"}`,
+        );
+      for (const e of [...eb]
+        .filter((x) => !ea.has(x) && ![...ea].some((y) => y.split("=")[0] === x.split("=")[0]))
+        .sort())
+        replace.push(`env ${e} added`);
     } else if (k === "ports") {
       const pa = (va ?? []).map((p: any) => p.external).sort((x: number, y: number) => x - y);
       const pb = (vb ?? []).map((p: any) => p.external).sort((x: number, y: number) => x - y);
@@ -160,7 +175,11 @@ function attributeChanges(a: Container, b: Container): { replace: string[]; inPl
   return { replace, inPlace };
 }
 
-interface Group { name: string; kind: GroupImpact["kind"]; members: string[] }
+interface Group {
+  name: string;
+  kind: GroupImpact["kind"];
+  members: string[];
+}
 
 /** Raft groups, controller-mode sets and master/slave sets, read from the containers' files and labels. */
 function groupsOf(cs: Map<string, Container>): Group[] {
@@ -171,16 +190,29 @@ function groupsOf(cs: Map<string, Container>): Group[] {
     groups.set(key, g);
   };
   for (const c of cs.values()) {
-    const props = Object.entries(c.files).filter(([f]) => !f.endsWith(".json")).map(([, t]) => parseProperties(t))[0] ?? {};
+    const props =
+      Object.entries(c.files)
+        .filter(([f]) => !f.endsWith(".json"))
+        .map(([, t]) => parseProperties(t))[0] ?? {};
     const cluster = c.labels["rocketmq.cluster"] ?? "";
     const bn = c.labels["rocketmq.brokerName"];
     if (c.labels["rocketmq.role"] === "broker" && bn) {
-      if (props.enableDLegerCommitLog === "true") add(`${cluster}/dledger/${bn}`, `DLedger group ${bn}`, "dledger", c.key);
-      else if (props.enableControllerMode === "true") add(`${cluster}/cset/${bn}`, `controller-mode set ${bn}`, "controller-set", c.key);
+      if (props.enableDLegerCommitLog === "true")
+        add(`${cluster}/dledger/${bn}`, `DLedger group ${bn}`, "dledger", c.key);
+      else if (props.enableControllerMode === "true")
+        add(`${cluster}/cset/${bn}`, `controller-mode set ${bn}`, "controller-set", c.key);
       else add(`${cluster}/pair/${bn}`, `master/slave set ${bn}`, "pair", c.key);
     }
-    if (props.controllerDLegerGroup && (props.enableControllerInNamesrv === "true" || c.labels["rocketmq.role"] === "controller")) {
-      add(`${cluster}/controllers/${props.controllerDLegerGroup}`, `controllers ${props.controllerDLegerGroup}`, "controllers", c.key);
+    if (
+      props.controllerDLegerGroup &&
+      (props.enableControllerInNamesrv === "true" || c.labels["rocketmq.role"] === "controller")
+    ) {
+      add(
+        `${cluster}/controllers/${props.controllerDLegerGroup}`,
+        `controllers ${props.controllerDLegerGroup}`,
+        "controllers",
+        c.key,
+      );
     }
   }
   return [...groups.values()].sort((a, b) => cmp(a.name, b.name));
@@ -198,7 +230,8 @@ export function changeImpact(stack: string, before: any, after: any): StackImpac
   const updatedInPlace: ProcessChange[] = [];
   const started: ProcessChange[] = [];
   const stopped: ProcessChange[] = [];
-  const rocketmq = (c: Container) => c.labels["rocketmq.role"] !== undefined && c.labels["rocketmq.role"] !== "store-init";
+  const rocketmq = (c: Container) =>
+    c.labels["rocketmq.role"] !== undefined && c.labels["rocketmq.role"] !== "store-init";
   for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const ca = a.get(key);
     const cb = b.get(key);
@@ -212,7 +245,13 @@ export function changeImpact(stack: string, before: any, after: any): StackImpac
       else if (inPlace.length) updatedInPlace.push({ ...describe(cb), reasons: inPlace });
     }
   }
-  const volumes = (doc: any) => new Map(Object.values<any>(doc?.resource?.docker_volume ?? {}).map((v) => [`${String(v.provider ?? "docker").replace(/^docker\./, "")}/${v.name}`, v]));
+  const volumes = (doc: any) =>
+    new Map(
+      Object.values<any>(doc?.resource?.docker_volume ?? {}).map((v) => [
+        `${String(v.provider ?? "docker").replace(/^docker\./, "")}/${v.name}`,
+        v,
+      ]),
+    );
   const va = volumes(before);
   const vb = volumes(after);
   const storesLost = [...va.keys()].filter((k) => !vb.has(k)).sort();
@@ -222,14 +261,36 @@ export function changeImpact(stack: string, before: any, after: any): StackImpac
     const r = g.members.filter((m) => restartedKeys.has(m)).sort();
     if (g.kind === "pair") {
       const master = g.members.find((m) => isMaster(b.get(m)));
-      return { group: g.name, kind: g.kind, members: g.members.sort(), restarted: r, needed: 1, keepsQuorum: !master || !restartedKeys.has(master) };
+      return {
+        group: g.name,
+        kind: g.kind,
+        members: g.members.sort(),
+        restarted: r,
+        needed: 1,
+        keepsQuorum: !master || !restartedKeys.has(master),
+      };
     }
     const needed = Math.floor(g.members.length / 2) + 1;
-    return { group: g.name, kind: g.kind, members: g.members.sort(), restarted: r, needed, keepsQuorum: g.members.length - r.length >= needed };
+    return {
+      group: g.name,
+      kind: g.kind,
+      members: g.members.sort(),
+      restarted: r,
+      needed,
+      keepsQuorum: g.members.length - r.length >= needed,
+    };
   });
 
   const addrs = (cs: Map<string, Container>) =>
-    [...new Set([...cs.values()].filter((c) => c.labels["rocketmq.role"] === "broker").map((c) => parseProperties(Object.values(c.files)[0] ?? "").namesrvAddr ?? ""))].sort().join(" | ");
+    [
+      ...new Set(
+        [...cs.values()]
+          .filter((c) => c.labels["rocketmq.role"] === "broker")
+          .map((c) => parseProperties(Object.values(c.files)[0] ?? "").namesrvAddr ?? ""),
+      ),
+    ]
+      .sort()
+      .join(" | ");
   const nb = addrs(a);
   const na = addrs(b);
   const namesrvAddr = nb !== na && nb !== "" && na !== "" ? { before: nb, after: na } : undefined;
@@ -237,7 +298,18 @@ export function changeImpact(stack: string, before: any, after: any): StackImpac
   const safe = waves(restarted, groups, b);
   const newNameServers = started.filter((r) => r.role === "namesrv" || r.role === "controller").map((r) => [r.name]);
   const addresses = Object.fromEntries([...restarted, ...started].map((r) => [r.name, r.address]));
-  return { stack, restarted, updatedInPlace, started, stopped, storesLost, groups, namesrvAddr, waves: safe.length ? [...newNameServers, ...safe] : [], addresses };
+  return {
+    stack,
+    restarted,
+    updatedInPlace,
+    started,
+    stopped,
+    storesLost,
+    groups,
+    namesrvAddr,
+    waves: safe.length ? [...newNameServers, ...safe] : [],
+    addresses,
+  };
 }
 
 /**
@@ -249,7 +321,10 @@ function waves(restarted: ProcessChange[], groups: GroupImpact[], after: Map<str
   const unsafe = groups.some((g) => !g.keepsQuorum) || restarted.filter((r) => r.role === "namesrv").length > 1;
   if (!unsafe) return [];
   const out: string[][] = [];
-  const nameServers = restarted.filter((r) => r.role === "namesrv" || r.role === "controller").map((r) => r.name).sort();
+  const nameServers = restarted
+    .filter((r) => r.role === "namesrv" || r.role === "controller")
+    .map((r) => r.name)
+    .sort();
   for (const n of nameServers) out.push([n]);
   const rest = restarted.filter((r) => r.role !== "namesrv" && r.role !== "controller");
   const remaining = new Set(rest.map((r) => r.key));
@@ -261,7 +336,9 @@ function waves(restarted: ProcessChange[], groups: GroupImpact[], after: Map<str
       if (!pending.length) continue;
       const capacity = g.kind === "pair" ? pending.length : Math.max(1, g.members.length - g.needed);
       // slaves before the master
-      const order = [...pending].sort((x, y) => Number(isMaster(after.get(x))) - Number(isMaster(after.get(y))) || cmp(x, y));
+      const order = [...pending].sort(
+        (x, y) => Number(isMaster(after.get(x))) - Number(isMaster(after.get(y))) || cmp(x, y),
+      );
       const slaves = order.filter((m) => !isMaster(after.get(m)));
       const pick = g.kind === "pair" ? (slaves.length ? slaves : order) : order.slice(0, capacity);
       for (const m of pick) {
@@ -284,19 +361,30 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
   const out: string[] = ["# RocketMQ change impact", ""];
   for (const s of impacts) {
     out.push(`## Stack \`${s.stack}\``, "");
-    const nothing = !s.restarted.length && !s.updatedInPlace.length && !s.started.length && !s.stopped.length && !s.storesLost.length;
+    const nothing =
+      !s.restarted.length && !s.updatedInPlace.length && !s.started.length && !s.stopped.length && !s.storesLost.length;
     if (nothing) {
       out.push("No RocketMQ process restarts, starts or stops.", "");
       continue;
     }
-    if (s.storesLost.length) out.push(`**Stores deleted or renamed** (their data is lost; the volumes' prevent_destroy stops such a plan): ${s.storesLost.map((v) => `\`${v}\``).join(", ")}`, "");
+    if (s.storesLost.length)
+      out.push(
+        `**Stores deleted or renamed** (their data is lost; the volumes' prevent_destroy stops such a plan): ${s.storesLost.map((v) => `\`${v}\``).join(", ")}`,
+        "",
+      );
     if (s.namesrvAddr) {
-      out.push(`**The name servers change**: every broker's namesrvAddr goes from \`${s.namesrvAddr.before}\` to \`${s.namesrvAddr.after}\`, which rewrites its broker.properties and restarts it.`, "");
+      out.push(
+        `**The name servers change**: every broker's namesrvAddr goes from \`${s.namesrvAddr.before}\` to \`${s.namesrvAddr.after}\`, which rewrites its broker.properties and restarts it.`,
+        "",
+      );
     }
     const list = (title: string, items: readonly ProcessChange[]) => {
       if (!items.length) return;
       out.push(`### ${title} (${items.length})`, "");
-      for (const r of items) out.push(`- \`${r.name}\` (${r.role}${r.brokerName ? ` ${r.brokerName}` : ""}, ${r.host}): ${r.reasons.join("; ")}`);
+      for (const r of items)
+        out.push(
+          `- \`${r.name}\` (${r.role}${r.brokerName ? ` ${r.brokerName}` : ""}, ${r.host}): ${r.reasons.join("; ")}`,
+        );
       out.push("");
     };
     list("Restarted: container replaced", s.restarted);
@@ -305,15 +393,32 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
     list("Stopped and removed", s.stopped);
     const touched = s.groups.filter((g) => g.restarted.length);
     if (touched.length) {
-      out.push("### Groups, if these restarts happen at once", "", "| group | members | restarted | must stay up | keeps working |", "|---|---|---|---|---|");
-      for (const g of touched) out.push(`| ${g.group} | ${g.members.length} | ${g.restarted.length} | ${g.kind === "pair" ? "the master" : `${g.needed} (majority)`} | ${g.keepsQuorum ? "yes" : "**no**"} |`);
+      out.push(
+        "### Groups, if these restarts happen at once",
+        "",
+        "| group | members | restarted | must stay up | keeps working |",
+        "|---|---|---|---|---|",
+      );
+      for (const g of touched)
+        out.push(
+          `| ${g.group} | ${g.members.length} | ${g.restarted.length} | ${g.kind === "pair" ? "the master" : `${g.needed} (majority)`} | ${g.keepsQuorum ? "yes" : "**no**"} |`,
+        );
       out.push("");
     }
     if (s.waves.length) {
       out.push("### Roll it out safely", "");
-      out.push("Applying everything at once stops a group or every name server together. Apply in waves (`tofu apply -target=docker_container.<id>`, or `cdktf deploy` after adding the processes of one wave at a time), and wait after each wave until every restarted broker is registered with every name server again (controller-mode replicas: back in the SyncStateSet):", "");
-      s.waves.forEach((w, i) => out.push(`${i + 1}. ${w.map((n) => `\`${n}\` (\`-target=${s.addresses[n]}\`)`).join(", ")}`));
-      if (s.namesrvAddr) out.push("", "A new name server starts first; give it to clients (their namesrvAddr) once every broker has registered with it.");
+      out.push(
+        "Applying everything at once stops a group or every name server together. Apply in waves (`tofu apply -target=docker_container.<id>`, or `cdktf deploy` after adding the processes of one wave at a time), and wait after each wave until every restarted broker is registered with every name server again (controller-mode replicas: back in the SyncStateSet):",
+        "",
+      );
+      s.waves.forEach((w, i) =>
+        out.push(`${i + 1}. ${w.map((n) => `\`${n}\` (\`-target=${s.addresses[n]}\`)`).join(", ")}`),
+      );
+      if (s.namesrvAddr)
+        out.push(
+          "",
+          "A new name server starts first; give it to clients (their namesrvAddr) once every broker has registered with it.",
+        );
       out.push("");
     }
   }

@@ -11,7 +11,15 @@
 import { TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { Finding } from "../core/findings";
-import { BrokerSetModel, ClusterModel, ForeignContainerModel, HostFacts, HostModel, hostModel, TopologyModel } from "../core/model";
+import {
+  BrokerSetModel,
+  ClusterModel,
+  ForeignContainerModel,
+  HostFacts,
+  HostModel,
+  hostModel,
+  TopologyModel,
+} from "../core/model";
 import { planTopology, ProcessPlan } from "../core/plan";
 import { checkTopology } from "../core/rules";
 
@@ -139,7 +147,8 @@ function byReporter(stack: TerraformStack, findings: readonly Finding[]): Map<st
   let firstCluster: string | undefined | null = null;
   for (const f of findings) {
     let owner: string | undefined;
-    for (let p = f.path; p && !owner; p = p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "") if (known.has(p)) owner = p;
+    for (let p = f.path; p && !owner; p = p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "")
+      if (known.has(p)) owner = p;
     if (!owner) {
       // The first cluster in construct order (declaration order may differ); only found when needed.
       if (firstCluster === null) firstCluster = stack.node.findAll().find((c) => (c as any)[CLUSTER])?.node.path;
@@ -155,6 +164,7 @@ function byReporter(stack: TerraformStack, findings: readonly Finding[]): Map<st
 
 export function planOf(scope: IConstruct): ProcessPlan {
   const plan = analysisOf(scope).plans.get(scope.node.path);
-  if (!plan) throw new Error(`${scope.node.path}: no RocketMQ process is planned here; is it inside a RocketMqCluster?`);
+  if (!plan)
+    throw new Error(`${scope.node.path}: no RocketMQ process is planned here; is it inside a RocketMqCluster?`);
   return plan;
 }

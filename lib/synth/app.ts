@@ -21,10 +21,14 @@ export class RocketMqApp {
   public static synth(app: App, options: RocketMqAppSynthOptions = {}): void {
     const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
     if (!app.skipValidation) {
-      const errors = stacks.flatMap((s) => s.node.findAll().flatMap((c) => c.node.validate().map((m) => `[${c.node.path}] ${m}`)));
+      const errors = stacks.flatMap((s) =>
+        s.node.findAll().flatMap((c) => c.node.validate().map((m) => `[${c.node.path}] ${m}`)),
+      );
       if (options.printWarnings ?? !runByCdktfCli()) printWarnings(stacks);
       if (errors.length > 0) {
-        throw new Error(`Validation failed with the following errors:\n  ${errors.join("\n  ")}\n\nIf you wish to ignore these validations, pass 'skipValidation: true' to your App configuration.\n`);
+        throw new Error(
+          `Validation failed with the following errors:\n  ${errors.join("\n  ")}\n\nIf you wish to ignore these validations, pass 'skipValidation: true' to your App configuration.\n`,
+        );
       }
     }
     app.synth();
@@ -38,7 +42,11 @@ function runByCdktfCli(): boolean {
 
 function printWarnings(stacks: readonly TerraformStack[]): void {
   const lines = stacks.flatMap((s) =>
-    s.node.findAll().flatMap((c: IConstruct) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => `[${c.node.path}] ${String(m.data)}`)),
+    s.node
+      .findAll()
+      .flatMap((c: IConstruct) =>
+        c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => `[${c.node.path}] ${String(m.data)}`),
+      ),
   );
   for (const line of lines) process.stderr.write(`Warning: ${line}\n`);
 }

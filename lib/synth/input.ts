@@ -37,7 +37,10 @@ function kind(value: unknown): string {
 
 export function isToken(value: unknown): boolean {
   try {
-    return (typeof value === "string" || typeof value === "number" || (typeof value === "object" && value !== null)) && Token.isUnresolved(value);
+    return (
+      (typeof value === "string" || typeof value === "number" || (typeof value === "object" && value !== null)) &&
+      Token.isUnresolved(value)
+    );
   } catch {
     return false;
   }
@@ -88,7 +91,11 @@ export class PropsReader {
     const v = o[prop];
     if (v === undefined || v === null) return undefined;
     if (isToken(v) || !isPlainObject(v)) {
-      this.err("props/type", `${this.name(prop)} is ${isToken(v) ? "a Terraform expression" : kind(v)}, not an object.`, `Set ${this.name(prop)} to an object, e.g. ${this.name(prop)}: ${example}.`);
+      this.err(
+        "props/type",
+        `${this.name(prop)} is ${isToken(v) ? "a Terraform expression" : kind(v)}, not an object.`,
+        `Set ${this.name(prop)} to an object, e.g. ${this.name(prop)}: ${example}.`,
+      );
       return undefined;
     }
     return v;
@@ -112,7 +119,11 @@ export class PropsReader {
   object(value: unknown, what: string, required: boolean, example: string): Raw {
     if (value === undefined || value === null) {
       if (required) {
-        this.err("props/required", `${what} needs its props (${example}), and got ${kind(value)}.`, `Pass the props: ${example}.`);
+        this.err(
+          "props/required",
+          `${what} needs its props (${example}), and got ${kind(value)}.`,
+          `Pass the props: ${example}.`,
+        );
         this.refusedObject = true;
       }
       return {};
@@ -139,13 +150,26 @@ export class PropsReader {
   }
 
   /** A string prop. A token is refused when `literal` says why a literal is needed, else it flows through (see unresolved). */
-  string(o: Raw, prop: string, opts: { literal?: string; required?: boolean; example?: string } = {}): string | undefined {
+  string(
+    o: Raw,
+    prop: string,
+    opts: { literal?: string; required?: boolean; example?: string } = {},
+  ): string | undefined {
     const v = o[prop];
     if (v === undefined || v === null) {
-      if (opts.required) return this.required(`${this.name(prop)} is required and got ${kind(v)}.`, `Set ${this.name(prop)}, e.g. ${this.name(prop)}: ${opts.example ?? '"..."'}.`);
+      if (opts.required)
+        return this.required(
+          `${this.name(prop)} is required and got ${kind(v)}.`,
+          `Set ${this.name(prop)}, e.g. ${this.name(prop)}: ${opts.example ?? '"..."'}.`,
+        );
       return undefined;
     }
-    if (typeof v !== "string") return this.err("props/type", `${this.name(prop)} is ${kind(v)}, not a string.`, `Set ${this.name(prop)} to a string, e.g. ${this.name(prop)}: ${opts.example ?? JSON.stringify(String(v))}.`);
+    if (typeof v !== "string")
+      return this.err(
+        "props/type",
+        `${this.name(prop)} is ${kind(v)}, not a string.`,
+        `Set ${this.name(prop)} to a string, e.g. ${this.name(prop)}: ${opts.example ?? JSON.stringify(String(v))}.`,
+      );
     if (opts.literal && isToken(v)) return this.token(prop, opts.literal);
     return v;
   }
@@ -154,18 +178,40 @@ export class PropsReader {
   integer(o: Raw, prop: string, opts: { literal: string; example: number; required?: boolean }): number | undefined {
     const v = o[prop];
     if (v === undefined || v === null) {
-      if (opts.required) return this.required(`${this.name(prop)} is required.`, `Set ${this.name(prop)}, e.g. ${this.name(prop)}: ${opts.example}.`);
+      if (opts.required)
+        return this.required(
+          `${this.name(prop)} is required.`,
+          `Set ${this.name(prop)}, e.g. ${this.name(prop)}: ${opts.example}.`,
+        );
       return undefined;
     }
     if (isToken(v)) return this.token(prop, opts.literal);
     if (typeof v === "string" && /^\s*-?\d+\s*$/.test(v)) {
-      return this.err("props/type", `${this.name(prop)} is ${kind(v)}, not a number.`, `Write ${this.name(prop)}: ${v.trim()} (a number, without quotes).`);
+      return this.err(
+        "props/type",
+        `${this.name(prop)} is ${kind(v)}, not a number.`,
+        `Write ${this.name(prop)}: ${v.trim()} (a number, without quotes).`,
+      );
     }
-    if (typeof v !== "number") return this.err("props/type", `${this.name(prop)} is ${kind(v)}, not a number.`, `Set ${this.name(prop)} to a whole number, e.g. ${this.name(prop)}: ${opts.example}.`);
-    if (Number.isNaN(v)) return this.err("props/type", `${this.name(prop)} is NaN, not a number (often a failed Number(...) or parseInt of a missing setting).`, `Set ${this.name(prop)} to a whole number, e.g. ${this.name(prop)}: ${opts.example}.`);
+    if (typeof v !== "number")
+      return this.err(
+        "props/type",
+        `${this.name(prop)} is ${kind(v)}, not a number.`,
+        `Set ${this.name(prop)} to a whole number, e.g. ${this.name(prop)}: ${opts.example}.`,
+      );
+    if (Number.isNaN(v))
+      return this.err(
+        "props/type",
+        `${this.name(prop)} is NaN, not a number (often a failed Number(...) or parseInt of a missing setting).`,
+        `Set ${this.name(prop)} to a whole number, e.g. ${this.name(prop)}: ${opts.example}.`,
+      );
     if (!Number.isInteger(v)) {
       const near = Number.isFinite(v) ? Math.round(v) : opts.example;
-      return this.err("props/type", `${this.name(prop)} is ${v}, not a whole number.`, `Set ${this.name(prop)} to a whole number, e.g. ${this.name(prop)}: ${near}.`);
+      return this.err(
+        "props/type",
+        `${this.name(prop)} is ${v}, not a whole number.`,
+        `Set ${this.name(prop)} to a whole number, e.g. ${this.name(prop)}: ${near}.`,
+      );
     }
     return v;
   }
@@ -176,7 +222,11 @@ export class PropsReader {
     if (isToken(v)) return this.token(prop, LITERAL.choice);
     if (typeof v !== "boolean") {
       const meant = typeof v === "string" && /^\s*(true|false)\s*$/i.test(v) ? v.trim().toLowerCase() : "true";
-      return this.err("props/type", `${this.name(prop)} is ${kind(v)}, not a boolean (any non-empty string would read as true).`, `Write ${this.name(prop)}: ${meant} (without quotes).`);
+      return this.err(
+        "props/type",
+        `${this.name(prop)} is ${kind(v)}, not a boolean (any non-empty string would read as true).`,
+        `Write ${this.name(prop)}: ${meant} (without quotes).`,
+      );
     }
     return v;
   }
@@ -189,14 +239,23 @@ export class PropsReader {
     const v = o[prop];
     if (v === undefined || v === null) return undefined;
     if (isToken(v)) return this.token(prop, LITERAL.choice);
-    const list = values.map((x) => (enumName ? `${enumName}.${x.toUpperCase()} (${JSON.stringify(x)})` : JSON.stringify(x))).join(", ");
-    if (typeof v !== "string") return this.err("props/type", `${this.name(prop)} is ${kind(v)}, not one of ${list}.`, `Set ${this.name(prop)} to one of ${list}.`);
+    const list = values
+      .map((x) => (enumName ? `${enumName}.${x.toUpperCase()} (${JSON.stringify(x)})` : JSON.stringify(x)))
+      .join(", ");
+    if (typeof v !== "string")
+      return this.err(
+        "props/type",
+        `${this.name(prop)} is ${kind(v)}, not one of ${list}.`,
+        `Set ${this.name(prop)} to one of ${list}.`,
+      );
     if ((values as readonly string[]).includes(v)) return v as T;
     const match = values.find((x) => x.toLowerCase() === v.trim().toLowerCase());
     this.err(
       "props/value",
       `${this.name(prop)} is ${show(v)}, not one of ${list} (the values are exact, case included).${match ? ` Did you mean ${JSON.stringify(match)}?` : ""}`,
-      match ? `Write ${this.name(prop)}: ${enumName ? `${enumName}.${match.toUpperCase()} (in JavaScript or JSON: ${JSON.stringify(match)})` : JSON.stringify(match)}.` : `Set ${this.name(prop)} to one of ${list}.`,
+      match
+        ? `Write ${this.name(prop)}: ${enumName ? `${enumName}.${match.toUpperCase()} (in JavaScript or JSON: ${JSON.stringify(match)})` : JSON.stringify(match)}.`
+        : `Set ${this.name(prop)} to one of ${list}.`,
     );
     // The meaning is clear when only the case differs: the rules then check what was meant.
     return match;
@@ -206,7 +265,8 @@ export class PropsReader {
   array(o: Raw, prop: string, opts: { required?: boolean; example: string }): unknown[] {
     const v = o[prop];
     if (v === undefined || v === null) {
-      if (opts.required) this.required(`${this.name(prop)} is required and got ${kind(v)}.`, `Set ${this.name(prop)}: ${opts.example}.`);
+      if (opts.required)
+        this.required(`${this.name(prop)} is required and got ${kind(v)}.`, `Set ${this.name(prop)}: ${opts.example}.`);
       return [];
     }
     if (isToken(v)) {
@@ -214,7 +274,11 @@ export class PropsReader {
       return [];
     }
     if (!Array.isArray(v)) {
-      this.err("props/type", `${this.name(prop)} is ${kind(v)}, not an array.`, `Set ${this.name(prop)} to an array: ${opts.example}.`);
+      this.err(
+        "props/type",
+        `${this.name(prop)} is ${kind(v)}, not an array.`,
+        `Set ${this.name(prop)} to an array: ${opts.example}.`,
+      );
       return [];
     }
     return v;
@@ -225,13 +289,22 @@ export class PropsReader {
     const v = o[prop];
     if (v === undefined || v === null) return { values: {}, unresolved: [] };
     if (!isPlainObject(v) || isToken(v)) {
-      this.err("props/type", `${this.name(prop)} is ${isToken(v) ? "a Terraform expression" : kind(v)}, not an object of settings.`, `Set ${this.name(prop)} to an object, e.g. ${this.name(prop)}: { deleteWhen: "04" }.`);
+      this.err(
+        "props/type",
+        `${this.name(prop)} is ${isToken(v) ? "a Terraform expression" : kind(v)}, not an object of settings.`,
+        `Set ${this.name(prop)} to an object, e.g. ${this.name(prop)}: { deleteWhen: "04" }.`,
+      );
       return { values: {}, unresolved: [] };
     }
     const unresolved = Object.keys(v).filter((k) => isToken(v[k]));
     if (unresolved.length > 0) {
       this.findings.push(
-        warning(this.path, "props/unresolved", `${this.name(prop)} ${unresolved.join(", ")} ${unresolved.length === 1 ? "is a Terraform expression" : "are Terraform expressions"}: the value is written into the file as Terraform resolves it, and the library cannot check that RocketMQ parses it (keys/bad-value) or where a path points (stores/key-path).`, `Use a literal value to have it checked at synth.`),
+        warning(
+          this.path,
+          "props/unresolved",
+          `${this.name(prop)} ${unresolved.join(", ")} ${unresolved.length === 1 ? "is a Terraform expression" : "are Terraform expressions"}: the value is written into the file as Terraform resolves it, and the library cannot check that RocketMQ parses it (keys/bad-value) or where a path points (stores/key-path).`,
+          `Use a literal value to have it checked at synth.`,
+        ),
       );
     }
     return { values: v as Record<string, PropertyValue>, unresolved };
@@ -239,12 +312,23 @@ export class PropsReader {
 
   /** A prop whose value is a token where the library needs a literal. */
   token(prop: string, why: string): undefined {
-    return this.err("props/token", `${this.name(prop)} is a Terraform expression (an unresolved token), but it must be a literal value: ${why}.`, `Set ${this.name(prop)} to a literal value in the program (a variable's value is known only when Terraform runs).`);
+    return this.err(
+      "props/token",
+      `${this.name(prop)} is a Terraform expression (an unresolved token), but it must be a literal value: ${why}.`,
+      `Set ${this.name(prop)} to a literal value in the program (a variable's value is known only when Terraform runs).`,
+    );
   }
 
   /** A token that can flow into the output: a warning that names the checks it skips. */
   unresolved(prop: string, skipped: string): void {
-    this.findings.push(warning(this.path, "props/unresolved", `${this.name(prop)} is a Terraform expression: it is written into the output as Terraform resolves it, and the library cannot check ${skipped}.`, `Use a literal ${this.name(prop)} to have it checked at synth.`));
+    this.findings.push(
+      warning(
+        this.path,
+        "props/unresolved",
+        `${this.name(prop)} is a Terraform expression: it is written into the output as Terraform resolves it, and the library cannot check ${skipped}.`,
+        `Use a literal ${this.name(prop)} to have it checked at synth.`,
+      ),
+    );
   }
 }
 

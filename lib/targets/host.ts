@@ -76,7 +76,8 @@ export interface StoreRequest {
  */
 export function containerStore(r: StoreRequest): StoreModel {
   const allowDestroy = r.store?.allowDestroy ?? r.clusterAllowsDestroy ?? false;
-  if (r.store?.hostPath !== undefined) return { hostPath: normaliseHostPath(r.store.hostPath), mountPath: r.containerPath, allowDestroy };
+  if (r.store?.hostPath !== undefined)
+    return { hostPath: normaliseHostPath(r.store.hostPath), mountPath: r.containerPath, allowDestroy };
   return { volume: r.store?.volume ?? `${r.processName}-store`, mountPath: r.containerPath, allowDestroy };
 }
 

@@ -1,4 +1,14 @@
-import { BrokerPair, ControllerBrokerSet, ControllerGroup, Dashboard, DockerHost, NameServer, Proxy, RocketMqCluster, topologyOf } from "../../lib";
+import {
+  BrokerPair,
+  ControllerBrokerSet,
+  ControllerGroup,
+  Dashboard,
+  DockerHost,
+  NameServer,
+  Proxy,
+  RocketMqCluster,
+  topologyOf,
+} from "../../lib";
 import { containers, storeInits, synth, synthError } from "../helpers";
 import { TerraformStack, Testing } from "cdktf";
 
@@ -21,7 +31,9 @@ describe("the console (Dashboard)", () => {
 
   test("runs the dashboard's image with every name server of its cluster in rocketmq.config.namesrvAddrs, on its own port 8082", () => {
     expect(c.image).toBe("apacherocketmq/rocketmq-dashboard:2.1.0");
-    expect(c.env).toEqual(["JAVA_OPTS=-Xms512m -Xmx512m -Dserver.port=8082 -Drocketmq.config.namesrvAddrs=10.0.0.1:9876;10.0.0.2:9876"]);
+    expect(c.env).toEqual([
+      "JAVA_OPTS=-Xms512m -Xmx512m -Dserver.port=8082 -Drocketmq.config.namesrvAddrs=10.0.0.1:9876;10.0.0.2:9876",
+    ]);
     expect(c.ports).toEqual([{ internal: 8082, external: 8082, protocol: "tcp" }]);
     expect(c.memory).toBe(768);
   });
@@ -31,7 +43,9 @@ describe("the console (Dashboard)", () => {
     expect(c.user).toBeUndefined();
     expect(c.volumes).toBeUndefined();
     expect(Object.keys(storeInits(json))).not.toContain("defaultcluster-dashboard-console-store-init");
-    const ids = Object.fromEntries(Object.entries<any>(json.resource.docker_container).map(([id, x]) => [x.name, `docker_container.${id}`]));
+    const ids = Object.fromEntries(
+      Object.entries<any>(json.resource.docker_container).map(([id, x]) => [x.name, `docker_container.${id}`]),
+    );
     expect(c.depends_on).toEqual([ids["defaultcluster-namesrv-ns1"], ids["defaultcluster-namesrv-ns2"]]);
     expect(c.healthcheck.test).toEqual(["CMD", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8082"]);
   });
@@ -48,20 +62,29 @@ describe("the console (Dashboard)", () => {
       new Proxy(cluster, "proxy", { host: h1 });
       new Dashboard(cluster, "console", { host: h2 });
     });
-    expect(containers(j)["defaultcluster-dashboard-console"].env[0]).toContain("-Drocketmq.config.proxyAddrs=10.0.0.1:8080");
+    expect(containers(j)["defaultcluster-dashboard-console"].env[0]).toContain(
+      "-Drocketmq.config.proxyAddrs=10.0.0.1:8080",
+    );
   });
 
   test("a console on 8080 beside a 5.x proxy's remoting port 8080 is a port collision", () => {
     const msg = synthError((s) => {
       const { h1, cluster } = twoNameServers(s, "5.3.3");
       new ControllerGroup(cluster, "controllers", { controllers: [{ host: h1 }] });
-      new ControllerBrokerSet(cluster, "broker-b", { brokers: [{ host: h1, listenPort: 20911 }, { host: h1, listenPort: 30911 }] });
+      new ControllerBrokerSet(cluster, "broker-b", {
+        brokers: [
+          { host: h1, listenPort: 20911 },
+          { host: h1, listenPort: 30911 },
+        ],
+      });
       new Proxy(cluster, "proxy", { host: h1 });
       new Dashboard(cluster, "console", { host: h1, listenPort: 8080 });
     });
     const lines = msg.split("\n").filter((l) => l.includes("[ports/collision]"));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain("proxy proxy remotingListenPort 8080 collides with dashboard console server.port (dashboard) 8080 on host 10.0.0.1");
+    expect(lines[0]).toContain(
+      "proxy proxy remotingListenPort 8080 collides with dashboard console server.port (dashboard) 8080 on host 10.0.0.1",
+    );
   });
 
   test("appears in the topology report, wired to the name servers", () => {
@@ -69,7 +92,9 @@ describe("the console (Dashboard)", () => {
     const { h2, cluster } = twoNameServers(stack);
     new Dashboard(cluster, "console", { host: h2 });
     const report = topologyOf(stack);
-    expect(report).toContain("| console | dashboard (console) |  | 8082 server.port (dashboard) | none (stateless) | 768 MiB (heap 512) |");
+    expect(report).toContain(
+      "| console | dashboard (console) |  | 8082 server.port (dashboard) | none (stateless) | 768 MiB (heap 512) |",
+    );
     expect(report.match(/-->\|console\|/g)).toHaveLength(2);
   });
 });

@@ -33,7 +33,13 @@ describe("synthesized output", () => {
   const stacks = [...first.keys()].filter((f) => f.endsWith("cdk.tf.json")).sort();
 
   test("every example stack is synthesized", () => {
-    expect(stacks).toEqual(["stacks/dev/cdk.tf.json", "stacks/seed-2m-2s-sync/cdk.tf.json", "stacks/seed-5x-controller/cdk.tf.json", "stacks/seed-dledger-vm/cdk.tf.json", "stacks/seed-dledger/cdk.tf.json"]);
+    expect(stacks).toEqual([
+      "stacks/dev/cdk.tf.json",
+      "stacks/seed-2m-2s-sync/cdk.tf.json",
+      "stacks/seed-5x-controller/cdk.tf.json",
+      "stacks/seed-dledger-vm/cdk.tf.json",
+      "stacks/seed-dledger/cdk.tf.json",
+    ]);
   });
 
   test("is byte-identical across runs", () => {
@@ -41,7 +47,9 @@ describe("synthesized output", () => {
   });
 
   test("contains no path of the build machine", () => {
-    const forbidden = [process.cwd(), os.tmpdir(), os.homedir(), path.resolve(__dirname, "..")].filter((p) => p.length > 1);
+    const forbidden = [process.cwd(), os.tmpdir(), os.homedir(), path.resolve(__dirname, "..")].filter(
+      (p) => p.length > 1,
+    );
     for (const f of stacks) for (const p of forbidden) expect(first.get(f)).not.toContain(p);
   });
 });
@@ -56,14 +64,18 @@ describe("declaration order", () => {
       new NameServer(c, "ns1", { host: h1 });
       new NameServer(c, "ns2", { host: h2 });
       new BrokerPair(c, "broker-a", { replication: Replication.SYNC, master: { host: h1 }, slaves: [{ host: h2 }] });
-      new DLedgerGroup(c, "broker-c", { peers: [{ host: h1, listenPort: 20911 }, { host: h2, listenPort: 20911 }, { host: h3 }] });
+      new DLedgerGroup(c, "broker-c", {
+        peers: [{ host: h1, listenPort: 20911 }, { host: h2, listenPort: 20911 }, { host: h3 }],
+      });
     });
     const reversed = synth((s) => {
       const h1 = new DockerHost(s, "h1", { address: "10.0.0.1" });
       const h2 = new DockerHost(s, "h2", { address: "10.0.0.2" });
       const h3 = new DockerHost(s, "h3", { address: "10.0.0.3" });
       const c = new RocketMqCluster(s, "rmq");
-      new DLedgerGroup(c, "broker-c", { peers: [{ host: h1, listenPort: 20911 }, { host: h2, listenPort: 20911 }, { host: h3 }] });
+      new DLedgerGroup(c, "broker-c", {
+        peers: [{ host: h1, listenPort: 20911 }, { host: h2, listenPort: 20911 }, { host: h3 }],
+      });
       new BrokerPair(c, "broker-a", { replication: Replication.SYNC, master: { host: h1 }, slaves: [{ host: h2 }] });
       new NameServer(c, "ns2", { host: h2 });
       new NameServer(c, "ns1", { host: h1 });
@@ -73,7 +85,12 @@ describe("declaration order", () => {
 });
 
 describe("topology review snapshots", () => {
-  for (const [name, Stack] of [["seed-2m-2s-sync", SeedSyncStack], ["seed-dledger", SeedDLedgerStack], ["seed-5x-controller", SeedControllerStack], ["dev", DevStack]] as const) {
+  for (const [name, Stack] of [
+    ["seed-2m-2s-sync", SeedSyncStack],
+    ["seed-dledger", SeedDLedgerStack],
+    ["seed-5x-controller", SeedControllerStack],
+    ["dev", DevStack],
+  ] as const) {
     test(`${name}`, () => {
       const stack = new Stack(Testing.app(), name);
       expect(Testing.synth(stack, true)).toMatchSnapshot();

@@ -1,5 +1,14 @@
 import { Testing, TerraformStack } from "cdktf";
-import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, NameServer, Proxy, RocketMqCluster } from "../../lib";
+import {
+  BrokerPair,
+  ControllerBrokerSet,
+  ControllerGroup,
+  DLedgerGroup,
+  DockerHost,
+  NameServer,
+  Proxy,
+  RocketMqCluster,
+} from "../../lib";
 import { SeedControllerStack } from "../../examples/seed";
 import { containers, synth, synthError, synthWarnings, uploadedProperties } from "../helpers";
 
@@ -85,12 +94,24 @@ describe("RocketMQ 5 rules", () => {
     });
     const lines = msg.split("\n");
     const line = (path: string) => lines.find((l) => l.includes(`[${path}] [versions/needs-5]`)) ?? "";
-    expect(line("stack/rmq/ctl")).toContain("Controller group ctl needs RocketMQ 5.0 or later: the controller (mqcontroller, or enableControllerInNamesrv in the name server) first ships in 5.0.0");
-    expect(line("stack/rmq/ctl")).toContain("cluster DefaultCluster runs 4.9.8. Fix: Set the cluster's `version` to a 5.x release (e.g. 5.5.0), or remove the ControllerGroup");
-    expect(line("stack/rmq/broker-a")).toContain("Controller-mode broker set broker-a needs RocketMQ 5.0 or later: enableControllerMode and controllerAddr first exist in 5.0.0");
-    expect(line("stack/rmq/broker-a")).toContain("or declare a DLedgerGroup (automatic failover on 4.5+) or a BrokerPair instead.");
-    expect(line("stack/rmq/proxy")).toContain("A proxy needs RocketMQ 5.0 or later: the proxy (rocketmq-proxy, mqproxy) first ships in 5.0.0");
-    expect(line("stack/rmq/proxy")).toContain("or remove the Proxy: 4.x clients connect to the name servers and brokers directly.");
+    expect(line("stack/rmq/ctl")).toContain(
+      "Controller group ctl needs RocketMQ 5.0 or later: the controller (mqcontroller, or enableControllerInNamesrv in the name server) first ships in 5.0.0",
+    );
+    expect(line("stack/rmq/ctl")).toContain(
+      "cluster DefaultCluster runs 4.9.8. Fix: Set the cluster's `version` to a 5.x release (e.g. 5.5.0), or remove the ControllerGroup",
+    );
+    expect(line("stack/rmq/broker-a")).toContain(
+      "Controller-mode broker set broker-a needs RocketMQ 5.0 or later: enableControllerMode and controllerAddr first exist in 5.0.0",
+    );
+    expect(line("stack/rmq/broker-a")).toContain(
+      "or declare a DLedgerGroup (automatic failover on 4.5+) or a BrokerPair instead.",
+    );
+    expect(line("stack/rmq/proxy")).toContain(
+      "A proxy needs RocketMQ 5.0 or later: the proxy (rocketmq-proxy, mqproxy) first ships in 5.0.0",
+    );
+    expect(line("stack/rmq/proxy")).toContain(
+      "or remove the Proxy: 4.x clients connect to the name servers and brokers directly.",
+    );
     // Each message is about its own construct: the proxy's says nothing of DLedger failover.
     expect(line("stack/rmq/proxy")).not.toContain("DLedger");
   });
@@ -102,7 +123,9 @@ describe("RocketMQ 5 rules", () => {
       new NameServer(cluster, "ns", { host: h[0] });
       new BrokerPair(cluster, "broker-a", { master: { host: h[1], haListenPort: 10999 } });
     });
-    expect(msg).toContain("[stack/rmq/broker-a/master] [versions/ha-listen-port] haListenPort 10999 is set, but RocketMQ 4.9.8 always overwrites it with listenPort+1 (10912).");
+    expect(msg).toContain(
+      "[stack/rmq/broker-a/master] [versions/ha-listen-port] haListenPort 10999 is set, but RocketMQ 4.9.8 always overwrites it with listenPort+1 (10912).",
+    );
   });
 
   test("on 5.x an explicit haListenPort is written and takes part in the port plan", () => {
@@ -112,7 +135,9 @@ describe("RocketMQ 5 rules", () => {
       new NameServer(cluster, "ns", { host: h[0] });
       new BrokerPair(cluster, "broker-a", { master: { host: h[0], haListenPort: 9876 } });
     });
-    expect(msg).toContain("[stack/rmq/ns] [ports/collision] name server ns listenPort 9876 collides with broker-a master haListenPort 9876");
+    expect(msg).toContain(
+      "[stack/rmq/ns] [ports/collision] name server ns listenPort 9876 collides with broker-a master haListenPort 9876",
+    );
   });
 
   test("a controller-mode set without a ControllerGroup is rejected", () => {
@@ -139,7 +164,9 @@ describe("RocketMQ 5 rules", () => {
       const ns = new NameServer(cluster, "ns", { host: h[0] });
       new ControllerGroup(cluster, "ctl", { inNameServers: [{ nameServer: ns }] });
     });
-    expect(warnings).toEqual([expect.stringContaining("stack/rmq/ctl: [controller/quorum] Controller group ctl has 1 controller")]);
+    expect(warnings).toEqual([
+      expect.stringContaining("stack/rmq/ctl: [controller/quorum] Controller group ctl has 1 controller"),
+    ]);
   });
 
   test("a ControllerGroup with both or neither kind of controller is rejected", () => {
@@ -156,7 +183,10 @@ describe("RocketMQ 5 rules", () => {
       const h = hostsOf(s);
       const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
       new NameServer(cluster, "ns", { host: h[0] });
-      new DLedgerGroup(cluster, "broker-c", { peers: h.map((host) => ({ host })), properties: { enableControllerMode: true } });
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: h.map((host) => ({ host })),
+        properties: { enableControllerMode: true },
+      });
     });
     expect(msg).toContain("[stack/rmq/broker-c] [keys/owned]");
     expect(msg).toContain("enableControllerMode and enableDLegerCommitLog are both true");
@@ -169,7 +199,9 @@ describe("RocketMQ 5 rules", () => {
       new NameServer(cluster, "ns", { host: h[0] });
       new Proxy(cluster, "proxy", { host: h[0], grpcServerPort: 9876 });
     });
-    expect(msg).toContain("[stack/rmq/proxy] [ports/collision] proxy proxy grpcServerPort 9876 collides with name server ns listenPort 9876");
+    expect(msg).toContain(
+      "[stack/rmq/proxy] [ports/collision] proxy proxy grpcServerPort 9876 collides with name server ns listenPort 9876",
+    );
     expect(msg).toContain("e.g. grpcServerPort: 9877");
   });
 
@@ -192,8 +224,14 @@ describe("elected roles", () => {
       const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
       new NameServer(cluster, "ns", { host: h[0] });
       new ControllerGroup(cluster, "ctl", { controllers: h.map((host) => ({ host })) });
-      new DLedgerGroup(cluster, "broker-c", { peers: h.map((host) => ({ host, listenPort: 20911 })), properties: { flushDiskType: "SYNC_FLUSH" } });
-      new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h[1] }, { host: h[2] }], properties: { flushDiskType: "SYNC_FLUSH" } });
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: h.map((host) => ({ host, listenPort: 20911 })),
+        properties: { flushDiskType: "SYNC_FLUSH" },
+      });
+      new ControllerBrokerSet(cluster, "broker-a", {
+        brokers: [{ host: h[1] }, { host: h[2] }],
+        properties: { flushDiskType: "SYNC_FLUSH" },
+      });
     });
     expect(uploadedProperties(containers(json)["defaultcluster-broker-c-n0"]).flushDiskType).toBe("SYNC_FLUSH");
     expect(uploadedProperties(containers(json)["defaultcluster-broker-a-r0"]).flushDiskType).toBe("SYNC_FLUSH");
@@ -208,8 +246,12 @@ describe("elected roles", () => {
       new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h }, { host: h, listenPort: 11911 }] });
     });
     expect(warnings).toEqual([
-      expect.stringContaining("stack/rmq/ctl: [placement/same-host] 3 controllers of group ctl run on one host 10.0.0.1"),
-      expect.stringContaining("stack/rmq/broker-a: [placement/same-host] 2 replicas of controller-mode set broker-a run on one host 10.0.0.1"),
+      expect.stringContaining(
+        "stack/rmq/ctl: [placement/same-host] 3 controllers of group ctl run on one host 10.0.0.1",
+      ),
+      expect.stringContaining(
+        "stack/rmq/broker-a: [placement/same-host] 2 replicas of controller-mode set broker-a run on one host 10.0.0.1",
+      ),
     ]);
   });
 });

@@ -4,7 +4,9 @@ import { containers, synth, synthError, synthWarnings } from "../helpers";
 
 /** A cluster with a name server on each of the given hosts, for rules tests. */
 function base(stack: TerraformStack, addresses = ["10.0.0.1", "10.0.0.2", "10.0.0.3"], version = "4.9.8") {
-  const hosts = addresses.map((a, i) => new DockerHost(stack, `h${i + 1}`, { address: a, dockerHost: `ssh://ops@${a}` }));
+  const hosts = addresses.map(
+    (a, i) => new DockerHost(stack, `h${i + 1}`, { address: a, dockerHost: `ssh://ops@${a}` }),
+  );
   const cluster = new RocketMqCluster(stack, "rmq", { version });
   new NameServer(cluster, "ns", { host: hosts[0] });
   return { hosts, cluster };
@@ -18,7 +20,9 @@ describe("ports", () => {
       new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: 10912 } });
     });
     expect(msg).toContain("[stack/rmq/broker-b/master] [ports/collision]");
-    expect(msg).toContain("broker-b master listenPort 10912 collides with broker-a master haListenPort (listenPort+1) 10912 on host 10.0.0.2");
+    expect(msg).toContain(
+      "broker-b master listenPort 10912 collides with broker-a master haListenPort (listenPort+1) 10912 on host 10.0.0.2",
+    );
     expect(msg).toContain("Address already in use");
     expect(msg).toContain("e.g. listenPort: 11912");
   });
@@ -27,9 +31,14 @@ describe("ports", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s);
       new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], listenPort: 10912 } });
-      new BrokerPair(cluster, "broker-b", { master: { host: hosts[2] }, slaves: [{ host: hosts[1], listenPort: 10911 }] });
+      new BrokerPair(cluster, "broker-b", {
+        master: { host: hosts[2] },
+        slaves: [{ host: hosts[1], listenPort: 10911 }],
+      });
     });
-    expect(msg).toContain("broker-b slave-1 (brokerId 1) haListenPort (listenPort+1) 10912 collides with broker-a master listenPort 10912");
+    expect(msg).toContain(
+      "broker-b slave-1 (brokerId 1) haListenPort (listenPort+1) 10912 collides with broker-a master listenPort 10912",
+    );
   });
 
   test("a broker's fast channel (listenPort-2) collides like any other port", () => {
@@ -46,7 +55,9 @@ describe("ports", () => {
       const { hosts, cluster } = base(s);
       new BrokerPair(cluster, "broker-a", { master: { host: hosts[0], listenPort: 9878 } });
     });
-    expect(msg).toContain("[stack/rmq/ns] [ports/collision] name server ns listenPort 9876 collides with broker-a master fast channel (listenPort-2) 9876 on host 10.0.0.1");
+    expect(msg).toContain(
+      "[stack/rmq/ns] [ports/collision] name server ns listenPort 9876 collides with broker-a master fast channel (listenPort-2) 9876 on host 10.0.0.1",
+    );
     expect(msg).toContain("e.g. listenPort: 9877");
   });
 
@@ -80,7 +91,9 @@ describe("ports", () => {
       new BrokerPair(two, "broker-a", { master: { host: h } });
     });
     // A collision across clusters names both clusters.
-    expect(msg).toContain("[stack/two/broker-a/master] [ports/collision] broker-a master of cluster Two fast channel (listenPort-2) 10909 collides with broker-a master of cluster One fast channel (listenPort-2) 10909; broker-a master of cluster Two listenPort 10911 collides with broker-a master of cluster One listenPort 10911; broker-a master of cluster Two haListenPort (listenPort+1) 10912 collides with broker-a master of cluster One haListenPort (listenPort+1) 10912 on host 10.0.0.9");
+    expect(msg).toContain(
+      "[stack/two/broker-a/master] [ports/collision] broker-a master of cluster Two fast channel (listenPort-2) 10909 collides with broker-a master of cluster One fast channel (listenPort-2) 10909; broker-a master of cluster Two listenPort 10911 collides with broker-a master of cluster One listenPort 10911; broker-a master of cluster Two haListenPort (listenPort+1) 10912 collides with broker-a master of cluster One haListenPort (listenPort+1) 10912 on host 10.0.0.9",
+    );
   });
 });
 
@@ -89,9 +102,13 @@ describe("stores", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s);
       new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], store: { volume: "rmq-store" } } });
-      new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: 11911, store: { volume: "rmq-store" } } });
+      new BrokerPair(cluster, "broker-b", {
+        master: { host: hosts[1], listenPort: 11911, store: { volume: "rmq-store" } },
+      });
     });
-    expect(msg).toContain('[stack/rmq/broker-b/master] [stores/shared] broker-b master and broker-a master both keep their store in volume "rmq-store" on host 10.0.0.2');
+    expect(msg).toContain(
+      '[stack/rmq/broker-b/master] [stores/shared] broker-b master and broker-a master both keep their store in volume "rmq-store" on host 10.0.0.2',
+    );
     expect(msg).toContain("Lock failed,MQ already started");
   });
 
@@ -99,7 +116,9 @@ describe("stores", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s);
       new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], store: { hostPath: "/data/rmq" } } });
-      new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: 11911, store: { hostPath: "/data/rmq/b/" } } });
+      new BrokerPair(cluster, "broker-b", {
+        master: { host: hosts[1], listenPort: 11911, store: { hostPath: "/data/rmq/b/" } },
+      });
     });
     expect(msg).toContain("host directory /data/rmq / /data/rmq/b on host 10.0.0.2");
   });
@@ -128,7 +147,9 @@ describe("stores", () => {
       new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], containerName: "rmq" } });
       new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: 11911, containerName: "rmq" } });
     });
-    expect(msg).toContain('[stores/container-name] broker-b master and broker-a master both use container name "rmq" on host 10.0.0.2');
+    expect(msg).toContain(
+      '[stores/container-name] broker-b master and broker-a master both use container name "rmq" on host 10.0.0.2',
+    );
   });
 });
 
@@ -154,9 +175,17 @@ describe("ids", () => {
   test("slaves with the same brokerId are rejected", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s);
-      new BrokerPair(cluster, "broker-a", { master: { host: hosts[0], listenPort: 10911 }, slaves: [{ host: hosts[1], brokerId: 1 }, { host: hosts[2], brokerId: 1 }] });
+      new BrokerPair(cluster, "broker-a", {
+        master: { host: hosts[0], listenPort: 10911 },
+        slaves: [
+          { host: hosts[1], brokerId: 1 },
+          { host: hosts[2], brokerId: 1 },
+        ],
+      });
     });
-    expect(msg).toContain("[stack/rmq/broker-a/slave-2] [ids/slave-id] Slaves stack/rmq/broker-a/slave-1 and stack/rmq/broker-a/slave-2 of broker-a both have brokerId 1");
+    expect(msg).toContain(
+      "[stack/rmq/broker-a/slave-2] [ids/slave-id] Slaves stack/rmq/broker-a/slave-1 and stack/rmq/broker-a/slave-2 of broker-a both have brokerId 1",
+    );
   });
 
   test("a slave with brokerId 0 is rejected: that is the master's id", () => {
@@ -174,7 +203,7 @@ describe("ids", () => {
       new BrokerPair(cluster, "broker-a", { replication: Replication.SYNC, master: { host: hosts[1] } });
     });
     expect(msg).toContain("[stack/rmq/broker-a] [ids/sync-needs-slave]");
-    expect(msg).toContain('set replication: Replication.ASYNC');
+    expect(msg).toContain("set replication: Replication.ASYNC");
   });
 });
 
@@ -193,16 +222,28 @@ describe("DLedger", () => {
       const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4"]);
       new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
     });
-    expect(warnings).toEqual([expect.stringContaining("stack/rmq/broker-c: [dledger/even] DLedger group broker-c has 4 peers")]);
+    expect(warnings).toEqual([
+      expect.stringContaining("stack/rmq/broker-c: [dledger/even] DLedger group broker-c has 4 peers"),
+    ]);
   });
 
   test("duplicate and malformed dLegerSelfIds are rejected", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s);
-      new DLedgerGroup(cluster, "broker-c", { peers: [{ host: hosts[0], selfId: "n0" }, { host: hosts[1], selfId: "n0" }, { host: hosts[2], selfId: "node2" }] });
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: [
+          { host: hosts[0], selfId: "n0" },
+          { host: hosts[1], selfId: "n0" },
+          { host: hosts[2], selfId: "node2" },
+        ],
+      });
     });
-    expect(msg).toContain('[stack/rmq/broker-c/peer-1] [dledger/self-id] dLegerSelfId "n0" is used by stack/rmq/broker-c/peer-0 and stack/rmq/broker-c/peer-1');
-    expect(msg).toContain('[stack/rmq/broker-c/peer-2] [dledger/self-id] dLegerSelfId "node2" is not a letter followed by a number');
+    expect(msg).toContain(
+      '[stack/rmq/broker-c/peer-1] [dledger/self-id] dLegerSelfId "n0" is used by stack/rmq/broker-c/peer-0 and stack/rmq/broker-c/peer-1',
+    );
+    expect(msg).toContain(
+      '[stack/rmq/broker-c/peer-2] [dledger/self-id] dLegerSelfId "node2" is not a letter followed by a number',
+    );
   });
 
   test("DLedger before RocketMQ 4.5 is rejected, beside the unsupported version, and both fixes name 4.5.0", () => {
@@ -210,10 +251,12 @@ describe("DLedger", () => {
       const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3"], "4.4.0");
       new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
     });
-    expect(msg).toContain("[stack/rmq/broker-c] [dledger/version] DLedger group broker-c needs the DLedger commit log, which RocketMQ ships from 4.5.0 on");
+    expect(msg).toContain(
+      "[stack/rmq/broker-c] [dledger/version] DLedger group broker-c needs the DLedger commit log, which RocketMQ ships from 4.5.0 on",
+    );
     expect(msg).toContain("cluster DefaultCluster runs 4.4.0");
     expect(msg).toContain("Fix: Set the cluster's `version` to 4.5.0 or later, or declare a BrokerPair");
-    expect(msg).toContain('[stack/rmq] [versions/unknown] RocketMQ 4.4.0 is not supported');
+    expect(msg).toContain("[stack/rmq] [versions/unknown] RocketMQ 4.4.0 is not supported");
     expect(msg).toContain('Fix: Set the cluster\'s `version` to "4.5.0" (the closest supported version).');
   });
 
@@ -223,33 +266,48 @@ describe("DLedger", () => {
       new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
     });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain("stack/rmq/broker-c: [dledger/deprecated] DLedger group broker-c: RocketMQ 5.5.1 deprecates the broker's DLedger commit log");
+    expect(warnings[0]).toContain(
+      "stack/rmq/broker-c: [dledger/deprecated] DLedger group broker-c: RocketMQ 5.5.1 deprecates the broker's DLedger commit log",
+    );
     expect(warnings[0]).toContain("Use Controller mode for new deployments.");
-    expect(warnings[0]).toContain('Fix: Declare a ControllerGroup (3 `controllers`, or `inNameServers` on 3 name servers) and a ControllerBrokerSet with `brokerName: "broker-c"`');
+    expect(warnings[0]).toContain(
+      'Fix: Declare a ControllerGroup (3 `controllers`, or `inNameServers` on 3 name servers) and a ControllerBrokerSet with `brokerName: "broker-c"`',
+    );
   });
 
-  test.each(["4.5.0", "4.9.8", "5.3.3", "5.5.0"])("a DLedger group on %s, which does not deprecate it, gets no deprecation warning", (version) => {
-    const warnings = synthWarnings((s) => {
-      const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3"], version);
-      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
-    });
-    expect(warnings).toEqual([]);
-  });
+  test.each(["4.5.0", "4.9.8", "5.3.3", "5.5.0"])(
+    "a DLedger group on %s, which does not deprecate it, gets no deprecation warning",
+    (version) => {
+      const warnings = synthWarnings((s) => {
+        const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3"], version);
+        new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+      });
+      expect(warnings).toEqual([]);
+    },
+  );
 
   test("in 4.7.x a peer host with '-' is rejected: DLedger 0.1 cuts the address at the '-'", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s, ["rmq-a", "rmq-b", "rmq-c"], "4.7.0");
       new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
     });
-    expect(msg).toContain('[dledger/host-dash] Peer host "rmq-b" contains \'-\'');
+    expect(msg).toContain("[dledger/host-dash] Peer host \"rmq-b\" contains '-'");
   });
 
   test("two DLedger peers on one port of one host collide", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s);
-      new DLedgerGroup(cluster, "broker-c", { peers: [{ host: hosts[1], listenPort: 10911, dLegerPort: 40911 }, { host: hosts[1], listenPort: 20911, dLegerPort: 40911 }, { host: hosts[2] }] });
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: [
+          { host: hosts[1], listenPort: 10911, dLegerPort: 40911 },
+          { host: hosts[1], listenPort: 20911, dLegerPort: 40911 },
+          { host: hosts[2] },
+        ],
+      });
     });
-    expect(msg).toContain("broker-c DLedger peer n1 DLedger port (dLegerPeers n1) 40911 collides with broker-c DLedger peer n0 DLedger port (dLegerPeers n0) 40911");
+    expect(msg).toContain(
+      "broker-c DLedger peer n1 DLedger port (dLegerPeers n1) 40911 collides with broker-c DLedger peer n0 DLedger port (dLegerPeers n0) 40911",
+    );
     expect(msg).toContain("dLegerPort: 40912");
   });
 });
@@ -258,9 +316,17 @@ describe("placement", () => {
   test("a master and its slave on one host are accepted with a warning", () => {
     const warnings = synthWarnings((s) => {
       const { hosts, cluster } = base(s);
-      new BrokerPair(cluster, "broker-a", { replication: Replication.SYNC, master: { host: hosts[1] }, slaves: [{ host: hosts[1] }] });
+      new BrokerPair(cluster, "broker-a", {
+        replication: Replication.SYNC,
+        master: { host: hosts[1] },
+        slaves: [{ host: hosts[1] }],
+      });
     });
-    expect(warnings).toEqual([expect.stringContaining("stack/rmq/broker-a: [placement/same-host] master and slave of broker-a run on one host 10.0.0.2")]);
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        "stack/rmq/broker-a: [placement/same-host] master and slave of broker-a run on one host 10.0.0.2",
+      ),
+    ]);
   });
 });
 
@@ -276,7 +342,10 @@ describe("keys", () => {
   test("a misspelt extra property is rejected once, on the set that declared it, with a fix that works", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s);
-      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })), properties: { dLedgerPeers: "x" } });
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: hosts.map((host) => ({ host })),
+        properties: { dLedgerPeers: "x" },
+      });
     });
     expect(msg.match(/\[keys\/unknown\]/g)).toHaveLength(1);
     expect(msg).toContain("[stack/rmq/broker-c] [keys/unknown]");
@@ -296,7 +365,9 @@ describe("keys", () => {
   test("valid extra properties are written sorted beside the generated keys", () => {
     const json = synth((s) => {
       const { hosts, cluster } = base(s);
-      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], properties: { fileReservedTime: 48, deleteWhen: "04" } } });
+      new BrokerPair(cluster, "broker-a", {
+        master: { host: hosts[1], properties: { fileReservedTime: 48, deleteWhen: "04" } },
+      });
     });
     const c = Object.values<any>(json.resource.docker_container).find((x) => x.name === "defaultcluster-broker-a-0");
     expect(c.upload[0].content).toContain("\ndeleteWhen=04\nfileReservedTime=48\nflushDiskType=ASYNC_FLUSH\n");
@@ -321,10 +392,22 @@ describe("all problems at once", () => {
       const cluster = new RocketMqCluster(s, "rmq");
       // no name server
       new BrokerPair(cluster, "broker-a", { master: { host: h1, store: { volume: "shared" } } });
-      new BrokerPair(cluster, "broker-b", { master: { host: h1, listenPort: 10912, store: { volume: "shared" } }, slaves: [{ host: h2, brokerId: 1 }, { host: h2, brokerId: 1, listenPort: 12911 }] });
-      new DLedgerGroup(cluster, "broker-c", { peers: [{ host: h1, listenPort: 20911 }, { host: h2, listenPort: 20911 }] });
+      new BrokerPair(cluster, "broker-b", {
+        master: { host: h1, listenPort: 10912, store: { volume: "shared" } },
+        slaves: [
+          { host: h2, brokerId: 1 },
+          { host: h2, brokerId: 1, listenPort: 12911 },
+        ],
+      });
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: [
+          { host: h1, listenPort: 20911 },
+          { host: h2, listenPort: 20911 },
+        ],
+      });
     });
-    for (const rule of ["ids/no-namesrv", "ports/collision", "stores/shared", "ids/slave-id", "dledger/quorum"]) expect(msg).toContain(`[${rule}]`);
+    for (const rule of ["ids/no-namesrv", "ports/collision", "stores/shared", "ids/slave-id", "dledger/quorum"])
+      expect(msg).toContain(`[${rule}]`);
     const lines = msg.split("\n").filter((l) => l.trim().startsWith("[stack/"));
     expect(lines.length).toBeGreaterThanOrEqual(5);
     for (const l of lines) expect(l).toContain("Fix: ");
@@ -344,7 +427,11 @@ describe("composition", () => {
       new NameServer(cluster, "ns", { host: h });
       new BrokerPair(cluster, "broker-a", { master: { host: h } });
     });
-    expect(Object.keys(json.output).sort()).toEqual(["platform_messaging_rmq_broker-a_endpoints", "platform_messaging_rmq_namesrvAddr", "platform_other_E995A5AC"]);
+    expect(Object.keys(json.output).sort()).toEqual([
+      "platform_messaging_rmq_broker-a_endpoints",
+      "platform_messaging_rmq_namesrvAddr",
+      "platform_other_E995A5AC",
+    ]);
     expect(json.output.platform_messaging_rmq_namesrvAddr.value).toBe("10.0.0.1:9876");
     expect(json.output["platform_messaging_rmq_broker-a_endpoints"].value).toBe("10.0.0.1:10911");
     expect(Object.keys(containers(json)).sort()).toEqual(["defaultcluster-broker-a-0", "defaultcluster-namesrv-ns"]);
@@ -364,7 +451,10 @@ describe("composition", () => {
 describe("hosts that name no engine all deploy to one (hosts/default-engine)", () => {
   const withoutEngine = (s: TerraformStack, addresses: string[], extra: (n: number) => object = () => ({})) => {
     const cluster = new RocketMqCluster(s, "rmq");
-    addresses.forEach((address, i) => new NameServer(cluster, `ns${i + 1}`, { host: new DockerHost(s, `h${i + 1}`, { address, ...extra(i) }) }));
+    addresses.forEach(
+      (address, i) =>
+        new NameServer(cluster, `ns${i + 1}`, { host: new DockerHost(s, `h${i + 1}`, { address, ...extra(i) }) }),
+    );
   };
   const defaultEngine = (ws: string[]) => ws.filter((w) => w.includes("[hosts/default-engine]"));
 
@@ -378,7 +468,13 @@ describe("hosts that name no engine all deploy to one (hosts/default-engine)", (
   });
 
   test("no warning when each host names its engine, for one host alone, or for hosts that run nothing", () => {
-    expect(defaultEngine(synthWarnings((s) => withoutEngine(s, ["10.0.0.1", "10.0.0.2"], (i) => ({ dockerHost: `ssh://ops@10.0.0.${i + 1}` }))))).toEqual([]);
+    expect(
+      defaultEngine(
+        synthWarnings((s) =>
+          withoutEngine(s, ["10.0.0.1", "10.0.0.2"], (i) => ({ dockerHost: `ssh://ops@10.0.0.${i + 1}` })),
+        ),
+      ),
+    ).toEqual([]);
     expect(defaultEngine(synthWarnings((s) => withoutEngine(s, ["10.0.0.1"])))).toEqual([]);
     expect(
       defaultEngine(
@@ -393,7 +489,9 @@ describe("hosts that name no engine all deploy to one (hosts/default-engine)", (
   test("no warning for VMs, which have no Docker engine", () => {
     const ws = synthWarnings((s) => {
       const cluster = new RocketMqCluster(s, "rmq");
-      [1, 2, 3].forEach((n) => new NameServer(cluster, `ns${n}`, { host: new VmHost(s, `vm${n}`, { address: `10.0.0.${n}` }) }));
+      [1, 2, 3].forEach(
+        (n) => new NameServer(cluster, `ns${n}`, { host: new VmHost(s, `vm${n}`, { address: `10.0.0.${n}` }) }),
+      );
     });
     expect(defaultEngine(ws)).toEqual([]);
   });

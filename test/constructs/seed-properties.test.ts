@@ -46,8 +46,20 @@ describe("seed 2-master-2-slave SYNC cluster placed crosswise", () => {
   test("broker-b mirrors broker-a: master on .29, slave on .28", () => {
     const m = uploadedProperties(c["defaultcluster-broker-b-0"]);
     const s = uploadedProperties(c["defaultcluster-broker-b-1"]);
-    expect([m.brokerName, m.brokerId, m.brokerRole, m.brokerIP1, m.listenPort]).toEqual(["broker-b", "0", "SYNC_MASTER", "172.17.160.29", "10911"]);
-    expect([s.brokerName, s.brokerId, s.brokerRole, s.brokerIP1, s.listenPort]).toEqual(["broker-b", "1", "SLAVE", "172.17.160.28", "11911"]);
+    expect([m.brokerName, m.brokerId, m.brokerRole, m.brokerIP1, m.listenPort]).toEqual([
+      "broker-b",
+      "0",
+      "SYNC_MASTER",
+      "172.17.160.29",
+      "10911",
+    ]);
+    expect([s.brokerName, s.brokerId, s.brokerRole, s.brokerIP1, s.listenPort]).toEqual([
+      "broker-b",
+      "1",
+      "SLAVE",
+      "172.17.160.28",
+      "11911",
+    ]);
   });
 
   test("each container runs on its host's provider, publishes its ports 1:1, and starts after the name servers", () => {
@@ -56,9 +68,14 @@ describe("seed 2-master-2-slave SYNC cluster placed crosswise", () => {
     expect(master.ports).toEqual([10909, 10911, 10912].map((p) => ({ internal: p, external: p, protocol: "tcp" })));
     expect(c["defaultcluster-broker-b-1"].provider).toBe("docker.h28");
     expect(c["defaultcluster-broker-b-1"].ports.map((p: any) => p.external)).toEqual([11909, 11911, 11912]);
-    const idOf = (name: string) => `docker_container.${Object.entries<any>(json.resource.docker_container).find(([, v]) => v.name === name)![0]}`;
+    const idOf = (name: string) =>
+      `docker_container.${Object.entries<any>(json.resource.docker_container).find(([, v]) => v.name === name)![0]}`;
     // its store is handed over first, then the name servers start
-    expect(master.depends_on).toEqual([idOf("defaultcluster-broker-a-0-store-init"), idOf("defaultcluster-namesrv-ns28"), idOf("defaultcluster-namesrv-ns29")]);
+    expect(master.depends_on).toEqual([
+      idOf("defaultcluster-broker-a-0-store-init"),
+      idOf("defaultcluster-namesrv-ns28"),
+      idOf("defaultcluster-namesrv-ns29"),
+    ]);
   });
 
   test("a broker runs mqbroker with its file, a sized heap, a store volume, a restart policy and a health check", () => {
@@ -66,21 +83,29 @@ describe("seed 2-master-2-slave SYNC cluster placed crosswise", () => {
     expect(master.command).toEqual(["sh", "mqbroker", "-c", "/home/rocketmq/conf/broker.properties"]);
     expect(master.upload[0].file).toBe("/home/rocketmq/conf/broker.properties");
     // HEAP_OPTS for the current image scripts, JAVA_OPT_EXT (appended last) for every build
-    expect(master.env).toEqual(["HEAP_OPTS=-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m", "JAVA_OPT_EXT=-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m"]);
+    expect(master.env).toEqual([
+      "HEAP_OPTS=-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m",
+      "JAVA_OPT_EXT=-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m",
+    ]);
     expect(master.user).toBe("3000:3000");
     expect(master.memory).toBe(512 + 512 + 256);
     expect(master.restart).toBe("unless-stopped");
     expect(master.healthcheck.test).toEqual(["CMD", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/10911"]);
     expect(master.volumes).toHaveLength(1);
     expect(master.volumes[0].container_path).toBe("/home/rocketmq/store");
-    const volume = Object.values<any>(json.resource.docker_volume).find((v) => v.name === "defaultcluster-broker-a-0-store");
+    const volume = Object.values<any>(json.resource.docker_volume).find(
+      (v) => v.name === "defaultcluster-broker-a-0-store",
+    );
     expect(volume.provider).toBe("docker.h28");
   });
 
   test("name servers run mqnamesrv on 9876 with kvConfig on their volume", () => {
     const ns = c["defaultcluster-namesrv-ns28"];
     expect(ns.command).toEqual(["sh", "mqnamesrv", "-c", "/home/rocketmq/conf/namesrv.properties"]);
-    expect(uploadedProperties(ns)).toEqual({ kvConfigPath: "/home/rocketmq/namesrv/kvConfig.json", listenPort: "9876" });
+    expect(uploadedProperties(ns)).toEqual({
+      kvConfigPath: "/home/rocketmq/namesrv/kvConfig.json",
+      listenPort: "9876",
+    });
     expect(ns.ports).toEqual([{ internal: 9876, external: 9876, protocol: "tcp" }]);
     expect(ns.depends_on).toHaveLength(1); // only its store-init container
   });
@@ -102,7 +127,8 @@ describe("seed DLedger group on three hosts", () => {
   const peers = ["n0", "n1", "n2"].map((id) => uploadedProperties(c[`raftcluster-broker-c-${id}`]));
 
   test("every peer carries one identical dLegerPeers string and its own dLegerSelfId", () => {
-    for (const p of peers) expect(p.dLegerPeers).toBe("n0-172.17.160.28:40911;n1-172.17.160.29:40912;n2-172.17.160.30:40913");
+    for (const p of peers)
+      expect(p.dLegerPeers).toBe("n0-172.17.160.28:40911;n1-172.17.160.29:40912;n2-172.17.160.30:40913");
     expect(peers.map((p) => p.dLegerSelfId)).toEqual(["n0", "n1", "n2"]);
   });
 

@@ -7,13 +7,18 @@ import { planTopology } from "../../lib/core/plan";
 import { parseProperties, renderProperties } from "../../lib/core/render/properties";
 
 function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 test("the core imports neither cdktf nor constructs", () => {
   const core = path.resolve(__dirname, "../../lib/core");
   for (const f of files(core).filter((f) => f.endsWith(".ts"))) {
-    expect({ file: path.relative(core, f), imports: /from "(cdktf|constructs|@cdktf\/[^"]*)"/.test(fs.readFileSync(f, "utf8")) }).toEqual({ file: path.relative(core, f), imports: false });
+    expect({
+      file: path.relative(core, f),
+      imports: /from "(cdktf|constructs|@cdktf\/[^"]*)"/.test(fs.readFileSync(f, "utf8")),
+    }).toEqual({ file: path.relative(core, f), imports: false });
   }
 });
 
@@ -34,7 +39,17 @@ describe("the core without cdktf", () => {
     clusterName: "C",
     version: "4.9.8",
     image: "img",
-    nameServers: [{ path: "rmq/ns", host: host(1), containerName: "ns", jvm, store: store("ns"), extraProperties: {}, listenPort: 9876 }],
+    nameServers: [
+      {
+        path: "rmq/ns",
+        host: host(1),
+        containerName: "ns",
+        jvm,
+        store: store("ns"),
+        extraProperties: {},
+        listenPort: 9876,
+      },
+    ],
     controllerGroups: [],
     proxies: [],
     brokerSets: [
@@ -43,7 +58,20 @@ describe("the core without cdktf", () => {
         brokerName: "a",
         kind: "pair",
         replication: "ASYNC",
-        members: [{ path: "rmq/a/master", host: host(2), containerName: "a0", jvm, store: store("a0"), extraProperties: {}, brokerId: 0, brokerRole: "ASYNC_MASTER", flushDiskType: "ASYNC_FLUSH", listenPort: 10911 }],
+        members: [
+          {
+            path: "rmq/a/master",
+            host: host(2),
+            containerName: "a0",
+            jvm,
+            store: store("a0"),
+            extraProperties: {},
+            brokerId: 0,
+            brokerRole: "ASYNC_MASTER",
+            flushDiskType: "ASYNC_FLUSH",
+            listenPort: 10911,
+          },
+        ],
       },
     ],
   };
@@ -64,20 +92,42 @@ describe("the core without cdktf", () => {
       path: "rmq/g",
       brokerName: "g",
       kind: "dledger" as const,
-      members: [1, 2, 3].map((n) => ({ path: `rmq/g/p${n}`, host: host(n), containerName: `g${n}`, jvm, store: store(`g${n}`), extraProperties: {}, brokerId: -1, flushDiskType: "ASYNC_FLUSH" as const, listenPort: 30911, dledger: { selfId: `n${n - 1}`, port: 40911 } })),
+      members: [1, 2, 3].map((n) => ({
+        path: `rmq/g/p${n}`,
+        host: host(n),
+        containerName: `g${n}`,
+        jvm,
+        store: store(`g${n}`),
+        extraProperties: {},
+        brokerId: -1,
+        flushDiskType: "ASYNC_FLUSH" as const,
+        listenPort: 30911,
+        dledger: { selfId: `n${n - 1}`, port: 40911 },
+      })),
     };
-    const withGroup = (version: string): TopologyModel => ({ ...topology, clusters: [{ ...cluster, version, brokerSets: [dledgerSet] }] });
+    const withGroup = (version: string): TopologyModel => ({
+      ...topology,
+      clusters: [{ ...cluster, version, brokerSets: [dledgerSet] }],
+    });
 
     test("a DLedger group on 5.5.1 is one deprecation warning; on 5.5.0 none", () => {
-      expect(checkDLedger(withGroup("5.5.1"))).toEqual([expect.objectContaining({ severity: "warning", path: "rmq/g", rule: "dledger/deprecated" })]);
+      expect(checkDLedger(withGroup("5.5.1"))).toEqual([
+        expect.objectContaining({ severity: "warning", path: "rmq/g", rule: "dledger/deprecated" }),
+      ]);
       expect(checkDLedger(withGroup("5.5.0"))).toEqual([]);
     });
 
     test("a release without a catalogue is versions/unknown with the closest versions, and the version gates still apply", () => {
       const findings = checkTopology(withGroup("4.4.0"));
-      expect(findings.map((f) => [f.path, f.rule])).toEqual([["rmq", "versions/unknown"], ["rmq/g", "dledger/version"]]);
+      expect(findings.map((f) => [f.path, f.rule])).toEqual([
+        ["rmq", "versions/unknown"],
+        ["rmq/g", "dledger/version"],
+      ]);
       expect(checkTopology({ ...topology, clusters: [{ ...cluster, version: "4.9.6" }] })).toEqual([
-        expect.objectContaining({ rule: "versions/unknown", fix: 'Set the cluster\'s `version` to "4.9.5" or "4.9.7" (the closest supported versions).' }),
+        expect.objectContaining({
+          rule: "versions/unknown",
+          fix: 'Set the cluster\'s `version` to "4.9.5" or "4.9.7" (the closest supported versions).',
+        }),
       ]);
     });
 
@@ -89,7 +139,12 @@ describe("the core without cdktf", () => {
   test("findings are plain data with path, rule, message and fix", () => {
     const bad: TopologyModel = { ...topology, clusters: [{ ...cluster, nameServers: [] }] };
     expect(checkTopology(bad)).toEqual([
-      expect.objectContaining({ severity: "error", path: "rmq", rule: "ids/no-namesrv", fix: expect.stringContaining("Add at least one NameServer") }),
+      expect.objectContaining({
+        severity: "error",
+        path: "rmq",
+        rule: "ids/no-namesrv",
+        fix: expect.stringContaining("Add at least one NameServer"),
+      }),
     ]);
   });
 });

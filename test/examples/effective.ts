@@ -16,7 +16,9 @@ export const EXAMPLES_DIR = path.resolve(__dirname, "../fixtures/rocketmq-exampl
 export function exampleText(version: string, file: string): string {
   const p = path.join(EXAMPLES_DIR, version, file);
   if (!fs.existsSync(p)) {
-    throw new Error(`Official example ${p} not found: test/fixtures/rocketmq-examples is a copy of shared/reference/rocketmq/examples.`);
+    throw new Error(
+      `Official example ${p} not found: test/fixtures/rocketmq-examples is a copy of shared/reference/rocketmq/examples.`,
+    );
   }
   return fs.readFileSync(p, "latin1"); // Properties.load(InputStream) reads ISO-8859-1
 }
@@ -98,7 +100,9 @@ const JAVA_EXPRESSIONS: Readonly<Record<string, string>> = {
  * only when the catalogue's getterBody says so (checked by the test "the effective-value model follows the
  * catalogue").
  */
-const DERIVED: Readonly<Record<string, { unset: (v: string) => boolean; value: (get: (k: string) => string) => string }>> = {
+const DERIVED: Readonly<
+  Record<string, { unset: (v: string) => boolean; value: (get: (k: string) => string) => string }>
+> = {
   // MessageStoreConfig.getStorePathCommitLog (4.9+): null → storePathRootDir/commitlog. (4.7.0 has a plain default.)
   storePathCommitLog: { unset: (v) => v === "null", value: (get) => `${get("storePathRootDir")}/commitlog` },
   // ControllerConfig.getControllerStorePath: "" → ${user.home}/<controllerType>Controller.
@@ -119,7 +123,11 @@ export function isMasterRole(role: string): boolean {
  * Defaults that depend on the machine (namesrvAddr from the environment, brokerIP1 = a local address) stay
  * as the catalogue writes them, e.g. `RemotingUtil.getLocalAddress()`.
  */
-export function effectiveSettings(version: string, section: Section, file: Readonly<Record<string, string>>): (key: string) => string {
+export function effectiveSettings(
+  version: string,
+  section: Section,
+  file: Readonly<Record<string, string>>,
+): (key: string) => string {
   const catalogue = catalogueFor(version);
   const is4 = catalogue.version.startsWith("4.");
   const has = (k: string) => Object.prototype.hasOwnProperty.call(file, k);
@@ -175,7 +183,12 @@ export interface Comparison {
 }
 
 /** Compares the effective settings of an example file and a generated file, for every key either sets. */
-export function compareEffective(version: string, section: Section, example: Readonly<Record<string, string>>, generated: Readonly<Record<string, string>>): Comparison {
+export function compareEffective(
+  version: string,
+  section: Section,
+  example: Readonly<Record<string, string>>,
+  generated: Readonly<Record<string, string>>,
+): Comparison {
   const catalogue = catalogueFor(version);
   const isKey = (k: string) => keySpec(catalogue, section, k) !== undefined;
   const exampleKeys = Object.keys(example).filter(isKey);
@@ -187,13 +200,21 @@ export function compareEffective(version: string, section: Section, example: Rea
     droppedFromExample: Object.keys(example).filter((k) => !isKey(k)),
     unknownInGenerated: Object.keys(generated).filter((k) => !isKey(k)),
     compared,
-    differences: compared.map((key) => ({ key, example: ex(key), library: lib(key) })).filter((d) => d.example !== d.library),
-    padded: [...Object.entries(exampleFile), ...Object.entries(generated)].filter(([, v]) => v !== v.trim()).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
+    differences: compared
+      .map((key) => ({ key, example: ex(key), library: lib(key) }))
+      .filter((d) => d.example !== d.library),
+    padded: [...Object.entries(exampleFile), ...Object.entries(generated)]
+      .filter(([, v]) => v !== v.trim())
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`),
   };
 }
 
 /** The documented differences with DEFAULT resolved to the example's catalogue default. */
-export function resolveDifferences(version: string, section: Section, documented: readonly Difference[]): { key: string; example: string; library: string }[] {
+export function resolveDifferences(
+  version: string,
+  section: Section,
+  documented: readonly Difference[],
+): { key: string; example: string; library: string }[] {
   const defaults = effectiveSettings(version, section, {});
   return [...documented]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))

@@ -11,7 +11,19 @@
  * what the example ends up with in that image.
  */
 import { TerraformStack } from "cdktf";
-import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, DockerNetworkMode, FlushDiskType, NameServer, Proxy, Replication, RocketMqCluster } from "../../lib";
+import {
+  BrokerPair,
+  ControllerBrokerSet,
+  ControllerGroup,
+  DLedgerGroup,
+  DockerHost,
+  DockerNetworkMode,
+  FlushDiskType,
+  NameServer,
+  Proxy,
+  Replication,
+  RocketMqCluster,
+} from "../../lib";
 import * as library from "../../lib";
 import { catalogueFor, keySpec, Section } from "../../lib/core/versions";
 import { containers, uploadedProperties } from "../helpers";
@@ -57,7 +69,8 @@ const ALLOWED: Readonly<Record<string, string>> = {
     "Host part only: the library writes each peer's DockerHost address, the example 127.0.0.1 (all peers on one machine). " +
     "Identical when the peers sit on a 127.0.0.1 host as in the example; on separate hosts the test checks that replacing the " +
     "host parts by 127.0.0.1 gives the example's string (ids and raft ports equal).",
-  controllerDLegerPeers: "Host part only, as dLegerPeers: controllers on separate hosts instead of the example's 127.0.0.1.",
+  controllerDLegerPeers:
+    "Host part only, as dLegerPeers: controllers on separate hosts instead of the example's 127.0.0.1.",
   controllerStorePath:
     "The library puts the controller's raft log on the process's volume (standalone: /home/rocketmq/controller; embedded: " +
     "/home/rocketmq/namesrv/controller on the name server's volume) so that it survives the container; the examples leave the " +
@@ -78,7 +91,10 @@ function hostKeys(namesrv: string, address: string): Difference[] {
 
 /** The store keys of a broker whose example puts its store under `root`. */
 function storeKeys(root: string): Difference[] {
-  return [allowed("storePathRootDir", BROKER_STORE, root), allowed("storePathCommitLog", `${BROKER_STORE}/commitlog`, `${root}/commitlog`)];
+  return [
+    allowed("storePathRootDir", BROKER_STORE, root),
+    allowed("storePathCommitLog", `${BROKER_STORE}/commitlog`, `${root}/commitlog`),
+  ];
 }
 
 /** An example file as RocketMQ reads it: java.util.Properties, or rmq-proxy.json bound by fastjson (values as strings). */
@@ -126,7 +142,11 @@ function once<T>(f: () => T): () => T {
 
 /** The examples put every process on one machine at 127.0.0.1: the host network, as the library's DevStack. */
 function host(stack: TerraformStack, id: string, address: string): DockerHost {
-  return new DockerHost(stack, id, { address, networkMode: address === "127.0.0.1" ? DockerNetworkMode.HOST : undefined, dockerHost: address === "127.0.0.1" ? undefined : `ssh://ops@${address}` });
+  return new DockerHost(stack, id, {
+    address,
+    networkMode: address === "127.0.0.1" ? DockerNetworkMode.HOST : undefined,
+    dockerHost: address === "127.0.0.1" ? undefined : `ssh://ops@${address}`,
+  });
 }
 
 /** deleteWhen/fileReservedTime as every classic example sets them (deleteWhen=04 is also the default). */
@@ -148,11 +168,18 @@ interface PairSpec {
 
 function classicCluster(version: string, pairs: readonly PairSpec[]) {
   return synthChecked((s) => {
-    const cluster = new RocketMqCluster(s, "rmq", { clusterName: "DefaultCluster", version, brokerProperties: RETENTION });
+    const cluster = new RocketMqCluster(s, "rmq", {
+      clusterName: "DefaultCluster",
+      version,
+      brokerProperties: RETENTION,
+    });
     new NameServer(cluster, "ns", { host: host(s, "hns", NS_ADDRESS) });
     pairs.forEach((p, i) => {
       // the examples' values are RocketMQ's spellings, which the enums carry as they are
-      const master = { host: host(s, `h${i}m`, `10.0.0.${10 * i + 1}`), ...(p.masterFlush ? { flushDiskType: p.masterFlush as FlushDiskType } : {}) };
+      const master = {
+        host: host(s, `h${i}m`, `10.0.0.${10 * i + 1}`),
+        ...(p.masterFlush ? { flushDiskType: p.masterFlush as FlushDiskType } : {}),
+      };
       const slavePort = p.slaveListenPort === "library default" ? {} : { listenPort: p.slaveListenPort ?? 10911 };
       const slaves = p.withSlave ? [{ host: host(s, `h${i}s`, `10.0.0.${10 * i + 2}`), ...slavePort }] : [];
       new BrokerPair(cluster, p.brokerName, { replication: p.replication as Replication, master, slaves });
@@ -163,36 +190,61 @@ function classicCluster(version: string, pairs: readonly PairSpec[]) {
 /** `broker-a.properties` → the master's container, `broker-a-s.properties` → the slave's; addresses as in classicCluster. */
 function classicFiles(set: string, brokerNames: readonly string[], ext: string) {
   return brokerNames.flatMap((name, i) => [
-    { file: `${set}/${name}.${ext}`, container: `defaultcluster-${name}-0`, address: `10.0.0.${10 * i + 1}`, role: "master" },
-    { file: `${set}/${name}-s.${ext}`, container: `defaultcluster-${name}-1`, address: `10.0.0.${10 * i + 2}`, role: "slave" },
+    {
+      file: `${set}/${name}.${ext}`,
+      container: `defaultcluster-${name}-0`,
+      address: `10.0.0.${10 * i + 1}`,
+      role: "master",
+    },
+    {
+      file: `${set}/${name}-s.${ext}`,
+      container: `defaultcluster-${name}-1`,
+      address: `10.0.0.${10 * i + 2}`,
+      role: "slave",
+    },
   ]);
 }
 
 describe("the effective-value model follows the catalogue", () => {
-  test.each(VERSIONS)("%s: brokerId is forced to 0 for masters and to -1 for DLedger, as the catalogue's startupFacts say", (version) => {
-    const facts = keySpec(catalogueFor(version), "broker", "brokerId")!.startupFacts;
-    expect(facts).toEqual(expect.arrayContaining(["ASYNC_MASTER/SYNC_MASTER: brokerId forced to 0", "enableDLegerCommitLog=true: brokerId set to -1"]));
-    const get = (file: Record<string, string>) => effectiveSettings(version, "broker", file)("brokerId");
-    expect(get({ brokerRole: "SYNC_MASTER", brokerId: "3" })).toBe("0");
-    expect(get({ brokerRole: "SLAVE", brokerId: "2" })).toBe("2");
-    expect(get({ enableDLegerCommitLog: "true", brokerId: "0" })).toBe("-1");
-    if (version === "5.3.3") expect(get({ enableControllerMode: "true", brokerId: "-1" })).toBe("-1");
-  });
+  test.each(VERSIONS)(
+    "%s: brokerId is forced to 0 for masters and to -1 for DLedger, as the catalogue's startupFacts say",
+    (version) => {
+      const facts = keySpec(catalogueFor(version), "broker", "brokerId")!.startupFacts;
+      expect(facts).toEqual(
+        expect.arrayContaining([
+          "ASYNC_MASTER/SYNC_MASTER: brokerId forced to 0",
+          "enableDLegerCommitLog=true: brokerId set to -1",
+        ]),
+      );
+      const get = (file: Record<string, string>) => effectiveSettings(version, "broker", file)("brokerId");
+      expect(get({ brokerRole: "SYNC_MASTER", brokerId: "3" })).toBe("0");
+      expect(get({ brokerRole: "SLAVE", brokerId: "2" })).toBe("2");
+      expect(get({ enableDLegerCommitLog: "true", brokerId: "0" })).toBe("-1");
+      if (version === "5.3.3") expect(get({ enableControllerMode: "true", brokerId: "-1" })).toBe("-1");
+    },
+  );
 
-  test.each(VERSIONS)("%s: defaults are evaluated in the official image (user.home /home/rocketmq), the commit log follows the root", (version) => {
-    const get = effectiveSettings(version, "broker", {});
-    expect([get("storePathRootDir"), get("storePathCommitLog"), get("listenPort"), get("haListenPort")]).toEqual([
-      `${USER_HOME}/store`,
-      `${USER_HOME}/store/commitlog`,
-      "10911",
-      "10912",
-    ]);
-    expect(effectiveSettings(version, "broker", { storePathRootDir: "/x" })("storePathCommitLog")).toBe(version === "4.7.0" ? `${USER_HOME}/store/commitlog` : "/x/commitlog");
-    expect(effectiveSettings(version, "namesrv", {})("kvConfigPath")).toBe(`${USER_HOME}/namesrv/kvConfig.json`);
-  });
+  test.each(VERSIONS)(
+    "%s: defaults are evaluated in the official image (user.home /home/rocketmq), the commit log follows the root",
+    (version) => {
+      const get = effectiveSettings(version, "broker", {});
+      expect([get("storePathRootDir"), get("storePathCommitLog"), get("listenPort"), get("haListenPort")]).toEqual([
+        `${USER_HOME}/store`,
+        `${USER_HOME}/store/commitlog`,
+        "10911",
+        "10912",
+      ]);
+      expect(effectiveSettings(version, "broker", { storePathRootDir: "/x" })("storePathCommitLog")).toBe(
+        version === "4.7.0" ? `${USER_HOME}/store/commitlog` : "/x/commitlog",
+      );
+      expect(effectiveSettings(version, "namesrv", {})("kvConfigPath")).toBe(`${USER_HOME}/namesrv/kvConfig.json`);
+    },
+  );
 
   test("5.3.3: controllerStorePath derives from controllerType, proxyMode's Java initializer is CLUSTER", () => {
-    expect(keySpec(catalogueFor("5.3.3"), "controller", "controllerStorePath")!.getterBody).toContain('controllerType + "Controller"');
+    expect(keySpec(catalogueFor("5.3.3"), "controller", "controllerStorePath")!.getterBody).toContain(
+      'controllerType + "Controller"',
+    );
     expect(effectiveSettings("5.3.3", "controller", {})("controllerStorePath")).toBe(`${USER_HOME}/DLedgerController`);
     expect(effectiveSettings("5.3.3", "proxy", {})("proxyMode")).toBe("CLUSTER");
   });
@@ -226,17 +278,39 @@ for (const version of VERSIONS) {
       const { json } = classicCluster(version, [{ brokerName: "broker-a", replication: "SYNC", withSlave: true }]);
       const generated = uploadedProperties(containers(json)["defaultcluster-broker-a-0"]);
       expect(generated.flushDiskType).toBe("SYNC_FLUSH");
-      const cmp = compareEffective(version, "broker", readExample(version, "2m-2s-sync/broker-a.properties", "broker"), generated);
-      expect(cmp.differences.filter((d) => !(d.key in ALLOWED))).toEqual([{ key: "flushDiskType", example: "ASYNC_FLUSH", library: "SYNC_FLUSH" }]);
+      const cmp = compareEffective(
+        version,
+        "broker",
+        readExample(version, "2m-2s-sync/broker-a.properties", "broker"),
+        generated,
+      );
+      expect(cmp.differences.filter((d) => !(d.key in ALLOWED))).toEqual([
+        { key: "flushDiskType", example: "ASYNC_FLUSH", library: "SYNC_FLUSH" },
+      ]);
     });
 
     test("documented difference: with the library's default listenPort a slave listens on 11911, the example on 10911", () => {
       // The examples give no port (10911 everywhere), so two of them cannot share a host; the library's slave default
       // 10911 + 1000 × brokerId lets a slave share a host with another set's master. Not a gap: SlaveProps.listenPort.
-      const { json } = classicCluster(version, [{ brokerName: "broker-a", replication: "SYNC", masterFlush: "ASYNC_FLUSH", withSlave: true, slaveListenPort: "library default" }]);
+      const { json } = classicCluster(version, [
+        {
+          brokerName: "broker-a",
+          replication: "SYNC",
+          masterFlush: "ASYNC_FLUSH",
+          withSlave: true,
+          slaveListenPort: "library default",
+        },
+      ]);
       const generated = uploadedProperties(containers(json)["defaultcluster-broker-a-1"]);
-      const cmp = compareEffective(version, "broker", readExample(version, "2m-2s-sync/broker-a-s.properties", "broker"), generated);
-      expect(cmp.differences.filter((d) => !(d.key in ALLOWED))).toEqual([{ key: "listenPort", example: "10911", library: "11911" }]);
+      const cmp = compareEffective(
+        version,
+        "broker",
+        readExample(version, "2m-2s-sync/broker-a-s.properties", "broker"),
+        generated,
+      );
+      expect(cmp.differences.filter((d) => !(d.key in ALLOWED))).toEqual([
+        { key: "listenPort", example: "10911", library: "11911" },
+      ]);
     });
   });
 
@@ -264,7 +338,12 @@ for (const version of VERSIONS) {
 
   describe(`${version} 2m-noslave: DefaultCluster, ASYNC masters broker-a, broker-b and broker-trace without slaves`, () => {
     const names = ["broker-a", "broker-b", "broker-trace"];
-    const synth = once(() => classicCluster(version, names.map((brokerName) => ({ brokerName, replication: "ASYNC", withSlave: false }))));
+    const synth = once(() =>
+      classicCluster(
+        version,
+        names.map((brokerName) => ({ brokerName, replication: "ASYNC", withSlave: false })),
+      ),
+    );
 
     test("no rule fires", () => {
       expect(synth().warnings).toEqual([]);
@@ -275,7 +354,13 @@ for (const version of VERSIONS) {
       covered.add(`${version}/${file}`);
       test(`${file}: the master matches the official example except host-specific keys (namesrvAddr, brokerIP1, brokerIP2)`, () => {
         const generated = uploadedProperties(containers(synth().json)[`defaultcluster-${name}-0`]);
-        expectSameEffectiveSettings(version, "broker", file, generated, hostKeys(`${NS_ADDRESS}:9876`, `10.0.0.${10 * i + 1}`));
+        expectSameEffectiveSettings(
+          version,
+          "broker",
+          file,
+          generated,
+          hostKeys(`${NS_ADDRESS}:9876`, `10.0.0.${10 * i + 1}`),
+        );
       });
     });
   });
@@ -283,10 +368,18 @@ for (const version of VERSIONS) {
   describe(`${version} broker.conf: DefaultCluster, one ASYNC master broker-a`, () => {
     covered.add(`${version}/broker.conf`);
     test("broker.conf (blanks around '=') matches the official example except host-specific keys (namesrvAddr, brokerIP1, brokerIP2)", () => {
-      const { json, warnings } = classicCluster(version, [{ brokerName: "broker-a", replication: "ASYNC", withSlave: false }]);
+      const { json, warnings } = classicCluster(version, [
+        { brokerName: "broker-a", replication: "ASYNC", withSlave: false },
+      ]);
       expect(warnings).toEqual([]);
       const generated = uploadedProperties(containers(json)["defaultcluster-broker-a-0"]);
-      expectSameEffectiveSettings(version, "broker", "broker.conf", generated, hostKeys(`${NS_ADDRESS}:9876`, "10.0.0.1"));
+      expectSameEffectiveSettings(
+        version,
+        "broker",
+        "broker.conf",
+        generated,
+        hostKeys(`${NS_ADDRESS}:9876`, "10.0.0.1"),
+      );
     });
   });
 
@@ -308,7 +401,9 @@ for (const version of VERSIONS) {
     const threeHosts = once(() => dledger((s) => [1, 2, 3].map((n) => host(s, `h${n}`, `10.0.0.${n}`))));
 
     test("three peers on one host: only the placement warning fires", () => {
-      expect(oneHost().warnings).toEqual([expect.stringContaining("[placement/same-host] 3 peers of DLedger group RaftNode00 run on one host 127.0.0.1")]);
+      expect(oneHost().warnings).toEqual([
+        expect.stringContaining("[placement/same-host] 3 peers of DLedger group RaftNode00 run on one host 127.0.0.1"),
+      ]);
     });
 
     [0, 1, 2].forEach((i) => {
@@ -347,10 +442,19 @@ describe("5.3.3 controller/quick-start: one name server with an embedded control
   const synth = once(() =>
     synthChecked((s) => {
       const local = host(s, "local", "127.0.0.1");
-      const cluster = new RocketMqCluster(s, "rmq", { clusterName: "DefaultCluster", version: "5.3.3", brokerProperties: RETENTION });
+      const cluster = new RocketMqCluster(s, "rmq", {
+        clusterName: "DefaultCluster",
+        version: "5.3.3",
+        brokerProperties: RETENTION,
+      });
       const ns = new NameServer(cluster, "ns", { host: local });
       new ControllerGroup(cluster, "group1", { inNameServers: [{ nameServer: ns }] });
-      new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: local, listenPort: 30911 }, { host: local, listenPort: 30921 }] });
+      new ControllerBrokerSet(cluster, "broker-a", {
+        brokers: [
+          { host: local, listenPort: 30911 },
+          { host: local, listenPort: 30921 },
+        ],
+      });
     }),
   );
 
@@ -364,7 +468,9 @@ describe("5.3.3 controller/quick-start: one name server with an embedded control
   covered.add("5.3.3/controller/quick-start/namesrv.conf");
   test("namesrv.conf: the name server matches the official example except controllerStorePath", () => {
     const generated = uploadedProperties(containers(synth().json)["defaultcluster-namesrv-ns"]);
-    expectSameEffectiveSettings("5.3.3", "namesrv", "controller/quick-start/namesrv.conf", generated, [allowed("controllerStorePath", "/home/rocketmq/namesrv/controller")]);
+    expectSameEffectiveSettings("5.3.3", "namesrv", "controller/quick-start/namesrv.conf", generated, [
+      allowed("controllerStorePath", "/home/rocketmq/namesrv/controller"),
+    ]);
   });
 
   [0, 1].forEach((i) => {
@@ -392,7 +498,9 @@ describe("5.3.3 controller/controller-standalone.conf: one standalone controller
     });
     expect(warnings).toEqual([expect.stringContaining("[controller/quorum] Controller group group1 has 1 controller")]);
     const generated = uploadedProperties(containers(json)["defaultcluster-controller-n0"]);
-    expectSameEffectiveSettings("5.3.3", "controller", "controller/controller-standalone.conf", generated, [allowed("controllerStorePath", "/home/rocketmq/controller")]);
+    expectSameEffectiveSettings("5.3.3", "controller", "controller/controller-standalone.conf", generated, [
+      allowed("controllerStorePath", "/home/rocketmq/controller"),
+    ]);
   });
 });
 
@@ -420,7 +528,9 @@ describe("5.3.3 controller/cluster-3n-independent: three standalone controllers 
     covered.add(`5.3.3/${file}`);
     test(`controller-n${i}.conf: controller n${i} on a 127.0.0.1 host matches the official example (controllerDLegerPeers included) except controllerStorePath`, () => {
       const generated = uploadedProperties(containers(oneHost().json)[`defaultcluster-controller-n${i}`]);
-      expectSameEffectiveSettings("5.3.3", "controller", file, generated, [allowed("controllerStorePath", "/home/rocketmq/controller")]);
+      expectSameEffectiveSettings("5.3.3", "controller", file, generated, [
+        allowed("controllerStorePath", "/home/rocketmq/controller"),
+      ]);
     });
 
     test(`controller-n${i}.conf: controller n${i} on its own host differs in addition only by the host part of controllerDLegerPeers`, () => {
@@ -428,9 +538,15 @@ describe("5.3.3 controller/cluster-3n-independent: three standalone controllers 
       const example = readExample("5.3.3", file, "controller");
       expectSameEffectiveSettings("5.3.3", "controller", file, generated, [
         allowed("controllerStorePath", "/home/rocketmq/controller"),
-        allowed("controllerDLegerPeers", "n0-10.0.0.1:9878;n1-10.0.0.2:9868;n2-10.0.0.3:9858", example.controllerDLegerPeers),
+        allowed(
+          "controllerDLegerPeers",
+          "n0-10.0.0.1:9878;n1-10.0.0.2:9868;n2-10.0.0.3:9858",
+          example.controllerDLegerPeers,
+        ),
       ]);
-      expect(generated.controllerDLegerPeers.replace(/-10\.0\.0\.\d+:/g, "-127.0.0.1:")).toBe(example.controllerDLegerPeers);
+      expect(generated.controllerDLegerPeers.replace(/-10\.0\.0\.\d+:/g, "-127.0.0.1:")).toBe(
+        example.controllerDLegerPeers,
+      );
     });
   });
 });
@@ -440,7 +556,9 @@ describe("5.3.3 controller/cluster-3n-namesrv-plugin: three name servers (9876/9
     synthChecked((s) => {
       const local = host(s, "local", "127.0.0.1");
       const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
-      const nameServers = [9876, 9886, 9896].map((listenPort, i) => new NameServer(cluster, `n${i}`, { host: local, listenPort }));
+      const nameServers = [9876, 9886, 9896].map(
+        (listenPort, i) => new NameServer(cluster, `n${i}`, { host: local, listenPort }),
+      );
       new ControllerGroup(cluster, "group1", { inNameServers: nameServers.map((nameServer) => ({ nameServer })) });
     }),
   );
@@ -461,7 +579,14 @@ describe("5.3.3 controller/cluster-3n-namesrv-plugin: three name servers (9876/9
       const junk = Object.keys(loadJavaProperties(comment));
       expect(junk).toEqual(expect.arrayContaining(["<!--", "Licensed", "http", "-->"]));
       const generated = uploadedProperties(containers(synth().json)[`defaultcluster-namesrv-n${i}`]);
-      expectSameEffectiveSettings("5.3.3", "namesrv", file, generated, [allowed("controllerStorePath", "/home/rocketmq/namesrv/controller")], junk);
+      expectSameEffectiveSettings(
+        "5.3.3",
+        "namesrv",
+        file,
+        generated,
+        [allowed("controllerStorePath", "/home/rocketmq/namesrv/controller")],
+        junk,
+      );
     });
   });
 });
@@ -499,8 +624,15 @@ describe("coverage of the official examples", () => {
 
   test("5.3.3 container/ (BrokerContainer) is out of scope: brokerConfigPaths is not a broker key, the library has no BrokerContainer", () => {
     const files = exampleFiles("5.3.3").filter((f) => f.startsWith("container/"));
-    expect(files).toEqual(expect.arrayContaining(["container/2container-2m-2s/broker-container1.conf", "container/2container-2m-2s/broker-a-in-container1.conf"]));
-    expect(readExample("5.3.3", "container/2container-2m-2s/broker-container1.conf", "broker").brokerConfigPaths).toContain("broker-a-in-container1.conf");
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "container/2container-2m-2s/broker-container1.conf",
+        "container/2container-2m-2s/broker-a-in-container1.conf",
+      ]),
+    );
+    expect(
+      readExample("5.3.3", "container/2container-2m-2s/broker-container1.conf", "broker").brokerConfigPaths,
+    ).toContain("broker-a-in-container1.conf");
     expect(keySpec(catalogueFor("5.3.3"), "broker", "brokerConfigPaths")).toBeUndefined();
     expect(Object.keys(library)).not.toContain("BrokerContainer");
   });

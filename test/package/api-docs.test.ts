@@ -18,7 +18,12 @@ function newestSource(dir: string): number {
 /** The jsii assembly of the library, built here when missing or older than the sources (`npm run build` makes it). */
 function assembly(): any {
   if (!fs.existsSync(ASSEMBLY) || fs.statSync(ASSEMBLY).mtimeMs < newestSource(path.join(ROOT, "lib"))) {
-    const r = spawnSync("npx", ["jsii"], { cwd: ROOT, encoding: "utf8", timeout: 240_000, env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: "1" } });
+    const r = spawnSync("npx", ["jsii"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 240_000,
+      env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: "1" },
+    });
     if (r.status !== 0) throw new Error(`jsii failed:\n${r.stdout}\n${r.stderr}`);
   }
   return JSON.parse(fs.readFileSync(ASSEMBLY, "utf8"));
@@ -30,7 +35,19 @@ describe("the public API (the jsii assembly)", () => {
 
   test("has every construct and host a user declares", () => {
     const names = types.map((t) => t.name);
-    for (const n of ["RocketMqCluster", "NameServer", "BrokerPair", "DLedgerGroup", "ControllerGroup", "ControllerBrokerSet", "Proxy", "Dashboard", "DockerHost", "RocketMqApp"]) expect(names).toContain(n);
+    for (const n of [
+      "RocketMqCluster",
+      "NameServer",
+      "BrokerPair",
+      "DLedgerGroup",
+      "ControllerGroup",
+      "ControllerBrokerSet",
+      "Proxy",
+      "Dashboard",
+      "DockerHost",
+      "RocketMqApp",
+    ])
+      expect(names).toContain(n);
   });
 
   test("every type and every property has a docstring, and every optional property of a props struct says its @default", () => {
@@ -39,7 +56,8 @@ describe("the public API (the jsii assembly)", () => {
       if (!t.docs?.summary) missing.push(`${t.name}: no docstring`);
       for (const p of t.properties ?? []) {
         if (!p.docs?.summary) missing.push(`${t.name}.${p.name}: no docstring`);
-        if (t.kind === "interface" && t.datatype && p.optional && p.docs?.default === undefined) missing.push(`${t.name}.${p.name}: optional without @default`);
+        if (t.kind === "interface" && t.datatype && p.optional && p.docs?.default === undefined)
+          missing.push(`${t.name}.${p.name}: optional without @default`);
       }
       for (const m of t.members ?? []) if (!m.docs?.summary) missing.push(`${t.name}.${m.name}: no docstring`);
     }
@@ -47,8 +65,14 @@ describe("the public API (the jsii assembly)", () => {
   });
 
   test("API.md is generated from these docstrings and up to date (npm run docgen)", () => {
-    const r = spawnSync("npx", ["jsii-docgen", "-o", path.join(require("os").tmpdir(), "rmq-API.md")], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync("npx", ["jsii-docgen", "-o", path.join(require("os").tmpdir(), "rmq-API.md")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(r.status).toBe(0);
-    expect(fs.readFileSync(path.join(require("os").tmpdir(), "rmq-API.md"), "utf8")).toBe(fs.readFileSync(path.join(ROOT, "API.md"), "utf8"));
+    expect(fs.readFileSync(path.join(require("os").tmpdir(), "rmq-API.md"), "utf8")).toBe(
+      fs.readFileSync(path.join(ROOT, "API.md"), "utf8"),
+    );
   });
 });

@@ -38,7 +38,29 @@ export function machines(spec: Spec): number[] {
   return spec.hosts.map((_, i) => root(i));
 }
 
-const SYSTEM = ["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var"];
+const SYSTEM = [
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/home",
+  "/lib",
+  "/lib32",
+  "/lib64",
+  "/libx32",
+  "/media",
+  "/mnt",
+  "/opt",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/srv",
+  "/sys",
+  "/tmp",
+  "/usr",
+  "/var",
+];
 const DOCKER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const SELF_ID = /^[A-Za-z][0-9]+$/;
 
@@ -79,7 +101,8 @@ export function violations(spec: Spec): Map<Category, string[]> {
   for (const p of placed) {
     if (!DOCKER_NAME.test(p.containerName)) add("names", `${p.path} container name ${p.containerName}`);
     const nameKey = `${machine[p.host]}:${p.containerName}`;
-    if (names.has(nameKey)) add("names", `${p.path} container name ${p.containerName} also used by ${names.get(nameKey)}`);
+    if (names.has(nameKey))
+      add("names", `${p.path} container name ${p.containerName} also used by ${names.get(nameKey)}`);
     names.set(nameKey, p.path);
     if (!p.store) continue;
     const { volume, hostPath } = p.store;
@@ -88,7 +111,8 @@ export function violations(spec: Spec): Map<Category, string[]> {
       else stores.push({ p, volume });
     } else if (hostPath !== undefined) {
       const dir = cleanPath(hostPath);
-      if (!hostPath.startsWith("/") || dir === "/" || SYSTEM.includes(dir)) add("stores", `${p.path} host path ${JSON.stringify(hostPath)}`);
+      if (!hostPath.startsWith("/") || dir === "/" || SYSTEM.includes(dir))
+        add("stores", `${p.path} host path ${JSON.stringify(hostPath)}`);
       else stores.push({ p, dir });
     }
   }
@@ -96,10 +120,14 @@ export function violations(spec: Spec): Map<Category, string[]> {
     for (let j = 0; j < i; j++) {
       const [a, b] = [stores[i], stores[j]];
       if (machine[a.p.host] !== machine[b.p.host]) continue;
-      const nested = a.dir !== undefined && b.dir !== undefined && (a.dir === b.dir || a.dir.startsWith(b.dir + "/") || b.dir.startsWith(a.dir + "/"));
+      const nested =
+        a.dir !== undefined &&
+        b.dir !== undefined &&
+        (a.dir === b.dir || a.dir.startsWith(b.dir + "/") || b.dir.startsWith(a.dir + "/"));
       // Two default volumes share because the container names they are named after do: that is one mistake (names).
       const byName = a.p.defaultStore && b.p.defaultStore && a.p.containerName === b.p.containerName;
-      if (((a.volume !== undefined && a.volume === b.volume) || nested) && !byName) add("stores", `${a.p.path} and ${b.p.path} share a store`);
+      if (((a.volume !== undefined && a.volume === b.volume) || nested) && !byName)
+        add("stores", `${a.p.path} and ${b.p.path} share a store`);
     }
   }
 
@@ -107,7 +135,11 @@ export function violations(spec: Spec): Map<Category, string[]> {
   for (const c of spec.clusters) {
     const is5 = c.version.startsWith("5.");
     if (c.nameServers.length === 0) add("ids", `cluster ${c.clusterName} has no name server`);
-    const brokerNames = [...c.pairs.map((s) => s.brokerName), ...c.dledgers.map((s) => s.brokerName), ...c.controllerSets.map((s) => s.brokerName)];
+    const brokerNames = [
+      ...c.pairs.map((s) => s.brokerName),
+      ...c.dledgers.map((s) => s.brokerName),
+      ...c.controllerSets.map((s) => s.brokerName),
+    ];
     if (new Set(brokerNames).size !== brokerNames.length) add("ids", `brokerName used twice in ${c.clusterName}`);
     for (const s of c.pairs) {
       const ids = [0, ...s.slaves.map((x) => x.brokerId)];
@@ -119,7 +151,8 @@ export function violations(spec: Spec): Map<Category, string[]> {
     for (const s of c.dledgers) {
       const selfIds = s.peers.map((p) => p.selfId);
       if (s.peers.length < 3) add("ids", `${s.brokerName}: ${s.peers.length} peers`);
-      if (new Set(selfIds).size !== selfIds.length || selfIds.some((x) => !SELF_ID.test(x))) add("ids", `${s.brokerName}: self ids ${selfIds}`);
+      if (new Set(selfIds).size !== selfIds.length || selfIds.some((x) => !SELF_ID.test(x)))
+        add("ids", `${s.brokerName}: self ids ${selfIds}`);
     }
     for (const s of c.controllerSets) {
       if (!is5) add("versions", `controller mode on ${c.version}`);
@@ -137,14 +170,16 @@ export function violations(spec: Spec): Map<Category, string[]> {
   }
   for (const p of placed) {
     if (p.kind !== "broker") continue;
-    if (p.spec.haListenPort !== undefined && !p.cluster.version.startsWith("5.")) add("versions", `${p.path} haListenPort on 4.x`);
+    if (p.spec.haListenPort !== undefined && !p.cluster.version.startsWith("5."))
+      add("versions", `${p.path} haListenPort on 4.x`);
     for (const key of Object.keys(p.spec.properties ?? {})) {
       const kind = EXTRA_KEYS[key].kind;
       if (kind !== "valid" && kind !== "on-store") add("keys", `${p.path} ${key} (${kind})`);
     }
     if ((p.spec.heapMb ?? 512) < 128) add("jvm", `${p.path} heap ${p.spec.heapMb}`);
   }
-  for (const p of placed) if (p.kind === "namesrv" && (p.spec.heapMb ?? 512) < 128) add("jvm", `${p.path} heap ${p.spec.heapMb}`);
+  for (const p of placed)
+    if (p.kind === "namesrv" && (p.spec.heapMb ?? 512) < 128) add("jvm", `${p.path} heap ${p.spec.heapMb}`);
   return out;
 }
 
@@ -178,7 +213,8 @@ export function generatedProblems(spec: Spec, generated: readonly Generated[]): 
       problems.push(`${p.path}: nothing generated`);
       continue;
     }
-    if (g.containerName !== p.containerName) problems.push(`${p.path}: container ${g.containerName}, expected ${p.containerName}`);
+    if (g.containerName !== p.containerName)
+      problems.push(`${p.path}: container ${g.containerName}, expected ${p.containerName}`);
     for (const port of p.ports) if (!g.published.includes(port)) problems.push(`${p.path}: port ${port} not published`);
     for (const port of g.published) {
       const key = `${machine[p.host]}:${port}`;
@@ -193,8 +229,12 @@ export function generatedProblems(spec: Spec, generated: readonly Generated[]): 
         const mine = s.volume ?? cleanPath(s.hostPath!);
         for (const [key, other] of volumes) {
           const [m, theirs] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
-          const nested = s.volume === undefined && theirs.startsWith("/") && (theirs === mine || mine.startsWith(theirs + "/") || theirs.startsWith(mine + "/"));
-          if (m === String(machine[p.host]) && (theirs === mine || nested)) problems.push(`${p.path}: store shared with ${other}`);
+          const nested =
+            s.volume === undefined &&
+            theirs.startsWith("/") &&
+            (theirs === mine || mine.startsWith(theirs + "/") || theirs.startsWith(mine + "/"));
+          if (m === String(machine[p.host]) && (theirs === mine || nested))
+            problems.push(`${p.path}: store shared with ${other}`);
         }
         volumes.set(`${machine[p.host]}:${mine}`, p.path);
       }
@@ -202,21 +242,30 @@ export function generatedProblems(spec: Spec, generated: readonly Generated[]): 
     if (p.kind !== "broker") continue;
     const props = g.properties ?? {};
     const c = p.cluster;
-    const ns = placed.filter((x) => x.kind === "namesrv" && x.clusterIndex === p.clusterIndex).map((x) => `${spec.hosts[x.host].address}:${x.ports[0]}`).sort().join(";");
+    const ns = placed
+      .filter((x) => x.kind === "namesrv" && x.clusterIndex === p.clusterIndex)
+      .map((x) => `${spec.hosts[x.host].address}:${x.ports[0]}`)
+      .sort()
+      .join(";");
     if (props.namesrvAddr !== ns) problems.push(`${p.path}: namesrvAddr ${props.namesrvAddr}, expected ${ns}`);
     if (props.brokerIP1 !== spec.hosts[p.host].address) problems.push(`${p.path}: brokerIP1 ${props.brokerIP1}`);
     if (props.listenPort !== String(p.ports[1])) problems.push(`${p.path}: listenPort ${props.listenPort}`);
-    if (g.store && props.storePathRootDir !== g.store.mountPath) problems.push(`${p.path}: storePathRootDir ${props.storePathRootDir} is not the store`);
-    if (props.brokerClusterName !== c.clusterName || props.brokerName !== p.set!.brokerName) problems.push(`${p.path}: names ${props.brokerClusterName}/${props.brokerName}`);
+    if (g.store && props.storePathRootDir !== g.store.mountPath)
+      problems.push(`${p.path}: storePathRootDir ${props.storePathRootDir} is not the store`);
+    if (props.brokerClusterName !== c.clusterName || props.brokerName !== p.set!.brokerName)
+      problems.push(`${p.path}: names ${props.brokerClusterName}/${props.brokerName}`);
     if (p.set!.kind === "pair") {
       const expected = p.path.endsWith("/master") ? "0" : String(p.spec.brokerId);
       if (props.brokerId !== expected) problems.push(`${p.path}: brokerId ${props.brokerId}, expected ${expected}`);
     }
     if (p.set!.kind === "dledger") {
-      const group = placed.filter((x) => x.set?.kind === "dledger" && x.clusterIndex === p.clusterIndex && x.set.index === p.set!.index);
+      const group = placed.filter(
+        (x) => x.set?.kind === "dledger" && x.clusterIndex === p.clusterIndex && x.set.index === p.set!.index,
+      );
       const peers = group.map((x) => `${x.spec.selfId}-${spec.hosts[x.host].address}:${x.ports[2]}`).join(";");
       if (props.dLegerPeers !== peers) problems.push(`${p.path}: dLegerPeers ${props.dLegerPeers}, expected ${peers}`);
-      if (props.dLegerSelfId !== p.spec.selfId || props.enableDLegerCommitLog !== "true") problems.push(`${p.path}: not the raft member ${p.spec.selfId}`);
+      if (props.dLegerSelfId !== p.spec.selfId || props.enableDLegerCommitLog !== "true")
+        problems.push(`${p.path}: not the raft member ${p.spec.selfId}`);
     }
   }
   return problems;
@@ -230,7 +279,12 @@ export function fromPlans(spec: Spec, plans: readonly ProcessPlan[]): Generated[
     host: hostIndex.get(p.host.path)!,
     containerName: p.containerName,
     published: [...new Set(p.ports.map((u) => u.port))],
-    store: p.store && { volume: p.store.volume, hostPath: p.store.hostPath, mountPath: p.store.mountPath, persistent: true },
+    store: p.store && {
+      volume: p.store.volume,
+      hostPath: p.store.hostPath,
+      mountPath: p.store.mountPath,
+      persistent: true,
+    },
     properties: p.kind === "broker" ? parseProperties(p.files[0].content) : undefined,
   }));
 }
@@ -239,7 +293,8 @@ export function fromPlans(spec: Spec, plans: readonly ProcessPlan[]): Generated[
 export function fromTerraform(spec: Spec, json: any): Generated[] {
   const placed = placeAll(spec);
   const volumes = new Map<string, string>();
-  for (const v of Object.values<any>(json.resource?.docker_volume ?? {})) volumes.set(`${v.provider}:${v.name}`, v.name);
+  for (const v of Object.values<any>(json.resource?.docker_volume ?? {}))
+    volumes.set(`${v.provider}:${v.name}`, v.name);
   const out: Generated[] = [];
   for (const c of Object.values<any>(json.resource?.docker_container ?? {})) {
     const role = (c.labels ?? []).find((l: any) => l.label === "rocketmq.role")?.value;
@@ -249,14 +304,28 @@ export function fromTerraform(spec: Spec, json: any): Generated[] {
     if (!p) continue;
     const mounts = c.volumes ?? [];
     const store = mounts.length === 1 ? mounts[0] : undefined;
-    const volumeName = store?.volume_name === undefined ? undefined : String(store.volume_name).startsWith("${") ? /docker_volume\.([^.]+)\.name/.exec(store.volume_name)?.[1] : store.volume_name;
-    const resolved = volumeName === undefined ? undefined : (json.resource.docker_volume?.[volumeName]?.name ?? volumeName);
+    const volumeName =
+      store?.volume_name === undefined
+        ? undefined
+        : String(store.volume_name).startsWith("${")
+          ? /docker_volume\.([^.]+)\.name/.exec(store.volume_name)?.[1]
+          : store.volume_name;
+    const resolved =
+      volumeName === undefined ? undefined : (json.resource.docker_volume?.[volumeName]?.name ?? volumeName);
     out.push({
       path: p.path,
       host,
       containerName: c.name,
       published: (c.ports ?? []).map((x: any) => x.external),
-      store: store && { volume: resolved, hostPath: store.host_path, mountPath: store.container_path, persistent: resolved === undefined ? String(store.host_path ?? "").startsWith("/") : volumes.has(`${c.provider}:${resolved}`) },
+      store: store && {
+        volume: resolved,
+        hostPath: store.host_path,
+        mountPath: store.container_path,
+        persistent:
+          resolved === undefined
+            ? String(store.host_path ?? "").startsWith("/")
+            : volumes.has(`${c.provider}:${resolved}`),
+      },
       properties: role === "broker" ? parseProperties(c.upload[0].content) : undefined,
     });
   }

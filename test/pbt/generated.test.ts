@@ -38,12 +38,21 @@ afterAll(() => {
  */
 function judge(spec: Spec, errors: readonly { path: string; rule: string }[]): string[] {
   const broken = violations(spec);
-  if (errors.length === 0) return [...broken.entries()].map(([c, why]) => `accepted, but ${c} is broken: ${why.join("; ")}`);
-  if (broken.size === 0) return [`rejected, but no invariant is broken: ${errors.map((e) => `${e.path} [${e.rule}]`).join(", ")}`];
+  if (errors.length === 0)
+    return [...broken.entries()].map(([c, why]) => `accepted, but ${c} is broken: ${why.join("; ")}`);
+  if (broken.size === 0)
+    return [`rejected, but no invariant is broken: ${errors.map((e) => `${e.path} [${e.rule}]`).join(", ")}`];
   const named = new Set(errors.map((e) => categoryOf(e.rule)));
   return [
-    ...errors.filter((e) => !broken.has(categoryOf(e.rule) as any)).map((e) => `${e.path} [${e.rule}] names no broken invariant (broken: ${[...broken.keys()].join(", ")})`),
-    ...[...broken.entries()].filter(([c]) => !named.has(c)).map(([c, why]) => `${c} is broken but no error says so (${why.join("; ")}); errors: ${errors.map((e) => `${e.path} [${e.rule}]`).join(", ")}`),
+    ...errors
+      .filter((e) => !broken.has(categoryOf(e.rule) as any))
+      .map((e) => `${e.path} [${e.rule}] names no broken invariant (broken: ${[...broken.keys()].join(", ")})`),
+    ...[...broken.entries()]
+      .filter(([c]) => !named.has(c))
+      .map(
+        ([c, why]) =>
+          `${c} is broken but no error says so (${why.join("; ")}); errors: ${errors.map((e) => `${e.path} [${e.rule}]`).join(", ")}`,
+      ),
   ];
 }
 
@@ -73,7 +82,9 @@ test(`through the constructs, with the README's defaults: accepted topologies sy
     fc.property(specArb({ defaults: true }), (spec) => {
       const stack = new TerraformStack(Testing.app(), "stack");
       build(stack, spec);
-      const errors = stack.node.findAll().flatMap((c) => c.node.validate().map((m) => ({ path: c.node.path, rule: /^\[([^\]]+)\]/.exec(m)?.[1] ?? m })));
+      const errors = stack.node
+        .findAll()
+        .flatMap((c) => c.node.validate().map((m) => ({ path: c.node.path, rule: /^\[([^\]]+)\]/.exec(m)?.[1] ?? m })));
       tally.constructs.tried++;
       const problems = judge(spec, errors);
       if (errors.length === 0) {

@@ -5,7 +5,16 @@
  */
 import { Testing, TerraformStack } from "cdktf";
 import fc from "fast-check";
-import { BrokerPair, ControllerBrokerSet, ControllerGroup, DLedgerGroup, DockerHost, NameServer, Proxy, RocketMqCluster } from "../../lib";
+import {
+  BrokerPair,
+  ControllerBrokerSet,
+  ControllerGroup,
+  DLedgerGroup,
+  DockerHost,
+  NameServer,
+  Proxy,
+  RocketMqCluster,
+} from "../../lib";
 
 jest.mock("cdktf/lib/tokens/private/stack-trace", () => ({ captureStackTrace: () => [] }));
 
@@ -15,18 +24,50 @@ const SEED = Number(process.env.ROCKETMQ_PBT_SEED ?? 1313);
 /** Any JSON-ish value, mostly small, sometimes of the right kind. */
 const value = fc.oneof(
   { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
-  { weight: 2, arbitrary: fc.constantFrom(10911, 9876, "10911", 10911.5, NaN, -1e17, Infinity, 0, "", "SYNC", "sync", "host", true, "true", [], {}, null, undefined) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      10911,
+      9876,
+      "10911",
+      10911.5,
+      NaN,
+      -1e17,
+      Infinity,
+      0,
+      "",
+      "SYNC",
+      "sync",
+      "host",
+      true,
+      "true",
+      [],
+      {},
+      null,
+      undefined,
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
 );
 /** An object with some of the construct's props (any values), sometimes with an unknown prop. */
-const propsOf = (names: readonly string[]) => fc.dictionary(fc.constantFrom(...names, "listenport", "hots"), value, { maxKeys: 5 });
+const propsOf = (names: readonly string[]) =>
+  fc.dictionary(fc.constantFrom(...names, "listenport", "hots"), value, { maxKeys: 5 });
 
 test(`no value of any prop makes the library throw (${RUNS} programs)`, () => {
   fc.assert(
     fc.property(
       fc.record({
         host: propsOf(["address", "dockerHost", "alias", "networkMode"]),
-        cluster: propsOf(["clusterName", "version", "image", "brokerJvm", "nameServerJvm", "brokerProperties", "runAs", "allowStoreDestroy"]),
+        cluster: propsOf([
+          "clusterName",
+          "version",
+          "image",
+          "brokerJvm",
+          "nameServerJvm",
+          "brokerProperties",
+          "runAs",
+          "allowStoreDestroy",
+        ]),
         ns: propsOf(["listenPort", "containerName", "jvm", "store", "properties"]),
         pair: propsOf(["brokerName", "replication", "slaves", "properties"]),
         master: propsOf(["listenPort", "containerName", "jvm", "store", "haListenPort", "properties", "flushDiskType"]),

@@ -30,13 +30,16 @@ describe("the rocketmq-cdktf command", () => {
   test("topology prints the report of every synthesized stack", () => {
     const r = run(["topology", synthTo()]);
     expect(r.code).toBe(0);
-    for (const s of ["dev", "seed-2m-2s-sync", "seed-5x-controller", "seed-dledger"]) expect(r.out).toContain(`# RocketMQ topology of stack \`${s}\``);
+    for (const s of ["dev", "seed-2m-2s-sync", "seed-5x-controller", "seed-dledger"])
+      expect(r.out).toContain(`# RocketMQ topology of stack \`${s}\``);
   });
 
   test("diff of two output folders names the restarted container of each stack", () => {
     const r = run(["diff", synthTo(), synthTo({ masterProperties: { "broker-a": { fileReservedTime: 120 } } })]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("- `defaultcluster-broker-a-0` (broker broker-a, 172.17.160.28): broker.properties fileReservedTime: (unset) -> 120");
+    expect(r.out).toContain(
+      "- `defaultcluster-broker-a-0` (broker broker-a, 172.17.160.28): broker.properties fileReservedTime: (unset) -> 120",
+    );
     expect(r.out).toContain("## Stack `seed-dledger`\n\nNo RocketMQ process restarts, starts or stops.");
   });
 

@@ -10,13 +10,30 @@ function synthJson(build: (s: TerraformStack) => void): any {
 }
 
 /** 2m-2s sync as the seed, with knobs for the changes under test. */
-function sync(o: { namesrvs?: number; masterProps?: Record<string, string>; slaveListenPort?: number; image?: string; heap?: number; memoryOnly?: boolean } = {}) {
+function sync(
+  o: {
+    namesrvs?: number;
+    masterProps?: Record<string, string>;
+    slaveListenPort?: number;
+    image?: string;
+    heap?: number;
+    memoryOnly?: boolean;
+  } = {},
+) {
   return synthJson((s) => {
     const hosts = [28, 29, 30].map((n) => new DockerHost(s, `h${n}`, { address: `10.0.0.${n}` }));
     const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8", image: o.image });
     for (let i = 0; i < (o.namesrvs ?? 2); i++) new NameServer(cluster, `ns${28 + i}`, { host: hosts[i] });
-    new BrokerPair(cluster, "broker-a", { replication: Replication.SYNC, master: { host: hosts[0], properties: o.masterProps, jvm: o.heap ? { heapMb: o.heap } : undefined }, slaves: [{ host: hosts[1], listenPort: o.slaveListenPort ?? 11911 }] });
-    new BrokerPair(cluster, "broker-b", { replication: Replication.SYNC, master: { host: hosts[1] }, slaves: [{ host: hosts[0], listenPort: 11911 }] });
+    new BrokerPair(cluster, "broker-a", {
+      replication: Replication.SYNC,
+      master: { host: hosts[0], properties: o.masterProps, jvm: o.heap ? { heapMb: o.heap } : undefined },
+      slaves: [{ host: hosts[1], listenPort: o.slaveListenPort ?? 11911 }],
+    });
+    new BrokerPair(cluster, "broker-b", {
+      replication: Replication.SYNC,
+      master: { host: hosts[1] },
+      slaves: [{ host: hosts[0], listenPort: 11911 }],
+    });
   });
 }
 
@@ -31,7 +48,12 @@ describe("change impact", () => {
   test("a port moved: the slave restarts with its ports and listenPort named", () => {
     const impact = changeImpact("s", sync(), sync({ slaveListenPort: 12911 }));
     expect(impact.restarted.map((r) => r.name)).toEqual(["defaultcluster-broker-a-1"]);
-    expect(impact.restarted[0].reasons).toEqual(expect.arrayContaining(["broker.properties listenPort: 11911 -> 12911", "ports: 11909, 11911, 11912 -> 12909, 12911, 12912"]));
+    expect(impact.restarted[0].reasons).toEqual(
+      expect.arrayContaining([
+        "broker.properties listenPort: 11911 -> 12911",
+        "ports: 11909, 11911, 11912 -> 12909, 12911, 12912",
+      ]),
+    );
     expect(impact.groups.every((g) => g.keepsQuorum)).toBe(true);
     expect(impact.waves).toEqual([]);
   });
@@ -39,12 +61,26 @@ describe("change impact", () => {
   test("a name server added: every broker restarts, the report says so and how to roll out in waves", () => {
     const impact = changeImpact("s", sync(), sync({ namesrvs: 3 }));
     expect(impact.started.map((r) => r.name)).toEqual(["defaultcluster-namesrv-ns30"]);
-    expect(impact.restarted.map((r) => r.name).sort()).toEqual(["defaultcluster-broker-a-0", "defaultcluster-broker-a-1", "defaultcluster-broker-b-0", "defaultcluster-broker-b-1"]);
-    expect(impact.namesrvAddr).toEqual({ before: "10.0.0.28:9876;10.0.0.29:9876", after: "10.0.0.28:9876;10.0.0.29:9876;10.0.0.30:9876" });
+    expect(impact.restarted.map((r) => r.name).sort()).toEqual([
+      "defaultcluster-broker-a-0",
+      "defaultcluster-broker-a-1",
+      "defaultcluster-broker-b-0",
+      "defaultcluster-broker-b-1",
+    ]);
+    expect(impact.namesrvAddr).toEqual({
+      before: "10.0.0.28:9876;10.0.0.29:9876",
+      after: "10.0.0.28:9876;10.0.0.29:9876;10.0.0.30:9876",
+    });
     // slaves first, then masters: never a set without its master and its slave at once
-    expect(impact.waves).toEqual([["defaultcluster-namesrv-ns30"], ["defaultcluster-broker-a-1", "defaultcluster-broker-b-1"], ["defaultcluster-broker-a-0", "defaultcluster-broker-b-0"]]);
+    expect(impact.waves).toEqual([
+      ["defaultcluster-namesrv-ns30"],
+      ["defaultcluster-broker-a-1", "defaultcluster-broker-b-1"],
+      ["defaultcluster-broker-a-0", "defaultcluster-broker-b-0"],
+    ]);
     const text = renderImpact([impact]);
-    expect(text).toContain("**The name servers change**: every broker's namesrvAddr goes from `10.0.0.28:9876;10.0.0.29:9876` to `10.0.0.28:9876;10.0.0.29:9876;10.0.0.30:9876`");
+    expect(text).toContain(
+      "**The name servers change**: every broker's namesrvAddr goes from `10.0.0.28:9876;10.0.0.29:9876` to `10.0.0.28:9876;10.0.0.29:9876;10.0.0.30:9876`",
+    );
     expect(text).toContain("### Roll it out safely");
     expect(text).toContain("1. `defaultcluster-namesrv-ns30` (`-target=docker_container.rmq_ns30_container_");
     expect(text).toContain("A new name server starts first");
@@ -53,14 +89,21 @@ describe("change impact", () => {
   test("an image bumped: every process restarts and no group keeps working if all restart at once", () => {
     const impact = changeImpact("s", sync(), sync({ image: "registry.example.com/rocketmq:4.9.8-1" }));
     expect(impact.restarted).toHaveLength(6);
-    expect(impact.restarted[0].reasons).toContain("image: apache/rocketmq:4.9.8 -> registry.example.com/rocketmq:4.9.8-1");
+    expect(impact.restarted[0].reasons).toContain(
+      "image: apache/rocketmq:4.9.8 -> registry.example.com/rocketmq:4.9.8-1",
+    );
     expect(impact.waves.slice(0, 2)).toEqual([["defaultcluster-namesrv-ns28"], ["defaultcluster-namesrv-ns29"]]);
   });
 
   test("a heap change restarts (JVM options) and names the environment variables", () => {
     const impact = changeImpact("s", sync(), sync({ heap: 768 }));
     expect(impact.restarted.map((r) => r.name)).toEqual(["defaultcluster-broker-a-0"]);
-    expect(impact.restarted[0].reasons).toEqual(expect.arrayContaining(["env HEAP_OPTS: -Xms1024m -Xmx1024m -XX:MaxDirectMemorySize=1024m -> -Xms768m -Xmx768m -XX:MaxDirectMemorySize=1024m", "memory: 2304 -> 2048"]));
+    expect(impact.restarted[0].reasons).toEqual(
+      expect.arrayContaining([
+        "env HEAP_OPTS: -Xms1024m -Xmx1024m -XX:MaxDirectMemorySize=1024m -> -Xms768m -Xmx768m -XX:MaxDirectMemorySize=1024m",
+        "memory: 2304 -> 2048",
+      ]),
+    );
   });
 
   test("a DLedger member replaced by another host: the group keeps its majority when one of three restarts", () => {
@@ -69,14 +112,21 @@ describe("change impact", () => {
         const hosts = [28, 29, 30, 31].map((n) => new DockerHost(s, `h${n}`, { address: `10.0.0.${n}` }));
         const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
         new NameServer(cluster, "ns", { host: hosts[0] });
-        new DLedgerGroup(cluster, "broker-c", { peers: [{ host: hosts[0] }, { host: hosts[1] }, { host: hosts[third - 28] }] });
+        new DLedgerGroup(cluster, "broker-c", {
+          peers: [{ host: hosts[0] }, { host: hosts[1] }, { host: hosts[third - 28] }],
+        });
       });
     const impact = changeImpact("s", dledger(30), dledger(31));
     // n2 moves to another engine: a new container there, the old one removed; n0 and n1 restart (dLegerPeers changed)
     expect(impact.started.map((r) => r.key)).toEqual(["h31/defaultcluster-broker-c-n2"]);
     expect(impact.stopped.map((r) => r.key)).toEqual(["h30/defaultcluster-broker-c-n2"]);
-    expect(impact.restarted.map((r) => r.name).sort()).toEqual(["defaultcluster-broker-c-n0", "defaultcluster-broker-c-n1"]);
-    expect(impact.restarted[0].reasons).toContain("broker.properties dLegerPeers: n0-10.0.0.28:40911;n1-10.0.0.29:40912;n2-10.0.0.30:40913 -> n0-10.0.0.28:40911;n1-10.0.0.29:40912;n2-10.0.0.31:40913");
+    expect(impact.restarted.map((r) => r.name).sort()).toEqual([
+      "defaultcluster-broker-c-n0",
+      "defaultcluster-broker-c-n1",
+    ]);
+    expect(impact.restarted[0].reasons).toContain(
+      "broker.properties dLegerPeers: n0-10.0.0.28:40911;n1-10.0.0.29:40912;n2-10.0.0.30:40913 -> n0-10.0.0.28:40911;n1-10.0.0.29:40912;n2-10.0.0.31:40913",
+    );
     const g = impact.groups.find((x) => x.group === "DLedger group broker-c")!;
     expect([g.members.length, g.restarted.length, g.needed, g.keepsQuorum]).toEqual([3, 2, 2, false]);
     expect(impact.waves).toEqual([["defaultcluster-broker-c-n0"], ["defaultcluster-broker-c-n1"]]);
@@ -91,12 +141,16 @@ describe("change impact", () => {
     c.depends_on = [];
     const impact = changeImpact("s", before, after);
     expect(impact.restarted).toEqual([]);
-    expect(impact.updatedInPlace.map((r) => [r.name, r.reasons])).toEqual([["defaultcluster-broker-a-0", ["memory: 2304 -> 4096", "memory_swap: 2304 -> 4096"]]]);
+    expect(impact.updatedInPlace.map((r) => [r.name, r.reasons])).toEqual([
+      ["defaultcluster-broker-a-0", ["memory: 2304 -> 4096", "memory_swap: 2304 -> 4096"]],
+    ]);
   });
 
   test("no change: nothing restarts", () => {
     const a = JSON.parse(Testing.synth(new SeedDLedgerStack(Testing.app(), "x"), true));
-    expect(renderImpact([changeImpact("seed-dledger", a, a)])).toContain("No RocketMQ process restarts, starts or stops.");
+    expect(renderImpact([changeImpact("seed-dledger", a, a)])).toContain(
+      "No RocketMQ process restarts, starts or stops.",
+    );
   });
 
   test("a store volume renamed or removed is reported as data lost", () => {

@@ -10,15 +10,23 @@ function diagrams(markdown: string): string[] {
 }
 
 function parse(texts: string[]): string[] {
-  const r = spawnSync(process.execPath, [path.join(__dirname, "parse-mermaid.mjs")], { input: JSON.stringify(texts), encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(process.execPath, [path.join(__dirname, "parse-mermaid.mjs")], {
+    input: JSON.stringify(texts),
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   if (r.status !== 0) throw new Error(`mermaid parser failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
 test("every diagram of the topology reports parses with Mermaid's own parser", () => {
-  const reports = [SeedSyncStack, SeedDLedgerStack, SeedControllerStack, DevStack].map((S) => topologyOf(new S(Testing.app(), "s")));
+  const reports = [SeedSyncStack, SeedDLedgerStack, SeedControllerStack, DevStack].map((S) =>
+    topologyOf(new S(Testing.app(), "s")),
+  );
   const withConsole = new SeedControllerStack(Testing.app(), "c");
-  new Dashboard(withConsole.node.findChild("rmq") as any, "console", { host: withConsole.node.findChild("h42") as DockerHost });
+  new Dashboard(withConsole.node.findChild("rmq") as any, "console", {
+    host: withConsole.node.findChild("h42") as DockerHost,
+  });
   reports.push(topologyOf(withConsole));
   const texts = reports.flatMap(diagrams);
   expect(texts).toHaveLength(5);

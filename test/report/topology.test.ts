@@ -14,7 +14,9 @@ describe("the topology report", () => {
     expect(sync).toContain(
       "| broker-a/master | broker SYNC_MASTER | broker-a, brokerId 0 | 10909 fast channel (listenPort-2), 10911 listenPort, 10912 haListenPort (listenPort+1) | volume `defaultcluster-broker-a-0-store` at /home/rocketmq/store (protected) | 1280 MiB (heap 512, direct 512) |",
     );
-    expect(sync).toContain("| broker-b/slave-1 | broker SLAVE | broker-b, brokerId 1 | 11909 fast channel (listenPort-2), 11911 listenPort, 11912 haListenPort (listenPort+1) | host directory `/data/rocketmq/broker-b-s` at /home/rocketmq/store |");
+    expect(sync).toContain(
+      "| broker-b/slave-1 | broker SLAVE | broker-b, brokerId 1 | 11909 fast channel (listenPort-2), 11911 listenPort, 11912 haListenPort (listenPort+1) | host directory `/data/rocketmq/broker-b-s` at /home/rocketmq/store |",
+    );
     expect(sync).toContain("namesrvAddr `172.17.160.28:9876;172.17.160.29:9876`");
   });
 
@@ -40,7 +42,9 @@ describe("the topology report", () => {
       const app = new App({ outdir });
       const stack = new SeedSyncStack(app, "seed-2m-2s-sync");
       app.synth();
-      expect(fs.readFileSync(path.join(outdir, "stacks", "seed-2m-2s-sync", "topology.md"), "utf8")).toBe(topologyOf(stack));
+      expect(fs.readFileSync(path.join(outdir, "stacks", "seed-2m-2s-sync", "topology.md"), "utf8")).toBe(
+        topologyOf(stack),
+      );
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
@@ -53,7 +57,9 @@ describe("what a reviewer should know", () => {
   const { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } = require("../../lib");
 
   test("a single name server is named, with what it risks", () => {
-    expect(topologyOf(new DevStack(Testing.app(), "dev"))).toContain("- **one name server** in cluster DevCluster (`dev/rmq/ns` at 127.0.0.1:9876): while it is down or restarting, no client finds a broker and no broker registers.");
+    expect(topologyOf(new DevStack(Testing.app(), "dev"))).toContain(
+      "- **one name server** in cluster DevCluster (`dev/rmq/ns` at 127.0.0.1:9876): while it is down or restarting, no client finds a broker and no broker registers.",
+    );
     expect(topologyOf(new SeedSyncStack(Testing.app(), "s"))).not.toContain("one name server");
   });
 
@@ -63,10 +69,14 @@ describe("what a reviewer should know", () => {
     const cluster = new RocketMqCluster(stack, "rmq", { version: "5.5.1" });
     new NameServer(cluster, "ns1", { host: hosts[0] });
     new NameServer(cluster, "ns2", { host: hosts[1] });
-    new BrokerPair(cluster, "broker-a", { master: { host: hosts[0] }, slaves: [{ host: hosts[0], listenPort: 11911 }] });
+    new BrokerPair(cluster, "broker-a", {
+      master: { host: hosts[0] },
+      slaves: [{ host: hosts[0], listenPort: 11911 }],
+    });
     new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host: any) => ({ host, listenPort: 20911 })) });
     const report = topologyOf(stack);
-    for (const rule of ["placement/same-host", "dledger/even", "dledger/deprecated"]) expect(report).toContain(`- **${rule}** at \``);
+    for (const rule of ["placement/same-host", "dledger/even", "dledger/deprecated"])
+      expect(report).toContain(`- **${rule}** at \``);
   });
 });
 
@@ -75,5 +85,7 @@ test("on VMs the report shows each process's directory and JVM flags, and no con
   const report = topologyOf(new SeedDLedgerVmStack(Testing.app(), "seed-dledger-vm"));
   expect(report).toContain("RocketMQ 4.9.8, runs as 3000:3000.");
   expect(report).not.toContain("image `");
-  expect(report).toMatch(/\| broker-c\/n0 \| broker \(DLedger peer\) \| broker-c, dLegerSelfId n0 \| .* \| directory `\/var\/lib\/rocketmq\/raftcluster-broker-c-n0` \| heap 512, direct 512 MiB \(no limit on a VM\) \|/);
+  expect(report).toMatch(
+    /\| broker-c\/n0 \| broker \(DLedger peer\) \| broker-c, dLegerSelfId n0 \| .* \| directory `\/var\/lib\/rocketmq\/raftcluster-broker-c-n0` \| heap 512, direct 512 MiB \(no limit on a VM\) \|/,
+  );
 });

@@ -56,7 +56,9 @@ describe("RocketMqApp.synth", () => {
     new NameServer(c, "ns", { host: h });
     new BrokerPair(c, "a", { replication: Replication.SYNC, master: { host: h }, slaves: [{ host: h }] });
     const written: string[] = [];
-    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: any) => (written.push(String(chunk)), true));
+    const spy = jest
+      .spyOn(process.stderr, "write")
+      .mockImplementation((chunk: any) => (written.push(String(chunk)), true));
     try {
       RocketMqApp.synth(app, { printWarnings: true });
     } finally {

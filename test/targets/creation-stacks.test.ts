@@ -28,7 +28,11 @@ describe("provider resources are built without formatting cdktf's creation stack
 
   test("the process's own Error.prepareStackTrace is restored, also after a throw", () => {
     const before = Error.prepareStackTrace;
-    expect(() => withoutCreationStacks(() => { throw new Error("x"); })).toThrow("x");
+    expect(() =>
+      withoutCreationStacks(() => {
+        throw new Error("x");
+      }),
+    ).toThrow("x");
     withoutCreationStacks(() => 1);
     expect(Error.prepareStackTrace).toBe(before);
   });

@@ -1,10 +1,24 @@
 import { TerraformStack } from "cdktf";
-import { BrokerPair, DLedgerGroup, DockerHost, DockerNetworkMode, NameServer, Proxy, RocketMqCluster, ControllerBrokerSet, ControllerGroup } from "../../lib";
+import {
+  BrokerPair,
+  DLedgerGroup,
+  DockerHost,
+  DockerNetworkMode,
+  NameServer,
+  Proxy,
+  RocketMqCluster,
+  ControllerBrokerSet,
+  ControllerGroup,
+} from "../../lib";
 import { isLoopback } from "../../lib/core/rules/hosts";
 import { goDuration } from "../../lib/targets/docker/container-spec";
 import { containers, storeInits, synth, synthError, synthWarnings, uploadedProperties } from "../helpers";
 
-function oneBrokerCluster(s: TerraformStack, clusterProps: ConstructorParameters<typeof RocketMqCluster>[2] = {}, hostProps: Partial<ConstructorParameters<typeof DockerHost>[2]> = {}) {
+function oneBrokerCluster(
+  s: TerraformStack,
+  clusterProps: ConstructorParameters<typeof RocketMqCluster>[2] = {},
+  hostProps: Partial<ConstructorParameters<typeof DockerHost>[2]> = {},
+) {
   const h = new DockerHost(s, "h1", { address: "10.0.0.1", ...hostProps });
   const cluster = new RocketMqCluster(s, "rmq", clusterProps);
   new NameServer(cluster, "ns", { host: h });
@@ -14,7 +28,10 @@ function oneBrokerCluster(s: TerraformStack, clusterProps: ConstructorParameters
 describe("stores are written by the user RocketMQ runs as, with no manual step", () => {
   const json = synth((s) => {
     const { h, cluster } = oneBrokerCluster(s);
-    new BrokerPair(cluster, "broker-a", { master: { host: h }, slaves: [{ host: h, listenPort: 11911, store: { hostPath: "/data/rocketmq/broker-a-s" } }] });
+    new BrokerPair(cluster, "broker-a", {
+      master: { host: h },
+      slaves: [{ host: h, listenPort: 11911, store: { hostPath: "/data/rocketmq/broker-a-s" } }],
+    });
   });
   const inits = storeInits(json);
   const servers = containers(json);
@@ -24,14 +41,27 @@ describe("stores are written by the user RocketMQ runs as, with no manual step",
   });
 
   test("each store (named volume or host directory) is chowned to 3000:3000 by a one-shot root container before its server starts", () => {
-    expect(Object.keys(inits).sort()).toEqual(["defaultcluster-broker-a-0-store-init", "defaultcluster-broker-a-1-store-init", "defaultcluster-namesrv-ns-store-init"]);
+    expect(Object.keys(inits).sort()).toEqual([
+      "defaultcluster-broker-a-0-store-init",
+      "defaultcluster-broker-a-1-store-init",
+      "defaultcluster-namesrv-ns-store-init",
+    ]);
     const master = inits["defaultcluster-broker-a-0-store-init"];
-    expect(master).toMatchObject({ user: "0:0", entrypoint: ["chown"], command: ["3000:3000", "/home/rocketmq/store"], network_mode: "none", attach: true, must_run: false });
+    expect(master).toMatchObject({
+      user: "0:0",
+      entrypoint: ["chown"],
+      command: ["3000:3000", "/home/rocketmq/store"],
+      network_mode: "none",
+      attach: true,
+      must_run: false,
+    });
     expect(master.volumes).toEqual(servers["defaultcluster-broker-a-0"].volumes);
     const slave = inits["defaultcluster-broker-a-1-store-init"];
     expect(slave.volumes).toEqual([{ container_path: "/home/rocketmq/store", host_path: "/data/rocketmq/broker-a-s" }]);
     expect(inits["defaultcluster-namesrv-ns-store-init"].command).toEqual(["3000:3000", "/home/rocketmq/namesrv"]);
-    const ids = Object.fromEntries(Object.entries<any>(json.resource.docker_container).map(([id, c]) => [c.name, `docker_container.${id}`]));
+    const ids = Object.fromEntries(
+      Object.entries<any>(json.resource.docker_container).map(([id, c]) => [c.name, `docker_container.${id}`]),
+    );
     for (const name of ["defaultcluster-broker-a-0", "defaultcluster-broker-a-1", "defaultcluster-namesrv-ns"]) {
       expect(servers[name].depends_on).toContain(ids[`${name}-store-init`]);
     }
@@ -43,7 +73,10 @@ describe("stores are written by the user RocketMQ runs as, with no manual step",
       new BrokerPair(cluster, "broker-a", { master: { host: h } });
     });
     expect(containers(other)["defaultcluster-broker-a-0"].user).toBe("3000:999");
-    expect(storeInits(other)["defaultcluster-broker-a-0-store-init"].command).toEqual(["3000:999", "/home/rocketmq/store"]);
+    expect(storeInits(other)["defaultcluster-broker-a-0-store-init"].command).toEqual([
+      "3000:999",
+      "/home/rocketmq/store",
+    ]);
   });
 
   test("a runAs that is not uid:gid is an error on the cluster", () => {
@@ -65,7 +98,8 @@ describe("stores are written by the user RocketMQ runs as, with no manual step",
 });
 
 describe("store volumes are protected from destroy and replacement unless the user opts in", () => {
-  const volumes = (json: any) => Object.fromEntries(Object.values<any>(json.resource.docker_volume).map((v) => [v.name, v]));
+  const volumes = (json: any) =>
+    Object.fromEntries(Object.values<any>(json.resource.docker_volume).map((v) => [v.name, v]));
 
   test("by default every store volume carries prevent_destroy", () => {
     const json = synth((s) => {
@@ -80,7 +114,10 @@ describe("store volumes are protected from destroy and replacement unless the us
   test("allowStoreDestroy on the cluster lifts it; a store's own allowDestroy wins", () => {
     const json = synth((s) => {
       const { h, cluster } = oneBrokerCluster(s, { allowStoreDestroy: true });
-      new BrokerPair(cluster, "broker-a", { master: { host: h }, slaves: [{ host: h, listenPort: 11911, store: { allowDestroy: false } }] });
+      new BrokerPair(cluster, "broker-a", {
+        master: { host: h },
+        slaves: [{ host: h, listenPort: 11911, store: { allowDestroy: false } }],
+      });
     });
     const vs = volumes(json);
     expect(vs["defaultcluster-namesrv-ns-store"].lifecycle).toBeUndefined();
@@ -97,7 +134,11 @@ describe("network modes", () => {
     });
     const c = containers(json)["defaultcluster-broker-a-0"];
     expect(c.network_mode).toBe("bridge");
-    expect(c.ports.map((p: any) => [p.internal, p.external])).toEqual([[10909, 10909], [10911, 10911], [10912, 10912]]);
+    expect(c.ports.map((p: any) => [p.internal, p.external])).toEqual([
+      [10909, 10909],
+      [10911, 10911],
+      [10912, 10912],
+    ]);
   });
 
   test("on the host network nothing is published and 127.0.0.1 is a valid address for a one-machine cluster", () => {
@@ -127,7 +168,9 @@ describe("network modes", () => {
     expect(() =>
       synth((s) => {
         const { h, cluster } = oneBrokerCluster(s, {}, { address: "127.0.0.1", networkMode: DockerNetworkMode.HOST });
-        new DLedgerGroup(cluster, "broker-c", { peers: [{ host: h }, { host: h, listenPort: 20911 }, { host: h, listenPort: 30911 }] });
+        new DLedgerGroup(cluster, "broker-c", {
+          peers: [{ host: h }, { host: h, listenPort: 20911 }, { host: h, listenPort: 30911 }],
+        });
         new BrokerPair(cluster, "broker-a", { master: { host: h, listenPort: 10811 } });
       }),
     ).not.toThrow();
@@ -215,6 +258,8 @@ describe("Terraform expressions", () => {
     expect(broker.brokerIP1).toBe("${var.addr}");
     expect(broker.namesrvAddr).toBe("${var.addr}:9876");
     expect(json.output.rmq_namesrvAddr.value).toBe("${var.addr}:9876");
-    expect(synthWarnings(build)).toEqual([expect.stringContaining("stack/h1: [props/unresolved] address is a Terraform expression")]);
+    expect(synthWarnings(build)).toEqual([
+      expect.stringContaining("stack/h1: [props/unresolved] address is a Terraform expression"),
+    ]);
   });
 });

@@ -18,7 +18,10 @@ function synthApp(sets: number, during: { declare?: () => void; synth?: () => vo
     new NameServer(cluster, "ns1", { host: hosts[0] });
     new NameServer(cluster, "ns2", { host: hosts[1] });
     for (let i = 0; i < sets; i++) {
-      new BrokerPair(cluster, `b${i}`, { master: { host: hosts[i % 4], listenPort: 10911 + 4 * i }, slaves: [{ host: hosts[(i + 1) % 4], listenPort: 20911 + 4 * i }] });
+      new BrokerPair(cluster, `b${i}`, {
+        master: { host: hosts[i % 4], listenPort: 10911 + 4 * i },
+        slaves: [{ host: hosts[(i + 1) % 4], listenPort: 20911 + 4 * i }],
+      });
     }
     during.declare?.();
     app.synth();

@@ -1,6 +1,16 @@
 import { App, TerraformResource, TerraformStack, Testing } from "cdktf";
 import { parse } from "yaml";
-import { BrokerPair, Dashboard, DLedgerGroup, DockerHost, NameServer, RocketMqCluster, VmDistribution, VmHost, VmJava } from "../../lib";
+import {
+  BrokerPair,
+  Dashboard,
+  DLedgerGroup,
+  DockerHost,
+  NameServer,
+  RocketMqCluster,
+  VmDistribution,
+  VmHost,
+  VmJava,
+} from "../../lib";
 import { parseProperties } from "../../lib/core/render/properties";
 import { fromTerraformLiteral } from "../../lib/targets/vm/user-data";
 import { SeedDLedgerStack, SeedDLedgerVmStack } from "../../examples/seed";
@@ -22,7 +32,11 @@ function userData(json: any): Record<string, { text: string; doc: any; files: Re
     // What Terraform hands the VM: the JSON string is a template, `$${` a literal `${`.
     const text = fromTerraformLiteral(o.value as string);
     const doc = parse(text);
-    out[id.slice(0, -"_userData".length)] = { text, doc, files: Object.fromEntries((doc.write_files as WriteFile[]).map((f) => [f.path, f])) };
+    out[id.slice(0, -"_userData".length)] = {
+      text,
+      doc,
+      files: Object.fromEntries((doc.write_files as WriteFile[]).map((f) => [f.path, f])),
+    };
   }
   return out;
 }
@@ -69,8 +83,15 @@ describe("seed-dledger-vm: the tutorial's DLedger group on three VMs", () => {
       "/etc/systemd/system/rocketmq-raftcluster-namesrv-ns28.service",
       "/usr/local/lib/rocketmq-cdktf/install.sh",
     ]);
-    expect(f["/etc/rocketmq/raftcluster-broker-c-n0/broker.properties"]).toMatchObject({ owner: "rocketmq:rocketmq", permissions: "0640", defer: true });
-    expect(f["/etc/systemd/system/rocketmq-raftcluster-broker-c-n0.service"]).toMatchObject({ owner: "root:root", permissions: "0644" });
+    expect(f["/etc/rocketmq/raftcluster-broker-c-n0/broker.properties"]).toMatchObject({
+      owner: "rocketmq:rocketmq",
+      permissions: "0640",
+      defer: true,
+    });
+    expect(f["/etc/systemd/system/rocketmq-raftcluster-broker-c-n0.service"]).toMatchObject({
+      owner: "root:root",
+      permissions: "0644",
+    });
     expect(f["/usr/local/lib/rocketmq-cdktf/install.sh"]).toMatchObject({ owner: "root:root", permissions: "0755" });
   });
 
@@ -85,15 +106,27 @@ describe("seed-dledger-vm: the tutorial's DLedger group on three VMs", () => {
       namesrvAddr: "172.17.160.28:9876;172.17.160.29:9876;172.17.160.30:9876",
     });
     const ns = parseProperties(docs.vm29.files["/etc/rocketmq/raftcluster-namesrv-ns29/namesrv.properties"].content);
-    expect(ns).toEqual({ listenPort: "9876", kvConfigPath: "/var/lib/rocketmq/raftcluster-namesrv-ns29/kvConfig.json" });
+    expect(ns).toEqual({
+      listenPort: "9876",
+      kvConfigPath: "/var/lib/rocketmq/raftcluster-namesrv-ns29/kvConfig.json",
+    });
   });
 
   test("the same rendered files as the Docker target, but for the store paths", () => {
     const docker = containers(JSON.parse(Testing.synth(new SeedDLedgerStack(Testing.app(), "seed-dledger"), true)));
-    for (const [host, n] of [["vm28", 0], ["vm29", 1], ["vm30", 2]] as const) {
+    for (const [host, n] of [
+      ["vm28", 0],
+      ["vm29", 1],
+      ["vm30", 2],
+    ] as const) {
       const vm = docs[host].files[`/etc/rocketmq/raftcluster-broker-c-n${n}/broker.properties`].content;
       const d = docker[`raftcluster-broker-c-n${n}`].upload[0].content as string;
-      expect(vm.replace(/seed-dledger-vm\//, "seed-dledger/").split(`/var/lib/rocketmq/raftcluster-broker-c-n${n}`).join("/home/rocketmq/store")).toBe(d);
+      expect(
+        vm
+          .replace(/seed-dledger-vm\//, "seed-dledger/")
+          .split(`/var/lib/rocketmq/raftcluster-broker-c-n${n}`)
+          .join("/home/rocketmq/store"),
+      ).toBe(d);
     }
   });
 
@@ -107,17 +140,24 @@ describe("seed-dledger-vm: the tutorial's DLedger group on three VMs", () => {
       WantedBy: "multi-user.target",
       EnvironmentFile: "/etc/rocketmq/java.env",
       WorkingDirectory: "/opt/rocketmq/rocketmq-4.9.8/bin",
-      ExecStart: "/bin/sh /opt/rocketmq/rocketmq-4.9.8/bin/mqbroker -c /etc/rocketmq/raftcluster-broker-c-n0/broker.properties",
+      ExecStart:
+        "/bin/sh /opt/rocketmq/rocketmq-4.9.8/bin/mqbroker -c /etc/rocketmq/raftcluster-broker-c-n0/broker.properties",
       "X-RocketMQ-Role": "broker",
       "X-RocketMQ-DLegerSelfId": "n0",
     });
     const env = unit.Environment.split("\n");
     expect(env).toContain("ROCKETMQ_HOME=/opt/rocketmq/rocketmq-4.9.8");
     const ext = env.find((e) => e.startsWith('"JAVA_OPT_EXT='))!;
-    expect(ext).toMatch(/^"JAVA_OPT_EXT=-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m -Duser\.home=\/var\/log\/rocketmq\/raftcluster-broker-c-n0 --add-opens java\.base\/jdk\.internal\.ref=ALL-UNNAMED /);
+    expect(ext).toMatch(
+      /^"JAVA_OPT_EXT=-Xms512m -Xmx512m -XX:MaxDirectMemorySize=512m -Duser\.home=\/var\/log\/rocketmq\/raftcluster-broker-c-n0 --add-opens java\.base\/jdk\.internal\.ref=ALL-UNNAMED /,
+    );
     const nsUnit = unitKeys(docs.vm28.files["/etc/systemd/system/rocketmq-raftcluster-namesrv-ns28.service"].content);
-    expect(nsUnit.ExecStart).toBe("/bin/sh /opt/rocketmq/rocketmq-4.9.8/bin/mqnamesrv -c /etc/rocketmq/raftcluster-namesrv-ns28/namesrv.properties");
-    expect(nsUnit.Environment).toContain("-Xms256m -Xmx256m -XX:MaxDirectMemorySize=128m -Duser.home=/var/log/rocketmq/raftcluster-namesrv-ns28");
+    expect(nsUnit.ExecStart).toBe(
+      "/bin/sh /opt/rocketmq/rocketmq-4.9.8/bin/mqnamesrv -c /etc/rocketmq/raftcluster-namesrv-ns28/namesrv.properties",
+    );
+    expect(nsUnit.Environment).toContain(
+      "-Xms256m -Xmx256m -XX:MaxDirectMemorySize=128m -Duser.home=/var/log/rocketmq/raftcluster-namesrv-ns28",
+    );
   });
 
   test("the broker starts after the name server of its own VM (not those of the others)", () => {
@@ -125,7 +165,9 @@ describe("seed-dledger-vm: the tutorial's DLedger group on three VMs", () => {
     expect(unit.After).toBe("network-online.target rocketmq-raftcluster-namesrv-ns30.service");
     expect(unit.Wants).toBe("network-online.target rocketmq-raftcluster-namesrv-ns30.service");
     const script = docs.vm30.files["/usr/local/lib/rocketmq-cdktf/install.sh"].content;
-    expect(script).toContain("systemctl enable --now rocketmq-raftcluster-namesrv-ns30.service rocketmq-raftcluster-broker-c-n2.service");
+    expect(script).toContain(
+      "systemctl enable --now rocketmq-raftcluster-namesrv-ns30.service rocketmq-raftcluster-broker-c-n2.service",
+    );
   });
 
   test("the install script: Java from Debian unless present, the Apache zip verified by SHA-512 before anything starts, stores owned by rocketmq", () => {
@@ -133,14 +175,22 @@ describe("seed-dledger-vm: the tutorial's DLedger group on three VMs", () => {
     expect(script).toMatch(/^#!\/bin\/sh\n/);
     expect(script).toContain("set -eu");
     expect(script).toContain("apt-get install -y -q --no-install-recommends openjdk-17-jre-headless");
-    expect(script).toContain("install_rocketmq /opt/rocketmq/rocketmq-4.9.8 https://archive.apache.org/dist/rocketmq/4.9.8/rocketmq-all-4.9.8-bin-release.zip ''");
+    expect(script).toContain(
+      "install_rocketmq /opt/rocketmq/rocketmq-4.9.8 https://archive.apache.org/dist/rocketmq/4.9.8/rocketmq-all-4.9.8-bin-release.zip ''",
+    );
     expect(script).toContain('fetch "$url.sha512" "$tmp/dist.zip.sha512"');
     expect(script).toContain("python3 -m zipfile -e");
     expect(script).toContain('[ "$actual" = "$expected" ] || fail');
     expect(script.indexOf("install_rocketmq /opt")).toBeLessThan(script.indexOf("systemctl enable --now"));
-    expect(script).toContain('own() { o=$1; shift; for d in "$@"; do mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; done; }');
-    expect(script).toContain("own rocketmq:rocketmq /etc/rocketmq/raftcluster-namesrv-ns28 /var/log/rocketmq/raftcluster-namesrv-ns28 /var/lib/rocketmq/raftcluster-namesrv-ns28\n");
-    expect(script).toContain("own rocketmq:rocketmq /etc/rocketmq/raftcluster-broker-c-n0 /var/log/rocketmq/raftcluster-broker-c-n0 /var/lib/rocketmq/raftcluster-broker-c-n0\n");
+    expect(script).toContain(
+      'own() { o=$1; shift; for d in "$@"; do mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; done; }',
+    );
+    expect(script).toContain(
+      "own rocketmq:rocketmq /etc/rocketmq/raftcluster-namesrv-ns28 /var/log/rocketmq/raftcluster-namesrv-ns28 /var/lib/rocketmq/raftcluster-namesrv-ns28\n",
+    );
+    expect(script).toContain(
+      "own rocketmq:rocketmq /etc/rocketmq/raftcluster-broker-c-n0 /var/log/rocketmq/raftcluster-broker-c-n0 /var/lib/rocketmq/raftcluster-broker-c-n0\n",
+    );
     expect(script.indexOf("own rocketmq:rocketmq /etc")).toBeLessThan(script.indexOf("systemctl enable --now"));
   });
 
@@ -162,28 +212,47 @@ describe("VmHost props", () => {
 
   test("a pinned checksum and a mirror of the archive's layout", () => {
     const sha = "ab".repeat(64);
-    const script = one({ distribution: VmDistribution.apacheArchive({ mirror: "http://10.0.0.9:8080/rocketmq/", sha512: sha.toUpperCase() }) }).files["/usr/local/lib/rocketmq-cdktf/install.sh"].content;
-    expect(script).toContain(`install_rocketmq /opt/rocketmq/rocketmq-5.3.3 http://10.0.0.9:8080/rocketmq/5.3.3/rocketmq-all-5.3.3-bin-release.zip ${sha}`);
+    const script = one({
+      distribution: VmDistribution.apacheArchive({
+        mirror: "http://10.0.0.9:8080/rocketmq/",
+        sha512: sha.toUpperCase(),
+      }),
+    }).files["/usr/local/lib/rocketmq-cdktf/install.sh"].content;
+    expect(script).toContain(
+      `install_rocketmq /opt/rocketmq/rocketmq-5.3.3 http://10.0.0.9:8080/rocketmq/5.3.3/rocketmq-all-5.3.3-bin-release.zip ${sha}`,
+    );
   });
 
   test("a distribution at a URL, and a preinstalled one (nothing downloaded)", () => {
-    expect(one({ distribution: VmDistribution.fromUrl("https://repo.example/rmq.zip") }).files["/usr/local/lib/rocketmq-cdktf/install.sh"].content).toContain("install_rocketmq /opt/rocketmq/rocketmq-5.3.3 https://repo.example/rmq.zip ''");
+    expect(
+      one({ distribution: VmDistribution.fromUrl("https://repo.example/rmq.zip") }).files[
+        "/usr/local/lib/rocketmq-cdktf/install.sh"
+      ].content,
+    ).toContain("install_rocketmq /opt/rocketmq/rocketmq-5.3.3 https://repo.example/rmq.zip ''");
     const pre = one({ distribution: VmDistribution.preinstalled("/srv/rocketmq") });
     const script = pre.files["/usr/local/lib/rocketmq-cdktf/install.sh"].content;
     expect(script).not.toContain("install_rocketmq /");
     expect(script).toContain("[ -d /srv/rocketmq/bin ] || fail");
-    expect(unitKeys(pre.files["/etc/systemd/system/rocketmq-defaultcluster-broker-a-0.service"].content).ExecStart).toBe("/bin/sh /srv/rocketmq/bin/mqbroker -c /etc/rocketmq/defaultcluster-broker-a-0/broker.properties");
+    expect(
+      unitKeys(pre.files["/etc/systemd/system/rocketmq-defaultcluster-broker-a-0.service"].content).ExecStart,
+    ).toBe("/bin/sh /srv/rocketmq/bin/mqbroker -c /etc/rocketmq/defaultcluster-broker-a-0/broker.properties");
   });
 
   test("a preinstalled Java, java options, the open-file limit", () => {
-    const d = one({ java: VmJava.preinstalled("/usr/lib/jvm/temurin-17"), javaOptions: ["-XX:+UseZGC", "-Xlog:gc:file=/var/log/gc_%p.log"], limitNofile: 1048576 });
+    const d = one({
+      java: VmJava.preinstalled("/usr/lib/jvm/temurin-17"),
+      javaOptions: ["-XX:+UseZGC", "-Xlog:gc:file=/var/log/gc_%p.log"],
+      limitNofile: 1048576,
+    });
     const script = d.files["/usr/local/lib/rocketmq-cdktf/install.sh"].content;
     expect(script).not.toContain("apt-get");
     expect(script).toContain("JAVA_HOME=/usr/lib/jvm/temurin-17");
     const unit = unitKeys(d.files["/etc/systemd/system/rocketmq-defaultcluster-broker-a-0.service"].content);
     expect(unit.LimitNOFILE).toBe("1048576");
     // `%` is a unit specifier: doubled so that the JVM sees one.
-    expect(unit.Environment).toContain("-Duser.home=/var/log/rocketmq/defaultcluster-broker-a-0 -XX:+UseZGC -Xlog:gc:file=/var/log/gc_%%p.log\"");
+    expect(unit.Environment).toContain(
+      '-Duser.home=/var/log/rocketmq/defaultcluster-broker-a-0 -XX:+UseZGC -Xlog:gc:file=/var/log/gc_%%p.log"',
+    );
   });
 
   test("a bad checksum, an unknown prop, a wrong type: errors on the host", () => {
@@ -232,7 +301,9 @@ describe("the rules hold on VMs as on one Docker host", () => {
       const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
       new NameServer(cluster, "ns", { host: vm });
       new BrokerPair(cluster, "broker-a", { master: { host: vm, store: { hostPath: "/data/rmq" } } });
-      new BrokerPair(cluster, "broker-b", { master: { host: vm, listenPort: 20911, store: { hostPath: "/data/rmq/b" } } });
+      new BrokerPair(cluster, "broker-b", {
+        master: { host: vm, listenPort: 20911, store: { hostPath: "/data/rmq/b" } },
+      });
     });
     expect(err).toContain("[stores/shared]");
     const ok = userData(
@@ -241,12 +312,17 @@ describe("the rules hold on VMs as on one Docker host", () => {
         const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
         new NameServer(cluster, "ns", { host: vm });
         new BrokerPair(cluster, "broker-a", { master: { host: vm } });
-        new BrokerPair(cluster, "broker-b", { master: { host: vm, listenPort: 20911, store: { hostPath: "/data//rmq/b/" } } });
+        new BrokerPair(cluster, "broker-b", {
+          master: { host: vm, listenPort: 20911, store: { hostPath: "/data//rmq/b/" } },
+        });
       }),
     ).vm;
     const a = parseProperties(ok.files["/etc/rocketmq/defaultcluster-broker-a-0/broker.properties"].content);
     const b = parseProperties(ok.files["/etc/rocketmq/defaultcluster-broker-b-0/broker.properties"].content);
-    expect([a.storePathRootDir, b.storePathRootDir]).toEqual(["/var/lib/rocketmq/defaultcluster-broker-a-0", "/data/rmq/b"]);
+    expect([a.storePathRootDir, b.storePathRootDir]).toEqual([
+      "/var/lib/rocketmq/defaultcluster-broker-a-0",
+      "/data/rmq/b",
+    ]);
     // Name server first, then both brokers, each after it.
     expect(ok.files["/usr/local/lib/rocketmq-cdktf/install.sh"].content).toContain(
       "systemctl enable --now rocketmq-defaultcluster-namesrv-ns.service rocketmq-defaultcluster-broker-a-0.service rocketmq-defaultcluster-broker-b-0.service",
@@ -259,7 +335,9 @@ describe("the rules hold on VMs as on one Docker host", () => {
       const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
       new NameServer(cluster, "ns", { host: vm, store: { volume: "ns-data" } });
     });
-    expect(err).toContain('[stores/vm-volume] name server ns sets store.volume "ns-data", but its host stack/vm (10.0.0.1) is a VM');
+    expect(err).toContain(
+      '[stores/vm-volume] name server ns sets store.volume "ns-data", but its host stack/vm (10.0.0.1) is a VM',
+    );
     expect(err).toContain("Remove store.volume (the store is /var/lib/rocketmq/defaultcluster-namesrv-ns");
   });
 
@@ -275,9 +353,15 @@ describe("the rules hold on VMs as on one Docker host", () => {
 
   test("one distribution URL serves one version: hosts/vm-versions", () => {
     const err = synthError((s) => {
-      const vm = new VmHost(s, "vm", { address: "10.0.0.1", distribution: VmDistribution.fromUrl("https://repo.example/rmq.zip", "ab".repeat(64)) });
+      const vm = new VmHost(s, "vm", {
+        address: "10.0.0.1",
+        distribution: VmDistribution.fromUrl("https://repo.example/rmq.zip", "ab".repeat(64)),
+      });
       new NameServer(new RocketMqCluster(s, "a", { version: "4.9.8", clusterName: "A" }), "ns", { host: vm });
-      new NameServer(new RocketMqCluster(s, "b", { version: "5.3.3", clusterName: "B" }), "ns", { host: vm, listenPort: 9877 });
+      new NameServer(new RocketMqCluster(s, "b", { version: "5.3.3", clusterName: "B" }), "ns", {
+        host: vm,
+        listenPort: 9877,
+      });
     });
     expect(err).toContain("[hosts/vm-versions] the VM runs RocketMQ 4.9.8 and 5.3.3");
   });
@@ -296,7 +380,9 @@ describe("the rules hold on VMs as on one Docker host", () => {
         new BrokerPair(cluster, "broker-a", { master: { host: vm } });
       }),
     ).vm;
-    expect(parseProperties(one.files["/etc/rocketmq/defaultcluster-broker-a-0/broker.properties"].content).namesrvAddr).toBe("127.0.0.1:9876");
+    expect(
+      parseProperties(one.files["/etc/rocketmq/defaultcluster-broker-a-0/broker.properties"].content).namesrvAddr,
+    ).toBe("127.0.0.1:9876");
   });
 
   test("the topology report names each VM directory once", () => {
@@ -328,11 +414,15 @@ describe("VMs and Docker engines in one cluster", () => {
     const { vm, docker } = make();
     const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
     if (order === "vm-first") {
-      new DLedgerGroup(cluster, "broker-c", { peers: [{ host: vm }, { host: docker }, { host: vm, listenPort: 20911 }] });
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: [{ host: vm }, { host: docker }, { host: vm, listenPort: 20911 }],
+      });
       new NameServer(cluster, "ns", { host: docker });
     } else {
       new NameServer(cluster, "ns", { host: docker });
-      new DLedgerGroup(cluster, "broker-c", { peers: [{ host: vm }, { host: docker }, { host: vm, listenPort: 20911 }] });
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: [{ host: vm }, { host: docker }, { host: vm, listenPort: 20911 }],
+      });
     }
   };
   const json = synth((s) => build(s, "docker-first"));
@@ -348,7 +438,9 @@ describe("VMs and Docker engines in one cluster", () => {
     expect(n0.storePathRootDir).toBe("/var/lib/rocketmq/defaultcluster-broker-c-n0");
     expect(n1.storePathRootDir).toBe("/home/rocketmq/store");
     // No name server on the VM: the units wait for nothing but the network.
-    expect(unitKeys(vm.files["/etc/systemd/system/rocketmq-defaultcluster-broker-c-n2.service"].content).After).toBe("network-online.target");
+    expect(unitKeys(vm.files["/etc/systemd/system/rocketmq-defaultcluster-broker-c-n2.service"].content).After).toBe(
+      "network-online.target",
+    );
   });
 
   test("declaration order does not change the output", () => {
@@ -366,7 +458,9 @@ test("renderUserData answers the document of the output", () => {
 
 test("Terraform reads the document as a literal: `${` and `%{` are escaped, an address from another resource stays an expression", () => {
   const json = synth((s) => {
-    const ip = new TerraformResource(s, "i", { terraformResourceType: "aws_instance" }).getStringAttribute("private_ip");
+    const ip = new TerraformResource(s, "i", { terraformResourceType: "aws_instance" }).getStringAttribute(
+      "private_ip",
+    );
     const vm = new VmHost(s, "vm", { address: ip, javaOptions: ["-Dhome=${HOME}", "-Dx=%{y}"] });
     new NameServer(new RocketMqCluster(s, "rmq", { version: "4.9.8" }), "ns", { host: vm });
   });

@@ -32,17 +32,27 @@ function referenceFile(name = ""): string {
  */
 const HAVE_REFERENCE = fs.existsSync(REFERENCE_DIR) || process.env.CI === "true";
 const describeWithReference = HAVE_REFERENCE ? describe : describe.skip;
-if (!HAVE_REFERENCE) console.warn(`shared/ not found beside the checkout (${REFERENCE_DIR}): the drift checks against the reference are skipped.`);
+if (!HAVE_REFERENCE)
+  console.warn(
+    `shared/ not found beside the checkout (${REFERENCE_DIR}): the drift checks against the reference are skipped.`,
+  );
 
 describeWithReference("the project's official example configs (test/fixtures/rocketmq-examples)", () => {
   const own = path.resolve(__dirname, "../fixtures/rocketmq-examples");
   const ref = path.resolve(REFERENCE_DIR, "../examples");
   const files = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name])).sort();
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]))
+      .sort();
 
   it("are byte-identical copies of the reference examples", () => {
     expect(files(own)).toEqual(files(ref));
-    for (const f of files(ref)) expect({ f, text: fs.readFileSync(path.join(own, f), "utf8") }).toEqual({ f, text: fs.readFileSync(path.join(ref, f), "utf8") });
+    for (const f of files(ref))
+      expect({ f, text: fs.readFileSync(path.join(own, f), "utf8") }).toEqual({
+        f,
+        text: fs.readFileSync(path.join(ref, f), "utf8"),
+      });
   });
 });
 
@@ -53,8 +63,10 @@ describeWithReference("the project's official example configs (test/fixtures/roc
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   // The jars show a setter overload that the reading of the source missed.
   "5.3.3 proxy metricsExporterType types": "ProxyConfig also has setMetricsExporterType(int)",
-  "5.3.3 tieredStorePlugin tieredStorageLevel types": "the tiered store's MessageStoreConfig also has setTieredStorageLevel(int)",
-  "5.3.3 tieredStorePlugin tieredStorageLevel enumValues": "... and setTieredStorageLevel(TieredStorageLevel), whose constants the jars list",
+  "5.3.3 tieredStorePlugin tieredStorageLevel types":
+    "the tiered store's MessageStoreConfig also has setTieredStorageLevel(int)",
+  "5.3.3 tieredStorePlugin tieredStorageLevel enumValues":
+    "... and setTieredStorageLevel(TieredStorageLevel), whose constants the jars list",
   // A field without an initializer: the reference writes null, the jars show Java's default for the primitive.
   "4.7.0 broker useTLS default": "private boolean useTLS; (NettyClientConfig) is false",
   "4.9.8 broker useTLS default": "private boolean useTLS; (NettyClientConfig) is false",
@@ -64,9 +76,17 @@ const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
 const FROM_ENVIRONMENT = /\$\{env:/;
 
 describeWithReference("the project's key catalogues, against the reference read from RocketMQ's source", () => {
-  const refVersions = () => fs.readdirSync(referenceFile()).map((f) => /^rocketmq-(\d+\.\d+\.\d+)\.json$/.exec(f)?.[1]).filter((v): v is string => !!v).sort();
+  const refVersions = () =>
+    fs
+      .readdirSync(referenceFile())
+      .map((f) => /^rocketmq-(\d+\.\d+\.\d+)\.json$/.exec(f)?.[1])
+      .filter((v): v is string => !!v)
+      .sort();
   const reference = (v: string) => JSON.parse(fs.readFileSync(referenceFile(`rocketmq-${v}.json`), "utf8"));
-  const sectionsOfRef = (ref: Record<string, unknown>) => Object.keys(ref).filter((k) => !["version", "appliedBy"].includes(k)).sort();
+  const sectionsOfRef = (ref: Record<string, unknown>) =>
+    Object.keys(ref)
+      .filter((k) => !["version", "appliedBy"].includes(k))
+      .sort();
   const literal = /^(-?\d+(\.\d+)?[LlFfDd]?|true|false|null|".*")$/;
   /** A default as a comparable string: Java string quotes dropped, numbers without suffix or leading zeros, null as null. */
   const normal = (v: string | null): string | null => {
@@ -87,45 +107,56 @@ describeWithReference("the project's key catalogues, against the reference read 
     expect(sectionsOf(own)).toHaveLength(sectionsOfRef(ref).length);
     const table = unpackVersion(TABLE, v);
     for (const s of sectionsOfRef(ref)) {
-      expect({ s, classes: table.appliedBy[s] }).toEqual({ s, classes: ref.appliedBy[s].map((a: { class: string }) => a.class) });
+      expect({ s, classes: table.appliedBy[s] }).toEqual({
+        s,
+        classes: ref.appliedBy[s].map((a: { class: string }) => a.class),
+      });
       expect({ s, keys: keysOf(own, s as Section) }).toEqual({ s, keys: Object.keys(ref[s]).sort() });
     }
   });
 
-  it.each(["4.7.0", "4.9.8", "5.3.3"])("%s: same types, enum values, sources, alsoSets, conditions and literal defaults, but for the known differences", (v) => {
-    const ref = reference(v);
-    const own = catalogueFor(v);
-    const found: string[] = [];
-    for (const s of sectionsOfRef(ref)) {
-      for (const [k, r] of Object.entries<any>(ref[s])) {
-        const j = keySpec(own, s as Section, k)!;
-        const differs = (field: string, a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b) && found.push(`${v} ${s} ${k} ${field}`);
-        differs("types", [...r.types].sort(), [...j.types].sort());
-        differs("enumValues", r.enumValues, j.enumValues);
-        differs("source", r.source, j.source);
-        differs("alsoSets", r.alsoSets, j.alsoSets);
-        differs("condition", r.condition, j.condition);
-        differs("effectiveDefault", r.effectiveDefault, j.effectiveDefault);
-        const refDefault = r.defaultEvaluated ?? r.default;
-        if (refDefault !== null && FROM_ENVIRONMENT.test(refDefault)) {
-          differs("default (environment)", true, j.machineDependent);
-        } else if (literal.test(String(r.default)) || r.defaultEvaluated !== undefined) {
-          differs("default", normal(refDefault), normal(j.default));
+  it.each(["4.7.0", "4.9.8", "5.3.3"])(
+    "%s: same types, enum values, sources, alsoSets, conditions and literal defaults, but for the known differences",
+    (v) => {
+      const ref = reference(v);
+      const own = catalogueFor(v);
+      const found: string[] = [];
+      for (const s of sectionsOfRef(ref)) {
+        for (const [k, r] of Object.entries<any>(ref[s])) {
+          const j = keySpec(own, s as Section, k)!;
+          const differs = (field: string, a: unknown, b: unknown) =>
+            JSON.stringify(a) !== JSON.stringify(b) && found.push(`${v} ${s} ${k} ${field}`);
+          differs("types", [...r.types].sort(), [...j.types].sort());
+          differs("enumValues", r.enumValues, j.enumValues);
+          differs("source", r.source, j.source);
+          differs("alsoSets", r.alsoSets, j.alsoSets);
+          differs("condition", r.condition, j.condition);
+          differs("effectiveDefault", r.effectiveDefault, j.effectiveDefault);
+          const refDefault = r.defaultEvaluated ?? r.default;
+          if (refDefault !== null && FROM_ENVIRONMENT.test(refDefault)) {
+            differs("default (environment)", true, j.machineDependent);
+          } else if (literal.test(String(r.default)) || r.defaultEvaluated !== undefined) {
+            differs("default", normal(refDefault), normal(j.default));
+          }
         }
       }
-    }
-    const known = Object.keys(KNOWN_DIFFERENCES).filter((d) => d.startsWith(`${v} `));
-    expect(found.sort()).toEqual(known.sort());
-  });
+      const known = Object.keys(KNOWN_DIFFERENCES).filter((d) => d.startsWith(`${v} `));
+      expect(found.sort()).toEqual(known.sort());
+    },
+  );
 
-  it.each(["4.7.0", "4.9.8", "5.3.3"])("%s: the facts read from source (startupFacts, getterBody, note) are the reference's, verbatim", (v) => {
-    const ref = reference(v);
-    const own = catalogueFor(v);
-    for (const s of sectionsOfRef(ref)) {
-      for (const [k, r] of Object.entries<any>(ref[s])) {
-        const j = keySpec(own, s as Section, k)!;
-        for (const field of ["startupFacts", "getterBody", "note"] as const) expect({ k, field, value: j[field] }).toEqual({ k, field, value: r[field] });
+  it.each(["4.7.0", "4.9.8", "5.3.3"])(
+    "%s: the facts read from source (startupFacts, getterBody, note) are the reference's, verbatim",
+    (v) => {
+      const ref = reference(v);
+      const own = catalogueFor(v);
+      for (const s of sectionsOfRef(ref)) {
+        for (const [k, r] of Object.entries<any>(ref[s])) {
+          const j = keySpec(own, s as Section, k)!;
+          for (const field of ["startupFacts", "getterBody", "note"] as const)
+            expect({ k, field, value: j[field] }).toEqual({ k, field, value: r[field] });
+        }
       }
-    }
-  });
+    },
+  );
 });

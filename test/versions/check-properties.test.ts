@@ -77,7 +77,9 @@ describe("unknown keys (keys/unknown)", () => {
   });
 
   it("a version is checked with its own catalogue, not a neighbour's: 4.8.0 reads no storePathDLedgerCommitLog, 4.9.4 does", () => {
-    expect(only({ storePathDLedgerCommitLog: "/s" }, { version: "4.8.0" }).message).toContain("is not a broker key in RocketMQ 4.8.0");
+    expect(only({ storePathDLedgerCommitLog: "/s" }, { version: "4.8.0" }).message).toContain(
+      "is not a broker key in RocketMQ 4.8.0",
+    );
     expect(check({ storePathDLedgerCommitLog: "/s" }, { version: "4.9.4" })).toEqual([]);
   });
 });
@@ -86,7 +88,9 @@ describe("sections whose catalogue lacks classes (keys/unchecked)", () => {
   it("an AuthConfig key on 5.5.1, whose rocketmq-auth Maven Central lacks, is a warning, not an error", () => {
     const f = only({ authenticationEnabled: true }, { version: "5.5.1" });
     expect(f).toMatchObject({ severity: "warning", rule: "keys/unchecked" });
-    expect(f.message).toContain("that catalogue lacks AuthConfig (Maven Central has no 5.5.1 jar of its module), so authenticationEnabled may be one of their keys");
+    expect(f.message).toContain(
+      "that catalogue lacks AuthConfig (Maven Central has no 5.5.1 jar of its module), so authenticationEnabled may be one of their keys",
+    );
     expect(f.message).toContain("RocketMQ 5.3.0–5.5.0 read authenticationEnabled for the broker, 5.5.1 does not.");
     expect(f.fix).toContain("or set the cluster's `version` to one whose catalogue is complete (e.g. 5.5.0).");
   });
@@ -99,7 +103,10 @@ describe("sections whose catalogue lacks classes (keys/unchecked)", () => {
 
   it("proxy properties on 5.5.1 (no rocketmq-proxy 5.5.1 on Maven Central) cannot be checked: warnings", () => {
     const findings = check({ grpcServerPort: 8081, remotingListenPort: 8080 }, { version: "5.5.1", section: "proxy" });
-    expect(findings.map((f) => [f.severity, f.rule])).toEqual([["warning", "keys/unchecked"], ["warning", "keys/unchecked"]]);
+    expect(findings.map((f) => [f.severity, f.rule])).toEqual([
+      ["warning", "keys/unchecked"],
+      ["warning", "keys/unchecked"],
+    ]);
     expect(findings[0].message).toContain("lacks ProxyConfig, AuthConfig");
   });
 
@@ -118,24 +125,48 @@ describe("store path keys tutorials write (keys/not-a-key)", () => {
     for (const version of ["4.7.0", "4.9.8", "5.3.3"]) {
       const f = only({ [key]: "/data/x" }, { version });
       expect(f).toMatchObject({ severity: "error", rule: "keys/not-a-key" });
-      expect(f.message).toContain(`${key}="/data/x": ${key} is not a RocketMQ key in any version (RocketMQ ${version} included)`);
+      expect(f.message).toContain(
+        `${key}="/data/x": ${key} is not a RocketMQ key in any version (RocketMQ ${version} included)`,
+      );
       expect(f.message).toContain(`\${storePathRootDir}/${dir}`);
       expect(f.message).toContain("StorePathConfigHelper");
-      expect(f.fix).toBe(`Remove ${key} and set storePathRootDir to the store root instead (RocketMQ then uses \${storePathRootDir}/${dir}).`);
+      expect(f.fix).toBe(
+        `Remove ${key} and set storePathRootDir to the store root instead (RocketMQ then uses \${storePathRootDir}/${dir}).`,
+      );
     }
   });
 });
 
 describe("values RocketMQ would not parse (keys/bad-value)", () => {
   it.each([
-    ["listenPort", "10911 ", "the value has leading or trailing blanks, which Integer.parseInt rejects", "Write listenPort=10911."],
-    ["listenPort", " 10911", "the value has leading or trailing blanks, which Integer.parseInt rejects", "Write listenPort=10911."],
+    [
+      "listenPort",
+      "10911 ",
+      "the value has leading or trailing blanks, which Integer.parseInt rejects",
+      "Write listenPort=10911.",
+    ],
+    [
+      "listenPort",
+      " 10911",
+      "the value has leading or trailing blanks, which Integer.parseInt rejects",
+      "Write listenPort=10911.",
+    ],
     ["listenPort", "abc", "the value is not an integer between -2147483648 and 2147483647", "e.g. listenPort=10911."],
-    ["listenPort", "2147483648", "the value is not an integer between -2147483648 and 2147483647", "e.g. listenPort=10911."],
+    [
+      "listenPort",
+      "2147483648",
+      "the value is not an integer between -2147483648 and 2147483647",
+      "e.g. listenPort=10911.",
+    ],
     ["listenPort", 10911.5, "the value is not an integer", "e.g. listenPort=10911."],
     ["listenPort", "", "the value is not an integer", "e.g. listenPort=10911."],
     ["listenPort", "0x2A9F", "the value is not an integer", "e.g. listenPort=10911."],
-    ["brokerId", "9223372036854775808", "the value is not an integer between -9223372036854775808 and 9223372036854775807 (Java long", "e.g. brokerId=0."],
+    [
+      "brokerId",
+      "9223372036854775808",
+      "the value is not an integer between -9223372036854775808 and 9223372036854775807 (Java long",
+      "e.g. brokerId=0.",
+    ],
   ])("int/long %s=%j", (key, value, reason, fix) => {
     const f = only({ [key]: value });
     expect(f).toMatchObject({ severity: "error", rule: "keys/bad-value" });
@@ -175,13 +206,19 @@ describe("values RocketMQ would not parse (keys/bad-value)", () => {
   ])("String values with surrounding blanks are errors in %s", (version, behaviour) => {
     const f = only({ brokerClusterName: "DefaultCluster " }, { version });
     expect(f.rule).toBe("keys/bad-value");
-    expect(f.message).toContain(`brokerClusterName="DefaultCluster " for the broker in RocketMQ ${version}: the value has leading or trailing blanks`);
+    expect(f.message).toContain(
+      `brokerClusterName="DefaultCluster " for the broker in RocketMQ ${version}: the value has leading or trailing blanks`,
+    );
     expect(f.message).toContain(behaviour);
     expect(f.fix).toBe("Write brokerClusterName=DefaultCluster.");
   });
 
   it("a value with a line break is an error whatever the type", () => {
-    for (const [key, value] of [["brokerClusterName", "a\nb"], ["listenPort", "10911\r\n"], ["namesrvAddr", "h:9876\nlistenPort=1"]]) {
+    for (const [key, value] of [
+      ["brokerClusterName", "a\nb"],
+      ["listenPort", "10911\r\n"],
+      ["namesrvAddr", "h:9876\nlistenPort=1"],
+    ]) {
       const f = only({ [key]: value });
       expect(f.rule).toBe("keys/bad-value");
       expect(f.message).toContain("the value contains a line break");
@@ -190,7 +227,9 @@ describe("values RocketMQ would not parse (keys/bad-value)", () => {
   });
 
   it("a value that is not a string, number or boolean is reported, not thrown", () => {
-    expect(only({ listenPort: undefined }).message).toContain("the value is a undefined, not a string, number or boolean.");
+    expect(only({ listenPort: undefined }).message).toContain(
+      "the value is a undefined, not a string, number or boolean.",
+    );
     expect(only({ listenPort: null }).message).toContain("the value is a null");
     expect(only({ listenPort: { port: 1 } }).rule).toBe("keys/bad-value");
   });
@@ -206,7 +245,9 @@ describe("enum values (keys/bad-value)", () => {
   it("brokerRole=sync_master: values are case-sensitive, did you mean SYNC_MASTER", () => {
     const f = only({ brokerRole: "sync_master" });
     expect(f.rule).toBe("keys/bad-value");
-    expect(f.message).toContain('brokerRole="sync_master" for the broker in RocketMQ 4.9.8: the value is not one of ASYNC_MASTER, SYNC_MASTER, SLAVE');
+    expect(f.message).toContain(
+      'brokerRole="sync_master" for the broker in RocketMQ 4.9.8: the value is not one of ASYNC_MASTER, SYNC_MASTER, SLAVE',
+    );
     expect(f.message).toContain("case-sensitive (Enum.valueOf)");
     expect(f.message).toContain("keeps the default ASYNC_MASTER without a word");
     expect(f.message).toContain("Did you mean SYNC_MASTER?");
@@ -263,15 +304,26 @@ describe("keys read only when a feature is on (keys/inactive, warning)", () => {
   it("no warning with the plugin set here or by the construct", () => {
     const plugin = { messageStorePlugIn: "org.apache.rocketmq.tieredstore.TieredMessageStore" };
     expect(check({ ...plugin, tieredStoreFilePath: "/tiered" }, { version: "5.3.3" })).toEqual([]);
-    expect(check({ tieredStoreFilePath: "/tiered" }, { version: "5.3.3", owned: { messageStorePlugIn: "tieredStore" } })).toEqual([]);
+    expect(
+      check({ tieredStoreFilePath: "/tiered" }, { version: "5.3.3", owned: { messageStorePlugIn: "tieredStore" } }),
+    ).toEqual([]);
   });
 
   it("a controller key in a 5.x name server without enableControllerInNamesrv=true", () => {
     const f = only({ controllerDLegerGroup: "group1" }, { version: "5.3.3", section: "namesrv" });
     expect(f).toMatchObject({ severity: "warning", rule: "keys/inactive" });
-    expect(f.message).toContain("reads controllerDLegerGroup (ControllerConfig) only when enableControllerInNamesrv=true");
-    expect(check({ controllerDLegerGroup: "g", enableControllerInNamesrv: true }, { version: "5.3.3", section: "namesrv" })).toEqual([]);
-    expect(check({ controllerDLegerGroup: "g" }, { version: "5.3.3", section: "namesrv", owned: { enableControllerInNamesrv: "controller" } })).toEqual([]);
+    expect(f.message).toContain(
+      "reads controllerDLegerGroup (ControllerConfig) only when enableControllerInNamesrv=true",
+    );
+    expect(
+      check({ controllerDLegerGroup: "g", enableControllerInNamesrv: true }, { version: "5.3.3", section: "namesrv" }),
+    ).toEqual([]);
+    expect(
+      check(
+        { controllerDLegerGroup: "g" },
+        { version: "5.3.3", section: "namesrv", owned: { enableControllerInNamesrv: "controller" } },
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -299,7 +351,9 @@ describe("versions and sections", () => {
   });
 
   it("a missing version is a finding, not an exception", () => {
-    expect(only({ a: 1 }, { version: undefined as unknown as string }).message).toContain('Malformed RocketMQ version "undefined"');
+    expect(only({ a: 1 }, { version: undefined as unknown as string }).message).toContain(
+      'Malformed RocketMQ version "undefined"',
+    );
   });
 
   it("no properties, no findings, whatever the version", () => {

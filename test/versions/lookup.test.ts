@@ -20,7 +20,9 @@ describe("supported versions", () => {
     expect(SUPPORTED_VERSIONS[0]).toBe("4.5.0");
     expect(SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]).toBe("5.5.1");
     expect([...SUPPORTED_VERSIONS].sort(compareVersions)).toEqual(SUPPORTED_VERSIONS);
-    expect(SUPPORTED_VERSIONS).toEqual(expect.arrayContaining(["4.7.0", "4.9.5", "4.9.7", "4.9.8", "5.0.0", "5.1.3", "5.3.3", "5.4.0", "5.5.0"]));
+    expect(SUPPORTED_VERSIONS).toEqual(
+      expect.arrayContaining(["4.7.0", "4.9.5", "4.9.7", "4.9.8", "5.0.0", "5.1.3", "5.3.3", "5.4.0", "5.5.0"]),
+    );
   });
 
   it.each(["4.9.6", "5.1.2", "5.3.4"])("leave out %s, whose server configuration jars Maven Central lacks", (v) => {
@@ -29,9 +31,12 @@ describe("supported versions", () => {
 });
 
 describe("catalogueFor is exact", () => {
-  it.each(["4.5.0", "4.7.0", "4.9.7", "4.9.8", "5.0.0", "5.3.3", "5.4.0", "5.5.1"])("RocketMQ %s has its own catalogue", (v) => {
-    expect(catalogueFor(v).version).toBe(v);
-  });
+  it.each(["4.5.0", "4.7.0", "4.9.7", "4.9.8", "5.0.0", "5.3.3", "5.4.0", "5.5.1"])(
+    "RocketMQ %s has its own catalogue",
+    (v) => {
+      expect(catalogueFor(v).version).toBe(v);
+    },
+  );
 
   it.each([
     ["4.4.0", "4.5.0", "not a release whose configuration jars Maven Central serves, or older than 4.5.0"],
@@ -49,10 +54,13 @@ describe("catalogueFor is exact", () => {
     expect(closestSupported(v).join(" and ")).toBe(closest);
   });
 
-  it.each(["4.9", "latest", "", "4.9.8-SNAPSHOT", "v4.9.8", "4.9.8 "])("a malformed version (%j) is an error listing the supported versions", (v) => {
-    expect(() => catalogueFor(v)).toThrow(`Malformed RocketMQ version "${v}": expected major.minor.patch`);
-    expect(() => catalogueFor(v)).toThrow(`Supported versions: ${SUPPORTED_VERSIONS.join(", ")}.`);
-  });
+  it.each(["4.9", "latest", "", "4.9.8-SNAPSHOT", "v4.9.8", "4.9.8 "])(
+    "a malformed version (%j) is an error listing the supported versions",
+    (v) => {
+      expect(() => catalogueFor(v)).toThrow(`Malformed RocketMQ version "${v}": expected major.minor.patch`);
+      expect(() => catalogueFor(v)).toThrow(`Supported versions: ${SUPPORTED_VERSIONS.join(", ")}.`);
+    },
+  );
 
   it("reads a key added in a patch release only from that release on (timerRocksDBEnable: 5.4.0)", () => {
     expect(hasKey(catalogueFor("5.5.1"), "broker", "timerRocksDBEnable")).toBe(true);
@@ -69,7 +77,10 @@ describe("catalogueFor is exact", () => {
   it("marks the DLedger commit log deprecated in 5.5.1 only (its setter is @Deprecated there)", () => {
     expect(keySpec(catalogueFor("5.5.1"), "broker", "enableDLegerCommitLog")?.deprecated).toBe(true);
     for (const v of SUPPORTED_VERSIONS.filter((x) => x !== "5.5.1")) {
-      expect({ v, deprecated: keySpec(catalogueFor(v), "broker", "enableDLegerCommitLog")?.deprecated }).toEqual({ v, deprecated: undefined });
+      expect({ v, deprecated: keySpec(catalogueFor(v), "broker", "enableDLegerCommitLog")?.deprecated }).toEqual({
+        v,
+        deprecated: undefined,
+      });
     }
   });
 
@@ -85,8 +96,12 @@ describe("catalogueFor is exact", () => {
 
   it("reads the controller keys in a 5.x name server only with enableControllerInNamesrv from 5.1.0 on (always in 5.0.0)", () => {
     expect(keySpec(catalogueFor("5.0.0"), "namesrv", "controllerDLegerPeers")?.condition).toBeUndefined();
-    expect(keySpec(catalogueFor("5.1.0"), "namesrv", "controllerDLegerPeers")?.condition).toBe("namesrvConfig.isEnableControllerInNamesrv()");
-    expect(keySpec(catalogueFor("5.5.0"), "namesrv", "controllerDLegerPeers")?.condition).toBe("namesrvConfig.isEnableControllerInNamesrv()");
+    expect(keySpec(catalogueFor("5.1.0"), "namesrv", "controllerDLegerPeers")?.condition).toBe(
+      "namesrvConfig.isEnableControllerInNamesrv()",
+    );
+    expect(keySpec(catalogueFor("5.5.0"), "namesrv", "controllerDLegerPeers")?.condition).toBe(
+      "namesrvConfig.isEnableControllerInNamesrv()",
+    );
   });
 });
 
@@ -115,8 +130,20 @@ describe("catalogue accessors", () => {
   it("list the sections of each version: controller and proxy only in 5.x, the tiered store plugin from 5.1.0", () => {
     expect(sectionsOf(catalogueFor("4.7.0"))).toEqual(["broker", "namesrv"]);
     expect(sectionsOf(catalogueFor("5.0.0"))).toEqual(["broker", "namesrv", "controller", "proxy"]);
-    expect(sectionsOf(catalogueFor("5.1.0"))).toEqual(["broker", "namesrv", "controller", "proxy", "tieredStorePlugin"]);
-    expect(sectionsOf(catalogueFor("5.3.3"))).toEqual(["broker", "namesrv", "controller", "proxy", "tieredStorePlugin"]);
+    expect(sectionsOf(catalogueFor("5.1.0"))).toEqual([
+      "broker",
+      "namesrv",
+      "controller",
+      "proxy",
+      "tieredStorePlugin",
+    ]);
+    expect(sectionsOf(catalogueFor("5.3.3"))).toEqual([
+      "broker",
+      "namesrv",
+      "controller",
+      "proxy",
+      "tieredStorePlugin",
+    ]);
     expect(hasSection(catalogueFor("4.9.8"), "proxy")).toBe(false);
     expect(keysOf(catalogueFor("4.9.8"), "proxy")).toEqual([]);
   });

@@ -10,8 +10,15 @@
 import { ClusterModel, DashboardModel, namesrvAddr } from "../model";
 
 export function dashboardEnv(cluster: ClusterModel, d: DashboardModel): Record<string, string> {
-  const opts = [`-Xms${d.jvm.heapMb}m`, `-Xmx${d.jvm.heapMb}m`, `-Dserver.port=${d.listenPort}`, `-Drocketmq.config.namesrvAddrs=${namesrvAddr(cluster)}`];
-  const proxies = [...cluster.proxies].sort((a, b) => (a.path < b.path ? -1 : 1)).map((p) => `${p.host.address}:${p.remotingListenPort}`);
+  const opts = [
+    `-Xms${d.jvm.heapMb}m`,
+    `-Xmx${d.jvm.heapMb}m`,
+    `-Dserver.port=${d.listenPort}`,
+    `-Drocketmq.config.namesrvAddrs=${namesrvAddr(cluster)}`,
+  ];
+  const proxies = [...cluster.proxies]
+    .sort((a, b) => (a.path < b.path ? -1 : 1))
+    .map((p) => `${p.host.address}:${p.remotingListenPort}`);
   if (proxies.length) opts.push(`-Drocketmq.config.proxyAddrs=${proxies.join(",")}`);
   return { JAVA_OPTS: opts.join(" ") };
 }

@@ -24,29 +24,70 @@ function checkCluster(cluster: ClusterModel): Finding[] {
   const is5 = versionAtLeast(cluster.version, "5.0.0");
   const needs5 = (path: string, what: string, fact: string, fix: string) =>
     findings.push(
-      error(path, "versions/needs-5", `${what} needs RocketMQ 5.0 or later: ${fact}; cluster ${cluster.clusterName} runs ${cluster.version}.`, `Set the cluster's \`version\` to a 5.x release (e.g. ${DEFAULT_VERSION}), or ${fix}.`),
+      error(
+        path,
+        "versions/needs-5",
+        `${what} needs RocketMQ 5.0 or later: ${fact}; cluster ${cluster.clusterName} runs ${cluster.version}.`,
+        `Set the cluster's \`version\` to a 5.x release (e.g. ${DEFAULT_VERSION}), or ${fix}.`,
+      ),
     );
   // Facts: the controller/ and proxy/ modules and the enableControllerMode key first appear at tag rocketmq-all-5.0.0
   // (none of them at rocketmq-all-4.9.8); Maven Central's first rocketmq-controller and rocketmq-proxy are 5.0.0.
   for (const g of cluster.controllerGroups) {
-    if (!is5) needs5(g.path, `Controller group ${g.controllerDLegerGroup}`, "the controller (mqcontroller, or enableControllerInNamesrv in the name server) first ships in 5.0.0, so 4.x has no process to run", "remove the ControllerGroup and use a DLedgerGroup for automatic failover on 4.5+");
+    if (!is5)
+      needs5(
+        g.path,
+        `Controller group ${g.controllerDLegerGroup}`,
+        "the controller (mqcontroller, or enableControllerInNamesrv in the name server) first ships in 5.0.0, so 4.x has no process to run",
+        "remove the ControllerGroup and use a DLedgerGroup for automatic failover on 4.5+",
+      );
   }
   for (const p of cluster.proxies) {
-    if (!is5) needs5(p.path, "A proxy", "the proxy (rocketmq-proxy, mqproxy) first ships in 5.0.0, so 4.x has no proxy to start", "remove the Proxy: 4.x clients connect to the name servers and brokers directly");
+    if (!is5)
+      needs5(
+        p.path,
+        "A proxy",
+        "the proxy (rocketmq-proxy, mqproxy) first ships in 5.0.0, so 4.x has no proxy to start",
+        "remove the Proxy: 4.x clients connect to the name servers and brokers directly",
+      );
   }
   for (const set of cluster.brokerSets) {
     if (set.kind === "controller" && !is5) {
-      needs5(set.path, `Controller-mode broker set ${set.brokerName}`, "enableControllerMode and controllerAddr first exist in 5.0.0, so a 4.x broker ignores them and starts as a plain master without failover", "declare a DLedgerGroup (automatic failover on 4.5+) or a BrokerPair instead");
+      needs5(
+        set.path,
+        `Controller-mode broker set ${set.brokerName}`,
+        "enableControllerMode and controllerAddr first exist in 5.0.0, so a 4.x broker ignores them and starts as a plain master without failover",
+        "declare a DLedgerGroup (automatic failover on 4.5+) or a BrokerPair instead",
+      );
     }
     if (set.kind === "controller" && set.members.length === 0) {
-      findings.push(error(set.path, "controller/replicas", `Controller-mode set ${set.brokerName} has no broker: nothing would run and brokerName ${set.brokerName} would never register.`, `Add brokers to ${set.brokerName} (brokers: [{ host }, { host }, ...]), 2 or more on different hosts, or remove the ControllerBrokerSet.`));
+      findings.push(
+        error(
+          set.path,
+          "controller/replicas",
+          `Controller-mode set ${set.brokerName} has no broker: nothing would run and brokerName ${set.brokerName} would never register.`,
+          `Add brokers to ${set.brokerName} (brokers: [{ host }, { host }, ...]), 2 or more on different hosts, or remove the ControllerBrokerSet.`,
+        ),
+      );
     } else if (set.kind === "controller" && set.members.length === 1) {
-      findings.push(warning(set.path, "controller/replicas", `Controller-mode set ${set.brokerName} has 1 broker: the controller elects it master, but when it dies there is no replica to elect and ${set.brokerName} stops.`, `Add a second broker to ${set.brokerName} (brokers: [...]) on another host for failover.`));
+      findings.push(
+        warning(
+          set.path,
+          "controller/replicas",
+          `Controller-mode set ${set.brokerName} has 1 broker: the controller elects it master, but when it dies there is no replica to elect and ${set.brokerName} stops.`,
+          `Add a second broker to ${set.brokerName} (brokers: [...]) on another host for failover.`,
+        ),
+      );
     }
     for (const b of set.members) {
       if (b.haListenPort !== undefined && !is5) {
         findings.push(
-          error(b.path, "versions/ha-listen-port", `haListenPort ${b.haListenPort} is set, but RocketMQ ${cluster.version} always overwrites it with listenPort+1 (${b.listenPort + 1}).`, `Remove haListenPort (the HA port is listenPort+1), or set version of the RocketMqCluster to a 5.x release.`),
+          error(
+            b.path,
+            "versions/ha-listen-port",
+            `haListenPort ${b.haListenPort} is set, but RocketMQ ${cluster.version} always overwrites it with listenPort+1 (${b.listenPort + 1}).`,
+            `Remove haListenPort (the HA port is listenPort+1), or set version of the RocketMqCluster to a 5.x release.`,
+          ),
         );
       }
     }
@@ -56,12 +97,24 @@ function checkCluster(cluster: ClusterModel): Finding[] {
   if (controllerSets.length > 0 && cluster.controllerGroups.length === 0) {
     for (const s of controllerSets) {
       findings.push(
-        error(s.path, "controller/missing", `Controller-mode broker set ${s.brokerName} has no controller to elect its master: cluster ${cluster.clusterName} declares no ControllerGroup, so controllerAddr would be empty.`, `Add a ControllerGroup to the cluster (3 standalone controllers, or embedded in 3 name servers).`),
+        error(
+          s.path,
+          "controller/missing",
+          `Controller-mode broker set ${s.brokerName} has no controller to elect its master: cluster ${cluster.clusterName} declares no ControllerGroup, so controllerAddr would be empty.`,
+          `Add a ControllerGroup to the cluster (3 standalone controllers, or embedded in 3 name servers).`,
+        ),
       );
     }
   }
   for (const g of cluster.controllerGroups.slice(1)) {
-    findings.push(error(g.path, "controller/one-group", `Cluster ${cluster.clusterName} has more than one ControllerGroup; its brokers can list only one in controllerAddr.`, `Remove ControllerGroup ${g.path}: one ControllerGroup per cluster elects the masters of all its ControllerBrokerSets.`));
+    findings.push(
+      error(
+        g.path,
+        "controller/one-group",
+        `Cluster ${cluster.clusterName} has more than one ControllerGroup; its brokers can list only one in controllerAddr.`,
+        `Remove ControllerGroup ${g.path}: one ControllerGroup per cluster elects the masters of all its ControllerBrokerSets.`,
+      ),
+    );
   }
 
   for (const g of cluster.controllerGroups) {
@@ -70,29 +123,74 @@ function checkCluster(cluster: ClusterModel): Finding[] {
     const groupProblem = groupNameProblem(g.controllerDLegerGroup);
     if (groupProblem) {
       findings.push(
-        warning(g.path, "controller/group", `controllerDLegerGroup ${JSON.stringify(g.controllerDLegerGroup)} ${groupProblem} RocketMQ writes it as is into every controller and DLedger accepts it (it only compares the group of each request with its own), so the group works, but its name shows in the controllers' metrics and logs.`, `Remove controllerDLegerGroup (the default is the construct id), or set a name without blanks.`),
+        warning(
+          g.path,
+          "controller/group",
+          `controllerDLegerGroup ${JSON.stringify(g.controllerDLegerGroup)} ${groupProblem} RocketMQ writes it as is into every controller and DLedger accepts it (it only compares the group of each request with its own), so the group works, but its name shows in the controllers' metrics and logs.`,
+          `Remove controllerDLegerGroup (the default is the construct id), or set a name without blanks.`,
+        ),
       );
     }
     if (n === 2 || n === 0) {
       findings.push(
-        error(g.path, "controller/quorum", `Controller group ${g.controllerDLegerGroup} has ${n} controllers: its raft needs a majority, so ${n === 0 ? "it cannot run" : "losing one stops every master election"}.`, `Declare 3 controllers (controllers: [...] or inNameServers: [...]), or 1 for development.`),
+        error(
+          g.path,
+          "controller/quorum",
+          `Controller group ${g.controllerDLegerGroup} has ${n} controllers: its raft needs a majority, so ${n === 0 ? "it cannot run" : "losing one stops every master election"}.`,
+          `Declare 3 controllers (controllers: [...] or inNameServers: [...]), or 1 for development.`,
+        ),
       );
     } else if (n === 1) {
-      findings.push(warning(g.path, "controller/quorum", `Controller group ${g.controllerDLegerGroup} has 1 controller: brokers fail over only while it is up.`, `Declare 3 controllers on different hosts for production.`));
+      findings.push(
+        warning(
+          g.path,
+          "controller/quorum",
+          `Controller group ${g.controllerDLegerGroup} has 1 controller: brokers fail over only while it is up.`,
+          `Declare 3 controllers on different hosts for production.`,
+        ),
+      );
     } else if (n % 2 === 0) {
-      findings.push(warning(g.path, "controller/quorum", `Controller group ${g.controllerDLegerGroup} has ${n} controllers: an even count tolerates no more failures than ${n - 1}.`, `Add or remove a controller (${g.embedded ? "inNameServers" : "controllers"}) for an odd count.`));
+      findings.push(
+        warning(
+          g.path,
+          "controller/quorum",
+          `Controller group ${g.controllerDLegerGroup} has ${n} controllers: an even count tolerates no more failures than ${n - 1}.`,
+          `Add or remove a controller (${g.embedded ? "inNameServers" : "controllers"}) for an odd count.`,
+        ),
+      );
     }
     const seen = new Map<string, string>();
     const free = freeSelfId(peers.map((p) => p.peer.selfId));
     for (const p of peers) {
       if (!SELF_ID.test(p.peer.selfId)) {
-        findings.push(error(p.path, "controller/self-id", `controllerDLegerSelfId "${p.peer.selfId}" is not a letter followed by a number.`, `Set selfId of this controller to a letter followed by a number no other controller uses, e.g. selfId: "${free}".`));
+        findings.push(
+          error(
+            p.path,
+            "controller/self-id",
+            `controllerDLegerSelfId "${p.peer.selfId}" is not a letter followed by a number.`,
+            `Set selfId of this controller to a letter followed by a number no other controller uses, e.g. selfId: "${free}".`,
+          ),
+        );
       }
       if (seen.has(p.peer.selfId)) {
-        findings.push(error(p.path, "controller/self-id", `controllerDLegerSelfId "${p.peer.selfId}" is used by ${seen.get(p.peer.selfId)} and ${p.path}.`, `Set selfId of ${p.path} to an id no other controller uses, e.g. selfId: "${free}".`));
+        findings.push(
+          error(
+            p.path,
+            "controller/self-id",
+            `controllerDLegerSelfId "${p.peer.selfId}" is used by ${seen.get(p.peer.selfId)} and ${p.path}.`,
+            `Set selfId of ${p.path} to an id no other controller uses, e.g. selfId: "${free}".`,
+          ),
+        );
       } else seen.set(p.peer.selfId, p.path);
       if (!p.host.unresolved?.includes("address") && isIPv6(p.host.address)) {
-        findings.push(error(p.path, "controller/ipv6", `Controller host "${p.host.address}" is an IPv6 address: the controller's DLedger reads its own port from controllerDLegerPeers as address.split(":")[1], which is not the port for an IPv6 address, and the controller fails at startup.`, `Give the DockerHost an IPv4 address or a DNS name (address).`));
+        findings.push(
+          error(
+            p.path,
+            "controller/ipv6",
+            `Controller host "${p.host.address}" is an IPv6 address: the controller's DLedger reads its own port from controllerDLegerPeers as address.split(":")[1], which is not the port for an IPv6 address, and the controller fails at startup.`,
+            `Give the DockerHost an IPv4 address or a DNS name (address).`,
+          ),
+        );
       }
     }
   }

@@ -59,7 +59,12 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
   const groupProblem = groupNameProblem(group);
   if (groupProblem) {
     findings.push(
-      warning(set.path, "dledger/group", `dLegerGroup ${JSON.stringify(group)} ${groupProblem} RocketMQ writes it as is into every peer's dLegerGroup and DLedger accepts it (it only compares the group of each request with its own), so the group works, but it is not the brokerName ${set.brokerName} that RocketMQ's deployment guide and the default use.`, `Remove dLegerGroup (the default is the brokerName, ${set.brokerName}), or set dLegerGroup: "${set.brokerName}".`),
+      warning(
+        set.path,
+        "dledger/group",
+        `dLegerGroup ${JSON.stringify(group)} ${groupProblem} RocketMQ writes it as is into every peer's dLegerGroup and DLedger accepts it (it only compares the group of each request with its own), so the group works, but it is not the brokerName ${set.brokerName} that RocketMQ's deployment guide and the default use.`,
+        `Remove dLegerGroup (the default is the brokerName, ${set.brokerName}), or set dLegerGroup: "${set.brokerName}".`,
+      ),
     );
   }
   const deprecated = dledgerDeprecation(cluster.version);
@@ -69,7 +74,12 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
     const id = m.dledger!.selfId;
     if (!m.host.unresolved?.includes("address") && isIPv6(m.host.address)) {
       findings.push(
-        error(m.path, "dledger/ipv6", `Peer host "${m.host.address}" is an IPv6 address: DLedger reads its own port from dLegerPeers as address.split(":")[1], which is not the port for an IPv6 address, and the broker fails at startup.`, `Give the DockerHost of ${m.path} an IPv4 address or a DNS name (address), or use a BrokerPair instead of a DLedgerGroup.`),
+        error(
+          m.path,
+          "dledger/ipv6",
+          `Peer host "${m.host.address}" is an IPv6 address: DLedger reads its own port from dLegerPeers as address.split(":")[1], which is not the port for an IPv6 address, and the broker fails at startup.`,
+          `Give the DockerHost of ${m.path} an IPv4 address or a DNS name (address), or use a BrokerPair instead of a DLedgerGroup.`,
+        ),
       );
     }
     if (!SELF_ID.test(id)) {
@@ -84,12 +94,21 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
     }
     if (seen.has(id)) {
       findings.push(
-        error(m.path, "dledger/self-id", `dLegerSelfId "${id}" is used by ${seen.get(id)} and ${m.path} in group ${set.brokerName}: each peer needs its own id in dLegerPeers.`, `Set selfId of ${m.path} to an id no other peer of ${set.brokerName} uses, e.g. selfId: "${freeSelfId(set.members.map((x) => x.dledger!.selfId))}".`),
+        error(
+          m.path,
+          "dledger/self-id",
+          `dLegerSelfId "${id}" is used by ${seen.get(id)} and ${m.path} in group ${set.brokerName}: each peer needs its own id in dLegerPeers.`,
+          `Set selfId of ${m.path} to an id no other peer of ${set.brokerName} uses, e.g. selfId: "${freeSelfId(set.members.map((x) => x.dledger!.selfId))}".`,
+        ),
       );
     } else {
       seen.set(id, m.path);
     }
-    if (!versionAtLeast(cluster.version, "4.8.0") && !m.host.unresolved?.includes("address") && m.host.address.includes("-")) {
+    if (
+      !versionAtLeast(cluster.version, "4.8.0") &&
+      !m.host.unresolved?.includes("address") &&
+      m.host.address.includes("-")
+    ) {
       findings.push(
         error(
           m.path,

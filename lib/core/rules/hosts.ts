@@ -18,7 +18,14 @@ export function checkHosts(topology: TopologyModel): Finding[] {
     if (h.unresolved?.includes("address")) continue;
     const problem = addressProblem(h.address);
     if (problem) {
-      findings.push(error(h.path, "hosts/address", `address ${JSON.stringify(h.address)} ${problem}`, `Set address to the IPv4 address, IPv6 address or DNS name that clients and the other machines reach this machine at, e.g. address: "10.0.0.28".`));
+      findings.push(
+        error(
+          h.path,
+          "hosts/address",
+          `address ${JSON.stringify(h.address)} ${problem}`,
+          `Set address to the IPv4 address, IPv6 address or DNS name that clients and the other machines reach this machine at, e.g. address: "10.0.0.28".`,
+        ),
+      );
     }
   }
   const onHost = new Map<string, string[]>();
@@ -55,7 +62,13 @@ function checkDefaultEngine(topology: TopologyModel): Finding[] {
   // The hosts that run processes, as the processes carry them (with their kind: a VM has no Docker engine).
   const used = new Map<string, HostModel>(checkedProcesses(topology).map((p) => [p.process.host.path, p.process.host]));
   const hosts = [...used.values()]
-    .filter((h) => h.kind !== "vm" && h.engine === undefined && !h.unresolved?.includes("engine") && !h.unresolved?.includes("address"))
+    .filter(
+      (h) =>
+        h.kind !== "vm" &&
+        h.engine === undefined &&
+        !h.unresolved?.includes("engine") &&
+        !h.unresolved?.includes("address"),
+    )
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (new Set(hosts.map(machineOf)).size < 2) return [];
   const named = hosts.map((h) => `${h.path} (${h.address})`).join(", ");
@@ -72,8 +85,17 @@ function checkDefaultEngine(topology: TopologyModel): Finding[] {
 
 /** 127.0.0.0/8, ::1 and the `localhost` names (RFC 6761): addresses that never leave the network stack that dials them. */
 export function isLoopback(address: string): boolean {
-  const a = address.trim().toLowerCase().replace(/^\[|\]$/g, "");
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a) || /^(0{0,4}:){2,7}0{0,3}1$/.test(a) || a === "::1" || a === "localhost" || a.endsWith(".localhost");
+  const a = address
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
+  return (
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a) ||
+    /^(0{0,4}:){2,7}0{0,3}1$/.test(a) ||
+    a === "::1" ||
+    a === "localhost" ||
+    a.endsWith(".localhost")
+  );
 }
 
 /** True for an IPv6 address (with or without `[...]`). */
@@ -106,10 +128,16 @@ export function isIPv4(address: string): boolean {
 /** Why `address` cannot be a host's address (the rest of a sentence), or undefined when it can. */
 export function addressProblem(address: unknown): string | undefined {
   if (typeof address !== "string") return `is a ${address === null ? "null" : typeof address}, not an address.`;
-  if (address.trim() === "") return "is empty: brokers would register no reachable address and namesrvAddr would list no host.";
-  if (address.trim() !== address) return "has blanks around it, which would be written into brokerIP1 and namesrvAddr as part of the address.";
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) return "is a URL: the address is a bare host (the library adds the ports); the engine's URL goes in dockerHost.";
-  if (/^[0-9.]+$/.test(address)) return isIPv4(address) ? undefined : "is not an IPv4 address: four numbers 0-255 without leading zeros, separated by dots.";
+  if (address.trim() === "")
+    return "is empty: brokers would register no reachable address and namesrvAddr would list no host.";
+  if (address.trim() !== address)
+    return "has blanks around it, which would be written into brokerIP1 and namesrvAddr as part of the address.";
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address))
+    return "is a URL: the address is a bare host (the library adds the ports); the engine's URL goes in dockerHost.";
+  if (/^[0-9.]+$/.test(address))
+    return isIPv4(address)
+      ? undefined
+      : "is not an IPv4 address: four numbers 0-255 without leading zeros, separated by dots.";
   if (address.includes(":")) {
     if (isIPv6(address)) return undefined;
     return /^[^:]+:\d+$/.test(address) || /^\[.*\]:\d+$/.test(address)
@@ -120,8 +148,9 @@ export function addressProblem(address: unknown): string | undefined {
   const labels = address.replace(/\.$/, "").split(".");
   const bad = labels.find((l) => !/^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/.test(l));
   if (bad !== undefined) {
-    return `is not a DNS name: the part ${JSON.stringify(bad)} ${bad === "" ? "is empty" : bad.length > 63 ? "is longer than 63 characters" : "has characters other than letters, digits, \"-\" and \"_\", or starts or ends with \"-\""} (RFC 1123).`;
+    return `is not a DNS name: the part ${JSON.stringify(bad)} ${bad === "" ? "is empty" : bad.length > 63 ? "is longer than 63 characters" : 'has characters other than letters, digits, "-" and "_", or starts or ends with "-"'} (RFC 1123).`;
   }
-  if (/^\d+$/.test(labels[labels.length - 1])) return "is neither an IPv4 address nor a DNS name (a DNS name does not end in a number).";
+  if (/^\d+$/.test(labels[labels.length - 1]))
+    return "is neither an IPv4 address nor a DNS name (a DNS name does not end in a number).";
   return undefined;
 }

@@ -17,7 +17,12 @@ function checkCluster(cluster: ClusterModel): Finding[] {
   const findings: Finding[] = [];
   if (!NAME.test(cluster.clusterName)) {
     findings.push(
-      error(cluster.path, "ids/name", `brokerClusterName "${cluster.clusterName}" is not a usable name (letters, digits, _ . % | - only, starting with a letter or digit, not empty).`, `Set clusterName to such a name, e.g. clusterName: "DefaultCluster".`),
+      error(
+        cluster.path,
+        "ids/name",
+        `brokerClusterName "${cluster.clusterName}" is not a usable name (letters, digits, _ . % | - only, starting with a letter or digit, not empty).`,
+        `Set clusterName to such a name, e.g. clusterName: "DefaultCluster".`,
+      ),
     );
   }
   if (cluster.nameServers.length === 0) {
@@ -50,7 +55,12 @@ function checkCluster(cluster: ClusterModel): Finding[] {
   for (const set of cluster.brokerSets) {
     if (!NAME.test(set.brokerName)) {
       findings.push(
-        error(set.path, "ids/name", `brokerName "${set.brokerName}" is not a usable name (letters, digits, _ . % | - only, starting with a letter or digit, not empty).`, `Set brokerName to such a name, e.g. brokerName: "broker-a", or remove brokerName (the default is the construct id).`),
+        error(
+          set.path,
+          "ids/name",
+          `brokerName "${set.brokerName}" is not a usable name (letters, digits, _ . % | - only, starting with a letter or digit, not empty).`,
+          `Set brokerName to such a name, e.g. brokerName: "broker-a", or remove brokerName (the default is the construct id).`,
+        ),
       );
     }
     if (set.kind !== "pair") continue;
@@ -63,7 +73,12 @@ function checkCluster(cluster: ClusterModel): Finding[] {
           `Broker set ${set.brokerName} has ${masters.length} members with brokerId 0: a master/slave set has exactly one master (brokerId 0).`,
           masters.length === 0
             ? `Give ${set.brokerName} a master (BrokerPair master).`
-            : `Set brokerId of ${masters.filter((m) => m.brokerRole === "SLAVE").map((m) => m.path).join(" and ")} to 1 or more, e.g. brokerId: ${freeSlaveId(set.members.map((m) => m.brokerId))}, or remove brokerId (the default is the slave's position, from 1).`,
+            : `Set brokerId of ${masters
+                .filter((m) => m.brokerRole === "SLAVE")
+                .map((m) => m.path)
+                .join(
+                  " and ",
+                )} to 1 or more, e.g. brokerId: ${freeSlaveId(set.members.map((m) => m.brokerId))}, or remove brokerId (the default is the slave's position, from 1).`,
         ),
       );
     }
@@ -72,7 +87,12 @@ function checkCluster(cluster: ClusterModel): Finding[] {
       if (m.brokerRole !== "SLAVE") continue;
       if (!Number.isInteger(m.brokerId) || m.brokerId <= 0) {
         findings.push(
-          error(m.path, "ids/slave-id", `Slave of ${set.brokerName} has brokerId ${m.brokerId}: RocketMQ exits with "Slave's brokerId must be > 0".`, `Set brokerId of this slave to a whole number of 1 or more, e.g. brokerId: ${freeSlaveId(set.members.map((x) => x.brokerId))}.`),
+          error(
+            m.path,
+            "ids/slave-id",
+            `Slave of ${set.brokerName} has brokerId ${m.brokerId}: RocketMQ exits with "Slave's brokerId must be > 0".`,
+            `Set brokerId of this slave to a whole number of 1 or more, e.g. brokerId: ${freeSlaveId(set.members.map((x) => x.brokerId))}.`,
+          ),
         );
       } else if (seen.has(m.brokerId)) {
         findings.push(

@@ -25,7 +25,10 @@ export function checkTopology(input: TopologyModel): Finding[] {
   const versionFindings = checkVersions(topology);
   // Version gates (DLedger from 4.5, controller mode and proxy from 5.0) hold for any well-formed version, with or
   // without a catalogue; the key checks need the version's own catalogue.
-  const wellFormed: TopologyModel = { ...topology, clusters: topology.clusters.filter((c) => parseVersion(c.version) !== undefined) };
+  const wellFormed: TopologyModel = {
+    ...topology,
+    clusters: topology.clusters.filter((c) => parseVersion(c.version) !== undefined),
+  };
   const known: TopologyModel = {
     ...topology,
     clusters: topology.clusters.filter((c) => !versionFindings.some((f) => f.path === c.path)),
@@ -67,4 +70,17 @@ function checkVersions(topology: TopologyModel): Finding[] {
   return out;
 }
 
-export { checkRocketMq5, checkDLedger, checkHosts, checkIds, checkJvm, checkKeys, checkNames, checkPathKeys, checkPlacement, checkPorts, checkStores, checkVmHosts };
+export {
+  checkRocketMq5,
+  checkDLedger,
+  checkHosts,
+  checkIds,
+  checkJvm,
+  checkKeys,
+  checkNames,
+  checkPathKeys,
+  checkPlacement,
+  checkPorts,
+  checkStores,
+  checkVmHosts,
+};

@@ -27,10 +27,29 @@ export function checkJvm(topology: TopologyModel): Finding[] {
     const direct = declaredAt(process, "jvm.directMemoryMb");
     const who = (d: { path: string }) => (d.path === process.path ? `${owner} ` : "");
     const heapBad = sizeProblem(heapMb, MIN_HEAP_MB, "RocketMQ servers need at least 128 MiB of heap");
-    if (heapBad) findings.push(error(heap.path, "jvm/size", `${who(heap)}${heap.prop} is ${heapMb}: ${heapBad}`, `Set ${heap.prop} to a whole number of MiB between ${MIN_HEAP_MB} and ${MAX_JVM_MB} (512 or more for a broker in production), e.g. ${heap.prop}: ${suggest(heapMb, MIN_HEAP_MB, 1024)}.`));
+    if (heapBad)
+      findings.push(
+        error(
+          heap.path,
+          "jvm/size",
+          `${who(heap)}${heap.prop} is ${heapMb}: ${heapBad}`,
+          `Set ${heap.prop} to a whole number of MiB between ${MIN_HEAP_MB} and ${MAX_JVM_MB} (512 or more for a broker in production), e.g. ${heap.prop}: ${suggest(heapMb, MIN_HEAP_MB, 1024)}.`,
+        ),
+      );
     // The console (a Spring Boot application) maps no commit log: only its heap is sized.
-    const directBad = kind === "dashboard" ? undefined : sizeProblem(directMemoryMb, MIN_DIRECT_MB, "too small for the commit log's direct buffers");
-    if (directBad) findings.push(error(direct.path, "jvm/size", `${who(direct)}${direct.prop} is ${directMemoryMb}: ${directBad}`, `Set ${direct.prop} to a whole number of MiB between ${MIN_DIRECT_MB} and ${MAX_JVM_MB}, e.g. ${direct.prop}: ${suggest(directMemoryMb, MIN_DIRECT_MB, 1024)}.`));
+    const directBad =
+      kind === "dashboard"
+        ? undefined
+        : sizeProblem(directMemoryMb, MIN_DIRECT_MB, "too small for the commit log's direct buffers");
+    if (directBad)
+      findings.push(
+        error(
+          direct.path,
+          "jvm/size",
+          `${who(direct)}${direct.prop} is ${directMemoryMb}: ${directBad}`,
+          `Set ${direct.prop} to a whole number of MiB between ${MIN_DIRECT_MB} and ${MAX_JVM_MB}, e.g. ${direct.prop}: ${suggest(directMemoryMb, MIN_DIRECT_MB, 1024)}.`,
+        ),
+      );
     if (heapBad || directBad) continue;
     const limit = containerMemoryMb(process.jvm);
     if (limit > LARGE_MEMORY_MB) {
@@ -51,12 +70,18 @@ export function checkJvm(topology: TopologyModel): Finding[] {
 /** Why a size in MiB is not usable (the rest of a sentence), or undefined. */
 function sizeProblem(mb: number, min: number, tooSmall: string): string | undefined {
   if (typeof mb !== "number" || Number.isNaN(mb)) return "not a number of MiB.";
-  if (!Number.isInteger(mb)) return "not a whole number of MiB (-Xmx and MaxDirectMemorySize are written in whole MiB).";
+  if (!Number.isInteger(mb))
+    return "not a whole number of MiB (-Xmx and MaxDirectMemorySize are written in whole MiB).";
   if (mb < min) return `${tooSmall}.`;
-  if (mb > MAX_JVM_MB) return `more than a JVM can reserve (the user address space of x86-64 Linux is 128 TiB = ${MAX_JVM_MB} MiB).`;
+  if (mb > MAX_JVM_MB)
+    return `more than a JVM can reserve (the user address space of x86-64 Linux is 128 TiB = ${MAX_JVM_MB} MiB).`;
   return undefined;
 }
 
 function suggest(mb: number, min: number, fallback: number): number {
-  return Number.isFinite(mb) && mb >= min && mb <= MAX_JVM_MB ? Math.round(mb) : mb > MAX_JVM_MB ? 8192 : Math.max(min, fallback);
+  return Number.isFinite(mb) && mb >= min && mb <= MAX_JVM_MB
+    ? Math.round(mb)
+    : mb > MAX_JVM_MB
+      ? 8192
+      : Math.max(min, fallback);
 }

@@ -4,7 +4,9 @@ import { BROKER_OWNED_KEYS, CONTROLLER_OWNED_KEYS, NAMESRV_OWNED_KEYS, PROXY_OWN
 import { checkProperties, PropertySection } from "../versions/check-properties";
 
 /** In DLedger and controller-mode sets the role is elected: flushDiskType is the user's to set. */
-const ELECTED_OWNED_KEYS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(BROKER_OWNED_KEYS).filter(([k]) => k !== "flushDiskType"));
+const ELECTED_OWNED_KEYS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(BROKER_OWNED_KEYS).filter(([k]) => k !== "flushDiskType"),
+);
 
 interface Checked {
   readonly version: string;
@@ -22,11 +24,20 @@ export function checkKeys(topology: TopologyModel): Finding[] {
   const all: Checked[] = [];
   for (const cluster of topology.clusters) {
     const v = cluster.version;
-    for (const ns of cluster.nameServers) all.push({ version: v, section: "namesrv", process: ns, owned: NAMESRV_OWNED_KEYS });
-    for (const g of cluster.controllerGroups) for (const c of g.controllers) all.push({ version: v, section: "controller", process: c, owned: CONTROLLER_OWNED_KEYS });
+    for (const ns of cluster.nameServers)
+      all.push({ version: v, section: "namesrv", process: ns, owned: NAMESRV_OWNED_KEYS });
+    for (const g of cluster.controllerGroups)
+      for (const c of g.controllers)
+        all.push({ version: v, section: "controller", process: c, owned: CONTROLLER_OWNED_KEYS });
     for (const p of cluster.proxies) all.push({ version: v, section: "proxy", process: p, owned: PROXY_OWNED_KEYS });
     for (const set of cluster.brokerSets) {
-      for (const b of set.members) all.push({ version: v, section: "broker", process: b, owned: set.kind === "pair" ? BROKER_OWNED_KEYS : ELECTED_OWNED_KEYS });
+      for (const b of set.members)
+        all.push({
+          version: v,
+          section: "broker",
+          process: b,
+          owned: set.kind === "pair" ? BROKER_OWNED_KEYS : ELECTED_OWNED_KEYS,
+        });
     }
   }
   const findings: Finding[] = [];
@@ -35,7 +46,8 @@ export function checkKeys(topology: TopologyModel): Finding[] {
   // Keys declared above it, once per declaring construct (and section), with the owned keys of all that inherit them.
   const above = new Map<string, Checked[]>();
   for (const c of all) {
-    for (const path of new Set(Object.values(keyPathsOf(c.process)))) above.set(`${path}\u0000${c.section}`, [...(above.get(`${path}\u0000${c.section}`) ?? []), c]);
+    for (const path of new Set(Object.values(keyPathsOf(c.process))))
+      above.set(`${path}\u0000${c.section}`, [...(above.get(`${path}\u0000${c.section}`) ?? []), c]);
   }
   for (const [key, heirs] of above) {
     const path = key.slice(0, key.indexOf("\u0000"));
@@ -48,12 +60,21 @@ export function checkKeys(topology: TopologyModel): Finding[] {
 
 function check(c: Checked, owned: Readonly<Record<string, string>>): Finding[] {
   const p = c.process;
-  return checkProperties({ version: c.version, section: c.section, properties: p.extraProperties, owned, path: p.path, keyPaths: keyPathsOf(p), unresolved: p.unresolvedProperties });
+  return checkProperties({
+    version: c.version,
+    section: c.section,
+    properties: p.extraProperties,
+    owned,
+    path: p.path,
+    keyPaths: keyPathsOf(p),
+    unresolved: p.unresolvedProperties,
+  });
 }
 
 /** Key → construct path of every extra property declared elsewhere than on the process. */
 export function keyPathsOf(p: Omit<ProcessModelBase, "store">): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [field, d] of Object.entries(p.declared ?? {})) if (field.startsWith("properties.")) out[field.slice("properties.".length)] = d.path;
+  for (const [field, d] of Object.entries(p.declared ?? {}))
+    if (field.startsWith("properties.")) out[field.slice("properties.".length)] = d.path;
   return out;
 }

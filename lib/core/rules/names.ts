@@ -22,11 +22,27 @@ export function checkNames(topology: TopologyModel): Finding[] {
   for (const c of topology.clusters) {
     if (!c.unresolved?.includes("image")) {
       const problem = imageProblem(c.image);
-      if (problem) findings.push(error(c.path, "names/image", `image ${JSON.stringify(c.image)} ${problem}`, `Set image to a reference such as "apache/rocketmq:${c.version}" (the default), or remove image.`));
+      if (problem)
+        findings.push(
+          error(
+            c.path,
+            "names/image",
+            `image ${JSON.stringify(c.image)} ${problem}`,
+            `Set image to a reference such as "apache/rocketmq:${c.version}" (the default), or remove image.`,
+          ),
+        );
     }
     for (const d of c.dashboards ?? []) {
       const problem = imageProblem(d.image);
-      if (problem) findings.push(error(d.path, "names/image", `image ${JSON.stringify(d.image)} ${problem}`, `Set image to a reference such as "apacherocketmq/rocketmq-dashboard:2.1.0" (the default), or remove image.`));
+      if (problem)
+        findings.push(
+          error(
+            d.path,
+            "names/image",
+            `image ${JSON.stringify(d.image)} ${problem}`,
+            `Set image to a reference such as "apacherocketmq/rocketmq-dashboard:2.1.0" (the default), or remove image.`,
+          ),
+        );
     }
   }
   const tooLong = new Map<string, { prop: string; value: string; longest: string }>();
@@ -34,20 +50,35 @@ export function checkNames(topology: TopologyModel): Finding[] {
     const name = p.process.containerName;
     const derivedName = p.process.defaults?.includes("containerName") ?? false;
     if (!derivedName && !DOCKER_NAME.test(name)) {
-      findings.push(error(p.process.path, "names/container", `containerName ${JSON.stringify(name)} ${nameProblem(name)}`, `Set containerName to letters, digits, "_", "." or "-", starting with a letter or digit, at least 2 characters, e.g. containerName: "${suggestName(name)}".`));
+      findings.push(
+        error(
+          p.process.path,
+          "names/container",
+          `containerName ${JSON.stringify(name)} ${nameProblem(name)}`,
+          `Set containerName to letters, digits, "_", "." or "-", starting with a letter or digit, at least 2 characters, e.g. containerName: "${suggestName(name)}".`,
+        ),
+      );
     }
     const store = "store" in p.process ? p.process.store : undefined;
     if (store?.volume === undefined) continue;
     if (!p.process.defaults?.includes("store")) {
       if (!DOCKER_NAME.test(store.volume) || store.volume.length > MAX_VOLUME_NAME) {
-        findings.push(error(p.process.path, "names/volume", `store.volume ${JSON.stringify(store.volume)} ${volumeProblem(store.volume)}`, `Set store.volume to letters, digits, "_", "." or "-", starting with a letter or digit, 2 to ${MAX_VOLUME_NAME} characters, e.g. store: { volume: "${suggestName(`${name}${STORE_SUFFIX}`)}" }, or remove store.`));
+        findings.push(
+          error(
+            p.process.path,
+            "names/volume",
+            `store.volume ${JSON.stringify(store.volume)} ${volumeProblem(store.volume)}`,
+            `Set store.volume to letters, digits, "_", "." or "-", starting with a letter or digit, 2 to ${MAX_VOLUME_NAME} characters, e.g. store: { volume: "${suggestName(`${name}${STORE_SUFFIX}`)}" }, or remove store.`,
+          ),
+        );
       }
       continue;
     }
     if (store.volume.length <= MAX_VOLUME_NAME) continue;
     const blame = blameOf(p, derivedName);
     const seen = tooLong.get(blame.path);
-    if (!seen || store.volume.length > seen.longest.length) tooLong.set(blame.path, { prop: blame.prop, value: blame.value, longest: store.volume });
+    if (!seen || store.volume.length > seen.longest.length)
+      tooLong.set(blame.path, { prop: blame.prop, value: blame.value, longest: store.volume });
   }
   for (const [path, { prop, value, longest }] of tooLong) {
     const budget = Math.max(1, value.length - (longest.length - MAX_VOLUME_NAME));
@@ -68,27 +99,34 @@ function blameOf(p: PlacedProcess, derivedName: boolean): { path: string; prop: 
   if (!derivedName) return { path: p.process.path, prop: "containerName", value: p.process.containerName };
   const cluster = p.cluster.clusterName;
   const rest = p.process.containerName.length - cluster.length - 1;
-  if (cluster.length >= rest || p.brokerName === undefined) return { path: p.cluster.path, prop: "clusterName", value: cluster };
+  if (cluster.length >= rest || p.brokerName === undefined)
+    return { path: p.cluster.path, prop: "clusterName", value: cluster };
   return { path: p.process.path.slice(0, p.process.path.lastIndexOf("/")), prop: "brokerName", value: p.brokerName };
 }
 
 function nameProblem(name: string): string {
   if (name === "") return "is empty: Docker names every container, and an empty name is refused.";
   if (name.length < 2) return "has one character: Docker needs at least two ([a-zA-Z0-9][a-zA-Z0-9_.-]+).";
-  if (!/^[a-zA-Z0-9]/.test(name)) return `starts with "${name[0]}": Docker names start with a letter or a digit ([a-zA-Z0-9][a-zA-Z0-9_.-]+).`;
+  if (!/^[a-zA-Z0-9]/.test(name))
+    return `starts with "${name[0]}": Docker names start with a letter or a digit ([a-zA-Z0-9][a-zA-Z0-9_.-]+).`;
   const bad = [...new Set(name.replace(/[a-zA-Z0-9_.-]/g, ""))].map((ch) => JSON.stringify(ch)).join(", ");
   return `contains ${bad}: Docker allows only letters, digits, "_", "." and "-" ([a-zA-Z0-9][a-zA-Z0-9_.-]+).`;
 }
 
 function volumeProblem(name: string): string {
-  if (name === "") return "is empty: no volume would be created and Docker would mount an anonymous volume instead, which is lost with the container (and the commit log with it).";
-  if (name.length > MAX_VOLUME_NAME) return `is ${name.length} characters: Docker's local volume driver makes the directory /var/lib/docker/volumes/<name>, and a file name has at most ${MAX_VOLUME_NAME}.`;
+  if (name === "")
+    return "is empty: no volume would be created and Docker would mount an anonymous volume instead, which is lost with the container (and the commit log with it).";
+  if (name.length > MAX_VOLUME_NAME)
+    return `is ${name.length} characters: Docker's local volume driver makes the directory /var/lib/docker/volumes/<name>, and a file name has at most ${MAX_VOLUME_NAME}.`;
   return nameProblem(name).replace("Docker names every container", "Docker names every volume");
 }
 
 /** A valid Docker name close to `name`: invalid characters become "-", a bad first character is dropped. */
 function suggestName(name: string): string {
-  const s = name.replace(/[^a-zA-Z0-9_.-]+/g, "-").replace(/^[^a-zA-Z0-9]+/, "").slice(0, MAX_VOLUME_NAME - STORE_SUFFIX.length);
+  const s = name
+    .replace(/[^a-zA-Z0-9_.-]+/g, "-")
+    .replace(/^[^a-zA-Z0-9]+/, "")
+    .slice(0, MAX_VOLUME_NAME - STORE_SUFFIX.length);
   return s.length >= 2 ? s : `rocketmq-${s || "store"}`;
 }
 

@@ -21,11 +21,27 @@ interface PathKey {
  */
 const DATA_PATH_KEYS: Readonly<Partial<Record<Section, Readonly<Record<string, PathKey>>>>> = {
   broker: {
-    storePathDLedgerCommitLog: { kind: "dir", what: "the DLedger commit log", fallback: "${storePathRootDir}/dledger-<selfId>" },
-    storePathEpochFile: { kind: "file", what: "the epoch file of controller-mode replication", fallback: "${storePathRootDir}/epochFileCheckpoint" },
-    storePathBrokerIdentity: { kind: "file", what: "the replica id the controller assigned", fallback: "${storePathRootDir}/brokerIdentity" },
+    storePathDLedgerCommitLog: {
+      kind: "dir",
+      what: "the DLedger commit log",
+      fallback: "${storePathRootDir}/dledger-<selfId>",
+    },
+    storePathEpochFile: {
+      kind: "file",
+      what: "the epoch file of controller-mode replication",
+      fallback: "${storePathRootDir}/epochFileCheckpoint",
+    },
+    storePathBrokerIdentity: {
+      kind: "file",
+      what: "the replica id the controller assigned",
+      fallback: "${storePathRootDir}/brokerIdentity",
+    },
     readOnlyCommitLogStorePaths: { kind: "dirs", what: "read-only commit log directories" },
-    brokerConfigPath: { kind: "file", what: "configuration changed at run time (updateBrokerConfig)", fallback: "the -c file" },
+    brokerConfigPath: {
+      kind: "file",
+      what: "configuration changed at run time (updateBrokerConfig)",
+      fallback: "the -c file",
+    },
   },
   tieredStorePlugin: {
     tieredStoreFilePath: { kind: "dir", what: "the tiered store's files (posix backend)" },
@@ -33,10 +49,17 @@ const DATA_PATH_KEYS: Readonly<Partial<Record<Section, Readonly<Record<string, P
     tieredStoreFilepath: { kind: "dir", what: "the tiered store's files (posix backend)" },
   },
   controller: {
-    configStorePath: { kind: "file", what: "configuration changed at run time (updateControllerConfig)", fallback: "${user.home}/controller/controller.properties" },
+    configStorePath: {
+      kind: "file",
+      what: "configuration changed at run time (updateControllerConfig)",
+      fallback: "${user.home}/controller/controller.properties",
+    },
   },
   proxy: {
-    authConfigPath: { kind: "dir", what: "the authentication and ACL metadata (RocksDB, with a local metadata provider)" },
+    authConfigPath: {
+      kind: "dir",
+      what: "the authentication and ACL metadata (RocksDB, with a local metadata provider)",
+    },
   },
 };
 
@@ -58,12 +81,18 @@ export function checkPathKeys(topology: TopologyModel): Finding[] {
     for (const ns of cluster.nameServers) run(ns, ["namesrv"], "name server");
     for (const g of cluster.controllerGroups) for (const c of g.controllers) run(c, ["controller"], "controller");
     for (const p of cluster.proxies) run(p as ProxyModel, ["proxy"], "proxy");
-    for (const set of cluster.brokerSets) for (const b of set.members) run(b, ["broker", "tieredStorePlugin"], "broker");
+    for (const set of cluster.brokerSets)
+      for (const b of set.members) run(b, ["broker", "tieredStorePlugin"], "broker");
   }
   return findings;
 }
 
-function checkProcess(cluster: ClusterModel, p: Omit<ProcessModelBase, "store"> & { store?: StoreModel }, sections: Section[], process: string): Finding[] {
+function checkProcess(
+  cluster: ClusterModel,
+  p: Omit<ProcessModelBase, "store"> & { store?: StoreModel },
+  sections: Section[],
+  process: string,
+): Finding[] {
   const findings: Finding[] = [];
   const catalogue = catalogueFor(cluster.version);
   const keyPaths = keyPathsOf(p);
@@ -74,7 +103,14 @@ function checkProcess(cluster: ClusterModel, p: Omit<ProcessModelBase, "store"> 
     const at = keyPaths[key] ?? p.path;
     const overwritten = OVERWRITTEN[section]?.[key];
     if (overwritten) {
-      findings.push(error(at, "stores/key-path", `${key}=${JSON.stringify(String(raw))}: RocketMQ ${cluster.version} ignores the value, ${overwritten}.`, `Remove ${key} from the extra properties.`));
+      findings.push(
+        error(
+          at,
+          "stores/key-path",
+          `${key}=${JSON.stringify(String(raw))}: RocketMQ ${cluster.version} ignores the value, ${overwritten}.`,
+          `Remove ${key} from the extra properties.`,
+        ),
+      );
       continue;
     }
     const spec = DATA_PATH_KEYS[section]?.[key];
@@ -85,7 +121,9 @@ function checkProcess(cluster: ClusterModel, p: Omit<ProcessModelBase, "store"> 
     const mount = store ? normaliseHostPath(store.mountPath) : undefined;
     const off = paths.filter((v) => !onStore(v, mount, spec.kind));
     if (off.length === 0) continue;
-    const where = store ? `the ${process}'s store (mounted at ${store.mountPath})` : `the ${process}'s store: the library gives a ${process} none`;
+    const where = store
+      ? `the ${process}'s store (mounted at ${store.mountPath})`
+      : `the ${process}'s store: the library gives a ${process} none`;
     const relative = off.some((v) => !v.startsWith("/"));
     const fallback = spec.fallback ? ` (by default RocketMQ uses ${spec.fallback})` : "";
     findings.push(
@@ -104,7 +142,12 @@ function checkProcess(cluster: ClusterModel, p: Omit<ProcessModelBase, "store"> 
 }
 
 function example(key: string): string {
-  return key.replace(/^storePath/, "").replace(/Path$/, "").replace(/^./, (c) => c.toLowerCase()) || "data";
+  return (
+    key
+      .replace(/^storePath/, "")
+      .replace(/Path$/, "")
+      .replace(/^./, (c) => c.toLowerCase()) || "data"
+  );
 }
 
 /** True when `path` is the mount or below it (strictly below for a file). */

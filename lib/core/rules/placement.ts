@@ -11,7 +11,8 @@ export function checkPlacement(topology: TopologyModel): Finding[] {
   for (const cluster of topology.clusters) {
     for (const set of cluster.brokerSets) {
       const byHost = new Map<string, string[]>();
-      for (const m of set.members) if (!m.unchecked) byHost.set(machineOf(m.host), [...(byHost.get(machineOf(m.host)) ?? []), m.path]);
+      for (const m of set.members)
+        if (!m.unchecked) byHost.set(machineOf(m.host), [...(byHost.get(machineOf(m.host)) ?? []), m.path]);
       for (const [address, paths] of byHost) {
         if (paths.length < 2) continue;
         const what =
@@ -32,7 +33,8 @@ export function checkPlacement(topology: TopologyModel): Finding[] {
     }
     for (const g of cluster.controllerGroups) {
       const byHost = new Map<string, string[]>();
-      for (const p of controllerPeers(cluster, g)) byHost.set(machineOf(p.host), [...(byHost.get(machineOf(p.host)) ?? []), p.path]);
+      for (const p of controllerPeers(cluster, g))
+        byHost.set(machineOf(p.host), [...(byHost.get(machineOf(p.host)) ?? []), p.path]);
       for (const [address, paths] of byHost) {
         if (paths.length < 2) continue;
         findings.push(

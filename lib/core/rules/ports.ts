@@ -18,7 +18,8 @@ export function checkPorts(topology: TopologyModel): Finding[] {
   const own = topology.clusters.flatMap(clusterPorts).filter((u) => !unchecked.has(u.path));
   const valid = own.filter((u) => isPort(u.port));
   const byMachine = new Map<string, PortUse[]>();
-  for (const use of [...valid, ...foreignPorts(topology)]) byMachine.set(machineOf(use.host), [...(byMachine.get(machineOf(use.host)) ?? []), use]);
+  for (const use of [...valid, ...foreignPorts(topology)])
+    byMachine.set(machineOf(use.host), [...(byMachine.get(machineOf(use.host)) ?? []), use]);
   const findings: Finding[] = rangeFindings(own, byMachine);
   for (const [machine, uses] of byMachine) {
     // One finding per pair of processes, listing every port they share, on the process the user can change.
@@ -26,7 +27,9 @@ export function checkPorts(topology: TopologyModel): Finding[] {
     const byPort = new Map<number, PortUse[]>();
     for (const use of uses) byPort.set(use.port, [...(byPort.get(use.port) ?? []), use]);
     for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
-      const owners = [...byPort.get(port)!].sort((a, b) => Number(isForeign(a)) - Number(isForeign(b)) || cmp(a.path, b.path) || cmp(a.purpose, b.purpose));
+      const owners = [...byPort.get(port)!].sort(
+        (a, b) => Number(isForeign(a)) - Number(isForeign(b)) || cmp(a.path, b.path) || cmp(a.purpose, b.purpose),
+      );
       for (let i = 1; i < owners.length; i++) {
         for (let j = 0; j < i; j++) {
           // The later of two of the library's processes is reported; a user's own container never is.
@@ -37,7 +40,9 @@ export function checkPorts(topology: TopologyModel): Finding[] {
           const same = other.path === first.path;
           const across = first.cluster !== undefined && other.cluster !== undefined && first.cluster !== other.cluster;
           const name = (u: PortUse) => (across ? `${u.owner} of cluster ${u.cluster}` : u.owner);
-          clash.pairs.push(`${name(other)} ${other.purpose} ${port} collides with ${same ? "its own" : name(first)} ${first.purpose} ${port}`);
+          clash.pairs.push(
+            `${name(other)} ${other.purpose} ${port} collides with ${same ? "its own" : name(first)} ${first.purpose} ${port}`,
+          );
           clashes.set(key, clash);
         }
       }
@@ -70,31 +75,62 @@ function foreignPorts(topology: TopologyModel): PortUse[] {
   return (topology.foreign ?? []).flatMap((c) => {
     const host = hosts.get(c.hostPath);
     if (!host) return [];
-    return c.ports.filter(isPort).map((port) => ({ port, purpose: "published port", owner: `docker_container ${c.name ?? c.path}`, path: c.path, host, foreign: true }));
+    return c.ports
+      .filter(isPort)
+      .map((port) => ({
+        port,
+        purpose: "published port",
+        owner: `docker_container ${c.name ?? c.path}`,
+        path: c.path,
+        host,
+        foreign: true,
+      }));
   });
 }
 
 /** One finding per prop whose value, or a port derived from it, is not a whole number in 1-65535. */
 function rangeFindings(uses: readonly PortUse[], byMachine: ReadonlyMap<string, PortUse[]>): Finding[] {
   const byProp = new Map<string, PortUse[]>();
-  for (const u of uses) if (!isPort(u.port)) byProp.set(`${u.path}\u0000${u.prop ?? u.purpose}`, [...(byProp.get(`${u.path}\u0000${u.prop ?? u.purpose}`) ?? []), u]);
+  for (const u of uses)
+    if (!isPort(u.port))
+      byProp.set(`${u.path}\u0000${u.prop ?? u.purpose}`, [
+        ...(byProp.get(`${u.path}\u0000${u.prop ?? u.purpose}`) ?? []),
+        u,
+      ]);
   const out: Finding[] = [];
   for (const bad of byProp.values()) {
     const u = bad[0];
     const prop = u.prop ?? u.purpose;
     const value = u.port - (u.offset ?? 0);
     if (!Number.isInteger(value)) {
-      out.push(error(u.path, "ports/range", `${u.owner} ${prop} is ${value}, not a whole number: a TCP port is a whole number between 1 and 65535.`, `Set ${prop} to a whole number, e.g. ${prop}: ${wholeExample(value)}.`));
+      out.push(
+        error(
+          u.path,
+          "ports/range",
+          `${u.owner} ${prop} is ${value}, not a whole number: a TCP port is a whole number between 1 and 65535.`,
+          `Set ${prop} to a whole number, e.g. ${prop}: ${wholeExample(value)}.`,
+        ),
+      );
       continue;
     }
     const offsets = uses.filter((x) => x.path === u.path && x.prop === u.prop).map((x) => x.offset ?? 0);
     const lo = MIN_PORT - Math.min(...offsets);
     const hi = MAX_PORT - Math.max(...offsets);
     const what = bad.map((x) => `${x.purpose} is ${x.port}`).join(", ");
-    const derived = offsets.length > 1 ? ` (it also opens ${offsets.filter((o) => o !== 0).map((o) => `${prop}${o > 0 ? "+" : ""}${o}`).join(" and ")})` : "";
+    const derived =
+      offsets.length > 1
+        ? ` (it also opens ${offsets
+            .filter((o) => o !== 0)
+            .map((o) => `${prop}${o > 0 ? "+" : ""}${o}`)
+            .join(" and ")})`
+        : "";
     const machineUses = byMachine.get(machineOf(u.host)) ?? [];
-    const taken = new Set(machineUses.filter((x) => x.path !== u.path || (x.prop ?? x.purpose) !== prop).map((x) => x.port));
-    const example = firstFitting(value, offsets, (v) => offsets.every((o) => isPort(v + o) && !taken.has(v + o)), true) ?? clamp(value, lo, hi);
+    const taken = new Set(
+      machineUses.filter((x) => x.path !== u.path || (x.prop ?? x.purpose) !== prop).map((x) => x.port),
+    );
+    const example =
+      firstFitting(value, offsets, (v) => offsets.every((o) => isPort(v + o) && !taken.has(v + o)), true) ??
+      clamp(value, lo, hi);
     out.push(
       error(
         u.path,
@@ -131,7 +167,8 @@ function suggestFix(use: PortUse, machineUses: PortUse[]): string {
   const fits = (v: number) => offsets.every((o) => isPort(v + o) && !taken.has(v + o) && !fixed.has(v + o));
   const found = firstFitting(start, offsets, fits);
   const machine = machineOf(use.host);
-  if (found === undefined) return `Move ${use.owner} to another host: no value of ${prop} leaves its ports free on ${machine}.`;
+  if (found === undefined)
+    return `Move ${use.owner} to another host: no value of ${prop} leaves its ports free on ${machine}.`;
   if (offsets.length > 1) {
     const opens = offsets.map((o) => (o === 0 ? prop : `${prop}${o > 0 ? "+" : ""}${o}`)).join(", ");
     return `Set ${prop} of ${use.owner} to a value whose ports (${opens}) are free on ${machine}, e.g. ${prop}: ${found}; brokers sharing a host need listen ports at least 4 apart.`;
@@ -140,13 +177,19 @@ function suggestFix(use: PortUse, machineUses: PortUse[]): string {
 }
 
 /** listenPort-like values first 1000 apart (10911, 11911, ...), then every value after the current one, wrapping. */
-function firstFitting(start: number, offsets: readonly number[], fits: (v: number) => boolean, orStart = false): number | undefined {
+function firstFitting(
+  start: number,
+  offsets: readonly number[],
+  fits: (v: number) => boolean,
+  orStart = false,
+): number | undefined {
   const lo = MIN_PORT - Math.min(0, ...offsets);
   const hi = MAX_PORT - Math.max(0, ...offsets);
   if (lo > hi) return undefined;
   const from = Number.isInteger(start) ? clamp(start, lo, hi) : lo;
   if (orStart && fits(from)) return from;
-  if (offsets.length > 1) for (let k = 1; k <= 50 && from + 1000 * k <= hi; k++) if (fits(from + 1000 * k)) return from + 1000 * k;
+  if (offsets.length > 1)
+    for (let k = 1; k <= 50 && from + 1000 * k <= hi; k++) if (fits(from + 1000 * k)) return from + 1000 * k;
   const span = hi - lo + 1;
   for (let i = 1; i <= span; i++) {
     const v = lo + ((from - lo + i) % span);

@@ -1,4 +1,12 @@
-import { BrokerModel, ClusterModel, ControllerModel, DashboardModel, NameServerModel, ProxyModel, TopologyModel } from "../model";
+import {
+  BrokerModel,
+  ClusterModel,
+  ControllerModel,
+  DashboardModel,
+  NameServerModel,
+  ProxyModel,
+  TopologyModel,
+} from "../model";
 import { describeBroker, describeNameServer } from "../ports";
 
 export interface PlacedProcess {
@@ -14,13 +22,24 @@ export interface PlacedProcess {
 export function allProcesses(topology: TopologyModel): PlacedProcess[] {
   const out: PlacedProcess[] = [];
   for (const cluster of topology.clusters) {
-    for (const ns of cluster.nameServers) out.push({ cluster, process: ns, owner: describeNameServer(ns), kind: "namesrv" });
+    for (const ns of cluster.nameServers)
+      out.push({ cluster, process: ns, owner: describeNameServer(ns), kind: "namesrv" });
     for (const set of cluster.brokerSets) {
-      for (const b of set.members) out.push({ cluster, process: b, owner: describeBroker(set, b), brokerName: set.brokerName, kind: "broker" });
+      for (const b of set.members)
+        out.push({ cluster, process: b, owner: describeBroker(set, b), brokerName: set.brokerName, kind: "broker" });
     }
-    for (const g of cluster.controllerGroups) for (const c of g.controllers) out.push({ cluster, process: c, owner: `controller ${c.selfId}`, kind: "controller" });
-    for (const p of cluster.proxies) out.push({ cluster, process: p, owner: `proxy ${p.path.slice(p.path.lastIndexOf("/") + 1)}`, kind: "proxy" });
-    for (const d of cluster.dashboards ?? []) out.push({ cluster, process: d, owner: `dashboard ${d.path.slice(d.path.lastIndexOf("/") + 1)}`, kind: "dashboard" });
+    for (const g of cluster.controllerGroups)
+      for (const c of g.controllers)
+        out.push({ cluster, process: c, owner: `controller ${c.selfId}`, kind: "controller" });
+    for (const p of cluster.proxies)
+      out.push({ cluster, process: p, owner: `proxy ${p.path.slice(p.path.lastIndexOf("/") + 1)}`, kind: "proxy" });
+    for (const d of cluster.dashboards ?? [])
+      out.push({
+        cluster,
+        process: d,
+        owner: `dashboard ${d.path.slice(d.path.lastIndexOf("/") + 1)}`,
+        kind: "dashboard",
+      });
   }
   return out;
 }
@@ -35,5 +54,9 @@ export function checkedProcesses(topology: TopologyModel): PlacedProcess[] {
 
 /** Paths of the processes whose props were refused. */
 export function uncheckedPaths(topology: TopologyModel): Set<string> {
-  return new Set(allProcesses(topology).filter((p) => p.process.unchecked).map((p) => p.process.path));
+  return new Set(
+    allProcesses(topology)
+      .filter((p) => p.process.unchecked)
+      .map((p) => p.process.path),
+  );
 }

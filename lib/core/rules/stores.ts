@@ -20,13 +20,19 @@ export function checkStores(topology: TopologyModel): Finding[] {
     const problem = hostPathProblem(store.hostPath);
     if (problem) {
       findings.push(
-        error(p.process.path, "stores/host-path", `${p.owner} store.hostPath ${JSON.stringify(store.hostPath)} ${problem}`, `Set store.hostPath to an absolute directory of its own, e.g. store: { hostPath: "/data/rocketmq/${p.process.containerName}" }, or remove store for a named volume.`),
+        error(
+          p.process.path,
+          "stores/host-path",
+          `${p.owner} store.hostPath ${JSON.stringify(store.hostPath)} ${problem}`,
+          `Set store.hostPath to an absolute directory of its own, e.g. store: { hostPath: "/data/rocketmq/${p.process.containerName}" }, or remove store for a named volume.`,
+        ),
       );
     }
   }
 
   const byMachine = new Map<string, PlacedProcess[]>();
-  for (const p of procs) byMachine.set(machineOf(p.process.host), [...(byMachine.get(machineOf(p.process.host)) ?? []), p]);
+  for (const p of procs)
+    byMachine.set(machineOf(p.process.host), [...(byMachine.get(machineOf(p.process.host)) ?? []), p]);
   const foreignByMachine = foreignNames(topology);
   const derivedClashes = new Map<string, { later: ClusterModel; earlier: ClusterModel; names: Set<string> }>();
 
@@ -39,17 +45,27 @@ export function checkStores(topology: TopologyModel): Finding[] {
       const foreign = foreignByMachine.get(machine)?.get(name);
       if (users.length < 2 && !foreign) continue;
       const clusters = new Set(users.map((u) => u.cluster));
-      if (!foreign && clusters.size > 1 && users.every((u) => isDefault(u, "containerName")) && new Set(users.map((u) => u.cluster.clusterName)).size === 1) {
+      if (
+        !foreign &&
+        clusters.size > 1 &&
+        users.every((u) => isDefault(u, "containerName")) &&
+        new Set(users.map((u) => u.cluster.clusterName)).size === 1
+      ) {
         // Two clusters of one clusterName: every default name collides; one finding on the later cluster.
         const byPath = [...clusters].sort((a, b) => cmp(a.path, b.path));
         const key = `${byPath[byPath.length - 1].path}\u0000${byPath[0].path}\u0000${machine}`;
-        const clash = derivedClashes.get(key) ?? { later: byPath[byPath.length - 1], earlier: byPath[0], names: new Set<string>() };
+        const clash = derivedClashes.get(key) ?? {
+          later: byPath[byPath.length - 1],
+          earlier: byPath[0],
+          names: new Set<string>(),
+        };
         clash.names.add(name);
         derivedClashes.set(key, clash);
         continue;
       }
       const last = users[users.length - 1];
-      const label = (u: PlacedProcess) => (users.filter((x) => x.owner === u.owner).length > 1 ? `${u.owner} (${u.process.path})` : u.owner);
+      const label = (u: PlacedProcess) =>
+        users.filter((x) => x.owner === u.owner).length > 1 ? `${u.owner} (${u.process.path})` : u.owner;
       const others = [...users.slice(0, -1).map(label), ...(foreign ? [`the docker_container ${foreign}`] : [])];
       findings.push(
         error(
@@ -70,13 +86,16 @@ export function checkStores(topology: TopologyModel): Finding[] {
         const sb = storeOf(b);
         if (!sa || !sb) continue;
         // Default volumes named after one container name: the container-name finding already says it.
-        if (a.process.containerName === b.process.containerName && isDefault(a, "store") && isDefault(b, "store")) continue;
+        if (a.process.containerName === b.process.containerName && isDefault(a, "store") && isDefault(b, "store"))
+          continue;
         const shared = sharedStore(sa, sb);
         if (!shared) continue;
         const own = `${b.process.containerName}-store`;
         // Across clusters, each process is named with its cluster.
         const across = a.cluster !== b.cluster;
-        const [nb, na] = across ? [`${b.owner} of cluster ${b.cluster.clusterName}`, `${a.owner} of cluster ${a.cluster.clusterName}`] : [b.owner, a.owner];
+        const [nb, na] = across
+          ? [`${b.owner} of cluster ${b.cluster.clusterName}`, `${a.owner} of cluster ${a.cluster.clusterName}`]
+          : [b.owner, a.owner];
         findings.push(
           error(
             b.process.path,
@@ -133,11 +152,24 @@ function freeName(name: string, taken: ReadonlySet<string>): string {
 
 function sharedStore(a: StoreModel, b: StoreModel): string | undefined {
   // A volume name or host directory that is refused (names/volume, stores/host-path) is reported there, once.
-  if (a.volume !== undefined && b.volume !== undefined && DOCKER_NAME.test(a.volume) && a.volume.length <= MAX_VOLUME_NAME && a.volume === b.volume) return `volume "${a.volume}"`;
-  if (a.hostPath !== undefined && b.hostPath !== undefined && !hostPathProblem(a.hostPath) && !hostPathProblem(b.hostPath)) {
+  if (
+    a.volume !== undefined &&
+    b.volume !== undefined &&
+    DOCKER_NAME.test(a.volume) &&
+    a.volume.length <= MAX_VOLUME_NAME &&
+    a.volume === b.volume
+  )
+    return `volume "${a.volume}"`;
+  if (
+    a.hostPath !== undefined &&
+    b.hostPath !== undefined &&
+    !hostPathProblem(a.hostPath) &&
+    !hostPathProblem(b.hostPath)
+  ) {
     const pa = normaliseHostPath(a.hostPath);
     const pb = normaliseHostPath(b.hostPath);
-    if (pa === pb || pb.startsWith(pa + "/") || pa.startsWith(pb + "/")) return `host directory ${pa === pb ? pa : `${pa} / ${pb}`}`;
+    if (pa === pb || pb.startsWith(pa + "/") || pa.startsWith(pb + "/"))
+      return `host directory ${pa === pb ? pa : `${pa} / ${pb}`}`;
   }
   return undefined;
 }
@@ -162,19 +194,44 @@ export function normaliseHostPath(path: string): string {
  * would hand such a directory to the user RocketMQ runs as (`chown 3000:3000`), and every process on the machine
  * depends on it.
  */
-const SYSTEM_DIRECTORIES = new Set(["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var"]);
+const SYSTEM_DIRECTORIES = new Set([
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/home",
+  "/lib",
+  "/lib32",
+  "/lib64",
+  "/libx32",
+  "/media",
+  "/mnt",
+  "/opt",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/srv",
+  "/sys",
+  "/tmp",
+  "/usr",
+  "/var",
+]);
 
 /** Why a host directory cannot hold a store (the rest of the sentence), or undefined when it can. */
 export function hostPathProblem(path: unknown): string | undefined {
   if (typeof path !== "string") return `is a ${path === null ? "null" : typeof path}, not a path.`;
-  if (path.trim() === "") return `is empty: the container would get an anonymous volume instead, and the store would be lost with the container.`;
+  if (path.trim() === "")
+    return `is empty: the container would get an anonymous volume instead, and the store would be lost with the container.`;
   if (path.trim() !== path) return `has blanks around it, which Docker keeps as part of the directory name.`;
   if (/^[A-Za-z]:[\\/]/.test(path)) return undefined;
   if (!path.startsWith("/")) {
     return `is relative: the docker provider refuses it at plan ("must be an absolute path"), and a directory relative to where Terraform runs would not name one place on the host anyway.`;
   }
   const normal = normaliseHostPath(path);
-  if (normal === "/") return `is the machine's root directory${path !== "/" ? ` (${path} normalised)` : ""}: it holds every other directory, and the store-init container would hand / to the user RocketMQ runs as.`;
-  if (SYSTEM_DIRECTORIES.has(normal)) return `is the system directory ${normal}: the store-init container would hand it to the user RocketMQ runs as (chown), and the machine depends on its owner.`;
+  if (normal === "/")
+    return `is the machine's root directory${path !== "/" ? ` (${path} normalised)` : ""}: it holds every other directory, and the store-init container would hand / to the user RocketMQ runs as.`;
+  if (SYSTEM_DIRECTORIES.has(normal))
+    return `is the system directory ${normal}: the store-init container would hand it to the user RocketMQ runs as (chown), and the machine depends on its owner.`;
   return undefined;
 }

@@ -14,7 +14,12 @@ export function checkVmHosts(topology: TopologyModel): Finding[] {
     const where = `${p.process.host.path} (${p.process.host.address})`;
     if (p.kind === "dashboard") {
       findings.push(
-        error(p.process.path, "hosts/vm-dashboard", `the ${p.owner} is placed on the VM host ${where}: the RocketMQ console ships as a container image (apacherocketmq/rocketmq-dashboard) and the VM target writes systemd units for RocketMQ's own scripts only.`, `Place the Dashboard on a DockerHost (it may share the VM's address: one machine, one port plan).`),
+        error(
+          p.process.path,
+          "hosts/vm-dashboard",
+          `the ${p.owner} is placed on the VM host ${where}: the RocketMQ console ships as a container image (apacherocketmq/rocketmq-dashboard) and the VM target writes systemd units for RocketMQ's own scripts only.`,
+          `Place the Dashboard on a DockerHost (it may share the VM's address: one machine, one port plan).`,
+        ),
       );
       continue;
     }

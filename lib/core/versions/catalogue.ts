@@ -54,7 +54,9 @@ export interface Catalogue {
 const SECTION_NAMES: readonly Section[] = ["broker", "namesrv", "controller", "proxy", "tieredStorePlugin"];
 
 const TABLE = tableJson as unknown as CatalogueTable;
-const SOURCE_FACTS = (sourceFacts as unknown as { versions: Record<string, Record<string, Record<string, Partial<KeySpec>>>> }).versions;
+const SOURCE_FACTS = (
+  sourceFacts as unknown as { versions: Record<string, Record<string, Record<string, Partial<KeySpec>>>> }
+).versions;
 
 function toCatalogue(version: string): Catalogue {
   const raw = unpackVersion(TABLE, version);
@@ -140,7 +142,9 @@ export function unsupportedMessage(version: string): string {
   if (!parseVersion(version)) {
     return `Malformed RocketMQ version "${String(version)}": expected major.minor.patch, e.g. ${SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]}. ${all}`;
   }
-  const why = UNSUPPORTED[version] ?? "no key catalogue: not a release whose configuration jars Maven Central serves, or older than 4.5.0 (the first with DLedger)";
+  const why =
+    UNSUPPORTED[version] ??
+    "no key catalogue: not a release whose configuration jars Maven Central serves, or older than 4.5.0 (the first with DLedger)";
   return `RocketMQ ${version} is not supported: ${why}. The closest supported versions are ${closestSupported(version).join(" and ")}. ${all}`;
 }
 

@@ -117,7 +117,13 @@ export function checkProperties(input: CheckPropertiesInput): Finding[] {
       ),
     ];
   }
-  const ctx: Ctx = { ...input, properties, owned: input.owned ?? {}, catalogue, label: `RocketMQ ${catalogue.version}` };
+  const ctx: Ctx = {
+    ...input,
+    properties,
+    owned: input.owned ?? {},
+    catalogue,
+    label: `RocketMQ ${catalogue.version}`,
+  };
   if (!sectionsOf(catalogue).includes(section)) {
     const newest = newestWith(section);
     return [
@@ -133,8 +139,13 @@ export function checkProperties(input: CheckPropertiesInput): Finding[] {
     ];
   }
   // Keys are sorted above; the findings of one key are sorted by rule, and reported where the key was declared.
-  const at = (key: string, f: Finding): Finding => (input.keyPaths && hasOwn(input.keyPaths, key) ? { ...f, path: input.keyPaths[key] } : f);
-  return keys.flatMap((key) => checkKey(ctx, key, properties[key]).sort((a, b) => cmp(a.rule, b.rule)).map((f) => at(key, f)));
+  const at = (key: string, f: Finding): Finding =>
+    input.keyPaths && hasOwn(input.keyPaths, key) ? { ...f, path: input.keyPaths[key] } : f;
+  return keys.flatMap((key) =>
+    checkKey(ctx, key, properties[key])
+      .sort((a, b) => cmp(a.rule, b.rule))
+      .map((f) => at(key, f)),
+  );
 }
 
 interface Ctx extends CheckPropertiesInput {
@@ -164,7 +175,15 @@ function checkKey(ctx: Ctx, key: string, value: unknown): Finding[] {
   }
   const findings: Finding[] = [];
   const bad = ctx.unresolved?.includes(key) ? undefined : valueProblem(ctx, key, spec, value);
-  if (bad) findings.push(error(ctx.path, PROPERTY_RULES.badValue, `${shown} for the ${PROCESS[ctx.section]} in ${ctx.label}: ${bad.message}`, bad.fix));
+  if (bad)
+    findings.push(
+      error(
+        ctx.path,
+        PROPERTY_RULES.badValue,
+        `${shown} for the ${PROCESS[ctx.section]} in ${ctx.label}: ${bad.message}`,
+        bad.fix,
+      ),
+    );
   const inactive = inactiveFinding(ctx, key, spec, shown);
   if (inactive) findings.push(inactive);
   return findings;
@@ -217,7 +236,8 @@ function unknownFinding(ctx: Ctx, key: string, shown: string): Finding {
       PROPERTY_RULES.unchecked,
       `${shown}: ${key} is not among the ${PROCESS[section]} keys known for ${ctx.label}, but that catalogue lacks ` +
         `${lacking.join(", ")} (Maven Central has no ${ctx.catalogue.version} jar of ${lacking.length === 1 ? "its module" : "their modules"}), ` +
-        `so ${key} may be one of their keys; it cannot be checked.` + (elsewhere.length > 0 ? ` ${elsewhere.join(" ")}` : ""),
+        `so ${key} may be one of their keys; it cannot be checked.` +
+        (elsewhere.length > 0 ? ` ${elsewhere.join(" ")}` : ""),
       `Check ${key} against ${lacking.join(" and ")} of RocketMQ ${ctx.catalogue.version}, or set the cluster's \`version\` to one whose catalogue is complete` +
         `${completeNeighbour(ctx.catalogue.version, section) ? ` (e.g. ${completeNeighbour(ctx.catalogue.version, section)})` : ""}.`,
     );
@@ -237,19 +257,29 @@ function unknownFinding(ctx: Ctx, key: string, shown: string): Finding {
 
 /** The keys a file of that section can carry; a 5.x broker file also carries the tiered store plugin's keys. */
 function candidateKeys(catalogue: Catalogue, section: PropertySection): string[] {
-  return section === "broker" ? [...keysOf(catalogue, "broker"), ...keysOf(catalogue, "tieredStorePlugin")] : keysOf(catalogue, section);
+  return section === "broker"
+    ? [...keysOf(catalogue, "broker"), ...keysOf(catalogue, "tieredStorePlugin")]
+    : keysOf(catalogue, section);
 }
 
 function otherSectionsHint(ctx: Ctx, key: string): string {
-  const others = sectionsOf(ctx.catalogue).filter((s) => s !== ctx.section && keySpec(ctx.catalogue, s, key) !== undefined);
-  return others.length > 0 ? `${key} is a ${others.join("/")} key in ${ctx.catalogue.version}, not a ${ctx.section} key.` : "";
+  const others = sectionsOf(ctx.catalogue).filter(
+    (s) => s !== ctx.section && keySpec(ctx.catalogue, s, key) !== undefined,
+  );
+  return others.length > 0
+    ? `${key} is a ${others.join("/")} key in ${ctx.catalogue.version}, not a ${ctx.section} key.`
+    : "";
 }
 
 function otherVersionsHint(ctx: Ctx, key: string): string {
   // A lookup per version, not a sorted key list: an unknown key is checked against every supported release.
-  const reads = (c: Catalogue) => keySpec(c, ctx.section, key) !== undefined || (ctx.section === "broker" && keySpec(c, "tieredStorePlugin", key) !== undefined);
+  const reads = (c: Catalogue) =>
+    keySpec(c, ctx.section, key) !== undefined ||
+    (ctx.section === "broker" && keySpec(c, "tieredStorePlugin", key) !== undefined);
   const versions = SUPPORTED_VERSIONS.filter((v) => v !== ctx.catalogue.version && reads(catalogueFor(v)));
-  return versions.length > 0 ? `RocketMQ ${versionRuns(versions)} read${versions.length === 1 ? "s" : ""} ${key} for the ${PROCESS[ctx.section]}, ${ctx.catalogue.version} does not.` : "";
+  return versions.length > 0
+    ? `RocketMQ ${versionRuns(versions)} read${versions.length === 1 ? "s" : ""} ${key} for the ${PROCESS[ctx.section]}, ${ctx.catalogue.version} does not.`
+    : "";
 }
 
 /** Versions as runs of consecutive supported versions: `4.9.4–4.9.8, 5.3.3`. */
@@ -260,14 +290,21 @@ export function versionRuns(versions: readonly string[]): string {
 
 /** Classes of a section (and, for the broker, of the tiered store plugin) whose jars the version lacks. */
 function missingClasses(catalogue: Catalogue, section: PropertySection): readonly string[] {
-  return [...(catalogue.missing[section] ?? []), ...(section === "broker" ? catalogue.missing.tieredStorePlugin ?? [] : [])];
+  return [
+    ...(catalogue.missing[section] ?? []),
+    ...(section === "broker" ? (catalogue.missing.tieredStorePlugin ?? []) : []),
+  ];
 }
 
 /** The supported version nearest to `version` (same major) whose catalogue of `section` lacks nothing. */
 function completeNeighbour(version: string, section: PropertySection): string | undefined {
   const i = SUPPORTED_VERSIONS.indexOf(version);
   const major = version.split(".")[0];
-  const ok = (v: string | undefined) => v !== undefined && v.split(".")[0] === major && hasSection(catalogueFor(v), section) && missingClasses(catalogueFor(v), section).length === 0;
+  const ok = (v: string | undefined) =>
+    v !== undefined &&
+    v.split(".")[0] === major &&
+    hasSection(catalogueFor(v), section) &&
+    missingClasses(catalogueFor(v), section).length === 0;
   for (let d = 1; d < SUPPORTED_VERSIONS.length; d++) {
     if (ok(SUPPORTED_VERSIONS[i - d])) return SUPPORTED_VERSIONS[i - d];
     if (ok(SUPPORTED_VERSIONS[i + d])) return SUPPORTED_VERSIONS[i + d];
@@ -279,7 +316,8 @@ function completeNeighbour(version: string, section: PropertySection): string | 
 function inactiveFinding(ctx: Ctx, key: string, spec: KeySpec, shown: string): Finding | undefined {
   if (ctx.section === "broker" && keySpec(ctx.catalogue, "broker", key) === undefined) {
     const plugin = ctx.properties.messageStorePlugIn;
-    if (hasOwn(ctx.owned, "messageStorePlugIn") || String(plugin ?? "").includes("TieredMessageStore")) return undefined;
+    if (hasOwn(ctx.owned, "messageStorePlugIn") || String(plugin ?? "").includes("TieredMessageStore"))
+      return undefined;
     return warning(
       ctx.path,
       PROPERTY_RULES.inactive,
@@ -311,7 +349,10 @@ interface ValueProblem {
  */
 function valueProblem(ctx: Ctx, key: string, spec: KeySpec, value: unknown): ValueProblem | undefined {
   if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-    return { message: `the value is a ${value === null ? "null" : typeof value}, not a string, number or boolean.`, fix: `Give ${key} a string, number or boolean value.` };
+    return {
+      message: `the value is a ${value === null ? "null" : typeof value}, not a string, number or boolean.`,
+      fix: `Give ${key} a string, number or boolean value.`,
+    };
   }
   const text = String(value);
   if (/[\r\n]/.test(text)) {
@@ -335,7 +376,9 @@ function valueProblem(ctx: Ctx, key: string, spec: KeySpec, value: unknown): Val
       if (spec.enumValues.includes(text)) return undefined;
       const match = spec.enumValues.find((e) => e.toLowerCase() === trimmed.toLowerCase());
       const allowed = spec.enumValues.join(", ");
-      const alsoInt = types.some((t) => t !== "String") ? ` (or an ${types.filter((t) => t !== "String").join("/")})` : "";
+      const alsoInt = types.some((t) => t !== "String")
+        ? ` (or an ${types.filter((t) => t !== "String").join("/")})`
+        : "";
       return {
         message:
           `the value ${blanks ? "has leading or trailing blanks and " : ""}is not one of ${allowed}${alsoInt}; the values are ` +
@@ -369,7 +412,10 @@ function valueProblem(ctx: Ctx, key: string, spec: KeySpec, value: unknown): Val
     message: blanks
       ? `the value has leading or trailing blanks, which ${PARSER[type] ?? "the parser"} rejects; ${swallowed}.`
       : `the value is not ${what}; ${swallowed}.`,
-    fix: blanks && parses(type, trimmed) ? `Write ${key}=${trimmed}.` : `Write ${key} as ${what}, e.g. ${key}=${exampleOf(spec)}.`,
+    fix:
+      blanks && parses(type, trimmed)
+        ? `Write ${key}=${trimmed}.`
+        : `Write ${key} as ${what}, e.g. ${key}=${exampleOf(spec)}.`,
   };
 }
 
@@ -443,7 +489,10 @@ export function suggestKeys(key: string, candidates: readonly string[], max = 3)
     .filter((s) => s.d <= limit);
   if (scored.length === 0) return [];
   const best = Math.min(...scored.map((s) => s.d));
-  return scored.filter((s) => s.d === best).map((s) => s.c).slice(0, max);
+  return scored
+    .filter((s) => s.d === best)
+    .map((s) => s.c)
+    .slice(0, max);
 }
 
 /** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps cost 1. */
@@ -454,7 +503,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];
@@ -462,12 +512,18 @@ export function editDistance(a: string, b: string): number {
 
 /** The newest supported version whose catalogue has the section complete, or undefined when none has it. */
 function newestWith(section: Section): string | undefined {
-  return [...SUPPORTED_VERSIONS].reverse().find((v) => sectionsOf(catalogueFor(v)).includes(section) && (catalogueFor(v).missing[section] ?? []).length === 0);
+  return [...SUPPORTED_VERSIONS]
+    .reverse()
+    .find(
+      (v) => sectionsOf(catalogueFor(v)).includes(section) && (catalogueFor(v).missing[section] ?? []).length === 0,
+    );
 }
 
 /** The value as the message shows it: quoted, so that blanks and line breaks are visible. */
 function show(value: unknown): string {
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? JSON.stringify(String(value)) : String(value);
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? JSON.stringify(String(value))
+    : String(value);
 }
 
 function hasOwn(record: object, key: string): boolean {

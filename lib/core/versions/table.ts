@@ -12,17 +12,45 @@
  * common, remoting, client) and 5.3.4 (no rocketmq-common, -remoting or -client 5.3.4): see UNSUPPORTED.
  */
 export const CATALOGUE_DATA_VERSIONS: readonly string[] = [
-  "4.5.0", "4.5.1", "4.5.2", "4.6.0", "4.6.1", "4.7.0", "4.7.1", "4.8.0",
-  "4.9.0", "4.9.1", "4.9.2", "4.9.3", "4.9.4", "4.9.5", "4.9.7", "4.9.8",
-  "5.0.0", "5.1.0", "5.1.1", "5.1.3", "5.1.4", "5.2.0", "5.3.0", "5.3.1", "5.3.2", "5.3.3",
-  "5.4.0", "5.5.0", "5.5.1",
+  "4.5.0",
+  "4.5.1",
+  "4.5.2",
+  "4.6.0",
+  "4.6.1",
+  "4.7.0",
+  "4.7.1",
+  "4.8.0",
+  "4.9.0",
+  "4.9.1",
+  "4.9.2",
+  "4.9.3",
+  "4.9.4",
+  "4.9.5",
+  "4.9.7",
+  "4.9.8",
+  "5.0.0",
+  "5.1.0",
+  "5.1.1",
+  "5.1.3",
+  "5.1.4",
+  "5.2.0",
+  "5.3.0",
+  "5.3.1",
+  "5.3.2",
+  "5.3.3",
+  "5.4.0",
+  "5.5.0",
+  "5.5.1",
 ];
 
 /** Releases from 4.5.0 on without a catalogue, and why (said in the versions/unknown error). */
 export const UNSUPPORTED: Readonly<Record<string, string>> = {
-  "4.9.6": "Maven Central has no rocketmq-store, -broker or -namesrv 4.9.6 (only common, remoting and client), so its keys cannot be read from its jars",
-  "5.1.2": "Maven Central has no rocketmq-store, -broker or -namesrv 5.1.2 (only common, remoting and client), so its keys cannot be read from its jars",
-  "5.3.4": "Maven Central has no rocketmq-common, -remoting or -client 5.3.4 (BrokerConfig, NamesrvConfig and the Netty configs live there), so its keys cannot be read from its jars",
+  "4.9.6":
+    "Maven Central has no rocketmq-store, -broker or -namesrv 4.9.6 (only common, remoting and client), so its keys cannot be read from its jars",
+  "5.1.2":
+    "Maven Central has no rocketmq-store, -broker or -namesrv 5.1.2 (only common, remoting and client), so its keys cannot be read from its jars",
+  "5.3.4":
+    "Maven Central has no rocketmq-common, -remoting or -client 5.3.4 (BrokerConfig, NamesrvConfig and the Netty configs live there), so its keys cannot be read from its jars",
 };
 
 /** One key as read from the jars (see lab/java/Catalogue.java). */
@@ -73,7 +101,7 @@ export interface CatalogueTable {
 /** Indices → `a..b,c` over the ordered version list. */
 export function encodeRange(indices: readonly number[], versions: readonly string[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < indices.length; ) {
+  for (let i = 0; i < indices.length;) {
     let j = i;
     while (j + 1 < indices.length && indices[j + 1] === indices[j] + 1) j++;
     parts.push(i === j ? versions[indices[i]] : `${versions[indices[i]]}..${versions[indices[j]]}`);
@@ -96,7 +124,17 @@ export function decodeRange(range: string, versions: readonly string[]): number[
 }
 
 /** Canonical JSON of a spec: fields in a fixed order, so equal specs are equal strings. */
-const FIELDS: readonly (keyof JarKeySpec)[] = ["types", "default", "machineDependent", "effectiveDefault", "enumValues", "source", "alsoSets", "condition", "deprecated"];
+const FIELDS: readonly (keyof JarKeySpec)[] = [
+  "types",
+  "default",
+  "machineDependent",
+  "effectiveDefault",
+  "enumValues",
+  "source",
+  "alsoSets",
+  "condition",
+  "deprecated",
+];
 export function canonical(spec: JarKeySpec): JarKeySpec {
   const out: Record<string, unknown> = {};
   for (const f of FIELDS) if (spec[f] !== undefined) out[f] = spec[f];
@@ -132,10 +170,13 @@ export function packTable(catalogues: readonly JarCatalogue[]): CatalogueTable {
     .sort((a, b) => cmp(a.section, b.section) || cmp(a.key, b.key) || a.idx[0] - b.idx[0])
     .map((r) => [r.section, r.key, encodeRange(r.idx, versions), r.spec]);
   return {
-    about: "RocketMQ key catalogues, one row per key spec with the versions that have it. Generated from each release's jars by `npm run catalogue -- --write`; do not edit.",
+    about:
+      "RocketMQ key catalogues, one row per key spec with the versions that have it. Generated from each release's jars by `npm run catalogue -- --write`; do not edit.",
     versions,
     missing,
-    appliedBy: [...applied.values()].sort((a, b) => cmp(a.section, b.section) || a.idx[0] - b.idx[0]).map((a) => [a.section, encodeRange(a.idx, versions), a.classes]),
+    appliedBy: [...applied.values()]
+      .sort((a, b) => cmp(a.section, b.section) || a.idx[0] - b.idx[0])
+      .map((a) => [a.section, encodeRange(a.idx, versions), a.classes]),
     keys,
   };
 }

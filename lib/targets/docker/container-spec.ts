@@ -49,7 +49,9 @@ export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode)
     ports:
       networkMode === "host"
         ? []
-        : [...new Set(plan.ports.map((p) => p.port))].sort((a, b) => a - b).map((port) => ({ internal: port, external: port, protocol: "tcp" })),
+        : [...new Set(plan.ports.map((p) => p.port))]
+            .sort((a, b) => a - b)
+            .map((port) => ({ internal: port, external: port, protocol: "tcp" })),
     labels: labelList(plan.labels),
     memory: plan.memoryMb,
     memorySwap: plan.memoryMb,
@@ -99,7 +101,11 @@ export function storeInitSpec(plan: ProcessPlan): StoreInitSpec | undefined {
 
 function storeVolumes(plan: ProcessPlan): DockerContainerSpec["volumes"] {
   if (!plan.store) return [];
-  return [plan.store.volume ? { containerPath: plan.store.mountPath, volumeName: plan.store.volume } : { containerPath: plan.store.mountPath, hostPath: plan.store.hostPath }];
+  return [
+    plan.store.volume
+      ? { containerPath: plan.store.mountPath, volumeName: plan.store.volume }
+      : { containerPath: plan.store.mountPath, hostPath: plan.store.hostPath },
+  ];
 }
 
 function labelList(labels: Readonly<Record<string, string>>): { label: string; value: string }[] {

@@ -79,27 +79,51 @@ export class DockerHost extends Construct implements IRocketMqHost {
     r.known(o, ["address", "dockerHost", "alias", "networkMode"]);
     const address = r.string(o, "address", { required: true, example: '"10.0.0.28"' });
     const dockerHost = r.string(o, "dockerHost", { example: '"ssh://ops@10.0.0.28"' });
-    const alias = r.string(o, "alias", { literal: "Terraform names a provider configuration by a literal alias" }) ?? id;
+    const alias =
+      r.string(o, "alias", { literal: "Terraform names a provider configuration by a literal alias" }) ?? id;
     const unresolved: ("address" | "engine")[] = [];
     if (address === undefined || isToken(address)) unresolved.push("address");
     if (address !== undefined && isToken(address)) {
-      r.unresolved("address", "its format (hosts/address), a loopback address on the bridge network (hosts/loopback), a '-' or an IPv6 address in DLedger peers (dledger/host-dash, dledger/ipv6), or whether another DockerHost has the same address and so shares this machine's ports and stores");
+      r.unresolved(
+        "address",
+        "its format (hosts/address), a loopback address on the bridge network (hosts/loopback), a '-' or an IPv6 address in DLedger peers (dledger/host-dash, dledger/ipv6), or whether another DockerHost has the same address and so shares this machine's ports and stores",
+      );
     }
     if (dockerHost !== undefined && isToken(dockerHost)) {
       unresolved.push("engine");
-      r.unresolved("dockerHost", "the endpoint's form (hosts/docker-host), or whether another DockerHost uses the same engine and so shares this machine's ports, stores and container names");
+      r.unresolved(
+        "dockerHost",
+        "the endpoint's form (hosts/docker-host), or whether another DockerHost uses the same engine and so shares this machine's ports, stores and container names",
+      );
     } else if (dockerHost !== undefined) {
       const problem = dockerHostProblem(dockerHost);
-      if (problem) r.findings.push(error(this.node.path, "hosts/docker-host", `dockerHost ${JSON.stringify(dockerHost)} ${problem}`, `Set dockerHost to the engine's endpoint, e.g. dockerHost: "ssh://ops@10.0.0.28" or "tcp://10.0.0.28:2376", or remove it for the local engine.`));
+      if (problem)
+        r.findings.push(
+          error(
+            this.node.path,
+            "hosts/docker-host",
+            `dockerHost ${JSON.stringify(dockerHost)} ${problem}`,
+            `Set dockerHost to the engine's endpoint, e.g. dockerHost: "ssh://ops@10.0.0.28" or "tcp://10.0.0.28:2376", or remove it for the local engine.`,
+          ),
+        );
     }
     const aliasBad = aliasProblem(alias);
     if (aliasBad) {
-      r.findings.push(error(this.node.path, "hosts/alias", `docker provider alias ${JSON.stringify(alias)}${o.alias === undefined ? " (the construct id)" : ""} ${aliasBad} Terraform refuses it ("Invalid provider configuration alias").`, `Set alias to a Terraform name, e.g. alias: "${alias.replace(/[^\p{L}\p{N}_-]+/gu, "_").replace(/^(?=[^\p{L}_])/u, "h")}".`));
+      r.findings.push(
+        error(
+          this.node.path,
+          "hosts/alias",
+          `docker provider alias ${JSON.stringify(alias)}${o.alias === undefined ? " (the construct id)" : ""} ${aliasBad} Terraform refuses it ("Invalid provider configuration alias").`,
+          `Set alias to a Terraform name, e.g. alias: "${alias.replace(/[^\p{L}\p{N}_-]+/gu, "_").replace(/^(?=[^\p{L}_])/u, "h")}".`,
+        ),
+      );
     }
     this.address = address ?? "";
     this.engine = dockerHost;
     this._unresolved = unresolved;
-    this.networkMode = r.oneOf(o, "networkMode", [DockerNetworkMode.BRIDGE, DockerNetworkMode.HOST], "DockerNetworkMode") ?? DockerNetworkMode.BRIDGE;
+    this.networkMode =
+      r.oneOf(o, "networkMode", [DockerNetworkMode.BRIDGE, DockerNetworkMode.HOST], "DockerNetworkMode") ??
+      DockerNetworkMode.BRIDGE;
     this.provider = new provider.DockerProvider(this, "provider", {
       alias,
       host: dockerHost,
@@ -114,7 +138,9 @@ export class DockerHost extends Construct implements IRocketMqHost {
       validate: () => {
         const others = hostsWithAlias(this, alias).filter((h) => h !== this);
         return others.length > 0 && others.every((o) => o.node.path > this.node.path)
-          ? [`[hosts/alias] docker provider alias "${alias}" is used by ${[this, ...others].map((h) => h.node.path).join(" and ")}: Terraform rejects duplicate provider aliases. Fix: give each DockerHost a distinct id or alias.`]
+          ? [
+              `[hosts/alias] docker provider alias "${alias}" is used by ${[this, ...others].map((h) => h.node.path).join(" and ")}: Terraform rejects duplicate provider aliases. Fix: give each DockerHost a distinct id or alias.`,
+            ]
           : [];
       },
     });
@@ -140,18 +166,25 @@ export class DockerHost extends Construct implements IRocketMqHost {
     const mode = this.networkMode;
     const store = placement.store;
     const storeVolume = store?.volume
-      ? withoutCreationStacks(() => new volume.Volume(scope, "store", {
-          provider: this.provider,
-          name: store.volume,
-          // The commit log outlives a mistaken `destroy` or a replacement unless the user opted in.
-          lifecycle: store.allowDestroy ? undefined : { preventDestroy: true },
-        }))
+      ? withoutCreationStacks(
+          () =>
+            new volume.Volume(scope, "store", {
+              provider: this.provider,
+              name: store.volume,
+              // The commit log outlives a mistaken `destroy` or a replacement unless the user opted in.
+              lifecycle: store.allowDestroy ? undefined : { preventDestroy: true },
+            }),
+        )
       : undefined;
     // The store volume by reference (Terraform creates it first), written at synth as cdktf writes a reference,
     // like depends_on: no token to register, keep and resolve per container.
     const volumes = (vs: DockerContainerSpec["volumes"]): container.ContainerVolumes[] => {
       const ref = storeVolume && `\${${storeVolume.terraformResourceType}.${storeVolume.friendlyUniqueId}.name}`;
-      return vs.map((v) => (v.volumeName ? { containerPath: v.containerPath, volumeName: ref ?? v.volumeName } : { containerPath: v.containerPath, hostPath: v.hostPath }));
+      return vs.map((v) =>
+        v.volumeName
+          ? { containerPath: v.containerPath, volumeName: ref ?? v.volumeName }
+          : { containerPath: v.containerPath, hostPath: v.hostPath },
+      );
     };
     const initConfig: PendingConfig = {
       provider: this.provider,
@@ -170,8 +203,15 @@ export class DockerHost extends Construct implements IRocketMqHost {
       c.putVolumes(volumes(spec.volumes));
       c.putLabels(spec.labels);
     };
-    const init = store ? withoutCreationStacks(() => new PlannedContainer(scope, "store-init", initConfig, plan, fillInit)) : undefined;
-    const config: PendingConfig = { provider: this.provider, networkMode: mode, restart: "unless-stopped", healthcheck: healthcheck(placement.healthPort) };
+    const init = store
+      ? withoutCreationStacks(() => new PlannedContainer(scope, "store-init", initConfig, plan, fillInit))
+      : undefined;
+    const config: PendingConfig = {
+      provider: this.provider,
+      networkMode: mode,
+      restart: "unless-stopped",
+      healthcheck: healthcheck(placement.healthPort),
+    };
     const fill = (c: PlannedContainer, p: ProcessPlan) => {
       const spec = dockerContainerSpec(p, mode);
       c.name = spec.name;
@@ -192,7 +232,9 @@ export class DockerHost extends Construct implements IRocketMqHost {
       // The store is handed over first; name servers and controllers start before brokers (plan.startAfter).
       // A process whose host was refused has no container (its error says why): nothing to wait for.
       const after = p.startAfter.flatMap((path) => containerAt(scope, path) ?? []);
-      const dependsOn = [...(init ? [init] : []), ...after].map((d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`);
+      const dependsOn = [...(init ? [init] : []), ...after].map(
+        (d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`,
+      );
       c.dependsOn = dependsOn.length > 0 ? dependsOn : undefined;
     };
     const c = withoutCreationStacks(() => new PlannedContainer(scope, "container", config, plan, fill));
@@ -256,7 +298,10 @@ interface StackDocker {
   /** The hosts by provider alias, for one round of the hosts/alias validations (see hostsWithAlias). */
   aliases?: { readonly byAlias: Map<string | undefined, DockerHost[]>; readonly asked: Set<DockerHost> };
   /** The user's own containers by provider, for one round of model building (see DockerHost._foreignContainers). */
-  foreign?: { readonly round: object; readonly byProvider: Map<provider.DockerProvider | undefined, Omit<ForeignContainerModel, "hostPath">[]> };
+  foreign?: {
+    readonly round: object;
+    readonly byProvider: Map<provider.DockerProvider | undefined, Omit<ForeignContainerModel, "hostPath">[]>;
+  };
 }
 
 const stacks = new WeakMap<TerraformStack, StackDocker>();
@@ -275,7 +320,9 @@ function dockerOf(scope: Construct): StackDocker {
  * Every docker_container of the stack that the library did not make (not a PlannedContainer), by its provider, with
  * its name and the host ports it publishes (none on the host network, where the process binds what it likes).
  */
-function foreignByProvider(stack: TerraformStack): Map<provider.DockerProvider | undefined, Omit<ForeignContainerModel, "hostPath">[]> {
+function foreignByProvider(
+  stack: TerraformStack,
+): Map<provider.DockerProvider | undefined, Omit<ForeignContainerModel, "hostPath">[]> {
   const out = new Map<provider.DockerProvider | undefined, Omit<ForeignContainerModel, "hostPath">[]>();
   for (const c of stack.node.findAll()) {
     if (!(c instanceof container.Container) || c instanceof PlannedContainer) continue;

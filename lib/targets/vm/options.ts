@@ -135,7 +135,11 @@ export class VmDistribution {
     const home = `/opt/rocketmq/rocketmq-${version}`;
     switch (this._kind) {
       case "archive":
-        return { home, url: `${this._where.replace(/\/+$/, "")}/${version}/rocketmq-all-${version}-bin-release.zip`, ...(this._sha512 ? { sha512: this._sha512 } : {}) };
+        return {
+          home,
+          url: `${this._where.replace(/\/+$/, "")}/${version}/rocketmq-all-${version}-bin-release.zip`,
+          ...(this._sha512 ? { sha512: this._sha512 } : {}),
+        };
       case "url":
         return { home, url: this._where, ...(this._sha512 ? { sha512: this._sha512 } : {}) };
       default:

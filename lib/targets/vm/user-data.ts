@@ -68,11 +68,19 @@ export interface VmProcess {
 }
 
 const KIND_ORDER: Record<ProcessKind, number> = { namesrv: 0, controller: 1, broker: 2, proxy: 3, dashboard: 4 };
-const KIND_LABEL: Record<ProcessKind, string> = { namesrv: "name server", controller: "controller", broker: "broker", proxy: "proxy", dashboard: "dashboard" };
+const KIND_LABEL: Record<ProcessKind, string> = {
+  namesrv: "name server",
+  controller: "controller",
+  broker: "broker",
+  proxy: "proxy",
+  dashboard: "dashboard",
+};
 
 /** The VM's processes, name servers and controllers first, then by construct path: deterministic. */
 export function vmProcesses(input: VmRenderInput): VmProcess[] {
-  const plans = input.plans.filter((p) => p.kind !== "dashboard").sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const plans = input.plans
+    .filter((p) => p.kind !== "dashboard")
+    .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const unitOf = new Map(plans.map((p) => [p.path, unitName(p.containerName)]));
   const firstRunAs = plans.find((p) => p.runAs)?.runAs;
   return plans.map((p) => {
@@ -82,9 +90,15 @@ export function vmProcesses(input: VmRenderInput): VmProcess[] {
     const configDir = `${VM_CONFIG_ROOT}/${name}`;
     const moved = new Map(p.files.map((f) => [f.path, `${configDir}/${f.path.slice(f.path.lastIndexOf("/") + 1)}`]));
     const [shell, script, ...args] = p.command;
-    const execStart = [shell === "sh" ? "/bin/sh" : shell, `${dist.home}/bin/${script}`, ...args.map((a) => moved.get(a) ?? a)];
+    const execStart = [
+      shell === "sh" ? "/bin/sh" : shell,
+      `${dist.home}/bin/${script}`,
+      ...args.map((a) => moved.get(a) ?? a),
+    ];
     const logHome = `${VM_LOG_ROOT}/${name}`;
-    const javaOptExt = [p.env.JAVA_OPT_EXT ?? "", `-Duser.home=${logHome}`, ...input.javaOptions].filter((s) => s !== "").join(" ");
+    const javaOptExt = [p.env.JAVA_OPT_EXT ?? "", `-Duser.home=${logHome}`, ...input.javaOptions]
+      .filter((s) => s !== "")
+      .join(" ");
     const env: Record<string, string> = { ...p.env, JAVA_OPT_EXT: javaOptExt, ROCKETMQ_HOME: dist.home };
     // The VM's `rocketmq` user carries the first runAs; a cluster that runs as another uid:gid names it by number.
     const own = !p.runAs || (firstRunAs && p.runAs.uid === firstRunAs.uid && p.runAs.gid === firstRunAs.gid);
@@ -164,7 +178,9 @@ function unitValue(s: string): string {
 
 /** `Environment="KEY=value with blanks"`: quoted, `\` and `"` escaped, `%` doubled. */
 function quoteEnv(assignment: string): string {
-  return /^[A-Za-z0-9_=:./,+-]*$/.test(assignment) ? unitValue(assignment) : `"${unitValue(assignment).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  return /^[A-Za-z0-9_=:./,+-]*$/.test(assignment)
+    ? unitValue(assignment)
+    : `"${unitValue(assignment).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
 /** One ExecStart argument: `$` and `%` are expanded by systemd, so they are escaped; blanks quoted. */
@@ -204,26 +220,37 @@ export function vmInstallScript(input: VmRenderInput, processes: readonly VmProc
     );
   }
   if (input.java.javaHome !== undefined) {
-    L.push(`JAVA_HOME=${sh(input.java.javaHome)}`, `[ -x "$JAVA_HOME/bin/java" ] || fail "no java at $JAVA_HOME/bin/java"`);
+    L.push(
+      `JAVA_HOME=${sh(input.java.javaHome)}`,
+      `[ -x "$JAVA_HOME/bin/java" ] || fail "no java at $JAVA_HOME/bin/java"`,
+    );
   } else {
-    L.push(`java_bin=$(command -v java) || fail "no java on PATH"`, `JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$java_bin")")")`);
+    L.push(
+      `java_bin=$(command -v java) || fail "no java on PATH"`,
+      `JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$java_bin")")")`,
+    );
   }
-  L.push(`install -d -m 0755 ${VM_CONFIG_ROOT}`, `printf 'JAVA_HOME=%s\\n' "$JAVA_HOME" > ${VM_JAVA_ENV}`, `log "JAVA_HOME=$JAVA_HOME ($("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1))"`, "");
+  L.push(
+    `install -d -m 0755 ${VM_CONFIG_ROOT}`,
+    `printf 'JAVA_HOME=%s\\n' "$JAVA_HOME" > ${VM_JAVA_ENV}`,
+    `log "JAVA_HOME=$JAVA_HOME ($("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1))"`,
+    "",
+  );
 
   const versions = [...new Set(processes.map((p) => p.version))].sort();
   if (versions.some((v) => input.distributions[v].url !== undefined)) {
     L.push(
       "# curl and unzip when the image has them, else python3 (cloud-init's own runtime, so always there).",
       "fetch() {",
-      "  if command -v curl >/dev/null 2>&1; then curl -fsSL --retry 5 --retry-delay 2 --connect-timeout 30 -o \"$2\" \"$1\"",
-      "  else python3 -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' \"$1\" \"$2\"; fi",
+      '  if command -v curl >/dev/null 2>&1; then curl -fsSL --retry 5 --retry-delay 2 --connect-timeout 30 -o "$2" "$1"',
+      '  else python3 -c \'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])\' "$1" "$2"; fi',
       "}",
       "extract() {",
-      "  if command -v unzip >/dev/null 2>&1; then unzip -q \"$1\" -d \"$2\"; else python3 -m zipfile -e \"$1\" \"$2\"; fi",
+      '  if command -v unzip >/dev/null 2>&1; then unzip -q "$1" -d "$2"; else python3 -m zipfile -e "$1" "$2"; fi',
       "}",
       "# install_rocketmq <home> <url> <sha512, or empty: read <url>.sha512>",
       "install_rocketmq() {",
-      '  home=$1; url=$2; expected=$3',
+      "  home=$1; url=$2; expected=$3",
       '  if [ -f "$home/.rocketmq-cdktf-sha512" ]; then log "$home is installed"; return 0; fi',
       '  install -d -m 0755 "$(dirname "$home")"',
       '  tmp=$(mktemp -d "$(dirname "$home")/.download.XXXXXX")',
@@ -239,7 +266,7 @@ export function vmInstallScript(input: VmRenderInput, processes: readonly VmProc
       '  [ "$actual" = "$expected" ] || fail "SHA-512 of $url is $actual, expected $expected: RocketMQ not installed, no unit started"',
       '  log "SHA-512 of $url verified"',
       '  extract "$tmp/dist.zip" "$tmp/x" || fail "cannot unzip $url"',
-      '  src=$tmp/x',
+      "  src=$tmp/x",
       '  if [ ! -d "$src/bin" ]; then set -- "$tmp/x"/*; [ $# -eq 1 ] && [ -d "$1/bin" ] || fail "$url has no bin/ folder"; src=$1; fi',
       '  rm -rf "$home"',
       '  mv "$src" "$home"',
@@ -263,9 +290,15 @@ export function vmInstallScript(input: VmRenderInput, processes: readonly VmProc
     "# Each process's file folder, log folder and store: made if missing, owned by the user RocketMQ runs as, 0750.",
     'own() { o=$1; shift; for d in "$@"; do mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; done; }',
   );
-  for (const p of processes) L.push(`own ${p.user}:${p.group} ${[p.configDir, p.logHome, ...(p.store ? [p.store] : [])].map(sh).join(" ")}`);
+  for (const p of processes)
+    L.push(`own ${p.user}:${p.group} ${[p.configDir, p.logHome, ...(p.store ? [p.store] : [])].map(sh).join(" ")}`);
   if (processes.length > 0) {
-    L.push("", "# Name servers and controllers before brokers and proxies (After= in each unit).", "systemctl daemon-reload", `systemctl enable --now ${processes.map((p) => p.unit).join(" ")}`);
+    L.push(
+      "",
+      "# Name servers and controllers before brokers and proxies (After= in each unit).",
+      "systemctl daemon-reload",
+      `systemctl enable --now ${processes.map((p) => p.unit).join(" ")}`,
+    );
     L.push(`log "started ${processes.map((p) => p.unit).join(", ")}"`);
   }
   return L.join("\n") + "\n";
@@ -276,12 +309,25 @@ export function vmUserData(input: VmRenderInput): string {
   const processes = vmProcesses(input);
   const runAs = input.plans.find((p) => p.runAs && p.kind !== "dashboard")?.runAs ?? { uid: 3000, gid: 3000 };
   const files: { path: string; content: string; owner: string; permissions: string; defer: boolean }[] = [
-    { path: VM_INSTALL_SCRIPT, content: vmInstallScript(input, processes), owner: "root:root", permissions: "0755", defer: false },
+    {
+      path: VM_INSTALL_SCRIPT,
+      content: vmInstallScript(input, processes),
+      owner: "root:root",
+      permissions: "0755",
+      defer: false,
+    },
   ];
   for (const p of processes) {
     // Deferred to the final stage: the user exists then (bootcmd), and RocketMQ rewrites its own file on updateBrokerConfig.
-    for (const f of p.files) files.push({ path: f.path, content: f.content, owner: `${p.user}:${p.group}`, permissions: "0640", defer: true });
-    files.push({ path: `/etc/systemd/system/${p.unit}`, content: vmUnit(p, input.limitNofile), owner: "root:root", permissions: "0644", defer: false });
+    for (const f of p.files)
+      files.push({ path: f.path, content: f.content, owner: `${p.user}:${p.group}`, permissions: "0640", defer: true });
+    files.push({
+      path: `/etc/systemd/system/${p.unit}`,
+      content: vmUnit(p, input.limitNofile),
+      owner: "root:root",
+      permissions: "0644",
+      defer: false,
+    });
   }
   const userCmd =
     `getent group ${VM_USER} >/dev/null || groupadd --gid ${runAs.gid} ${VM_USER}; ` +
@@ -296,7 +342,11 @@ export function vmUserData(input: VmRenderInput): string {
     "write_files:",
   ];
   for (const f of files) {
-    y.push(`  - path: ${yamlString(f.path)}`, `    owner: ${yamlString(f.owner)}`, `    permissions: ${yamlString(f.permissions)}`);
+    y.push(
+      `  - path: ${yamlString(f.path)}`,
+      `    owner: ${yamlString(f.owner)}`,
+      `    permissions: ${yamlString(f.permissions)}`,
+    );
     if (f.defer) y.push("    defer: true");
     y.push(...yamlBlock("    content", f.content));
   }

@@ -76,18 +76,42 @@ export class VmHost extends Construct implements IRocketMqHost {
     const address = r.string(o, "address", { required: true, example: '"10.0.0.28"' });
     this._unresolved = address === undefined || isToken(address) ? ["address"] : [];
     if (address !== undefined && isToken(address)) {
-      r.unresolved("address", "its format (hosts/address), a '-' or an IPv6 address in DLedger peers (dledger/host-dash, dledger/ipv6), or whether another host has the same address and so shares this machine's ports and stores");
+      r.unresolved(
+        "address",
+        "its format (hosts/address), a '-' or an IPv6 address in DLedger peers (dledger/host-dash, dledger/ipv6), or whether another host has the same address and so shares this machine's ports and stores",
+      );
     }
     this.address = address ?? "";
-    this.java = instanceProp(r, o, "java", VmJava, 'VmJava.debianPackage("openjdk-17-jre-headless")') ?? VmJava.debianPackage();
-    this.distribution = instanceProp(r, o, "distribution", VmDistribution, "VmDistribution.apacheArchive()") ?? VmDistribution.apacheArchive();
+    this.java =
+      instanceProp(r, o, "java", VmJava, 'VmJava.debianPackage("openjdk-17-jre-headless")') ?? VmJava.debianPackage();
+    this.distribution =
+      instanceProp(r, o, "distribution", VmDistribution, "VmDistribution.apacheArchive()") ??
+      VmDistribution.apacheArchive();
     const sha = this.distribution._sha512;
     if (sha !== undefined && !/^[0-9a-f]{128}$/.test(sha)) {
-      r.findings.push(error(this.node.path, "hosts/vm-sha512", `distribution's SHA-512 ${JSON.stringify(sha)} is not 128 hexadecimal digits: the install script would refuse every download and start no unit.`, `Pass the zip's SHA-512 as 128 hex digits (sha512sum <zip>, or the release's .sha512 file), or leave it out to read <zip>.sha512.`));
+      r.findings.push(
+        error(
+          this.node.path,
+          "hosts/vm-sha512",
+          `distribution's SHA-512 ${JSON.stringify(sha)} is not 128 hexadecimal digits: the install script would refuse every download and start no unit.`,
+          `Pass the zip's SHA-512 as 128 hex digits (sha512sum <zip>, or the release's .sha512 file), or leave it out to read <zip>.sha512.`,
+        ),
+      );
     }
     this.javaOptions = stringArray(r, o, "javaOptions") ?? VM_JAVA_17_OPTIONS;
-    const limit = r.integer(o, "limitNofile", { literal: "the limit is written into every unit at synth", example: DEFAULT_LIMIT_NOFILE });
-    if (limit !== undefined && limit < 1) r.findings.push(error(this.node.path, "props/value", `limitNofile is ${limit}: systemd needs a positive open-file limit.`, `Set limitNofile to a positive number, e.g. limitNofile: ${DEFAULT_LIMIT_NOFILE}.`));
+    const limit = r.integer(o, "limitNofile", {
+      literal: "the limit is written into every unit at synth",
+      example: DEFAULT_LIMIT_NOFILE,
+    });
+    if (limit !== undefined && limit < 1)
+      r.findings.push(
+        error(
+          this.node.path,
+          "props/value",
+          `limitNofile is ${limit}: systemd needs a positive open-file limit.`,
+          `Set limitNofile to a positive number, e.g. limitNofile: ${DEFAULT_LIMIT_NOFILE}.`,
+        ),
+      );
     this.limitNofile = limit !== undefined && limit >= 1 ? limit : DEFAULT_LIMIT_NOFILE;
     markHost(this);
     invalidate(this);
@@ -99,7 +123,13 @@ export class VmHost extends Construct implements IRocketMqHost {
       value: this.userData,
       description: `cloud-init user-data of the VM ${this.node.path}: attach it to the VM resource (user_data).`,
     });
-    this.userDataOutput.overrideLogicalId(`${this.node.path.split("/").slice(1).join("_").replace(/[^A-Za-z0-9_-]/g, "_")}_userData`);
+    this.userDataOutput.overrideLogicalId(
+      `${this.node.path
+        .split("/")
+        .slice(1)
+        .join("_")
+        .replace(/[^A-Za-z0-9_-]/g, "_")}_userData`,
+    );
   }
 
   /** `userData` base64-encoded (a Terraform expression), for attributes that take it so (`user_data_base64`, Azure's `custom_data`). */
@@ -130,8 +160,17 @@ export class VmHost extends Construct implements IRocketMqHost {
   public renderUserData(): string {
     const plans = this.placed.map((p) => p.plan());
     const distributions: Record<string, VmDistributionSpec> = {};
-    for (const v of [...new Set(plans.map((p) => p.version))].sort()) distributions[v] = this.distribution._forVersion(v);
-    return vmUserData({ hostPath: this.node.path, address: this.address, plans, java: this.java._spec, distributions, javaOptions: this.javaOptions, limitNofile: this.limitNofile });
+    for (const v of [...new Set(plans.map((p) => p.version))].sort())
+      distributions[v] = this.distribution._forVersion(v);
+    return vmUserData({
+      hostPath: this.node.path,
+      address: this.address,
+      plans,
+      java: this.java._spec,
+      distributions,
+      javaOptions: this.javaOptions,
+      limitNofile: this.limitNofile,
+    });
   }
 
   /**
@@ -168,18 +207,36 @@ export class VmHost extends Construct implements IRocketMqHost {
     if (versions.length < 2) return [];
     return [
       formatFinding(
-        error(this.node.path, "hosts/vm-versions", `the VM runs RocketMQ ${versions.join(" and ")}, but its distribution (${this.distribution._kind === "url" ? "fromUrl" : "preinstalled"}) is one release.`, `Use VmDistribution.apacheArchive() (one zip per version), or place the clusters of other versions on another VM.`),
+        error(
+          this.node.path,
+          "hosts/vm-versions",
+          `the VM runs RocketMQ ${versions.join(" and ")}, but its distribution (${this.distribution._kind === "url" ? "fromUrl" : "preinstalled"}) is one release.`,
+          `Use VmDistribution.apacheArchive() (one zip per version), or place the clusters of other versions on another VM.`,
+        ),
       ),
     ];
   }
 }
 
 /** An optional prop that must be an instance of `cls` (made by its static factories). */
-function instanceProp<T>(r: PropsReader, o: Record<string, unknown>, prop: string, cls: { readonly prototype: T; readonly name: string }, example: string): T | undefined {
+function instanceProp<T>(
+  r: PropsReader,
+  o: Record<string, unknown>,
+  prop: string,
+  cls: { readonly prototype: T; readonly name: string },
+  example: string,
+): T | undefined {
   const v = o[prop];
   if (v === undefined || v === null) return undefined;
   if (typeof v === "object" && Object.prototype.isPrototypeOf.call(cls.prototype, v)) return v as T;
-  r.findings.push(error(r.path, "props/type", `${prop} is ${isToken(v) ? "a Terraform expression" : typeof v}, not a ${cls.name} (made by its static methods).`, `Set ${prop}: ${example}.`));
+  r.findings.push(
+    error(
+      r.path,
+      "props/type",
+      `${prop} is ${isToken(v) ? "a Terraform expression" : typeof v}, not a ${cls.name} (made by its static methods).`,
+      `Set ${prop}: ${example}.`,
+    ),
+  );
   return undefined;
 }
 
@@ -188,7 +245,14 @@ function stringArray(r: PropsReader, o: Record<string, unknown>, prop: string): 
   const v = r.array(o, prop, { example: '["-XX:+UseG1GC"]' });
   const bad = v.filter((x) => typeof x !== "string" || isToken(x));
   if (bad.length > 0) {
-    r.findings.push(error(r.path, "props/type", `${prop} has ${bad.length} element(s) that are not literal strings: each is one java option written into the units at synth.`, `Set ${prop} to strings, e.g. ${prop}: ["-XX:+UseG1GC"].`));
+    r.findings.push(
+      error(
+        r.path,
+        "props/type",
+        `${prop} has ${bad.length} element(s) that are not literal strings: each is one java option written into the units at synth.`,
+        `Set ${prop} to strings, e.g. ${prop}: ["-XX:+UseG1GC"].`,
+      ),
+    );
     return undefined;
   }
   return v as string[];
