@@ -7,7 +7,15 @@
  */
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqCluster } from "../lib";
+import {
+  BrokerPair,
+  DLedgerGroup,
+  DockerHost,
+  NameServer,
+  Replication,
+  RocketMqCluster,
+  RocketMqVersion,
+} from "../lib";
 
 export type Shape = "pair" | "dledger";
 export const SHAPES: readonly Shape[] = ["pair", "dledger"];
@@ -21,7 +29,7 @@ export class BenchStack extends TerraformStack {
       const address = `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`;
       return new DockerHost(this, `h${String(i).padStart(2, "0")}`, { address, dockerHost: `ssh://ops@${address}` });
     });
-    const cluster = new RocketMqCluster(this, "rmq", { clusterName: "BenchCluster", version: "4.9.8" });
+    const cluster = new RocketMqCluster(this, "rmq", { clusterName: "BenchCluster", version: RocketMqVersion.V4_9_8 });
     for (let i = 0; i < NAME_SERVERS; i++) new NameServer(cluster, `ns${i}`, { host: hosts[i] });
     // The k-th broker on a host listens at 10911 + 4k (it opens listenPort-2 .. listenPort+1).
     const placed = new Array<number>(HOSTS).fill(0);

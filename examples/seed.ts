@@ -17,10 +17,11 @@ import {
   Replication,
   RocketMqCluster,
   RocketMqClusterProps,
+  RocketMqVersion,
   VmDistribution,
   VmHost,
 } from "../lib";
-import { PropertyValue } from "../lib/core/model";
+import { PropertyValue } from "../lib/core";
 
 /**
  * What a deployment of the examples may choose without editing them, through the library's public props
@@ -54,9 +55,9 @@ function remote(options: ExampleOptions, address: string): string | undefined {
 
 function clusterProps(
   options: ExampleOptions,
-  props: RocketMqClusterProps & { version: string },
+  props: RocketMqClusterProps & { version: RocketMqVersion },
 ): RocketMqClusterProps {
-  return { ...props, image: options.imageOf?.(props.version), allowStoreDestroy: options.allowStoreDestroy };
+  return { ...props, image: options.imageOf?.(props.version.version), allowStoreDestroy: options.allowStoreDestroy };
 }
 
 /**
@@ -76,7 +77,7 @@ export class SeedSyncStack extends TerraformStack {
       "rmq",
       clusterProps(options, {
         clusterName: "DefaultCluster",
-        version: "4.9.8",
+        version: RocketMqVersion.V4_9_8,
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
       }),
@@ -121,7 +122,7 @@ export class SeedDLedgerStack extends TerraformStack {
       "rmq",
       clusterProps(options, {
         clusterName: "RaftCluster",
-        version: "4.9.8",
+        version: RocketMqVersion.V4_9_8,
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
       }),
@@ -148,7 +149,7 @@ export class SeedDLedgerVmStack extends TerraformStack {
       "rmq",
       clusterProps(options, {
         clusterName: "RaftCluster",
-        version: "4.9.8",
+        version: RocketMqVersion.V4_9_8,
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
       }),
@@ -176,7 +177,7 @@ export class SeedControllerStack extends TerraformStack {
       "rmq",
       clusterProps(options, {
         clusterName: "ControllerCluster",
-        version: "5.3.3",
+        version: RocketMqVersion.V5_3_3,
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
       }),
@@ -209,7 +210,7 @@ export class DevStack extends TerraformStack {
       "rmq",
       clusterProps(options, {
         clusterName: "DevCluster",
-        version: "4.9.8",
+        version: RocketMqVersion.V4_9_8,
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
       }),

@@ -18,6 +18,7 @@ import {
   NameServer,
   Proxy,
   RocketMqCluster,
+  RocketMqVersion,
 } from "../lib";
 
 interface Env {
@@ -445,10 +446,16 @@ const GROUPS: Record<string, Case[]> = {
     {
       name: "version a variable",
       build: (e) =>
-        new NameServer(new RocketMqCluster(e.s, "rmq2", { version: variable(e, "v", "string").stringValue }), "ns", {
-          host: e.h[1],
-          listenPort: 9877,
-        }),
+        new NameServer(
+          new RocketMqCluster(e.s, "rmq2", {
+            version: variable(e, "v", "string").stringValue as unknown as RocketMqVersion,
+          }),
+          "ns",
+          {
+            host: e.h[1],
+            listenPort: 9877,
+          },
+        ),
       expect: { errors: ["stack/rmq2 [props/token]"] },
     },
     {
@@ -1039,7 +1046,7 @@ for (const [group, cases] of Object.entries(GROUPS)) {
           ? `${c.name}: accepted (${expected.accepted})`
           : `${c.name}: ${expected.errors.join(", ")}`;
       test(title, () => {
-        const d = diagnose(c.build, { ...c.cluster, ...(c.version ? { version: c.version } : {}) });
+        const d = diagnose(c.build, { ...c.cluster, ...(c.version ? { version: RocketMqVersion.of(c.version) } : {}) });
         if ("accepted" in expected) {
           expect(d.errors).toEqual([]);
         } else {

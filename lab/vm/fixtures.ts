@@ -11,8 +11,7 @@ import {
   RocketMqCluster,
   VmDistribution,
   VmHost,
-  VmJava,
-} from "../../lib";
+  VmJava, RocketMqVersion } from "../../lib";
 
 const app = new App();
 
@@ -24,7 +23,7 @@ const hosts = [41, 42, 43].map(
       distribution: VmDistribution.apacheArchive({ sha512: "ab".repeat(64) }),
     }),
 );
-const c5 = new RocketMqCluster(s5, "rmq", { clusterName: "ControllerCluster", version: "5.3.3" });
+const c5 = new RocketMqCluster(s5, "rmq", { clusterName: "ControllerCluster", version: RocketMqVersion.V5_3_3 });
 hosts.forEach((host, i) => new NameServer(c5, `ns${41 + i}`, { host }));
 new ControllerGroup(c5, "controllers", { controllers: hosts.map((host) => ({ host })) });
 new ControllerBrokerSet(c5, "broker-a", { brokers: hosts.map((host) => ({ host })) });
@@ -37,7 +36,7 @@ const one = new VmHost(s4, "vm", {
   distribution: VmDistribution.preinstalled("/opt/rocketmq-4.9.8"),
   limitNofile: 1048576,
 });
-const c4 = new RocketMqCluster(s4, "rmq", { version: "4.9.8" });
+const c4 = new RocketMqCluster(s4, "rmq", { version: RocketMqVersion.V4_9_8 });
 new NameServer(c4, "ns", { host: one });
 new BrokerPair(c4, "broker-a", { master: { host: one } });
 new BrokerPair(c4, "broker-b", {

@@ -1,24 +1,12 @@
 import { Construct } from "constructs";
-import { BrokerSetModel, PropertyValue } from "../core/model";
-import { BrokerRole, FlushDiskType, Replication } from "./enums";
+import { BrokerSetModel } from "../core/model";
 import { DEFAULT_BROKER_PORT } from "../core/ports";
-import {
-  BrokerProcess,
-  BrokerProps,
-  brokerSetEndpointsOutput,
-  createBrokerProcess,
-  membersModel,
-  missingBroker,
-  readBrokerProps,
-} from "./broker-process";
-import { RocketMqCluster } from "./cluster";
+import { LITERAL } from "../input/reader";
+import { Field, field, Schema } from "../input/schema";
+import { BROKER_FIELDS, BrokerProcess, BrokerProps } from "./broker-process";
+import { BROKER_SET_FIELDS, BrokerSet, BrokerSetProps, BrokerSetSpec } from "./broker-set";
 import { containerNameOf } from "./common";
-import { reportFindings } from "../synth/report";
-import { invalidate } from "../synth/analysis";
-import { LITERAL, PropsReader } from "../synth/input";
-
-const REPLICATIONS: readonly Replication[] = [Replication.SYNC, Replication.ASYNC];
-const FLUSH_DISK_TYPES: readonly FlushDiskType[] = [FlushDiskType.SYNC_FLUSH, FlushDiskType.ASYNC_FLUSH];
+import { BrokerRole, FlushDiskType, Replication } from "./enums";
 
 /** The master of a BrokerPair. */
 export interface MasterProps extends BrokerProps {
@@ -44,12 +32,7 @@ export interface SlaveProps extends BrokerProps {
 }
 
 /** Props of a BrokerPair: a master and its slaves. */
-export interface BrokerPairProps {
-  /**
-   * brokerName shared by the master and its slaves.
-   * @default the construct id
-   */
-  readonly brokerName?: string;
+export interface BrokerPairProps extends BrokerSetProps {
   /**
    * SYNC: the master (SYNC_MASTER) acknowledges a send once a slave has it; needs a slave.
    * ASYNC: the master (ASYNC_MASTER) replicates in the background.
@@ -62,67 +45,68 @@ export interface BrokerPairProps {
   readonly master: MasterProps;
   /** The slaves (brokerRole SLAVE, brokerId 1, 2, ...). @default none */
   readonly slaves?: SlaveProps[];
-  /** Extra broker.properties settings for every broker of the set. @default none */
-  readonly properties?: Readonly<Record<string, PropertyValue>>;
 }
+
+const FLUSH_DISK_TYPE = field.oneOf([FlushDiskType.SYNC_FLUSH, FlushDiskType.ASYNC_FLUSH], "FlushDiskType");
+const MASTER_SCHEMA: Schema<MasterProps> = { ...BROKER_FIELDS, flushDiskType: FLUSH_DISK_TYPE };
+const SLAVE_SCHEMA: Schema<SlaveProps> = {
+  ...BROKER_FIELDS,
+  brokerId: field.integer(LITERAL.id, 1),
+  flushDiskType: FLUSH_DISK_TYPE,
+};
+
+/** The master's props object, read at the master's own path by the pair (here only whether it is there). */
+const MASTER_FIELD: Field<MasterProps> = { read: (_r, o, prop) => (o[prop] ?? undefined) as MasterProps | undefined };
+
+const BROKER_PAIR: BrokerSetSpec<BrokerPairProps> = {
+  what: "BrokerPair",
+  example: "{ master: { host } }",
+  schema: {
+    ...BROKER_SET_FIELDS,
+    replication: field.oneOf([Replication.SYNC, Replication.ASYNC], "Replication"),
+    master: MASTER_FIELD,
+    slaves: field.members("[{ host }]"),
+  },
+};
 
 /**
  * One master and any number of slaves sharing a brokerName (RocketMQ's classic master/slave
  * set, as in the 2m-2s-sync and 2m-2s-async examples).
  */
-export class BrokerPair extends Construct {
-  /** @internal */
-  public readonly _kind = "brokerSet";
-  /** brokerName shared by the master and its slaves. */
-  public readonly brokerName: string;
+export class BrokerPair extends BrokerSet {
   /** How the master replicates to its slaves. */
   public readonly replication: Replication;
   /** The master (brokerId 0). */
   public readonly master: BrokerProcess;
   /** The slaves, in declaration order (brokerId 1, 2, ... unless set). */
   public readonly slaves: BrokerProcess[];
-  private readonly properties: Readonly<Record<string, PropertyValue>>;
-  private readonly unresolvedProperties: readonly string[];
 
   constructor(scope: Construct, id: string, props: BrokerPairProps) {
     super(scope, id);
-    const cluster = RocketMqCluster.of(this);
-    cluster._addMember(this);
-    // Every prop is read (and refused when wrong) before anything uses it.
-    const r = new PropsReader(this.node.path);
-    const o = r.object(props, `BrokerPair ${id}`, true, "{ master: { host } }");
-    r.known(o, ["brokerName", "replication", "master", "slaves", "properties"]);
-    this.brokerName = r.string(o, "brokerName", { literal: LITERAL.name, example: '"broker-a"' }) ?? id;
-    this.replication = r.oneOf(o, "replication", REPLICATIONS, "Replication") ?? Replication.ASYNC;
-    const properties = r.properties(o, "properties");
-    this.properties = properties.values;
-    this.unresolvedProperties = properties.unresolved;
-    const noMaster = o.master === undefined || o.master === null;
-    if (noMaster)
-      r.required(
+    const { props: read, reader } = this._declareSet(props, BROKER_PAIR);
+    this.replication = read.replication ?? Replication.ASYNC;
+    const sync = this.replication === Replication.SYNC;
+    if (read.master === undefined) {
+      reader.required(
         `master is required: a BrokerPair is one master (brokerId 0) and its slaves.`,
         `Set master, e.g. master: { host: h1 }.`,
       );
-    const slaves = r.array(o, "slaves", { example: "[{ host }]" });
-    invalidate(this);
-    reportFindings(this, r.findings);
-    brokerSetEndpointsOutput(this, cluster, this.brokerName);
-    const name = (brokerId: number) => containerNameOf(cluster.clusterName, this.brokerName, String(brokerId));
-    const flushOf = (m: ReturnType<typeof readBrokerProps>) =>
-      m.reader.oneOf(m.raw, "flushDiskType", FLUSH_DISK_TYPES, "FlushDiskType");
-    const master = noMaster
-      ? missingBroker(`${this.node.path}/master`)
-      : readBrokerProps(o.master, `${this.node.path}/master`, `master of BrokerPair ${id}`, this, ["flushDiskType"]);
-    this.master = createBrokerProcess(
-      this,
+    }
+    const name = (brokerId: number) =>
+      containerNameOf(this._set.cluster.clusterName, this.brokerName, String(brokerId));
+    const master = this._readMember(
+      read.master,
       "master",
-      master.props as BrokerProps,
+      `master of BrokerPair ${id}`,
+      MASTER_SCHEMA,
+      read.master === undefined,
+    );
+    this.master = this._member(
+      "master",
       {
         brokerId: 0,
-        brokerRole: this.replication === Replication.SYNC ? BrokerRole.SYNC_MASTER : BrokerRole.ASYNC_MASTER,
-        flushDiskType:
-          flushOf(master) ??
-          (this.replication === Replication.SYNC ? FlushDiskType.SYNC_FLUSH : FlushDiskType.ASYNC_FLUSH),
+        brokerRole: sync ? BrokerRole.SYNC_MASTER : BrokerRole.ASYNC_MASTER,
+        flushDiskType: master.props.flushDiskType ?? (sync ? FlushDiskType.SYNC_FLUSH : FlushDiskType.ASYNC_FLUSH),
         listenPort: master.props.listenPort ?? DEFAULT_BROKER_PORT,
         containerName: master.props.containerName ?? name(0),
       },
@@ -131,21 +115,16 @@ export class BrokerPair extends Construct {
     // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
     // the user's code and a resource is memory held per resource.
     this.slaves = [];
-    for (const [i, raw] of slaves.entries()) {
-      const slave = readBrokerProps(raw, `${this.node.path}/slave-${i + 1}`, `slaves[${i}] of BrokerPair ${id}`, this, [
-        "brokerId",
-        "flushDiskType",
-      ]);
-      const brokerId = slave.reader.integer(slave.raw, "brokerId", { literal: LITERAL.id, example: i + 1 }) ?? i + 1;
+    for (const [i, raw] of (read.slaves ?? []).entries()) {
+      const slave = this._readMember(raw, `slave-${i + 1}`, `slaves[${i}] of BrokerPair ${id}`, SLAVE_SCHEMA);
+      const brokerId = slave.props.brokerId ?? i + 1;
       this.slaves.push(
-        createBrokerProcess(
-          this,
+        this._member(
           `slave-${i + 1}`,
-          slave.props as BrokerProps,
           {
             brokerId,
             brokerRole: BrokerRole.SLAVE,
-            flushDiskType: flushOf(slave) ?? FlushDiskType.ASYNC_FLUSH,
+            flushDiskType: slave.props.flushDiskType ?? FlushDiskType.ASYNC_FLUSH,
             listenPort: slave.props.listenPort ?? DEFAULT_BROKER_PORT + 1000 * brokerId,
             containerName: slave.props.containerName ?? name(brokerId),
           },
@@ -156,20 +135,7 @@ export class BrokerPair extends Construct {
   }
 
   /** @internal */
-  public _toModel(cluster: RocketMqCluster): BrokerSetModel {
-    const members = membersModel(
-      cluster,
-      this.properties,
-      [this.master, ...this.slaves],
-      this.node.path,
-      this.unresolvedProperties,
-    );
-    return {
-      path: this.node.path,
-      brokerName: this.brokerName,
-      kind: "pair",
-      replication: this.replication === Replication.SYNC ? "SYNC" : "ASYNC",
-      members,
-    };
+  protected _kindModel(): Omit<BrokerSetModel, "path" | "brokerName" | "members"> {
+    return { kind: "pair", replication: this.replication === Replication.SYNC ? "SYNC" : "ASYNC" };
   }
 }

@@ -1,33 +1,17 @@
-import { Lazy, TerraformOutput } from "cdktf";
-import { Construct, IConstruct } from "constructs";
-import { BrokerModel, Declared, HostModel, PropertyValue } from "../core/model";
+import { Construct } from "constructs";
+import { BrokerModel, Declared, PropertyValue } from "../core/model";
+import { DEFAULT_BROKER_PORT } from "../core/ports";
+import { ProcessKind } from "../core/plan";
+import { field, Schema } from "../input/schema";
+import { BROKER_JVM } from "./common";
 import { BrokerRole, FlushDiskType } from "./enums";
-import { RocketMqCluster } from "./cluster";
-import { hostModelOf, IRocketMqHost } from "../targets/host";
-import {
-  BROKER_JVM,
-  defaultsOf,
-  JvmLayer,
-  JvmProps,
-  outputIdOf,
-  readHost,
-  readJvm,
-  readStore,
-  resolveJvmDeclared,
-  resolveStore,
-  StoreProps,
-  storePlacement,
-} from "./common";
-import { reportFindings } from "../synth/report";
-import { brokerSetModelOf, invalidate, planOf } from "../synth/analysis";
-import { LITERAL, PropsReader } from "../synth/input";
+import { ProcessSpec, ReadMember, RocketMqProcess, STATEFUL_SERVER_FIELDS, StatefulServerProps } from "./process";
 
+/** Where the official image keeps a broker's store (storePathRootDir). */
 export const BROKER_STORE_PATH = "/home/rocketmq/store";
 
 /** Settings common to every broker process. */
-export interface BrokerProps {
-  /** The machine that runs this broker. */
-  readonly host: IRocketMqHost;
+export interface BrokerProps extends StatefulServerProps {
   /**
    * listenPort. The broker also opens listenPort-2 (fast channel) and listenPort+1 (HA), so
    * brokers sharing a host need listen ports at least 4 apart.
@@ -35,22 +19,26 @@ export interface BrokerProps {
    */
   readonly listenPort?: number;
   /**
-   * Container name on the host.
-   * @default `<clusterName>-<brokerName>-<brokerId or dLegerSelfId>`, lower-cased
-   */
-  readonly containerName?: string;
-  /** JVM sizing. @default the cluster's brokerJvm, else heap 1024 MiB and direct memory 1024 MiB */
-  readonly jvm?: JvmProps;
-  /** Where the store (commit log, consume queues, index) lives. @default a named volume `<containerName>-store` */
-  readonly store?: StoreProps;
-  /**
    * haListenPort, RocketMQ 5.x only (4.x always uses listenPort+1).
    * @default listenPort + 1
    */
   readonly haListenPort?: number;
-  /** Extra broker.properties settings of this broker, checked against the key catalogue. @default none */
-  readonly properties?: Readonly<Record<string, PropertyValue>>;
 }
+
+/** The fields of BrokerProps: each broker set's member schema starts from them. */
+export const BROKER_FIELDS: Schema<BrokerProps> = {
+  ...STATEFUL_SERVER_FIELDS,
+  listenPort: field.port(DEFAULT_BROKER_PORT),
+  haListenPort: field.port(DEFAULT_BROKER_PORT + 1),
+};
+
+const BROKER: ProcessSpec<BrokerProps> = {
+  kind: ProcessKind.BROKER,
+  what: "broker",
+  schema: BROKER_FIELDS,
+  storePath: BROKER_STORE_PATH,
+  clusterMember: false,
+};
 
 /** A broker's place in its DLedger raft group. */
 export interface DLedgerIdentity {
@@ -85,209 +73,69 @@ export interface BrokerIdentity {
   readonly dledger?: DLedgerIdentity;
 }
 
-/** The props of one broker as read by its set, with what reading them found (see readBrokerProps). */
-export interface ReadBroker {
-  /** The props, every value of the right type (refused ones left out). */
-  readonly props: Omit<BrokerProps, "host"> & { readonly host?: IRocketMqHost };
-  /** The reader: its findings go to the broker's construct; the set reads its own member props (brokerId, selfId) with it. */
-  readonly reader: PropsReader;
-  readonly raw: Record<string, unknown>;
-  /** Extra property keys whose value is a Terraform expression. */
-  readonly unresolvedProperties: readonly string[];
-  /** True when the member itself is missing (its set says so): it is modelled, unplaced, and no rule compares it. */
-  readonly missing?: boolean;
+/** What a broker inherits from its cluster and its set: their properties, where each was declared, and their tokens. */
+export interface InheritedProperties {
+  readonly properties: Readonly<Record<string, PropertyValue>>;
+  readonly declared: Readonly<Record<string, Declared>>;
+  readonly unresolved: readonly string[];
 }
 
-/** A member the set reports as missing: modelled with no props and no findings of its own. */
-export function missingBroker(path: string): ReadBroker {
-  return { props: {}, reader: new PropsReader(path), raw: {}, unresolvedProperties: [], missing: true };
-}
+/** The props a broker set already read for the BrokerProcess it is creating, by the identity it passes (see createBrokerProcess). */
+const readBySet = new WeakMap<BrokerIdentity, ReadMember<BrokerProps>>();
 
 /**
- * Reads the props of one broker (a master, a slave, a peer, a replica) as an untyped caller may pass them, for the
- * broker whose construct will be at `path`. `more` are the member props its set reads itself (`brokerId`, `selfId`).
- */
-export function readBrokerProps(
-  raw: unknown,
-  path: string,
-  what: string,
-  scope: IConstruct,
-  more: readonly string[],
-): ReadBroker {
-  const r = new PropsReader(path);
-  const o = r.object(raw, what, true, "{ host }");
-  r.known(o, ["host", "listenPort", "containerName", "jvm", "store", "haListenPort", "properties", ...more]);
-  const properties = r.properties(o, "properties");
-  const props = {
-    host: readHost(r, o, scope),
-    listenPort: r.integer(o, "listenPort", { literal: LITERAL.port, example: 10911 }),
-    containerName: r.string(o, "containerName", { literal: LITERAL.name, example: '"broker-a-0"' }),
-    jvm: readJvm(r, o, "jvm"),
-    store: readStore(r, o),
-    haListenPort: r.integer(o, "haListenPort", { literal: LITERAL.port, example: 10912 }),
-    properties: properties.values,
-  };
-  return { props, reader: r, raw: o, unresolvedProperties: properties.unresolved };
-}
-
-/** The props a broker set already read for the BrokerProcess it is creating (see createBrokerProcess). */
-let pendingInput: { path: string; read: ReadBroker } | undefined;
-
-/**
- * Creates a broker set's BrokerProcess with the props the set already read for it (so that each mistake is read
- * and reported once): the public constructor stays `(scope, id, props, identity)`.
+ * Creates a broker set's BrokerProcess with the props the set already read for it (each mistake is read and reported
+ * once, by the broker): the public constructor stays `(scope, id, props, identity)`.
  */
 export function createBrokerProcess(
-  scope: Construct,
+  set: Construct,
   id: string,
-  props: BrokerProps,
   identity: BrokerIdentity,
-  read: ReadBroker,
+  input: ReadMember<BrokerProps>,
 ): BrokerProcess {
-  pendingInput = { path: `${scope.node.path}/${id}`, read };
-  try {
-    return new BrokerProcess(scope, id, props, identity);
-  } finally {
-    pendingInput = undefined;
-  }
+  readBySet.set(identity, input);
+  return new BrokerProcess(set, id, input.props as BrokerProps, identity);
 }
 
 /**
- * One broker process of a BrokerPair or DLedgerGroup: its container on its host. Created by the
- * broker set; its construct path (`.../broker-a/master`, `.../broker-a/slave-1`, `.../broker-c/n0`)
- * is what synth errors name.
+ * One broker process of a BrokerPair, DLedgerGroup or ControllerBrokerSet: its container on its host. Created by the
+ * broker set; its construct path (`.../broker-a/master`, `.../broker-a/slave-1`, `.../broker-c/n0`) is what synth
+ * errors name.
  */
-export class BrokerProcess extends Construct {
-  /** The machine that runs this broker. */
-  public readonly host: IRocketMqHost;
+export class BrokerProcess extends RocketMqProcess {
   /** What its set decided: brokerId, role, flushDiskType, listenPort, container name, DLedger place. */
   public readonly identity: BrokerIdentity;
-  private readonly props: BrokerProps;
-  private readonly allowStoreDestroy: boolean | undefined;
-  private readonly input?: ReadBroker;
+  private readonly haListenPort?: number;
 
   constructor(scope: Construct, id: string, props: BrokerProps, identity: BrokerIdentity) {
     super(scope, id);
-    const input = pendingInput?.path === this.node.path ? pendingInput.read : undefined;
-    pendingInput = undefined;
-    const read = input ?? readBrokerProps(props, this.node.path, `broker ${id}`, this, []);
-    this.input = read;
-    this.props = read.props as BrokerProps;
-    this.host = read.props.host as IRocketMqHost;
     this.identity = identity;
-    invalidate(this);
-    reportFindings(this, read.reader.findings);
-    this.allowStoreDestroy = RocketMqCluster.of(this)._props.allowStoreDestroy;
-    const store = resolveStore(
-      this.props.host,
-      this.props.store,
-      identity.containerName,
-      BROKER_STORE_PATH,
-      this.allowStoreDestroy,
-    );
-    // A refused host places nothing: the error says why, and no container without a provider is made.
-    if (read.props.host)
-      read.props.host._placeProcess(this, { healthPort: identity.listenPort, store: storePlacement(store) }, () =>
-        planOf(this),
-      );
+    const input = readBySet.get(identity);
+    readBySet.delete(identity);
+    const read = this._declare(props, { ...BROKER, defaultName: () => identity.containerName }, input);
+    this.haListenPort = read.haListenPort;
   }
 
-  /** @internal */
-  public _toModel(
-    jvm: BrokerModel["jvm"],
-    inherited: Readonly<Record<string, PropertyValue>>,
-    declared: Readonly<Record<string, Declared>> = {},
-    inheritedUnresolved: readonly string[] = [],
-  ): BrokerModel {
-    const own = this.props.properties ?? {};
-    const propertyDeclared = Object.fromEntries(
-      Object.entries(declared).filter(([field]) => !(field.startsWith("properties.") && field.slice(11) in own)),
-    );
+  /** @internal The broker's model: the cluster's and the set's properties below its own (the most specific wins). */
+  public _toModel(inherited: InheritedProperties): BrokerModel {
+    const server = this._serverModel(BROKER_JVM, "brokerJvm");
+    const own = server.extraProperties;
+    const overridden = (field: string) => field.startsWith("properties.") && field.slice("properties.".length) in own;
+    const declared = Object.fromEntries(Object.entries(inherited.declared).filter(([field]) => !overridden(field)));
     return {
-      path: this.node.path,
-      host: this.props.host ? hostModelOf(this.props.host) : unplacedHost(this.node.path),
-      containerName: this.identity.containerName,
-      jvm,
-      store: resolveStore(
-        this.props.host,
-        this.props.store,
-        this.identity.containerName,
-        BROKER_STORE_PATH,
-        this.allowStoreDestroy,
-      ),
-      extraProperties: { ...inherited, ...own },
+      ...server,
+      store: this._declared.store!,
+      extraProperties: { ...inherited.properties, ...own },
+      declared: { ...declared, ...server.declared },
+      unresolvedProperties: [
+        ...new Set([...inherited.unresolved.filter((k) => !(k in own)), ...server.unresolvedProperties!]),
+      ],
       brokerId: this.identity.brokerId,
       brokerRole: this.identity.brokerRole as BrokerModel["brokerRole"],
       flushDiskType: this.identity.flushDiskType as BrokerModel["flushDiskType"],
       listenPort: this.identity.listenPort,
       dledger: this.identity.dledger,
-      haListenPort: this.props.haListenPort,
-      declared: propertyDeclared,
-      defaults: defaultsOf(this.props),
-      unresolvedProperties: [
-        ...new Set([...inheritedUnresolved.filter((k) => !(k in own)), ...(this.input?.unresolvedProperties ?? [])]),
-      ],
-      unchecked: (this.input?.reader.failed ?? false) || (this.input?.missing ?? false),
+      haListenPort: this.haListenPort,
     };
   }
-
-  /** @internal */
-  public get _jvmProps(): JvmProps | undefined {
-    return this.props.jvm;
-  }
-}
-
-/** The host of a process whose host was refused (the error is on the process): nothing is placed, no rule compares it. */
-export function unplacedHost(path: string): HostModel {
-  return { path: `${path}#host`, address: "", isolatedLoopback: false, unresolved: ["address"] };
-}
-
-/**
- * The model of a broker set's processes: the cluster's broker JVM and properties, then the set's
- * properties, then each broker's own (the most specific wins). Inherited values remember where they were declared,
- * so that a problem with one is reported there, once.
- */
-export function membersModel(
-  cluster: RocketMqCluster,
-  setProperties: Readonly<Record<string, PropertyValue>> | undefined,
-  processes: readonly BrokerProcess[],
-  setPath?: string,
-  setUnresolved: readonly string[] = [],
-): BrokerModel[] {
-  const clusterProps = cluster._props.brokerProperties ?? {};
-  const inherited = { ...clusterProps, ...(setProperties ?? {}) };
-  const declared: Record<string, Declared> = {};
-  for (const key of Object.keys(clusterProps))
-    declared[`properties.${key}`] = { path: cluster.node.path, prop: `brokerProperties.${key}` };
-  if (setPath)
-    for (const key of Object.keys(setProperties ?? {}))
-      declared[`properties.${key}`] = { path: setPath, prop: `properties.${key}` };
-  return processes.map((b) => {
-    const layers: JvmLayer[] = [
-      { props: cluster._props.brokerJvm, at: { path: cluster.node.path, prop: "brokerJvm" } },
-      { props: b._jvmProps },
-    ];
-    const jvm = resolveJvmDeclared(BROKER_JVM, ...layers);
-    return b._toModel(jvm.jvm, inherited, { ...declared, ...jvm.declared }, [
-      ...cluster._unresolvedProperties.filter((k) => !(k in (setProperties ?? {}))),
-      ...setUnresolved,
-    ]);
-  });
-}
-
-/**
- * The stack output `<set path>_endpoints` of a broker set: `brokerIP1:listenPort` of every member, `;`-joined in
- * member order, as clients and operators address the brokers (e.g. `mqadmin -b`). Read from the stack's model at
- * synth.
- */
-export function brokerSetEndpointsOutput(set: Construct, cluster: RocketMqCluster, brokerName: string): void {
-  const path = set.node.path;
-  const value = Lazy.stringValue({
-    produce: () =>
-      (brokerSetModelOf(set, path)?.members ?? []).map((m) => `${m.host.address}:${m.listenPort}`).join(";"),
-  });
-  new TerraformOutput(set, "endpoints", {
-    value,
-    description: `brokerIP1:listenPort of every broker of ${brokerName} (cluster ${cluster.clusterName}).`,
-  }).overrideLogicalId(outputIdOf(set, "endpoints"));
 }

@@ -1,17 +1,25 @@
 import { Lazy, TerraformOutput } from "cdktf";
-import { Construct } from "constructs";
-import { BrokerSetModel, ClusterModel, namesrvAddr, PropertyValue, RunAsModel } from "../core/model";
-import { DEFAULT_VERSION } from "../core/versions/catalogue";
-import type { ControllerGroup } from "./controller-group";
-import type { NameServer } from "./name-server";
-import type { Proxy } from "./proxy";
-import type { Dashboard } from "./dashboard";
-import { JvmProps, outputIdOf, readJvm } from "./common";
-import { reportFindings } from "../synth/report";
-import { clusterModelOf, invalidate, markCluster } from "../synth/analysis";
-import { writeTopologyOnSynth } from "../synth/topology-file";
+import { Construct, IConstruct } from "constructs";
 import { error } from "../core/findings";
-import { isToken, LITERAL, PropsReader } from "../synth/input";
+import {
+  BrokerSetModel,
+  ClusterModel,
+  ControllerGroupModel,
+  ControllerPeer,
+  DashboardModel,
+  NameServerModel,
+  namesrvAddr,
+  PropertyValue,
+  ProxyModel,
+  RunAsModel,
+} from "../core/model";
+import { RocketMqVersion, versionConstantName } from "../core/versions/rocketmq-version";
+import { isToken, LITERAL, PropsReader } from "../input/reader";
+import { Field, field, Read, readConstructProps, Schema } from "../input/schema";
+import { clusterModelOf, invalidate, markCluster } from "../synth/analysis";
+import { reportFindings } from "../synth/report";
+import { writeTopologyOnSynth } from "../synth/topology-file";
+import { JvmProps, outputIdOf } from "./common";
 
 /** Props of a RocketMqCluster: what every process of the cluster shares. */
 export interface RocketMqClusterProps {
@@ -21,11 +29,12 @@ export interface RocketMqClusterProps {
    */
   readonly clusterName?: string;
   /**
-   * RocketMQ version: picks the key catalogue, the version rules and the default image. Exact: it must be one of
-   * SUPPORTED_VERSIONS (4.5.0 ... 5.5.1).
-   * @default "5.5.0" (DEFAULT_VERSION: the newest release whose servers are on Maven Central and whose image is published)
+   * RocketMQ version: picks the key catalogue, the version rules and the default image. One of the constants
+   * (`RocketMqVersion.V5_5_0`), or `RocketMqVersion.of("5.5.0")`; JavaScript and JSON callers may pass the string,
+   * checked the same way. A version without a catalogue is refused at synth (`versions/unknown`).
+   * @default RocketMqVersion.DEFAULT (5.5.0: the newest release whose servers are on Maven Central and whose image is published)
    */
-  readonly version?: string;
+  readonly version?: RocketMqVersion;
   /**
    * Container image of every process.
    * @default `apache/rocketmq:<version>`
@@ -33,7 +42,7 @@ export interface RocketMqClusterProps {
   readonly image?: string;
   /** JVM sizing of every broker of the cluster (a broker's own jvm prop wins). @default heap 1024 MiB, direct memory 1024 MiB */
   readonly brokerJvm?: JvmProps;
-  /** JVM sizing of every name server of the cluster. @default heap 512 MiB, direct memory 256 MiB */
+  /** JVM sizing of every name server, controller and proxy of the cluster. @default heap 512 MiB, direct memory 256 MiB */
   readonly nameServerJvm?: JvmProps;
   /**
    * Extra broker.properties settings for every broker of the cluster (a broker set's or a broker's
@@ -57,54 +66,109 @@ export interface RocketMqClusterProps {
   readonly allowStoreDestroy?: boolean;
 }
 
+/** A RocketMqVersion, or (from JavaScript and JSON) its string: a token is refused, the version is checked at synth. */
+const VERSION_FIELD: Field<RocketMqVersion> = {
+  read(r, o, prop) {
+    const v = o[prop];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === "string") return isToken(v) ? r.token(prop, LITERAL.version) : RocketMqVersion.of(v);
+    // A RocketMqVersion, also one made by another copy of the library.
+    const version = (v as { version?: unknown }).version;
+    if (typeof v === "object" && typeof version === "string" && !isToken(version)) return RocketMqVersion.of(version);
+    r.findings.push(
+      error(
+        r.path,
+        "props/type",
+        `version is ${typeof v === "object" ? "an object" : `a ${typeof v}`}, not a RocketMqVersion.`,
+        `Set version: RocketMqVersion.${versionConstantName(RocketMqVersion.DEFAULT.version)} (in JavaScript or JSON: "${RocketMqVersion.DEFAULT.version}").`,
+      ),
+    );
+    return undefined;
+  },
+};
+
+const CLUSTER_SCHEMA: Schema<RocketMqClusterProps> = {
+  clusterName: field.name("DefaultCluster"),
+  version: VERSION_FIELD,
+  image: field.string({ example: `"apache/rocketmq:${RocketMqVersion.DEFAULT.version}"` }),
+  brokerJvm: field.object(
+    { heapMb: field.size(1024), directMemoryMb: field.size(1024) },
+    "{ heapMb: 1024, directMemoryMb: 1024 }",
+  ),
+  nameServerJvm: field.object(
+    { heapMb: field.size(512), directMemoryMb: field.size(256) },
+    "{ heapMb: 512, directMemoryMb: 256 }",
+  ),
+  brokerProperties: field.properties(),
+  runAs: field.string({ literal: "the containers run as it and the stores are handed to it", example: '"3000:3000"' }),
+  allowStoreDestroy: field.boolean(),
+};
+
+/** @internal The parts of a cluster's model, filled by its members at synth (see IClusterMember). */
+export interface ClusterModelParts {
+  readonly nameServers: NameServerModel[];
+  readonly brokerSets: BrokerSetModel[];
+  readonly controllerGroups: ControllerGroupModel[];
+  readonly proxies: ProxyModel[];
+  readonly dashboards: DashboardModel[];
+  /** The controller peer of each name server that runs one (enableControllerInNamesrv), by the name server's path. */
+  readonly embeddedControllers: Map<string, ControllerPeer>;
+}
+
+/** @internal A construct the cluster lists itself: it adds its part to the cluster's model at synth. */
+export interface IClusterMember extends IConstruct {
+  /** @internal */
+  _addToModel(parts: ClusterModelParts, cluster: RocketMqCluster): void;
+}
+
 /**
  * A RocketMQ cluster: name servers and broker sets (BrokerPair, DLedgerGroup) declared inside it.
  * An ordinary construct: it can sit anywhere in a stack, beside other resources and other
  * clusters; rules about hosts count every process on a host, whichever cluster it belongs to.
  */
 export class RocketMqCluster extends Construct {
+  /** The cluster that contains `scope`. */
+  public static of(scope: Construct): RocketMqCluster {
+    for (let s = scope.node.scope; s; s = s.node.scope) {
+      if (s instanceof RocketMqCluster) return s;
+    }
+    throw new Error(
+      `${scope.node.path}: RocketMQ name servers and broker sets must be declared inside a RocketMqCluster.`,
+    );
+  }
+
   /** brokerClusterName of every broker of the cluster. */
   public readonly clusterName: string;
   /** The RocketMQ version (its key catalogue, version rules and default image). */
-  public readonly version: string;
+  public readonly version: RocketMqVersion;
   /** The image of every RocketMQ process of the cluster. */
   public readonly image: string;
   /** @internal The props as read: every value of the right type (refused ones left out). */
-  public readonly _props: RocketMqClusterProps;
+  public readonly _props: Read<RocketMqClusterProps>;
   /** @internal brokerProperties keys whose value is a Terraform expression. */
   public readonly _unresolvedProperties: readonly string[];
   /** `host:port;host:port` of every name server, for clients (resolved at synth). */
   public readonly namesrvAddr: string;
   private readonly imageUnresolved: boolean;
-  /** Name servers, broker sets, controller groups and proxies whose nearest cluster is this one, as declared. */
-  private readonly members: Member[] = [];
+  /** Name servers, broker sets, controller groups, proxies and consoles of this cluster, as declared. */
+  private readonly members: IClusterMember[] = [];
 
   constructor(scope: Construct, id: string, props: RocketMqClusterProps = {}) {
     super(scope, id);
     // Every prop is read (and refused when wrong) before anything uses it.
     const r = new PropsReader(this.node.path);
-    const o = r.object(
+    this._props = readConstructProps(
+      CLUSTER_SCHEMA,
       props,
-      `RocketMqCluster ${id}`,
-      false,
-      `{ clusterName: "DefaultCluster", version: "${DEFAULT_VERSION}" }`,
-    );
-    r.known(o, [
-      "clusterName",
-      "version",
-      "image",
-      "brokerJvm",
-      "nameServerJvm",
-      "brokerProperties",
-      "runAs",
-      "allowStoreDestroy",
-    ]);
-    const brokerProperties = r.properties(o, "brokerProperties");
-    const image = r.string(o, "image", { example: `"apache/rocketmq:${DEFAULT_VERSION}"` });
-    const runAs = r.string(o, "runAs", {
-      literal: "the containers run as it and the stores are handed to it",
-      example: '"3000:3000"',
-    });
+      r,
+      { scope: this },
+      {
+        what: `RocketMqCluster ${id}`,
+        required: false,
+        example: `{ clusterName: "DefaultCluster", version: RocketMqVersion.${versionConstantName(RocketMqVersion.DEFAULT.version)} }`,
+      },
+    ).props;
+    const runAs = this._props.runAs;
     if (runAs !== undefined && !/^\d+:\d+$/.test(runAs.trim())) {
       r.findings.push(
         error(
@@ -115,22 +179,12 @@ export class RocketMqCluster extends Construct {
         ),
       );
     }
-    this._props = {
-      clusterName: r.string(o, "clusterName", { literal: LITERAL.name, example: '"DefaultCluster"' }),
-      version: r.string(o, "version", { literal: LITERAL.version, example: `"${DEFAULT_VERSION}"` }),
-      image,
-      brokerJvm: readJvm(r, o, "brokerJvm"),
-      nameServerJvm: readJvm(r, o, "nameServerJvm"),
-      brokerProperties: brokerProperties.values,
-      runAs,
-      allowStoreDestroy: r.boolean(o, "allowStoreDestroy"),
-    };
-    this._unresolvedProperties = brokerProperties.unresolved;
-    this.imageUnresolved = image !== undefined && isToken(image);
+    this._unresolvedProperties = r.unresolvedProperties.get("brokerProperties") ?? [];
+    this.imageUnresolved = this._props.image !== undefined && isToken(this._props.image);
     if (this.imageUnresolved) r.unresolved("image", "that it is a valid image reference (names/image)");
     this.clusterName = this._props.clusterName ?? "DefaultCluster";
-    this.version = this._props.version ?? DEFAULT_VERSION;
-    this.image = this._props.image ?? `apache/rocketmq:${this.version}`;
+    this.version = this._props.version ?? RocketMqVersion.DEFAULT;
+    this.image = this._props.image ?? `apache/rocketmq:${this.version.version}`;
     this.namesrvAddr = Lazy.stringValue({ produce: () => namesrvAddr(clusterModelOf(this)) });
     markCluster(this);
     writeTopologyOnSynth(this);
@@ -143,65 +197,42 @@ export class RocketMqCluster extends Construct {
     out.overrideLogicalId(outputIdOf(this, "namesrvAddr"));
   }
 
-  /** The cluster that contains `scope`. */
-  public static of(scope: Construct): RocketMqCluster {
-    for (
-      let s: Construct | undefined = scope.node.scope as Construct | undefined;
-      s;
-      s = s.node.scope as Construct | undefined
-    ) {
-      if (s instanceof RocketMqCluster) return s;
-    }
-    throw new Error(
-      `${scope.node.path}: RocketMQ name servers and broker sets must be declared inside a RocketMqCluster.`,
-    );
-  }
-
-  /** @internal Called by every name server, broker set, controller group and proxy of this cluster when it is created. */
-  public _addMember(member: Member): void {
+  /** @internal Called by every name server, broker set, controller group, proxy and console of this cluster when it is created. */
+  public _addMember(member: IClusterMember): void {
     this.members.push(member);
   }
 
   /** @internal */
   public _toModel(): ClusterModel {
-    const ofKind = <T extends Member>(kind: Member["_kind"]) => this.members.filter((c): c is T => c._kind === kind);
-    const sorted = <T extends { path: string }>(models: T[]) => models.sort(byPath);
-    const brokerSets = sorted(
-      ofKind<Member & { _toModel(c: RocketMqCluster): BrokerSetModel }>("brokerSet").map((s) => s._toModel(this)),
-    );
-    const groups = ofKind<ControllerGroup>("controllerGroup")
-      .map((construct) => ({ construct, path: construct.node.path }))
-      .sort(byPath)
-      .map((g) => g.construct);
-    const controllerGroups = groups.map((g) => g._toModel(this));
-    const proxies = sorted(ofKind<Proxy>("proxy").map((p) => p._toModel(this)));
-    const dashboards = sorted(ofKind<Dashboard>("dashboard").map((d) => d._toModel()));
+    const parts: ClusterModelParts = {
+      nameServers: [],
+      brokerSets: [],
+      controllerGroups: [],
+      proxies: [],
+      dashboards: [],
+      embeddedControllers: new Map(),
+    };
+    for (const m of this.members) m._addToModel(parts, this);
     // Name servers that embed a controller carry its peer (enableControllerInNamesrv).
-    const nsModels = sorted(
-      ofKind<NameServer>("namesrv").map((construct) => {
-        const ns = construct._toModel(this);
-        const peer = groups.map((g) => g._peerOf(construct)).find(Boolean);
-        return peer ? { ...ns, controller: peer } : ns;
-      }),
-    );
+    const nameServers = parts.nameServers.map((ns) => {
+      const controller = parts.embeddedControllers.get(ns.path);
+      return controller ? { ...ns, controller } : ns;
+    });
     return {
       path: this.node.path,
       clusterName: this.clusterName,
-      version: this.version,
+      version: this.version.version,
       image: this.image,
       runAs: parseRunAs(this._props.runAs),
-      nameServers: nsModels,
-      brokerSets,
-      controllerGroups,
-      proxies,
-      dashboards,
+      nameServers: nameServers.sort(byPath),
+      brokerSets: parts.brokerSets.sort(byPath),
+      controllerGroups: parts.controllerGroups.sort(byPath),
+      proxies: parts.proxies.sort(byPath),
+      dashboards: parts.dashboards.sort(byPath),
       ...(this.imageUnresolved ? { unresolved: ["image" as const] } : {}),
     };
   }
 }
-
-/** A construct that belongs to a cluster: `_kind` says which list of the cluster's model it goes to. */
-type Member = Construct & { readonly _kind: "namesrv" | "brokerSet" | "controllerGroup" | "proxy" | "dashboard" };
 
 function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;

@@ -1,48 +1,14 @@
 import { Construct } from "constructs";
 import { error } from "../core/findings";
-import { ControllerGroupModel, ControllerModel, PropertyValue } from "../core/model";
 import { DEFAULT_CONTROLLER_PORT } from "../core/ports";
-import { hostModelOf, IRocketMqHost } from "../targets/host";
-import { unplacedHost } from "./broker-process";
-import { RocketMqCluster } from "./cluster";
-import {
-  containerNameOf,
-  defaultsOf,
-  memberIds,
-  JvmProps,
-  NAMESRV_JVM,
-  readHost,
-  readJvm,
-  readStore,
-  resolveJvmDeclared,
-  resolveStore,
-  StoreProps,
-  storePlacement,
-} from "./common";
+import { PropsReader, show } from "../input/reader";
+import { Field, field, readConstructProps, readProps, Schema } from "../input/schema";
+import { invalidate } from "../synth/analysis";
 import { reportFindings } from "../synth/report";
+import { ClusterModelParts, IClusterMember, RocketMqCluster } from "./cluster";
+import { memberIds } from "./common";
+import { Controller, ControllerProps, controllerSelfIdOf } from "./controller";
 import { NameServer } from "./name-server";
-import { invalidate, planOf } from "../synth/analysis";
-import { LITERAL, moveTo, PropsReader, show } from "../synth/input";
-
-export const CONTROLLER_STORE_PATH = "/home/rocketmq/controller";
-
-/** A standalone controller (mqcontroller). */
-export interface ControllerProps {
-  /** The machine that runs this controller. */
-  readonly host: IRocketMqHost;
-  /** controllerDLegerSelfId. @default `n<index>` */
-  readonly selfId?: string;
-  /** Its port in controllerDLegerPeers, which brokers list in controllerAddr. @default 9878 - 10 × index (9878, 9868, 9858, as the official examples) */
-  readonly port?: number;
-  /** Container name. @default `<clusterName>-controller-<selfId>`, lower-cased */
-  readonly containerName?: string;
-  /** JVM sizing. @default heap 512 MiB, direct memory 256 MiB */
-  readonly jvm?: JvmProps;
-  /** Where the controller keeps its raft log (controllerStorePath). @default a named volume `<containerName>-store` */
-  readonly store?: StoreProps;
-  /** Extra controller settings, checked against the 5.x key catalogue. @default none */
-  readonly properties?: Readonly<Record<string, PropertyValue>>;
-}
 
 /** A name server that also runs a controller (enableControllerInNamesrv). */
 export interface EmbeddedControllerProps {
@@ -70,26 +36,46 @@ export interface ControllerGroupProps {
   readonly inNameServers?: EmbeddedControllerProps[];
 }
 
+/** A NameServer (the cluster is checked by the group, which knows it). */
+const NAME_SERVER_FIELD: Field<NameServer> = {
+  read(r, o, prop) {
+    const v = o[prop];
+    if (v instanceof NameServer) return v;
+    r.findings.push(
+      error(
+        r.path,
+        v === undefined || v === null ? "props/required" : "props/type",
+        `${r.name(prop)} is ${show(v)}, not a NameServer of this cluster.`,
+        `Set ${r.name(prop)} to a NameServer declared in the cluster.`,
+      ),
+    );
+    return undefined;
+  },
+};
+
+const EMBEDDED_SCHEMA: Schema<EmbeddedControllerProps> = {
+  nameServer: NAME_SERVER_FIELD,
+  selfId: field.id("n0"),
+  port: field.port(DEFAULT_CONTROLLER_PORT),
+};
+
+const GROUP_SCHEMA: Schema<ControllerGroupProps> = {
+  controllerDLegerGroup: field.id("group1"),
+  controllers: field.members("[{ host: h1 }, { host: h2 }, { host: h3 }]"),
+  inNameServers: field.members("[{ nameServer: ns1 }, { nameServer: ns2 }, { nameServer: ns3 }]"),
+};
+
 /**
  * The RocketMQ 5 controller raft group of a cluster: it elects the master of every
  * ControllerBrokerSet (automatic failover without a DLedger commit log). 3 controllers,
  * standalone or inside the name servers.
  */
-export class ControllerGroup extends Construct {
-  /** @internal */
-  public readonly _kind = "controllerGroup";
+export class ControllerGroup extends Construct implements IClusterMember {
   /** controllerDLegerGroup of every controller of the group. */
   public readonly controllerDLegerGroup: string;
+  /** The standalone controllers, in declaration order (none when the group is embedded in name servers). */
+  public readonly controllers: Controller[];
   private readonly isEmbedded: boolean;
-  private readonly standalone: {
-    construct: Construct;
-    props: Omit<ControllerProps, "host"> & { host?: IRocketMqHost };
-    selfId: string;
-    port: number;
-    containerName: string;
-    unresolvedProperties: readonly string[];
-    refused: boolean;
-  }[];
   private readonly embedded: { nameServer: NameServer; selfId: string; port: number }[];
 
   constructor(scope: Construct, id: string, props: ControllerGroupProps) {
@@ -98,11 +84,19 @@ export class ControllerGroup extends Construct {
     cluster._addMember(this);
     // Every prop is read (and refused when wrong) before anything uses it.
     const r = new PropsReader(this.node.path);
-    const o = r.object(props, `ControllerGroup ${id}`, true, "{ inNameServers: [{ nameServer }, ...] }");
-    r.known(o, ["controllerDLegerGroup", "controllers", "inNameServers"]);
-    this.controllerDLegerGroup =
-      r.string(o, "controllerDLegerGroup", { literal: LITERAL.id, example: `"${id}"` }) ?? id;
-    const present = (k: string) => o[k] !== undefined && o[k] !== null;
+    const { props: read, raw } = readConstructProps(
+      GROUP_SCHEMA,
+      props,
+      r,
+      { scope: this },
+      {
+        what: `ControllerGroup ${id}`,
+        required: true,
+        example: "{ inNameServers: [{ nameServer }, ...] }",
+      },
+    );
+    this.controllerDLegerGroup = read.controllerDLegerGroup ?? id;
+    const present = (k: string) => raw[k] !== undefined && raw[k] !== null;
     if (present("controllers") === present("inNameServers")) {
       r.findings.push(
         error(
@@ -114,128 +108,53 @@ export class ControllerGroup extends Construct {
       );
     }
     this.isEmbedded = present("inNameServers");
-    const embedded = r.array(o, "inNameServers", {
-      example: "[{ nameServer: ns1 }, { nameServer: ns2 }, { nameServer: ns3 }]",
-    });
-    const controllers = r.array(o, "controllers", { example: "[{ host: h1 }, { host: h2 }, { host: h3 }]" });
     this.embedded = [];
-    embedded.forEach((raw, i) => {
+    (read.inNameServers ?? []).forEach((element, i) => {
       const e = r.nested(`inNameServers[${i}]`);
-      const eo = e.object(raw, `inNameServers[${i}]`, true, "{ nameServer }");
-      e.known(eo, ["nameServer", "selfId", "port"]);
-      const selfId = e.string(eo, "selfId", { literal: LITERAL.id, example: `"n${i}"` }) ?? `n${i}`;
-      const port =
-        e.integer(eo, "port", { literal: LITERAL.port, example: DEFAULT_CONTROLLER_PORT - 10 * i }) ??
-        DEFAULT_CONTROLLER_PORT - 10 * i;
-      const ns = eo.nameServer;
-      if (!(ns instanceof NameServer) || RocketMqCluster.of(ns) !== cluster) {
+      const eo = e.object(element, `inNameServers[${i}]`, true, "{ nameServer }");
+      const embedded = readProps(EMBEDDED_SCHEMA, eo, e, { scope: this });
+      const ns = embedded.nameServer;
+      if (!ns) return;
+      if (RocketMqCluster.of(ns) !== cluster) {
         r.findings.push(
           error(
             this.node.path,
-            ns === undefined ? "props/required" : "props/type",
-            `inNameServers[${i}].nameServer is ${ns instanceof NameServer ? `the name server ${ns.node.path} of another cluster` : show(ns)}, not a NameServer of this cluster.`,
+            "props/type",
+            `inNameServers[${i}].nameServer is the name server ${ns.node.path} of another cluster, not a NameServer of this cluster.`,
             `Set inNameServers[${i}].nameServer to a NameServer declared in ${cluster.node.path}.`,
           ),
         );
         return;
       }
-      this.embedded.push({ nameServer: ns, selfId, port });
+      this.embedded.push({
+        nameServer: ns,
+        selfId: embedded.selfId ?? `n${i}`,
+        port: embedded.port ?? DEFAULT_CONTROLLER_PORT - 10 * i,
+      });
     });
     invalidate(this);
     reportFindings(this, r.findings);
-    // A standalone controller's construct id is its selfId: read the selfIds first, then each controller at its path.
-    const pre = controllers.map((raw, i) => {
-      const c = new PropsReader("");
-      const co = c.object(raw, `controllers[${i}]`, true, "{ host }");
-      return { c, co, selfId: c.string(co, "selfId", { literal: LITERAL.id, example: `"n${i}"` }) ?? `n${i}` };
-    });
+    // A standalone controller's construct id is its selfId: the selfIds first, then each controller at its path.
+    const standalone = read.controllers ?? [];
     const ids = memberIds(
-      pre.map((p) => p.selfId),
+      standalone.map((raw, i) => controllerSelfIdOf(raw, i)),
       "controller",
     );
     // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
     // the user's code and a resource is memory held per resource.
-    this.standalone = [];
-    for (const [i, { c: first, co, selfId }] of pre.entries()) {
-      const construct = new Construct(this, ids[i]);
-      const c = new PropsReader(construct.node.path, "", moveTo(first.findings, construct.node.path));
-      c.known(co, ["host", "selfId", "port", "containerName", "jvm", "store", "properties"]);
-      const properties = c.properties(co, "properties");
-      const cp = {
-        host: readHost(c, co, construct),
-        selfId,
-        port: c.integer(co, "port", { literal: LITERAL.port, example: DEFAULT_CONTROLLER_PORT - 10 * i }),
-        containerName: c.string(co, "containerName", {
-          literal: LITERAL.name,
-          example: `"${containerNameOf(cluster.clusterName, "controller", selfId)}"`,
-        }),
-        jvm: readJvm(c, co, "jvm"),
-        store: readStore(c, co),
-        properties: properties.values,
-      };
-      reportFindings(construct, c.findings);
-      const containerName = cp.containerName ?? containerNameOf(cluster.clusterName, "controller", selfId);
-      const port = cp.port ?? DEFAULT_CONTROLLER_PORT - 10 * i;
-      const store = resolveStore(
-        cp.host,
-        cp.store,
-        containerName,
-        CONTROLLER_STORE_PATH,
-        cluster._props.allowStoreDestroy,
-      );
-      cp.host?._placeProcess(construct, { healthPort: port, store: storePlacement(store) }, () => planOf(construct));
-      this.standalone.push({
-        construct,
-        props: cp,
-        selfId,
-        port,
-        containerName,
-        unresolvedProperties: properties.unresolved,
-        refused: c.failed,
-      });
-    }
-  }
-
-  /** @internal the controller peer of a name server, when this group is embedded in it. */
-  public _peerOf(ns: NameServer): { selfId: string; port: number } | undefined {
-    const e = this.embedded.find((x) => x.nameServer === ns);
-    return e && { selfId: e.selfId, port: e.port };
+    this.controllers = [];
+    for (const [i, raw] of standalone.entries()) this.controllers.push(new Controller(this, ids[i], raw, i));
   }
 
   /** @internal */
-  public _toModel(cluster: RocketMqCluster): ControllerGroupModel {
-    const controllers: ControllerModel[] = this.standalone.map((c) => {
-      const jvm = resolveJvmDeclared(
-        NAMESRV_JVM,
-        { props: cluster._props.nameServerJvm, at: { path: cluster.node.path, prop: "nameServerJvm" } },
-        { props: c.props.jvm },
-      );
-      return {
-        path: c.construct.node.path,
-        host: c.props.host ? hostModelOf(c.props.host) : unplacedHost(c.construct.node.path),
-        containerName: c.containerName,
-        jvm: jvm.jvm,
-        store: resolveStore(
-          c.props.host,
-          c.props.store,
-          c.containerName,
-          CONTROLLER_STORE_PATH,
-          cluster._props.allowStoreDestroy,
-        ),
-        extraProperties: { ...(c.props.properties ?? {}) },
-        selfId: c.selfId,
-        port: c.port,
-        declared: jvm.declared,
-        defaults: defaultsOf(c.props),
-        unresolvedProperties: [...c.unresolvedProperties],
-        unchecked: c.refused,
-      };
-    });
-    return {
+  public _addToModel(parts: ClusterModelParts): void {
+    for (const e of this.embedded)
+      parts.embeddedControllers.set(e.nameServer.node.path, { selfId: e.selfId, port: e.port });
+    parts.controllerGroups.push({
       path: this.node.path,
       controllerDLegerGroup: this.controllerDLegerGroup,
       embedded: this.isEmbedded,
-      controllers,
-    };
+      controllers: this.controllers.map((c) => c._toModel()),
+    });
   }
 }

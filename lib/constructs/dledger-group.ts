@@ -1,19 +1,11 @@
 import { Construct } from "constructs";
-import { BrokerSetModel, PropertyValue } from "../core/model";
+import { BrokerSetModel } from "../core/model";
 import { DEFAULT_BROKER_PORT, DEFAULT_DLEDGER_PORT } from "../core/ports";
-import {
-  BrokerProcess,
-  BrokerProps,
-  brokerSetEndpointsOutput,
-  membersModel,
-  readBrokerProps,
-  createBrokerProcess,
-} from "./broker-process";
-import { RocketMqCluster } from "./cluster";
+import { isToken } from "../input/reader";
+import { field, Schema } from "../input/schema";
+import { BROKER_FIELDS, BrokerProcess, BrokerProps } from "./broker-process";
+import { BROKER_SET_FIELDS, BrokerSet, BrokerSetProps, BrokerSetSpec } from "./broker-set";
 import { containerNameOf, memberIds } from "./common";
-import { reportFindings } from "../synth/report";
-import { invalidate } from "../synth/analysis";
-import { isPlainObject, LITERAL, PropsReader } from "../synth/input";
 
 /** One member of a DLedger raft group. */
 export interface DLedgerPeerProps extends BrokerProps {
@@ -30,12 +22,7 @@ export interface DLedgerPeerProps extends BrokerProps {
 }
 
 /** Props of a DLedgerGroup: a raft group of 3 or more brokers. */
-export interface DLedgerGroupProps {
-  /**
-   * brokerName shared by every peer.
-   * @default the construct id
-   */
-  readonly brokerName?: string;
+export interface DLedgerGroupProps extends BrokerSetProps {
   /**
    * dLegerGroup of every peer.
    * @default the brokerName (as RocketMQ's deployment guide advises)
@@ -46,81 +33,64 @@ export interface DLedgerGroupProps {
    * master; when it dies another peer becomes master within seconds.
    */
   readonly peers: DLedgerPeerProps[];
-  /** Extra broker.properties settings for every peer. @default none */
-  readonly properties?: Readonly<Record<string, PropertyValue>>;
+}
+
+const PEER_SCHEMA: Schema<DLedgerPeerProps> = {
+  ...BROKER_FIELDS,
+  selfId: field.id("n0"),
+  dLegerPort: field.port(DEFAULT_DLEDGER_PORT),
+};
+
+const DLEDGER_GROUP: BrokerSetSpec<DLedgerGroupProps> = {
+  what: "DLedgerGroup",
+  example: "{ peers: [{ host: h1 }, { host: h2 }, { host: h3 }] }",
+  schema: {
+    ...BROKER_SET_FIELDS,
+    dLegerGroup: field.id("broker-c"),
+    peers: field.members("[{ host: h1 }, { host: h2 }, { host: h3 }]", true),
+  },
+};
+
+/** The selfId a peer's props give (for its construct id), without reporting: the peer's own reading reports it. */
+function selfIdOf(raw: unknown, index: number): string {
+  const selfId = (raw as { selfId?: unknown } | null | undefined)?.selfId;
+  return typeof selfId === "string" && !isToken(selfId) ? selfId : `n${index}`;
 }
 
 /**
  * A broker set whose commit log is a DLedger raft group (enableDLegerCommitLog): automatic
  * failover. Every peer gets the same dLegerPeers string and its own dLegerSelfId.
  */
-export class DLedgerGroup extends Construct {
-  /** @internal */
-  public readonly _kind = "brokerSet";
-  /** brokerName shared by every peer. */
-  public readonly brokerName: string;
+export class DLedgerGroup extends BrokerSet {
   /** The raft peers, in declaration order. */
   public readonly peers: BrokerProcess[];
   private readonly dLegerGroup: string;
-  private readonly properties: Readonly<Record<string, PropertyValue>>;
-  private readonly unresolvedProperties: readonly string[];
 
   constructor(scope: Construct, id: string, props: DLedgerGroupProps) {
     super(scope, id);
-    const cluster = RocketMqCluster.of(this);
-    cluster._addMember(this);
-    // Every prop is read (and refused when wrong) before anything uses it.
-    const r = new PropsReader(this.node.path);
-    const o = r.object(props, `DLedgerGroup ${id}`, true, "{ peers: [{ host: h1 }, { host: h2 }, { host: h3 }] }");
-    r.known(o, ["brokerName", "dLegerGroup", "peers", "properties"]);
-    this.brokerName = r.string(o, "brokerName", { literal: LITERAL.name, example: '"broker-c"' }) ?? id;
-    this.dLegerGroup =
-      r.string(o, "dLegerGroup", { literal: LITERAL.id, example: `"${this.brokerName}"` }) ?? this.brokerName;
-    const properties = r.properties(o, "properties");
-    this.properties = properties.values;
-    this.unresolvedProperties = properties.unresolved;
-    const peers = r.array(o, "peers", { required: true, example: "[{ host: h1 }, { host: h2 }, { host: h3 }]" });
-    invalidate(this);
-    reportFindings(this, r.findings);
-    brokerSetEndpointsOutput(this, cluster, this.brokerName);
-    // A peer's construct id is its selfId: read the selfIds first, then each peer at its path.
-    const pre = peers.map((raw, i) => {
-      const p = new PropsReader("");
-      return {
-        p,
-        selfId:
-          (isPlainObject(raw) ? p.string(raw, "selfId", { literal: LITERAL.id, example: `"n${i}"` }) : undefined) ??
-          `n${i}`,
-      };
-    });
+    const { props: read } = this._declareSet(props, DLEDGER_GROUP);
+    this.dLegerGroup = read.dLegerGroup ?? this.brokerName;
+    // A peer's construct id is its selfId: the selfIds first, then each peer at its path.
+    const peers = read.peers ?? [];
     const ids = memberIds(
-      pre.map((x) => x.selfId),
+      peers.map((raw, i) => selfIdOf(raw, i)),
       "peer",
     );
     // A loop, not map(): cdktf keeps the stack trace of each resource's construction, so every frame between
     // the user's code and a resource is memory held per resource.
     this.peers = [];
     for (const [i, raw] of peers.entries()) {
-      const selfId = pre[i].selfId;
-      const peer = readBrokerProps(raw, `${this.node.path}/${ids[i]}`, `peers[${i}] of DLedgerGroup ${id}`, this, [
-        "selfId",
-        "dLegerPort",
-      ]);
-      peer.reader.findings.push(...pre[i].p.findings.map((f) => ({ ...f, path: peer.reader.path })));
-      const dLegerPort = peer.reader.integer(peer.raw, "dLegerPort", {
-        literal: LITERAL.port,
-        example: DEFAULT_DLEDGER_PORT + i,
-      });
+      const peer = this._readMember(raw, ids[i], `peers[${i}] of DLedgerGroup ${id}`, PEER_SCHEMA);
+      const selfId = peer.props.selfId ?? `n${i}`;
       this.peers.push(
-        createBrokerProcess(
-          this,
+        this._member(
           ids[i],
-          peer.props as BrokerProps,
           {
             brokerId: i,
             listenPort: peer.props.listenPort ?? DEFAULT_BROKER_PORT,
-            containerName: peer.props.containerName ?? containerNameOf(cluster.clusterName, this.brokerName, selfId),
-            dledger: { selfId, port: dLegerPort ?? DEFAULT_DLEDGER_PORT + i },
+            containerName:
+              peer.props.containerName ?? containerNameOf(this._set.cluster.clusterName, this.brokerName, selfId),
+            dledger: { selfId, port: peer.props.dLegerPort ?? DEFAULT_DLEDGER_PORT + i },
           },
           peer,
         ),
@@ -129,14 +99,7 @@ export class DLedgerGroup extends Construct {
   }
 
   /** @internal */
-  public _toModel(cluster: RocketMqCluster): BrokerSetModel {
-    const members = membersModel(cluster, this.properties, this.peers, this.node.path, this.unresolvedProperties);
-    return {
-      path: this.node.path,
-      brokerName: this.brokerName,
-      kind: "dledger",
-      dLegerGroup: this.dLegerGroup,
-      members,
-    };
+  protected _kindModel(): Omit<BrokerSetModel, "path" | "brokerName" | "members"> {
+    return { kind: "dledger", dLegerGroup: this.dLegerGroup };
   }
 }

@@ -6,52 +6,72 @@
  * Names follow RocketMQ's own words (brokerName, brokerId, namesrv, dLeger*).
  */
 
-/** A machine (a Docker engine, a VM): everything placed on it shares its ports and its volumes. */
-export interface HostModel {
-  /** Stable name for messages, e.g. the construct path of the DockerHost. */
-  readonly path: string;
+/**
+ * What a host (a target's machine: a Docker engine, a VM) tells the model about itself: the address its processes are
+ * reached at, and what the processes placed on it share. Every per-machine rule reads these facts; none asks which
+ * target the host belongs to. Hand-built models may leave the optional facts out: the defaults describe a Docker engine
+ * on the bridge network.
+ */
+export interface MachineFacts {
   /** The address clients and peers use to reach processes on this host (brokerIP1, namesrvAddr, dLegerPeers). */
   readonly address: string;
-  /**
-   * True when every process on the host has a network stack (and a loopback) of its own, as a container
-   * on a Docker bridge network: then `127.0.0.1` is the process itself, not the machine.
-   */
-  readonly isolatedLoopback?: boolean;
   /**
    * The endpoint of the engine that runs the host's processes (the Docker engine: `ssh://ops@10.0.0.28`,
    * `tcp://10.0.0.28:2376`, `unix:///var/run/docker.sock`), when the host states one. Two hosts with one engine are
    * one machine.
+   * @default none: the address alone names the machine
    */
   readonly engine?: string;
   /**
+   * True when every process on the host has a network stack (and a loopback) of its own, as a container
+   * on a Docker bridge network: then `127.0.0.1` is the process itself, not the machine.
+   * @default false
+   */
+  readonly isolatedLoopback?: boolean;
+  /**
+   * True when a store may be a named volume of the host's engine; false where a store is always a directory (a VM).
+   * @default true
+   */
+  readonly namedVolumes?: boolean;
+  /**
+   * True when the host runs container images (the console, Dashboard, ships as an image only).
+   * @default true
+   */
+  readonly containerImages?: boolean;
+  /**
+   * True when the host enforces a memory limit per process (a container's limit); false where the JVM flags are the
+   * only bound (a VM's systemd units).
+   * @default true
+   */
+  readonly memoryLimits?: boolean;
+  /**
+   * What the host is, in a few words, for messages: `a Docker engine`, `a VM`.
+   * @default "a Docker engine"
+   */
+  readonly description?: string;
+  /**
+   * Facts whose value is not known at synth (a Terraform expression) or was refused where it was declared: `address`,
+   * `engine`. The rules that would read them are skipped.
+   * @default none
+   */
+  readonly unresolved?: string[];
+}
+
+/** A host in the model: its facts and its construct path. */
+export interface HostModel extends MachineFacts {
+  /** Stable name for messages, e.g. the construct path of the DockerHost. */
+  readonly path: string;
+  /**
    * The machine the host is on: hosts with one address or one engine share ports, stores and container names.
-   * Set once by `assignMachines` (checkTopology does it); when unset, the address stands for the machine.
+   * Set once by `assignMachines` (checkTopology does it).
+   * @default the address stands for the machine
    */
   readonly machine?: string;
-  /** Fields whose value is not known at synth (a Terraform expression): the rules that would read them are skipped. */
-  readonly unresolved?: readonly ("address" | "engine")[];
-  /** The kind of machine when it is not a Docker engine: `vm` (processes as systemd units, stores as directories, no named volumes). */
-  readonly kind?: "vm";
 }
 
-/** What a host construct tells about itself; `hostModel` turns it into the model. */
-export interface HostFacts {
-  readonly address: string;
-  readonly isolatedLoopback: boolean;
-  readonly engine?: string;
-  readonly _unresolved?: readonly ("address" | "engine")[];
-}
-
-/** The model of a host at `path`. */
-export function hostModel(path: string, h: HostFacts): HostModel {
-  const unresolved = h._unresolved ?? [];
-  return {
-    path,
-    address: h.address,
-    isolatedLoopback: h.isolatedLoopback,
-    ...(h.engine !== undefined ? { engine: h.engine } : {}),
-    ...(unresolved.length > 0 ? { unresolved } : {}),
-  };
+/** The model of the host at `path` with these facts. */
+export function hostModel(path: string, facts: MachineFacts): HostModel {
+  return { ...facts, path };
 }
 
 /** Where a value of a process was declared, when not on the process itself (a cluster-wide or set-wide prop). */
@@ -72,22 +92,31 @@ export interface JvmModel {
 
 /** Where a process keeps its data on its host: a named volume of the host's engine or a host directory. */
 export interface StoreModel {
-  /** Named volume (Docker engine of the host). Exactly one of volume and hostPath is set. */
+  /**
+   * Named volume of the host's engine. Exactly one of volume and hostPath is set.
+   * @default none: the store is `hostPath`
+   */
   readonly volume?: string;
-  /** Directory on the host. */
+  /**
+   * Directory of the machine.
+   * @default none: the store is `volume`
+   */
   readonly hostPath?: string;
   /** Path inside the process's file system where the store is mounted (storePathRootDir for a broker). */
   readonly mountPath: string;
   /**
    * True when the deployment may delete the store (a named volume) on destroy or replacement; false keeps it
    * protected, so the commit log survives a mistaken destroy.
+   * @default false
    */
   readonly allowDestroy?: boolean;
 }
 
 /** The numeric user and group RocketMQ runs as (the official image's `rocketmq`: 3000:3000); it owns every store. */
 export interface RunAsModel {
+  /** The user id. */
   readonly uid: number;
+  /** The group id. */
   readonly gid: number;
 }
 

@@ -21,32 +21,72 @@ import {
 /** The official image's user `rocketmq` (apache/rocketmq-docker image-build/Dockerfile-ubuntu: uid and gid 3000). */
 export const DEFAULT_RUN_AS: RunAsModel = { uid: 3000, gid: 3000 };
 
-export type ProcessKind = "namesrv" | "controller" | "broker" | "proxy" | "dashboard";
+/** The kinds of RocketMQ process the library plans. Values are the `rocketmq.role` label's. */
+export enum ProcessKind {
+  /** A name server (mqnamesrv). */
+  NAMESRV = "namesrv",
+  /** A standalone controller (mqcontroller, RocketMQ 5). */
+  CONTROLLER = "controller",
+  /** A broker (mqbroker). */
+  BROKER = "broker",
+  /** A cluster-mode proxy (mqproxy, RocketMQ 5). */
+  PROXY = "proxy",
+  /** The console (rocketmq-dashboard). */
+  DASHBOARD = "dashboard",
+}
 
-export interface ProcessPlan {
-  readonly kind: ProcessKind;
+/** A file a process reads, at the path the official image's scripts are given. */
+export interface PlanFile {
+  /** Absolute path in the process's file system, e.g. `/home/rocketmq/conf/broker.properties`. */
   readonly path: string;
+  /** The whole content, as RocketMQ reads it. */
+  readonly content: string;
+}
+
+/**
+ * Everything a target needs to run one process, target-neutral: the Docker target turns it into a docker_container,
+ * the VM target into a systemd unit of cloud-init user-data. Computed once per synth from the model; nothing here is
+ * rendered twice.
+ */
+export interface ProcessPlan {
+  /** Which RocketMQ process. */
+  readonly kind: ProcessKind;
+  /** Construct path of the process. */
+  readonly path: string;
+  /** brokerClusterName of its cluster. */
   readonly clusterName: string;
+  /** The RocketMQ version its files are written for. */
   readonly version: string;
+  /** The container image that runs it (the cluster's; the console's own for a dashboard). */
   readonly image: string;
+  /** The host it is placed on. */
   readonly host: HostModel;
+  /** Its name on the host: the container name, the unit name. */
   readonly containerName: string;
   /** Command line run in the image's bin folder (the official image's working directory); empty: the image's own. */
-  readonly command: readonly string[];
+  readonly command: string[];
+  /** Environment variables (the JVM sizing: `HEAP_OPTS`, `JAVA_OPT_EXT`; the console's `JAVA_OPTS`). */
   readonly env: Readonly<Record<string, string>>;
   /** Files placed into the container before it starts. */
-  readonly files: readonly { readonly path: string; readonly content: string }[];
-  /** Where its data lives; none for a stateless proxy. */
+  readonly files: PlanFile[];
+  /**
+   * Where its data lives.
+   * @default none: a stateless process (proxy, dashboard)
+   */
   readonly store?: StoreModel;
-  /** The user the process runs as; it owns the store. Undefined: the image's own user (the dashboard). */
+  /**
+   * The user the process runs as; it owns the store.
+   * @default the image's own user (the dashboard)
+   */
   readonly runAs?: RunAsModel;
   /** Ports the process opens; published on the host at the same number (brokers advertise them). */
-  readonly ports: readonly PortUse[];
-  /** The port a health check probes. */
+  readonly ports: PortUse[];
+  /** The port a health check probes (the process's main listening port). */
   readonly healthPort: number;
+  /** Memory the process may use in MiB: heap + direct memory + 256 MiB for the rest of the JVM. */
   readonly memoryMb: number;
   /** Paths of the processes that must start first (name servers and controllers before brokers and proxies). */
-  readonly startAfter: readonly string[];
+  readonly startAfter: string[];
   /** Labels that describe the process for operators and the lab. */
   readonly labels: Readonly<Record<string, string>>;
 }
@@ -94,7 +134,7 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
     plans.push(
       plan(
         cluster,
-        "namesrv",
+        ProcessKind.NAMESRV,
         ns,
         {
           script: "mqnamesrv",
@@ -111,7 +151,7 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
       plans.push(
         plan(
           cluster,
-          "controller",
+          ProcessKind.CONTROLLER,
           c,
           {
             script: "mqcontroller",
@@ -139,7 +179,7 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
       plans.push(
         plan(
           cluster,
-          "broker",
+          ProcessKind.BROKER,
           b,
           {
             script: "mqbroker",
@@ -161,7 +201,7 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
     plans.push(
       plan(
         cluster,
-        "proxy",
+        ProcessKind.PROXY,
         p,
         { script: "mqproxy", flag: "-pc", file: PROXY_CONFIG_PATH, content: renderProxyConfig(cluster, p) },
         { ports: proxyPorts(p), healthPort: p.remotingListenPort, startAfter: nsPaths },
@@ -170,7 +210,7 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
   }
   for (const d of cluster.dashboards ?? []) {
     plans.push({
-      kind: "dashboard",
+      kind: ProcessKind.DASHBOARD,
       path: d.path,
       clusterName: cluster.clusterName,
       version: cluster.version,

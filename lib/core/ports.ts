@@ -17,7 +17,9 @@ import {
   ProxyModel,
 } from "./model";
 
+/** One TCP port a process opens, with where it comes from. */
 export interface PortUse {
+  /** The port number. */
   readonly port: number;
   /** Name of the port in RocketMQ's words, with its derivation: `haListenPort (listenPort+1)`. */
   readonly purpose: string;
@@ -25,13 +27,27 @@ export interface PortUse {
   readonly owner: string;
   /** Construct path of the owner. */
   readonly path: string;
+  /** The host the owner is placed on. */
   readonly host: HostModel;
-  /** The construct prop that sets the port (`listenPort`, `haListenPort`, `dLegerPort`, `port`, ...) and the port's offset from it. */
+  /**
+   * The construct prop that sets the port (`listenPort`, `haListenPort`, `dLegerPort`, `port`, ...).
+   * @default none: a port of the user's own container
+   */
   readonly prop?: string;
+  /**
+   * The port's offset from the value of `prop` (listenPort-2: -2).
+   * @default 0
+   */
   readonly offset?: number;
-  /** The cluster of the owner, for messages about collisions across clusters. */
+  /**
+   * The cluster of the owner, for messages about collisions across clusters.
+   * @default none
+   */
   readonly cluster?: string;
-  /** True for a port the user's own container publishes (not one of the library's processes). */
+  /**
+   * True for a port the user's own container publishes (not one of the library's processes).
+   * @default false
+   */
   readonly foreign?: boolean;
 }
 

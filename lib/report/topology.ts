@@ -18,6 +18,7 @@ import {
   TopologyModel,
 } from "../core/model";
 import { ProcessPlan } from "../core/plan";
+import { describeHost } from "../core/rules/capabilities";
 
 export interface TopologyInput {
   /** Name of the stack, for the title. */
@@ -74,7 +75,9 @@ function hostLabel(h: HostModel): string {
 function clusterSection(cluster: ClusterModel, plans: Map<string, ProcessPlan>): string[] {
   const out: string[] = [`## Cluster ${cluster.clusterName} (\`${cluster.path}\`)`, ""];
   const runAs = cluster.runAs ? `${cluster.runAs.uid}:${cluster.runAs.gid}` : "3000:3000";
-  const inContainers = [...plans.values()].some((p) => p.path.startsWith(cluster.path + "/") && p.host.kind !== "vm");
+  const inContainers = [...plans.values()].some(
+    (p) => p.path.startsWith(cluster.path + "/") && p.host.containerImages !== false,
+  );
   out.push(
     `RocketMQ ${cluster.version}, ${inContainers ? `image \`${cluster.image}\`, ` : ""}runs as ${runAs}. namesrvAddr \`${namesrvAddr(cluster) || "(none)"}\``,
     "",
@@ -192,7 +195,9 @@ function memory(index: ClusterIndex, p: ProcessPlan): string {
   if (!jvm) return `${p.memoryMb} MiB`;
   const flags = `heap ${jvm.heapMb}${jvm.directMemoryMb ? `, direct ${jvm.directMemoryMb}` : ""}`;
   // A container has a memory limit; a unit on a VM has the JVM's flags only.
-  return p.host.kind === "vm" ? `${flags} MiB (no limit on a VM)` : `${p.memoryMb} MiB (${flags})`;
+  return p.host.memoryLimits === false
+    ? `${flags} MiB (no limit on ${describeHost(p.host)})`
+    : `${p.memoryMb} MiB (${flags})`;
 }
 
 function store(p: ProcessPlan): string {

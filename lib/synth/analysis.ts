@@ -11,17 +11,10 @@
 import { TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { Finding } from "../core/findings";
-import {
-  BrokerSetModel,
-  ClusterModel,
-  ForeignContainerModel,
-  HostFacts,
-  HostModel,
-  hostModel,
-  TopologyModel,
-} from "../core/model";
+import { BrokerSetModel, ClusterModel, HostModel, TopologyModel } from "../core/model";
 import { planTopology, ProcessPlan } from "../core/plan";
 import { checkTopology } from "../core/rules";
+import { hostModelOf, IRocketMqHost, isRocketMqHost, PlacedProcess } from "../targets/contract";
 
 /** Implemented by RocketMqCluster; kept as an interface so this file does not import the constructs. */
 export interface ClusterSource extends IConstruct {
@@ -29,42 +22,35 @@ export interface ClusterSource extends IConstruct {
   _toModel(): TopologyModel["clusters"][number];
 }
 
-interface HostSource extends IConstruct, HostFacts {
-  /**
-   * The user's own containers on this host's engine. `round` is new for every model built: a host may read the
-   * construct tree once per round for all hosts of its target.
-   */
-  _foreignContainers?(round: object): ForeignContainerModel[];
-}
-
 /** What a stack declares, in the order it was declared: the sources of its model. */
-interface Registry {
+export interface Registry {
   readonly clusters: ClusterSource[];
-  readonly hosts: HostSource[];
+  /** The hosts processes were placed on, in the order of their first process. */
+  readonly hosts: Set<IRocketMqHost>;
   /** Paths of the constructs that report the findings at their path (see reportFindings). */
   readonly reporters: Set<string>;
+  /** What each host answered for each process placed on it, by the process's path. */
+  readonly placed: Map<string, PlacedProcess>;
 }
 
 const registries = new WeakMap<TerraformStack, Registry>();
 
-function registryOf(scope: IConstruct): Registry {
+const CLUSTER = Symbol.for("rocketmq-cdktf.RocketMqCluster");
+
+/** The registry of the stack of `scope` (for the placement of processes, see placement.ts). */
+export function registryOf(scope: IConstruct): Registry {
   const stack = TerraformStack.of(scope);
   let r = registries.get(stack);
   if (!r) {
-    r = { clusters: [], hosts: [], reporters: new Set() };
+    r = { clusters: [], hosts: new Set(), reporters: new Set(), placed: new Map() };
     registries.set(stack, r);
   }
   return r;
 }
 
-const CLUSTER = Symbol.for("rocketmq-cdktf.RocketMqCluster");
-
 export function markCluster(c: IConstruct): void {
   (c as any)[CLUSTER] = true;
   registryOf(c).clusters.push(c as ClusterSource);
-}
-export function markHost(h: IConstruct): void {
-  registryOf(h).hosts.push(h as HostSource);
 }
 
 interface Analysis {
@@ -103,12 +89,13 @@ export function analysisOf(scope: IConstruct): Analysis {
 }
 
 export function modelOf(stack: TerraformStack): TopologyModel {
-  const r = registries.get(stack) ?? { clusters: [], hosts: [] };
-  const clusters = r.clusters.map((c) => c._toModel());
-  const hosts: HostModel[] = r.hosts.map((h) => hostModel(h.node.path, h));
-  // The user's own containers on a host's engine take ports and names there.
-  const round = {};
-  const foreign = r.hosts.flatMap((h) => h._foreignContainers?.(round) ?? []);
+  const r = registries.get(stack);
+  const clusters = (r?.clusters ?? []).map((c) => c._toModel());
+  // Every host of the stack, also one that runs nothing yet (its machine may be another host's).
+  const declared = stack.node.findAll().filter(isRocketMqHost);
+  const hosts: HostModel[] = declared.map(hostModelOf);
+  // What else takes ports and names on a host (the user's own containers on its engine), asked once per model.
+  const foreign = declared.flatMap((h) => h.occupants().map((o) => ({ ...o, hostPath: h.node.path })));
   return { clusters, hosts, foreign };
 }
 

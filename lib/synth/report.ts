@@ -1,5 +1,5 @@
 import { Annotations } from "cdktf";
-import { Construct } from "constructs";
+import { IConstruct } from "constructs";
 import { Finding, formatFinding, sortFindings } from "../core/findings";
 import { findingsAt, registerReporter } from "./analysis";
 
@@ -8,7 +8,7 @@ import { findingsAt, registerReporter } from "./analysis";
  * created, before anything read them) and those of the library's rules. Errors fail the synth (all of them, each under
  * its construct path), warnings become annotations.
  */
-export function reportFindings(construct: Construct, input: readonly Finding[] = []): void {
+export function reportFindings(construct: IConstruct, input: readonly Finding[] = []): void {
   registerReporter(construct);
   let warned = false;
   construct.node.addValidation({

@@ -8,6 +8,7 @@ import {
   Proxy,
   RocketMqCluster,
   topologyOf,
+  RocketMqVersion,
 } from "../../lib";
 import { containers, storeInits, synth, synthError } from "../helpers";
 import { TerraformStack, Testing } from "cdktf";
@@ -15,7 +16,7 @@ import { TerraformStack, Testing } from "cdktf";
 function twoNameServers(s: TerraformStack, version = "4.9.8") {
   const h1 = new DockerHost(s, "h1", { address: "10.0.0.1" });
   const h2 = new DockerHost(s, "h2", { address: "10.0.0.2" });
-  const cluster = new RocketMqCluster(s, "rmq", { version });
+  const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.of(version) });
   new NameServer(cluster, "ns2", { host: h2 });
   new NameServer(cluster, "ns1", { host: h1 });
   new BrokerPair(cluster, "broker-a", { master: { host: h1 } });

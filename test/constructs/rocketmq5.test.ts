@@ -8,6 +8,7 @@ import {
   NameServer,
   Proxy,
   RocketMqCluster,
+  RocketMqVersion,
 } from "../../lib";
 import { SeedControllerStack } from "../../examples/seed";
 import { containers, synth, synthError, synthWarnings, uploadedProperties } from "../helpers";
@@ -67,7 +68,7 @@ describe("RocketMQ 5 rules", () => {
   test("standalone controllers run mqcontroller with their own store and ports in the port plan", () => {
     const json = synth((s) => {
       const h = hostsOf(s);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: h[0] });
       new ControllerGroup(cluster, "ctl", { controllers: h.map((host) => ({ host })) });
       new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h[1] }, { host: h[2] }] });
@@ -86,7 +87,7 @@ describe("RocketMQ 5 rules", () => {
   test("controller mode, controllers and proxies on 4.x are rejected", () => {
     const msg = synthError((s) => {
       const h = hostsOf(s);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
       const ns = new NameServer(cluster, "ns", { host: h[0] });
       new ControllerGroup(cluster, "ctl", { inNameServers: [{ nameServer: ns }] });
       new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h[1] }, { host: h[2] }] });
@@ -119,7 +120,7 @@ describe("RocketMQ 5 rules", () => {
   test("haListenPort on 4.x is rejected: 4.x always uses listenPort+1", () => {
     const msg = synthError((s) => {
       const h = hostsOf(s);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
       new NameServer(cluster, "ns", { host: h[0] });
       new BrokerPair(cluster, "broker-a", { master: { host: h[1], haListenPort: 10999 } });
     });
@@ -131,7 +132,7 @@ describe("RocketMQ 5 rules", () => {
   test("on 5.x an explicit haListenPort is written and takes part in the port plan", () => {
     const msg = synthError((s) => {
       const h = hostsOf(s);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: h[0] });
       new BrokerPair(cluster, "broker-a", { master: { host: h[0], haListenPort: 9876 } });
     });
@@ -143,7 +144,7 @@ describe("RocketMQ 5 rules", () => {
   test("a controller-mode set without a ControllerGroup is rejected", () => {
     const msg = synthError((s) => {
       const h = hostsOf(s);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: h[0] });
       new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h[1] }, { host: h[2] }] });
     });
@@ -153,14 +154,14 @@ describe("RocketMQ 5 rules", () => {
   test("two controllers are rejected, one is accepted with a warning", () => {
     const msg = synthError((s) => {
       const h = hostsOf(s);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: h[0] });
       new ControllerGroup(cluster, "ctl", { controllers: [{ host: h[1] }, { host: h[2] }] });
     });
     expect(msg).toContain("[stack/rmq/ctl] [controller/quorum] Controller group ctl has 2 controllers");
     const warnings = synthWarnings((s) => {
       const h = hostsOf(s);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       const ns = new NameServer(cluster, "ns", { host: h[0] });
       new ControllerGroup(cluster, "ctl", { inNameServers: [{ nameServer: ns }] });
     });
@@ -171,7 +172,7 @@ describe("RocketMQ 5 rules", () => {
 
   test("a ControllerGroup with both or neither kind of controller is rejected", () => {
     const msg = synthError((s) => {
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: hostsOf(s, 1)[0] });
       new ControllerGroup(cluster, "ctl", {});
     });
@@ -181,7 +182,7 @@ describe("RocketMQ 5 rules", () => {
   test("enabling controller mode in a DLedger group through extra properties is rejected", () => {
     const msg = synthError((s) => {
       const h = hostsOf(s);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: h[0] });
       new DLedgerGroup(cluster, "broker-c", {
         peers: h.map((host) => ({ host })),
@@ -195,7 +196,7 @@ describe("RocketMQ 5 rules", () => {
   test("proxy ports collide like any other", () => {
     const msg = synthError((s) => {
       const h = hostsOf(s, 1);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: h[0] });
       new Proxy(cluster, "proxy", { host: h[0], grpcServerPort: 9876 });
     });
@@ -208,7 +209,7 @@ describe("RocketMQ 5 rules", () => {
   test("a misspelt proxy setting is rejected against the proxy catalogue", () => {
     const msg = synthError((s) => {
       const h = hostsOf(s, 1);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: h[0] });
       new Proxy(cluster, "proxy", { host: h[0], properties: { grpcServerport: 9000 } });
     });
@@ -221,7 +222,7 @@ describe("elected roles", () => {
   test("flushDiskType can be set as a property on DLedger peers and controller-mode replicas", () => {
     const json = synth((s) => {
       const h = hostsOf(s);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: h[0] });
       new ControllerGroup(cluster, "ctl", { controllers: h.map((host) => ({ host })) });
       new DLedgerGroup(cluster, "broker-c", {
@@ -240,7 +241,7 @@ describe("elected roles", () => {
   test("controllers and controller-mode replicas sharing a host are warned about", () => {
     const warnings = synthWarnings((s) => {
       const [h] = hostsOf(s, 1);
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: h });
       new ControllerGroup(cluster, "ctl", { controllers: [{ host: h }, { host: h }, { host: h }] });
       new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h }, { host: h, listenPort: 11911 }] });

@@ -1,5 +1,14 @@
 import { TerraformStack } from "cdktf";
-import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqCluster, VmHost } from "../../lib";
+import {
+  BrokerPair,
+  DLedgerGroup,
+  DockerHost,
+  NameServer,
+  Replication,
+  RocketMqCluster,
+  VmHost,
+  RocketMqVersion,
+} from "../../lib";
 import { containers, synth, synthError, synthWarnings } from "../helpers";
 
 /** A cluster with a name server on each of the given hosts, for rules tests. */
@@ -7,7 +16,7 @@ function base(stack: TerraformStack, addresses = ["10.0.0.1", "10.0.0.2", "10.0.
   const hosts = addresses.map(
     (a, i) => new DockerHost(stack, `h${i + 1}`, { address: a, dockerHost: `ssh://ops@${a}` }),
   );
-  const cluster = new RocketMqCluster(stack, "rmq", { version });
+  const cluster = new RocketMqCluster(stack, "rmq", { version: RocketMqVersion.of(version) });
   new NameServer(cluster, "ns", { host: hosts[0] });
   return { hosts, cluster };
 }
@@ -257,7 +266,9 @@ describe("DLedger", () => {
     expect(msg).toContain("cluster DefaultCluster runs 4.4.0");
     expect(msg).toContain("Fix: Set the cluster's `version` to 4.5.0 or later, or declare a BrokerPair");
     expect(msg).toContain("[stack/rmq] [versions/unknown] RocketMQ 4.4.0 is not supported");
-    expect(msg).toContain('Fix: Set the cluster\'s `version` to "4.5.0" (the closest supported version).');
+    expect(msg).toContain(
+      'Fix: Set the cluster\'s `version` to RocketMqVersion.V4_5_0 (the closest supported version; in JavaScript or JSON "4.5.0").',
+    );
   });
 
   test("a DLedger group on 5.5.1, which deprecates the DLedger commit log, is a warning that says how to move to controller mode", () => {

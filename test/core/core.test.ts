@@ -126,7 +126,7 @@ describe("the core without cdktf", () => {
       expect(checkTopology({ ...topology, clusters: [{ ...cluster, version: "4.9.6" }] })).toEqual([
         expect.objectContaining({
           rule: "versions/unknown",
-          fix: 'Set the cluster\'s `version` to "4.9.5" or "4.9.7" (the closest supported versions).',
+          fix: 'Set the cluster\'s `version` to RocketMqVersion.V4_9_5 or RocketMqVersion.V4_9_7 (the closest supported versions; in JavaScript or JSON "4.9.5" or "4.9.7").',
         }),
       ]);
     });

@@ -23,6 +23,7 @@ import {
   Proxy,
   Replication,
   RocketMqCluster,
+  RocketMqVersion,
 } from "../../lib";
 import * as library from "../../lib";
 import { catalogueFor, keySpec, Section } from "../../lib/core/versions";
@@ -170,7 +171,7 @@ function classicCluster(version: string, pairs: readonly PairSpec[]) {
   return synthChecked((s) => {
     const cluster = new RocketMqCluster(s, "rmq", {
       clusterName: "DefaultCluster",
-      version,
+      version: RocketMqVersion.of(version),
       brokerProperties: RETENTION,
     });
     new NameServer(cluster, "ns", { host: host(s, "hns", NS_ADDRESS) });
@@ -388,7 +389,10 @@ for (const version of VERSIONS) {
     const dledger = (hosts: (s: TerraformStack) => DockerHost[]) =>
       synthChecked((s) => {
         const h = hosts(s);
-        const cluster = new RocketMqCluster(s, "rmq", { clusterName: "RaftCluster", version });
+        const cluster = new RocketMqCluster(s, "rmq", {
+          clusterName: "RaftCluster",
+          version: RocketMqVersion.of(version),
+        });
         new NameServer(cluster, "ns", { host: h[0] });
         new DLedgerGroup(cluster, "RaftNode00", {
           peers: ports.map((listenPort, i) => ({ host: h[i], listenPort, dLegerPort: 40911 + i })),
@@ -444,7 +448,7 @@ describe("5.3.3 controller/quick-start: one name server with an embedded control
       const local = host(s, "local", "127.0.0.1");
       const cluster = new RocketMqCluster(s, "rmq", {
         clusterName: "DefaultCluster",
-        version: "5.3.3",
+        version: RocketMqVersion.V5_3_3,
         brokerProperties: RETENTION,
       });
       const ns = new NameServer(cluster, "ns", { host: local });
@@ -492,7 +496,7 @@ describe("5.3.3 controller/controller-standalone.conf: one standalone controller
   test("the controller matches the official example except controllerStorePath", () => {
     const { json, warnings } = synthChecked((s) => {
       const local = host(s, "local", "127.0.0.1");
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: local });
       new ControllerGroup(cluster, "group1", { controllers: [{ host: local }] });
     });
@@ -509,7 +513,7 @@ describe("5.3.3 controller/cluster-3n-independent: three standalone controllers 
     synthChecked((s) => {
       const hosts = [...new Set(addresses)].map((a, i) => host(s, `h${i}`, a));
       const at = (a: string) => hosts.find((h) => h.address === a)!;
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: hosts[0] });
       new ControllerGroup(cluster, "group1", { controllers: addresses.map((a) => ({ host: at(a) })) });
     });
@@ -555,7 +559,7 @@ describe("5.3.3 controller/cluster-3n-namesrv-plugin: three name servers (9876/9
   const synth = once(() =>
     synthChecked((s) => {
       const local = host(s, "local", "127.0.0.1");
-      const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
       const nameServers = [9876, 9886, 9896].map(
         (listenPort, i) => new NameServer(cluster, `n${i}`, { host: local, listenPort }),
       );
@@ -596,7 +600,7 @@ describe("5.3.3 rmq-proxy.json: a proxy of DefaultCluster", () => {
   test("the generated rmq-proxy.json matches the official example (proxyMode CLUSTER and the ports are the defaults) except namesrvAddr and the advertised addresses", () => {
     const { json, warnings } = synthChecked((s) => {
       const h = host(s, "h1", "10.0.0.1");
-      const cluster = new RocketMqCluster(s, "rmq", { clusterName: "DefaultCluster", version: "5.3.3" });
+      const cluster = new RocketMqCluster(s, "rmq", { clusterName: "DefaultCluster", version: RocketMqVersion.V5_3_3 });
       new NameServer(cluster, "ns", { host: h });
       new BrokerPair(cluster, "broker-a", { master: { host: host(s, "h2", "10.0.0.2") } });
       new Proxy(cluster, "proxy", { host: h });

@@ -16,6 +16,7 @@ import {
   Proxy,
   Replication,
   RocketMqCluster,
+  RocketMqVersion,
 } from "../../lib";
 import {
   BrokerModel,
@@ -281,13 +282,11 @@ export function specArb(o: Options): fc.Arbitrary<Spec> {
                     })
                     .map(({ embedded, count, peers }) => ({
                       embedded,
-                      peers: peers
-                        .slice(0, count)
-                        .map((p, i) => ({
-                          ...p,
-                          selfId: p.selfId || `n${i}`,
-                          port: p.port === AUTO ? 9878 - 10 * i : p.port,
-                        })),
+                      peers: peers.slice(0, count).map((p, i) => ({
+                        ...p,
+                        selfId: p.selfId || `n${i}`,
+                        port: p.port === AUTO ? 9878 - 10 * i : p.port,
+                      })),
                     }))
                 : fc.constant(undefined),
             ),
@@ -695,7 +694,10 @@ export function build(stack: TerraformStack, spec: Spec): void {
     ...(p.haListenPort !== undefined ? { haListenPort: p.haListenPort } : {}),
   });
   spec.clusters.forEach((c, ci) => {
-    const cluster = new RocketMqCluster(stack, `c${ci}`, { clusterName: c.clusterName, version: c.version });
+    const cluster = new RocketMqCluster(stack, `c${ci}`, {
+      clusterName: c.clusterName,
+      version: RocketMqVersion.of(c.version),
+    });
     const ns = c.nameServers.map(
       (p, i) =>
         new NameServer(cluster, `ns${i}`, {

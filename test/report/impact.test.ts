@@ -1,5 +1,13 @@
 import { TerraformStack, Testing } from "cdktf";
-import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqCluster } from "../../lib";
+import {
+  BrokerPair,
+  DLedgerGroup,
+  DockerHost,
+  NameServer,
+  Replication,
+  RocketMqCluster,
+  RocketMqVersion,
+} from "../../lib";
 import { changeImpact, renderImpact } from "../../lib/report/impact";
 import { SeedDLedgerStack, SeedSyncStack } from "../../examples/seed";
 
@@ -22,7 +30,7 @@ function sync(
 ) {
   return synthJson((s) => {
     const hosts = [28, 29, 30].map((n) => new DockerHost(s, `h${n}`, { address: `10.0.0.${n}` }));
-    const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8", image: o.image });
+    const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8, image: o.image });
     for (let i = 0; i < (o.namesrvs ?? 2); i++) new NameServer(cluster, `ns${28 + i}`, { host: hosts[i] });
     new BrokerPair(cluster, "broker-a", {
       replication: Replication.SYNC,
@@ -110,7 +118,7 @@ describe("change impact", () => {
     const dledger = (third: number) =>
       synthJson((s) => {
         const hosts = [28, 29, 30, 31].map((n) => new DockerHost(s, `h${n}`, { address: `10.0.0.${n}` }));
-        const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+        const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
         new NameServer(cluster, "ns", { host: hosts[0] });
         new DLedgerGroup(cluster, "broker-c", {
           peers: [{ host: hosts[0] }, { host: hosts[1] }, { host: hosts[third - 28] }],

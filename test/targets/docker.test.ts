@@ -9,6 +9,7 @@ import {
   RocketMqCluster,
   ControllerBrokerSet,
   ControllerGroup,
+  RocketMqVersion,
 } from "../../lib";
 import { isLoopback } from "../../lib/core/rules/hosts";
 import { goDuration } from "../../lib/targets/docker/container-spec";
@@ -89,7 +90,7 @@ describe("stores are written by the user RocketMQ runs as, with no manual step",
 
   test("a proxy has no store and no store-init container", () => {
     const json5 = synth((s) => {
-      const { h, cluster } = oneBrokerCluster(s, { version: "5.3.3" });
+      const { h, cluster } = oneBrokerCluster(s, { version: RocketMqVersion.V5_3_3 });
       new Proxy(cluster, "proxy", { host: h });
     });
     expect(Object.keys(storeInits(json5))).toEqual(["defaultcluster-namesrv-ns-store-init"]);
@@ -161,7 +162,10 @@ describe("network modes", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("[stack/h1] [hosts/loopback] address 127.0.0.1 is a loopback address");
     expect(lines[0]).toContain("broker-a master, name server ns");
-    expect(lines[0]).toContain("Fix: set networkMode: DockerNetworkMode.HOST on this DockerHost");
+    expect(lines[0]).toContain("(a Docker engine on the bridge network)");
+    expect(lines[0]).toContain(
+      "Fix: give the processes the machine's network (on a DockerHost: networkMode: DockerNetworkMode.HOST;",
+    );
   });
 
   test("following the fix synthesizes", () => {
@@ -188,7 +192,7 @@ describe("network modes", () => {
 
   test("controllers and proxies on a loopback bridge host are caught too", () => {
     const msg = synthError((s) => {
-      const { h, cluster } = oneBrokerCluster(s, { version: "5.3.3" }, { address: "localhost" });
+      const { h, cluster } = oneBrokerCluster(s, { version: RocketMqVersion.V5_3_3 }, { address: "localhost" });
       new ControllerGroup(cluster, "controllers", { controllers: [{ host: h }] });
       new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h }, { host: h, listenPort: 20911 }] });
     });

@@ -10,6 +10,7 @@ import {
   VmDistribution,
   VmHost,
   VmJava,
+  RocketMqVersion,
 } from "../../lib";
 import { parseProperties } from "../../lib/core/render/properties";
 import { fromTerraformLiteral } from "../../lib/targets/vm/user-data";
@@ -204,7 +205,7 @@ describe("VmHost props", () => {
     userData(
       synth((s) => {
         const vm = new VmHost(s, "vm", { address: "10.0.0.1", ...props });
-        const cluster = new RocketMqCluster(s, "rmq", { version: "5.3.3" });
+        const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
         new NameServer(cluster, "ns", { host: vm });
         new BrokerPair(cluster, "broker-a", { master: { host: vm } });
       }),
@@ -261,7 +262,7 @@ describe("VmHost props", () => {
       new VmHost(s, "vm2", { address: "10.0.0.2", java: "openjdk-17" as any, limitNofile: 0, adress: "x" } as any);
     });
     expect(err).toContain("[hosts/vm-sha512]");
-    expect(err).toContain("java is string, not a VmJava");
+    expect(err).toContain('java is the string "openjdk-17", not a VmJava');
     expect(err).toContain("limitNofile is 0");
     expect(err).toContain("[props/unknown] adress is not a prop");
   });
@@ -269,7 +270,7 @@ describe("VmHost props", () => {
   test("attachTo sets user_data of any VM resource (an aws_instance here) to the document", () => {
     const json = synth((s) => {
       const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
-      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
       new NameServer(cluster, "ns", { host: vm });
       const instance = new TerraformResource(s, "h1", { terraformResourceType: "aws_instance" });
       vm.attachTo(instance);
@@ -287,7 +288,7 @@ describe("the rules hold on VMs as on one Docker host", () => {
   test("two brokers of one VM on one port: ports/collision", () => {
     const err = synthError((s) => {
       const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
-      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
       new NameServer(cluster, "ns", { host: vm });
       new BrokerPair(cluster, "broker-a", { master: { host: vm } });
       new BrokerPair(cluster, "broker-b", { master: { host: vm } });
@@ -298,7 +299,7 @@ describe("the rules hold on VMs as on one Docker host", () => {
   test("two processes of one VM on one store directory: stores/shared; default directories are their own", () => {
     const err = synthError((s) => {
       const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
-      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
       new NameServer(cluster, "ns", { host: vm });
       new BrokerPair(cluster, "broker-a", { master: { host: vm, store: { hostPath: "/data/rmq" } } });
       new BrokerPair(cluster, "broker-b", {
@@ -309,7 +310,7 @@ describe("the rules hold on VMs as on one Docker host", () => {
     const ok = userData(
       synth((s) => {
         const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
-        const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+        const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
         new NameServer(cluster, "ns", { host: vm });
         new BrokerPair(cluster, "broker-a", { master: { host: vm } });
         new BrokerPair(cluster, "broker-b", {
@@ -329,26 +330,28 @@ describe("the rules hold on VMs as on one Docker host", () => {
     );
   });
 
-  test("a named volume on a VM is refused: stores/vm-volume", () => {
+  test("a named volume on a VM is refused: stores/named-volume, asked through the host's facts", () => {
     const err = synthError((s) => {
       const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
-      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
       new NameServer(cluster, "ns", { host: vm, store: { volume: "ns-data" } });
     });
     expect(err).toContain(
-      '[stores/vm-volume] name server ns sets store.volume "ns-data", but its host stack/vm (10.0.0.1) is a VM',
+      '[stores/named-volume] name server ns sets store.volume "ns-data", but its host stack/vm (10.0.0.1, a VM) has no named volumes',
     );
     expect(err).toContain("Remove store.volume (the store is /var/lib/rocketmq/defaultcluster-namesrv-ns");
   });
 
-  test("the console cannot run on a VM: hosts/vm-dashboard", () => {
+  test("the console cannot run on a VM: hosts/container-image, asked through the host's facts", () => {
     const err = synthError((s) => {
       const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
-      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
       new NameServer(cluster, "ns", { host: vm });
       new Dashboard(cluster, "console", { host: vm });
     });
-    expect(err).toContain("[hosts/vm-dashboard]");
+    expect(err).toContain(
+      "[hosts/container-image] the dashboard console is placed on the host stack/vm (10.0.0.1, a VM), which runs no container images",
+    );
   });
 
   test("one distribution URL serves one version: hosts/vm-versions", () => {
@@ -357,8 +360,10 @@ describe("the rules hold on VMs as on one Docker host", () => {
         address: "10.0.0.1",
         distribution: VmDistribution.fromUrl("https://repo.example/rmq.zip", "ab".repeat(64)),
       });
-      new NameServer(new RocketMqCluster(s, "a", { version: "4.9.8", clusterName: "A" }), "ns", { host: vm });
-      new NameServer(new RocketMqCluster(s, "b", { version: "5.3.3", clusterName: "B" }), "ns", {
+      new NameServer(new RocketMqCluster(s, "a", { version: RocketMqVersion.V4_9_8, clusterName: "A" }), "ns", {
+        host: vm,
+      });
+      new NameServer(new RocketMqCluster(s, "b", { version: RocketMqVersion.V5_3_3, clusterName: "B" }), "ns", {
         host: vm,
         listenPort: 9877,
       });
@@ -369,13 +374,13 @@ describe("the rules hold on VMs as on one Docker host", () => {
   test("a VM's address is checked as a DockerHost's; 127.0.0.1 is the machine itself (a one-VM cluster)", () => {
     const err = synthError((s) => {
       const vm = new VmHost(s, "vm", { address: "300.1.1.1" });
-      new NameServer(new RocketMqCluster(s, "rmq", { version: "4.9.8" }), "ns", { host: vm });
+      new NameServer(new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 }), "ns", { host: vm });
     });
     expect(err).toContain("[hosts/address]");
     const one = userData(
       synth((s) => {
         const vm = new VmHost(s, "vm", { address: "127.0.0.1" });
-        const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+        const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
         new NameServer(cluster, "ns", { host: vm });
         new BrokerPair(cluster, "broker-a", { master: { host: vm } });
       }),
@@ -396,7 +401,7 @@ describe("the rules hold on VMs as on one Docker host", () => {
     const err = synthError((s) => {
       const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
       const docker = new DockerHost(s, "d", { address: "10.0.0.1" });
-      const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
       new NameServer(cluster, "ns1", { host: vm });
       new NameServer(cluster, "ns2", { host: docker });
     });
@@ -412,7 +417,7 @@ describe("VMs and Docker engines in one cluster", () => {
       return { vm, docker };
     };
     const { vm, docker } = make();
-    const cluster = new RocketMqCluster(s, "rmq", { version: "4.9.8" });
+    const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
     if (order === "vm-first") {
       new DLedgerGroup(cluster, "broker-c", {
         peers: [{ host: vm }, { host: docker }, { host: vm, listenPort: 20911 }],
@@ -452,7 +457,7 @@ test("renderUserData answers the document of the output", () => {
   const app = new App();
   const s = new TerraformStack(app, "s");
   const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
-  new NameServer(new RocketMqCluster(s, "rmq", { version: "4.9.8" }), "ns", { host: vm });
+  new NameServer(new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 }), "ns", { host: vm });
   expect(fromTerraformLiteral(JSON.parse(Testing.synth(s, true)).output.vm_userData.value)).toBe(vm.renderUserData());
 });
 
@@ -462,7 +467,7 @@ test("Terraform reads the document as a literal: `${` and `%{` are escaped, an a
       "private_ip",
     );
     const vm = new VmHost(s, "vm", { address: ip, javaOptions: ["-Dhome=${HOME}", "-Dx=%{y}"] });
-    new NameServer(new RocketMqCluster(s, "rmq", { version: "4.9.8" }), "ns", { host: vm });
+    new NameServer(new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 }), "ns", { host: vm });
   });
   const value: string = json.output.vm_userData.value;
   // `%` doubled for systemd (a specifier), then `%{` escaped for Terraform: the JVM gets -Dx=%{y}.

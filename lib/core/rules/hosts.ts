@@ -1,6 +1,6 @@
-import { error, Finding, warning } from "../findings";
-import { machineOf } from "../machines";
+import { error, Finding } from "../findings";
 import { HostModel, TopologyModel } from "../model";
+import { describeHost } from "./capabilities";
 import { checkedProcesses } from "./processes";
 
 /**
@@ -16,17 +16,8 @@ export function checkHosts(topology: TopologyModel): Finding[] {
   const findings: Finding[] = [];
   for (const h of topology.hosts) {
     if (h.unresolved?.includes("address")) continue;
-    const problem = addressProblem(h.address);
-    if (problem) {
-      findings.push(
-        error(
-          h.path,
-          "hosts/address",
-          `address ${JSON.stringify(h.address)} ${problem}`,
-          `Set address to the IPv4 address, IPv6 address or DNS name that clients and the other machines reach this machine at, e.g. address: "10.0.0.28".`,
-        ),
-      );
-    }
+    const bad = addressFinding(h.path, h.address);
+    if (bad) findings.push(bad);
   }
   const onHost = new Map<string, string[]>();
   for (const p of checkedProcesses(topology)) {
@@ -41,46 +32,25 @@ export function checkHosts(topology: TopologyModel): Finding[] {
       error(
         path,
         "hosts/loopback",
-        `address ${address} is a loopback address, but each container on this host has a network of its own (Docker's bridge network), where ${address} is the container itself: ` +
+        `address ${address} is a loopback address, but each process on this host has a network of its own (${describeHost(hosts.get(path) ?? { path, address })}), where ${address} is the process itself: ` +
           `${owners.sort().join(", ")} would dial one another there and never connect (a broker never registers with its name server), while their TCP health checks still pass.`,
-        `set networkMode: DockerNetworkMode.HOST on this DockerHost (its containers then share the machine's network, and clients on the machine reach them at ${address}), or set address to an address of the machine that containers reach.`,
+        `give the processes the machine's network (on a DockerHost: networkMode: DockerNetworkMode.HOST; clients on the machine then reach them at ${address}), or set address to an address of the machine that the processes reach.`,
       ),
     );
   }
-  findings.push(...checkDefaultEngine(topology));
   return findings;
 }
 
-/**
- * DockerHosts that run processes and name no engine (`dockerHost` unset) all deploy to one engine: the one `cdktf
- * deploy` reaches through DOCKER_HOST or the local socket. When they carry different addresses, the rules take them
- * for different machines (as the user meant), but their containers would start side by side on that one engine,
- * where shared ports collide ("port is already allocated") and the addresses they advertise are not theirs.
- * One warning for the stack (`hosts/default-engine`), on the first such host, naming them all.
- */
-function checkDefaultEngine(topology: TopologyModel): Finding[] {
-  // The hosts that run processes, as the processes carry them (with their kind: a VM has no Docker engine).
-  const used = new Map<string, HostModel>(checkedProcesses(topology).map((p) => [p.process.host.path, p.process.host]));
-  const hosts = [...used.values()]
-    .filter(
-      (h) =>
-        h.kind !== "vm" &&
-        h.engine === undefined &&
-        !h.unresolved?.includes("engine") &&
-        !h.unresolved?.includes("address"),
-    )
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  if (new Set(hosts.map(machineOf)).size < 2) return [];
-  const named = hosts.map((h) => `${h.path} (${h.address})`).join(", ");
-  return [
-    warning(
-      hosts[0].path,
-      "hosts/default-engine",
-      `${hosts.length} DockerHosts with different addresses set no dockerHost: ${named}. All of them deploy to one Docker engine (the one DOCKER_HOST or the local socket names where cdktf deploy runs), ` +
-        `so their containers would run side by side on that machine, whatever addresses they advertise, and ports they share would collide there.`,
-      `set dockerHost on each of them to its machine's engine, e.g. dockerHost: "ssh://ops@${hosts[0].address}" (or "tcp://${hosts[0].address}:2376"); for one machine, declare one DockerHost.`,
-    ),
-  ];
+/** The `hosts/address` error of a host at `path` whose address cannot be one, or undefined. */
+export function addressFinding(path: string, address: string): Finding | undefined {
+  const problem = addressProblem(address);
+  if (!problem) return undefined;
+  return error(
+    path,
+    "hosts/address",
+    `address ${JSON.stringify(address)} ${problem}`,
+    `Set address to the IPv4 address, IPv6 address or DNS name that clients and the other machines reach this machine at, e.g. address: "10.0.0.28".`,
+  );
 }
 
 /** 127.0.0.0/8, ::1 and the `localhost` names (RFC 6761): addresses that never leave the network stack that dials them. */

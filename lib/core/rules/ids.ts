@@ -15,16 +15,25 @@ export function checkIds(topology: TopologyModel): Finding[] {
 
 function checkCluster(cluster: ClusterModel): Finding[] {
   const findings: Finding[] = [];
-  if (!NAME.test(cluster.clusterName)) {
-    findings.push(
-      error(
-        cluster.path,
-        "ids/name",
-        `brokerClusterName "${cluster.clusterName}" is not a usable name (letters, digits, _ . % | - only, starting with a letter or digit, not empty).`,
-        `Set clusterName to such a name, e.g. clusterName: "DefaultCluster".`,
-      ),
-    );
-  }
+  const badName = (path: string, key: string, value: string, fix: string) =>
+    NAME.test(value)
+      ? []
+      : [
+          error(
+            path,
+            "ids/name",
+            `${key} "${value}" is not a usable name (letters, digits, _ . % | - only, starting with a letter or digit, not empty).`,
+            fix,
+          ),
+        ];
+  findings.push(
+    ...badName(
+      cluster.path,
+      "brokerClusterName",
+      cluster.clusterName,
+      `Set clusterName to such a name, e.g. clusterName: "DefaultCluster".`,
+    ),
+  );
   if (cluster.nameServers.length === 0) {
     findings.push(
       error(
@@ -53,16 +62,14 @@ function checkCluster(cluster: ClusterModel): Finding[] {
   }
 
   for (const set of cluster.brokerSets) {
-    if (!NAME.test(set.brokerName)) {
-      findings.push(
-        error(
-          set.path,
-          "ids/name",
-          `brokerName "${set.brokerName}" is not a usable name (letters, digits, _ . % | - only, starting with a letter or digit, not empty).`,
-          `Set brokerName to such a name, e.g. brokerName: "broker-a", or remove brokerName (the default is the construct id).`,
-        ),
-      );
-    }
+    findings.push(
+      ...badName(
+        set.path,
+        "brokerName",
+        set.brokerName,
+        `Set brokerName to such a name, e.g. brokerName: "broker-a", or remove brokerName (the default is the construct id).`,
+      ),
+    );
     if (set.kind !== "pair") continue;
     const masters = set.members.filter((m) => m.brokerId === 0);
     if (masters.length !== 1) {

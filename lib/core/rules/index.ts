@@ -2,6 +2,7 @@ import { error, Finding, uniqueFindings } from "../findings";
 import { assignMachines } from "../machines";
 import { TopologyModel } from "../model";
 import { catalogueFor, closestSupported, parseVersion } from "../versions/catalogue";
+import { versionConstantName } from "../versions/rocketmq-version";
 import { checkRocketMq5 } from "./controller";
 import { checkDLedger } from "./dledger";
 import { checkHosts } from "./hosts";
@@ -13,7 +14,7 @@ import { checkPathKeys } from "./paths";
 import { checkPlacement } from "./placement";
 import { checkPorts } from "./ports";
 import { checkStores } from "./stores";
-import { checkVmHosts } from "./vm";
+import { checkHostCapabilities } from "./capabilities";
 
 /**
  * Every rule of the library over the whole topology, sorted, each problem once (a value declared once for many
@@ -35,20 +36,28 @@ export function checkTopology(input: TopologyModel): Finding[] {
   };
   return uniqueFindings([
     ...versionFindings,
-    ...checkIds(topology),
-    ...checkPorts(topology),
-    ...checkStores(topology),
-    ...checkVmHosts(topology),
-    ...checkNames(topology),
-    ...checkHosts(topology),
-    ...checkPlacement(topology),
-    ...checkJvm(topology),
-    ...checkDLedger(wellFormed),
-    ...checkRocketMq5(wellFormed),
-    ...checkKeys(known),
-    ...checkPathKeys(known),
+    ...ON_EVERY_CLUSTER.flatMap((rule) => rule(topology)),
+    ...ON_WELL_FORMED_VERSIONS.flatMap((rule) => rule(wellFormed)),
+    ...ON_KNOWN_VERSIONS.flatMap((rule) => rule(known)),
   ]);
 }
+
+type Rule = (topology: TopologyModel) => Finding[];
+/** Rules that read no version. */
+const ON_EVERY_CLUSTER: readonly Rule[] = [
+  checkIds,
+  checkPorts,
+  checkStores,
+  checkHostCapabilities,
+  checkNames,
+  checkHosts,
+  checkPlacement,
+  checkJvm,
+];
+/** The version gates: any well-formed version. */
+const ON_WELL_FORMED_VERSIONS: readonly Rule[] = [checkDLedger, checkRocketMq5];
+/** The key checks: a version with its own catalogue. */
+const ON_KNOWN_VERSIONS: readonly Rule[] = [checkKeys, checkPathKeys];
 
 function checkVersions(topology: TopologyModel): Finding[] {
   const out: Finding[] = [];
@@ -62,7 +71,7 @@ function checkVersions(topology: TopologyModel): Finding[] {
           c.path,
           "versions/unknown",
           `${(e as Error).message} The key catalogue of a version is read from that release's own jars; another release's keys would refuse real keys and accept removed ones.`,
-          `Set the cluster's \`version\` to ${closest.map((v) => `"${v}"`).join(" or ")} (the closest supported version${closest.length > 1 ? "s" : ""}).`,
+          `Set the cluster's \`version\` to ${closest.map((v) => `RocketMqVersion.${versionConstantName(v)}`).join(" or ")} (the closest supported version${closest.length > 1 ? "s" : ""}; in JavaScript or JSON ${closest.map((v) => `"${v}"`).join(" or ")}).`,
         ),
       );
     }
@@ -82,5 +91,5 @@ export {
   checkPlacement,
   checkPorts,
   checkStores,
-  checkVmHosts,
+  checkHostCapabilities,
 };

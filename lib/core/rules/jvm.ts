@@ -26,31 +26,42 @@ export function checkJvm(topology: TopologyModel): Finding[] {
     const heap = declaredAt(process, "jvm.heapMb");
     const direct = declaredAt(process, "jvm.directMemoryMb");
     const who = (d: { path: string }) => (d.path === process.path ? `${owner} ` : "");
-    const heapBad = sizeProblem(heapMb, MIN_HEAP_MB, "RocketMQ servers need at least 128 MiB of heap");
-    if (heapBad)
+    const sizes = [
+      {
+        at: heap,
+        mb: heapMb,
+        min: MIN_HEAP_MB,
+        tooSmall: "RocketMQ servers need at least 128 MiB of heap",
+        advice: " (512 or more for a broker in production)",
+      },
+      // The console (a Spring Boot application) maps no commit log: only its heap is sized.
+      ...(kind === "dashboard"
+        ? []
+        : [
+            {
+              at: direct,
+              mb: directMemoryMb,
+              min: MIN_DIRECT_MB,
+              tooSmall: "too small for the commit log's direct buffers",
+              advice: "",
+            },
+          ]),
+    ];
+    let refused = false;
+    for (const { at, mb, min, tooSmall, advice } of sizes) {
+      const problem = sizeProblem(mb, min, tooSmall);
+      if (!problem) continue;
+      refused = true;
       findings.push(
         error(
-          heap.path,
+          at.path,
           "jvm/size",
-          `${who(heap)}${heap.prop} is ${heapMb}: ${heapBad}`,
-          `Set ${heap.prop} to a whole number of MiB between ${MIN_HEAP_MB} and ${MAX_JVM_MB} (512 or more for a broker in production), e.g. ${heap.prop}: ${suggest(heapMb, MIN_HEAP_MB, 1024)}.`,
+          `${who(at)}${at.prop} is ${mb}: ${problem}`,
+          `Set ${at.prop} to a whole number of MiB between ${min} and ${MAX_JVM_MB}${advice}, e.g. ${at.prop}: ${suggest(mb, min, 1024)}.`,
         ),
       );
-    // The console (a Spring Boot application) maps no commit log: only its heap is sized.
-    const directBad =
-      kind === "dashboard"
-        ? undefined
-        : sizeProblem(directMemoryMb, MIN_DIRECT_MB, "too small for the commit log's direct buffers");
-    if (directBad)
-      findings.push(
-        error(
-          direct.path,
-          "jvm/size",
-          `${who(direct)}${direct.prop} is ${directMemoryMb}: ${directBad}`,
-          `Set ${direct.prop} to a whole number of MiB between ${MIN_DIRECT_MB} and ${MAX_JVM_MB}, e.g. ${direct.prop}: ${suggest(directMemoryMb, MIN_DIRECT_MB, 1024)}.`,
-        ),
-      );
-    if (heapBad || directBad) continue;
+    }
+    if (refused) continue;
     const limit = containerMemoryMb(process.jvm);
     if (limit > LARGE_MEMORY_MB) {
       const where = heap.path === direct.path ? heap : { path: process.path, prop: "jvm" };

@@ -19,31 +19,28 @@ const STORE_SUFFIX = "-store";
  */
 export function checkNames(topology: TopologyModel): Finding[] {
   const findings: Finding[] = [];
-  for (const c of topology.clusters) {
-    if (!c.unresolved?.includes("image")) {
-      const problem = imageProblem(c.image);
-      if (problem)
-        findings.push(
-          error(
-            c.path,
-            "names/image",
-            `image ${JSON.stringify(c.image)} ${problem}`,
-            `Set image to a reference such as "apache/rocketmq:${c.version}" (the default), or remove image.`,
-          ),
-        );
-    }
-    for (const d of c.dashboards ?? []) {
-      const problem = imageProblem(d.image);
-      if (problem)
-        findings.push(
-          error(
-            d.path,
-            "names/image",
-            `image ${JSON.stringify(d.image)} ${problem}`,
-            `Set image to a reference such as "apacherocketmq/rocketmq-dashboard:2.1.0" (the default), or remove image.`,
-          ),
-        );
-    }
+  // The cluster's image (unless a Terraform expression) and each console's own.
+  const images = topology.clusters.flatMap((c) => [
+    ...(c.unresolved?.includes("image")
+      ? []
+      : [{ path: c.path, image: c.image, example: `apache/rocketmq:${c.version}` }]),
+    ...(c.dashboards ?? []).map((d) => ({
+      path: d.path,
+      image: d.image,
+      example: "apacherocketmq/rocketmq-dashboard:2.1.0",
+    })),
+  ]);
+  for (const { path, image, example } of images) {
+    const problem = imageProblem(image);
+    if (!problem) continue;
+    findings.push(
+      error(
+        path,
+        "names/image",
+        `image ${JSON.stringify(image)} ${problem}`,
+        `Set image to a reference such as "${example}" (the default), or remove image.`,
+      ),
+    );
   }
   const tooLong = new Map<string, { prop: string; value: string; longest: string }>();
   for (const p of checkedProcesses(topology)) {

@@ -75,16 +75,14 @@ function foreignPorts(topology: TopologyModel): PortUse[] {
   return (topology.foreign ?? []).flatMap((c) => {
     const host = hosts.get(c.hostPath);
     if (!host) return [];
-    return c.ports
-      .filter(isPort)
-      .map((port) => ({
-        port,
-        purpose: "published port",
-        owner: `docker_container ${c.name ?? c.path}`,
-        path: c.path,
-        host,
-        foreign: true,
-      }));
+    return c.ports.filter(isPort).map((port) => ({
+      port,
+      purpose: "published port",
+      owner: `docker_container ${c.name ?? c.path}`,
+      path: c.path,
+      host,
+      foreign: true,
+    }));
   });
 }
 

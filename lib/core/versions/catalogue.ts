@@ -116,6 +116,10 @@ function mustParse(version: string): [number, number, number] {
 /** The supported versions closest to `version`: the newest one below it and the oldest one above it (when they exist). */
 export function closestSupported(version: string): string[] {
   const p = parseVersion(version);
+  // "5.5": the releases of that line (5.5.0, 5.5.1), not a guess at one of them.
+  const line = /^(\d+)\.(\d+)$/.exec(typeof version === "string" ? version.trim() : "");
+  const ofLine = line ? SUPPORTED_VERSIONS.filter((v) => v.startsWith(`${Number(line[1])}.${Number(line[2])}.`)) : [];
+  if (ofLine.length > 0) return ofLine;
   if (!p) return [SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1]];
   const below = SUPPORTED_VERSIONS.filter((v) => compareVersions(v, version) < 0);
   const above = SUPPORTED_VERSIONS.filter((v) => compareVersions(v, version) > 0);

@@ -1,15 +1,17 @@
-import { provider, container, volume } from "@cdktf/provider-docker";
-import { TerraformStack } from "cdktf";
+import { container, provider, volume } from "@cdktf/provider-docker";
+import { Annotations, ITerraformDependable, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { error } from "../../core/findings";
-import { ForeignContainerModel } from "../../core/model";
+import { error, formatFinding, warning } from "../../core/findings";
+import { normaliseAddress } from "../../core/machines";
+import { MachineFacts, StoreModel } from "../../core/model";
 import { ProcessPlan } from "../../core/plan";
-import { invalidate, markHost } from "../../synth/analysis";
-import { isToken, PropsReader } from "../../synth/input";
-import { reportFindings } from "../../synth/report";
-import { IRocketMqHost, ProcessPlacement } from "../host";
+import { isToken } from "../../input/reader";
+import { reportInput } from "../../input/report";
+import { field, Schema } from "../../input/schema";
+import { ADDRESS_FIELD, readHostProps } from "../host-props";
+import { containerStore, HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
+import { DockerContainerSpec, dockerContainerSpec, storeInitSpec } from "./container-spec";
 import { withoutCreationStacks } from "./creation-stacks";
-import { DockerContainerSpec, dockerContainerSpec, healthcheck, storeInitSpec } from "./container-spec";
 import { aliasProblem, dockerHostProblem } from "./validate";
 
 /** How the RocketMQ containers of a DockerHost are networked. */
@@ -55,42 +57,52 @@ export interface DockerHostProps {
   readonly networkMode?: DockerNetworkMode;
 }
 
+const DOCKER_HOST_SCHEMA: Schema<DockerHostProps> = {
+  address: ADDRESS_FIELD,
+  dockerHost: field.string({ example: '"ssh://ops@10.0.0.28"' }),
+  alias: field.string({ literal: "Terraform names a provider configuration by a literal alias" }),
+  networkMode: field.oneOf([DockerNetworkMode.BRIDGE, DockerNetworkMode.HOST], "DockerNetworkMode"),
+};
+
 /**
  * One Docker engine on one machine. Several hosts become several aliased docker providers;
  * every RocketMQ process placed on the host is one docker_container (with its store volume, and a
  * one-shot container that gives the store to the user RocketMQ runs as) created through this host's provider.
  */
 export class DockerHost extends Construct implements IRocketMqHost {
+  /** Address clients and peers use to reach the processes of this host (brokerIP1, namesrvAddr, dLegerPeers). */
   public readonly address: string;
   /** The docker provider (aliased) that creates this host's containers and volumes. */
   public readonly provider: provider.DockerProvider;
   /** How the RocketMQ containers of this host are networked. */
   public readonly networkMode: DockerNetworkMode;
-  /** The engine endpoint (`dockerHost`), when set: two hosts with one engine are one machine for every per-host rule. */
+  /**
+   * The engine endpoint (`dockerHost`), when set: two hosts with one engine are one machine for every per-host rule.
+   * @default none: the engine DOCKER_HOST names where cdktf deploy runs, else the local one
+   */
   public readonly engine?: string;
-  /** @internal address or engine not known at synth (a Terraform expression, or a refused value). */
-  public readonly _unresolved: readonly ("address" | "engine")[];
+  private readonly unresolved: string[];
 
   constructor(scope: Construct, id: string, props: DockerHostProps) {
     super(scope, id);
     // Read every prop before anything uses it: an untyped caller gets an error on this host, never a TypeError.
-    const r = new PropsReader(this.node.path);
-    const o = r.object(props, `DockerHost ${id}`, true, `{ address: "10.0.0.28" }`);
-    r.known(o, ["address", "dockerHost", "alias", "networkMode"]);
-    const address = r.string(o, "address", { required: true, example: '"10.0.0.28"' });
-    const dockerHost = r.string(o, "dockerHost", { example: '"ssh://ops@10.0.0.28"' });
-    const alias =
-      r.string(o, "alias", { literal: "Terraform names a provider configuration by a literal alias" }) ?? id;
-    const unresolved: ("address" | "engine")[] = [];
-    if (address === undefined || isToken(address)) unresolved.push("address");
-    if (address !== undefined && isToken(address)) {
-      r.unresolved(
-        "address",
-        "its format (hosts/address), a loopback address on the bridge network (hosts/loopback), a '-' or an IPv6 address in DLedger peers (dledger/host-dash, dledger/ipv6), or whether another DockerHost has the same address and so shares this machine's ports and stores",
-      );
-    }
+    const {
+      reader: r,
+      props: read,
+      raw,
+      address,
+      unresolved,
+    } = readHostProps(
+      this,
+      props,
+      DOCKER_HOST_SCHEMA,
+      "its format (hosts/address), a loopback address on the bridge network (hosts/loopback), a '-' or an IPv6 address in DLedger peers (dledger/host-dash, dledger/ipv6), or whether another DockerHost has the same address and so shares this machine's ports and stores",
+    );
+    const dockerHost = read.dockerHost;
+    const alias = read.alias ?? id;
+    this.unresolved = unresolved;
     if (dockerHost !== undefined && isToken(dockerHost)) {
-      unresolved.push("engine");
+      this.unresolved.push("engine");
       r.unresolved(
         "dockerHost",
         "the endpoint's form (hosts/docker-host), or whether another DockerHost uses the same engine and so shares this machine's ports, stores and container names",
@@ -113,27 +125,23 @@ export class DockerHost extends Construct implements IRocketMqHost {
         error(
           this.node.path,
           "hosts/alias",
-          `docker provider alias ${JSON.stringify(alias)}${o.alias === undefined ? " (the construct id)" : ""} ${aliasBad} Terraform refuses it ("Invalid provider configuration alias").`,
+          `docker provider alias ${JSON.stringify(alias)}${raw.alias === undefined ? " (the construct id)" : ""} ${aliasBad} Terraform refuses it ("Invalid provider configuration alias").`,
           `Set alias to a Terraform name, e.g. alias: "${alias.replace(/[^\p{L}\p{N}_-]+/gu, "_").replace(/^(?=[^\p{L}_])/u, "h")}".`,
         ),
       );
     }
-    this.address = address ?? "";
+    this.address = address;
     this.engine = dockerHost;
-    this._unresolved = unresolved;
-    this.networkMode =
-      r.oneOf(o, "networkMode", [DockerNetworkMode.BRIDGE, DockerNetworkMode.HOST], "DockerNetworkMode") ??
-      DockerNetworkMode.BRIDGE;
+    this.networkMode = read.networkMode ?? DockerNetworkMode.BRIDGE;
     this.provider = new provider.DockerProvider(this, "provider", {
       alias,
       host: dockerHost,
     });
-    markHost(this);
-    invalidate(this);
-    reportFindings(this, r.findings);
+    reportInput(this, r.findings);
     const docker = dockerOf(this);
     docker.hosts.push(this);
     docker.aliases = undefined;
+    docker.defaultEngine = undefined;
     this.node.addValidation({
       validate: () => {
         const others = hostsWithAlias(this, alias).filter((h) => h !== this);
@@ -144,27 +152,54 @@ export class DockerHost extends Construct implements IRocketMqHost {
           : [];
       },
     });
+    this.node.addValidation({
+      validate: () => {
+        const w = defaultEngineWarning(this);
+        if (w) Annotations.of(this).addWarning(formatFinding(w));
+        return [];
+      },
+    });
   }
 
-  /** On Docker's bridge network every container has a loopback of its own. */
-  public get isolatedLoopback(): boolean {
-    return this.networkMode === DockerNetworkMode.BRIDGE;
+  /** What the engine's containers share: on Docker's bridge network each has a network (and a loopback) of its own. */
+  public get facts(): MachineFacts {
+    const bridge = this.networkMode === DockerNetworkMode.BRIDGE;
+    return {
+      address: this.address,
+      ...(this.engine !== undefined ? { engine: this.engine } : {}),
+      isolatedLoopback: bridge,
+      description: `a Docker engine on the ${bridge ? "bridge" : "host"} network`,
+      ...(this.unresolved.length > 0 ? { unresolved: [...this.unresolved] } : {}),
+    };
+  }
+
+  /** A container sees its store (a named volume, or a host directory) at the image's path. */
+  public storeOf(request: StoreRequest): StoreModel {
+    return containerStore(request);
   }
 
   /**
-   * @internal The user's own docker_containers on this host's provider, with the host ports they publish: the library's
-   * processes must not collide with them. The construct tree is read once per `round` (once per model) for all hosts.
+   * The user's own docker_containers on this host's provider, with the host ports they publish: the library's
+   * processes must not collide with them. The construct tree is read once for all hosts of the stack per round of
+   * questions (a host that asks again starts a new round).
    */
-  public _foreignContainers(round: object): ForeignContainerModel[] {
+  public occupants(): HostOccupant[] {
     const d = dockerOf(this);
-    if (d.foreign?.round !== round) d.foreign = { round, byProvider: foreignByProvider(TerraformStack.of(this)) };
-    return (d.foreign.byProvider.get(this.provider) ?? []).map((c) => ({ ...c, hostPath: this.node.path }));
+    if (!d.foreign || d.foreign.asked.has(this)) {
+      d.foreign = { asked: new Set(), byProvider: foreignByProvider(TerraformStack.of(this)) };
+    }
+    d.foreign.asked.add(this);
+    return d.foreign.byProvider.get(this.provider) ?? [];
   }
 
-  /** @internal */
-  public _placeProcess(scope: Construct, placement: ProcessPlacement, plan: () => ProcessPlan): container.Container {
+  /** One docker_container per process (its store volume and store-init container first), filled from its plan at synth. */
+  public placeProcess(request: ProcessRequest): PlacedProcess {
+    const scope = request.scope;
     const mode = this.networkMode;
-    const store = placement.store;
+    const store = request.store;
+    const docker = dockerOf(this);
+    docker.placed.add(this);
+    docker.defaultEngine = undefined;
     const storeVolume = store?.volume
       ? withoutCreationStacks(
           () =>
@@ -204,14 +239,9 @@ export class DockerHost extends Construct implements IRocketMqHost {
       c.putLabels(spec.labels);
     };
     const init = store
-      ? withoutCreationStacks(() => new PlannedContainer(scope, "store-init", initConfig, plan, fillInit))
+      ? withoutCreationStacks(() => new PlannedContainer(scope, "store-init", initConfig, request, fillInit))
       : undefined;
-    const config: PendingConfig = {
-      provider: this.provider,
-      networkMode: mode,
-      restart: "unless-stopped",
-      healthcheck: healthcheck(placement.healthPort),
-    };
+    const config: PendingConfig = { provider: this.provider, networkMode: mode, restart: "unless-stopped" };
     const fill = (c: PlannedContainer, p: ProcessPlan) => {
       const spec = dockerContainerSpec(p, mode);
       c.name = spec.name;
@@ -229,18 +259,21 @@ export class DockerHost extends Construct implements IRocketMqHost {
       c.putLabels(spec.labels);
       c.memory = spec.memory;
       c.memorySwap = spec.memorySwap;
-      // The store is handed over first; name servers and controllers start before brokers (plan.startAfter).
-      // A process whose host was refused has no container (its error says why): nothing to wait for.
-      const after = p.startAfter.flatMap((path) => containerAt(scope, path) ?? []);
-      const dependsOn = [...(init ? [init] : []), ...after].map(
-        (d) => `${d.terraformResourceType}.${d.friendlyUniqueId}`,
-      );
+      // The health check probes the port the plan says the process listens on.
+      c.putHealthcheck(spec.healthcheck);
+      // The store is handed over first; name servers and controllers start before brokers (plan.startAfter), on
+      // whichever host they are. A process whose host was refused has no resource (its error says why).
+      const dependsOn = [...(init ? [init] : []), ...request.startAfter()].map(dependsOnOf);
       c.dependsOn = dependsOn.length > 0 ? dependsOn : undefined;
     };
-    const c = withoutCreationStacks(() => new PlannedContainer(scope, "container", config, plan, fill));
-    dockerOf(scope).containers.set(scope.node.path, c);
-    return c;
+    const c = withoutCreationStacks(() => new PlannedContainer(scope, "container", config, request, fill));
+    return { dependable: c };
   }
+}
+
+/** A `depends_on` entry, written as cdktf writes a resource's (no token to register and resolve per container). */
+function dependsOnOf(d: ITerraformDependable): string {
+  return d instanceof TerraformResource ? `${d.terraformResourceType}.${d.friendlyUniqueId}` : d.fqn;
 }
 
 /** A docker_container's config before synth: name and image come from the plan. */
@@ -260,7 +293,7 @@ class PlannedContainer extends container.Container {
     scope: Construct,
     id: string,
     config: PendingConfig,
-    private readonly plan: () => ProcessPlan,
+    private readonly request: ProcessRequest,
     private readonly fillFrom: (c: PlannedContainer, plan: ProcessPlan) => void,
   ) {
     // name and image are set by fill, before cdktf reads them.
@@ -268,7 +301,7 @@ class PlannedContainer extends container.Container {
   }
 
   private fill(): void {
-    const plan = this.plan();
+    const plan = this.request.plan();
     if (plan === this.filledFrom) return;
     this.fillFrom(this, plan);
     this.filledFrom = plan;
@@ -293,14 +326,20 @@ class PlannedContainer extends container.Container {
 /** What the Docker target keeps per stack, so that every question at synth is a lookup. */
 interface StackDocker {
   readonly hosts: DockerHost[];
-  /** The server container of every process placed on a DockerHost, by the process's construct path. */
-  readonly containers: Map<string, container.Container>;
+  /** The hosts that run at least one process. */
+  readonly placed: Set<DockerHost>;
   /** The hosts by provider alias, for one round of the hosts/alias validations (see hostsWithAlias). */
   aliases?: { readonly byAlias: Map<string | undefined, DockerHost[]>; readonly asked: Set<DockerHost> };
-  /** The user's own containers by provider, for one round of model building (see DockerHost._foreignContainers). */
+  /** The user's own containers by provider, for one round of questions (see DockerHost.occupants). */
   foreign?: {
-    readonly round: object;
-    readonly byProvider: Map<provider.DockerProvider | undefined, Omit<ForeignContainerModel, "hostPath">[]>;
+    readonly asked: Set<DockerHost>;
+    readonly byProvider: Map<provider.DockerProvider | undefined, HostOccupant[]>;
+  };
+  /** The hosts/default-engine warning and the host it is on, for one round of validations (see defaultEngineWarning). */
+  defaultEngine?: {
+    readonly on?: DockerHost;
+    readonly finding?: ReturnType<typeof warning>;
+    readonly asked: Set<DockerHost>;
   };
 }
 
@@ -310,20 +349,49 @@ function dockerOf(scope: Construct): StackDocker {
   const stack = TerraformStack.of(scope);
   let d = stacks.get(stack);
   if (!d) {
-    d = { hosts: [], containers: new Map() };
+    d = { hosts: [], placed: new Set() };
     stacks.set(stack, d);
   }
   return d;
 }
 
 /**
+ * DockerHosts that run processes and name no engine (`dockerHost` unset) all deploy to one engine: the one `cdktf
+ * deploy` reaches through DOCKER_HOST or the local socket. When they carry different addresses, the rules take them
+ * for different machines (as the user meant), but their containers would start side by side on that one engine,
+ * where shared ports collide ("port is already allocated") and the addresses they advertise are not theirs.
+ * One warning for the stack (`hosts/default-engine`), on the first such host by path, naming them all; computed once
+ * per round of validations.
+ */
+function defaultEngineWarning(host: DockerHost): ReturnType<typeof warning> | undefined {
+  const d = dockerOf(host);
+  if (!d.defaultEngine || d.defaultEngine.asked.has(host)) {
+    const hosts = [...d.placed]
+      .filter((h) => h.engine === undefined && !h.facts.unresolved?.length)
+      .sort((a, b) => (a.node.path < b.node.path ? -1 : a.node.path > b.node.path ? 1 : 0));
+    const machines = new Set(hosts.map((h) => normaliseAddress(h.address)));
+    const on = machines.size < 2 ? undefined : hosts[0];
+    const finding =
+      on &&
+      warning(
+        on.node.path,
+        "hosts/default-engine",
+        `${hosts.length} DockerHosts with different addresses set no dockerHost: ${hosts.map((h) => `${h.node.path} (${h.address})`).join(", ")}. All of them deploy to one Docker engine (the one DOCKER_HOST or the local socket names where cdktf deploy runs), ` +
+          `so their containers would run side by side on that machine, whatever addresses they advertise, and ports they share would collide there.`,
+        `set dockerHost on each of them to its machine's engine, e.g. dockerHost: "ssh://ops@${on.address}" (or "tcp://${on.address}:2376"); for one machine, declare one DockerHost.`,
+      );
+    d.defaultEngine = { on, finding, asked: new Set() };
+  }
+  d.defaultEngine.asked.add(host);
+  return d.defaultEngine.on === host ? d.defaultEngine.finding : undefined;
+}
+
+/**
  * Every docker_container of the stack that the library did not make (not a PlannedContainer), by its provider, with
  * its name and the host ports it publishes (none on the host network, where the process binds what it likes).
  */
-function foreignByProvider(
-  stack: TerraformStack,
-): Map<provider.DockerProvider | undefined, Omit<ForeignContainerModel, "hostPath">[]> {
-  const out = new Map<provider.DockerProvider | undefined, Omit<ForeignContainerModel, "hostPath">[]>();
+function foreignByProvider(stack: TerraformStack): Map<provider.DockerProvider | undefined, HostOccupant[]> {
+  const out = new Map<provider.DockerProvider | undefined, HostOccupant[]>();
   for (const c of stack.node.findAll()) {
     if (!(c instanceof container.Container) || c instanceof PlannedContainer) continue;
     const ports: number[] = [];
@@ -341,10 +409,6 @@ function foreignByProvider(
     out.set(p, list);
   }
   return out;
-}
-
-function containerAt(scope: Construct, processPath: string): container.Container | undefined {
-  return dockerOf(scope).containers.get(processPath);
 }
 
 /**

@@ -1,13 +1,13 @@
 import { Fn, Lazy, TerraformOutput, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { error, formatFinding } from "../../core/findings";
-import { StoreModel } from "../../core/model";
+import { MachineFacts, StoreModel } from "../../core/model";
 import { ProcessPlan } from "../../core/plan";
 import { normaliseHostPath } from "../../core/rules/stores";
-import { invalidate, markHost } from "../../synth/analysis";
-import { isToken, PropsReader } from "../../synth/input";
-import { reportFindings } from "../../synth/report";
-import { IRocketMqHost, ProcessPlacement, StoreRequest } from "../host";
+import { reportInput } from "../../input/report";
+import { field, Schema } from "../../input/schema";
+import { ADDRESS_FIELD, readHostProps } from "../host-props";
+import { HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
 import { DEFAULT_LIMIT_NOFILE, VM_JAVA_17_OPTIONS, VmDistribution, VmDistributionSpec, VmJava } from "./options";
 import { terraformLiteral, VM_STORE_ROOT, vmUserData } from "./user-data";
 
@@ -41,6 +41,14 @@ export interface VmHostProps {
   readonly limitNofile?: number;
 }
 
+const VM_HOST_SCHEMA: Schema<VmHostProps> = {
+  address: ADDRESS_FIELD,
+  java: field.instance(VmJava, 'VmJava.debianPackage("openjdk-17-jre-headless")'),
+  distribution: field.instance(VmDistribution, "VmDistribution.apacheArchive()"),
+  javaOptions: field.strings('["-XX:+UseG1GC"]'),
+  limitNofile: field.integer("the limit is written into every unit at synth", DEFAULT_LIMIT_NOFILE),
+};
+
 /**
  * One virtual machine: every RocketMQ process placed on it becomes a systemd unit in one cloud-init user-data
  * document (`userData`), which any VM resource takes (`attachTo`, e.g. an `aws_instance`). The processes' files are the
@@ -51,12 +59,7 @@ export interface VmHostProps {
 export class VmHost extends Construct implements IRocketMqHost {
   /** The address clients and peers use to reach the VM's processes (brokerIP1, namesrvAddr, dLegerPeers). */
   public readonly address: string;
-  /** Processes on a VM share the machine's network (and its loopback). */
-  public readonly isolatedLoopback = false;
-  /** @internal */
-  public readonly _kind = "vm" as const;
-  /** @internal */
-  public readonly _unresolved: readonly ("address" | "engine")[];
+  private readonly unresolved: string[];
   /** The cloud-init user-data document (`#cloud-config`), rendered at synth. */
   public readonly userData: string;
   /** The stack output that holds `userData`. */
@@ -70,23 +73,21 @@ export class VmHost extends Construct implements IRocketMqHost {
   constructor(scope: Construct, id: string, props: VmHostProps) {
     super(scope, id);
     // Read every prop before anything uses it: an untyped caller gets an error on this host, never a TypeError.
-    const r = new PropsReader(this.node.path);
-    const o = r.object(props, `VmHost ${id}`, true, `{ address: "10.0.0.28" }`);
-    r.known(o, ["address", "java", "distribution", "javaOptions", "limitNofile"]);
-    const address = r.string(o, "address", { required: true, example: '"10.0.0.28"' });
-    this._unresolved = address === undefined || isToken(address) ? ["address"] : [];
-    if (address !== undefined && isToken(address)) {
-      r.unresolved(
-        "address",
-        "its format (hosts/address), a '-' or an IPv6 address in DLedger peers (dledger/host-dash, dledger/ipv6), or whether another host has the same address and so shares this machine's ports and stores",
-      );
-    }
-    this.address = address ?? "";
-    this.java =
-      instanceProp(r, o, "java", VmJava, 'VmJava.debianPackage("openjdk-17-jre-headless")') ?? VmJava.debianPackage();
-    this.distribution =
-      instanceProp(r, o, "distribution", VmDistribution, "VmDistribution.apacheArchive()") ??
-      VmDistribution.apacheArchive();
+    const {
+      reader: r,
+      props: read,
+      address,
+      unresolved,
+    } = readHostProps(
+      this,
+      props,
+      VM_HOST_SCHEMA,
+      "its format (hosts/address), a '-' or an IPv6 address in DLedger peers (dledger/host-dash, dledger/ipv6), or whether another host has the same address and so shares this machine's ports and stores",
+    );
+    this.unresolved = unresolved;
+    this.address = address;
+    this.java = read.java ?? VmJava.debianPackage();
+    this.distribution = read.distribution ?? VmDistribution.apacheArchive();
     const sha = this.distribution._sha512;
     if (sha !== undefined && !/^[0-9a-f]{128}$/.test(sha)) {
       r.findings.push(
@@ -98,11 +99,8 @@ export class VmHost extends Construct implements IRocketMqHost {
         ),
       );
     }
-    this.javaOptions = stringArray(r, o, "javaOptions") ?? VM_JAVA_17_OPTIONS;
-    const limit = r.integer(o, "limitNofile", {
-      literal: "the limit is written into every unit at synth",
-      example: DEFAULT_LIMIT_NOFILE,
-    });
+    this.javaOptions = read.javaOptions ?? VM_JAVA_17_OPTIONS;
+    const limit = read.limitNofile;
     if (limit !== undefined && limit < 1)
       r.findings.push(
         error(
@@ -113,9 +111,7 @@ export class VmHost extends Construct implements IRocketMqHost {
         ),
       );
     this.limitNofile = limit !== undefined && limit >= 1 ? limit : DEFAULT_LIMIT_NOFILE;
-    markHost(this);
-    invalidate(this);
-    reportFindings(this, r.findings);
+    reportInput(this, r.findings);
     this.node.addValidation({ validate: () => this.versionProblems() });
     // Terraform reads every string as a template: the shell's `${` is escaped, a token's expression is kept.
     this.userData = Lazy.stringValue({ produce: () => terraformLiteral(this.renderUserData()) });
@@ -174,11 +170,11 @@ export class VmHost extends Construct implements IRocketMqHost {
   }
 
   /**
-   * @internal A process on a VM keeps its store in a directory of the machine, which it sees at the same path:
+   * A process on a VM keeps its store in a directory of the machine, which it sees at the same path:
    * `store.hostPath` (normalised) or `/var/lib/rocketmq/<process>`. A named volume has no meaning here: it is kept in
-   * the model so that `stores/vm-volume` refuses it.
+   * the model so that `stores/named-volume` refuses it (the VM's facts say it has none).
    */
-  public _storeOf(r: StoreRequest): StoreModel {
+  public storeOf(r: StoreRequest): StoreModel {
     const allowDestroy = r.store?.allowDestroy ?? r.clusterAllowsDestroy ?? false;
     const own = `${VM_STORE_ROOT}/${r.processName}`;
     if (r.store?.hostPath !== undefined) {
@@ -189,10 +185,29 @@ export class VmHost extends Construct implements IRocketMqHost {
     return { hostPath: own, mountPath: own, allowDestroy };
   }
 
-  /** @internal */
-  public _placeProcess(scope: Construct, _placement: ProcessPlacement, plan: () => ProcessPlan): Construct {
-    this.placed.push({ path: scope.node.path, plan });
-    return new Construct(scope, "vm-unit");
+  /** A systemd unit of the user-data document, rendered at synth from the process's plan. */
+  public placeProcess(request: ProcessRequest): PlacedProcess {
+    this.placed.push({ path: request.path, plan: () => request.plan() });
+    // The VM resource is the user's: the units start in order on the machine, nothing to depend on.
+    return {};
+  }
+
+  /** What the VM's processes share: the machine's network (its loopback, its ports) and its directories. */
+  public get facts(): MachineFacts {
+    return {
+      address: this.address,
+      isolatedLoopback: false,
+      namedVolumes: false,
+      containerImages: false,
+      memoryLimits: false,
+      description: "a VM",
+      ...(this.unresolved.length > 0 ? { unresolved: [...this.unresolved] } : {}),
+    };
+  }
+
+  /** Nothing else on the VM is known to the library. */
+  public occupants(): HostOccupant[] {
+    return [];
   }
 
   /** One distribution that is not the archive's per-version layout serves one version only. */
@@ -216,44 +231,4 @@ export class VmHost extends Construct implements IRocketMqHost {
       ),
     ];
   }
-}
-
-/** An optional prop that must be an instance of `cls` (made by its static factories). */
-function instanceProp<T>(
-  r: PropsReader,
-  o: Record<string, unknown>,
-  prop: string,
-  cls: { readonly prototype: T; readonly name: string },
-  example: string,
-): T | undefined {
-  const v = o[prop];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === "object" && Object.prototype.isPrototypeOf.call(cls.prototype, v)) return v as T;
-  r.findings.push(
-    error(
-      r.path,
-      "props/type",
-      `${prop} is ${isToken(v) ? "a Terraform expression" : typeof v}, not a ${cls.name} (made by its static methods).`,
-      `Set ${prop}: ${example}.`,
-    ),
-  );
-  return undefined;
-}
-
-function stringArray(r: PropsReader, o: Record<string, unknown>, prop: string): string[] | undefined {
-  if (o[prop] === undefined || o[prop] === null) return undefined;
-  const v = r.array(o, prop, { example: '["-XX:+UseG1GC"]' });
-  const bad = v.filter((x) => typeof x !== "string" || isToken(x));
-  if (bad.length > 0) {
-    r.findings.push(
-      error(
-        r.path,
-        "props/type",
-        `${prop} has ${bad.length} element(s) that are not literal strings: each is one java option written into the units at synth.`,
-        `Set ${prop} to strings, e.g. ${prop}: ["-XX:+UseG1GC"].`,
-      ),
-    );
-    return undefined;
-  }
-  return v as string[];
 }

@@ -13,7 +13,8 @@ import { error, Finding, warning } from "../core/findings";
 import { PropertyValue } from "../core/model";
 import { suggestKeys } from "../core/versions/check-properties";
 
-type Raw = Record<string, unknown>;
+/** A props object as an untyped caller passes it. */
+export type Raw = Record<string, unknown>;
 
 /** A value as a message shows it: strings quoted, objects by kind. */
 export function show(value: unknown): string {
@@ -68,12 +69,17 @@ export const LITERAL = {
 export class PropsReader {
   /** Set when the props object itself was missing or not an object: that one error says it, nothing more is required. */
   private refusedObject = false;
+  /** Keys of the extra-properties props read so far whose value is a Terraform expression, by prop (`properties`). */
+  readonly unresolvedProperties: Map<string, string[]>;
 
   constructor(
     readonly path: string,
     private readonly label = "",
     readonly findings: Finding[] = [],
-  ) {}
+    unresolvedProperties?: Map<string, string[]>,
+  ) {
+    this.unresolvedProperties = unresolvedProperties ?? new Map();
+  }
 
   /** A missing required prop (unless the props object itself was refused: that error already says it). */
   required(message: string, fix: string): undefined {
@@ -83,7 +89,7 @@ export class PropsReader {
 
   /** A reader for an object prop (`jvm`, `store`) whose findings join this one's, its props named `jvm.heapMb`. */
   nested(prop: string): PropsReader {
-    return new PropsReader(this.path, this.name(prop), this.findings);
+    return new PropsReader(this.path, this.name(prop), this.findings, this.unresolvedProperties);
   }
 
   /** An object-valued prop: undefined when absent; anything but an object is an error and reads as absent. */
@@ -101,7 +107,8 @@ export class PropsReader {
     return v;
   }
 
-  private name(prop: string): string {
+  /** The prop as messages name it: `jvm.heapMb`, `inNameServers[0].nameServer`. */
+  name(prop: string): string {
     return this.label ? `${this.label}.${prop}` : prop;
   }
 
@@ -297,6 +304,7 @@ export class PropsReader {
       return { values: {}, unresolved: [] };
     }
     const unresolved = Object.keys(v).filter((k) => isToken(v[k]));
+    this.unresolvedProperties.set(this.name(prop), unresolved);
     if (unresolved.length > 0) {
       this.findings.push(
         warning(
@@ -308,6 +316,38 @@ export class PropsReader {
       );
     }
     return { values: v as Record<string, PropertyValue>, unresolved };
+  }
+
+  /** An array of literal strings; anything else is an error and reads as absent. */
+  strings(o: Raw, prop: string, example: string): string[] | undefined {
+    const v = this.array(o, prop, { example });
+    if (!Array.isArray(o[prop])) return undefined;
+    const bad = v.filter((x) => typeof x !== "string" || isToken(x));
+    if (bad.length > 0) {
+      return this.err(
+        "props/type",
+        `${this.name(prop)} has ${bad.length} element(s) that are not literal strings: each is written into the output at synth.`,
+        `Set ${this.name(prop)} to strings, e.g. ${this.name(prop)}: ${example}.`,
+      );
+    }
+    return v as string[];
+  }
+
+  /** A prop that must be an instance of `cls` (made by its static factories). */
+  instance<T>(
+    o: Raw,
+    prop: string,
+    cls: { readonly prototype: T; readonly name: string },
+    example: string,
+  ): T | undefined {
+    const v = o[prop];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v === "object" && Object.prototype.isPrototypeOf.call(cls.prototype, v)) return v as T;
+    return this.err(
+      "props/type",
+      `${this.name(prop)} is ${isToken(v) ? "a Terraform expression" : kind(v)}, not a ${cls.name} (made by its static methods).`,
+      `Set ${this.name(prop)}: ${example}.`,
+    );
   }
 
   /** A prop whose value is a token where the library needs a literal. */

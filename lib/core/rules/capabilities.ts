@@ -1,0 +1,45 @@
+import { error, Finding } from "../findings";
+import { HostModel, TopologyModel } from "../model";
+import { checkedProcesses } from "./processes";
+
+/**
+ * What a process asks of its host that the host says it cannot give (its facts, see MachineFacts): a named volume
+ * where stores are always directories of the machine (a VM: `/var/lib/rocketmq/<process>` unless `store.hostPath` says
+ * another), so that the volume would silently mean nothing (`stores/named-volume`); the console, which ships as a
+ * container image only, on a host that runs no images (`hosts/container-image`).
+ */
+export function checkHostCapabilities(topology: TopologyModel): Finding[] {
+  const findings: Finding[] = [];
+  for (const p of checkedProcesses(topology)) {
+    const host = p.process.host;
+    const where = `${host.path} (${host.address}, ${describeHost(host)})`;
+    if (p.kind === "dashboard") {
+      if (host.containerImages !== false) continue;
+      findings.push(
+        error(
+          p.process.path,
+          "hosts/container-image",
+          `the ${p.owner} is placed on the host ${where}, which runs no container images: the RocketMQ console ships as a container image (apacherocketmq/rocketmq-dashboard) only.`,
+          `Place the Dashboard on a host that runs container images, e.g. a DockerHost (it may share this machine's address: one machine, one port plan).`,
+        ),
+      );
+      continue;
+    }
+    const store = "store" in p.process ? p.process.store : undefined;
+    if (store?.volume === undefined || host.namedVolumes !== false) continue;
+    findings.push(
+      error(
+        p.process.path,
+        "stores/named-volume",
+        `${p.owner} sets store.volume "${store.volume}", but its host ${where} has no named volumes: a named volume belongs to a container engine, and there the store is a directory of the machine (by default ${store.mountPath}).`,
+        `Remove store.volume (the store is ${store.mountPath}, owned by the user RocketMQ runs as), or set store: { hostPath: "/data/rocketmq/${p.process.containerName}" } for a directory on a data disk.`,
+      ),
+    );
+  }
+  return findings;
+}
+
+/** What a host is, for messages: its own description, else a Docker engine (the facts' defaults). */
+export function describeHost(host: HostModel): string {
+  return host.description ?? "a Docker engine";
+}
