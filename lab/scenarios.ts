@@ -3,7 +3,8 @@
 import * as path from "path";
 import { Ctx } from "./checks";
 import { LabClient } from "./client";
-import { BrokerExpect, Deployment, LabProc, brokerExpect, registeredId } from "./deployment";
+import { BrokerExpect, Deployment, brokerExpect, registeredId } from "./deployment";
+import { LabProc } from "./procs";
 import { configProps } from "./stack";
 import { log, ms, sleep, waitFor } from "./util";
 
