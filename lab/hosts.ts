@@ -48,6 +48,12 @@ export function ensureTools(more: readonly string[] = [], install = ""): void {
   if (missing.length) throw new Error(`missing: ${missing.join(", ")}${install ? ` (${install})` : ""}`);
 }
 
+/** An address that never leaves the machine that dials it (127.0.0.0/8, ::1, localhost): a newcomer's one machine. */
+export function isLoopback(address: string): boolean {
+  const a = address.trim().toLowerCase();
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a) || a === "::1" || a === "[::1]" || a === "localhost";
+}
+
 export function nsName(addr: string): string {
   return `${PREFIX}${addr.replace(/[.:]/g, "-")}`;
 }

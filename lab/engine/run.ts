@@ -8,13 +8,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { spawn } from "child_process";
-import { isLoopback } from "../../lib/core/rules/hosts";
-import { changeImpact } from "../../lib/report/impact";
+import { DEFAULT_DASHBOARD_IMAGE } from "../../lib";
 import { Ctx } from "../checks";
 import { Clusters } from "../client";
 import { Deployment, brokerExpect, registeredId } from "../deployment";
 import { runLab, summary } from "../guard";
-import { Network, PREFIX, deleteStale, ensureTools, registry } from "../hosts";
+import { Network, PREFIX, deleteStale, ensureTools, isLoopback, registry } from "../hosts";
 import {
   consumeAll,
   controllerMode,
@@ -29,7 +28,6 @@ import { REPO_DIR, WORK_DIR, log, ms, run, tryRun, waitFor } from "../util";
 import { ContainerProc, DockerDeployment } from "./deployment";
 import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines } from "./engines";
 import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_CONSOLE_IMAGE, LAB_IMAGE_REPO, ensureImageTar } from "./image";
-import { DEFAULT_DASHBOARD_IMAGE } from "../../lib/constructs/dashboard";
 import { plannedChanges, tofu, tofuEnv, tofuOk } from "./tofu";
 
 const DEPLOY_DIR = path.join(WORK_DIR, "deploy");
@@ -395,6 +393,26 @@ function checkOwnership(ctx: Ctx, name: string, raw: any, procs: ContainerProc[]
   );
 }
 
+/** What `rocketmq-cdktf diff --json` prints for one stack: the fields the lab reads. */
+interface CliImpact {
+  stack: string;
+  restarted: { name: string; reasons: string[] }[];
+}
+
+/** `rocketmq-cdktf diff --json <before> <after>` (the package's command, lib/cli.ts), and its answer for `stack`. */
+function cliDiff(before: string, after: string, stack: string): CliImpact {
+  const out = run(
+    path.join(REPO_DIR, "node_modules", ".bin", "ts-node"),
+    ["--transpile-only", path.join(REPO_DIR, "lib", "cli.ts"), "diff", "--json", before, after],
+    { cwd: REPO_DIR, timeoutMs: 120_000 },
+  );
+  const impacts = JSON.parse(out) as CliImpact[];
+  const mine = impacts.find((i) => i.stack === stack);
+  if (!mine)
+    throw new Error(`rocketmq-cdktf diff --json: no stack ${stack} in ${impacts.map((i) => i.stack).join(", ")}`);
+  return mine;
+}
+
 /** One broker's setting changed: only its container is replaced, it starts with the new file, its store is kept. */
 async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): Promise<void> {
   const client = d.client!;
@@ -420,16 +438,16 @@ async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): 
   tofuOk(dir, ["init", "-input=false", "-no-color"]);
   tofuOk(dir, ["plan", "-input=false", "-no-color", "-out=tfplan"]);
   const changes = plannedChanges(dir, "tfplan").filter((c) => !c.actions.every((a) => a === "no-op" || a === "read"));
-  // The library's change-impact report of the same change, from the two synthesized outputs, must name exactly
-  // the containers the plan replaces.
-  const impact = changeImpact(name, rawStack(dirs.initial, name), rawStack(dirs.rollout, name));
+  // What `rocketmq-cdktf diff` says of the same change, from the two synthesized outputs, run as a user runs it, must
+  // name exactly the containers the plan replaces.
+  const impact = cliDiff(path.join(dirs.initial, "stacks", name), path.join(dirs.rollout, "stacks", name), name);
   const predicted = impact.restarted.map((r) => r.name).sort();
   const replaced = changes
     .filter((c) => c.type === "docker_container" && c.actions.includes("delete") && c.actions.includes("create"))
     .map((c) => c.name ?? c.address)
     .sort();
   ctx.check(
-    `rollout: the change-impact report predicts exactly the containers the plan replaces (${predicted.join(", ")})`,
+    `rollout: rocketmq-cdktf diff --json predicts exactly the containers the plan replaces (${predicted.join(", ")})`,
     JSON.stringify(predicted) === JSON.stringify(replaced),
     `predicted ${predicted.join(", ") || "(none)"}: ${impact.restarted.map((r) => r.reasons.join("; ")).join(" | ")}; plan replaces ${replaced.join(", ") || "(none)"}`,
   );
