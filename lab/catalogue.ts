@@ -9,16 +9,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { Ctx } from "./checks";
 import { CACHE, Jars } from "./jars";
-import {
-  canonical,
-  CATALOGUE_DATA_VERSIONS,
-  CatalogueTable,
-  JarCatalogue,
-  JarKeySpec,
-  packTable,
-  unpackVersion,
-} from "../lib/core/versions/table";
+import * as core from "../lib/core";
 import { LAB_DIR, REPO_DIR, log, logTo, ms, run } from "./util";
+
+// The shipped table's format, as the package's core exports it (rocketmq-cdktf/core).
+const { canonical, CATALOGUE_DATA_VERSIONS, packTable, unpackVersion } = core.versions;
+type CatalogueTable = core.versions.CatalogueTable;
+type JarCatalogue = core.versions.JarCatalogue;
+type JarKeySpec = core.versions.JarKeySpec;
 
 export const TABLE_FILE = path.join(REPO_DIR, "lib", "core", "versions", "data", "catalogues.json");
 const POM = path.join(LAB_DIR, "maven", "catalogue-pom.xml");

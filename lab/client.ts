@@ -3,8 +3,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { registry } from "./hosts";
-import { Jars, compileHelper } from "./jars";
-import { JAVA17_FLAGS } from "./procs";
+import { JAVA17_FLAGS, Jars, compileHelper } from "./jars";
 import { LAB_DIR, tail } from "./util";
 
 export type Clusters = Record<string, Record<string, Record<string, string>>>;

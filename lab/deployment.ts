@@ -6,27 +6,9 @@ import * as path from "path";
 import { Clusters, LabClient } from "./client";
 import { CLIENT_NS, Network } from "./hosts";
 import { Jars, ensureJars } from "./jars";
-import { Proc } from "./procs";
+import { LabProc, Proc } from "./procs";
 import { Container, Stack, configProps } from "./stack";
 import { log, ms, sleep, waitFor } from "./util";
-
-/** One RocketMQ server of a deployment: a java process (process lab) or a container (deploy lab). */
-export interface LabProc {
-  readonly c: Container;
-  /** mqnamesrv, mqbroker, mqcontroller or mqproxy. */
-  readonly script: string;
-  readonly alive: boolean;
-  readonly exit?: { code: number | null; signal: string | null };
-  readonly starts: number;
-  readonly startedAt: number;
-  /** Starts the server (process lab); in the deploy lab OpenTofu started it and this only takes note. */
-  start(): void;
-  /** SIGKILL of the server's JVM, and a bounded wait until it is gone. */
-  kill9(timeoutMs?: number): Promise<void>;
-  rss(): number | undefined;
-  tails(lines?: number): string;
-  outputText(): string;
-}
 
 export interface BrokerExpect {
   proc: LabProc;

@@ -1,6 +1,7 @@
 // Hosts as network namespaces. Every host of a stack becomes a namespace "rmqlab-<addr>" with exactly its
 // address as /32 and an on-link default route; all are plugged by veth pairs into a bridge that lives in a
 // namespace of its own ("rmqlab-br"). The root namespace's interfaces, routes and firewall are never touched.
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { log, run, tryRun } from "./util";
 
@@ -27,11 +28,46 @@ export function have(command: string): boolean {
   return tryRun("sh", ["-c", `command -v ${command}`]);
 }
 
+/** How a tool is asked its version, when not `--version`. */
+const VERSION_ARGS: Record<string, string[]> = {
+  ip: ["-V"],
+  java: ["-version"],
+  javac: ["-version"],
+  mvn: ["-v"],
+  go: ["version"],
+};
+
+/** What every lab needs, besides root. */
+export const LAB_TOOLS: readonly string[] = ["ip", "unshare", "mount", "java", "javac", "mvn"];
+
+/** Each tool asked its version: the first line it answered, or why it did not (not found, non-zero exit). */
+export function toolVersions(tools: readonly string[]): { tool: string; version?: string; error?: string }[] {
+  return tools.map((tool) => {
+    const r = spawnSync(tool, VERSION_ARGS[tool] ?? ["--version"], {
+      encoding: "utf8",
+      timeout: 30_000,
+      killSignal: "SIGKILL",
+    });
+    if (r.error) {
+      const code = (r.error as NodeJS.ErrnoException).code;
+      return { tool, error: code === "ENOENT" ? "not found" : r.error.message };
+    }
+    const first = `${r.stdout ?? ""}\n${r.stderr ?? ""}`
+      .replace(/\x1b\[[0-9;]*m/g, "")
+      .split("\n")
+      .map((l) => l.trim())
+      .find(Boolean);
+    if (r.status !== 0) return { tool, error: `exit ${r.status ?? r.signal}${first ? `: ${first}` : ""}` };
+    return first ? { tool, version: first } : { tool, error: "answered no version" };
+  });
+}
+
 /**
- * What every lab needs (ip, unshare, mount, Java, Maven, root), plus `more` commands of its own; throws naming the
- * missing ones and `install` (how to get them).
+ * The prerequisites of a lab, as seen: iproute2 installed when missing (apt-get), then every tool of LAB_TOOLS and
+ * `more` asked its version, and the user id. ok: every tool answered and the lab runs as root; detail: what each
+ * answered, what is missing and how to get it (`install`).
  */
-export function ensureTools(more: readonly string[] = [], install = ""): void {
+export function prerequisites(more: readonly string[] = [], install = ""): { ok: boolean; detail: string } {
   if (!have("ip")) {
     log("iproute2 missing: apt-get install -y iproute2");
     run("apt-get", ["update"], { timeoutMs: 300_000 });
@@ -40,12 +76,21 @@ export function ensureTools(more: readonly string[] = [], install = ""): void {
       env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
     });
   }
-  for (const c of ["ip", "unshare", "mount", "java", "javac", "mvn"]) {
-    if (!have(c)) throw new Error(`${c} is required and missing`);
-  }
-  if (process.getuid && process.getuid() !== 0) throw new Error("the lab needs root (network and mount namespaces)");
-  const missing = more.filter((c) => !have(c));
-  if (missing.length) throw new Error(`missing: ${missing.join(", ")}${install ? ` (${install})` : ""}`);
+  const versions = toolVersions([...LAB_TOOLS, ...more]);
+  const missing = versions.filter((v) => v.version === undefined).map((v) => v.tool);
+  const uid = process.getuid?.();
+  const detail = [
+    ...versions.map((v) => `${v.tool}: ${v.version ?? `MISSING (${v.error})`}`),
+    `uid ${uid}${uid === 0 ? "" : " (the lab needs root: network and mount namespaces)"}`,
+    ...(missing.length && install ? [`to install ${missing.join(", ")}: ${install}`] : []),
+  ];
+  return { ok: missing.length === 0 && uid === 0, detail: detail.join("; ") };
+}
+
+/** An address that never leaves the machine that dials it (127.0.0.0/8, ::1, localhost): a newcomer's one machine. */
+export function isLoopback(address: string): boolean {
+  const a = address.trim().toLowerCase();
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a) || a === "::1" || a === "[::1]" || a === "localhost";
 }
 
 export function nsName(addr: string): string {

@@ -27,6 +27,20 @@ export interface Jars {
   cached: boolean;
 }
 
+/** Java 17 flags for RocketMQ's jars (they reach into java.nio and jdk.internal.ref): the process lab's servers, the client, the console. */
+export const JAVA17_FLAGS = [
+  "--add-opens",
+  "java.base/jdk.internal.ref=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/java.nio=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/java.util=ALL-UNNAMED",
+  "--add-opens",
+  "java.base/java.lang=ALL-UNNAMED",
+  "--add-exports",
+  "java.base/sun.nio.ch=ALL-UNNAMED",
+];
+
 const resolved = new Map<string, Jars>();
 
 export function ensureJars(version: string): Jars {

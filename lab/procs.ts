@@ -1,29 +1,35 @@
-// Each container of the synthesized output as a plain java process inside its host's network namespace and a
-// mount namespace of its own: a tmpfs over /home, the uploaded files bind-mounted at exactly the paths the
-// container uses, the host's volume folders bind-mounted at the volumes' container paths.
+// The RocketMQ servers of a deployment. What every lab shares: LabProc (one server, whatever runs it) and mapCommand
+// (a container's command -> its role and main class). The process lab's own: each container of the synthesized
+// output as a plain java process inside its host's network namespace and a mount namespace of its own: a tmpfs over
+// /home, the uploaded files bind-mounted at exactly the paths the container uses, the host's volume folders
+// bind-mounted at the volumes' container paths.
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { registry } from "./hosts";
-import { Jars } from "./jars";
+import { JAVA17_FLAGS, Jars } from "./jars";
 import { Container } from "./stack";
-import type { LabProc } from "./deployment";
 import { LAB_DIR, rssMiB, sleep, tail } from "./util";
 
 const LAB_ROCKETMQ_HOME = path.join(LAB_DIR, "rocketmq-home");
 
-export const JAVA17_FLAGS = [
-  "--add-opens",
-  "java.base/jdk.internal.ref=ALL-UNNAMED",
-  "--add-opens",
-  "java.base/java.nio=ALL-UNNAMED",
-  "--add-opens",
-  "java.base/java.util=ALL-UNNAMED",
-  "--add-opens",
-  "java.base/java.lang=ALL-UNNAMED",
-  "--add-exports",
-  "java.base/sun.nio.ch=ALL-UNNAMED",
-];
+/** One RocketMQ server of a deployment: a java process (process lab) or a container (deploy lab). */
+export interface LabProc {
+  readonly c: Container;
+  /** mqnamesrv, mqbroker, mqcontroller or mqproxy. */
+  readonly script: string;
+  readonly alive: boolean;
+  readonly exit?: { code: number | null; signal: string | null };
+  readonly starts: number;
+  readonly startedAt: number;
+  /** Starts the server (process lab); in the deploy lab OpenTofu started it and this only takes note. */
+  start(): void;
+  /** SIGKILL of the server's JVM, and a bounded wait until it is gone. */
+  kill9(timeoutMs?: number): Promise<void>;
+  rss(): number | undefined;
+  tails(lines?: number): string;
+  outputText(): string;
+}
 
 const MAIN_CLASS: Record<string, { cls: string; logback: string }> = {
   mqnamesrv: { cls: "org.apache.rocketmq.namesrv.NamesrvStartup", logback: "namesrv" },

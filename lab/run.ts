@@ -7,7 +7,7 @@ import { checkShipped, shippedVersions } from "./catalogue";
 import { Ctx } from "./checks";
 import { expController, expDledger, expTraps, expTwoMasterTwoSlave } from "./experiments";
 import { runLab, summary } from "./guard";
-import { deleteStale, ensureTools } from "./hosts";
+import { LAB_TOOLS, deleteStale, prerequisites } from "./hosts";
 import { ensureJars } from "./jars";
 import { listStacks, synth } from "./stack";
 import { WORK_DIR, ms } from "./util";
@@ -28,9 +28,10 @@ async function main(): Promise<number> {
   fs.mkdirSync(WORK_DIR, { recursive: true });
 
   await ctx.experiment("prerequisites", async () => {
-    ensureTools();
+    const p = prerequisites();
+    ctx.check(`prerequisites: ${LAB_TOOLS.join(", ")} answer with their versions; running as root`, p.ok, p.detail);
+    if (!p.ok) return;
     deleteStale();
-    ctx.check("prerequisites: ip, unshare, java, javac, mvn present; running as root", true);
   });
 
   if (want("resolve")) {

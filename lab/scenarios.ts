@@ -3,7 +3,8 @@
 import * as path from "path";
 import { Ctx } from "./checks";
 import { LabClient } from "./client";
-import { BrokerExpect, Deployment, LabProc, brokerExpect, registeredId } from "./deployment";
+import { BrokerExpect, Deployment, brokerExpect, registeredId } from "./deployment";
+import { LabProc } from "./procs";
 import { configProps } from "./stack";
 import { log, ms, sleep, waitFor } from "./util";
 
@@ -342,8 +343,12 @@ async function failover(
     );
   }
   try {
-    await waitSendOk(client, o.topic, brokerName, 30_000);
-    ctx.check(`${o.label}: producing works again after the failover (${ms(Date.now() - tKill)} after the kill)`, true);
+    const { answer } = await waitSendOk(client, o.topic, brokerName, 30_000);
+    ctx.check(
+      `${o.label}: producing works again after the failover (${ms(Date.now() - tKill)} after the kill)`,
+      answer.ok === true && answer.status === "SEND_OK" && answer.brokerName === brokerName,
+      `${answer.status} from ${answer.brokerName} queue ${answer.queueId} offset ${answer.offset} (msgId ${answer.msgId})`,
+    );
   } catch (e) {
     ctx.check(`${o.label}: producing works again after the failover`, false, (e as Error).message);
   }

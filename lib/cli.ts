@@ -3,6 +3,7 @@
  * rocketmq-cdktf: review commands for synthesized stacks.
  *   rocketmq-cdktf topology [outdir]          the topology report of every stack (written at synth as topology.md)
  *   rocketmq-cdktf diff <before> <after>      which RocketMQ processes a change restarts, and whether groups keep a majority
+ *     --json                                  the same as JSON, for scripts: the array of StackImpact, one per stack
  * <before>/<after>: a cdktf output folder (cdktf.out), one stack's folder, or a cdk.tf.json file.
  */
 import * as fs from "fs";
@@ -32,12 +33,13 @@ export function stacksIn(target: string): Map<string, string> {
   return out;
 }
 
-export function diff(before: string, after: string): string {
+export function diff(before: string, after: string, json = false): string {
   const a = stacksIn(before);
   const b = stacksIn(after);
   const names = [...new Set([...a.keys(), ...b.keys()])].sort();
   const read = (f: string | undefined) => (f ? JSON.parse(fs.readFileSync(f, "utf8")) : {});
-  return renderImpact(names.map((n) => changeImpact(n, read(a.get(n)), read(b.get(n)))));
+  const impacts = names.map((n) => changeImpact(n, read(a.get(n)), read(b.get(n))));
+  return json ? `${JSON.stringify(impacts, null, 2)}\n` : renderImpact(impacts);
 }
 
 export function topology(outdir: string): string {
@@ -51,8 +53,9 @@ export function topology(outdir: string): string {
 export function main(argv: string[]): number {
   const [cmd, ...args] = argv;
   try {
-    if (cmd === "diff" && args.length === 2) {
-      process.stdout.write(diff(args[0], args[1]));
+    const paths = args.filter((a) => a !== "--json");
+    if (cmd === "diff" && paths.length === 2) {
+      process.stdout.write(diff(paths[0], paths[1], paths.length < args.length));
       return 0;
     }
     if (cmd === "topology" && args.length <= 1) {
@@ -64,7 +67,7 @@ export function main(argv: string[]): number {
     process.stderr.write(`rocketmq-cdktf ${cmd}: ${(e as Error).message}\n`);
     return 1;
   }
-  process.stderr.write("usage: rocketmq-cdktf topology [outdir] | rocketmq-cdktf diff <before> <after>\n");
+  process.stderr.write("usage: rocketmq-cdktf topology [outdir] | rocketmq-cdktf diff [--json] <before> <after>\n");
   return 2;
 }
 

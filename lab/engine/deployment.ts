@@ -2,8 +2,8 @@
 // RocketMQ container is a LabProc whose JVM the lab can SIGKILL from outside; Docker's restart policy brings it back.
 import * as fs from "fs";
 import * as os from "os";
-import { Deployment, LabProc } from "../deployment";
-import { mapCommand } from "../procs";
+import { Deployment } from "../deployment";
+import { LabProc, mapCommand } from "../procs";
 import { Container, Stack } from "../stack";
 import { log, rssMiB, sleep, waitFor } from "../util";
 import { Engine } from "./engines";

@@ -5,8 +5,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { compileHelper, ensureJars } from "../jars";
-import { JAVA17_FLAGS } from "../procs";
+import { JAVA17_FLAGS, compileHelper, ensureJars } from "../jars";
 import { log, ms, run } from "../util";
 
 export const DEPLOY_CACHE =

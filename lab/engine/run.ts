@@ -8,13 +8,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { spawn } from "child_process";
-import { isLoopback } from "../../lib/core/rules/hosts";
-import { changeImpact } from "../../lib/report/impact";
+import { DEFAULT_DASHBOARD_IMAGE } from "../../lib";
 import { Ctx } from "../checks";
 import { Clusters } from "../client";
 import { Deployment, brokerExpect, registeredId } from "../deployment";
 import { runLab, summary } from "../guard";
-import { Network, PREFIX, deleteStale, ensureTools, registry } from "../hosts";
+import { LAB_TOOLS, Network, PREFIX, deleteStale, isLoopback, prerequisites, registry } from "../hosts";
 import {
   consumeAll,
   controllerMode,
@@ -29,8 +28,7 @@ import { REPO_DIR, WORK_DIR, log, ms, run, tryRun, waitFor } from "../util";
 import { ContainerProc, DockerDeployment } from "./deployment";
 import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines } from "./engines";
 import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_CONSOLE_IMAGE, LAB_IMAGE_REPO, ensureImageTar } from "./image";
-import { DEFAULT_DASHBOARD_IMAGE } from "../../lib/constructs/dashboard";
-import { plannedChanges, tofu, tofuEnv, tofuOk } from "./tofu";
+import { mirroredProviders, plannedChanges, tofu, tofuEnv, tofuOk } from "./tofu";
 
 const DEPLOY_DIR = path.join(WORK_DIR, "deploy");
 const DEV_NS = `${PREFIX}dev`;
@@ -395,6 +393,26 @@ function checkOwnership(ctx: Ctx, name: string, raw: any, procs: ContainerProc[]
   );
 }
 
+/** What `rocketmq-cdktf diff --json` prints for one stack: the fields the lab reads. */
+interface CliImpact {
+  stack: string;
+  restarted: { name: string; reasons: string[] }[];
+}
+
+/** `rocketmq-cdktf diff --json <before> <after>` (the package's command, lib/cli.ts), and its answer for `stack`. */
+function cliDiff(before: string, after: string, stack: string): CliImpact {
+  const out = run(
+    path.join(REPO_DIR, "node_modules", ".bin", "ts-node"),
+    ["--transpile-only", path.join(REPO_DIR, "lib", "cli.ts"), "diff", "--json", before, after],
+    { cwd: REPO_DIR, timeoutMs: 120_000 },
+  );
+  const impacts = JSON.parse(out) as CliImpact[];
+  const mine = impacts.find((i) => i.stack === stack);
+  if (!mine)
+    throw new Error(`rocketmq-cdktf diff --json: no stack ${stack} in ${impacts.map((i) => i.stack).join(", ")}`);
+  return mine;
+}
+
 /** One broker's setting changed: only its container is replaced, it starts with the new file, its store is kept. */
 async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): Promise<void> {
   const client = d.client!;
@@ -420,16 +438,16 @@ async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): 
   tofuOk(dir, ["init", "-input=false", "-no-color"]);
   tofuOk(dir, ["plan", "-input=false", "-no-color", "-out=tfplan"]);
   const changes = plannedChanges(dir, "tfplan").filter((c) => !c.actions.every((a) => a === "no-op" || a === "read"));
-  // The library's change-impact report of the same change, from the two synthesized outputs, must name exactly
-  // the containers the plan replaces.
-  const impact = changeImpact(name, rawStack(dirs.initial, name), rawStack(dirs.rollout, name));
+  // What `rocketmq-cdktf diff` says of the same change, from the two synthesized outputs, run as a user runs it, must
+  // name exactly the containers the plan replaces.
+  const impact = cliDiff(path.join(dirs.initial, "stacks", name), path.join(dirs.rollout, "stacks", name), name);
   const predicted = impact.restarted.map((r) => r.name).sort();
   const replaced = changes
     .filter((c) => c.type === "docker_container" && c.actions.includes("delete") && c.actions.includes("create"))
     .map((c) => c.name ?? c.address)
     .sort();
   ctx.check(
-    `rollout: the change-impact report predicts exactly the containers the plan replaces (${predicted.join(", ")})`,
+    `rollout: rocketmq-cdktf diff --json predicts exactly the containers the plan replaces (${predicted.join(", ")})`,
     JSON.stringify(predicted) === JSON.stringify(replaced),
     `predicted ${predicted.join(", ") || "(none)"}: ${impact.restarted.map((r) => r.reasons.join("; ")).join(" | ")}; plan replaces ${replaced.join(", ") || "(none)"}`,
   );
@@ -536,13 +554,16 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   fs.mkdirSync(DEPLOY_DIR, { recursive: true });
   await ctx.experiment("prerequisites", async () => {
-    ensureTools(
-      ["dockerd", "docker", "containerd", "runc", "nsenter", "iptables", "debootstrap", "chroot", "go"],
-      "Debian: apt-get install docker.io iptables debootstrap; go from the machine",
+    const tools = ["dockerd", "docker", "containerd", "runc", "nsenter", "iptables", "debootstrap", "chroot", "go"];
+    const p = prerequisites(tools, "Debian: apt-get install docker.io iptables debootstrap; go from the machine");
+    ctx.check(
+      `prerequisites: ${[...LAB_TOOLS, ...tools].join(", ")} answer with their versions; running as root`,
+      p.ok,
+      p.detail,
     );
+    if (!p.ok) return;
     deleteStale();
     deleteStaleEngines();
-    ctx.check(`prerequisites: ${run("dockerd", ["--version"]).trim()}, debootstrap, go; running as root`, true);
   });
   if (!ctx.experiments[0].ok) return summary(ctx, t0, DEPLOY_DIR);
 
@@ -561,15 +582,38 @@ async function main(): Promise<number> {
 
   const versions = [...new Set(stacks.flatMap((s) => readStack(mainDir, s).containers.map((c) => c.version)))].sort();
   const images = new Map<string, ImageTar>();
+  let built = false;
   await ctx.experiment("build: OpenTofu, the docker provider, the lab image", async () => {
     const env = tofuEnv();
     ctx.note(
       `OpenTofu ${env.TOFU_VERSION}; kreuzwerker/docker ${env.DOCKER_PROVIDER_MODULE}@${env.DOCKER_PROVIDER_GO_VERSION} (the only build the Go module proxy serves) mirrored as ${env.DOCKER_PROVIDER_PINNED}, the version the stacks pin`,
     );
     for (const v of versions) images.set(v, ensureImageTar(v));
-    ctx.check(`build: tofu, the provider and the lab image of RocketMQ ${versions.join(", ")} are ready`, true);
+    // What was built: tofu answers its version, the mirror its configuration names holds the pinned provider, and
+    // every image tar is there.
+    const version = tofu(REPO_DIR, ["version"], 60_000);
+    const providers = mirroredProviders(env);
+    const tars = versions.map((v) => {
+      const file = images.get(v)?.file;
+      const size = file && fs.existsSync(file) ? fs.statSync(file).size : 0;
+      return { v, file, size };
+    });
+    built = ctx.check(
+      `build: tofu ${env.TOFU_VERSION}, the provider mirrored as ${env.DOCKER_PROVIDER_PINNED} and the lab image of RocketMQ ${versions.join(", ")} are there`,
+      version.code === 0 &&
+        version.stdout.includes(`OpenTofu ${env.TOFU_VERSION}`) &&
+        providers.length > 0 &&
+        tars.every((t) => t.size > 0),
+      [
+        `tofu version: ${version.out.trim().split("\n")[0]}`,
+        `provider ${env.DOCKER_PROVIDER_PINNED}: ${providers.join(", ") || "none in the mirror"}`,
+        ...tars.map(
+          (t) => `image ${t.v}: ${t.file ? `${path.basename(t.file)} ${Math.round(t.size / 2 ** 20)} MiB` : "none"}`,
+        ),
+      ].join("; "),
+    );
   });
-  if (images.size !== versions.length) return summary(ctx, t0, DEPLOY_DIR);
+  if (!built) return summary(ctx, t0, DEPLOY_DIR);
 
   // Engines and image names for every stack of main.ts (the program builds them all), images only for those deployed.
   const all = listContainerStacks(mainDir).map((s) => readStack(mainDir, s));

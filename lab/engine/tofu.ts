@@ -1,6 +1,7 @@
 // OpenTofu from tools/tofu.sh (built from the Go module proxy, cached), run on a synthesized stack directory with
 // the provider mirror; every command bounded.
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { REPO_DIR, log, ms, run } from "../util";
 
@@ -31,6 +32,30 @@ export function tofuEnv(): TofuEnv {
     `tofu: OpenTofu ${cached.TOFU_VERSION}, ${cached.DOCKER_PROVIDER_MODULE}@${cached.DOCKER_PROVIDER_GO_VERSION} mirrored as ${cached.DOCKER_PROVIDER_PINNED} (${ms(Date.now() - t)})`,
   );
   return cached;
+}
+
+/**
+ * The pinned provider's executables in the mirror that the CLI configuration names (what `tofu init` installs from):
+ * `<os>_<arch>/terraform-provider-docker_v<pinned>`, per registry host.
+ */
+export function mirroredProviders(env: TofuEnv): string[] {
+  const m = /path\s*=\s*"([^"]+)"/.exec(fs.readFileSync(env.TF_CLI_CONFIG_FILE, "utf8"));
+  if (!m) return [];
+  const out: string[] = [];
+  for (const registry of ["registry.opentofu.org", "registry.terraform.io"]) {
+    const dir = path.join(m[1], registry, "kreuzwerker", "docker", env.DOCKER_PROVIDER_PINNED);
+    if (!fs.existsSync(dir)) continue;
+    for (const platform of fs.readdirSync(dir)) {
+      const bin = path.join(dir, platform, `terraform-provider-docker_v${env.DOCKER_PROVIDER_PINNED}`);
+      try {
+        fs.accessSync(bin, fs.constants.X_OK);
+        out.push(path.relative(m[1], bin));
+      } catch {
+        /* not there, or not executable */
+      }
+    }
+  }
+  return out;
 }
 
 export interface TofuResult {

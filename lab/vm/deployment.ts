@@ -1,8 +1,8 @@
 // A stack booted on the lab's VMs, seen by the shared checks (../scenarios.ts): every systemd unit that runs a
 // RocketMQ server is a LabProc whose JVM the lab can SIGKILL from the host; systemd's Restart=on-failure brings it back.
 import * as fs from "fs";
-import { Deployment, LabProc } from "../deployment";
-import { mapCommand } from "../procs";
+import { Deployment } from "../deployment";
+import { LabProc, mapCommand } from "../procs";
 import { Container, Stack } from "../stack";
 import { log, rssMiB, sleep, waitFor } from "../util";
 import { Machine, processStartedAt } from "./machines";

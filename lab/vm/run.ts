@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Ctx } from "../checks";
 import { runLab, summary } from "../guard";
-import { Network, deleteStale, ensureTools, registry } from "../hosts";
+import { LAB_TOOLS, Network, deleteStale, prerequisites, registry } from "../hosts";
 import { ensureJars } from "../jars";
 import { dledgerGroup } from "../scenarios";
 import { listStacks, synth } from "../stack";
@@ -122,6 +122,26 @@ function inRoot(
   } finally {
     removeCgroup(`${MACHINE_PREFIX}check`);
   }
+}
+
+/** A distribution zip as built: one folder rocketmq-all-<version>-bin-release/ with bin/mq* scripts and lib/ jars. */
+function distLayout(d: DistZip | undefined): { ok: boolean; detail: string } {
+  if (!d || !fs.existsSync(d.file)) return { ok: false, detail: "no zip" };
+  const names = run(
+    "python3",
+    ["-c", "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))", d.file],
+    { timeoutMs: 60_000 },
+  )
+    .split("\n")
+    .filter(Boolean);
+  const top = `rocketmq-all-${d.version}-bin-release/`;
+  const jars = names.filter((n) => n.startsWith(`${top}lib/`) && n.endsWith(".jar")).length;
+  const scripts = ["mqnamesrv", "mqbroker"].filter((b) => names.includes(`${top}bin/${b}`));
+  const outside = names.filter((n) => !n.startsWith(top)).length;
+  return {
+    ok: jars > 0 && scripts.length === 2 && outside === 0 && /^[0-9a-f]{128}$/.test(d.sha512),
+    detail: `${d.name}: ${names.length} entries, ${jars} jars in lib/, bin/ ${scripts.join(" ")}, ${outside} outside ${top}; sha512 ${d.sha512.slice(0, 16)}…`,
+  };
 }
 
 function checkDocuments(ctx: Ctx, root: string, stack: string, vms: VmDoc[]): void {
@@ -264,11 +284,17 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   fs.mkdirSync(VM_WORK, { recursive: true });
   await ctx.experiment("prerequisites", async () => {
-    ensureTools(
-      ["systemd-nspawn", "debootstrap", "nsenter", "python3", "curl", "mount", "umount"],
-      "Debian: apt-get install systemd-container debootstrap util-linux python3 curl",
-    );
+    const tools = ["systemd-nspawn", "debootstrap", "nsenter", "python3", "curl", "umount"];
+    const p = prerequisites(tools, "Debian: apt-get install systemd-container debootstrap util-linux python3 curl");
     if (!fs.readFileSync("/proc/filesystems", "utf8").includes("overlay")) tryRun("modprobe", ["overlay"]);
+    const overlay = fs.readFileSync("/proc/filesystems", "utf8").includes("overlay");
+    ctx.check(
+      `prerequisites: ${[...LAB_TOOLS, ...tools].join(", ")} answer with their versions; overlayfs; running as root`,
+      p.ok && overlay,
+      `${p.detail}; overlay ${overlay ? "in /proc/filesystems" : "MISSING from /proc/filesystems (modprobe overlay failed)"}`,
+    );
+    if (!p.ok || !overlay) return;
+    // Throws when another lab still runs after the bound: the experiment fails with that.
     await waitForOtherLabs();
     // From here on, the exit's cleanup deletes this run's namespaces only, never another lab's.
     registry.ownNamespacesOnly = true;
@@ -284,10 +310,6 @@ async function main(): Promise<number> {
     const cgroups = removeStaleCgroups();
     if (cgroups.length) log(`removed ${cgroups.length} stale machine cgroup(s)`);
     fs.rmSync(path.join(VM_WORK, "machines"), { recursive: true, force: true });
-    ctx.check(
-      `prerequisites: ${run("systemd-nspawn", ["--version"]).split("\n")[0]}, debootstrap, overlayfs; running as root; no other lab running`,
-      true,
-    );
   });
   if (!ctx.experiments[0].ok) return summary(ctx, t0, VM_WORK);
 
@@ -303,6 +325,7 @@ async function main(): Promise<number> {
   // The Debian root (cached tar, unpacked once per run as the machines' shared lower layer) and the distributions.
   const root = path.join(VM_WORK, "root");
   const dists = new Map<string, DistZip>();
+  let built = false;
   await ctx.experiment("build: the Debian root and the distribution zips", async () => {
     const r = ensureVmRoot();
     ctx.note(`Debian root ${path.basename(r.file)} ${r.cached ? "cached" : `made by debootstrap in ${ms(r.tookMs)}`}`);
@@ -316,12 +339,26 @@ async function main(): Promise<number> {
       ensureJars(v);
       dists.set(v, ensureDistZip(v));
     }
-    ctx.check(
-      `build: the Debian root and the distribution of RocketMQ ${versions.join(", ")} (${[...dists.values()].map((d) => `${d.name} sha512 ${d.sha512.slice(0, 16)}…`).join(", ")})`,
-      true,
+    // What was built: the root runs what the machines need (asked inside it), each zip holds the Apache layout.
+    const empty = path.join(VM_WORK, "check", "build");
+    fs.mkdirSync(empty, { recursive: true });
+    const inside = inRoot(
+      root,
+      empty,
+      "java -version 2>&1 | head -1; cloud-init --version 2>&1; systemctl --version | head -1; python3 --version",
+    );
+    const zips = versions.map((v) => ({ v, ...distLayout(dists.get(v)) }));
+    built = ctx.check(
+      `build: the Debian root (Java, cloud-init, systemd, python3 inside) and the distribution of RocketMQ ${versions.join(", ")}`,
+      inside.code === 0 &&
+        [/openjdk version "17\./, /cloud-init \d+\.\d+/, /^systemd \d+/m, /^Python 3\.\d+/m].every((x) =>
+          x.test(inside.out),
+        ) &&
+        zips.every((z) => z.ok),
+      `in the root: ${inside.out.split("\n").join(" | ")}; ${zips.map((z) => `${z.v}: ${z.detail}`).join("; ")}`,
     );
   });
-  if (!dists.size) return summary(ctx, t0, VM_WORK);
+  if (!built) return summary(ctx, t0, VM_WORK);
 
   for (const s of stacks) {
     await ctx.experiment(`user-data of ${s}: the real tools`, async () =>

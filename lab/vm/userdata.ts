@@ -4,7 +4,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { fromTerraformLiteral } from "../../lib/targets/vm/user-data";
 import { Container, Stack } from "../stack";
 
 export interface WriteFile {
@@ -34,6 +33,26 @@ export interface VmDoc {
   address: string;
 }
 
+/**
+ * What Terraform makes of a string of its JSON syntax, read here independently of the library: every string is a
+ * template, where `$${` is a literal `${` and `%%{` a literal `%{`. An unescaped `${` or `%{` would be an expression
+ * for Terraform to evaluate; a user-data document of literal text holds none, so one is an error here.
+ */
+export function terraformString(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length;) {
+    if (text.startsWith("$${", i) || text.startsWith("%%{", i)) {
+      out += `${text[i]}{`;
+      i += 3;
+    } else if (text.startsWith("${", i) || text.startsWith("%{", i)) {
+      throw new Error(`a Terraform template expression at ${JSON.stringify(text.slice(i, i + 40))}: not literal text`);
+    } else {
+      out += text[i++];
+    }
+  }
+  return out;
+}
+
 export function unitKeys(unit: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of unit.split("\n")) {
@@ -51,7 +70,7 @@ export function readVmStack(outDir: string, name: string): { stack: Stack; vms: 
   for (const [id, o] of Object.entries<any>(json.output ?? {})) {
     if (!id.endsWith("_userData")) continue;
     // The JSON string is a Terraform template: what the VM receives has `$${` as `${`.
-    const text = fromTerraformLiteral(String(o.value));
+    const text = terraformString(String(o.value));
     const doc = parse(text);
     const files: WriteFile[] = doc.write_files ?? [];
     const units: VmUnit[] = [];

@@ -7,3 +7,5 @@ export { checkTopology } from "./rules";
 export * from "./render/properties";
 export * from "./render/servers";
 export * from "./render/jvm";
+// RocketMQ keys per version (catalogues, version helpers, the shipped table): core.versions.catalogueFor(...).
+export * as versions from "./versions/index";

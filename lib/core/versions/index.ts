@@ -18,6 +18,9 @@ export {
   versionAtLeast,
 } from "./catalogue";
 export { CATALOGUE_DATA_VERSIONS, UNSUPPORTED } from "./table";
+// The shipped table's format, for the tool that writes and checks it from the jars (lab/catalogue.ts).
+export type { CatalogueTable, JarCatalogue, JarKeySpec } from "./table";
+export { canonical, packTable, unpackVersion } from "./table";
 export type { CheckPropertiesInput, PropertySection, PropertyValue } from "./check-properties";
 export {
   checkProperties,
