@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { changeImpact, renderImpact } from "./report/impact";
+import { dockerStackChanges } from "./targets/docker/changes";
 
 /** stack name -> cdk.tf.json path. */
 export function stacksIn(target: string): Map<string, string> {
@@ -38,7 +39,7 @@ export function diff(before: string, after: string, json = false): string {
   const b = stacksIn(after);
   const names = [...new Set([...a.keys(), ...b.keys()])].sort();
   const read = (f: string | undefined) => (f ? JSON.parse(fs.readFileSync(f, "utf8")) : {});
-  const impacts = names.map((n) => changeImpact(n, read(a.get(n)), read(b.get(n))));
+  const impacts = names.map((n) => changeImpact(n, dockerStackChanges(read(a.get(n)), read(b.get(n)))));
   return json ? `${JSON.stringify(impacts, null, 2)}\n` : renderImpact(impacts);
 }
 

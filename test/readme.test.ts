@@ -38,6 +38,7 @@ describe("the README's rendered review examples are what the library prints toda
   const { SeedSyncStack } = require("../examples/seed");
   const { DockerHost, NameServer, topologyOf } = require("../lib");
   const { changeImpact, renderImpact } = require("../lib/report/impact");
+  const { dockerStackChanges } = require("../lib/targets/docker/changes");
 
   test("the topology report of seed-2m-2s-sync", () => {
     expect(block("topology:seed-2m-2s-sync")).toBe(topologyOf(new SeedSyncStack(Testing.app(), "seed-2m-2s-sync")));
@@ -48,7 +49,10 @@ describe("the README's rendered review examples are what the library prints toda
     const after = new SeedSyncStack(Testing.app(), "seed-2m-2s-sync");
     const h30 = new DockerHost(after, "h30", { address: "172.17.160.30", dockerHost: "ssh://ops@172.17.160.30" });
     new NameServer(after.node.findChild("rmq"), "ns30", { host: h30 });
-    const impact = changeImpact("seed-2m-2s-sync", JSON.parse(Testing.synth(before)), JSON.parse(Testing.synth(after)));
+    const impact = changeImpact(
+      "seed-2m-2s-sync",
+      dockerStackChanges(JSON.parse(Testing.synth(before)), JSON.parse(Testing.synth(after))),
+    );
     expect(block("impact:add-namesrv")).toBe(renderImpact([impact]));
   });
 });

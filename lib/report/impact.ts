@@ -1,19 +1,13 @@
 /**
- * Change impact: given the synthesized Terraform JSON of a stack before and after a change, which RocketMQ
- * processes the change restarts (their docker_container is replaced) and why, which are only updated in place,
- * which start or stop, whether every raft group and controller-mode set keeps a majority if those restarts happen
- * at once, and how to roll the change out safely when it does not.
- *
- * What forces a replacement follows kreuzwerker/docker: every docker_container attribute the library writes is
- * ForceNew except `memory`, `memory_swap` and `restart` (updated in place); `depends_on`, `lifecycle` and cdktf's
- * metadata change nothing on the engine. Pure: no cdktf, no file system.
+ * Change impact: given what a change does to the RocketMQ processes of a stack, as their target read it from the
+ * synthesized outputs before and after (StackChanges; the Docker target's reader is lib/targets/docker/changes.ts),
+ * which processes it restarts and why, which are only updated in place, which start or stop, whether every raft group
+ * and controller-mode set keeps a majority if those restarts happen at once, and how to roll the change out safely
+ * when it does not. Target-neutral and pure: no cdktf, no file system.
  */
 import { cmp } from "../core/findings";
+import { ProcessSnapshot, StackChanges } from "../core/changes";
 import { parseProperties } from "../core/render/properties";
-
-/** Attributes whose change does not replace the container. */
-const IN_PLACE = new Set(["memory", "memory_swap", "restart"]);
-const NO_EFFECT = new Set(["//", "depends_on", "lifecycle", "provider", "count", "for_each"]);
 
 export interface ProcessChange {
   /** `<provider alias>/<container name>`. */
@@ -60,119 +54,15 @@ export interface StackImpact {
   readonly addresses: Readonly<Record<string, string>>;
 }
 
-interface Container {
-  readonly id: string;
-  readonly key: string;
-  readonly raw: any;
-  readonly labels: Record<string, string>;
-  readonly files: Record<string, string>;
-}
-
-function labelsOf(raw: any): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const l of raw.labels ?? []) out[l.label] = String(l.value);
-  return out;
-}
-
-function containersOf(doc: any): Map<string, Container> {
-  const out = new Map<string, Container>();
-  for (const [id, raw] of Object.entries<any>(doc?.resource?.docker_container ?? {})) {
-    const labels = labelsOf(raw);
-    const files: Record<string, string> = {};
-    for (const u of raw.upload ?? []) files[String(u.file)] = String(u.content ?? "");
-    const key = `${String(raw.provider ?? "docker").replace(/^docker\./, "")}/${raw.name}`;
-    out.set(key, { id, key, raw: resolveVolumes(doc, raw), labels, files });
-  }
-  return out;
-}
-
-/** `${docker_volume.x.name}` → the volume's literal name, so that a renamed volume shows as a change. */
-function resolveVolumes(doc: any, raw: any): any {
-  if (!raw.volumes) return raw;
-  const volumes = raw.volumes.map((v: any) => {
-    const m = /^\$\{docker_volume\.([^.}]+)\.name\}$/.exec(String(v.volume_name ?? ""));
-    return m ? { ...v, volume_name: doc?.resource?.docker_volume?.[m[1]]?.name ?? v.volume_name } : v;
-  });
-  return { ...raw, volumes };
-}
-
-function describe(c: Container): Omit<ProcessChange, "reasons"> {
+function describe(c: ProcessSnapshot): Omit<ProcessChange, "reasons"> {
   return {
     key: c.key,
-    name: String(c.raw.name),
-    address: `docker_container.${c.id}`,
+    name: c.name,
+    address: c.address,
     role: c.labels["rocketmq.role"] ?? "container",
     host: c.labels["rocketmq.host"] ?? "",
     brokerName: c.labels["rocketmq.brokerName"],
   };
-}
-
-/** What changed between two versions of a file the library uploads: keys of a properties file or rmq-proxy.json. */
-function fileChanges(file: string, before: string | undefined, after: string | undefined): string[] {
-  const base = file.slice(file.lastIndexOf("/") + 1);
-  if (before === undefined) return [`${base} added`];
-  if (after === undefined) return [`${base} removed`];
-  if (before === after) return [];
-  const parse = (t: string): Record<string, string> => {
-    if (base.endsWith(".json")) {
-      try {
-        return Object.fromEntries(Object.entries<any>(JSON.parse(t)).map(([k, v]) => [k, String(v)]));
-      } catch {
-        return { "(content)": t };
-      }
-    }
-    return parseProperties(t);
-  };
-  const a = parse(before);
-  const b = parse(after);
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  const out = keys
-    .filter((k) => a[k] !== b[k])
-    .map((k) => `${base} ${k}: ${a[k] ?? "(unset)"} -> ${b[k] ?? "(unset)"}`);
-  return out.length ? out : [`${base}: comments only`];
-}
-
-const show = (v: unknown): string => (v === undefined ? "(unset)" : typeof v === "string" ? v : JSON.stringify(v));
-
-function attributeChanges(a: Container, b: Container): { replace: string[]; inPlace: string[] } {
-  const replace: string[] = [];
-  const inPlace: string[] = [];
-  const keys = [...new Set([...Object.keys(a.raw), ...Object.keys(b.raw)])].sort();
-  for (const k of keys) {
-    if (NO_EFFECT.has(k)) continue;
-    const va = a.raw[k];
-    const vb = b.raw[k];
-    if (JSON.stringify(va) === JSON.stringify(vb)) continue;
-    if (IN_PLACE.has(k)) {
-      inPlace.push(`${k}: ${show(va)} -> ${show(vb)}`);
-    } else if (k === "upload") {
-      const files = [...new Set([...Object.keys(a.files), ...Object.keys(b.files)])].sort();
-      for (const f of files) replace.push(...fileChanges(f, a.files[f], b.files[f]));
-    } else if (k === "env") {
-      const ea = new Set<string>(va ?? []);
-      const eb = new Set<string>(vb ?? []);
-      for (const e of [...ea].filter((x) => !eb.has(x)).sort())
-        replace.push(
-          `env ${e.split("=")[0]}: ${e.slice(e.indexOf("=") + 1)} -> ${[...eb].find((x) => x.startsWith(e.split("=")[0] + "="))?.slice(e.indexOf("=") + 1) ?? "(unset)"}`,
-        );
-      for (const e of [...eb]
-        .filter((x) => !ea.has(x) && ![...ea].some((y) => y.split("=")[0] === x.split("=")[0]))
-        .sort())
-        replace.push(`env ${e} added`);
-    } else if (k === "ports") {
-      const pa = (va ?? []).map((p: any) => p.external).sort((x: number, y: number) => x - y);
-      const pb = (vb ?? []).map((p: any) => p.external).sort((x: number, y: number) => x - y);
-      replace.push(`ports: ${pa.join(", ") || "(none)"} -> ${pb.join(", ") || "(none)"}`);
-    } else if (k === "labels") {
-      const la = a.labels;
-      const lb = b.labels;
-      const ks = [...new Set([...Object.keys(la), ...Object.keys(lb)])].sort().filter((x) => la[x] !== lb[x]);
-      replace.push(...ks.map((x) => `label ${x}: ${la[x] ?? "(unset)"} -> ${lb[x] ?? "(unset)"}`));
-    } else {
-      replace.push(`${k}: ${show(va)} -> ${show(vb)}`);
-    }
-  }
-  return { replace, inPlace };
 }
 
 interface Group {
@@ -182,7 +72,7 @@ interface Group {
 }
 
 /** Raft groups, controller-mode sets and master/slave sets, read from the containers' files and labels. */
-function groupsOf(cs: Map<string, Container>): Group[] {
+function groupsOf(cs: ReadonlyMap<string, ProcessSnapshot>): Group[] {
   const groups = new Map<string, Group>();
   const add = (key: string, name: string, kind: GroupImpact["kind"], member: string) => {
     const g = groups.get(key) ?? { name, kind, members: [] };
@@ -218,43 +108,31 @@ function groupsOf(cs: Map<string, Container>): Group[] {
   return [...groups.values()].sort((a, b) => cmp(a.name, b.name));
 }
 
-function isMaster(c: Container | undefined): boolean {
+function isMaster(c: ProcessSnapshot | undefined): boolean {
   return c?.labels["rocketmq.brokerId"] === "0";
 }
 
 /** The impact of going from `before` to `after` (two synthesized cdk.tf.json documents of one stack). */
-export function changeImpact(stack: string, before: any, after: any): StackImpact {
-  const a = containersOf(before);
-  const b = containersOf(after);
+export function changeImpact(stack: string, changes: StackChanges): StackImpact {
+  const a = changes.before;
+  const b = changes.after;
   const restarted: ProcessChange[] = [];
   const updatedInPlace: ProcessChange[] = [];
   const started: ProcessChange[] = [];
   const stopped: ProcessChange[] = [];
-  const rocketmq = (c: Container) =>
-    c.labels["rocketmq.role"] !== undefined && c.labels["rocketmq.role"] !== "store-init";
   for (const key of [...new Set([...a.keys(), ...b.keys()])].sort()) {
     const ca = a.get(key);
     const cb = b.get(key);
-    const c = (cb ?? ca)!;
-    if (!rocketmq(c)) continue;
     if (!ca) started.push({ ...describe(cb!), reasons: ["new"] });
     else if (!cb) stopped.push({ ...describe(ca), reasons: ["removed"] });
     else {
-      const { replace, inPlace } = attributeChanges(ca, cb);
-      if (replace.length) restarted.push({ ...describe(cb), reasons: [...replace, ...inPlace] });
-      else if (inPlace.length) updatedInPlace.push({ ...describe(cb), reasons: inPlace });
+      const d = changes.diffs.get(key);
+      if (!d) continue;
+      if (d.replace.length) restarted.push({ ...describe(cb), reasons: [...d.replace, ...d.inPlace] });
+      else if (d.inPlace.length) updatedInPlace.push({ ...describe(cb), reasons: [...d.inPlace] });
     }
   }
-  const volumes = (doc: any) =>
-    new Map(
-      Object.values<any>(doc?.resource?.docker_volume ?? {}).map((v) => [
-        `${String(v.provider ?? "docker").replace(/^docker\./, "")}/${v.name}`,
-        v,
-      ]),
-    );
-  const va = volumes(before);
-  const vb = volumes(after);
-  const storesLost = [...va.keys()].filter((k) => !vb.has(k)).sort();
+  const storesLost = [...changes.storesLost];
 
   const restartedKeys = new Set(restarted.map((r) => r.key));
   const groups: GroupImpact[] = groupsOf(b).map((g) => {
@@ -281,7 +159,7 @@ export function changeImpact(stack: string, before: any, after: any): StackImpac
     };
   });
 
-  const addrs = (cs: Map<string, Container>) =>
+  const addrs = (cs: ReadonlyMap<string, ProcessSnapshot>) =>
     [
       ...new Set(
         [...cs.values()]
@@ -317,7 +195,11 @@ export function changeImpact(stack: string, before: any, after: any): StackImpac
  * (members - majority) per wave; in a master/slave set the slaves before the master; name servers one at a time,
  * before the brokers.
  */
-function waves(restarted: ProcessChange[], groups: GroupImpact[], after: Map<string, Container>): string[][] {
+function waves(
+  restarted: ProcessChange[],
+  groups: GroupImpact[],
+  after: ReadonlyMap<string, ProcessSnapshot>,
+): string[][] {
   const unsafe = groups.some((g) => !g.keepsQuorum) || restarted.filter((r) => r.role === "namesrv").length > 1;
   if (!unsafe) return [];
   const out: string[][] = [];

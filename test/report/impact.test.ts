@@ -9,6 +9,7 @@ import {
   RocketMqVersion,
 } from "../../lib";
 import { changeImpact, renderImpact } from "../../lib/report/impact";
+import { dockerStackChanges } from "../../lib/targets/docker/changes";
 import { SeedDLedgerStack, SeedSyncStack } from "../../examples/seed";
 
 function synthJson(build: (s: TerraformStack) => void): any {
@@ -47,14 +48,14 @@ function sync(
 
 describe("change impact", () => {
   test("one key changed: only that broker restarts, and the reason names the key", () => {
-    const impact = changeImpact("s", sync(), sync({ masterProps: { fileReservedTime: "120" } }));
+    const impact = changeImpact("s", dockerStackChanges(sync(), sync({ masterProps: { fileReservedTime: "120" } })));
     expect(impact.restarted.map((r) => r.name)).toEqual(["defaultcluster-broker-a-0"]);
     expect(impact.restarted[0].reasons).toEqual(["broker.properties fileReservedTime: (unset) -> 120"]);
     expect(impact.groups.find((g) => g.group === "master/slave set broker-a")!.keepsQuorum).toBe(false); // its master restarts: writes pause
   });
 
   test("a port moved: the slave restarts with its ports and listenPort named", () => {
-    const impact = changeImpact("s", sync(), sync({ slaveListenPort: 12911 }));
+    const impact = changeImpact("s", dockerStackChanges(sync(), sync({ slaveListenPort: 12911 })));
     expect(impact.restarted.map((r) => r.name)).toEqual(["defaultcluster-broker-a-1"]);
     expect(impact.restarted[0].reasons).toEqual(
       expect.arrayContaining([
@@ -67,7 +68,7 @@ describe("change impact", () => {
   });
 
   test("a name server added: every broker restarts, the report says so and how to roll out in waves", () => {
-    const impact = changeImpact("s", sync(), sync({ namesrvs: 3 }));
+    const impact = changeImpact("s", dockerStackChanges(sync(), sync({ namesrvs: 3 })));
     expect(impact.started.map((r) => r.name)).toEqual(["defaultcluster-namesrv-ns30"]);
     expect(impact.restarted.map((r) => r.name).sort()).toEqual([
       "defaultcluster-broker-a-0",
@@ -95,7 +96,10 @@ describe("change impact", () => {
   });
 
   test("an image bumped: every process restarts and no group keeps working if all restart at once", () => {
-    const impact = changeImpact("s", sync(), sync({ image: "registry.example.com/rocketmq:4.9.8-1" }));
+    const impact = changeImpact(
+      "s",
+      dockerStackChanges(sync(), sync({ image: "registry.example.com/rocketmq:4.9.8-1" })),
+    );
     expect(impact.restarted).toHaveLength(6);
     expect(impact.restarted[0].reasons).toContain(
       "image: apache/rocketmq:4.9.8 -> registry.example.com/rocketmq:4.9.8-1",
@@ -104,7 +108,7 @@ describe("change impact", () => {
   });
 
   test("a heap change restarts (JVM options) and names the environment variables", () => {
-    const impact = changeImpact("s", sync(), sync({ heap: 768 }));
+    const impact = changeImpact("s", dockerStackChanges(sync(), sync({ heap: 768 })));
     expect(impact.restarted.map((r) => r.name)).toEqual(["defaultcluster-broker-a-0"]);
     expect(impact.restarted[0].reasons).toEqual(
       expect.arrayContaining([
@@ -124,7 +128,7 @@ describe("change impact", () => {
           peers: [{ host: hosts[0] }, { host: hosts[1] }, { host: hosts[third - 28] }],
         });
       });
-    const impact = changeImpact("s", dledger(30), dledger(31));
+    const impact = changeImpact("s", dockerStackChanges(dledger(30), dledger(31)));
     // n2 moves to another engine: a new container there, the old one removed; n0 and n1 restart (dLegerPeers changed)
     expect(impact.started.map((r) => r.key)).toEqual(["h31/defaultcluster-broker-c-n2"]);
     expect(impact.stopped.map((r) => r.key)).toEqual(["h30/defaultcluster-broker-c-n2"]);
@@ -147,7 +151,7 @@ describe("change impact", () => {
     c.memory = 4096;
     c.memory_swap = 4096;
     c.depends_on = [];
-    const impact = changeImpact("s", before, after);
+    const impact = changeImpact("s", dockerStackChanges(before, after));
     expect(impact.restarted).toEqual([]);
     expect(impact.updatedInPlace.map((r) => [r.name, r.reasons])).toEqual([
       ["defaultcluster-broker-a-0", ["memory: 2304 -> 4096", "memory_swap: 2304 -> 4096"]],
@@ -156,7 +160,7 @@ describe("change impact", () => {
 
   test("no change: nothing restarts", () => {
     const a = JSON.parse(Testing.synth(new SeedDLedgerStack(Testing.app(), "x"), true));
-    expect(renderImpact([changeImpact("seed-dledger", a, a)])).toContain(
+    expect(renderImpact([changeImpact("seed-dledger", dockerStackChanges(a, a))])).toContain(
       "No RocketMQ process restarts, starts or stops.",
     );
   });
@@ -167,7 +171,7 @@ describe("change impact", () => {
     const v = Object.values<any>(b.resource.docker_volume)[0];
     const old = v.name;
     v.name = `${old}-2`;
-    const impact = changeImpact("s", a, b);
+    const impact = changeImpact("s", dockerStackChanges(a, b));
     expect(impact.storesLost).toEqual([`h28/${old}`]);
     expect(impact.restarted.map((r) => r.reasons.join())).toEqual([expect.stringContaining(`volume_name":"${old}-2"`)]);
   });

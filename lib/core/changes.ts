@@ -1,0 +1,63 @@
+/**
+ * What a change does to the RocketMQ processes of one stack, as a target reads it from two synthesized outputs:
+ * target-neutral data that the change report (lib/report/impact.ts) turns into restarts, quorum and waves. Each target
+ * reads its own output (the Docker target: docker_container resources; lib/targets/docker/changes.ts).
+ *
+ * Pure: no cdktf.
+ */
+import { parseProperties } from "./render/properties";
+
+/** One RocketMQ process as a target's synthesized output shows it. */
+export interface ProcessSnapshot {
+  /** Stable across two outputs: `<provider alias>/<container name>`. */
+  readonly key: string;
+  /** Its name on its host (the container name). */
+  readonly name: string;
+  /** The resource address, for `tofu apply -target=<address>`. */
+  readonly address: string;
+  /** Its labels: `rocketmq.role`, `rocketmq.cluster`, `rocketmq.host`, `rocketmq.brokerName`, `rocketmq.brokerId`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The files it reads, by path. */
+  readonly files: Readonly<Record<string, string>>;
+}
+
+/** Why a process's resource changes: what replaces it (a restart) and what is updated in place. */
+export interface ProcessDiff {
+  readonly replace: readonly string[];
+  readonly inPlace: readonly string[];
+}
+
+/** The processes of one stack before and after a change, as its target read them. */
+export interface StackChanges {
+  readonly before: ReadonlyMap<string, ProcessSnapshot>;
+  readonly after: ReadonlyMap<string, ProcessSnapshot>;
+  /** For each process in both, what changes; a process left out does not change. */
+  readonly diffs: ReadonlyMap<string, ProcessDiff>;
+  /** Stores the change deletes or renames: their data would be lost. */
+  readonly storesLost: readonly string[];
+}
+
+/** What changed between two versions of a file the library uploads: keys of a properties file or rmq-proxy.json. */
+export function fileChanges(file: string, before: string | undefined, after: string | undefined): string[] {
+  const base = file.slice(file.lastIndexOf("/") + 1);
+  if (before === undefined) return [`${base} added`];
+  if (after === undefined) return [`${base} removed`];
+  if (before === after) return [];
+  const parse = (t: string): Record<string, string> => {
+    if (base.endsWith(".json")) {
+      try {
+        return Object.fromEntries(Object.entries<any>(JSON.parse(t)).map(([k, v]) => [k, String(v)]));
+      } catch {
+        return { "(content)": t };
+      }
+    }
+    return parseProperties(t);
+  };
+  const a = parse(before);
+  const b = parse(after);
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  const out = keys
+    .filter((k) => a[k] !== b[k])
+    .map((k) => `${base} ${k}: ${a[k] ?? "(unset)"} -> ${b[k] ?? "(unset)"}`);
+  return out.length ? out : [`${base}: comments only`];
+}
