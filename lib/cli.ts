@@ -38,7 +38,7 @@ export function diff(before: string, after: string, json = false): string {
   const a = stacksIn(before);
   const b = stacksIn(after);
   const names = [...new Set([...a.keys(), ...b.keys()])].sort();
-  const read = (f: string | undefined) => (f ? JSON.parse(fs.readFileSync(f, "utf8")) : {});
+  const read = (f: string | undefined): unknown => (f ? JSON.parse(fs.readFileSync(f, "utf8")) : {});
   const impacts = names.map((n) => changeImpact(n, dockerStackChanges(read(a.get(n)), read(b.get(n)))));
   return json ? `${JSON.stringify(impacts, null, 2)}\n` : renderImpact(impacts);
 }

@@ -46,7 +46,9 @@ export function fileChanges(file: string, before: string | undefined, after: str
   const parse = (t: string): Record<string, string> => {
     if (base.endsWith(".json")) {
       try {
-        return Object.fromEntries(Object.entries<any>(JSON.parse(t)).map(([k, v]) => [k, String(v)]));
+        const json: unknown = JSON.parse(t);
+        const entries = typeof json === "object" && json !== null ? Object.entries(json) : [];
+        return Object.fromEntries(entries.map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
       } catch {
         return { "(content)": t };
       }

@@ -78,7 +78,7 @@ export class PropsReader {
     readonly findings: Finding[] = [],
     unresolvedProperties?: Map<string, string[]>,
   ) {
-    this.unresolvedProperties = unresolvedProperties ?? new Map();
+    this.unresolvedProperties = unresolvedProperties ?? new Map<string, string[]>();
   }
 
   /** A missing required prop (unless the props object itself was refused: that error already says it). */
@@ -175,7 +175,7 @@ export class PropsReader {
       return this.err(
         "props/type",
         `${this.name(prop)} is ${kind(v)}, not a string.`,
-        `Set ${this.name(prop)} to a string, e.g. ${this.name(prop)}: ${opts.example ?? JSON.stringify(String(v))}.`,
+        `Set ${this.name(prop)} to a string, e.g. ${this.name(prop)}: ${opts.example ?? JSON.stringify(show(v).replace(/^"|"$/g, ""))}.`,
       );
     if (opts.literal && isToken(v)) return this.token(prop, opts.literal);
     return v;

@@ -17,7 +17,7 @@ import {
   namesrvAddr,
   TopologyModel,
 } from "../core/model";
-import { ProcessPlan } from "../core/plan";
+import { ProcessKind, ProcessPlan } from "../core/plan";
 import { describeHost } from "../core/rules/capabilities";
 
 export interface TopologyInput {
@@ -131,10 +131,11 @@ function memberName(s: BrokerSetModel, path: string, cluster: ClusterModel): str
 }
 
 function role(index: ClusterIndex, p: ProcessPlan): string {
-  if (p.kind === "namesrv") return index.embeddedController.has(p.path) ? "name server + controller" : "name server";
-  if (p.kind === "controller") return "controller";
-  if (p.kind === "proxy") return "proxy (cluster mode)";
-  if (p.kind === "dashboard") return "dashboard (console)";
+  if (p.kind === ProcessKind.NAMESRV)
+    return index.embeddedController.has(p.path) ? "name server + controller" : "name server";
+  if (p.kind === ProcessKind.CONTROLLER) return "controller";
+  if (p.kind === ProcessKind.PROXY) return "proxy (cluster mode)";
+  if (p.kind === ProcessKind.DASHBOARD) return "dashboard (console)";
   const found = index.broker.get(p.path);
   if (!found) return p.kind;
   const { set, member: b } = found;
@@ -182,7 +183,10 @@ function indexOf(cluster: ClusterModel): ClusterIndex {
     jvm.set(x.path, x.jvm);
   const broker = new Map<string, { set: BrokerSetModel; member: BrokerModel }>();
   for (const set of cluster.brokerSets)
-    for (const member of set.members) (broker.set(member.path, { set, member }), jvm.set(member.path, member.jvm));
+    for (const member of set.members) {
+      broker.set(member.path, { set, member });
+      jvm.set(member.path, member.jvm);
+    }
   return {
     jvm,
     broker,
@@ -245,11 +249,11 @@ function diagram(cluster: ClusterModel, index: ClusterIndex, plans: ProcessPlan[
       lines.push(`  ${a} -.-|"${esc(`controller raft ${g.controllerDLegerGroup}`)}"| ${b}`),
     );
   }
-  const nameServers = sorted.filter((p) => p.kind === "namesrv");
-  for (const p of sorted.filter((x) => x.kind === "proxy")) {
+  const nameServers = sorted.filter((p) => p.kind === ProcessKind.NAMESRV);
+  for (const p of sorted.filter((x) => x.kind === ProcessKind.PROXY)) {
     for (const ns of nameServers) lines.push(`  ${id.get(p.path)} -->|routes| ${id.get(ns.path)}`);
   }
-  for (const d of sorted.filter((x) => x.kind === "dashboard")) {
+  for (const d of sorted.filter((x) => x.kind === ProcessKind.DASHBOARD)) {
     for (const ns of nameServers) lines.push(`  ${id.get(d.path)} -->|console| ${id.get(ns.path)}`);
   }
   return lines;

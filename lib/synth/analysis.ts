@@ -49,7 +49,7 @@ export function registryOf(scope: IConstruct): Registry {
 }
 
 export function markCluster(c: IConstruct): void {
-  (c as any)[CLUSTER] = true;
+  (c as unknown as Record<symbol, boolean>)[CLUSTER] = true;
   registryOf(c).clusters.push(c as ClusterSource);
 }
 
@@ -138,7 +138,8 @@ function byReporter(stack: TerraformStack, findings: readonly Finding[]): Map<st
       if (known.has(p)) owner = p;
     if (!owner) {
       // The first cluster in construct order (declaration order may differ); only found when needed.
-      if (firstCluster === null) firstCluster = stack.node.findAll().find((c) => (c as any)[CLUSTER])?.node.path;
+      if (firstCluster === null)
+        firstCluster = stack.node.findAll().find((c) => (c as unknown as Record<symbol, boolean>)[CLUSTER])?.node.path;
       owner = firstCluster;
     }
     if (owner === undefined) continue;

@@ -38,5 +38,7 @@ export function parseProperties(text: string): Record<string, string> {
 }
 
 function unescape(s: string): string {
-  return s.replace(/\\u([0-9a-fA-F]{4})|\\(.)/g, (_, hex, ch) => (hex ? String.fromCharCode(parseInt(hex, 16)) : ch));
+  return s.replace(/\\u([0-9a-fA-F]{4})|\\(.)/g, (_, hex: string | undefined, ch: string) =>
+    hex ? String.fromCharCode(parseInt(hex, 16)) : ch,
+  );
 }

@@ -1,5 +1,5 @@
 import { error, Finding } from "../findings";
-import { ClusterModel, ProcessModelBase, ProxyModel, StoreModel, TopologyModel } from "../model";
+import { ClusterModel, ProcessModelBase, StoreModel, TopologyModel } from "../model";
 import { catalogueFor, hasKey, Section } from "../versions/catalogue";
 import { keyPathsOf } from "./keys";
 import { normaliseHostPath } from "./stores";
@@ -80,7 +80,7 @@ export function checkPathKeys(topology: TopologyModel): Finding[] {
       findings.push(...checkProcess(cluster, p, sections, process));
     for (const ns of cluster.nameServers) run(ns, ["namesrv"], "name server");
     for (const g of cluster.controllerGroups) for (const c of g.controllers) run(c, ["controller"], "controller");
-    for (const p of cluster.proxies) run(p as ProxyModel, ["proxy"], "proxy");
+    for (const p of cluster.proxies) run(p, ["proxy"], "proxy");
     for (const set of cluster.brokerSets)
       for (const b of set.members) run(b, ["broker", "tieredStorePlugin"], "broker");
   }

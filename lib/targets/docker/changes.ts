@@ -13,38 +13,60 @@ import { fileChanges, ProcessDiff, ProcessSnapshot, StackChanges } from "../../c
 const IN_PLACE = new Set(["memory", "memory_swap", "restart"]);
 const NO_EFFECT = new Set(["//", "depends_on", "lifecycle", "provider", "count", "for_each"]);
 
+/** The parts of a synthesized cdk.tf.json this reader reads: untyped JSON, each value checked where it is read. */
+interface TfDocument {
+  readonly resource?: {
+    readonly docker_container?: Readonly<Record<string, TfAttributes>>;
+    readonly docker_volume?: Readonly<Record<string, TfAttributes>>;
+  };
+}
+type TfAttributes = Readonly<Record<string, unknown>>;
+
 interface Container {
   readonly id: string;
   readonly key: string;
-  readonly raw: any;
+  /** The container's attributes, store volumes by their literal names. */
+  readonly raw: TfAttributes;
   readonly labels: Record<string, string>;
   readonly files: Record<string, string>;
 }
 
-function labelsOf(raw: any): Record<string, string> {
+/** The elements of an attribute that is a list of blocks (labels, upload, volumes, ports). */
+function blocks(value: unknown): TfAttributes[] {
+  return Array.isArray(value) ? value.filter((v): v is TfAttributes => typeof v === "object" && v !== null) : [];
+}
+
+const text = (v: unknown): string =>
+  typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v);
+
+function labelsOf(raw: TfAttributes): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const l of raw.labels ?? []) out[l.label] = String(l.value);
+  for (const l of blocks(raw.labels)) out[text(l.label)] = text(l.value);
   return out;
 }
 
-function containersOf(doc: any): Map<string, Container> {
+/** `<provider alias>/<name>`: the key of a container or volume across two outputs. */
+function keyOf(raw: TfAttributes): string {
+  return `${text(raw.provider ?? "docker").replace(/^docker\./, "")}/${text(raw.name)}`;
+}
+
+function containersOf(doc: TfDocument): Map<string, Container> {
   const out = new Map<string, Container>();
-  for (const [id, raw] of Object.entries<any>(doc?.resource?.docker_container ?? {})) {
-    const labels = labelsOf(raw);
+  for (const [id, raw] of Object.entries(doc.resource?.docker_container ?? {})) {
     const files: Record<string, string> = {};
-    for (const u of raw.upload ?? []) files[String(u.file)] = String(u.content ?? "");
-    const key = `${String(raw.provider ?? "docker").replace(/^docker\./, "")}/${raw.name}`;
-    out.set(key, { id, key, raw: resolveVolumes(doc, raw), labels, files });
+    for (const u of blocks(raw.upload)) files[text(u.file)] = text(u.content);
+    const key = keyOf(raw);
+    out.set(key, { id, key, raw: resolveVolumes(doc, raw), labels: labelsOf(raw), files });
   }
   return out;
 }
 
 /** `${docker_volume.x.name}` → the volume's literal name, so that a renamed volume shows as a change. */
-function resolveVolumes(doc: any, raw: any): any {
+function resolveVolumes(doc: TfDocument, raw: TfAttributes): TfAttributes {
   if (!raw.volumes) return raw;
-  const volumes = raw.volumes.map((v: any) => {
-    const m = /^\$\{docker_volume\.([^.}]+)\.name\}$/.exec(String(v.volume_name ?? ""));
-    return m ? { ...v, volume_name: doc?.resource?.docker_volume?.[m[1]]?.name ?? v.volume_name } : v;
+  const volumes = blocks(raw.volumes).map((v) => {
+    const m = /^\$\{docker_volume\.([^.}]+)\.name\}$/.exec(text(v.volume_name));
+    return m ? { ...v, volume_name: doc.resource?.docker_volume?.[m[1]]?.name ?? v.volume_name } : v;
   });
   return { ...raw, volumes };
 }
@@ -66,8 +88,8 @@ function attributeChanges(a: Container, b: Container): { replace: string[]; inPl
       const files = [...new Set([...Object.keys(a.files), ...Object.keys(b.files)])].sort();
       for (const f of files) replace.push(...fileChanges(f, a.files[f], b.files[f]));
     } else if (k === "env") {
-      const ea = new Set<string>(va ?? []);
-      const eb = new Set<string>(vb ?? []);
+      const ea = new Set((Array.isArray(va) ? va : []).map(text));
+      const eb = new Set((Array.isArray(vb) ? vb : []).map(text));
       for (const e of [...ea].filter((x) => !eb.has(x)).sort())
         replace.push(
           `env ${e.split("=")[0]}: ${e.slice(e.indexOf("=") + 1)} -> ${[...eb].find((x) => x.startsWith(e.split("=")[0] + "="))?.slice(e.indexOf("=") + 1) ?? "(unset)"}`,
@@ -77,8 +99,12 @@ function attributeChanges(a: Container, b: Container): { replace: string[]; inPl
         .sort())
         replace.push(`env ${e} added`);
     } else if (k === "ports") {
-      const pa = (va ?? []).map((p: any) => p.external).sort((x: number, y: number) => x - y);
-      const pb = (vb ?? []).map((p: any) => p.external).sort((x: number, y: number) => x - y);
+      const external = (v: unknown) =>
+        blocks(v)
+          .map((p) => Number(p.external))
+          .sort((x, y) => x - y);
+      const pa = external(va);
+      const pb = external(vb);
       replace.push(`ports: ${pa.join(", ") || "(none)"} -> ${pb.join(", ") || "(none)"}`);
     } else if (k === "labels") {
       const la = a.labels;
@@ -93,9 +119,11 @@ function attributeChanges(a: Container, b: Container): { replace: string[]; inPl
 }
 
 /** The RocketMQ processes of a Docker stack before and after a change (two synthesized cdk.tf.json documents). */
-export function dockerStackChanges(before: any, after: any): StackChanges {
-  const a = containersOf(before);
-  const b = containersOf(after);
+export function dockerStackChanges(before: unknown, after: unknown): StackChanges {
+  const docA = document(before);
+  const docB = document(after);
+  const a = containersOf(docA);
+  const b = containersOf(docB);
   const diffs = new Map<string, ProcessDiff>();
   for (const [key, cb] of b) {
     const ca = a.get(key);
@@ -103,15 +131,15 @@ export function dockerStackChanges(before: any, after: any): StackChanges {
     const d = attributeChanges(ca, cb);
     if (d.replace.length || d.inPlace.length) diffs.set(key, d);
   }
-  const volumes = (doc: any) =>
-    new Set(
-      Object.values<any>(doc?.resource?.docker_volume ?? {}).map(
-        (v) => `${String(v.provider ?? "docker").replace(/^docker\./, "")}/${v.name}`,
-      ),
-    );
-  const va = volumes(before);
-  const vb = volumes(after);
+  const volumes = (doc: TfDocument) => new Set(Object.values(doc.resource?.docker_volume ?? {}).map(keyOf));
+  const va = volumes(docA);
+  const vb = volumes(docB);
   return { before: snapshots(a), after: snapshots(b), diffs, storesLost: [...va].filter((k) => !vb.has(k)).sort() };
+}
+
+/** A parsed cdk.tf.json (anything else reads as an empty stack). */
+function document(json: unknown): TfDocument {
+  return typeof json === "object" && json !== null ? json : {};
 }
 
 /** The server containers (not the one-shot store-init ones) as target-neutral snapshots. */
@@ -122,7 +150,7 @@ function snapshots(cs: Map<string, Container>): Map<string, ProcessSnapshot> {
     if (role === undefined || role === "store-init") continue;
     out.set(c.key, {
       key: c.key,
-      name: String(c.raw.name),
+      name: text(c.raw.name),
       address: `docker_container.${c.id}`,
       labels: c.labels,
       files: c.files,

@@ -9,10 +9,13 @@
  * A real Error raised meanwhile keeps its stack, formatted as V8 formats it.
  */
 export function withoutCreationStacks<T>(create: () => T): T {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be put back as it was: the same function
   const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = (err: unknown, frames: NodeJS.CallSite[]) => {
+  Error.prepareStackTrace = (err: unknown, frames: NodeJS.CallSite[]): unknown => {
     if (!(err instanceof Error)) return "";
-    return previous ? previous(err, frames) : `${String(err)}${frames.map((f) => `\n    at ${f}`).join("")}`;
+    return previous
+      ? previous(err, frames)
+      : `${String(err)}${frames.map((f) => `\n    at ${(f as { toString(): string }).toString()}`).join("")}`;
   };
   try {
     return create();

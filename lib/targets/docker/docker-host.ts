@@ -307,17 +307,17 @@ class PlannedContainer extends container.Container {
     this.filledFrom = plan;
   }
 
-  protected synthesizeAttributes(): { [name: string]: any } {
+  protected synthesizeAttributes(): Record<string, unknown> {
     this.fill();
     return super.synthesizeAttributes();
   }
 
-  protected synthesizeHclAttributes(): { [name: string]: any } {
+  protected synthesizeHclAttributes(): Record<string, unknown> {
     this.fill();
     return super.synthesizeHclAttributes();
   }
 
-  public get terraformMetaArguments(): { [name: string]: any } {
+  public get terraformMetaArguments(): Record<string, unknown> {
     this.fill();
     return super.terraformMetaArguments;
   }

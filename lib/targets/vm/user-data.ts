@@ -79,7 +79,7 @@ const KIND_LABEL: Record<ProcessKind, string> = {
 /** The VM's processes, name servers and controllers first, then by construct path: deterministic. */
 export function vmProcesses(input: VmRenderInput): VmProcess[] {
   const plans = input.plans
-    .filter((p) => p.kind !== "dashboard")
+    .filter((p) => p.kind !== ProcessKind.DASHBOARD)
     .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const unitOf = new Map(plans.map((p) => [p.path, unitName(p.containerName)]));
   const firstRunAs = plans.find((p) => p.runAs)?.runAs;
@@ -116,8 +116,8 @@ export function vmProcesses(input: VmRenderInput): VmProcess[] {
       env: sortedRecord(env),
       store: p.store?.mountPath,
       after: p.startAfter.flatMap((path) => unitOf.get(path) ?? []),
-      user: own ? VM_USER : String(p.runAs!.uid),
-      group: own ? VM_USER : String(p.runAs!.gid),
+      user: own ? VM_USER : String(p.runAs.uid),
+      group: own ? VM_USER : String(p.runAs.gid),
       labels: p.labels,
     };
   });
@@ -307,7 +307,7 @@ export function vmInstallScript(input: VmRenderInput, processes: readonly VmProc
 /** The cloud-init user-data document (`#cloud-config`) of one VM. */
 export function vmUserData(input: VmRenderInput): string {
   const processes = vmProcesses(input);
-  const runAs = input.plans.find((p) => p.runAs && p.kind !== "dashboard")?.runAs ?? { uid: 3000, gid: 3000 };
+  const runAs = input.plans.find((p) => p.runAs && p.kind !== ProcessKind.DASHBOARD)?.runAs ?? { uid: 3000, gid: 3000 };
   const files: { path: string; content: string; owner: string; permissions: string; defer: boolean }[] = [
     {
       path: VM_INSTALL_SCRIPT,
