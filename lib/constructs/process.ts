@@ -164,6 +164,8 @@ export interface DeclaredProcess {
   readonly jvm?: JvmProps;
   readonly properties: Readonly<Record<string, PropertyValue>>;
   readonly unresolvedProperties: readonly string[];
+  /** The named volume the user asked for (store.volume), for hosts that have none. */
+  readonly requestedVolume?: string;
   /** Props left to their defaults (named in messages about derived values). */
   readonly defaults: ("containerName" | "store")[];
   /** True when the process's own props were refused: rules that compare it with others skip it. */
@@ -227,6 +229,7 @@ export abstract class RocketMqProcess extends Construct {
       jvm: server.jvm,
       properties: server.properties ?? {},
       unresolvedProperties: r.unresolvedProperties.get("properties") ?? [],
+      requestedVolume: stateful.store?.volume,
       defaults: [
         ...(read.containerName === undefined ? (["containerName"] as const) : []),
         ...(spec.storePath !== undefined && stateful.store === undefined ? (["store"] as const) : []),
@@ -268,6 +271,7 @@ export abstract class RocketMqProcess extends Construct {
       declared: jvm.declared,
       defaults: d.defaults,
       unresolvedProperties: [...d.unresolvedProperties],
+      ...(d.requestedVolume !== undefined ? { requestedVolume: d.requestedVolume } : {}),
       unchecked: d.refused,
     };
   }

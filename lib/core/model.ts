@@ -136,6 +136,11 @@ export interface ProcessModelBase {
    * A field not listed was declared on the process itself; rules report a problem where it was declared, once.
    */
   readonly declared?: Readonly<Record<string, Declared>>;
+  /**
+   * The named volume the user asked for (`store.volume`), whatever the host made of it: a host without named volumes
+   * (its facts) refuses it (`stores/named-volume`) instead of silently using a directory.
+   */
+  readonly requestedVolume?: string;
   /** Props left to their defaults, whose value the library derived (`containerName` from the cluster's name, `store`). */
   readonly defaults?: readonly ("containerName" | "store")[];
   /** Extra property keys whose value is not known at synth (a Terraform expression): only the key is checked. */

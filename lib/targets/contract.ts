@@ -93,7 +93,8 @@ export interface IRocketMqHost extends IConstruct {
   readonly facts: MachineFacts;
   /**
    * Where a process's store lives on this host, and the path the process sees it at: a container sees its volume or
-   * host directory at the image's path (`request.containerPath`), a process on a VM a directory of the VM.
+   * host directory at the image's path (`request.containerPath`), a process on a VM a directory of the VM. A host whose
+   * facts say it has no named volumes answers a directory: the rules refuse a requested `store.volume` themselves.
    */
   storeOf(request: StoreRequest): StoreModel;
   /**

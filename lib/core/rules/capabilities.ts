@@ -26,12 +26,13 @@ export function checkHostCapabilities(topology: TopologyModel): Finding[] {
       continue;
     }
     const store = "store" in p.process ? p.process.store : undefined;
-    if (store?.volume === undefined || host.namedVolumes !== false) continue;
+    const volume = "requestedVolume" in p.process ? p.process.requestedVolume : undefined;
+    if (store === undefined || volume === undefined || host.namedVolumes !== false) continue;
     findings.push(
       error(
         p.process.path,
         "stores/named-volume",
-        `${p.owner} sets store.volume "${store.volume}", but its host ${where} has no named volumes: a named volume belongs to a container engine, and there the store is a directory of the machine (by default ${store.mountPath}).`,
+        `${p.owner} sets store.volume "${volume}", but its host ${where} has no named volumes: a named volume belongs to a container engine, and there the store is a directory of the machine (by default ${store.mountPath}).`,
         `Remove store.volume (the store is ${store.mountPath}, owned by the user RocketMQ runs as), or set store: { hostPath: "/data/rocketmq/${p.process.containerName}" } for a directory on a data disk.`,
       ),
     );

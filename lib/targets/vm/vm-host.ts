@@ -171,8 +171,8 @@ export class VmHost extends Construct implements IRocketMqHost {
 
   /**
    * A process on a VM keeps its store in a directory of the machine, which it sees at the same path:
-   * `store.hostPath` (normalised) or `/var/lib/rocketmq/<process>`. A named volume has no meaning here: it is kept in
-   * the model so that `stores/named-volume` refuses it (the VM's facts say it has none).
+   * `store.hostPath` (normalised) or `/var/lib/rocketmq/<process>`. A named volume has no meaning here: the VM's facts
+   * say it has none, and the rules refuse a `store.volume` (`stores/named-volume`).
    */
   public storeOf(r: StoreRequest): StoreModel {
     const allowDestroy = r.store?.allowDestroy ?? r.clusterAllowsDestroy ?? false;
@@ -181,7 +181,6 @@ export class VmHost extends Construct implements IRocketMqHost {
       const dir = normaliseHostPath(r.store.hostPath);
       return { hostPath: dir, mountPath: dir, allowDestroy };
     }
-    if (r.store?.volume !== undefined) return { volume: r.store.volume, mountPath: own, allowDestroy };
     return { hostPath: own, mountPath: own, allowDestroy };
   }
 
