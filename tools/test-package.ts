@@ -236,7 +236,7 @@ const PY_PROGRAM = `
 import sys
 from cdktf import App, LocalBackend, TerraformStack
 from constructs import Construct
-from rocketmq_cdktf import DLedgerGroup, DLedgerPeerProps, DockerHost, JvmProps, NameServer, RocketMqCluster, TopologyReport
+from rocketmq_cdktf import DLedgerGroup, DLedgerPeerProps, DockerHost, JvmProps, NameServer, RocketMqCluster, RocketMqVersion, TopologyReport
 
 
 class SeedDLedgerStack(TerraformStack):
@@ -244,7 +244,7 @@ class SeedDLedgerStack(TerraformStack):
         super().__init__(scope, id)
         LocalBackend(self, path=f"../../../terraform.{id}.tfstate")
         hosts = [DockerHost(self, f"h{n}", address=f"172.17.160.{n}", docker_host=f"ssh://ops@172.17.160.{n}") for n in (28, 29, 30)]
-        cluster = RocketMqCluster(self, "rmq", cluster_name="RaftCluster", version="4.9.8",
+        cluster = RocketMqCluster(self, "rmq", cluster_name="RaftCluster", version=RocketMqVersion.V4_9_8,
                                   broker_jvm=JvmProps(heap_mb=512, direct_memory_mb=512),
                                   name_server_jvm=JvmProps(heap_mb=256, direct_memory_mb=128))
         for i, host in enumerate(hosts):
