@@ -24,7 +24,7 @@ test("every diagram of the topology reports parses with Mermaid's own parser", (
     topologyOf(new S(Testing.app(), "s")),
   );
   const withConsole = new SeedControllerStack(Testing.app(), "c");
-  new Dashboard(withConsole.node.findChild("rmq") as any, "console", {
+  new Dashboard(withConsole.node.findChild("rmq"), "console", {
     host: withConsole.node.findChild("h42") as DockerHost,
   });
   reports.push(topologyOf(withConsole));
