@@ -98,7 +98,7 @@ export function nsName(addr: string): string {
 }
 
 function listLabNamespaces(): string[] {
-  let out = "";
+  let out: string;
   try {
     out = run("ip", ["netns", "list"], { timeoutMs: 10_000 });
   } catch {

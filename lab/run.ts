@@ -39,7 +39,7 @@ async function main(): Promise<number> {
       const { probeVersion } = await import("./probe");
       for (const v of EXTRA_VERSIONS) {
         let ok = false;
-        let detail = "";
+        let detail: string;
         try {
           const jars = ensureJars(v);
           detail = jars.serverModulesFrom ? `namesrv/broker modules from ${jars.serverModulesFrom}` : "";

@@ -134,7 +134,7 @@ export class ContainerProc implements LabProc {
     const role =
       { mqnamesrv: "namesrv", mqbroker: "broker", mqcontroller: "controller", mqproxy: "proxy" }[this.script] ??
       "broker";
-    let logTail = "";
+    let logTail: string;
     try {
       logTail = this.engine.docker(
         ["exec", this.c.name, "tail", "-n", String(lines), `/home/rocketmq/logs/rocketmqlogs/${role}.log`],
@@ -143,7 +143,7 @@ export class ContainerProc implements LabProc {
     } catch (e) {
       logTail = `(no log: ${(e as Error).message.slice(0, 200)})`;
     }
-    let out = "";
+    let out: string;
     try {
       out = this.engine.docker(["logs", "--tail", String(lines), this.c.name], 20_000);
     } catch (e) {

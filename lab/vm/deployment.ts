@@ -92,7 +92,7 @@ export class UnitProc implements LabProc {
     const logFile = this.machine.path(
       `var/log/rocketmq/${this.c.name}/logs/rocketmqlogs/${LOG_OF[this.script] ?? "broker"}.log`,
     );
-    let logTail = "";
+    let logTail: string;
     try {
       logTail = fs.readFileSync(logFile, "utf8").split("\n").slice(-lines).join("\n");
     } catch (e) {

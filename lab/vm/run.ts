@@ -65,7 +65,7 @@ async function waitForOtherLabs(): Promise<void> {
       .split("\n")
       .map((l) => l.trim().split(/\s+/)[0])
       .filter((n) => n && n.startsWith("rmqlab-"));
-    let procs = "";
+    let procs: string;
     try {
       procs = run("pgrep", ["-f", "lab/run\\.ts|lab/engine/run\\.ts"], { timeoutMs: 10_000 }).trim();
     } catch {
