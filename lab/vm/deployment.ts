@@ -140,7 +140,8 @@ export class VmDeployment extends Deployment {
     return `systemd restarted ${u.unit} (Restart=on-failure): NRestarts ${u.restartsAtKill} -> ${r.n}`;
   }
 
-  async destroy(): Promise<void> {
+  destroy(): Promise<void> {
     this.client?.stop();
+    return Promise.resolve();
   }
 }
