@@ -54,7 +54,7 @@ class BaselineStack extends TerraformStack {
     for (const d of declarations(input)) {
       if (d.k === "provider") {
         if (d.type !== "docker") throw new Error(`unexpected provider ${d.type}`);
-        const p = new provider.DockerProvider(this, String(d.config.alias), d.config as provider.DockerProviderConfig);
+        const p = new provider.DockerProvider(this, String(d.config.alias), d.config);
         providers.set(`docker.${p.alias}`, p);
       } else if (d.k === "resource") {
         const scope = scopeOf(d.path.slice(0, -1));
@@ -65,7 +65,7 @@ class BaselineStack extends TerraformStack {
           d.type === "docker_container"
             ? new container.Container(scope, id, config as container.ContainerConfig)
             : d.type === "docker_volume"
-              ? new volume.Volume(scope, id, config as volume.VolumeConfig)
+              ? new volume.Volume(scope, id, config)
               : undefined;
         if (!r) throw new Error(`unexpected resource type ${d.type}`);
         if (r.friendlyUniqueId !== d.id)

@@ -93,6 +93,7 @@ export function ensureCatalogueJars(version: string): Jars {
       const missing = msg.match(/org\.apache\.rocketmq:[\w.-]+:(jar|pom):[\w.-]+/g);
       throw new Error(
         `RocketMQ ${version} configuration jars do not resolve from Maven Central${missing ? `: missing ${[...new Set(missing)].sort().join(", ")}` : `: ${msg.slice(-800)}`}`,
+        { cause: e },
       );
     }
     fs.renameSync(tmp, cpFile);

@@ -34,8 +34,11 @@ export class Ctx {
     log(`note: ${msg}`);
   }
 
-  /** Runs one experiment; a throw is a failed check (with the error text), never a crash of the lab. */
-  async experiment(name: string, fn: () => Promise<void>): Promise<void> {
+  /**
+   * Runs one experiment, synchronous or not; a throw (or a rejection) is a failed check (with the error text), never
+   * a crash of the lab.
+   */
+  async experiment(name: string, fn: () => void | Promise<void>): Promise<void> {
     const r: ExpResult = { name, ok: true, tookMs: 0, notes: [] };
     this.experiments.push(r);
     this.cur = r;

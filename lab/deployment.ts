@@ -231,9 +231,9 @@ export class ProcessDeployment extends Deployment {
   }
 
   /** The process lab has no restart policy: it starts the same files on the same store again. */
-  async restartAfterKill(p: LabProc): Promise<string> {
+  restartAfterKill(p: LabProc): Promise<string> {
     p.start();
-    return "started again by the lab on its store";
+    return Promise.resolve("started again by the lab on its store");
   }
 
   async destroy(): Promise<void> {

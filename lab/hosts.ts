@@ -3,7 +3,7 @@
 // namespace of its own ("rmqlab-br"). The root namespace's interfaces, routes and firewall are never touched.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import { log, run, tryRun } from "./util";
+import { log, run, stripAnsi, tryRun } from "./util";
 
 export const PREFIX = "rmqlab-";
 const BRIDGE_NS = `${PREFIX}br`;
@@ -52,8 +52,7 @@ export function toolVersions(tools: readonly string[]): { tool: string; version?
       const code = (r.error as NodeJS.ErrnoException).code;
       return { tool, error: code === "ENOENT" ? "not found" : r.error.message };
     }
-    const first = `${r.stdout ?? ""}\n${r.stderr ?? ""}`
-      .replace(/\x1b\[[0-9;]*m/g, "")
+    const first = stripAnsi(`${r.stdout ?? ""}\n${r.stderr ?? ""}`)
       .split("\n")
       .map((l) => l.trim())
       .find(Boolean);
@@ -98,7 +97,7 @@ export function nsName(addr: string): string {
 }
 
 function listLabNamespaces(): string[] {
-  let out = "";
+  let out: string;
   try {
     out = run("ip", ["netns", "list"], { timeoutMs: 10_000 });
   } catch {

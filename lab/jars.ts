@@ -77,6 +77,7 @@ export function ensureJars(version: string): Jars {
       const missing = msg.match(/org\.apache\.rocketmq:[\w.-]+:(jar|pom):[\w.-]+/g);
       throw new Error(
         `RocketMQ ${version} does not resolve from Maven Central${missing ? `: missing ${[...new Set(missing)].sort().join(", ")}` : `: ${msg.slice(-800)}`}`,
+        { cause: e },
       );
     }
     fs.rmSync(libDir, { recursive: true, force: true });

@@ -27,7 +27,7 @@ async function main(): Promise<number> {
     throw new Error(`work dir ${WORK_DIR} is under /home, which the lab mounts over`);
   fs.mkdirSync(WORK_DIR, { recursive: true });
 
-  await ctx.experiment("prerequisites", async () => {
+  await ctx.experiment("prerequisites", () => {
     const p = prerequisites();
     ctx.check(`prerequisites: ${LAB_TOOLS.join(", ")} answer with their versions; running as root`, p.ok, p.detail);
     if (!p.ok) return;
@@ -39,7 +39,7 @@ async function main(): Promise<number> {
       const { probeVersion } = await import("./probe");
       for (const v of EXTRA_VERSIONS) {
         let ok = false;
-        let detail = "";
+        let detail: string;
         try {
           const jars = ensureJars(v);
           detail = jars.serverModulesFrom ? `namesrv/broker modules from ${jars.serverModulesFrom}` : "";
@@ -86,7 +86,7 @@ async function main(): Promise<number> {
   const chosen = exps.filter(([k]) => want(k));
   if (chosen.length) {
     let synthDir = "";
-    await ctx.experiment("synth", async () => {
+    await ctx.experiment("synth", () => {
       const r = synth(path.join(WORK_DIR, "synth"));
       synthDir = r.dir;
       const stacks = listStacks(r.dir);

@@ -313,7 +313,7 @@ async function failover(
     ctx.check(`${o.label}: the killed master leaves the route`, false, (e as Error).message);
     return;
   }
-  let newMaster = "";
+  let newMaster: string;
   try {
     newMaster = await waitFor(
       `a ${o.label} master again`,

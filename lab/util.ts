@@ -36,10 +36,16 @@ export function run(
   });
   if (r.error) throw new Error(`${cmd} ${args.join(" ")}: ${r.error.message}`);
   if (r.status !== 0) {
-    const text = `${r.stdout ?? ""}\n${r.stderr ?? ""}`.replace(/\x1b\[[0-9;]*m/g, "").trim();
+    const text = stripAnsi(`${r.stdout ?? ""}\n${r.stderr ?? ""}`).trim();
     throw new Error(`${cmd} ${args.join(" ")} exited ${r.status ?? r.signal}: ${text.slice(-3000)}`);
   }
   return r.stdout;
+}
+
+/** The text without its ANSI colour sequences (ESC [ ... m), as tools print them on a terminal. */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex -- ESC (\x1b) starts the colour sequence this removes
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
 /** Like run, but never throws (for cleanup paths). */

@@ -87,9 +87,9 @@ const controllers = (env: Env) =>
     ].map((nameServer) => ({ nameServer })),
   });
 const pair = (env: Env, props: Partial<ConstructorParameters<typeof BrokerPair>[2]> = {}) =>
-  new BrokerPair(env.cluster, "a", { master: { host: env.h[1] }, ...props } as any);
+  new BrokerPair(env.cluster, "a", { master: { host: env.h[1] }, ...props });
 const dledger = (env: Env, props: Partial<ConstructorParameters<typeof DLedgerGroup>[2]> = {}) =>
-  new DLedgerGroup(env.cluster, "c", { peers: env.h.map((host) => ({ host })), ...props } as any);
+  new DLedgerGroup(env.cluster, "c", { peers: env.h.map((host) => ({ host })), ...props });
 const variable = (env: Env, name: string, type: string) => new TerraformVariable(env.s, name, { type });
 const long = (n: number) => "a".repeat(n);
 

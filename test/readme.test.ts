@@ -1,6 +1,11 @@
 import * as fs from "fs";
 import * as os from "os";
+import { Testing } from "cdktf";
 import * as path from "path";
+import { SeedSyncStack } from "../examples/seed";
+import { DockerHost, NameServer, topologyOf } from "../lib";
+import { changeImpact, renderImpact } from "../lib/report/impact";
+import { dockerStackChanges } from "../lib/targets/docker/changes";
 import { containers } from "./helpers";
 
 test("the README's example synthesizes a working stack", () => {
@@ -10,7 +15,8 @@ test("the README's example synthesizes a working stack", () => {
   const file = path.join(__dirname, "readme-example.generated.ts");
   fs.writeFileSync(file, code.replace("new App()", `new App({ outdir: ${JSON.stringify(outdir)} })`));
   try {
-    jest.isolateModules(() => require(file));
+    // Runs the example, whose top-level code synthesizes, in a fresh module registry.
+    jest.isolateModules(() => jest.requireActual(file));
     const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/prod/cdk.tf.json"), "utf8"));
     const names = Object.keys(containers(json)).sort();
     expect(names).toEqual([
@@ -34,11 +40,6 @@ describe("the README's rendered review examples are what the library prints toda
   const readme = fs.readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
   const block = (name: string) =>
     new RegExp(`<!-- ${name}:begin -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(readme)![1];
-  const { Testing } = require("cdktf");
-  const { SeedSyncStack } = require("../examples/seed");
-  const { DockerHost, NameServer, topologyOf } = require("../lib");
-  const { changeImpact, renderImpact } = require("../lib/report/impact");
-  const { dockerStackChanges } = require("../lib/targets/docker/changes");
 
   test("the topology report of seed-2m-2s-sync", () => {
     expect(block("topology:seed-2m-2s-sync")).toBe(topologyOf(new SeedSyncStack(Testing.app(), "seed-2m-2s-sync")));

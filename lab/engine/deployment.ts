@@ -134,7 +134,7 @@ export class ContainerProc implements LabProc {
     const role =
       { mqnamesrv: "namesrv", mqbroker: "broker", mqcontroller: "controller", mqproxy: "proxy" }[this.script] ??
       "broker";
-    let logTail = "";
+    let logTail: string;
     try {
       logTail = this.engine.docker(
         ["exec", this.c.name, "tail", "-n", String(lines), `/home/rocketmq/logs/rocketmqlogs/${role}.log`],
@@ -143,7 +143,7 @@ export class ContainerProc implements LabProc {
     } catch (e) {
       logTail = `(no log: ${(e as Error).message.slice(0, 200)})`;
     }
-    let out = "";
+    let out: string;
     try {
       out = this.engine.docker(["logs", "--tail", String(lines), this.c.name], 20_000);
     } catch (e) {
@@ -179,15 +179,18 @@ export class DockerDeployment extends Deployment {
   }
 
   /** A CPU limit on the container (docker update, no restart): its JVM then takes tens of seconds to start. */
-  async slowRestart(p: LabProc): Promise<{ how: string; restore: () => Promise<void> }> {
+  slowRestart(p: LabProc): Promise<{ how: string; restore: () => Promise<void> }> {
     const cp = p as ContainerProc;
     cp.engine.docker(["update", "--cpus", "0.05", cp.c.name]);
     // Back to every CPU of the machine (`--cpus 0` does not lift a limit on Engine 20.10).
     const all = String(os.cpus().length);
-    return {
+    return Promise.resolve({
       how: `docker update --cpus 0.05 ${cp.c.name}`,
-      restore: async () => void cp.engine.docker(["update", "--cpus", all, cp.c.name]),
-    };
+      restore: () => {
+        cp.engine.docker(["update", "--cpus", all, cp.c.name]);
+        return Promise.resolve();
+      },
+    });
   }
 
   /** Docker's restart policy (unless-stopped) restarts the container when its JVM dies: wait for that, bounded. */
@@ -202,7 +205,8 @@ export class DockerDeployment extends Deployment {
     return `Docker's restart policy restarted the container: RestartCount ${cp.restartCountAtKill} -> ${s.restartCount}, running since ${s.startedAt}`;
   }
 
-  async destroy(): Promise<void> {
+  destroy(): Promise<void> {
     this.client?.stop();
+    return Promise.resolve();
   }
 }

@@ -154,7 +154,11 @@ function processTree(marker: string): number[] {
   const found = new Set(all.filter((p) => p.cmdline.includes(marker) && p.pid !== process.pid).map((p) => p.pid));
   for (let grew = true; grew;) {
     grew = false;
-    for (const p of all) if (!found.has(p.pid) && found.has(p.ppid)) (found.add(p.pid), (grew = true));
+    for (const p of all)
+      if (!found.has(p.pid) && found.has(p.ppid)) {
+        found.add(p.pid);
+        grew = true;
+      }
   }
   return [...found];
 }
@@ -165,7 +169,7 @@ function cgroupTasks(name: string): number[] {
   if (!fs.existsSync(base)) return [];
   const walk = (dir: string, depth: number): void => {
     if (depth > 4) return;
-    let entries: fs.Dirent[] = [];
+    let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch {
@@ -205,7 +209,7 @@ function removeCgroups(name: string): void {
   if (!fs.existsSync(base)) return;
   for (const ctrl of fs.readdirSync(base)) {
     const dir = path.join(base, ctrl);
-    let entries: string[] = [];
+    let entries: string[];
     try {
       entries = fs.readdirSync(dir);
     } catch {
@@ -228,7 +232,7 @@ function removeCgroups(name: string): void {
 
 /** Unmounts every mount point at or below one of `roots` (deepest first, lazily). */
 function unmountUnder(roots: string[]): void {
-  let mounts: string[] = [];
+  let mounts: string[];
   try {
     mounts = fs
       .readFileSync("/proc/self/mountinfo", "utf8")

@@ -87,7 +87,7 @@ export function ensureImageTar(version: string): ImageTar {
     fs.readFileSync(path.join(jars.libDir, "..", "complete.json")),
     template,
     path.basename(consoleClasses),
-    ...scripts.map((s) => s + fs.readFileSync(path.join(IMAGE_DIR, "bin", s))),
+    ...scripts.map((s) => s + fs.readFileSync(path.join(IMAGE_DIR, "bin", s), "utf8")),
   );
   const file = path.join(DEPLOY_CACHE, "images", `rocketmq-${version}-${key}.tar`);
   const changes = [

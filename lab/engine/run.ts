@@ -288,7 +288,7 @@ async function deployStack(
     await checkConsoles(ctx, name, stack, outputs, machines, d);
     checkOwnership(ctx, name, raw, procs);
     if (name === ROLLOUT.stack) await rollout(ctx, d, dirs, name);
-    await teardown(ctx, name, dirs, machines);
+    teardown(ctx, name, dirs, machines);
   } finally {
     await d?.destroy();
     await machines.down();
@@ -504,7 +504,7 @@ async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): 
 }
 
 /** destroy is refused while the stores are protected; with allowStoreDestroy it removes everything, volumes included. */
-async function teardown(ctx: Ctx, name: string, dirs: StackDirs, machines: Machines): Promise<void> {
+function teardown(ctx: Ctx, name: string, dirs: StackDirs, machines: Machines): void {
   const current = fs.existsSync(path.join(dirs.rollout, "stacks", name, "tfplan")) ? dirs.rollout : dirs.initial;
   const dir = path.join(current, "stacks", name);
   const refused = tofu(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"]);
@@ -553,7 +553,7 @@ async function main(): Promise<number> {
   const ctx = new Ctx();
   const t0 = Date.now();
   fs.mkdirSync(DEPLOY_DIR, { recursive: true });
-  await ctx.experiment("prerequisites", async () => {
+  await ctx.experiment("prerequisites", () => {
     const tools = ["dockerd", "docker", "containerd", "runc", "nsenter", "iptables", "debootstrap", "chroot", "go"];
     const p = prerequisites(tools, "Debian: apt-get install docker.io iptables debootstrap; go from the machine");
     ctx.check(
@@ -570,7 +570,7 @@ async function main(): Promise<number> {
   // main.ts's stacks: the ones to deploy
   let stacks: string[] = [];
   const mainDir = path.join(DEPLOY_DIR, "synth-main");
-  await ctx.experiment("synth", async () => {
+  await ctx.experiment("synth", () => {
     synth(mainDir);
     // Stacks without Docker containers (VMs' user-data) are the VM lab's (npm run lab:vm).
     const vmOnly = listStacks(mainDir).filter((s) => !listContainerStacks(mainDir).includes(s));
@@ -583,7 +583,7 @@ async function main(): Promise<number> {
   const versions = [...new Set(stacks.flatMap((s) => readStack(mainDir, s).containers.map((c) => c.version)))].sort();
   const images = new Map<string, ImageTar>();
   let built = false;
-  await ctx.experiment("build: OpenTofu, the docker provider, the lab image", async () => {
+  await ctx.experiment("build: OpenTofu, the docker provider, the lab image", () => {
     const env = tofuEnv();
     ctx.note(
       `OpenTofu ${env.TOFU_VERSION}; kreuzwerker/docker ${env.DOCKER_PROVIDER_MODULE}@${env.DOCKER_PROVIDER_GO_VERSION} (the only build the Go module proxy serves) mirrored as ${env.DOCKER_PROVIDER_PINNED}, the version the stacks pin`,
@@ -631,7 +631,7 @@ async function main(): Promise<number> {
     rollout: path.join(DEPLOY_DIR, "synth-rollout"),
     teardown: path.join(DEPLOY_DIR, "synth-teardown"),
   };
-  await ctx.experiment("synth with the lab engines and image (public props only)", async () => {
+  await ctx.experiment("synth with the lab engines and image (public props only)", () => {
     for (const f of fs.readdirSync(DEPLOY_DIR).filter((x) => /^terraform\..*\.tfstate/.test(x)))
       fs.rmSync(path.join(DEPLOY_DIR, f));
     labSynth(dirs.initial, options);

@@ -3,7 +3,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_DIR, log, ms, run } from "../util";
+import { REPO_DIR, log, ms, run, stripAnsi } from "../util";
 
 export interface TofuEnv {
   TOFU: string;
@@ -84,7 +84,7 @@ export function tofu(dir: string, args: string[], timeoutMs = 10 * 60_000): Tofu
     maxBuffer: 256 * 1024 * 1024,
   });
   if (r.error) throw new Error(`tofu ${args.join(" ")} in ${dir}: ${r.error.message}`);
-  const out = `${r.stdout ?? ""}${r.stderr ? `\n${r.stderr}` : ""}`.replace(/\x1b\[[0-9;]*m/g, "");
+  const out = stripAnsi(`${r.stdout ?? ""}${r.stderr ? `\n${r.stderr}` : ""}`);
   return { code: r.status ?? -1, out, stdout: r.stdout ?? "", tookMs: Date.now() - t };
 }
 

@@ -92,7 +92,7 @@ export class UnitProc implements LabProc {
     const logFile = this.machine.path(
       `var/log/rocketmq/${this.c.name}/logs/rocketmqlogs/${LOG_OF[this.script] ?? "broker"}.log`,
     );
-    let logTail = "";
+    let logTail: string;
     try {
       logTail = fs.readFileSync(logFile, "utf8").split("\n").slice(-lines).join("\n");
     } catch (e) {
@@ -140,7 +140,8 @@ export class VmDeployment extends Deployment {
     return `systemd restarted ${u.unit} (Restart=on-failure): NRestarts ${u.restartsAtKill} -> ${r.n}`;
   }
 
-  async destroy(): Promise<void> {
+  destroy(): Promise<void> {
     this.client?.stop();
+    return Promise.resolve();
   }
 }

@@ -11,7 +11,9 @@ import {
   RocketMqCluster,
   VmDistribution,
   VmHost,
-  VmJava, RocketMqVersion } from "../../lib";
+  VmJava,
+  RocketMqVersion,
+} from "../../lib";
 
 const app = new App();
 

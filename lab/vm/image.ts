@@ -102,7 +102,7 @@ export function ensureDistZip(version: string): DistZip {
   const key = sha(
     fs.readFileSync(path.join(jars.libDir, "..", "complete.json")),
     template,
-    ...scripts.map((s) => s + fs.readFileSync(path.join(SCRIPTS_DIR, "bin", s))),
+    ...scripts.map((s) => s + fs.readFileSync(path.join(SCRIPTS_DIR, "bin", s), "utf8")),
   );
   const name = `rocketmq-all-${version}-bin-release.zip`;
   const dir = path.join(VM_CACHE, "dist", `${version}-${key}`);

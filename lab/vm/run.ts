@@ -65,7 +65,7 @@ async function waitForOtherLabs(): Promise<void> {
       .split("\n")
       .map((l) => l.trim().split(/\s+/)[0])
       .filter((n) => n && n.startsWith("rmqlab-"));
-    let procs = "";
+    let procs: string;
     try {
       procs = run("pgrep", ["-f", "lab/run\\.ts|lab/engine/run\\.ts"], { timeoutMs: 10_000 }).trim();
     } catch {
@@ -315,7 +315,7 @@ async function main(): Promise<number> {
 
   let stacks: string[] = [];
   const mainDir = path.join(VM_WORK, "synth-main");
-  await ctx.experiment("synth", async () => {
+  await ctx.experiment("synth", () => {
     synth(mainDir);
     stacks = vmStacks(mainDir).filter((s) => filters.length === 0 || filters.some((f) => s.includes(f)));
     ctx.check(`synth: main.ts synthesizes VM stacks (${vmStacks(mainDir).join(", ")})`, stacks.length > 0);
@@ -326,7 +326,7 @@ async function main(): Promise<number> {
   const root = path.join(VM_WORK, "root");
   const dists = new Map<string, DistZip>();
   let built = false;
-  await ctx.experiment("build: the Debian root and the distribution zips", async () => {
+  await ctx.experiment("build: the Debian root and the distribution zips", () => {
     const r = ensureVmRoot();
     ctx.note(`Debian root ${path.basename(r.file)} ${r.cached ? "cached" : `made by debootstrap in ${ms(r.tookMs)}`}`);
     const t = Date.now();
@@ -361,13 +361,13 @@ async function main(): Promise<number> {
   if (!built) return summary(ctx, t0, VM_WORK);
 
   for (const s of stacks) {
-    await ctx.experiment(`user-data of ${s}: the real tools`, async () =>
+    await ctx.experiment(`user-data of ${s}: the real tools`, () =>
       checkDocuments(ctx, root, s, readVmStack(mainDir, s).vms),
     );
   }
   // The install script's fallbacks: an image without curl or unzip downloads and unpacks with python3 (cloud-init's own
   // runtime). Its functions, taken from the first document, run in the root with both hidden, on the lab's zip (file://).
-  await ctx.experiment("install script without curl and unzip (python3)", async () => {
+  await ctx.experiment("install script without curl and unzip (python3)", () => {
     const vm = readVmStack(mainDir, stacks[0]).vms[0];
     const script = vm.files.find((f) => f.path.endsWith("/install.sh"))!.content;
     const funcs = script.slice(script.indexOf("fetch() {"), script.indexOf("\n# RocketMQ "));
@@ -408,7 +408,7 @@ async function main(): Promise<number> {
 
   // What the booted stack does not cover (5.x controllers, controller-mode brokers, a proxy; two brokers on one VM;
   // preinstalled Java and RocketMQ): checked by the same tools, not booted.
-  await ctx.experiment("user-data of the fixtures (lab/vm/fixtures.ts): the real tools", async () => {
+  await ctx.experiment("user-data of the fixtures (lab/vm/fixtures.ts): the real tools", () => {
     const dir = path.join(VM_WORK, "synth-fixtures");
     fs.rmSync(dir, { recursive: true, force: true });
     run("npx", ["ts-node", "--transpile-only", path.join(__dirname, "fixtures.ts")], {

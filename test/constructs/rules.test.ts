@@ -1,4 +1,5 @@
-import { TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
 import {
   BrokerPair,
   DLedgerGroup,
@@ -427,8 +428,6 @@ describe("all problems at once", () => {
 
 describe("composition", () => {
   test("a cluster nested in a larger construct beside other resources synthesizes with both", () => {
-    const { Construct } = require("constructs");
-    const { TerraformOutput } = require("cdktf");
     const json = synth((s) => {
       const platform = new Construct(s, "platform");
       new TerraformOutput(platform, "other", { value: "unrelated" });
@@ -450,8 +449,8 @@ describe("composition", () => {
 
   test("two hosts with one provider alias are rejected", () => {
     const msg = synthError((s) => {
-      const a = new (require("constructs").Construct)(s, "a");
-      const b = new (require("constructs").Construct)(s, "b");
+      const a = new Construct(s, "a");
+      const b = new Construct(s, "b");
       new DockerHost(a, "h", { address: "10.0.0.1" });
       new DockerHost(b, "h", { address: "10.0.0.2" });
     });

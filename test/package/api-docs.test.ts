@@ -1,5 +1,6 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -65,13 +66,13 @@ describe("the public API (the jsii assembly)", () => {
   });
 
   test("API.md is generated from these docstrings and up to date (npm run docgen)", () => {
-    const r = spawnSync("npx", ["jsii-docgen", "-o", path.join(require("os").tmpdir(), "rmq-API.md")], {
+    const r = spawnSync("npx", ["jsii-docgen", "-o", path.join(os.tmpdir(), "rmq-API.md")], {
       cwd: ROOT,
       encoding: "utf8",
       timeout: 120_000,
     });
     expect(r.status).toBe(0);
-    expect(fs.readFileSync(path.join(require("os").tmpdir(), "rmq-API.md"), "utf8")).toBe(
+    expect(fs.readFileSync(path.join(os.tmpdir(), "rmq-API.md"), "utf8")).toBe(
       fs.readFileSync(path.join(ROOT, "API.md"), "utf8"),
     );
   });

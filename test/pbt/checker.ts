@@ -5,7 +5,7 @@
  * library generated (process plans or the synthesized Terraform JSON).
  */
 import { parseProperties } from "../../lib/core/render/properties";
-import { ProcessPlan } from "../../lib/core/plan";
+import { ProcessKind, ProcessPlan } from "../../lib/core/plan";
 import { EXTRA_KEYS, Placed, placeAll, Spec } from "./spec";
 
 export type Category = "ports" | "stores" | "names" | "ids" | "versions" | "keys" | "jvm";
@@ -152,7 +152,7 @@ export function violations(spec: Spec): Map<Category, string[]> {
       const selfIds = s.peers.map((p) => p.selfId);
       if (s.peers.length < 3) add("ids", `${s.brokerName}: ${s.peers.length} peers`);
       if (new Set(selfIds).size !== selfIds.length || selfIds.some((x) => !SELF_ID.test(x)))
-        add("ids", `${s.brokerName}: self ids ${selfIds}`);
+        add("ids", `${s.brokerName}: self ids ${selfIds.join(",")}`);
     }
     for (const s of c.controllerSets) {
       if (!is5) add("versions", `controller mode on ${c.version}`);
@@ -164,7 +164,8 @@ export function violations(spec: Spec): Map<Category, string[]> {
       const peers = c.controllers.embedded ? c.controllers.peers.slice(0, c.nameServers.length) : c.controllers.peers;
       if (peers.length === 0 || peers.length === 2) add("ids", `${peers.length} controllers`);
       const ids = peers.map((p) => p.selfId);
-      if (new Set(ids).size !== ids.length || ids.some((x) => !SELF_ID.test(x))) add("ids", `controller ids ${ids}`);
+      if (new Set(ids).size !== ids.length || ids.some((x) => !SELF_ID.test(x)))
+        add("ids", `controller ids ${ids.join(",")}`);
     }
     if (c.proxies.length > 0 && !is5) add("versions", `proxy on ${c.version}`);
   }
@@ -285,7 +286,7 @@ export function fromPlans(spec: Spec, plans: readonly ProcessPlan[]): Generated[
       mountPath: p.store.mountPath,
       persistent: true,
     },
-    properties: p.kind === "broker" ? parseProperties(p.files[0].content) : undefined,
+    properties: p.kind === ProcessKind.BROKER ? parseProperties(p.files[0].content) : undefined,
   }));
 }
 

@@ -169,7 +169,7 @@ function processArb(
       )
       .map((ks) => (Array.isArray(ks) ? Object.fromEntries(ks.map((k) => [k, EXTRA_KEYS[k].value])) : ks)),
     haListenPort: rare(fc.constantFrom(10920, 11920, 10912), 60),
-  }) as fc.Arbitrary<ProcessSpec>;
+  });
 }
 
 const BROKER_PORTS = {
@@ -565,19 +565,18 @@ export function toModel(spec: Spec): TopologyModel {
         ...(peer ? { controller: { selfId: peer.selfId, port: peer.port } } : {}),
       };
     });
-    const member = (p: ProcessSpec, path: string, extra: Partial<BrokerModel>): BrokerModel =>
-      ({
-        path,
-        host: hosts[p.host],
-        containerName: p.containerName!,
-        jvm: jvm(p),
-        store: store(p, "/home/rocketmq/store"),
-        extraProperties: p.properties,
-        listenPort: p.listenPort!,
-        haListenPort: p.haListenPort,
-        brokerId: 0,
-        ...extra,
-      }) as BrokerModel;
+    const member = (p: ProcessSpec, path: string, extra: Partial<BrokerModel>): BrokerModel => ({
+      path,
+      host: hosts[p.host],
+      containerName: p.containerName!,
+      jvm: jvm(p),
+      store: store(p, "/home/rocketmq/store"),
+      extraProperties: p.properties,
+      listenPort: p.listenPort!,
+      haListenPort: p.haListenPort,
+      brokerId: 0,
+      ...extra,
+    });
     const brokerSets = [
       ...c.pairs.map((s, i) => ({
         path: `${base}/p${i}`,

@@ -19,12 +19,11 @@ describe("the rocketmq-cdktf command", () => {
   };
   const run = (args: string[]): { code: number; out: string } => {
     let out = "";
-    const write = process.stdout.write;
-    process.stdout.write = ((s: string) => ((out += s), true)) as any;
+    const stdout = jest.spyOn(process.stdout, "write").mockImplementation((s) => ((out += String(s)), true));
     try {
       return { code: main(args), out };
     } finally {
-      process.stdout.write = write;
+      stdout.mockRestore();
     }
   };
   afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import { TerraformStack, Testing } from "cdktf";
 import * as path from "path";
-import { Dashboard, DockerHost, topologyOf } from "../../lib";
+import { Dashboard, DockerHost, NameServer, RocketMqCluster, topologyOf } from "../../lib";
 import { DevStack, SeedControllerStack, SeedDLedgerStack, SeedSyncStack } from "../../examples/seed";
 
 /** The ```mermaid blocks of a Markdown text. */
@@ -24,7 +24,7 @@ test("every diagram of the topology reports parses with Mermaid's own parser", (
     topologyOf(new S(Testing.app(), "s")),
   );
   const withConsole = new SeedControllerStack(Testing.app(), "c");
-  new Dashboard(withConsole.node.findChild("rmq") as any, "console", {
+  new Dashboard(withConsole.node.findChild("rmq"), "console", {
     host: withConsole.node.findChild("h42") as DockerHost,
   });
   reports.push(topologyOf(withConsole));
@@ -39,7 +39,6 @@ test("the parser really rejects a broken diagram (the check proves something)", 
 
 test("labels with quotes are escaped", () => {
   const stack = new TerraformStack(Testing.app(), "q");
-  const { RocketMqCluster, NameServer } = require("../../lib");
   const h = new DockerHost(stack, 'h"1', { address: "10.0.0.1" });
   const c = new RocketMqCluster(stack, "rmq");
   new NameServer(c, "ns", { host: h });

@@ -2,9 +2,23 @@ import { Testing } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { App } from "cdktf";
-import { topologyOf } from "../../lib";
-import { SeedControllerStack, SeedDLedgerStack, SeedSyncStack } from "../../examples/seed";
+import { App, TerraformStack } from "cdktf";
+import {
+  BrokerPair,
+  DLedgerGroup,
+  DockerHost,
+  NameServer,
+  RocketMqCluster,
+  RocketMqVersion,
+  topologyOf,
+} from "../../lib";
+import {
+  DevStack,
+  SeedControllerStack,
+  SeedDLedgerStack,
+  SeedDLedgerVmStack,
+  SeedSyncStack,
+} from "../../examples/seed";
 
 describe("the topology report", () => {
   const sync = topologyOf(new SeedSyncStack(Testing.app(), "seed-2m-2s-sync"));
@@ -52,10 +66,6 @@ describe("the topology report", () => {
 });
 
 describe("what a reviewer should know", () => {
-  const { DevStack } = require("../../examples/seed");
-  const { TerraformStack } = require("cdktf");
-  const { BrokerPair, DLedgerGroup, DockerHost, NameServer, RocketMqCluster } = require("../../lib");
-
   test("a single name server is named, with what it risks", () => {
     expect(topologyOf(new DevStack(Testing.app(), "dev"))).toContain(
       "- **one name server** in cluster DevCluster (`dev/rmq/ns` at 127.0.0.1:9876): while it is down or restarting, no client finds a broker and no broker registers.",
@@ -66,7 +76,7 @@ describe("what a reviewer should know", () => {
   test("the rules' warnings appear: master and slave on one host, an even raft group, DLedger on a version that deprecates it", () => {
     const stack = new TerraformStack(Testing.app(), "w");
     const hosts = [1, 2, 3, 4].map((n) => new DockerHost(stack, `h${n}`, { address: `10.0.0.${n}` }));
-    const cluster = new RocketMqCluster(stack, "rmq", { version: "5.5.1" });
+    const cluster = new RocketMqCluster(stack, "rmq", { version: RocketMqVersion.of("5.5.1") });
     new NameServer(cluster, "ns1", { host: hosts[0] });
     new NameServer(cluster, "ns2", { host: hosts[1] });
     new BrokerPair(cluster, "broker-a", {
@@ -81,7 +91,6 @@ describe("what a reviewer should know", () => {
 });
 
 test("on VMs the report shows each process's directory and JVM flags, and no container image or limit", () => {
-  const { SeedDLedgerVmStack } = require("../../examples/seed");
   const report = topologyOf(new SeedDLedgerVmStack(Testing.app(), "seed-dledger-vm"));
   expect(report).toContain("RocketMQ 4.9.8, runs as 3000:3000.");
   expect(report).not.toContain("image `");

@@ -2,6 +2,9 @@ import { Testing, TerraformStack } from "cdktf";
 import { withoutCreationStacks } from "../../lib/targets/docker/creation-stacks";
 import { BrokerPair, DockerHost, NameServer, RocketMqCluster } from "../../lib";
 
+/** Error as V8's hook holder: its prepareStackTrace is a value to save and compare here, not a method to call. */
+const V8Error: { prepareStackTrace?: unknown } = Error;
+
 describe("provider resources are built without formatting cdktf's creation stacks", () => {
   test("a creation stack captured meanwhile (cdktf's way: a plain object) is left empty", () => {
     const stack = withoutCreationStacks(() => {
@@ -27,24 +30,24 @@ describe("provider resources are built without formatting cdktf's creation stack
   });
 
   test("the process's own Error.prepareStackTrace is restored, also after a throw", () => {
-    const before = Error.prepareStackTrace;
+    const before = V8Error.prepareStackTrace;
     expect(() =>
       withoutCreationStacks(() => {
         throw new Error("x");
       }),
     ).toThrow("x");
     withoutCreationStacks(() => 1);
-    expect(Error.prepareStackTrace).toBe(before);
+    expect(V8Error.prepareStackTrace).toBe(before);
   });
 
   test("declaring a cluster leaves the process's Error.prepareStackTrace as it was, and errors keep their stacks", () => {
-    const before = Error.prepareStackTrace;
+    const before = V8Error.prepareStackTrace;
     const s = new TerraformStack(Testing.app(), "s");
     const host = new DockerHost(s, "h", { address: "10.0.0.1" });
     const cluster = new RocketMqCluster(s, "rmq", { clusterName: "C" });
     new NameServer(cluster, "ns", { host });
     new BrokerPair(cluster, "a", { master: { host } });
-    expect(Error.prepareStackTrace).toBe(before);
+    expect(V8Error.prepareStackTrace).toBe(before);
     expect(new Error("after").stack).toMatch(/\n\s+at /);
     expect(JSON.parse(Testing.synth(s)).resource.docker_container).toBeDefined();
   });

@@ -1,4 +1,4 @@
-import { TerraformStack } from "cdktf";
+import { TerraformStack, TerraformVariable } from "cdktf";
 import {
   BrokerPair,
   DLedgerGroup,
@@ -251,7 +251,6 @@ test("memory_swap equals memory: no swap, and nothing for Docker to fill in that
 
 describe("Terraform expressions", () => {
   test("an address from a variable flows into every file and label as a Terraform interpolation, with a warning that names the skipped checks", () => {
-    const { TerraformVariable } = require("cdktf");
     const build = (s: TerraformStack) => {
       const addr = new TerraformVariable(s, "addr", { type: "string" });
       const { h, cluster } = oneBrokerCluster(s, {}, { address: addr.stringValue });

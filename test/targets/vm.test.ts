@@ -11,6 +11,7 @@ import {
   VmHost,
   VmJava,
   RocketMqVersion,
+  topologyOf,
 } from "../../lib";
 import { parseProperties } from "../../lib/core/render/properties";
 import { fromTerraformLiteral } from "../../lib/targets/vm/user-data";
@@ -393,7 +394,6 @@ describe("the rules hold on VMs as on one Docker host", () => {
   test("the topology report names each VM directory once", () => {
     const app = Testing.app();
     const stack = new SeedDLedgerVmStack(app, "seed-dledger-vm");
-    const { topologyOf } = require("../../lib");
     expect(topologyOf(stack)).toContain("| directory `/var/lib/rocketmq/raftcluster-broker-c-n0` |");
   });
 
