@@ -30,7 +30,8 @@ module.exports = {
     {
       name: "input-reads-props-only",
       severity: "error",
-      comment: "lib/input (props schemas and their reader) knows the core, not the constructs, the targets or the synth.",
+      comment:
+        "lib/input (props schemas and their reader) knows the core, not the constructs, the targets or the synth.",
       from: { path: "^lib/input/" },
       to: { path: "^lib/(?!core/|input/)" },
     },
