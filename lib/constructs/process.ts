@@ -1,7 +1,7 @@
 import { TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { error } from "../core/findings";
-import { Declared, HostModel, JvmModel, ProcessModelBase, PropertyValue, StoreModel } from "../core/model";
+import { HostModel, JvmModel, ProcessModelBase, PropertyValue, StoreModel } from "../core/model";
 import { ProcessKind } from "../core/plan";
 import { LITERAL, PropsReader, show } from "../input/reader";
 import { Field, field, Read, readConstructProps, Schema } from "../input/schema";
@@ -9,8 +9,8 @@ import { invalidate } from "../synth/analysis";
 import { placeProcess } from "../synth/placement";
 import { reportFindings } from "../synth/report";
 import { containerStore, hostModelOf, IRocketMqHost, isRocketMqHost, StoreProps } from "../targets/contract";
-import { RocketMqCluster } from "./cluster";
-import { containerNameOf, JvmLayer, JvmProps, resolveJvmDeclared } from "./common";
+import { IClusterMember, RocketMqCluster } from "./cluster";
+import { containerNameOf, JvmProps, resolveJvmDeclared } from "./common";
 
 /** What every process takes: the machine that runs it, and its name there. */
 export interface ProcessProps {
@@ -156,7 +156,6 @@ export interface ProcessSpec<P extends ProcessProps> {
 /** A process as declared: everything the model and the host need from its props, computed once. */
 export interface DeclaredProcess {
   readonly cluster: RocketMqCluster;
-  readonly kind: ProcessKind;
   /** Undefined when the host was refused (the error says why): nothing is placed, no rule compares the process. */
   readonly host?: IRocketMqHost;
   readonly containerName: string;
@@ -198,7 +197,8 @@ export abstract class RocketMqProcess extends Construct {
   /** @internal Reads the props, resolves what derives from them, reports, and places the process: once per process. */
   protected _declare<P extends ProcessProps>(props: unknown, spec: ProcessSpec<P>, input?: ReadMember<P>): Read<P> {
     const cluster = RocketMqCluster.of(this);
-    if (spec.clusterMember) cluster._addMember(this as unknown as Parameters<RocketMqCluster["_addMember"]>[0]);
+    // The cluster lists name servers, proxies and consoles itself; a set lists its own members.
+    if (spec.clusterMember) cluster._addMember(this as unknown as IClusterMember);
     const r = input?.reader ?? new PropsReader(this.node.path);
     const what = { what: spec.label ?? `${spec.what} ${this.node.id}`, required: true, example: "{ host }" };
     const read = input?.props ?? readConstructProps(spec.schema, props, r, { scope: this }, what).props;
@@ -222,7 +222,6 @@ export abstract class RocketMqProcess extends Construct {
     const store = request && (read.host ? read.host.storeOf(request) : containerStore(request));
     this._declared = {
       cluster,
-      kind: spec.kind,
       host: read.host,
       containerName,
       store,
@@ -257,6 +256,7 @@ export abstract class RocketMqProcess extends Construct {
     clusterJvm: "brokerJvm" | "nameServerJvm",
   ): Omit<ProcessModelBase, "store"> {
     const d = this._declared;
+    // The cluster's layer (brokerJvm or nameServerJvm), then the process's own jvm: the last that sets a value wins.
     const jvm = resolveJvmDeclared(
       defaults,
       { props: d.cluster._props[clusterJvm], at: { path: d.cluster.node.path, prop: clusterJvm } },
@@ -275,24 +275,12 @@ export abstract class RocketMqProcess extends Construct {
       unchecked: d.refused,
     };
   }
-
-  /** @internal The JVM layers of this process below its cluster's: its own `jvm`. */
-  protected _jvmLayers(clusterJvm: "brokerJvm" | "nameServerJvm"): JvmLayer[] {
-    const d = this._declared;
-    return [
-      { props: d.cluster._props[clusterJvm], at: { path: d.cluster.node.path, prop: clusterJvm } },
-      { props: d.jvm },
-    ];
-  }
 }
 
 /** The host model of a process, or that of an unplaced one (its host was refused; the error is on the process). */
-export function hostModelOrUnplaced(host: IRocketMqHost | undefined, path: string): HostModel {
+function hostModelOrUnplaced(host: IRocketMqHost | undefined, path: string): HostModel {
   return host ? hostModelOf(host) : { path: `${path}#host`, address: "", unresolved: ["address"] };
 }
-
-/** Where inherited values were declared, for a model's `declared`. */
-export type DeclaredAt = Record<string, Declared>;
 
 function stackOf(c: IConstruct): TerraformStack | undefined {
   try {
