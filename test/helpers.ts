@@ -8,6 +8,13 @@ export function synth(build: (stack: TerraformStack) => void): any {
   return JSON.parse(Testing.synth(stack, true));
 }
 
+/** The Terraform JSON of a stack built by `build`, produced without the validations (what cdktf writes with skipValidation). */
+export function synthWithoutValidation(build: (stack: TerraformStack) => void): any {
+  const stack = new TerraformStack(Testing.app(), "stack");
+  build(stack);
+  return JSON.parse(Testing.synth(stack, false));
+}
+
 /** The validation error text of a stack that must not synthesize. */
 export function synthError(build: (stack: TerraformStack) => void): string {
   const stack = new TerraformStack(Testing.app(), "stack");

@@ -245,6 +245,80 @@ const GROUPS: Record<string, Case[]> = {
       expect: { errors: ["stack/rmq/a/master [stores/host-path]"] },
     },
     {
+      name: "store.hostPath /etc/cron.d",
+      build: (e) => pair(e, { master: { host: e.h[1], store: { hostPath: "/etc/cron.d" } } }),
+      expect: { errors: ["stack/rmq/a/master [stores/host-path]"], says: ["inside the system directory /etc"] },
+    },
+    {
+      name: "store.hostPath /usr/local/bin",
+      build: (e) => pair(e, { master: { host: e.h[1], store: { hostPath: "/usr/local/bin" } } }),
+      expect: { errors: ["stack/rmq/a/master [stores/host-path]"], says: ["inside the system directory /usr"] },
+    },
+    {
+      name: "store.hostPath /etc/systemd/system",
+      build: (e) => pair(e, { master: { host: e.h[1], store: { hostPath: "/etc/systemd/system" } } }),
+      expect: { errors: ["stack/rmq/a/master [stores/host-path]"], says: ["inside the system directory /etc"] },
+    },
+    {
+      name: "store.hostPath /var/lib/docker/volumes/x",
+      build: (e) => pair(e, { master: { host: e.h[1], store: { hostPath: "/var/lib/docker/volumes/x" } } }),
+      expect: {
+        errors: ["stack/rmq/a/master [stores/host-path]"],
+        says: ["inside the system directory /var/lib/docker"],
+      },
+    },
+    {
+      name: "store.hostPath /var/lib/containerd",
+      build: (e) => pair(e, { master: { host: e.h[1], store: { hostPath: "/var/lib/containerd" } } }),
+      expect: { errors: ["stack/rmq/a/master [stores/host-path]"], says: ["the system directory /var/lib/containerd"] },
+    },
+    {
+      name: "store.hostPath /root/rmq",
+      build: (e) => pair(e, { master: { host: e.h[1], store: { hostPath: "/root/rmq" } } }),
+      expect: { errors: ["stack/rmq/a/master [stores/host-path]"], says: ["inside the system directory /root"] },
+    },
+    {
+      name: "store.hostPath /mnt",
+      build: (e) => pair(e, { master: { host: e.h[1], store: { hostPath: "/mnt" } } }),
+      expect: { errors: ["stack/rmq/a/master [stores/host-path]"], says: ["the shared directory /mnt"] },
+    },
+    {
+      name: "store.hostPath /rocketmq",
+      build: (e) => pair(e, { master: { host: e.h[1], store: { hostPath: "/rocketmq" } } }),
+      expect: { errors: ["stack/rmq/a/master [stores/host-path]"], says: ["a top-level directory of the machine"] },
+    },
+    {
+      name: "store.hostPath on a data disk below a shared root",
+      build: (e) => pair(e, { master: { host: e.h[1], store: { hostPath: "/mnt/disk1/rocketmq" } } }),
+      expect: { accepted: "a directory of its own below /mnt" },
+    },
+    {
+      name: "a newline in containerName",
+      build: (e) => pair(e, { master: { host: e.h[1], containerName: "rmq-a\nUser=root" } }),
+      expect: {
+        errors: ["stack/rmq/a/master [props/control-character]"],
+        says: ["a newline (U+000A) at position 6 of 15"],
+      },
+    },
+    {
+      name: "a newline in an extra property's value",
+      build: (e) => pair(e, { master: { host: e.h[1], properties: { deleteWhen: "04\nbrokerRole=SLAVE" } } }),
+      expect: {
+        errors: ["stack/rmq/a/master [props/control-character]"],
+        says: ["properties.deleteWhen contains a newline"],
+      },
+    },
+    {
+      name: "a NUL in store.hostPath",
+      build: (e) => pair(e, { master: { host: e.h[1], store: { hostPath: "/data/a\u0000b" } } }),
+      expect: { errors: ["stack/rmq/a/master [props/control-character]"], says: ["store.hostPath contains a NUL"] },
+    },
+    {
+      name: "a carriage return in the cluster's brokerName",
+      build: (e) => pair(e, { brokerName: "a\rb", master: { host: e.h[1] } }),
+      expect: { errors: ["stack/rmq/a [props/control-character]"] },
+    },
+    {
       name: "/data//a beside /data/a",
       build: (e) =>
         pair(e, {

@@ -51,6 +51,32 @@ export function isPlainObject(value: unknown): value is Raw {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Characters that end a field in a file the library writes: a newline or another C0 control character, DEL, and the
+ * Unicode line and paragraph separators. Written into a properties file, a systemd unit, a cloud-init document or a
+ * shell line, one would end its field and start another (`"-Xss1m\nUser=root"` in a unit).
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are what this finds
+const FIELD_BREAKING = /[\u0000-\u001f\u007f\u2028\u2029]/;
+
+/** Where the first field-breaking character of `value` is and what it is (never the value: it may be a secret). */
+export function fieldBreak(value: string): string | undefined {
+  const m = FIELD_BREAKING.exec(value);
+  if (!m) return undefined;
+  const code = m[0].charCodeAt(0);
+  const name =
+    code === 10
+      ? "a newline"
+      : code === 13
+        ? "a carriage return"
+        : code === 0
+          ? "a NUL"
+          : code === 9
+            ? "a tab"
+            : "a control character";
+  return `${name} (U+${code.toString(16).toUpperCase().padStart(4, "0")}) at position ${m.index + 1} of ${value.length}`;
+}
+
 /** Why a literal is needed, per kind of value, for `props/token` messages. */
 export const LITERAL = {
   port: "the library derives the ports a process opens from it and checks them for collisions on the machine at synth",
@@ -178,7 +204,21 @@ export class PropsReader {
         `Set ${this.name(prop)} to a string, e.g. ${this.name(prop)}: ${opts.example ?? JSON.stringify(show(v).replace(/^"|"$/g, ""))}.`,
       );
     if (opts.literal && isToken(v)) return this.token(prop, opts.literal);
-    return v;
+    return this.unbroken(prop, v);
+  }
+
+  /**
+   * A string value that reaches a generated file whole, or an error: a field-breaking character would end its field
+   * (`props/control-character`). The message says where, never what the value is.
+   */
+  unbroken(prop: string, v: string): string | undefined {
+    const brk = fieldBreak(v);
+    if (!brk) return v;
+    return this.err(
+      "props/control-character",
+      `${this.name(prop)} contains ${brk}: written into a properties file, a systemd unit, a cloud-init document or a shell line, it would end the field and start another.`,
+      `Remove the character from ${this.name(prop)} (one value per prop; for several JVM options, one array element each).`,
+    );
   }
 
   /** A whole-number prop (a port, an id, a size in MiB). */
@@ -315,7 +355,14 @@ export class PropsReader {
         ),
       );
     }
-    return { values: v as Record<string, PropertyValue>, unresolved };
+    // Escaped in a properties file, but no setting of RocketMQ means a line break or a control character.
+    const values: Record<string, PropertyValue> = {};
+    for (const [key, value] of Object.entries(v)) {
+      if (typeof value === "string" && !isToken(value) && this.unbroken(`${prop}.${key}`, value) === undefined)
+        continue;
+      values[key] = value as PropertyValue;
+    }
+    return { values, unresolved };
   }
 
   /** An array of literal strings; anything else is an error and reads as absent. */
@@ -330,7 +377,8 @@ export class PropsReader {
         `Set ${this.name(prop)} to strings, e.g. ${this.name(prop)}: ${example}.`,
       );
     }
-    return v as string[];
+    const whole = (v as string[]).map((x, i) => this.unbroken(`${prop}[${i}]`, x));
+    return whole.every((x) => x !== undefined) ? whole : undefined;
   }
 
   /** A prop that must be an instance of `cls` (made by its static factories). */

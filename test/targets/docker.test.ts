@@ -1,3 +1,7 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import {
   BrokerPair,
@@ -57,8 +61,11 @@ describe("stores are written by the user RocketMQ runs as, with no manual step",
       must_run: false,
     });
     expect(master.volumes).toEqual(servers["defaultcluster-broker-a-0"].volumes);
+    // A host directory: its parent is mounted, the directory made there (never an existing one taken over).
     const slave = inits["defaultcluster-broker-a-1-store-init"];
-    expect(slave.volumes).toEqual([{ container_path: "/home/rocketmq/store", host_path: "/data/rocketmq/broker-a-s" }]);
+    expect(slave.volumes).toEqual([{ container_path: "/rocketmq-store-parent", host_path: "/data/rocketmq" }]);
+    expect(slave.entrypoint).toEqual(["sh", "-c"]);
+    expect(slave.command[0]).toContain("d='/rocketmq-store-parent/broker-a-s'");
     expect(inits["defaultcluster-namesrv-ns-store-init"].command).toEqual(["3000:3000", "/home/rocketmq/namesrv"]);
     const ids = Object.fromEntries(
       Object.entries<any>(json.resource.docker_container).map(([id, c]) => [c.name, `docker_container.${id}`]),
@@ -265,4 +272,65 @@ describe("Terraform expressions", () => {
       expect.stringContaining("stack/h1: [props/unresolved] address is a Terraform expression"),
     ]);
   });
+});
+
+/**
+ * The store-init script of a host directory, run for real on this machine (as root, as the container runs it) with
+ * its parent mount replaced by a temporary folder: it makes and hands over a new directory, accepts one the user owns
+ * already, and takes over nothing else.
+ */
+describe("the store-init of a host directory changes the owner only of a directory it makes", () => {
+  const root = process.getuid?.() === 0;
+  const run = (parent: string, leaf: string) => {
+    const json = synth((s) => {
+      const { h, cluster } = oneBrokerCluster(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: h, store: { hostPath: `/data/rocketmq/${leaf}` } } });
+    });
+    const script = String(storeInits(json)["defaultcluster-broker-a-0-store-init"].command[0]).replace(
+      "/rocketmq-store-parent",
+      parent,
+    );
+    return spawnSync("sh", ["-c", script], { encoding: "utf8" });
+  };
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rmq-store-init-"));
+
+  (root ? test : test.skip)("a missing directory is made, 0750, owned by 3000:3000", () => {
+    const parent = tmp();
+    const r = run(parent, "broker-a");
+    const st = fs.statSync(path.join(parent, "broker-a"));
+    expect({ status: r.status, uid: st.uid, gid: st.gid, mode: (st.mode & 0o777).toString(8) }).toEqual({
+      status: 0,
+      uid: 3000,
+      gid: 3000,
+      mode: "750",
+    });
+  });
+
+  (root ? test : test.skip)(
+    "a directory someone else owns is left as it is, and the container exits 1 saying why",
+    () => {
+      const parent = tmp();
+      fs.mkdirSync(path.join(parent, "broker-a"), { mode: 0o755 });
+      const r = run(parent, "broker-a");
+      const st = fs.statSync(path.join(parent, "broker-a"));
+      expect({ status: r.status, uid: st.uid, mode: (st.mode & 0o777).toString(8) }).toEqual({
+        status: 1,
+        uid: 0,
+        mode: "755",
+      });
+      expect(r.stderr).toContain(
+        "the store directory /data/rocketmq/broker-a exists and is owned by 0:0, not by 3000:3000: the library hands over only directories it makes. If it is this store's, run chown 3000:3000 /data/rocketmq/broker-a on the machine",
+      );
+    },
+  );
+
+  (root ? test : test.skip)(
+    "a directory the user RocketMQ runs as owns already is accepted (a replaced container)",
+    () => {
+      const parent = tmp();
+      fs.mkdirSync(path.join(parent, "broker-a"));
+      fs.chownSync(path.join(parent, "broker-a"), 3000, 3000);
+      expect(run(parent, "broker-a").status).toBe(0);
+    },
+  );
 });

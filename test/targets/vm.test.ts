@@ -16,7 +16,7 @@ import {
 import { parseProperties } from "../../lib/core/render/properties";
 import { fromTerraformLiteral } from "../../lib/targets/vm/user-data";
 import { SeedDLedgerStack, SeedDLedgerVmStack } from "../../examples/seed";
-import { containers, synth, synthError, uploadedProperties } from "../helpers";
+import { containers, synth, synthError, synthWithoutValidation, uploadedProperties } from "../helpers";
 
 interface WriteFile {
   path: string;
@@ -184,9 +184,7 @@ describe("seed-dledger-vm: the tutorial's DLedger group on three VMs", () => {
     expect(script).toContain("python3 -m zipfile -e");
     expect(script).toContain('[ "$actual" = "$expected" ] || fail');
     expect(script.indexOf("install_rocketmq /opt")).toBeLessThan(script.indexOf("systemctl enable --now"));
-    expect(script).toContain(
-      'own() { o=$1; shift; for d in "$@"; do mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; done; }',
-    );
+    expect(script).toContain('  else mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; fi');
     expect(script).toContain(
       "own rocketmq:rocketmq /etc/rocketmq/raftcluster-namesrv-ns28 /var/log/rocketmq/raftcluster-namesrv-ns28 /var/lib/rocketmq/raftcluster-namesrv-ns28\n",
     );
@@ -266,6 +264,27 @@ describe("VmHost props", () => {
     expect(err).toContain('java is the string "openjdk-17", not a VmJava');
     expect(err).toContain("limitNofile is 0");
     expect(err).toContain("[props/unknown] adress is not a prop");
+  });
+
+  test("a newline in a java option, a distribution or a Java package never reaches a unit or the install script", () => {
+    const build = (s: TerraformStack) => {
+      const vm = new VmHost(s, "vm", {
+        address: "10.0.0.1",
+        javaOptions: ["-Xss1m\nUser=root"],
+        distribution: VmDistribution.fromUrl("https://x/y.zip\nrm -rf /"),
+        java: VmJava.debianPackage("openjdk-17-jre-headless\nExecStartPre=/bin/sh"),
+      });
+      new NameServer(new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 }), "ns", { host: vm });
+    };
+    const err = synthError(build);
+    expect(err).toContain(
+      "[stack/vm] [props/control-character] javaOptions[0] contains a newline (U+000A) at position 7 of 16: written into a properties file, a systemd unit, a cloud-init document or a shell line, it would end the field and start another.",
+    );
+    expect(err).toContain("[props/control-character] distribution contains a newline");
+    expect(err).toContain("[props/control-character] java contains a newline");
+    // Nothing of it is written either way (the options fall back to the defaults).
+    const json = synthWithoutValidation(build);
+    expect(JSON.stringify(json)).not.toContain("User=root");
   });
 
   test("attachTo sets user_data of any VM resource (an aws_instance here) to the document", () => {

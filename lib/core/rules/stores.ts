@@ -190,33 +190,48 @@ export function normaliseHostPath(path: string): string {
 }
 
 /**
- * Top-level directories of a Linux machine (the Filesystem Hierarchy Standard): the one-shot store-init container
- * would hand such a directory to the user RocketMQ runs as (`chown 3000:3000`), and every process on the machine
- * depends on it.
+ * Directories of a Linux machine whose contents the system runs or trusts (the Filesystem Hierarchy Standard's, the
+ * container runtimes' state, the Docker socket's folder): a store there, or anywhere below, would let the user RocketMQ
+ * runs as write where root reads programs, configuration or schedules (`/etc/cron.d`, `/etc/systemd/system`,
+ * `/usr/local/bin`, `/var/lib/docker`). Refused with everything below them.
  */
-const SYSTEM_DIRECTORIES = new Set([
+const SYSTEM_TREES = [
   "/bin",
   "/boot",
   "/dev",
   "/etc",
-  "/home",
   "/lib",
   "/lib32",
   "/lib64",
   "/libx32",
-  "/media",
-  "/mnt",
-  "/opt",
   "/proc",
   "/root",
   "/run",
   "/sbin",
-  "/srv",
   "/sys",
-  "/tmp",
   "/usr",
-  "/var",
-]);
+  "/var/run",
+  "/var/spool",
+  "/var/lib/docker",
+  "/var/lib/containerd",
+  "/var/lib/kubelet",
+  "/var/lib/systemd",
+  "/var/lib/dpkg",
+  "/var/lib/apt",
+  "/var/lib/cloud",
+];
+
+/**
+ * Top-level directories that hold other people's data (homes, mount points, the machine's variable data): refused
+ * themselves (the store would take the whole directory over), allowed below (`/data/rocketmq`, `/mnt/disk1/rocketmq`,
+ * `/srv/rocketmq`).
+ */
+const SHARED_ROOTS = new Set(["/home", "/media", "/mnt", "/opt", "/srv", "/tmp", "/var", "/var/lib", "/var/log"]);
+
+/** The system tree `path` (normalised) is in, or undefined. */
+function systemTreeOf(normal: string): string | undefined {
+  return SYSTEM_TREES.find((t) => normal === t || normal.startsWith(`${t}/`));
+}
 
 /** Why a host directory cannot hold a store (the rest of the sentence), or undefined when it can. */
 export function hostPathProblem(path: unknown): string | undefined {
@@ -231,7 +246,12 @@ export function hostPathProblem(path: unknown): string | undefined {
   const normal = normaliseHostPath(path);
   if (normal === "/")
     return `is the machine's root directory${path !== "/" ? ` (${path} normalised)` : ""}: it holds every other directory, and the store-init container would hand / to the user RocketMQ runs as.`;
-  if (SYSTEM_DIRECTORIES.has(normal))
-    return `is the system directory ${normal}: the store-init container would hand it to the user RocketMQ runs as (chown), and the machine depends on its owner.`;
+  const tree = systemTreeOf(normal);
+  if (tree !== undefined)
+    return `is ${normal === tree ? "the system directory" : "inside the system directory"} ${tree}${normal !== tree ? ` (${normal})` : ""}: the user RocketMQ runs as would own a directory where root reads programs, configuration or schedules, and the machine depends on what is there.`;
+  if (SHARED_ROOTS.has(normal))
+    return `is the shared directory ${normal}: the store would take it over from everything else kept there.`;
+  if (normal.lastIndexOf("/") === 0)
+    return `is a top-level directory of the machine: the library makes the store directory in a folder of yours and hands over only that one, so name one inside a data folder.`;
   return undefined;
 }

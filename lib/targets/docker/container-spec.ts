@@ -66,8 +66,13 @@ export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode)
  * Docker creates a new named volume's root (and a missing host directory) owned by root, unless the image
  * has a directory at the mount path to copy the owner from; the official image has no
  * /home/rocketmq/store, so a broker running as uid 3000 cannot write its store (rocketmq-docker issues 17
- * and 50: the broker exits with code 253). This container runs `chown uid:gid <mount>` as root (nothing
- * else: not recursive, no network) and stays stopped; RocketMQ itself never runs as root.
+ * and 50: the broker exits with code 253). This container, as root with no network, stays stopped afterwards;
+ * RocketMQ itself never runs as root. It changes the owner only of a directory the library made:
+ * - a named volume (the library's docker_volume): `chown uid:gid <mount>`;
+ * - a host directory: its parent is mounted and the directory made there (`mkdir`, `chmod 0750`, then `chown`:
+ *   root changes the mode while it still owns it, no CAP_FOWNER needed); one that exists already is left as it is,
+ *   and must be the user's already (else the container says so in its log, `docker logs <name>-store-init`, and
+ *   exits 1; the server, which cannot write there, does not start).
  */
 export interface StoreInitSpec {
   readonly name: string;
@@ -82,13 +87,17 @@ export interface StoreInitSpec {
 
 export function storeInitSpec(plan: ProcessPlan): StoreInitSpec | undefined {
   if (!plan.store || !plan.runAs) return undefined;
+  const owner = `${plan.runAs.uid}:${plan.runAs.gid}`;
+  const hostPath = plan.store.volume === undefined ? plan.store.hostPath : undefined;
+  const made =
+    hostPath === undefined
+      ? { entrypoint: ["chown"], command: [owner, plan.store.mountPath], volumes: storeVolumes(plan) }
+      : madeDirectory(hostPath, owner);
   return {
     name: `${plan.containerName}-store-init`,
     image: plan.image,
     user: "0:0",
-    entrypoint: ["chown"],
-    command: [`${plan.runAs.uid}:${plan.runAs.gid}`, plan.store.mountPath],
-    volumes: storeVolumes(plan),
+    ...made,
     networkMode: "none",
     labels: labelList({
       "rocketmq.cluster": plan.clusterName,
@@ -97,6 +106,40 @@ export function storeInitSpec(plan: ProcessPlan): StoreInitSpec | undefined {
       "rocketmq.storeOf": plan.containerName,
     }),
   };
+}
+
+/** Where the store-init container sees the parent of a host-directory store. */
+export const STORE_PARENT_MOUNT = "/rocketmq-store-parent";
+
+/**
+ * The store-init of a host directory: the parent mounted, the directory made there and handed to `owner`, or, when it
+ * exists, checked to be `owner`'s already (never taken over).
+ */
+function madeDirectory(hostPath: string, owner: string): Pick<StoreInitSpec, "entrypoint" | "command" | "volumes"> {
+  const cut = hostPath.lastIndexOf("/");
+  const parent = hostPath.slice(0, cut) || "/";
+  const dir = `${STORE_PARENT_MOUNT}/${hostPath.slice(cut + 1)}`;
+  const script = [
+    `d=${shellWord(dir)}`,
+    `if [ -d "$d" ]; then`,
+    `  o=$(stat -c %u:%g "$d")`,
+    `  [ "$o" = ${owner} ] && exit 0`,
+    `  echo ${shellWord(`rocketmq-cdktf: the store directory ${hostPath} exists and is owned by`)} "$o," ${shellWord(`not by ${owner}: the library hands over only directories it makes. If it is this store's, run chown ${owner} ${hostPath} on the machine; else name a directory that does not exist yet.`)} >&2`,
+    `  exit 1`,
+    `fi`,
+    // Mode first, owner last: root changes the mode of a directory it still owns (no CAP_FOWNER needed).
+    `mkdir "$d" && chmod 0750 "$d" && chown ${owner} "$d"`,
+  ].join("\n");
+  return {
+    entrypoint: ["sh", "-c"],
+    command: [script],
+    volumes: [{ containerPath: STORE_PARENT_MOUNT, hostPath: parent }],
+  };
+}
+
+/** A word for sh: single-quoted. */
+function shellWord(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function storeVolumes(plan: ProcessPlan): DockerContainerSpec["volumes"] {

@@ -224,7 +224,6 @@ export class DockerHost extends Construct implements IRocketMqHost {
     const initConfig: PendingConfig = {
       provider: this.provider,
       user: "0:0",
-      entrypoint: ["chown"],
       networkMode: "none",
       // Runs once and stops: wait for it (attach) and keep it (must_run false) so plans stay quiet.
       attach: true,
@@ -234,6 +233,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
       const spec = storeInitSpec(p)!;
       c.name = spec.name;
       c.image = spec.image;
+      c.entrypoint = spec.entrypoint;
       c.command = spec.command;
       c.putVolumes(volumes(spec.volumes));
       c.putLabels(spec.labels);

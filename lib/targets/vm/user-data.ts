@@ -287,8 +287,13 @@ export function vmInstallScript(input: VmRenderInput, processes: readonly VmProc
   }
   L.push(
     "",
-    "# Each process's file folder, log folder and store: made if missing, owned by the user RocketMQ runs as, 0750.",
-    'own() { o=$1; shift; for d in "$@"; do mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; done; }',
+    "# Each process's file folder, log folder and store: made and handed to the user RocketMQ runs as (0750). One that",
+    "# exists already is never taken over: it must be that user's, else nothing starts.",
+    'own() { o=$1; shift; for d in "$@"; do',
+    '  if [ -d "$d" ]; then',
+    '    [ "$(stat -c %U:%G "$d")" = "$o" ] || fail "$d exists and is owned by $(stat -c %U:%G "$d"), not by $o: the install script hands over only directories it makes; if it is RocketMQ\'s, run chown $o $d, else name a directory that does not exist yet"',
+    '  else mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; fi',
+    "done; }",
   );
   for (const p of processes)
     L.push(`own ${p.user}:${p.group} ${[p.configDir, p.logHome, ...(p.store ? [p.store] : [])].map(sh).join(" ")}`);

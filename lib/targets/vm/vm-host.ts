@@ -86,8 +86,17 @@ export class VmHost extends Construct implements IRocketMqHost {
     );
     this.unresolved = unresolved;
     this.address = address;
-    this.java = read.java ?? VmJava.debianPackage();
-    this.distribution = read.distribution ?? VmDistribution.apacheArchive();
+    // What the factories were given reaches the install script and the units whole, or not at all (the default).
+    const java = read.java;
+    const javaWhole = [java?._spec.debianPackage, java?._spec.javaHome].every(
+      (v) => v === undefined || r.unbroken("java", v) !== undefined,
+    );
+    this.java = java && javaWhole ? java : VmJava.debianPackage();
+    const distribution = read.distribution;
+    this.distribution =
+      distribution && r.unbroken("distribution", distribution._where) !== undefined
+        ? distribution
+        : VmDistribution.apacheArchive();
     const sha = this.distribution._sha512;
     if (sha !== undefined && !/^[0-9a-f]{128}$/.test(sha)) {
       r.findings.push(
