@@ -115,7 +115,7 @@ describe("review snapshots of every example stack", () => {
       for (const f of all) expect(f.content).toMatchSnapshot(f.name);
     });
 
-    test(`${stack}: the Terraform JSON runs every server as the image's user, probes its listen port, keeps its store`, () => {
+    test(`${stack}: the Terraform JSON runs every server as the image's user with no capability, probes its listen port, keeps its store`, () => {
       const containers = Object.values<any>(json.resource?.docker_container ?? {});
       const servers = containers.filter((c) => !String(c.name).endsWith("-store-init"));
       for (const c of servers) {
@@ -124,6 +124,18 @@ describe("review snapshots of every example stack", () => {
           expect({ name: c.name, user: c.user }).toEqual({ name: c.name, user: "3000:3000" });
         expect(c.healthcheck.test.join(" ")).toMatch(/\/dev\/tcp\/127\.0\.0\.1\/\d+$/);
         expect(c.restart).toBe("unless-stopped");
+        expect({ name: c.name, caps: c.capabilities, opts: c.security_opts }).toEqual({
+          name: c.name,
+          caps: { drop: ["ALL"] },
+          opts: ["no-new-privileges:true"],
+        });
+      }
+      for (const init of containers.filter((c) => String(c.name).endsWith("-store-init"))) {
+        expect({ name: init.name, caps: init.capabilities, net: init.network_mode }).toEqual({
+          name: init.name,
+          caps: { add: ["CHOWN", "DAC_OVERRIDE"], drop: ["ALL"] },
+          net: "none",
+        });
       }
       for (const v of Object.values<any>(json.resource?.docker_volume ?? {})) {
         expect({ volume: v.name, lifecycle: v.lifecycle }).toEqual({

@@ -225,6 +225,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
       provider: this.provider,
       user: "0:0",
       networkMode: "none",
+      ...STORE_INIT_PRIVILEGES,
       // Runs once and stops: wait for it (attach) and keep it (must_run false) so plans stay quiet.
       attach: true,
       mustRun: false,
@@ -241,7 +242,12 @@ export class DockerHost extends Construct implements IRocketMqHost {
     const init = store
       ? withoutCreationStacks(() => new PlannedContainer(scope, "store-init", initConfig, request, fillInit))
       : undefined;
-    const config: PendingConfig = { provider: this.provider, networkMode: mode, restart: "unless-stopped" };
+    const config: PendingConfig = {
+      provider: this.provider,
+      networkMode: mode,
+      restart: "unless-stopped",
+      ...SERVER_PRIVILEGES,
+    };
     const fill = (c: PlannedContainer, p: ProcessPlan) => {
       const spec = dockerContainerSpec(p, mode);
       c.name = spec.name;
@@ -270,6 +276,24 @@ export class DockerHost extends Construct implements IRocketMqHost {
     return { dependable: c };
   }
 }
+
+/**
+ * What a server container may do beyond running its process: nothing. RocketMQ runs as an unprivileged user on ports
+ * above 1024 and needs no Linux capability; `no-new-privileges` keeps a setuid program from gaining any.
+ */
+const SERVER_PRIVILEGES = {
+  securityOpts: ["no-new-privileges:true"],
+  capabilities: { drop: ["ALL"] },
+} as const satisfies Partial<PendingConfig>;
+
+/**
+ * The store-init container (root, no network, a fixed script) keeps only what handing a store over takes: CHOWN to
+ * give it to the user RocketMQ runs as, DAC_OVERRIDE to make a directory in a parent folder root does not own.
+ */
+const STORE_INIT_PRIVILEGES = {
+  securityOpts: ["no-new-privileges:true"],
+  capabilities: { drop: ["ALL"], add: ["CHOWN", "DAC_OVERRIDE"] },
+} as const satisfies Partial<PendingConfig>;
 
 /** A `depends_on` entry, written as cdktf writes a resource's (no token to register and resolve per container). */
 function dependsOnOf(d: ITerraformDependable): string {

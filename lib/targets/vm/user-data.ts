@@ -158,6 +158,9 @@ export function vmUnit(p: VmProcess, limitNofile: number): string {
     `SuccessExitStatus=143`,
     `TimeoutStopSec=60s`,
     `LimitNOFILE=${limitNofile}`,
+    // As the containers: no capability, and no setuid program can give one.
+    `NoNewPrivileges=yes`,
+    `CapabilityBoundingSet=`,
     ``,
     `[Install]`,
     `WantedBy=multi-user.target`,
