@@ -2,7 +2,7 @@
 // exec root, pid file, socket and cgroup parent. Started and stopped by the lab; a synchronous cleanup kills
 // whatever is left of any of them (dockerd, containerd, shims, containers), unmounts and removes their roots,
 // also after a crash (deleteStaleEngines at the next start).
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { registry } from "../hosts";
@@ -17,6 +17,21 @@ const DOCKER_CONFIG = path.join(WORK_DIR, "deploy", "docker-cli");
 
 export function dockerCli(host: string, args: string[], timeoutMs = 120_000, input?: string): string {
   return run("docker", ["-H", host, ...args], { timeoutMs, input, env: { ...process.env, DOCKER_CONFIG } });
+}
+
+/** A docker command whose failure is an answer, not an error: its exit code and output. */
+export function dockerResult(
+  host: string,
+  args: string[],
+  timeoutMs = 120_000,
+): { status: number | null; out: string } {
+  const r = spawnSync("docker", ["-H", host, ...args], {
+    encoding: "utf8",
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+    env: { ...process.env, DOCKER_CONFIG },
+  });
+  return { status: r.status, out: `${r.stdout ?? ""}${r.stderr ?? ""}` };
 }
 
 export class Engine {

@@ -26,7 +26,7 @@ import {
 import { Stack, listContainerStacks, listStacks, readStack, synth } from "../stack";
 import { REPO_DIR, WORK_DIR, log, ms, run, tryRun, waitFor } from "../util";
 import { ContainerProc, DockerDeployment } from "./deployment";
-import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines } from "./engines";
+import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines, dockerResult } from "./engines";
 import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_CONSOLE_IMAGE, LAB_IMAGE_REPO, ensureImageTar } from "./image";
 import { mirroredProviders, plannedChanges, tofu, tofuEnv, tofuOk } from "./tofu";
 
@@ -62,16 +62,79 @@ function labSynth(outDir: string, options: LabOptions): void {
   log(`synth (${path.basename(outDir)}): ${listStacks(outDir).join(", ")} in ${ms(Date.now() - t)}`);
 }
 
+/**
+ * The store-init of a host directory, run again on its engine exactly as synthesized (root, its two capabilities,
+ * no-new-privileges, no network) against two new parent folders owned by another user: it makes and hands over a
+ * missing directory, and leaves one that exists (owned by root) as it is, exiting 1 with the reason.
+ */
+function storeInitRefusal(ctx: Ctx, name: string, init: any, engines: Map<string, Engine>): void {
+  const e = engines.get((init.labels as any[]).find((l) => l.label === "rocketmq.host").value)!;
+  const script = String(init.command[0]);
+  const leaf = /d='\/rocketmq-store-parent\/([^']+)'/.exec(script)![1];
+  const runInit = (parent: string) =>
+    dockerResult(e.host, [
+      "run",
+      "--rm",
+      "--user",
+      "0:0",
+      "--network",
+      "none",
+      "--cap-drop",
+      "ALL",
+      ...init.capabilities.add.flatMap((c: string) => ["--cap-add", c]),
+      ...init.security_opts.flatMap((o: string) => ["--security-opt", o]),
+      "-v",
+      `${parent}:/rocketmq-store-parent`,
+      "--entrypoint",
+      "sh",
+      init.image,
+      "-c",
+      script,
+    ]);
+  const parentOf = (tag: string) => {
+    const p = path.join(WORK_DIR, "deploy", "host-dirs", `store-init-${tag}`);
+    fs.rmSync(p, { recursive: true, force: true });
+    fs.mkdirSync(p, { recursive: true, mode: 0o755 });
+    fs.chownSync(p, 1234, 1234);
+    return p;
+  };
+  const fresh = parentOf("fresh");
+  const made = runInit(fresh);
+  const st = fs.statSync(path.join(fresh, leaf), { throwIfNoEntry: false });
+  ctx.check(
+    `${name}: the store-init makes a missing store directory in a parent another user owns, 0750, owned by 3000:3000`,
+    made.status === 0 && st?.uid === 3000 && st?.gid === 3000 && (st.mode & 0o777) === 0o750,
+    `exit ${made.status}; ${st ? `${st.uid}:${st.gid} ${(st.mode & 0o777).toString(8)}` : "no directory"}; ${made.out.slice(-300)}`,
+  );
+  const taken = parentOf("taken");
+  fs.mkdirSync(path.join(taken, leaf), { mode: 0o755 });
+  const refused = runInit(taken);
+  const kept = fs.statSync(path.join(taken, leaf));
+  ctx.check(
+    `${name}: the store-init leaves an existing directory it did not make as it was (root-owned, 0755) and exits 1 saying why`,
+    refused.status === 1 &&
+      kept.uid === 0 &&
+      (kept.mode & 0o777) === 0o755 &&
+      refused.out.includes("the library hands over only directories it makes"),
+    `exit ${refused.status}; ${kept.uid}:${kept.gid} ${(kept.mode & 0o777).toString(8)}; ${refused.out.trim().slice(-400)}`,
+  );
+  for (const p of [fresh, taken]) fs.rmSync(p, { recursive: true, force: true });
+}
+
 /** The lab's stack with the engines and images replaced by main.ts's: must be main.ts's stack exactly. */
 function sameAsMain(lab: any, main: any, options: LabOptions): string[] {
   const norm = (doc: any, fromLab: boolean): any => {
     const d = JSON.parse(JSON.stringify(doc));
     for (const p of d.provider?.docker ?? []) delete p.host;
     for (const c of Object.values<any>(d.resource?.docker_container ?? {})) {
+      // The lab's store folders (<storeDirs>/<address>/<name>) are main.ts's /data/rocketmq/<name>: in the stores'
+      // mounts, and in the store-init's mount of their parent and its script.
+      const labDirs = new RegExp(`${options.storeDirs}/[^/'"]+(?=/|$|')`, "g");
       for (const v of c.volumes ?? []) {
-        if (fromLab && typeof v.host_path === "string")
-          v.host_path = v.host_path.replace(new RegExp(`^${options.storeDirs}/[^/]+/`), "/data/rocketmq/");
+        if (fromLab && typeof v.host_path === "string") v.host_path = v.host_path.replace(labDirs, "/data/rocketmq");
       }
+      if (fromLab && Array.isArray(c.command))
+        c.command = c.command.map((a: unknown) => (typeof a === "string" ? a.replace(labDirs, "/data/rocketmq") : a));
       if (fromLab) {
         const version = Object.entries(options.images).find(([, img]) => img === c.image)?.[0];
         if (version) c.image = `apache/rocketmq:${version}`;
@@ -249,10 +312,14 @@ async function deployStack(
       })
       .filter(Boolean);
     ctx.check(
-      `${name}: the ${inits.length} store-init containers ran chown and exited 0`,
+      `${name}: the ${inits.length} store-init containers handed their stores over and exited 0`,
       badInits.length === 0,
       badInits.join(", "),
     );
+    const dirInit = inits.find((c) =>
+      (c.volumes ?? []).some((v: any) => v.container_path === "/rocketmq-store-parent"),
+    );
+    if (dirInit) storeInitRefusal(ctx, name, dirInit, machines.engines);
     // A second plan right after apply: nothing to do.
     const again = tofu(dir, ["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
     ctx.check(
@@ -385,6 +452,18 @@ function checkOwnership(ctx: Ctx, name: string, raw: any, procs: ContainerProc[]
       st.map((l) => l.replace(`${mount}/`, "")).join(", "),
     );
   }
+  // What the kernel says of each running JVM: no capability in any set, and no way to gain one.
+  const privileges = procs.map((p) => {
+    const pid = p.javaPid();
+    const status = pid ? fs.readFileSync(`/proc/${pid}/status`, "utf8") : "";
+    const field = (k: string) => new RegExp(`^${k}:\\s+(\\S+)`, "m").exec(status)?.[1] ?? "?";
+    return { name: p.c.name, eff: field("CapEff"), bnd: field("CapBnd"), nnp: field("NoNewPrivs") };
+  });
+  ctx.check(
+    `${name}: every JVM of the ${procs.length} RocketMQ containers holds no capability (effective and bounding sets empty) and NoNewPrivs is set`,
+    privileges.every((x) => /^0+$/.test(x.eff) && /^0+$/.test(x.bnd) && x.nnp === "1"),
+    privileges.map((x) => `${x.name}: CapEff ${x.eff} CapBnd ${x.bnd} NoNewPrivs ${x.nnp}`).join("; "),
+  );
   const users = procs.map((p) => ({ p, users: p.processUsers() }));
   ctx.check(
     `${name}: every process of the ${procs.length} RocketMQ containers runs as uid ${IMAGE_UID}, none as root`,

@@ -242,6 +242,15 @@ function checkBooted(ctx: Ctx, m: Machine, vm: VmDoc, booted: { tookMs: number; 
       pids.length === 1 && uids.every((x) => x === "3000"),
       `pids ${pids.join(",")} uids ${uids.join(",")}`,
     );
+    // What the kernel says of the running JVM: no capability in any set, and no way to gain one.
+    const status = pids[0] ? fs.readFileSync(`/proc/${pids[0]}/status`, "utf8") : "";
+    const field = (name: string) => new RegExp(`^${name}:\\s+(\\S+)`, "m").exec(status)?.[1];
+    const caps = ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"].map((k) => `${k} ${field(k)}`);
+    ctx.check(
+      `${m.name}: ${u.unit}'s JVM holds no capability (bounding set empty) and NoNewPrivs is set`,
+      caps.every((c) => /\s0+$/.test(c)) && field("NoNewPrivs") === "1",
+      `${caps.join(", ")}, NoNewPrivs ${field("NoNewPrivs")}`,
+    );
     const cmdline = pids[0] ? fs.readFileSync(`/proc/${pids[0]}/cmdline`, "utf8").split("\0") : [];
     const ext = /JAVA_OPT_EXT=([^"]*)/.exec(keys.Environment)?.[1] ?? "";
     const xmx = ext.split(" ").find((f) => f.startsWith("-Xmx"));

@@ -133,7 +133,7 @@ describe("review snapshots of every example stack", () => {
       for (const init of containers.filter((c) => String(c.name).endsWith("-store-init"))) {
         expect({ name: init.name, caps: init.capabilities, net: init.network_mode }).toEqual({
           name: init.name,
-          caps: { add: ["CHOWN", "DAC_OVERRIDE"], drop: ["ALL"] },
+          caps: { add: ["CAP_CHOWN", "CAP_DAC_OVERRIDE"], drop: ["ALL"] },
           net: "none",
         });
       }

@@ -1,3 +1,7 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { App, TerraformResource, TerraformStack, Testing } from "cdktf";
 import { parse } from "yaml";
 import {
@@ -184,7 +188,9 @@ describe("seed-dledger-vm: the tutorial's DLedger group on three VMs", () => {
     expect(script).toContain("python3 -m zipfile -e");
     expect(script).toContain('[ "$actual" = "$expected" ] || fail');
     expect(script.indexOf("install_rocketmq /opt")).toBeLessThan(script.indexOf("systemctl enable --now"));
-    expect(script).toContain('  else mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; fi');
+    expect(script).toContain(
+      'own() { o=$1; shift; for d in "$@"; do mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; done; }',
+    );
     expect(script).toContain(
       "own rocketmq:rocketmq /etc/rocketmq/raftcluster-namesrv-ns28 /var/log/rocketmq/raftcluster-namesrv-ns28 /var/lib/rocketmq/raftcluster-namesrv-ns28\n",
     );
@@ -285,6 +291,34 @@ describe("VmHost props", () => {
     // Nothing of it is written either way (the options fall back to the defaults).
     const json = synthWithoutValidation(build);
     expect(JSON.stringify(json)).not.toContain("User=root");
+  });
+
+  test("a store.hostPath of the user's is handed over only when the install script makes it (run for real as root)", () => {
+    const vm = (s: TerraformStack) => new VmHost(s, "vm", { address: "10.0.0.1" });
+    let host: VmHost | undefined;
+    synth((s) => {
+      host = vm(s);
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
+      new NameServer(cluster, "ns", { host: host, store: { hostPath: "/data/rocketmq/ns" } });
+    });
+    const script = parse(host!.renderUserData()).write_files[0].content as string;
+    expect(script).toContain("own_made rocketmq:rocketmq /data/rocketmq/ns");
+    if (process.getuid?.() !== 0) return;
+    // The function as written, against a temporary folder, with the user and group of the machine's root.
+    const fn = script.slice(script.indexOf("own_made() {"), script.indexOf("; fi; }") + "; fi; }".length);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rmq-own-made-"));
+    const sh = (d: string) =>
+      spawnSync("sh", ["-c", `fail() { echo "$*" >&2; exit 1; }\n${fn}\nown_made root:root ${d}`], {
+        encoding: "utf8",
+      });
+    expect(sh(path.join(dir, "new")).status).toBe(0);
+    expect((fs.statSync(path.join(dir, "new")).mode & 0o777).toString(8)).toBe("750");
+    fs.mkdirSync(path.join(dir, "theirs"));
+    fs.chownSync(path.join(dir, "theirs"), 1234, 1234);
+    const refused = sh(path.join(dir, "theirs"));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("exists and is owned by");
+    expect(fs.statSync(path.join(dir, "theirs")).uid).toBe(1234);
   });
 
   test("attachTo sets user_data of any VM resource (an aws_instance here) to the document", () => {

@@ -292,7 +292,8 @@ const SERVER_PRIVILEGES = {
  */
 const STORE_INIT_PRIVILEGES = {
   securityOpts: ["no-new-privileges:true"],
-  capabilities: { drop: ["ALL"], add: ["CHOWN", "DAC_OVERRIDE"] },
+  // Spelled as Docker keeps them (it reads CHOWN back as CAP_CHOWN, which would be a change on every plan).
+  capabilities: { drop: ["ALL"], add: ["CAP_CHOWN", "CAP_DAC_OVERRIDE"] },
 } as const satisfies Partial<PendingConfig>;
 
 /** A `depends_on` entry, written as cdktf writes a resource's (no token to register and resolve per container). */

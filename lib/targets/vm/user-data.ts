@@ -290,16 +290,20 @@ export function vmInstallScript(input: VmRenderInput, processes: readonly VmProc
   }
   L.push(
     "",
-    "# Each process's file folder, log folder and store: made and handed to the user RocketMQ runs as (0750). One that",
-    "# exists already is never taken over: it must be that user's, else nothing starts.",
-    'own() { o=$1; shift; for d in "$@"; do',
+    "# Each process's file folder, log folder and store: handed to the user RocketMQ runs as (0750).",
+    'own() { o=$1; shift; for d in "$@"; do mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; done; }',
+    "# A store directory of the user's (store.hostPath) is handed over only when this script makes it; one that exists",
+    "# must be that user's already, else nothing starts.",
+    "own_made() { o=$1; d=$2;",
     '  if [ -d "$d" ]; then',
-    '    [ "$(stat -c %U:%G "$d")" = "$o" ] || fail "$d exists and is owned by $(stat -c %U:%G "$d"), not by $o: the install script hands over only directories it makes; if it is RocketMQ\'s, run chown $o $d, else name a directory that does not exist yet"',
-    '  else mkdir -p "$d" && chown "$o" "$d" && chmod 0750 "$d"; fi',
-    "done; }",
+    '    [ "$(stat -c %U:%G "$d")" = "$o" ] || fail "$d exists and is owned by $(stat -c %U:%G "$d"), not by $o: the install script hands over only directories it makes; if it is this store\'s, run chown $o $d, else name a directory that does not exist yet"',
+    '  else mkdir -p "$d" && chmod 0750 "$d" && chown "$o" "$d"; fi; }',
   );
-  for (const p of processes)
-    L.push(`own ${p.user}:${p.group} ${[p.configDir, p.logHome, ...(p.store ? [p.store] : [])].map(sh).join(" ")}`);
+  for (const p of processes) {
+    const mine = [p.configDir, p.logHome, ...(p.store && libraryOwned(p.store) ? [p.store] : [])];
+    L.push(`own ${p.user}:${p.group} ${mine.map(sh).join(" ")}`);
+    if (p.store && !libraryOwned(p.store)) L.push(`own_made ${p.user}:${p.group} ${sh(p.store)}`);
+  }
   if (processes.length > 0) {
     L.push(
       "",
@@ -310,6 +314,11 @@ export function vmInstallScript(input: VmRenderInput, processes: readonly VmProc
     L.push(`log "started ${processes.map((p) => p.unit).join(", ")}"`);
   }
   return L.join("\n") + "\n";
+}
+
+/** A directory in the library's own folders on the VM (files, logs, default stores), made by the install script. */
+function libraryOwned(dir: string): boolean {
+  return [VM_CONFIG_ROOT, VM_LOG_ROOT, VM_STORE_ROOT].some((root) => dir.startsWith(`${root}/`));
 }
 
 /** The cloud-init user-data document (`#cloud-config`) of one VM. */
