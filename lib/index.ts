@@ -1,5 +1,7 @@
 // The construct layer: a cluster and its members.
 export * from "./constructs/cluster";
+export { AclPermission, AclVersion } from "./constructs/access-control";
+export type { AccessControlProps, AclUserProps } from "./constructs/access-control";
 export { RocketMqProcess } from "./constructs/process";
 export type { ProcessProps, ServerProps, StatefulServerProps } from "./constructs/process";
 export * from "./constructs/name-server";

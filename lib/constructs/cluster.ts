@@ -2,6 +2,7 @@ import { Lazy, TerraformOutput } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { error } from "../core/findings";
 import {
+  AccessControlModel,
   BrokerSetModel,
   ClusterModel,
   ControllerGroupModel,
@@ -19,6 +20,7 @@ import { Field, field, Read, readConstructProps, Schema } from "../input/schema"
 import { clusterModelOf, invalidate, markCluster } from "../synth/analysis";
 import { reportFindings } from "../synth/report";
 import { writeTopologyOnSynth } from "../synth/topology-file";
+import { ACCESS_CONTROL_FIELD, AccessControlProps, accessControlModel } from "./access-control";
 import { JvmProps, outputIdOf } from "./common";
 
 /** Props of a RocketMqCluster: what every process of the cluster shares. */
@@ -64,6 +66,12 @@ export interface RocketMqClusterProps {
    * @default false
    */
   readonly allowStoreDestroy?: boolean;
+  /**
+   * Access control: the accounts every client, the console and the library's own processes sign with. ACL 1.0
+   * (`aclEnable`, `plain_acl.yml`) before 5.3.0, ACL 2.0 from 5.3.0 (see AccessControlProps.version).
+   * @default none: RocketMQ lets anyone in
+   */
+  readonly accessControl?: AccessControlProps;
 }
 
 /** A RocketMqVersion, or (from JavaScript and JSON) its string: a token is refused, the version is checked at synth. */
@@ -102,6 +110,7 @@ const CLUSTER_SCHEMA: Schema<RocketMqClusterProps> = {
   brokerProperties: field.properties(),
   runAs: field.string({ literal: "the containers run as it and the stores are handed to it", example: '"3000:3000"' }),
   allowStoreDestroy: field.boolean(),
+  accessControl: ACCESS_CONTROL_FIELD,
 };
 
 /** @internal The parts of a cluster's model, filled by its members at synth (see IClusterMember). */
@@ -150,6 +159,7 @@ export class RocketMqCluster extends Construct {
   /** `host:port;host:port` of every name server, for clients (resolved at synth). */
   public readonly namesrvAddr: string;
   private readonly imageUnresolved: boolean;
+  private readonly accessControl?: AccessControlModel;
   /** Name servers, broker sets, controller groups, proxies and consoles of this cluster, as declared. */
   private readonly members: IClusterMember[] = [];
 
@@ -186,6 +196,8 @@ export class RocketMqCluster extends Construct {
     this.version = this._props.version ?? RocketMqVersion.DEFAULT;
     this.image = this._props.image ?? `apache/rocketmq:${this.version.version}`;
     this.namesrvAddr = Lazy.stringValue({ produce: () => namesrvAddr(clusterModelOf(this)) });
+    if (this._props.accessControl)
+      this.accessControl = accessControlModel(this._props.accessControl, this.node.path, this.version.version, r);
     markCluster(this);
     writeTopologyOnSynth(this);
     invalidate(this);
@@ -229,6 +241,7 @@ export class RocketMqCluster extends Construct {
       controllerGroups: parts.controllerGroups.sort(byPath),
       proxies: parts.proxies.sort(byPath),
       dashboards: parts.dashboards.sort(byPath),
+      ...(this.accessControl ? { accessControl: this.accessControl } : {}),
       ...(this.imageUnresolved ? { unresolved: ["image" as const] } : {}),
     };
   }

@@ -38,7 +38,21 @@ export interface StackChanges {
 }
 
 /** What changed between two versions of a file the library uploads: keys of a properties file or rmq-proxy.json. */
+/** Properties whose value is a secret (ACL 2.0's bootstrap accounts; any secret key or password). */
+const SECRET_PROPERTY = /^(initAuthenticationUser|innerClientAuthenticationCredentials)$|(secretKey|password)$/i;
+
+/** A line of a change report with every secret-bearing system property's value replaced by `(not shown)`. */
+export function withoutSecrets(line: string): string {
+  return line.replace(/(-D[\w.]*(?:secretKey|password))=\S*/gi, "$1=(not shown)");
+}
+
 export function fileChanges(file: string, before: string | undefined, after: string | undefined): string[] {
+  // A file that holds secrets (an ACL file) is opaque: that it changed, not how.
+  if (/\.ya?ml$/.test(file) && before !== undefined && after !== undefined) {
+    return before === after
+      ? []
+      : [`${file.slice(file.lastIndexOf("/") + 1)} changed (it holds secrets: its content is not shown)`];
+  }
   const base = file.slice(file.lastIndexOf("/") + 1);
   if (before === undefined) return [`${base} added`];
   if (after === undefined) return [`${base} removed`];
@@ -60,6 +74,10 @@ export function fileChanges(file: string, before: string | undefined, after: str
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   const out = keys
     .filter((k) => a[k] !== b[k])
-    .map((k) => `${base} ${k}: ${a[k] ?? "(unset)"} -> ${b[k] ?? "(unset)"}`);
+    .map((k) =>
+      SECRET_PROPERTY.test(k)
+        ? `${base} ${k}: changed (a secret: not shown)`
+        : `${base} ${k}: ${a[k] ?? "(unset)"} -> ${b[k] ?? "(unset)"}`,
+    );
   return out.length ? out : [`${base}: comments only`];
 }

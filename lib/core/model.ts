@@ -231,6 +231,49 @@ export interface BrokerSetModel {
   readonly members: readonly BrokerModel[];
 }
 
+/**
+ * A secret (a password, a secret key) as the files that carry it need it, never its value in plain sight: a literal
+ * from the program (warned about where declared), or a Terraform expression resolved only when Terraform runs.
+ */
+export interface SecretModel {
+  /** Where it was declared, for messages (which never show the value). */
+  readonly declared: Declared;
+  /** The secret as a YAML (and JSON) double-quoted scalar: JSON-quoted text, or an expression that quotes at apply. */
+  readonly yamlScalar: string;
+  /** The secret as it is where nothing quotes it (a system property): the literal, or the expression. */
+  readonly text: string;
+  /** True when its value is known only when Terraform runs (a variable, a data source). */
+  readonly unresolved: boolean;
+  /** The number of characters of a literal secret (its value is not kept in the model). */
+  readonly length?: number;
+}
+
+/** What an account may do with a topic or a consumer group, in ACL 1.0's words. */
+export type AclPermissionModel = "DENY" | "PUB" | "SUB" | "PUB|SUB";
+
+/** One account of a cluster's access control. */
+export interface AclUserModel {
+  /** The user's name: ACL 1.0's accessKey, ACL 2.0's username. */
+  readonly name: string;
+  readonly secret: SecretModel;
+  readonly admin: boolean;
+  readonly topicPermissions: Readonly<Record<string, AclPermissionModel>>;
+  readonly groupPermissions: Readonly<Record<string, AclPermissionModel>>;
+  readonly defaultTopicPermission: AclPermissionModel;
+  readonly defaultGroupPermission: AclPermissionModel;
+}
+
+/** Access control of a cluster: its accounts, and which of RocketMQ's two ACL systems enforces them. */
+export interface AccessControlModel {
+  /** Construct path of the cluster's `accessControl` prop, for messages. */
+  readonly path: string;
+  /** "1.0": aclEnable and plain_acl.yml (4.4.0 to 5.3.2); "2.0": the auth providers (5.3.0 and later). */
+  readonly version: "1.0" | "2.0";
+  readonly users: readonly AclUserModel[];
+  /** The admin account the library's own processes sign with (slaves, proxies, the console). */
+  readonly systemUser: string;
+}
+
 export interface ClusterModel {
   readonly path: string;
   /** brokerClusterName. */
@@ -248,6 +291,8 @@ export interface ClusterModel {
   readonly proxies: readonly ProxyModel[];
   /** Consoles pointed at this cluster (optional in hand-built models). */
   readonly dashboards?: readonly DashboardModel[];
+  /** Access control, when the cluster has it. */
+  readonly accessControl?: AccessControlModel;
   /** Fields whose value is not known at synth (a Terraform expression): the rules that would read them are skipped. */
   readonly unresolved?: readonly "image"[];
 }

@@ -5,6 +5,7 @@
  */
 import { ClusterModel, HostModel, JvmModel, RunAsModel, StoreModel, TopologyModel } from "./model";
 import { brokerPorts, controllerPorts, dashboardPorts, nameServerPorts, PortUse, proxyPorts } from "./ports";
+import { PLAIN_ACL_PATH, PLAIN_ACL_PROPERTY, renderPlainAcl } from "./render/acl";
 import { dashboardEnv } from "./render/dashboard";
 import { containerMemoryMb, jvmEnv } from "./render/jvm";
 import {
@@ -41,6 +42,18 @@ export interface PlanFile {
   readonly path: string;
   /** The whole content, as RocketMQ reads it. */
   readonly content: string;
+  /**
+   * The Java system property through which the process finds this file, as a path relative to its ROCKETMQ_HOME
+   * (`rocketmq.acl.plain.file`): the target sets it to wherever it put the file.
+   * @default none: the command names the file
+   */
+  readonly systemProperty?: string;
+  /**
+   * True when the file holds a secret (an ACL file): a target keeps it readable by the process's user only, and no
+   * report shows its content.
+   * @default false
+   */
+  readonly secret?: boolean;
 }
 
 /**
@@ -169,6 +182,17 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
       );
     }
   }
+  // ACL 1.0: one file for every broker of the cluster.
+  const acl = cluster.accessControl;
+  const plainAcl: PlanFile | undefined =
+    acl?.version === "1.0"
+      ? {
+          path: PLAIN_ACL_PATH,
+          content: renderPlainAcl(cluster, acl),
+          systemProperty: PLAIN_ACL_PROPERTY,
+          secret: true,
+        }
+      : undefined;
   for (const set of cluster.brokerSets) {
     for (const b of set.members) {
       const id: Record<string, string> = b.dledger
@@ -176,25 +200,24 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
         : set.kind === "controller"
           ? {}
           : { "rocketmq.brokerId": String(b.brokerId) };
-      plans.push(
-        plan(
-          cluster,
-          ProcessKind.BROKER,
-          b,
-          {
-            script: "mqbroker",
-            flag: "-c",
-            file: BROKER_CONFIG_PATH,
-            content: renderBrokerProperties(cluster, set, b),
-          },
-          {
-            ports: brokerPorts(set, b),
-            healthPort: b.listenPort,
-            startAfter: [...nsPaths, ...controllerPaths].sort(),
-            labels: { "rocketmq.brokerName": set.brokerName, ...id },
-          },
-        ),
+      const broker = plan(
+        cluster,
+        ProcessKind.BROKER,
+        b,
+        {
+          script: "mqbroker",
+          flag: "-c",
+          file: BROKER_CONFIG_PATH,
+          content: renderBrokerProperties(cluster, set, b),
+        },
+        {
+          ports: brokerPorts(set, b),
+          healthPort: b.listenPort,
+          startAfter: [...nsPaths, ...controllerPaths].sort(),
+          labels: { "rocketmq.brokerName": set.brokerName, ...id },
+        },
       );
+      plans.push({ ...broker, files: [...broker.files, ...(plainAcl ? [plainAcl] : [])] });
     }
   }
   for (const p of cluster.proxies) {

@@ -282,12 +282,18 @@ export class PropsReader {
    * A prop with a fixed set of values (an enum, whose values are RocketMQ's spellings). Another case of an allowed
    * value is refused too. `enumName` names the enum in messages (`Replication.SYNC`), for typed languages.
    */
-  oneOf<T extends string>(o: Raw, prop: string, values: readonly T[], enumName?: string): T | undefined {
+  oneOf<T extends string>(
+    o: Raw,
+    prop: string,
+    values: readonly T[],
+    enumName?: string,
+    memberOf: (value: T) => string = (x) => x.toUpperCase(),
+  ): T | undefined {
     const v = o[prop];
     if (v === undefined || v === null) return undefined;
     if (isToken(v)) return this.token(prop, LITERAL.choice);
     const list = values
-      .map((x) => (enumName ? `${enumName}.${x.toUpperCase()} (${JSON.stringify(x)})` : JSON.stringify(x)))
+      .map((x) => (enumName ? `${enumName}.${memberOf(x)} (${JSON.stringify(x)})` : JSON.stringify(x)))
       .join(", ");
     if (typeof v !== "string")
       return this.err(
@@ -301,7 +307,7 @@ export class PropsReader {
       "props/value",
       `${this.name(prop)} is ${show(v)}, not one of ${list} (the values are exact, case included).${match ? ` Did you mean ${JSON.stringify(match)}?` : ""}`,
       match
-        ? `Write ${this.name(prop)}: ${enumName ? `${enumName}.${match.toUpperCase()} (in JavaScript or JSON: ${JSON.stringify(match)})` : JSON.stringify(match)}.`
+        ? `Write ${this.name(prop)}: ${enumName ? `${enumName}.${memberOf(match)} (in JavaScript or JSON: ${JSON.stringify(match)})` : JSON.stringify(match)}.`
         : `Set ${this.name(prop)} to one of ${list}.`,
     );
     // The meaning is clear when only the case differs: the rules then check what was meant.

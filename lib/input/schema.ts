@@ -80,6 +80,12 @@ export const field = {
   boolean(): Field<boolean> {
     return { read: (r, o, prop) => r.boolean(o, prop) };
   },
+  /** One of the values of the string enum `e` (named `enumName` in messages, with its members' own names). */
+  enumOf<T extends string>(e: Readonly<Record<string, T>>, enumName: string): Field<T> {
+    const values = Object.values(e);
+    const members = new Map(Object.entries(e).map(([member, value]) => [value, member]));
+    return { read: (r, o, prop) => r.oneOf(o, prop, values, enumName, (v) => members.get(v) ?? v) };
+  },
   /** One of an enum's values (RocketMQ's spellings); `enumName` names the enum in messages. */
   oneOf<T extends string>(values: readonly T[], enumName?: string): Field<T> {
     return { read: (r, o, prop) => r.oneOf(o, prop, values, enumName) };

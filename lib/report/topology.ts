@@ -82,6 +82,27 @@ function clusterSection(cluster: ClusterModel, plans: Map<string, ProcessPlan>):
     `RocketMQ ${cluster.version}, ${inContainers ? `image \`${cluster.image}\`, ` : ""}runs as ${runAs}. namesrvAddr \`${namesrvAddr(cluster) || "(none)"}\``,
     "",
   );
+  const acl = cluster.accessControl;
+  if (acl) {
+    // Names and permissions only: a secret is never in the report.
+    const users = acl.users.map((u) => {
+      const perms = Object.entries({ ...u.topicPermissions }).map(([t, p]) => `topic ${t} ${p}`);
+      const groups = Object.entries({ ...u.groupPermissions }).map(([g, p]) => `group ${g} ${p}`);
+      const what = u.admin
+        ? "admin"
+        : [
+            ...perms,
+            ...groups,
+            `other topics ${u.defaultTopicPermission}`,
+            `other groups ${u.defaultGroupPermission}`,
+          ].join(", ");
+      return `${u.name} (${what}${u.name === acl.systemUser ? "; the library's own processes sign with it" : ""})`;
+    });
+    out.push(
+      `Access control ${acl.version === "1.0" ? "1.0 (aclEnable, plain_acl.yml)" : "2.0"}: ${users.join("; ")}. Secrets are not shown.`,
+      "",
+    );
+  }
   const sets = [...cluster.brokerSets].sort((a, b) => cmp(a.path, b.path));
   if (sets.length || cluster.controllerGroups.length) {
     out.push("| broker set / group | kind | members |", "|---|---|---|");

@@ -20,5 +20,11 @@ export function dashboardEnv(cluster: ClusterModel, d: DashboardModel): Record<s
     .sort((a, b) => (a.path < b.path ? -1 : 1))
     .map((p) => `${p.host.address}:${p.remotingListenPort}`);
   if (proxies.length) opts.push(`-Drocketmq.config.proxyAddrs=${proxies.join(",")}`);
+  // With access control, the console signs its requests with the cluster's system account
+  // (rocketmq.config.accessKey/secretKey: both must be set, 2.1.0 RMQConfigure).
+  const acl = cluster.accessControl;
+  const system = acl?.users.find((u) => u.name === acl.systemUser);
+  if (system)
+    opts.push(`-Drocketmq.config.accessKey=${system.name}`, `-Drocketmq.config.secretKey=${system.secret.text}`);
   return { JAVA_OPTS: opts.join(" ") };
 }

@@ -45,6 +45,16 @@ export const BROKER_OWNED_KEYS: Readonly<Record<string, string>> = {
     "ControllerBrokerSet (RocketMQ 5 exits when enableControllerMode and enableDLegerCommitLog are both true)",
   controllerAddr: "the cluster's ControllerGroup",
   allAckInSyncStateSet: "ControllerBrokerSet allAckInSyncStateSet",
+  aclEnable: "RocketMqCluster accessControl (ACL 1.0 up to 5.3.2; on 5.3.3 and later aclEnable is read by nothing)",
+  authenticationEnabled: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
+  authorizationEnabled: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
+  authenticationProvider: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
+  authenticationMetadataProvider: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
+  authorizationProvider: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
+  authorizationMetadataProvider: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
+  initAuthenticationUser: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
+  innerClientAuthenticationCredentials: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
+  migrateAuthFromV1Enabled: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
 };
 
 const CONTROLLER_KEYS: Readonly<Record<string, string>> = {
@@ -89,6 +99,7 @@ export function brokerEntries(cluster: ClusterModel, set: BrokerSetModel, broker
     storePathCommitLog: `${root}/commitlog`,
   };
   if (broker.haListenPort !== undefined) e.haListenPort = String(broker.haListenPort);
+  if (cluster.accessControl?.version === "1.0") e.aclEnable = "true";
   if (broker.dledger) {
     e.enableDLegerCommitLog = "true";
     e.dLegerGroup = set.dLegerGroup ?? set.brokerName;

@@ -14,6 +14,7 @@ import { checkPathKeys } from "./paths";
 import { checkPlacement } from "./placement";
 import { checkPorts } from "./ports";
 import { checkStores } from "./stores";
+import { checkAccessControl } from "./acl";
 import { checkHostCapabilities } from "./capabilities";
 
 /**
@@ -45,6 +46,7 @@ export function checkTopology(input: TopologyModel): Finding[] {
 type Rule = (topology: TopologyModel) => Finding[];
 /** Rules that read no version. */
 const ON_EVERY_CLUSTER: readonly Rule[] = [
+  checkAccessControl,
   checkIds,
   checkPorts,
   checkStores,

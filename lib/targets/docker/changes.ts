@@ -7,7 +7,7 @@
  * ForceNew except `memory`, `memory_swap` and `restart` (updated in place); `depends_on`, `lifecycle` and cdktf's
  * metadata change nothing on the engine. Pure: no cdktf, no file system.
  */
-import { fileChanges, ProcessDiff, ProcessSnapshot, StackChanges } from "../../core/changes";
+import { fileChanges, ProcessDiff, ProcessSnapshot, StackChanges, withoutSecrets } from "../../core/changes";
 
 /** Attributes whose change does not replace the container. */
 const IN_PLACE = new Set(["memory", "memory_swap", "restart"]);
@@ -115,7 +115,8 @@ function attributeChanges(a: Container, b: Container): { replace: string[]; inPl
       replace.push(`${k}: ${show(va)} -> ${show(vb)}`);
     }
   }
-  return { replace, inPlace };
+  // Nothing the report prints shows a secret (the console's secretKey in its JAVA_OPTS).
+  return { replace: replace.map(withoutSecrets), inPlace: inPlace.map(withoutSecrets) };
 }
 
 /** The RocketMQ processes of a Docker stack before and after a change (two synthesized cdk.tf.json documents). */

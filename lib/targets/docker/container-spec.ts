@@ -2,6 +2,7 @@
  * A process plan as the attributes of a docker_container (and its store volume), as plain data.
  * Pure: no constructs, so the mapping is tested on its own and the construct only wires it.
  */
+import * as path from "path";
 import { ProcessPlan } from "../../core/plan";
 
 /** How the containers of a host are networked (the docker_container `network_mode`). */
@@ -34,14 +35,33 @@ export interface DockerContainerSpec {
   readonly healthcheck: { test: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
 }
 
+/** ROCKETMQ_HOME in the official image (Dockerfile-ubuntu: `/home/rocketmq/rocketmq-${ROCKETMQ_VERSION}`). */
+export function imageRocketMqHome(version: string): string {
+  return `/home/rocketmq/rocketmq-${version}`;
+}
+
+/**
+ * The plan's environment, with the system properties that name its files (relative to the image's ROCKETMQ_HOME)
+ * appended to `JAVA_OPT_EXT`, which the image's scripts put last on the java command line.
+ */
+function containerEnv(plan: ProcessPlan): Record<string, string> {
+  const home = imageRocketMqHome(plan.version);
+  const props = plan.files
+    .filter((f) => f.systemProperty !== undefined)
+    .map((f) => `-D${f.systemProperty}=${path.posix.relative(home, f.path)}`);
+  if (props.length === 0) return plan.env;
+  return { ...plan.env, JAVA_OPT_EXT: [plan.env.JAVA_OPT_EXT, ...props].filter(Boolean).join(" ") };
+}
+
 export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode): DockerContainerSpec {
+  const env = containerEnv(plan);
   return {
     name: plan.containerName,
     image: plan.image,
     command: [...plan.command],
-    env: Object.keys(plan.env)
+    env: Object.keys(env)
       .sort()
-      .map((k) => `${k}=${plan.env[k]}`),
+      .map((k) => `${k}=${env[k]}`),
     upload: plan.files.map((f) => ({ file: f.path, content: f.content })),
     volumes: storeVolumes(plan),
     user: plan.runAs ? `${plan.runAs.uid}:${plan.runAs.gid}` : undefined,

@@ -6,6 +6,7 @@
  *
  * Pure: plain data in, text out; the VmHost construct only collects the plans.
  */
+import * as path from "path";
 import { ProcessKind, ProcessPlan } from "../../core/plan";
 import { VmDistributionSpec, VmJavaSpec } from "./options";
 
@@ -96,7 +97,11 @@ export function vmProcesses(input: VmRenderInput): VmProcess[] {
       ...args.map((a) => moved.get(a) ?? a),
     ];
     const logHome = `${VM_LOG_ROOT}/${name}`;
-    const javaOptExt = [p.env.JAVA_OPT_EXT ?? "", `-Duser.home=${logHome}`, ...input.javaOptions]
+    // A file the process finds through a system property (ACL 1.0's), relative to the distribution's home.
+    const fileProps = p.files
+      .filter((f) => f.systemProperty !== undefined)
+      .map((f) => `-D${f.systemProperty}=${path.posix.relative(dist.home, moved.get(f.path)!)}`);
+    const javaOptExt = [p.env.JAVA_OPT_EXT ?? "", ...fileProps, `-Duser.home=${logHome}`, ...input.javaOptions]
       .filter((s) => s !== "")
       .join(" ");
     const env: Record<string, string> = { ...p.env, JAVA_OPT_EXT: javaOptExt, ROCKETMQ_HOME: dist.home };

@@ -1,4 +1,4 @@
-import { Fn, Lazy, TerraformOutput, TerraformResource } from "cdktf";
+import { Fn, Lazy, TerraformOutput, TerraformOutputConfig, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { error, formatFinding } from "../../core/findings";
 import { MachineFacts, StoreModel } from "../../core/model";
@@ -39,6 +39,31 @@ export interface VmHostProps {
    * @default 655350
    */
   readonly limitNofile?: number;
+}
+
+/**
+ * The user-data output, sensitive when the document carries a secret: decided at synth, from the plans (Terraform
+ * refuses a non-sensitive output derived from a sensitive variable, and a literal secret must not be printed either).
+ */
+class UserDataOutput extends TerraformOutput {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly secret: () => boolean,
+    config: TerraformOutputConfig,
+  ) {
+    super(scope, id, config);
+  }
+
+  public toTerraform(): unknown {
+    this.sensitive = this.secret() ? true : undefined;
+    return super.toTerraform();
+  }
+
+  public toHclTerraform(): unknown {
+    this.sensitive = this.secret() ? true : undefined;
+    return super.toHclTerraform();
+  }
 }
 
 const VM_HOST_SCHEMA: Schema<VmHostProps> = {
@@ -124,7 +149,7 @@ export class VmHost extends Construct implements IRocketMqHost {
     this.node.addValidation({ validate: () => this.versionProblems() });
     // Terraform reads every string as a template: the shell's `${` is escaped, a token's expression is kept.
     this.userData = Lazy.stringValue({ produce: () => terraformLiteral(this.renderUserData()) });
-    this.userDataOutput = new TerraformOutput(this, "user-data", {
+    this.userDataOutput = new UserDataOutput(this, "user-data", () => this.holdsSecrets(), {
       value: this.userData,
       description: `cloud-init user-data of the VM ${this.node.path}: attach it to the VM resource (user_data).`,
     });
@@ -216,6 +241,11 @@ export class VmHost extends Construct implements IRocketMqHost {
   /** Nothing else on the VM is known to the library. */
   public occupants(): HostOccupant[] {
     return [];
+  }
+
+  /** True when a process placed here reads a file that holds a secret (an ACL file): the document carries it. */
+  private holdsSecrets(): boolean {
+    return this.placed.some((p) => p.plan().files.some((f) => f.secret === true));
   }
 
   /** One distribution that is not the archive's per-version layout serves one version only. */

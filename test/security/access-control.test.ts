@@ -1,0 +1,262 @@
+/**
+ * Access control, as a user declares it on a cluster: ACL 1.0 files for every broker, secrets from sensitive
+ * variables (never in the output, a report or a message), and the mistakes that would not protect or not start.
+ */
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { parse } from "yaml";
+import {
+  AclPermission,
+  AclVersion,
+  BrokerPair,
+  Dashboard,
+  DLedgerGroup,
+  DockerHost,
+  NameServer,
+  Replication,
+  RocketMqCluster,
+  RocketMqVersion,
+  topologyOf,
+  VmHost,
+} from "../../lib";
+import { changeImpact, renderImpact } from "../../lib/report/impact";
+import { dockerStackChanges } from "../../lib/targets/docker/changes";
+import { containers, synth, synthError, synthWarnings } from "../helpers";
+
+const LITERAL_SECRET = "app-secret-9f3a1c";
+
+/** 2 masters + SYNC slaves crosswise on 4.9.8 with an admin (sensitive variable) and an application account. */
+function secured(s: TerraformStack, o: { version?: RocketMqVersion; appSecret?: string; dashboard?: boolean } = {}) {
+  const adminSecret = new TerraformVariable(s, "adminSecret", { type: "string", sensitive: true });
+  const [h1, h2] = [1, 2].map(
+    (n) => new DockerHost(s, `h${n}`, { address: `10.0.0.${n}`, dockerHost: `ssh://ops@10.0.0.${n}` }),
+  );
+  const cluster = new RocketMqCluster(s, "rmq", {
+    version: o.version ?? RocketMqVersion.V4_9_8,
+    accessControl: {
+      users: [
+        { name: "rocketmq-admin", secret: adminSecret.stringValue, admin: true },
+        {
+          name: "orders-app",
+          secret: o.appSecret ?? LITERAL_SECRET,
+          topicPermissions: { Orders: AclPermission.PUB_SUB, Audit: AclPermission.SUB },
+          groupPermissions: { "orders-consumers": AclPermission.SUB },
+        },
+      ],
+    },
+  });
+  new NameServer(cluster, "ns1", { host: h1 });
+  new BrokerPair(cluster, "broker-a", {
+    replication: Replication.SYNC,
+    master: { host: h1 },
+    slaves: [{ host: h2, listenPort: 11911 }],
+  });
+  if (o.dashboard) new Dashboard(cluster, "console", { host: h2 });
+  return cluster;
+}
+
+const fileOf = (c: any, name: string) => (c.upload as any[]).find((u) => u.file.endsWith(name))?.content as string;
+
+describe("ACL 1.0 (4.4.0 to 5.3.2): aclEnable and plain_acl.yml on every broker", () => {
+  const json = synth((s) => secured(s, { dashboard: true }));
+  const brokers = ["defaultcluster-broker-a-0", "defaultcluster-broker-a-1"].map((n) => containers(json)[n]);
+
+  test("every broker reads aclEnable=true and finds plain_acl.yml beside its properties, through rocketmq.acl.plain.file", () => {
+    for (const b of brokers) {
+      expect(fileOf(b, "broker.properties")).toContain("\naclEnable=true\n");
+      expect(fileOf(b, "plain_acl.yml")).toBeDefined();
+      expect((b.env as string[]).find((e) => e.startsWith("JAVA_OPT_EXT="))).toContain(
+        "-Drocketmq.acl.plain.file=../conf/plain_acl.yml",
+      );
+    }
+  });
+
+  test("the file lists the slaves' machines (their copies are unsigned), each account with its permissions", () => {
+    const acl = parse(fileOf(brokers[0], "plain_acl.yml").replace("${jsonencode(var.adminSecret)}", '"x"'));
+    expect(acl.globalWhiteRemoteAddresses).toEqual(["10.0.0.1", "10.0.0.2"]);
+    expect(acl.accounts).toEqual([
+      {
+        accessKey: "rocketmq-admin",
+        secretKey: "x",
+        whiteRemoteAddress: "",
+        admin: true,
+        defaultTopicPerm: "DENY",
+        defaultGroupPerm: "SUB",
+        topicPerms: [],
+        groupPerms: [],
+      },
+      {
+        accessKey: "orders-app",
+        secretKey: LITERAL_SECRET,
+        whiteRemoteAddress: "",
+        admin: false,
+        defaultTopicPerm: "DENY",
+        defaultGroupPerm: "SUB",
+        topicPerms: ["Audit=SUB", "Orders=PUB|SUB"],
+        groupPerms: ["orders-consumers=SUB"],
+      },
+    ]);
+  });
+
+  test("a sensitive variable's secret is Terraform's to write: cdk.tf.json holds the expression, quoted by jsonencode", () => {
+    expect(fileOf(brokers[0], "plain_acl.yml")).toContain("secretKey: ${jsonencode(var.adminSecret)}");
+  });
+
+  test("the console signs with the system account", () => {
+    const opts = (containers(json)["defaultcluster-dashboard-console"].env as string[]).find((e) =>
+      e.startsWith("JAVA_OPTS="),
+    )!;
+    expect(opts).toContain("-Drocketmq.config.accessKey=rocketmq-admin -Drocketmq.config.secretKey=${var.adminSecret}");
+  });
+
+  test("a literal secret is warned about where declared, without its value", () => {
+    const warnings = synthWarnings((s) => secured(s));
+    const literal = warnings.filter((w) => w.includes("[secrets/literal]"));
+    expect(literal).toHaveLength(1);
+    expect(literal[0]).toContain(
+      "stack/rmq: [secrets/literal] accessControl.users[1].secret (user orders-app) is a literal string",
+    );
+    expect(warnings.join("\n")).not.toContain(LITERAL_SECRET);
+  });
+
+  test("the topology report names the accounts and their permissions, never a secret", () => {
+    const s = new TerraformStack(Testing.app(), "stack");
+    secured(s);
+    const report = topologyOf(s);
+    expect(report).toContain(
+      "Access control 1.0 (aclEnable, plain_acl.yml): rocketmq-admin (admin; the library's own processes sign with it); orders-app (topic Orders PUB|SUB, topic Audit SUB, group orders-consumers SUB, other topics DENY, other groups SUB). Secrets are not shown.",
+    );
+    expect(report).not.toContain(LITERAL_SECRET);
+  });
+
+  test("the change report says a secret changed, never what it was or is", () => {
+    const before = synth((s) => secured(s, { dashboard: true }));
+    const after = synth((s) => secured(s, { dashboard: true, appSecret: "app-secret-rotated" }));
+    const text = renderImpact([changeImpact("stack", dockerStackChanges(before, after))]);
+    expect(text).toContain("plain_acl.yml changed (it holds secrets: its content is not shown)");
+    expect(text).not.toContain(LITERAL_SECRET);
+    expect(text).not.toContain("app-secret-rotated");
+  });
+});
+
+describe("access control that would not protect, or not start, is refused at synth", () => {
+  const user = (name: string, secret: string, admin = false) => ({ name, secret, admin });
+  const errors = (version: RocketMqVersion, acl: any) =>
+    synthError((s) => {
+      const h = new DockerHost(s, "h1", { address: "10.0.0.1", dockerHost: "ssh://ops@10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", { version, accessControl: acl });
+      new NameServer(cluster, "ns", { host: h });
+    });
+
+  test("ACL 1.0 on 5.3.3 and later, where nothing reads it", () => {
+    const msg = errors(RocketMqVersion.V5_3_3, {
+      users: [user("rocketmq-admin", "admin-secret-1", true)],
+      version: AclVersion.V1,
+    });
+    expect(msg).toContain(
+      "[stack/rmq] [acl/version] accessControl asks for ACL 1.0, but RocketMQ 5.3.3 has no ACL 1.0",
+    );
+  });
+
+  test("ACL 2.0 before 5.3.0", () => {
+    const msg = errors(RocketMqVersion.V4_9_8, {
+      users: [user("rocketmq-admin", "admin-secret-1", true)],
+      version: AclVersion.V2,
+    });
+    expect(msg).toContain("[acl/version] accessControl asks for ACL 2.0, which RocketMQ reads from 5.3.0 on");
+  });
+
+  test("ACL 2.0 (5.3.0 and later, the default 5.5.0 included) is not generated yet, and says so", () => {
+    const msg = errors(RocketMqVersion.V5_5_0, { users: [user("rocketmq-admin", "admin-secret-1", true)] });
+    expect(msg).toContain("[acl/not-generated] accessControl on RocketMQ 5.5.0 means ACL 2.0");
+  });
+
+  test("names and literal secrets of 6 characters or fewer, two users of one name, no admin: each once, no secret shown", () => {
+    const msg = errors(RocketMqVersion.V4_9_8, { users: [user("app", "s3cret"), user("app", "another-secret")] });
+    expect(msg).toContain('[acl/short-key] accessControl.users[0].name "app" has 3 characters');
+    expect(msg).toContain("[acl/short-key] accessControl.users[0].secret (user app) has 6 characters");
+    expect(msg).toContain(
+      '[acl/duplicate-user] accessControl.users[1] and accessControl.users[0] are both named "app"',
+    );
+    expect(msg).toContain("[acl/system-user] accessControl has no admin user");
+    expect(msg).not.toContain("s3cret");
+    expect(msg).not.toContain("another-secret");
+  });
+
+  test("a permission that is not AclPermission's, with the spelling that was meant", () => {
+    const msg = errors(RocketMqVersion.V4_9_8, {
+      users: [{ ...user("rocketmq-admin", "admin-secret-1", true), topicPermissions: { Orders: "pub" } }],
+    });
+    expect(msg).toContain(
+      '[props/value] accessControl.users[0].topicPermissions.Orders is "pub", not one of AclPermission.DENY ("DENY"), AclPermission.PUB ("PUB"), AclPermission.SUB ("SUB"), AclPermission.PUB_SUB ("PUB|SUB")',
+    );
+    expect(msg).toContain('Did you mean "PUB"?');
+  });
+
+  test("ACL 1.0 cannot white-list a slave's master named by DNS", () => {
+    const msg = synthError((s) => {
+      const h1 = new DockerHost(s, "h1", { address: "rmq-1.example.com", dockerHost: "ssh://ops@rmq-1.example.com" });
+      const h2 = new DockerHost(s, "h2", { address: "10.0.0.2", dockerHost: "ssh://ops@10.0.0.2" });
+      const cluster = new RocketMqCluster(s, "rmq", {
+        version: RocketMqVersion.V4_9_8,
+        accessControl: { users: [user("rocketmq-admin", "admin-secret-1", true)] },
+      });
+      new NameServer(cluster, "ns", { host: h1 });
+      new BrokerPair(cluster, "a", { master: { host: h1 }, slaves: [{ host: h2 }] });
+    });
+    expect(msg).toContain("[stack/h1] [acl/whitelist] the broker host stack/h1 is named rmq-1.example.com, not by IP");
+  });
+
+  test("aclEnable as an extra property is the construct's: accessControl says it", () => {
+    const msg = synthError((s) => {
+      const h = new DockerHost(s, "h1", { address: "10.0.0.1", dockerHost: "ssh://ops@10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", {
+        version: RocketMqVersion.V4_9_8,
+        brokerProperties: { aclEnable: true },
+      });
+      new NameServer(cluster, "ns", { host: h });
+      new DLedgerGroup(cluster, "g", {
+        peers: [{ host: h }, { host: h, listenPort: 20911 }, { host: h, listenPort: 30911 }],
+      });
+    });
+    expect(msg).toContain("[keys/owned]");
+    expect(msg).toContain(
+      "RocketMqCluster accessControl (ACL 1.0 up to 5.3.2; on 5.3.3 and later aclEnable is read by nothing)",
+    );
+  });
+});
+
+describe("ACL 1.0 on VMs", () => {
+  test("the file beside the process's others, found relative to the distribution; the user-data output is sensitive", () => {
+    let vm: VmHost | undefined;
+    const json = synth((s) => {
+      vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", {
+        version: RocketMqVersion.V4_9_8,
+        accessControl: {
+          users: [
+            {
+              name: "rocketmq-admin",
+              secret: new TerraformVariable(s, "adminSecret", { type: "string", sensitive: true }).stringValue,
+              admin: true,
+            },
+          ],
+        },
+      });
+      new NameServer(cluster, "ns", { host: vm });
+      new BrokerPair(cluster, "a", { master: { host: vm } });
+    });
+    const doc = parse(vm!.renderUserData());
+    const acl = doc.write_files.find((f: any) => f.path === "/etc/rocketmq/defaultcluster-a-0/plain_acl.yml");
+    expect({ owner: acl.owner, permissions: acl.permissions }).toEqual({
+      owner: "rocketmq:rocketmq",
+      permissions: "0640",
+    });
+    const unit = doc.write_files.find(
+      (f: any) => f.path === "/etc/systemd/system/rocketmq-defaultcluster-a-0.service",
+    ).content;
+    expect(unit).toContain("-Drocketmq.acl.plain.file=../../../etc/rocketmq/defaultcluster-a-0/plain_acl.yml");
+    expect(
+      Object.values<any>(json.output).find((o) => String(o.description).startsWith("cloud-init user-data")).sensitive,
+    ).toBe(true);
+  });
+});
