@@ -2,9 +2,10 @@
  * The two clusters of the seed tutorial, as a user writes them, plus a one-host development stack.
  * main.ts synthesizes them; the lab starts them on real RocketMQ servers.
  */
-import { LocalBackend, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import {
+  AclPermission,
   BrokerPair,
   ControllerBrokerSet,
   Dashboard,
@@ -221,6 +222,61 @@ export class DevStack extends TerraformStack {
 }
 
 /**
+ * A secured production cluster (RocketMQ 4.9.8, access control 1.0): every client signs with an account, each
+ * account may touch only its topics and groups, and every secret comes from a Terraform variable marked sensitive
+ * (`TF_VAR_adminSecret=... cdktf deploy`), so that none is in the synthesized output. A master and its SYNC slave on
+ * two machines, a name server on each, and the console, which signs with the admin account.
+ */
+export class SeedSecuredStack extends TerraformStack {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+    super(scope, id);
+    localState(this, id);
+    const secret = (name: string) =>
+      new TerraformVariable(this, name, { type: "string", sensitive: true, description: `RocketMQ secret ${name}` })
+        .stringValue;
+    const [h51, h52] = [51, 52].map(
+      (n) =>
+        new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }),
+    );
+    const cluster = new RocketMqCluster(
+      this,
+      "rmq",
+      clusterProps(options, {
+        clusterName: "SecuredCluster",
+        version: RocketMqVersion.V4_9_8,
+        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
+        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+        accessControl: {
+          users: [
+            { name: "rocketmq-admin", secret: secret("adminSecret"), admin: true },
+            {
+              name: "orders-app",
+              secret: secret("ordersSecret"),
+              topicPermissions: { Orders: AclPermission.PUB_SUB },
+              groupPermissions: { "orders-consumers": AclPermission.SUB },
+            },
+            {
+              name: "orders-audit",
+              secret: secret("auditSecret"),
+              topicPermissions: { Orders: AclPermission.SUB },
+              groupPermissions: { "orders-audit": AclPermission.SUB },
+            },
+          ],
+        },
+      }),
+    );
+    new NameServer(cluster, "ns51", { host: h51 });
+    new NameServer(cluster, "ns52", { host: h52 });
+    new BrokerPair(cluster, "broker-a", {
+      replication: Replication.SYNC,
+      master: { host: h51, properties: options.masterProperties?.["broker-a"] },
+      slaves: [{ host: h52 }],
+    });
+    new Dashboard(cluster, "console", { host: h51, image: options.dashboardImage });
+  }
+}
+
+/**
  * State next to the project, named relative to the stack's working directory
  * (cdktf.out/stacks/<id>), so the synthesized JSON holds no path of the build machine.
  */
@@ -234,4 +290,5 @@ export function buildExamples(app: Construct, options: ExampleOptions = {}): voi
   new SeedDLedgerVmStack(app, "seed-dledger-vm", options);
   new SeedControllerStack(app, "seed-5x-controller", options);
   new DevStack(app, "dev", options);
+  new SeedSecuredStack(app, "seed-secured", options);
 }
