@@ -51,8 +51,9 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * or "username cannot be null."; else the thrown exception's message)}.
  *
  * Secrets: every secretKey this process was given is replaced by "***" in every string of every answer (map keys
- * too); such an answer, and its refusal, get "scrubbed": true. This class writes nothing else itself (RocketMQ's
- * client logs signatures and access keys at most, never the secret key). An unparsable
+ * too); such an answer, and its refusal, get "scrubbed": true. This class writes nothing else itself. RocketMQ's
+ * client log holds no secret key (lab/acl-probe.ts greps it), but it writes addresses, topics and clusters verbatim:
+ * a secret used as one of those would be logged. An unparsable
  * command line is never echoed.
  *
  * Compiled by the lab with javac against the jars of the RocketMQ version under test. AclClientRPCHook and
@@ -459,7 +460,7 @@ public class LabClient {
         return -1;
     }
 
-    /** The exception's own message without RocketMQ's FAQ link (getErrorMessage), or null. */
+    /** The exception's own message (getErrorMessage: no "CODE: n DESC:" prefix), or null. */
     private static String errorMessage(Throwable t) {
         if (t instanceof org.apache.rocketmq.client.exception.MQClientException) {
             return ((org.apache.rocketmq.client.exception.MQClientException) t).getErrorMessage();
