@@ -8,6 +8,62 @@ import { LAB_DIR, tail } from "./util";
 
 export type Clusters = Record<string, Record<string, Record<string, string>>>;
 
+/** An account's keys (ACL 1.0 accessKey/secretKey, ACL 2.0 username/password). Never put into an error or a log line. */
+export interface Credentials {
+  accessKey: string;
+  secretKey: string;
+}
+
+/** Why a command failed, as RocketMQ said it. */
+export interface Refusal {
+  /** The class of the exception the command threw. */
+  exception: string;
+  /** RocketMQ's response code (ACL 1.0 refusals: 1; ACL 2.0: 16), when an exception of the chain carries one. */
+  code?: number;
+  /** The class of the exception that carried the code. */
+  codeFrom?: string;
+  /** That exception's own message: the broker's remark ("No accessKey is configured", "username cannot be null."). */
+  message: string;
+  /** True when a known secret key was replaced by "***" in it. */
+  scrubbed?: boolean;
+}
+
+/** A failed answer: the exception chain as text, and the refusal. */
+export interface Failed {
+  ok: false;
+  error: string;
+  refusal?: Refusal;
+  scrubbed?: boolean;
+}
+
+/** An answer: ok with the command's fields, or Failed. */
+export type Answer<T> = ({ ok: true; scrubbed?: boolean } & T) | Failed;
+
+export interface Sent {
+  status: string;
+  brokerName: string;
+  queueId: number;
+  offset: number;
+  msgId: string;
+}
+
+export interface Consumed {
+  bodies: string[];
+  perBroker: Record<string, number>;
+}
+
+/** "refused with code 1: No accessKey is configured" (or the error text when no refusal came back). */
+export function refusalText(r: Failed): string {
+  const f = r.refusal;
+  if (!f) return r.error;
+  return `refused${f.code !== undefined ? ` with code ${f.code}` : ""}: ${f.message} (${f.codeFrom ?? f.exception})`;
+}
+
+/** Whether the answer is a refusal with that code whose message holds `text` (any refusal with that code if none). */
+export function refusedWith(r: Answer<unknown>, code: number, text?: string): boolean {
+  return !r.ok && r.refusal?.code === code && (text === undefined || r.refusal.message.includes(text));
+}
+
 interface Pending {
   resolve: (v: any) => void;
   reject: (e: Error) => void;
@@ -120,29 +176,75 @@ export class LabClient {
     }
   }
 
-  /** Sends one command; resolves with the answer object (ok true or false), rejects on timeout. */
-  call(cmd: string, args: string[] = [], timeoutMs = 15_000): Promise<any> {
+  /**
+   * Sends one command, as the account of `creds` or as nobody; resolves with the answer object (ok true or false),
+   * rejects on timeout. The keys go to the client's stdin only, never into an error message.
+   */
+  call(cmd: string, args: string[] = [], timeoutMs = 15_000, creds?: Credentials): Promise<any> {
     if (!this.child) return Promise.reject(new Error("LabClient not running"));
     const id = String(++this.seq);
+    const as = creds ? ` (as ${creds.accessKey})` : "";
+    const line: unknown[] = [id, cmd, ...args];
+    if (creds) line.push({ accessKey: creds.accessKey, secretKey: creds.secretKey });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`LabClient ${cmd} ${args.join(" ")}: no answer in ${timeoutMs} ms`));
+        reject(new Error(`LabClient ${cmd} ${args.join(" ")}${as}: no answer in ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer, cmd });
-      this.child!.stdin!.write(JSON.stringify([id, cmd, ...args]) + "\n");
+      this.child!.stdin!.write(JSON.stringify(line) + "\n");
     });
   }
 
   /** Like call, but throws when the answer is ok:false. */
-  async must(cmd: string, args: string[] = [], timeoutMs = 15_000): Promise<any> {
-    const r = await this.call(cmd, args, timeoutMs);
-    if (!r.ok) throw new Error(`${cmd} ${args.join(" ")}: ${r.error}`);
+  async must(cmd: string, args: string[] = [], timeoutMs = 15_000, creds?: Credentials): Promise<any> {
+    const r = await this.call(cmd, args, timeoutMs, creds);
+    if (!r.ok) throw new Error(`${cmd} ${args.join(" ")}${creds ? ` (as ${creds.accessKey})` : ""}: ${r.error}`);
     return r;
   }
 
-  async clusters(namesrv?: string, timeoutMs = 8_000): Promise<Clusters> {
-    return (await this.must("clusterInfo", namesrv ? [namesrv] : [], timeoutMs)).clusters;
+  async clusters(namesrv?: string, timeoutMs = 8_000, creds?: Credentials): Promise<Clusters> {
+    return (await this.must("clusterInfo", namesrv ? [namesrv] : [], timeoutMs, creds)).clusters;
+  }
+
+  /** The cluster info from the client's name servers (or `namesrv`), as an answer (a refusal does not throw). */
+  clusterInfo(namesrv?: string, creds?: Credentials, timeoutMs = 8_000): Promise<Answer<{ clusters: Clusters }>> {
+    return this.call("clusterInfo", namesrv ? [namesrv] : [], timeoutMs, creds);
+  }
+
+  /** One message to the topic, on a queue of `brokerName` (or any broker with ""). */
+  send(topic: string, brokerName: string, body: string, creds?: Credentials, timeoutMs = 8_000): Promise<Answer<Sent>> {
+    return this.call("send", [topic, brokerName, body], timeoutMs, creds);
+  }
+
+  /** Every message of the topic (of `brokerName`, or all with ""), pulled from offset 0 of every queue. */
+  consume(topic: string, brokerName = "", creds?: Credentials, timeoutMs = 30_000): Promise<Answer<Consumed>> {
+    return this.call("consume", [topic, brokerName], timeoutMs, creds);
+  }
+
+  /** The topic (4 queues) on every master of the cluster; answers the masters' addresses. */
+  createTopic(
+    topic: string,
+    cluster: string,
+    creds?: Credentials,
+    timeoutMs = 15_000,
+  ): Promise<Answer<{ brokers: string[] }>> {
+    return this.call("createTopic", [topic, cluster], timeoutMs, creds);
+  }
+
+  /** Whether the broker at brokerAddr holds the topic in its topic table. */
+  hasTopic(
+    brokerAddr: string,
+    topic: string,
+    creds?: Credentials,
+    timeoutMs = 8_000,
+  ): Promise<Answer<{ has: boolean }>> {
+    return this.call("hasTopic", [brokerAddr, topic], timeoutMs, creds);
+  }
+
+  /** The name server's route of the topic (TopicRouteData as JSON). */
+  route(topic: string, creds?: Credentials, timeoutMs = 8_000): Promise<Answer<{ route: any }>> {
+    return this.call("route", [topic], timeoutMs, creds);
   }
 
   stop(): void {

@@ -1,5 +1,6 @@
 import com.alibaba.fastjson.JSON;
 import com.alibaba.fastjson.JSONArray;
+import com.alibaba.fastjson.JSONObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.rocketmq.acl.common.AclClientRPCHook;
+import org.apache.rocketmq.acl.common.SessionCredentials;
 import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
 import org.apache.rocketmq.client.consumer.PullResult;
 import org.apache.rocketmq.client.consumer.PullStatus;
@@ -19,6 +22,7 @@ import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.message.MessageQueue;
+import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
@@ -27,15 +31,34 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  * "@@LAB " + {"id":..., "ok":true|false, ...}. Anything else on stdout is noise and ignored by the lab.
  *
  * Commands:
- *   ["1","clusterInfo", namesrvAddr?]           -> clusters: {cluster: {brokerName: {brokerId: addr}}}
- *   ["2","createTopic", topic, cluster]         -> creates the topic on every master (brokerId 0) of the cluster
- *   ["2","hasTopic", brokerAddr, topic]         -> has: whether that broker's topic table holds the topic
- *   ["3","route", topic]                        -> brokers: {brokerName: {brokerId: addr}}, queues: {brokerName: writeQueueNums}
- *   ["4","send", topic, brokerName or "", body] -> brokerName, queueId, offset, msgId, status
- *   ["5","consume", topic, brokerName or ""]    -> bodies: [...] (pulls every queue from offset 0, any live replica)
+ *   ["1","clusterInfo", namesrvAddr?, creds?]           -> clusters: {cluster: {brokerName: {brokerId: addr}}}
+ *   ["2","createTopic", topic, cluster, creds?]         -> creates the topic on every master (brokerId 0) of the cluster
+ *   ["2","hasTopic", brokerAddr, topic, creds?]         -> has: whether that broker's topic table holds the topic
+ *   ["2","brokerConfig", brokerAddr, creds?]            -> config: the broker's running configuration
+ *   ["3","route", topic, creds?]                        -> route: the name server's TopicRouteData as JSON
+ *   ["4","send", topic, brokerName or "", body, creds?] -> brokerName, queueId, offset, msgId, status
+ *   ["5","consume", topic, brokerName or "", creds?]    -> bodies: [...], perBroker (pulls every queue from offset 0)
  *   ["6","quit"]
  *
- * Compiled by the lab with javac against the jars of the RocketMQ version under test.
+ * Credentials: every command that talks to RocketMQ (all but quit) takes an optional last element, a JSON object
+ * {"accessKey": ..., "secretKey": ...}: the command then runs as that account, through an admin, producer and pull
+ * consumer of its own signed by AclClientRPCHook (ACL 1.0 and 2.0 alike), made on first use and kept for the
+ * process. Without it the command runs as nobody (the anonymous clients made at start, as before).
+ *
+ * A failed command answers ok:false with "error" (the exception chain as text) and "refusal": {exception (the
+ * thrown class), code (RocketMQ's response code, when an exception of the chain carries one), codeFrom (that
+ * exception's class), message (that exception's own message: the broker's remark, e.g. "No accessKey is configured"
+ * or "username cannot be null."; else the thrown exception's message)}.
+ *
+ * Secrets: every secretKey this process was given is replaced by "***" in every string of every answer (map keys
+ * too); such an answer, and its refusal, get "scrubbed": true. This class writes nothing else itself. RocketMQ's
+ * client log holds no secret key (lab/acl-probe.ts greps it), but it writes addresses, topics and clusters verbatim:
+ * a secret used as one of those would be logged. An unparsable
+ * command line is never echoed.
+ *
+ * Compiled by the lab with javac against the jars of the RocketMQ version under test. AclClientRPCHook and
+ * SessionCredentials are org.apache.rocketmq.acl.common in every version the lab runs (4.7.0 and 4.9.8: in
+ * rocketmq-acl; 5.3.3 and 5.5.0: in rocketmq-client), so they are imported, not loaded by reflection.
  */
 public class LabClient {
     private static final PrintStream OUT;
@@ -47,10 +70,84 @@ public class LabClient {
     private static DefaultMQAdminExt admin;
     private static DefaultMQProducer producer;
     private static DefaultMQPullConsumer consumer;
+    private static String namesrv;
+    private static String instance;
+
+    /** The clients of one account: every request they make is signed with its keys. */
+    private static final class Account {
+        final int n;
+        final RPCHook hook;
+        final DefaultMQAdminExt admin;
+        final DefaultMQProducer producer;
+        final DefaultMQPullConsumer consumer;
+        final Map<String, DefaultMQAdminExt> admins = new java.util.HashMap<>();
+
+        Account(int n, String accessKey, String secretKey) throws Exception {
+            this.n = n;
+            this.hook = new AclClientRPCHook(new SessionCredentials(accessKey, secretKey));
+            // Instance names never hold a key: they end up in client ids, which brokers and clients log.
+            String name = instance + "-acct" + n;
+            DefaultMQAdminExt a = new DefaultMQAdminExt(hook, 5000);
+            a.setNamesrvAddr(namesrv);
+            a.setInstanceName(name + "-admin");
+            DefaultMQProducer p = new DefaultMQProducer("lab_producer_group", hook);
+            p.setNamesrvAddr(namesrv);
+            p.setInstanceName(name); // its own client instance: one per hook (the first hook of an instance wins)
+            p.setSendMsgTimeout(4000);
+            p.setRetryTimesWhenSendFailed(0);
+            p.setPollNameServerInterval(1000);
+            DefaultMQPullConsumer c = new DefaultMQPullConsumer("lab_pull_group", hook);
+            c.setNamesrvAddr(namesrv);
+            c.setInstanceName(name); // shares the producer's client instance, as the anonymous ones do
+            try {
+                a.start();
+                p.start();
+                c.start();
+            } catch (Exception e) {
+                shutdown(c, p, a);
+                throw e;
+            }
+            this.admin = a;
+            this.producer = p;
+            this.consumer = c;
+        }
+
+        DefaultMQAdminExt adminFor(String ns) throws Exception {
+            DefaultMQAdminExt a = admins.get(ns);
+            if (a == null) {
+                a = new DefaultMQAdminExt(hook, 3000);
+                a.setNamesrvAddr(ns);
+                a.setInstanceName(instance + "-acct" + n + "-ns" + admins.size());
+                a.start();
+                admins.put(ns, a);
+            }
+            return a;
+        }
+    }
+
+    /** Accounts by accessKey + NUL + secretKey (kept in memory only). */
+    private static final Map<String, Account> ACCOUNTS = new java.util.HashMap<>();
+    /** Every secretKey given to this process: scrubbed from everything it writes. */
+    private static final Set<String> SECRETS = new java.util.HashSet<>();
+
+    private static void shutdown(DefaultMQPullConsumer c, DefaultMQProducer p, DefaultMQAdminExt a) {
+        try {
+            c.shutdown();
+        } catch (Throwable ignored) {
+        }
+        try {
+            p.shutdown();
+        } catch (Throwable ignored) {
+        }
+        try {
+            a.shutdown();
+        } catch (Throwable ignored) {
+        }
+    }
 
     public static void main(String[] args) throws Exception {
-        String namesrv = args[0];
-        String instance = "lab" + System.nanoTime();
+        namesrv = args[0];
+        instance = "lab" + System.nanoTime();
         // Keep RocketMQ's own stdout chatter away from the answer channel.
         System.setOut(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true));
 
@@ -81,38 +178,78 @@ public class LabClient {
                 continue;
             }
             String id = null;
+            JSONArray a;
             try {
-                JSONArray a = JSON.parseArray(line);
+                a = JSON.parseArray(line);
                 id = a.getString(0);
+            } catch (Throwable t) {
+                // The line may hold a secret the process has not been given yet: never echo it.
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("ok", false);
+                r.put("error", "unparsable command line (" + line.length() + " characters; not echoed)");
+                reply(id, r);
+                continue;
+            }
+            try {
+                Account account = null;
+                if (a.size() > 2 && a.get(a.size() - 1) instanceof JSONObject) {
+                    JSONObject creds = (JSONObject) a.remove(a.size() - 1);
+                    account = account(creds);
+                }
                 String cmd = a.getString(1);
                 if ("quit".equals(cmd)) {
                     reply(id, ok());
                     break;
                 }
-                reply(id, handle(cmd, a));
+                reply(id, handle(cmd, a, account));
             } catch (Throwable t) {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("ok", false);
-                r.put("error", describe(t));
-                reply(id, r);
+                reply(id, failed(t));
             }
         }
-        try {
-            consumer.shutdown();
-            producer.shutdown();
-            admin.shutdown();
-        } catch (Throwable ignored) {
+        for (Account acc : ACCOUNTS.values()) {
+            for (DefaultMQAdminExt x : acc.admins.values()) {
+                try {
+                    x.shutdown();
+                } catch (Throwable ignored) {
+                }
+            }
+            shutdown(acc.consumer, acc.producer, acc.admin);
         }
+        shutdown(consumer, producer, admin);
         System.exit(0);
     }
 
-    private static Map<String, Object> handle(String cmd, JSONArray a) throws Exception {
+    /** The clients of the account these credentials name (made on first use), registering the secret first. */
+    private static Account account(JSONObject creds) throws Exception {
+        Object ak = creds.get("accessKey");
+        Object sk = creds.get("secretKey");
+        if (sk instanceof String && !((String) sk).isEmpty()) {
+            SECRETS.add((String) sk);
+        }
+        if (!(ak instanceof String) || !(sk instanceof String) || ((String) ak).isEmpty() || ((String) sk).isEmpty()) {
+            throw new IllegalArgumentException("credentials need a non-empty string accessKey and secretKey");
+        }
+        String key = ak + "\0" + sk;
+        Account acc = ACCOUNTS.get(key);
+        if (acc == null) {
+            acc = new Account(ACCOUNTS.size() + 1, (String) ak, (String) sk);
+            ACCOUNTS.put(key, acc);
+        }
+        return acc;
+    }
+
+    private static Map<String, Object> handle(String cmd, JSONArray a, Account account) throws Exception {
         Map<String, Object> r = ok();
+        // The clients this command runs with: the account's, or the anonymous ones made at start.
+        DefaultMQAdminExt admin = account == null ? LabClient.admin : account.admin;
+        DefaultMQProducer producer = account == null ? LabClient.producer : account.producer;
+        DefaultMQPullConsumer consumer = account == null ? LabClient.consumer : account.consumer;
         switch (cmd) {
             case "clusterInfo": {
                 // optional argument: ask this name server (list) instead of the one given at start
                 String ns = a.size() > 2 ? a.getString(2) : null;
-                Object info = (ns == null || ns.isEmpty()) ? admin.examineBrokerClusterInfo() : adminFor(ns).examineBrokerClusterInfo();
+                DefaultMQAdminExt via = (ns == null || ns.isEmpty()) ? admin : account == null ? adminFor(ns) : account.adminFor(ns);
+                Object info = via.examineBrokerClusterInfo();
                 r.put("clusters", clusters(info));
                 return r;
             }
@@ -148,7 +285,12 @@ public class LabClient {
                 } catch (NoSuchMethodException e) {
                     m = DefaultMQAdminExt.class.getMethod("getAllTopicGroup", String.class, long.class);
                 }
-                Object wrapper = m.invoke(admin, addr, 5000L);
+                Object wrapper;
+                try {
+                    wrapper = m.invoke(admin, addr, 5000L);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+                }
                 Map<?, ?> table = (Map<?, ?>) wrapper.getClass().getMethod("getTopicConfigTable").invoke(wrapper);
                 r.put("has", table != null && table.containsKey(topic));
                 return r;
@@ -277,6 +419,95 @@ public class LabClient {
         return r;
     }
 
+    /** ok:false with the exception chain and the refusal: thrown class, RocketMQ's response code and message. */
+    private static Map<String, Object> failed(Throwable t) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("ok", false);
+        r.put("error", describe(t));
+        Map<String, Object> refusal = new LinkedHashMap<>();
+        refusal.put("exception", t.getClass().getName());
+        // The deepest exception of the chain that carries a response code holds the broker's own remark (a send's
+        // MQClientException copies the code of the MQBrokerException it wraps, with a message of its own).
+        Throwable coded = null;
+        int code = -1;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            int k = responseCode(c);
+            if (k >= 0) {
+                coded = c;
+                code = k;
+            }
+        }
+        if (coded != null) {
+            refusal.put("code", code);
+            refusal.put("codeFrom", coded.getClass().getName());
+            String em = errorMessage(coded);
+            refusal.put("message", em != null ? em : String.valueOf(coded.getMessage()));
+        } else {
+            refusal.put("message", String.valueOf(t.getMessage()));
+        }
+        r.put("refusal", refusal);
+        return r;
+    }
+
+    /** RocketMQ's response code of an MQClientException / MQBrokerException, -1 when none. */
+    private static int responseCode(Throwable t) {
+        if (t instanceof org.apache.rocketmq.client.exception.MQClientException) {
+            return ((org.apache.rocketmq.client.exception.MQClientException) t).getResponseCode();
+        }
+        if (t instanceof org.apache.rocketmq.client.exception.MQBrokerException) {
+            return ((org.apache.rocketmq.client.exception.MQBrokerException) t).getResponseCode();
+        }
+        return -1;
+    }
+
+    /** The exception's own message (getErrorMessage: no "CODE: n DESC:" prefix), or null. */
+    private static String errorMessage(Throwable t) {
+        if (t instanceof org.apache.rocketmq.client.exception.MQClientException) {
+            return ((org.apache.rocketmq.client.exception.MQClientException) t).getErrorMessage();
+        }
+        if (t instanceof org.apache.rocketmq.client.exception.MQBrokerException) {
+            return ((org.apache.rocketmq.client.exception.MQBrokerException) t).getErrorMessage();
+        }
+        return null;
+    }
+
+    /** s with every known secret replaced by "***"; flags[0] set when one was. */
+    private static String scrub(String s, boolean[] flags) {
+        if (s == null) {
+            return null;
+        }
+        for (String secret : SECRETS) {
+            if (s.contains(secret)) {
+                s = s.replace(secret, "***");
+                flags[0] = true;
+            }
+        }
+        return s;
+    }
+
+    /** A copy of an answer's value with every string (map keys too) scrubbed. */
+    private static Object scrubValue(Object v, boolean[] flags) {
+        if (v instanceof String) {
+            return scrub((String) v, flags);
+        }
+        if (v instanceof Map) {
+            Map<Object, Object> m = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                Object k = e.getKey() instanceof String ? scrub((String) e.getKey(), flags) : e.getKey();
+                m.put(k, scrubValue(e.getValue(), flags));
+            }
+            return m;
+        }
+        if (v instanceof java.util.Collection) {
+            List<Object> l = new ArrayList<>();
+            for (Object o : (java.util.Collection<?>) v) {
+                l.add(scrubValue(o, flags));
+            }
+            return l;
+        }
+        return v;
+    }
+
     private static String describe(Throwable t) {
         StringBuilder sb = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {
@@ -295,6 +526,21 @@ public class LabClient {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
         out.putAll(r);
+        if (!SECRETS.isEmpty()) {
+            boolean[] flags = {false};
+            @SuppressWarnings("unchecked")
+            Map<String, Object> clean = (Map<String, Object>) scrubValue(out, flags);
+            out = clean;
+            if (flags[0]) {
+                out.put("scrubbed", true);
+                Object refusal = out.get("refusal");
+                if (refusal instanceof Map) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> rm = (Map<String, Object>) refusal;
+                    rm.put("scrubbed", true);
+                }
+            }
+        }
         OUT.println("@@LAB " + JSON.toJSONString(out));
     }
 }
