@@ -56,6 +56,7 @@ describe("the rocketmq-cdktf command", () => {
       "seed-5x-controller",
       "seed-dledger",
       "seed-dledger-vm",
+      "seed-secured",
     ]);
     expect(impacts.find((i: any) => i.stack === "seed-2m-2s-sync").restarted).toEqual([
       expect.objectContaining({
