@@ -273,7 +273,24 @@ export class SeedSecuredStack extends TerraformStack {
       slaves: [{ host: h52 }],
     });
     new Dashboard(cluster, "console", { host: h51, image: options.dashboardImage });
+    // The state holds the secrets in plain text (the files' content, the console's environment): OpenTofu encrypts it.
+    encryptStateWithOpenTofu(this, secret("statePassphrase"));
   }
+}
+
+/**
+ * OpenTofu's state (and plan) encryption, with a key derived from a passphrase (PBKDF2, AES-GCM): the state file then
+ * holds no secret in plain text. The passphrase is a sensitive variable too (at least 16 characters). OpenTofu only
+ * (1.7 and later): Terraform refuses the `encryption` block; with Terraform, remove this and keep the state in a backend
+ * that encrypts it. In JSON, the encryption block takes references as bare strings (`key_provider.pbkdf2.state`).
+ */
+export function encryptStateWithOpenTofu(stack: TerraformStack, passphrase: string): void {
+  stack.addOverride("terraform.encryption", {
+    key_provider: { pbkdf2: { state: { passphrase } } },
+    method: { aes_gcm: { state: { keys: "key_provider.pbkdf2.state" } } },
+    state: { method: "method.aes_gcm.state", enforced: true },
+    plan: { method: "method.aes_gcm.state", enforced: true },
+  });
 }
 
 /**
