@@ -769,7 +769,7 @@ export async function securedPair(ctx: Ctx, d: Deployment): Promise<void> {
       `read ${after.length}; ${brokerName} registered as ${JSON.stringify(set)}`,
     );
     r = await client.send(topic, brokerName, "app-master-dead", app);
-    ctx.note(`send to ${brokerName} as ${app.accessKey} with its master dead: ${said(r)}`);
+    ctx.note(`send to ${brokerName} as ${app.accessKey} with its master dead: ${said(r).split("\n")[0]}`);
   } finally {
     await undo?.restore();
   }
