@@ -44,6 +44,8 @@ export interface ExampleOptions {
   readonly dashboardImage?: string;
   /** The RocketMQ distribution of the VMs (VmHost `distribution`). @default the Apache archive's zip of the version */
   readonly vmDistribution?: VmDistribution;
+  /** Extra topic permissions of seed-secured's accounts, by account name, over the example's own. @default none */
+  readonly userTopicPermissions?: Readonly<Record<string, Readonly<Record<string, AclPermission>>>>;
 }
 
 function storeDir(options: ExampleOptions, address: string, name: string): string {
@@ -234,6 +236,10 @@ export class SeedSecuredStack extends TerraformStack {
     const secret = (name: string) =>
       new TerraformVariable(this, name, { type: "string", sensitive: true, description: `RocketMQ secret ${name}` })
         .stringValue;
+    const topics = (user: string, own: Record<string, AclPermission>) => ({
+      ...own,
+      ...options.userTopicPermissions?.[user],
+    });
     const [h51, h52] = [51, 52].map(
       (n) =>
         new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }),
@@ -252,13 +258,13 @@ export class SeedSecuredStack extends TerraformStack {
             {
               name: "orders-app",
               secret: secret("ordersSecret"),
-              topicPermissions: { Orders: AclPermission.PUB_SUB },
+              topicPermissions: topics("orders-app", { Orders: AclPermission.PUB_SUB }),
               groupPermissions: { "orders-consumers": AclPermission.SUB },
             },
             {
               name: "orders-audit",
               secret: secret("auditSecret"),
-              topicPermissions: { Orders: AclPermission.SUB },
+              topicPermissions: topics("orders-audit", { Orders: AclPermission.SUB }),
               groupPermissions: { "orders-audit": AclPermission.SUB },
             },
           ],

@@ -8,8 +8,8 @@
 // - acl1-4.9.8: aclEnable=true and plain_acl.yml (an admin account, a read-only account) at
 //   <rocketmq.home.dir>/conf/plain_acl.yml, where the 4.9 broker reads it: refusals are code 1.
 // - acl1-4.9.8-image-path: the same file uploaded only at the official image's path
-//   (/home/rocketmq/rocketmq-4.9.8/conf/plain_acl.yml) while rocketmq.home.dir is elsewhere, as in the process lab:
-//   the broker does not read it.
+//   (/home/rocketmq/rocketmq-4.9.8/conf/plain_acl.yml) while rocketmq.home.dir is elsewhere (as the process lab ran
+//   servers before it used the image's ROCKETMQ_HOME): the broker does not read it.
 // - acl2-5.3.3, acl2-5.5.0: ACL 2.0 broker keys (both metadata providers, initAuthenticationUser,
 //   innerClientAuthenticationCredentials): refusals are code 16.
 // - none-4.7.0: no access control; anonymous and signed clients both served (the client on the oldest version).
@@ -105,20 +105,10 @@ function netUp(): void {
   });
 }
 
-/** A server as the process lab runs it, with -Drocketmq.home.dir of the probe's choosing. */
+/** A server as the process lab runs it, with -Drocketmq.home.dir of the probe's choosing (a folder of this machine). */
 class HomeProc extends Proc {
-  constructor(
-    c: Container,
-    hostDir: string,
-    readonly home: string,
-  ) {
-    super(c, { jars: ensureJars(c.version), hostNs: NS_HOST, hostDir });
-  }
-  shellScript(): string {
-    const s = super.shellScript();
-    const from = `-Drocketmq.home.dir=${LAB_HOME}`;
-    if (!s.includes(from)) throw new Error(`procs.ts no longer passes ${from}`);
-    return s.replace(from, `-Drocketmq.home.dir=${this.home}`);
+  constructor(c: Container, hostDir: string, home: string) {
+    super(c, { jars: ensureJars(c.version), hostNs: NS_HOST, hostDir, rocketmqHome: home });
   }
 }
 

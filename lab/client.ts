@@ -217,9 +217,18 @@ export class LabClient {
     return this.call("send", [topic, brokerName, body], timeoutMs, creds);
   }
 
-  /** Every message of the topic (of `brokerName`, or all with ""), pulled from offset 0 of every queue. */
-  consume(topic: string, brokerName = "", creds?: Credentials, timeoutMs = 30_000): Promise<Answer<Consumed>> {
-    return this.call("consume", [topic, brokerName], timeoutMs, creds);
+  /**
+   * Every message of the topic (of `brokerName`, or all with ""), pulled from offset 0 of every queue, as consumer
+   * group `group` (default lab_pull_group; ACL 1.0 checks the account's permission on it at every pull).
+   */
+  consume(
+    topic: string,
+    brokerName = "",
+    creds?: Credentials,
+    timeoutMs = 30_000,
+    group?: string,
+  ): Promise<Answer<Consumed>> {
+    return this.call("consume", group ? [topic, brokerName, group] : [topic, brokerName], timeoutMs, creds);
   }
 
   /** The topic (4 queues) on every master of the cluster; answers the masters' addresses. */

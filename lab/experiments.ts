@@ -1,13 +1,14 @@
 // The process lab's experiments: the shared scenarios on java processes in network namespaces, and the traps
 // (edited copies of a valid stack that only the process lab can run: RocketMQ's own failures).
 import { TerraformStack, Testing } from "cdktf";
+import * as fs from "fs";
 import * as path from "path";
 import { BrokerPair, DockerHost, NameServer, RocketMqCluster } from "../lib";
 import { Ctx } from "./checks";
 import { Deployment, ProcessDeployment, brokerExpect, registeredId } from "./deployment";
-import { LabProc } from "./procs";
-import { controllerMode, dledgerGroup, twoMasterTwoSlave } from "./scenarios";
-import { Container, Stack, configProps, editConfig, readStack } from "./stack";
+import { LabProc, Proc, imageRocketmqHome } from "./procs";
+import { controllerMode, dledgerGroup, plainAclUpload, securedPair, twoMasterTwoSlave } from "./scenarios";
+import { Container, Stack, configProps, editConfig, pickValues, readStack, stackVariables } from "./stack";
 import { WORK_DIR, log, ms, waitFor } from "./util";
 
 export interface ExpEnv {
@@ -41,7 +42,13 @@ function onProcesses(
   scenario: (ctx: Ctx, d: Deployment) => Promise<void>,
 ): (env: ExpEnv) => Promise<void> {
   return (env) => {
-    const stack = readStack(env.synthDir, stackName);
+    // The stack's variables (secrets) get values the lab picks, substituted as Terraform would.
+    const values = pickValues(stackVariables(env.synthDir, stackName));
+    if (Object.keys(values).length)
+      env.ctx.note(
+        `${stackName}: the lab's values for the variables ${Object.keys(values).join(", ")} (random, 24 characters each, new every run)`,
+      );
+    const stack = readStack(env.synthDir, stackName, values);
     // The console is not RocketMQ: it runs in the deploy lab (npm run lab:deploy), which checks what it shows.
     if (stack.dashboards.length)
       env.ctx.note(
@@ -57,6 +64,43 @@ export const expTwoMasterTwoSlave = onProcesses("seed-2m-2s-sync", twoMasterTwoS
 export const expDledger = onProcesses("seed-dledger", dledgerGroup);
 /** d. seed-5x-controller: controller-mode failover and the proxy. */
 export const expController = onProcesses("seed-5x-controller", controllerMode);
+
+/**
+ * e. seed-secured: access control 1.0 (4.9.8) on a SYNC master and its slave, with the lab's values of its secrets;
+ * then what RocketMQ's own log made of them (a note: 4.9.7 logs the ACL file at INFO).
+ */
+export const expAcl = onProcesses("seed-secured", async (ctx, d) => {
+  const files = d.byRole("mqbroker").map((p) => ({ p, acl: plainAclUpload(p) }));
+  for (const { p, acl } of files)
+    ctx.check(
+      `acl: ${p.c.name} is given ${acl?.file ?? "no plain_acl.yml"} and finds it through ${p.c.env.JAVA_OPT_EXT?.match(/-Drocketmq\.acl\.plain\.file=\S+/)?.[0] ?? "(no rocketmq.acl.plain.file)"} relative to rocketmq.home.dir ${imageRocketmqHome(p.c.version)}`,
+      acl !== undefined &&
+        path.posix.resolve(imageRocketmqHome(p.c.version), aclFileProperty(p) ?? "conf/plain_acl.yml") === acl.file,
+      (p as Proc).shellScript().includes(`-Drocketmq.home.dir=${imageRocketmqHome(p.c.version)}`)
+        ? "the lab runs the server with the image's ROCKETMQ_HOME"
+        : "the lab does not run the server with the image's ROCKETMQ_HOME",
+    );
+  await securedPair(ctx, d);
+  const secrets = aclSecrets(d.procs);
+  const logs = d.byRole("mqbroker").map((p) => {
+    const text = fs.existsSync((p as Proc).rmqLog) ? fs.readFileSync((p as Proc).rmqLog, "utf8") : "";
+    return `${p.c.name}: ${secrets.filter((x) => text.includes(x)).length} of ${secrets.length}`;
+  });
+  ctx.note(`secrets found in RocketMQ's own broker log (INFO, the ACL file as loaded): ${logs.join("; ")}`);
+});
+
+/** The rocketmq.acl.plain.file the server's JAVA_OPT_EXT sets, if any. */
+function aclFileProperty(p: LabProc): string | undefined {
+  return /-Drocketmq\.acl\.plain\.file=(\S+)/.exec(p.c.env.JAVA_OPT_EXT ?? "")?.[1];
+}
+
+/** The secret keys of the deployment's ACL files, as the lab resolved them. */
+function aclSecrets(procs: LabProc[]): string[] {
+  const keys = procs.flatMap((p) =>
+    [...(plainAclUpload(p)?.content ?? "").matchAll(/secretKey: "([^"]+)"/g)].map((m) => m[1]),
+  );
+  return [...new Set(keys)];
+}
 
 function cloneStack(s: Stack, keep: (c: Container) => boolean): Stack {
   const containers = s.containers.filter(keep).map((c) => JSON.parse(JSON.stringify(c)) as Container);

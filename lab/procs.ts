@@ -2,7 +2,9 @@
 // (a container's command -> its role and main class). The process lab's own: each container of the synthesized
 // output as a plain java process inside its host's network namespace and a mount namespace of its own: a tmpfs over
 // /home, the uploaded files bind-mounted at exactly the paths the container uses, the host's volume folders
-// bind-mounted at the volumes' container paths.
+// bind-mounted at the volumes' container paths, and the image's ROCKETMQ_HOME (/home/rocketmq/rocketmq-<version>) made
+// inside that tmpfs with the lab's logback files in its conf/, so that a server resolves every path relative to
+// rocketmq.home.dir (ACL 1.0's rocketmq.acl.plain.file=../conf/plain_acl.yml) exactly as in the image.
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -11,7 +13,13 @@ import { JAVA17_FLAGS, Jars } from "./jars";
 import { Container } from "./stack";
 import { LAB_DIR, rssMiB, sleep, tail } from "./util";
 
-const LAB_ROCKETMQ_HOME = path.join(LAB_DIR, "rocketmq-home");
+/** The lab's logback files (one per role: RocketMQ's log into -Drmqlab.log), copied into every server's home. */
+const LAB_CONF = path.join(LAB_DIR, "rocketmq-home", "conf");
+
+/** ROCKETMQ_HOME of the official image (and of the deploy lab's): the servers resolve rocketmq.home.dir paths there. */
+export function imageRocketmqHome(version: string): string {
+  return `/home/rocketmq/rocketmq-${version}`;
+}
 
 /** One RocketMQ server of a deployment: a java process (process lab) or a container (deploy lab). */
 export interface LabProc {
@@ -71,6 +79,11 @@ export interface ProcOpts {
   jars: Jars;
   hostNs: string;
   hostDir: string; // lab/.work/<exp>/hosts/<address>
+  /**
+   * rocketmq.home.dir as a folder of this machine, used as it is (lab/acl-probe.ts). Default: the image's
+   * ROCKETMQ_HOME inside the server's /home tmpfs, with the lab's logback files copied into its conf/.
+   */
+  rocketmqHome?: string;
 }
 
 export class Proc implements LabProc {
@@ -131,17 +144,23 @@ export class Proc implements LabProc {
     // Parents before children (a file uploaded into a volume's folder lands on top of it).
     mounts.sort((a, b) => a.target.split("/").length - b.target.split("/").length);
     const lines = ["set -e", "mount -t tmpfs -o mode=755 lab-home /home", "mkdir -p /home/rocketmq"];
+    const home = this.opts.rocketmqHome ?? imageRocketmqHome(c.version);
+    if (!this.opts.rocketmqHome) {
+      // Before the uploads and volumes: a file uploaded into the home's conf/ lands on top of the lab's copies.
+      lines.push(`mkdir -p ${q(`${home}/conf`)}`, `cp ${q(LAB_CONF)}/logback_*.xml ${q(`${home}/conf/`)}`);
+    }
     for (const m of mounts) {
       if (m.kind === "dir") lines.push(`mkdir -p ${q(m.target)}`);
       else lines.push(`mkdir -p ${q(path.posix.dirname(m.target))}`, `[ -e ${q(m.target)} ] || : > ${q(m.target)}`);
       lines.push(`mount --bind ${q(m.source)} ${q(m.target)}`);
     }
-    const logback = path.join(LAB_ROCKETMQ_HOME, "conf", `logback_${this.mapped.logback}.xml`);
+    // 4.x servers read <rocketmq.home.dir>/conf/logback_<role>.xml; 5.x the file rmq.logback.configurationFile names.
+    const logback = `${home}/conf/logback_${this.mapped.logback}.xml`;
     const jvm = [
       ...jopt.split(/\s+/).filter(Boolean),
       ...JAVA17_FLAGS,
       "-Duser.home=/home/rocketmq",
-      `-Drocketmq.home.dir=${LAB_ROCKETMQ_HOME}`,
+      `-Drocketmq.home.dir=${home}`,
       `-Drmq.logback.configurationFile=${logback}`,
       `-Drmqlab.log=${this.rmqLog}`,
       "-Dtls.server.mode=disabled",

@@ -1,11 +1,13 @@
 // The checks both labs share: a synthesized stack that is up (java processes in namespaces, or containers that
 // OpenTofu applied to Docker engines) is checked through RocketMQ itself, from a client outside every server.
+import * as crypto from "crypto";
 import * as path from "path";
 import { Ctx } from "./checks";
-import { LabClient } from "./client";
+import { parse } from "yaml";
+import { Credentials, LabClient, refusalText, refusedWith } from "./client";
 import { BrokerExpect, Deployment, brokerExpect, registeredId } from "./deployment";
 import { LabProc } from "./procs";
-import { configProps } from "./stack";
+import { Upload, configProps } from "./stack";
 import { log, ms, sleep, waitFor } from "./util";
 
 export async function sendOk(
@@ -14,8 +16,9 @@ export async function sendOk(
   brokerName: string,
   body: string,
   timeoutMs = 8_000,
+  creds?: Credentials,
 ): Promise<any> {
-  return client.call("send", [topic, brokerName, body], timeoutMs);
+  return client.call("send", [topic, brokerName, body], timeoutMs, creds);
 }
 
 /** Sends probes until one comes back SEND_OK (a SYNC_MASTER answers SLAVE_NOT_AVAILABLE until its slave is attached). */
@@ -24,11 +27,12 @@ async function waitSendOk(
   topic: string,
   brokerName: string,
   timeoutMs: number,
+  creds?: Credentials,
 ): Promise<{ tookMs: number; answer: any }> {
   const t = Date.now();
   let n = 0;
   const answer = await waitFor(`SEND_OK from ${brokerName}`, timeoutMs, 300, async () => {
-    const r = await sendOk(client, topic, brokerName, `probe-${brokerName}-${n++}`);
+    const r = await sendOk(client, topic, brokerName, `probe-${brokerName}-${n++}`, 8_000, creds);
     if (!r.ok) throw new Error(r.error);
     if (r.status !== "SEND_OK") throw new Error(`status ${r.status}`);
     return r;
@@ -47,6 +51,7 @@ export async function consumeAll(
   brokerName: string,
   expected: readonly string[],
   timeoutMs = 30_000,
+  as?: { creds: Credentials; group: string },
 ): Promise<string[]> {
   let last: string[] = [];
   try {
@@ -55,9 +60,9 @@ export async function consumeAll(
       timeoutMs,
       500,
       async () => {
-        const r = await client.call("consume", [topic, brokerName], 30_000);
+        const r = await client.consume(topic, brokerName, as?.creds, 30_000, as?.group);
         if (!r.ok) throw new Error(r.error);
-        last = r.bodies as string[];
+        last = r.bodies;
         return expected.every((b) => last.includes(b)) ? true : undefined;
       },
     );
@@ -526,4 +531,251 @@ export async function oneMachine(ctx: Ctx, d: Deployment): Promise<void> {
     sent.length === 5 && sent.every((b) => got.includes(b)),
     `consumed ${got.length}`,
   );
+}
+
+/** An account of an ACL 1.0 file (plain_acl.yml), with the lab's value of its secret in place. */
+export interface AclAccount extends Credentials {
+  admin: boolean;
+  topicPerms: string[];
+  groupPerms: string[];
+}
+
+/** The ACL 1.0 file a broker was given (an upload named plain_acl.yml), if any. */
+export function plainAclUpload(p: LabProc): Upload | undefined {
+  return p.c.uploads.find((u) => u.file.endsWith("/plain_acl.yml"));
+}
+
+/** The accounts of the deployment's ACL file, by accessKey; every broker must have been given the same file. */
+export function aclAccounts(d: Deployment): Map<string, AclAccount> {
+  const brokers = d.byRole("mqbroker");
+  const files = new Set(brokers.map((p) => plainAclUpload(p)?.content ?? ""));
+  if (files.size !== 1 || files.has(""))
+    throw new Error(`${d.stack.name}: the brokers were not all given one plain_acl.yml (${files.size} different)`);
+  const doc = parse([...files][0]) as { accounts?: Record<string, unknown>[] };
+  const out = new Map<string, AclAccount>();
+  for (const a of doc.accounts ?? [])
+    out.set(String(a.accessKey), {
+      accessKey: String(a.accessKey),
+      secretKey: String(a.secretKey),
+      admin: a.admin === true,
+      topicPerms: ((a.topicPerms as unknown[] | null) ?? []).map(String),
+      groupPerms: ((a.groupPerms as unknown[] | null) ?? []).map(String),
+    });
+  return out;
+}
+
+/** What a check says of an answer: "SEND_OK from broker-a", "refused with code 1: ...", "5 message(s)". */
+function said(r: any): string {
+  if (!r.ok) return refusalText(r) + (r.scrubbed ? " [a secret was scrubbed from it]" : "");
+  if (r.status) return `${r.status} from ${r.brokerName} queue ${r.queueId} offset ${r.offset}`;
+  if (r.bodies) return `${r.bodies.length} message(s)`;
+  if (r.brokers) return `created on ${r.brokers.join(", ")}`;
+  if (r.has !== undefined) return `has: ${r.has}`;
+  return "ok";
+}
+
+/**
+ * f. seed-secured: access control 1.0 on a SYNC master and its slave (every broker with aclEnable=true and the
+ * plain_acl.yml the library uploads, found through rocketmq.acl.plain.file relative to the image's ROCKETMQ_HOME).
+ * RocketMQ itself refuses anonymous clients and wrong secrets (code 1); orders-app produces and consumes Orders with
+ * its group; orders-audit reads Orders but may not send; the admin creates topics, which the slave copies (its
+ * machine is white-listed); with the master killed, the slave still serves orders-audit's reads (no failover).
+ */
+export async function securedPair(ctx: Ctx, d: Deployment): Promise<void> {
+  const accounts = aclAccounts(d);
+  const account = (name: string): AclAccount => {
+    const a = accounts.get(name);
+    if (!a)
+      throw new Error(`${d.stack.name}: no account ${name} in plain_acl.yml (${[...accounts.keys()].join(", ")})`);
+    return a;
+  };
+  const admin = account("rocketmq-admin");
+  const app = account("orders-app");
+  const audit = account("orders-audit");
+  ctx.check(
+    "acl: the file holds the three accounts, rocketmq-admin the only admin, orders-app PUB|SUB on Orders, orders-audit SUB on Orders",
+    admin.admin &&
+      !app.admin &&
+      !audit.admin &&
+      app.topicPerms.includes("Orders=PUB|SUB") &&
+      audit.topicPerms.includes("Orders=SUB") &&
+      app.groupPerms.includes("orders-consumers=SUB") &&
+      audit.groupPerms.includes("orders-audit=SUB"),
+    [...accounts.values()]
+      .map(
+        (a) =>
+          `${a.accessKey}: admin ${a.admin}, topics [${a.topicPerms.join(", ")}], groups [${a.groupPerms.join(", ")}]`,
+      )
+      .join("; "),
+  );
+
+  await d.up();
+  const client = d.client!;
+  const brokers = d.byRole("mqbroker").map(brokerExpect);
+  const master = brokers.find((b) => b.id === "0");
+  const slave = brokers.find((b) => b.id !== undefined && b.id !== "0");
+  if (!master || !slave || brokers.length !== 2)
+    throw new Error(`${d.stack.name}: expected one master and one slave, got ${brokers.map((b) => b.addr).join(", ")}`);
+  const { cluster, brokerName } = master;
+  const cl = await client.clusters();
+  for (const b of brokers) {
+    const got = registeredId(cl, b);
+    const ready = d.timings[`ready ${b.proc.c.name}`];
+    ctx.check(
+      `acl: ${b.proc.c.name} registered in ${cluster} as ${brokerName} id ${b.id} at ${b.addr}${ready !== undefined ? ` (${ms(ready)} after start)` : ""}`,
+      got === b.id,
+      `registered id ${got}; ${JSON.stringify(cl[cluster] ?? {})}`,
+    );
+  }
+  for (const b of brokers) {
+    const r = await client.call("brokerConfig", [b.addr], 8_000, admin);
+    ctx.check(
+      `acl: ${b.proc.c.name} runs with aclEnable=true (its configuration, asked as the admin)`,
+      r.ok && r.config?.aclEnable === "true",
+      r.ok ? `aclEnable=${r.config?.aclEnable}` : said(r),
+    );
+  }
+
+  // The admin makes the topic the accounts are given; the name server learns it from the master.
+  const topic = "Orders";
+  let r: any = await client.createTopic(topic, cluster, admin);
+  ctx.check(`acl: the admin (${admin.accessKey}) creates topic ${topic} on the master`, r.ok, said(r));
+  await waitFor(`a route for ${topic}`, d.bound(30_000), 250, async () =>
+    (await client.route(topic)).ok ? true : undefined,
+  );
+
+  r = await client.send(topic, brokerName, "from-nobody");
+  ctx.check(
+    `acl: an anonymous send to ${topic} is refused by the broker: code 1 "No accessKey is configured"`,
+    refusedWith(r, 1, "No accessKey is configured"),
+    said(r),
+  );
+  const wrong: Credentials = { accessKey: app.accessKey, secretKey: crypto.randomBytes(12).toString("hex") };
+  r = await client.send(topic, brokerName, "from-a-wrong-secret", wrong);
+  ctx.check(
+    `acl: ${app.accessKey} with a wrong secret is refused: code 1 "Check signature failed"`,
+    refusedWith(r, 1, "Check signature failed"),
+    said(r),
+  );
+
+  // orders-app: SEND_OK from a SYNC master means the slave has the message too.
+  let first: { tookMs: number; answer: any };
+  try {
+    first = await waitSendOk(client, topic, brokerName, d.bound(60_000), app);
+  } catch (e) {
+    ctx.check(`acl: ${app.accessKey} sends to ${topic} (SEND_OK)`, false, (e as Error).message);
+    return;
+  }
+  const sent: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const body = `order-${i}`;
+    const x = await sendOk(client, topic, brokerName, body, 8_000, app);
+    if (x.ok && x.status === "SEND_OK") sent.push(body);
+    else ctx.check(`acl: ${app.accessKey} sends ${body}`, false, said(x));
+  }
+  ctx.check(
+    `acl: ${app.accessKey} sends ${sent.length} messages to ${topic}, each SEND_OK from the SYNC master (its slave acknowledged; the first after ${ms(first.tookMs)} of probing)`,
+    sent.length === 5,
+    said(first.answer),
+  );
+  const asApp = { creds: app, group: "orders-consumers" };
+  let got = await consumeAll(client, topic, brokerName, sent, 30_000, asApp);
+  ctx.check(
+    `acl: ${app.accessKey} consumes the ${sent.length} messages with group ${asApp.group}`,
+    sent.every((b) => got.includes(b)),
+    `read ${got.length}: ${got.filter((b) => !b.startsWith("probe")).join(",")}`,
+  );
+  const asAudit = { creds: audit, group: "orders-audit" };
+  got = await consumeAll(client, topic, brokerName, sent, 30_000, asAudit);
+  ctx.check(
+    `acl: ${audit.accessKey} consumes the ${sent.length} messages with group ${asAudit.group}`,
+    sent.every((b) => got.includes(b)),
+    `read ${got.length}`,
+  );
+  r = await client.send(topic, brokerName, "from-audit", audit);
+  ctx.check(
+    `acl: ${audit.accessKey}'s send to ${topic} is refused: code 1, no permission`,
+    refusedWith(r, 1) && /No .*permission/i.test(r.refusal.message),
+    said(r),
+  );
+  r = await client.consume(topic, brokerName, undefined, 15_000);
+  ctx.check(`acl: an anonymous consume of ${topic} is refused with code 1`, refusedWith(r, 1), said(r));
+
+  // The admin creates a topic; the slave copies it from its master (unsigned requests, let in by the white list).
+  const copied = "AclLabCopied";
+  const tCreate = Date.now();
+  r = await client.createTopic(copied, cluster, admin);
+  ctx.check(`acl: the admin creates topic ${copied}`, r.ok, said(r));
+  r = await client.createTopic("AclLabByApp", cluster, app);
+  ctx.check(
+    `acl: ${app.accessKey} (not an admin) may not create a topic: code 1`,
+    refusedWith(r, 1) && /admin/i.test(r.refusal.message),
+    said(r),
+  );
+  const bound = d.bound(40_000);
+  try {
+    await waitFor(`${slave.addr} to have ${copied} and ${topic}`, bound, 500, async () => {
+      const [a, b] = [
+        await client.hasTopic(slave.addr, copied, admin),
+        await client.hasTopic(slave.addr, topic, admin),
+      ];
+      if (!a.ok) throw new Error(said(a));
+      if (!b.ok) throw new Error(said(b));
+      return a.has && b.has ? true : undefined;
+    });
+    ctx.check(
+      `acl: the slave ${slave.addr} has the admin's topic ${copied} ${ms(Date.now() - tCreate)} after its creation (copied from its master: SlaveSynchronize every 10 s), and ${topic}`,
+      true,
+      `bound ${ms(bound)}`,
+    );
+  } catch (e) {
+    ctx.check(
+      `acl: the slave ${slave.addr} copies the admin's topic ${copied} from its master`,
+      false,
+      (e as Error).message,
+    );
+  }
+  r = await client.hasTopic(slave.addr, copied);
+  ctx.check(
+    `acl: the slave refuses an anonymous client too (its topic table asked from ${client.ns}): code 1 "No accessKey is configured"`,
+    refusedWith(r, 1, "No accessKey is configured"),
+    said(r),
+  );
+  r = await client.send(copied, brokerName, "app-elsewhere", app);
+  ctx.check(
+    `acl: ${app.accessKey}'s send to ${copied}, a topic it is not given, is refused: code 1`,
+    refusedWith(r, 1) && /permission/i.test(r.refusal.message),
+    said(r),
+  );
+
+  // SIGKILL of the master: a master/slave pair has no failover; the slave keeps serving reads. Where servers restart
+  // on their own (Docker), the master's restart is slowed down so that the reads surely come from the slave.
+  const undo = d.slowRestart ? await d.slowRestart(master.proc) : undefined;
+  try {
+    const tKill = Date.now();
+    await master.proc.kill9();
+    log(`kill -9 ${master.proc.c.name} (${master.addr})${undo ? ` with ${undo.how}` : ""}`);
+    const gone = await waitFor(`${master.addr} to leave the route`, 40_000, 200, async () =>
+      registeredId(await client.clusters(), master) === undefined ? Date.now() - tKill : undefined,
+    );
+    ctx.note(`${master.proc.c.name} unregistered from the name server ${ms(gone)} after kill -9`);
+    const tRead = Date.now();
+    const after = await consumeAll(client, topic, brokerName, sent, 30_000, asAudit);
+    const readMs = Date.now() - tRead;
+    const set = (await client.clusters())[cluster]?.[brokerName] ?? {};
+    ctx.check(
+      `acl: with its master killed, the slave (still brokerId ${slave.id}: no failover) serves ${audit.accessKey}'s reads of the ${sent.length} earlier messages (${ms(readMs)})`,
+      sent.every((b) => after.includes(b)) && JSON.stringify(set) === JSON.stringify({ [slave.id!]: slave.addr }),
+      `read ${after.length}; ${brokerName} registered as ${JSON.stringify(set)}`,
+    );
+    r = await client.send(topic, brokerName, "app-master-dead", app);
+    ctx.note(`send to ${brokerName} as ${app.accessKey} with its master dead: ${said(r).split("\n")[0]}`);
+  } finally {
+    await undo?.restore();
+  }
+  // The master back on its store (Docker's restart policy, or the lab), so that the cluster is whole again.
+  const tRe = Date.now();
+  const how = await d.restartAfterKill(master.proc);
+  await d.waitRegistered([master.proc], d.bound(90_000), (_b, id) => id === "0");
+  ctx.note(`${master.proc.c.name} registered again as master ${ms(Date.now() - tRe)} after the read (${how})`);
 }

@@ -1,4 +1,6 @@
-// Input of the lab: the library's own synthesized output (cdk.tf.json), read as it is.
+// Input of the lab: the library's own synthesized output (cdk.tf.json), read as it is; the stack's Terraform
+// variables (secrets) get values the lab picks, substituted as Terraform would.
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_DIR, log, ms, run } from "./util";
@@ -135,7 +137,51 @@ export function parseContainer(id: string, raw: any): Container {
   };
 }
 
-export function readStack(outDir: string, name: string): Stack {
+/** The names of the Terraform variables a synthesized stack declares (cdk.tf.json `variable`). */
+export function stackVariables(outDir: string, name: string): string[] {
+  const json = JSON.parse(fs.readFileSync(path.join(outDir, "stacks", name, "cdk.tf.json"), "utf8"));
+  return Object.keys(json?.variable ?? {}).sort();
+}
+
+/**
+ * A value for each variable, picked by the lab: 24 random hex characters (new every run; letters and digits only, so
+ * that no shell, YAML or properties syntax touches it).
+ */
+export function pickValues(names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n) => [n, crypto.randomBytes(12).toString("hex")]));
+}
+
+/**
+ * The text with the lab's variable values put where Terraform puts them: `${jsonencode(var.X)}` becomes the value as a
+ * JSON string, `${var.X}` the value itself, for the variables in `values` only; any other `${...}` left is an error.
+ */
+export function resolveVariables(text: string, values: Readonly<Record<string, string>>, what: string): string {
+  const out = text.replace(/\$\{(?:jsonencode\(var\.([A-Za-z0-9_-]+)\)|var\.([A-Za-z0-9_-]+))\}/g, (all, j, v) => {
+    const name = String(j ?? v);
+    if (!(name in values)) return all;
+    return j !== undefined ? JSON.stringify(values[name]) : values[name];
+  });
+  const left = /\$\{[^}]*\}/.exec(out);
+  if (left)
+    throw new Error(
+      `${what}: ${left[0]} is not resolved (the lab gives values to: ${Object.keys(values).join(", ") || "no variable"})`,
+    );
+  return out;
+}
+
+/** Every string of the container's command, environment and uploaded files, with the variables resolved. */
+function resolveContainer(c: Container, values: Readonly<Record<string, string>>): void {
+  c.command = c.command.map((a, i) => resolveVariables(a, values, `${c.name} command[${i}]`));
+  for (const [k, v] of Object.entries(c.env)) c.env[k] = resolveVariables(v, values, `${c.name} env ${k}`);
+  for (const u of c.uploads) u.content = resolveVariables(u.content, values, `${c.name} file ${u.file}`);
+}
+
+/**
+ * The stack's servers and consoles. `values`: the lab's values of the stack's variables (pickValues); every `${...}`
+ * in a command, an environment variable or a file must resolve with them (secrets of the ACL file, the console's
+ * key), or reading fails.
+ */
+export function readStack(outDir: string, name: string, values: Readonly<Record<string, string>> = {}): Stack {
   const file = path.join(outDir, "stacks", name, "cdk.tf.json");
   if (!fs.existsSync(file))
     throw new Error(`stack ${name} not in the synthesized output (${listStacks(outDir).join(", ") || "no stacks"})`);
@@ -145,6 +191,7 @@ export function readStack(outDir: string, name: string): Stack {
   const all = Object.entries(cs)
     .map(([id, raw]) => parseContainer(id, raw))
     .filter((c) => c.role !== "store-init");
+  for (const c of all) resolveContainer(c, values);
   const containers = all.filter((c) => c.role !== "dashboard");
   const dashboards = all.filter((c) => c.role === "dashboard");
   for (const c of containers) {

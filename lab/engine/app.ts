@@ -2,9 +2,11 @@
 // through the library's public props only (DockerHost dockerHost, RocketMqCluster image and allowStoreDestroy,
 // Dashboard image, a master's properties), as a user points them at their own engines and registry.
 // Options: ROCKETMQ_DEPLOY_OPTIONS (JSON: engines {address: host}, images {version: image}, allowStoreDestroy,
-// masterProperties {brokerName: {key: value}}); output: CDKTF_OUTDIR.
+// masterProperties {brokerName: {key: value}}, userTopicPermissions {account: {topic: permission}}); output:
+// CDKTF_OUTDIR.
 import { App } from "cdktf";
 import { buildExamples } from "../../examples/seed";
+import { AclPermission } from "../../lib";
 
 interface LabOptions {
   engines: Record<string, string>;
@@ -15,6 +17,8 @@ interface LabOptions {
   masterProperties?: Record<string, Record<string, string | number | boolean>>;
   /** Host directories of stores: <storeDirs>/<address>/<name> (the lab's machines share one file system). */
   storeDirs: string;
+  /** Extra topic permissions of seed-secured's accounts (a change of plain_acl.yml). */
+  userTopicPermissions?: Record<string, Record<string, AclPermission>>;
 }
 
 const o: LabOptions = JSON.parse(
@@ -36,5 +40,6 @@ buildExamples(app, {
   allowStoreDestroy: o.allowStoreDestroy,
   masterProperties: o.masterProperties,
   storeDirOf: (address, name) => `${o.storeDirs}/${address}/${name}`,
+  userTopicPermissions: o.userTopicPermissions,
 });
 app.synth();

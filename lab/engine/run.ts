@@ -21,14 +21,16 @@ import {
   dledgerGroup,
   oneMachine,
   sendOk,
+  plainAclUpload,
+  securedPair,
   twoMasterTwoSlave,
 } from "../scenarios";
-import { Stack, listContainerStacks, listStacks, readStack, synth } from "../stack";
-import { REPO_DIR, WORK_DIR, log, ms, run, tryRun, waitFor } from "../util";
+import { Stack, listContainerStacks, listStacks, pickValues, readStack, stackVariables, synth } from "../stack";
+import { REPO_DIR, WORK_DIR, log, logTo, ms, run, tryRun, waitFor } from "../util";
 import { ContainerProc, DockerDeployment } from "./deployment";
 import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines, dockerResult } from "./engines";
 import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_CONSOLE_IMAGE, LAB_IMAGE_REPO, ensureImageTar } from "./image";
-import { mirroredProviders, plannedChanges, tofu, tofuEnv, tofuOk } from "./tofu";
+import { mirroredProviders, plannedChanges, tofu, tofuEnv, tofuOk, tofuTranscript } from "./tofu";
 
 const DEPLOY_DIR = path.join(WORK_DIR, "deploy");
 const DEV_NS = `${PREFIX}dev`;
@@ -36,6 +38,8 @@ const DEV_NS = `${PREFIX}dev`;
 const STORE_DIRS = path.join(DEPLOY_DIR, "host-dirs");
 /** The rollout: one setting of one broker (broker-a's master in seed-2m-2s-sync). */
 const ROLLOUT = { stack: "seed-2m-2s-sync", brokerName: "broker-a", key: "fileReservedTime", value: "120" };
+/** The stack with access control, and the permission change whose diff must not show the ACL file's content. */
+const SECURED = { stack: "seed-secured", user: "orders-audit", topic: "Invoices", permission: "SUB" };
 
 interface LabOptions {
   engines: Record<string, string>;
@@ -44,6 +48,7 @@ interface LabOptions {
   allowStoreDestroy?: boolean;
   masterProperties?: Record<string, Record<string, string>>;
   storeDirs: string;
+  userTopicPermissions?: Record<string, Record<string, string>>;
 }
 
 /** The engine socket of the machine at `address`: known before the engines start, so the stacks can name it. */
@@ -185,6 +190,14 @@ interface StackDirs {
   initial: string;
   rollout: string;
   teardown: string;
+  /** main.ts's own output, and seed-secured with one account's permission changed. */
+  main: string;
+  acl: string;
+}
+
+/** The lab's values of the variables `name` declares (its secrets), given to tofu as TF_VAR_<name>. */
+function varsOf(dirs: StackDirs, name: string, values: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(stackVariables(dirs.initial, name).map((v) => [v, values[v]]));
 }
 
 class Machines {
@@ -252,8 +265,10 @@ async function deployStack(
   dirs: StackDirs,
   images: Map<string, ImageTar>,
   options: LabOptions,
+  values: Readonly<Record<string, string>>,
 ): Promise<void> {
-  const stack = readStack(dirs.initial, name);
+  const stack = readStack(dirs.initial, name, values);
+  const vars = varsOf(dirs, name, values);
   const raw = rawStack(dirs.initial, name);
   const dir = path.join(dirs.initial, "stacks", name);
   const version = stack.containers[0].version;
@@ -282,9 +297,9 @@ async function deployStack(
 
     // What a user's pipeline runs: init, plan, apply.
     tofuOk(dir, ["init", "-input=false", "-no-color"]);
-    const plan = tofuOk(dir, ["plan", "-input=false", "-no-color", "-out=tfplan"]);
+    const plan = tofuOk(dir, ["plan", "-input=false", "-no-color", "-out=tfplan"], undefined, vars);
     const creates = plannedChanges(dir, "tfplan").filter((c) => c.actions.includes("create"));
-    const apply = tofu(dir, ["apply", "-input=false", "-no-color", "tfplan"]);
+    const apply = tofu(dir, ["apply", "-input=false", "-no-color", "tfplan"], undefined, vars);
     const applied = apply.code === 0;
     ctx.check(
       `${name}: tofu apply creates the stack's ${creates.length} resources on ${machines.engines.size} engine(s) (plan ${ms(plan.tookMs)}, apply ${ms(apply.tookMs)})`,
@@ -321,14 +336,14 @@ async function deployStack(
     );
     if (dirInit) storeInitRefusal(ctx, name, dirInit, machines.engines);
     // A second plan right after apply: nothing to do.
-    const again = tofu(dir, ["plan", "-input=false", "-no-color", "-detailed-exitcode"]);
+    const again = tofu(dir, ["plan", "-input=false", "-no-color", "-detailed-exitcode"], undefined, vars);
     ctx.check(
       `${name}: a second plan after apply reports "No changes."`,
       again.code === 0 && again.out.includes("No changes."),
       again.code === 0 ? "" : again.out.slice(-2500),
     );
 
-    const outputs = JSON.parse(tofuOk(dir, ["output", "-json"]).stdout);
+    const outputs = JSON.parse(tofuOk(dir, ["output", "-json"], undefined, vars).stdout);
     const key = Object.keys(outputs).find((k) => k.endsWith("_namesrvAddr"));
     const namesrvAddr = key ? String(outputs[key].value) : "";
     ctx.note(`${name}: the stack prints ${key} = ${namesrvAddr}`);
@@ -343,6 +358,7 @@ async function deployStack(
       "seed-2m-2s-sync": twoMasterTwoSlave,
       "seed-dledger": dledgerGroup,
       "seed-5x-controller": controllerMode,
+      [SECURED.stack]: securedPair,
       dev: oneMachine,
     }[name];
     if (!scenario) throw new Error(`no checks for stack ${name}`);
@@ -355,7 +371,13 @@ async function deployStack(
     await checkConsoles(ctx, name, stack, outputs, machines, d);
     checkOwnership(ctx, name, raw, procs);
     if (name === ROLLOUT.stack) await rollout(ctx, d, dirs, name);
-    teardown(ctx, name, dirs, machines);
+    const secured = Object.keys(vars).length > 0;
+    if (secured) secretsAtRest(ctx, name, d, stack, vars, "after apply");
+    teardown(ctx, name, dirs, machines, vars);
+    if (secured) {
+      secretsAtRest(ctx, name, undefined, stack, vars, "after destroy");
+      leakCheck(ctx, name, dirs, vars);
+    }
   } finally {
     await d?.destroy();
     await machines.down();
@@ -402,10 +424,15 @@ async function checkConsoles(
       );
       const body = JSON.parse(last);
       const cl = clustersOf(body?.data?.clusterInfo);
-      // As the scenarios check registration: at its address, under its brokerId (any id for a raft member).
+      // As the scenarios check registration: at its address, under its brokerId (any id for a raft member); and each
+      // broker's runtime statistics, which the console asks from the broker itself (signed, where access control is on).
       const ok =
         mine.length > 0 &&
-        mine.every((b) => (b.id === undefined ? registeredId(cl, b) !== undefined : registeredId(cl, b) === b.id));
+        mine.every((b) => {
+          const id = registeredId(cl, b);
+          const stats = id === undefined ? undefined : body?.data?.brokerServer?.[b.brokerName]?.[id];
+          return (b.id === undefined ? id !== undefined : id === b.id) && stats?.brokerVersionDesc !== undefined;
+        });
       return ok ? body : undefined;
     }).catch((err: Error) => {
       ctx.check(
@@ -416,10 +443,48 @@ async function checkConsoles(
       return undefined;
     });
     if (!shown) continue;
+    // Where the console is given an account (access control), it says it signs with it (never the secret).
+    const accessKey = /-Drocketmq\.config\.accessKey=(\S+)/.exec(c.env.JAVA_OPTS ?? "")?.[1];
+    // (LabConsole writes to stderr, which `docker logs` passes on as such.)
+    const said =
+      dockerResult(e.host, ["logs", c.name])
+        .out.split("\n")
+        .find((l) => l.startsWith("LabConsole: signing") || l.startsWith("LabConsole: not signing")) ?? "";
+    // With access control, the answer proves signing only if the console reached a broker from outside the white
+    // list: the masters' own logs say where each connection came from (RocketMQ logs every new channel at INFO).
+    let signedProof = true;
+    let from = "";
+    if (accessKey) {
+      const own = e
+        .docker([
+          "inspect",
+          "--format",
+          "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{.Gateway}} {{end}}",
+          c.name,
+        ])
+        .trim()
+        .split(/\s+/);
+      const masters = mine.filter((b) => b.id === "0");
+      const seen = masters.map((b) => {
+        const cp = b.proc as ContainerProc;
+        const log = cp.engine.docker(["exec", cp.c.name, "cat", "/home/rocketmq/logs/rocketmqlogs/broker.log"], 30_000);
+        const peers = new Set([...log.matchAll(/channelActive, the channel\[([\d.]+):\d+\]/g)].map((m) => m[1]));
+        const white =
+          /globalWhiteRemoteAddresses:([^a]*)accounts:/s.exec(plainAclUpload(b.proc)?.content ?? "")?.[1] ?? "";
+        const console = own.filter((ip) => peers.has(ip));
+        return { b, console, outside: console.filter((ip) => !white.includes(`"${ip}"`)) };
+      });
+      signedProof = seen.length > 0 && seen.every((x) => x.outside.length > 0);
+      from = `; ${seen.map((x) => `${x.b.proc.c.name} saw the console connect from ${x.console.join(", ") || "(nowhere)"} (its container's address or its bridge's gateway, where Docker's proxy passes published ports on)${x.outside.length ? " (outside the white list: no unsigned request gets through)" : ""}`).join("; ")}`;
+    }
     ctx.check(
-      `${name}: ${c.name} (console), with nothing typed in, shows the ${mine.length} brokers of ${c.cluster} at their addresses (${ms(Date.now() - t)}), through namesrvAddr ${shown.namesrvAddr}`,
-      shown.namesrvAddr === namesrvAddr,
-      `the console's namesrvAddrs ${JSON.stringify(shown.namesrvAddrs)}; the brokers' namesrvAddr ${namesrvAddr}`,
+      `${name}: ${c.name} (console), with nothing typed in, shows the ${mine.length} brokers of ${c.cluster} at their addresses with each broker's runtime statistics, asked from the broker itself (${ms(Date.now() - t)}), through namesrvAddr ${shown.namesrvAddr}${accessKey ? `, signed as ${accessKey}` : ""}`,
+      shown.namesrvAddr === namesrvAddr &&
+        signedProof &&
+        (accessKey
+          ? said === `LabConsole: signing every request as accessKey=${accessKey}`
+          : said.startsWith("LabConsole: not signing")),
+      `the console's namesrvAddrs ${JSON.stringify(shown.namesrvAddrs)}; the brokers' namesrvAddr ${namesrvAddr}; its log: ${said}${from}`,
     );
   }
 }
@@ -478,8 +543,8 @@ interface CliImpact {
   restarted: { name: string; reasons: string[] }[];
 }
 
-/** `rocketmq-cdktf diff --json <before> <after>` (the package's command, lib/cli.ts), and its answer for `stack`. */
-function cliDiff(before: string, after: string, stack: string): CliImpact {
+/** `rocketmq-cdktf diff --json <before> <after>` (the package's command, lib/cli.ts): its answer for `stack`, and all it printed. */
+function cliDiff(before: string, after: string, stack: string): CliImpact & { printed: string } {
   const out = run(
     path.join(REPO_DIR, "node_modules", ".bin", "ts-node"),
     ["--transpile-only", path.join(REPO_DIR, "lib", "cli.ts"), "diff", "--json", before, after],
@@ -489,7 +554,7 @@ function cliDiff(before: string, after: string, stack: string): CliImpact {
   const mine = impacts.find((i) => i.stack === stack);
   if (!mine)
     throw new Error(`rocketmq-cdktf diff --json: no stack ${stack} in ${impacts.map((i) => i.stack).join(", ")}`);
-  return mine;
+  return { ...mine, printed: out };
 }
 
 /** One broker's setting changed: only its container is replaced, it starts with the new file, its store is kept. */
@@ -583,10 +648,16 @@ async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): 
 }
 
 /** destroy is refused while the stores are protected; with allowStoreDestroy it removes everything, volumes included. */
-function teardown(ctx: Ctx, name: string, dirs: StackDirs, machines: Machines): void {
+function teardown(
+  ctx: Ctx,
+  name: string,
+  dirs: StackDirs,
+  machines: Machines,
+  vars: Readonly<Record<string, string>>,
+): void {
   const current = fs.existsSync(path.join(dirs.rollout, "stacks", name, "tfplan")) ? dirs.rollout : dirs.initial;
   const dir = path.join(current, "stacks", name);
-  const refused = tofu(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"]);
+  const refused = tofu(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], undefined, vars);
   const volumes = (): string[] =>
     [...machines.engines.values()].flatMap((e) => e.docker(["volume", "ls", "-q"]).split("\n").filter(Boolean));
   const before = volumes();
@@ -604,7 +675,7 @@ function teardown(ctx: Ctx, name: string, dirs: StackDirs, machines: Machines): 
   );
   const tdir = path.join(dirs.teardown, "stacks", name);
   tofuOk(tdir, ["init", "-input=false", "-no-color"]);
-  const destroy = tofu(tdir, ["destroy", "-auto-approve", "-input=false", "-no-color"]);
+  const destroy = tofu(tdir, ["destroy", "-auto-approve", "-input=false", "-no-color"], undefined, vars);
   const left = volumes();
   const containers = [...machines.engines.values()].flatMap((e) => e.docker(["ps", "-aq"]).split("\n").filter(Boolean));
   ctx.check(
@@ -627,7 +698,157 @@ function teardown(ctx: Ctx, name: string, dirs: StackDirs, machines: Machines): 
     );
 }
 
+/** The variables (of `vars`) whose value is in the text: what a leak would name. Never the values themselves. */
+function secretsIn(text: string, vars: Readonly<Record<string, string>>): string[] {
+  return Object.keys(vars).filter((k) => text.includes(vars[k]));
+}
+
+/** Every file under a folder, recursively. */
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/** "none" or "adminSecret, ordersSecret in <where>" for the notes. */
+function holds(what: string, found: string[], of: number): string {
+  return `${what}: ${found.length ? `${found.length} of ${of} (${found.join(", ")})` : `none of ${of}`}`;
+}
+
+/**
+ * Where a deployment's secrets lie at rest, as notes (what a user must protect, not failures): the Terraform state and
+ * its backup (plain text unless OpenTofu's state encryption is on), and, while it runs, RocketMQ's own broker.log
+ * (4.9.7 logs the ACL file at INFO), the console's container configuration and its JVM's command line.
+ */
+function secretsAtRest(
+  ctx: Ctx,
+  name: string,
+  d: Deployment | undefined,
+  stack: Stack,
+  vars: Readonly<Record<string, string>>,
+  when: string,
+): void {
+  const n = Object.keys(vars).length;
+  const state = path.join(DEPLOY_DIR, `terraform.${name}.tfstate`);
+  const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : undefined);
+  const found = [state, `${state}.backup`].map((f) => {
+    const text = read(f);
+    return text === undefined ? `${path.basename(f)}: absent` : holds(path.basename(f), secretsIn(text, vars), n);
+  });
+  ctx.note(`${name} ${when}: secret values in the Terraform state: ${found.join("; ")}`);
+  if (!d) return;
+  const logs = d.byRole("mqbroker").map((p) => {
+    const cp = p as ContainerProc;
+    let text: string;
+    try {
+      text = cp.engine.docker(["exec", cp.c.name, "cat", "/home/rocketmq/logs/rocketmqlogs/broker.log"], 30_000);
+    } catch (e) {
+      return `${cp.c.name}: unreadable (${(e as Error).message.slice(0, 200)})`;
+    }
+    const line = text.split("\n").find((l) => l.includes("plain acl conf data"));
+    return `${holds(`${cp.c.name} broker.log`, secretsIn(text, vars), n)}${line ? ` (the line "${line.replace(/ - .*/, " - Broker plain acl conf data is : {...}")}")` : ""}`;
+  });
+  ctx.note(`${name} ${when}: secret values in RocketMQ's own broker.log: ${logs.join("; ")}`);
+  for (const c of stack.dashboards) {
+    // The console's machine runs RocketMQ containers too (its engine is theirs).
+    const engine = d.procs.map((p) => (p as ContainerProc).engine).find((x) => x.name === c.host);
+    if (!engine) continue;
+    const env = engine.docker(["inspect", "--format", "{{json .Config.Env}}", c.name], 30_000);
+    const top = engine.docker(["top", c.name, "-eo", "pid,args"], 30_000);
+    ctx.note(
+      `${name} ${when}: ${c.name} (console): ${holds("docker inspect's Config.Env", secretsIn(env, vars), n)}; ${holds("its JVM's command line (docker top, /proc/<pid>/cmdline)", secretsIn(top, vars), n)}`,
+    );
+  }
+}
+
+/**
+ * The run's secret values appear nowhere the lab or the library writes or prints: the synthesized cdk.tf.json and
+ * topology.md, what tofu plan, apply, output -json and destroy printed, the lab's run directory, its check lines,
+ * notes and log lines, the client's logs, and `rocketmq-cdktf diff --json` of a change to the ACL file (which must
+ * name plain_acl.yml without its content).
+ */
+function leakCheck(ctx: Ctx, name: string, dirs: StackDirs, vars: Readonly<Record<string, string>>): void {
+  const n = Object.keys(vars).length;
+  const outputs = [dirs.main, dirs.initial, dirs.rollout, dirs.teardown, dirs.acl];
+  const synthesized = outputs.flatMap((o) =>
+    ["cdk.tf.json", "topology.md"].map((f) => path.join(o, "stacks", name, f)).filter((f) => fs.existsSync(f)),
+  );
+  const inFiles = (files: string[]) =>
+    files.map((f) => ({ f, found: secretsIn(fs.readFileSync(f, "utf8"), vars) })).filter((x) => x.found.length);
+  const leaked = (xs: { f: string; found: string[] }[]) =>
+    xs.map((x) => `${path.relative(DEPLOY_DIR, x.f)}: ${x.found.join(", ")}`).join("; ");
+  let bad = inFiles(synthesized);
+  ctx.check(
+    `leak: none of the ${n} secret values is in ${name}'s cdk.tf.json or topology.md (${synthesized.length} files of ${outputs.length} synthesized outputs)`,
+    synthesized.length >= 2 * 4 && bad.length === 0,
+    bad.length ? leaked(bad) : synthesized.map((f) => path.relative(DEPLOY_DIR, f)).join(", "),
+  );
+
+  const mine = tofuTranscript.filter((t) => outputs.some((o) => t.dir === path.join(o, "stacks", name)));
+  const printed = mine.filter((t) => ["init", "plan", "apply", "output", "destroy"].includes(t.args[0]));
+  const seen = printed.map((t) => ({ t, found: secretsIn(t.out, vars) })).filter((x) => x.found.length);
+  ctx.check(
+    `leak: none of the ${n} secret values is in what tofu printed for ${name} (${printed.length} runs: ${[...new Set(printed.map((t) => t.args[0]))].join(", ")})`,
+    printed.some((t) => t.args[0] === "apply") && printed.some((t) => t.args[0] === "output") && seen.length === 0,
+    seen.map((x) => `tofu ${x.t.args.join(" ")}: ${x.found.join(", ")}`).join("; ") ||
+      printed.map((t) => `tofu ${t.args.filter((a) => !a.startsWith("-")).join(" ")}`).join(", "),
+  );
+  const shown = mine.filter((t) => t.args[0] === "show");
+  const inShow = [...new Set(shown.flatMap((t) => secretsIn(t.out, vars)))];
+  ctx.note(
+    `${name}: \`tofu show -json tfplan\` (the lab reads planned changes with it) prints ${inShow.length} of ${n} secret values: a saved plan file holds the variables' values`,
+  );
+
+  const run = path.join(DEPLOY_DIR, "run", name);
+  const client = filesUnder(path.join(run, "client"));
+  bad = inFiles(client);
+  ctx.check(
+    `leak: none of the ${n} secret values is in the client's logs (${client.length} files)`,
+    client.length > 0 && bad.length === 0,
+    bad.length ? leaked(bad) : client.map((f) => path.relative(run, f)).join(", "),
+  );
+  const own = filesUnder(run).filter((f) => !client.includes(f));
+  bad = inFiles(own);
+  const lines = [
+    ...ctx.checks.map((c) => `${c.name} ${c.detail}`),
+    ...ctx.experiments.flatMap((e) => e.notes),
+    ...logged,
+  ];
+  const inLines = [...new Set(lines.flatMap((l) => secretsIn(l, vars)))];
+  ctx.check(
+    `leak: none of the ${n} secret values is in the lab's run directory (${own.length} other files), its ${ctx.checks.length} check lines and notes, or its ${logged.length} log lines`,
+    bad.length === 0 && inLines.length === 0 && logged.length > 0,
+    [leaked(bad), inLines.length ? `check or log lines: ${inLines.join(", ")}` : ""].filter(Boolean).join("; "),
+  );
+  const dockerd = filesUnder(path.join(DEPLOY_DIR, "logs"));
+  const inDockerd = [...new Set(inFiles(dockerd).flatMap((x) => x.found))];
+  ctx.note(`${name}: ${holds(`secret values in the engines' dockerd logs (${dockerd.length} files)`, inDockerd, n)}`);
+
+  // A change of the ACL file (one account's permission; a changed secret's value changes no synthesized file).
+  const diff = cliDiff(path.join(dirs.initial, "stacks", name), path.join(dirs.acl, "stacks", name), name);
+  const opaque = "plain_acl.yml changed (it holds secrets: its content is not shown)";
+  ctx.check(
+    `leak: rocketmq-cdktf diff --json of ${SECURED.user} given ${SECURED.permission} on ${SECURED.topic} restarts the ${diff.restarted.length} brokers naming plain_acl.yml, without its content, and prints no secret value`,
+    diff.restarted.length === 2 &&
+      diff.restarted.every((r) => r.reasons.some((x) => x.includes(opaque))) &&
+      !diff.printed.includes(SECURED.topic) &&
+      secretsIn(diff.printed, vars).length === 0,
+    diff.restarted.map((r) => `${r.name}: ${r.reasons.join("; ")}`).join(" | "),
+  );
+}
+
+/** Every line the lab logged (the leak check reads them), besides going to stdout. */
+const logged: string[] = [];
+
 async function main(): Promise<number> {
+  const toStdout = logTo.stream;
+  logTo.stream = {
+    write: (text: string) => {
+      logged.push(text);
+      return toStdout.write(text);
+    },
+  } as unknown as NodeJS.WritableStream;
   const filters = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   const ctx = new Ctx();
   const t0 = Date.now();
@@ -659,7 +880,14 @@ async function main(): Promise<number> {
   });
   if (!stacks.length) return summary(ctx, t0, DEPLOY_DIR);
 
-  const versions = [...new Set(stacks.flatMap((s) => readStack(mainDir, s).containers.map((c) => c.version)))].sort();
+  // The stacks' variables (secrets) get the lab's values: random, new every run, given to tofu as TF_VAR_<name>.
+  const variables = [...new Set(listContainerStacks(mainDir).flatMap((s) => stackVariables(mainDir, s)))].sort();
+  const values = pickValues(variables);
+  if (variables.length)
+    ctx.note(`the lab's values for the variables ${variables.join(", ")}: random, 24 characters each, new every run`);
+  const versions = [
+    ...new Set(stacks.flatMap((s) => readStack(mainDir, s, values).containers.map((c) => c.version))),
+  ].sort();
   const images = new Map<string, ImageTar>();
   let built = false;
   await ctx.experiment("build: OpenTofu, the docker provider, the lab image", () => {
@@ -695,7 +923,7 @@ async function main(): Promise<number> {
   if (!built) return summary(ctx, t0, DEPLOY_DIR);
 
   // Engines and image names for every stack of main.ts (the program builds them all), images only for those deployed.
-  const all = listContainerStacks(mainDir).map((s) => readStack(mainDir, s));
+  const all = listContainerStacks(mainDir).map((s) => readStack(mainDir, s, values));
   const addresses = [...new Set(all.flatMap((s) => s.containers.map((c) => c.host)))];
   const options: LabOptions = {
     engines: Object.fromEntries(addresses.map((a) => [a, engineHost(a)])),
@@ -709,6 +937,8 @@ async function main(): Promise<number> {
     initial: path.join(DEPLOY_DIR, "synth"),
     rollout: path.join(DEPLOY_DIR, "synth-rollout"),
     teardown: path.join(DEPLOY_DIR, "synth-teardown"),
+    main: mainDir,
+    acl: path.join(DEPLOY_DIR, "synth-acl"),
   };
   await ctx.experiment("synth with the lab engines and image (public props only)", () => {
     for (const f of fs.readdirSync(DEPLOY_DIR).filter((x) => /^terraform\..*\.tfstate/.test(x)))
@@ -719,6 +949,11 @@ async function main(): Promise<number> {
       masterProperties: { [ROLLOUT.brokerName]: { [ROLLOUT.key]: ROLLOUT.value } },
     });
     labSynth(dirs.teardown, { ...options, allowStoreDestroy: true });
+    if (stacks.includes(SECURED.stack))
+      labSynth(dirs.acl, {
+        ...options,
+        userTopicPermissions: { [SECURED.user]: { [SECURED.topic]: SECURED.permission } },
+      });
     for (const s of stacks) {
       const diffs = sameAsMain(rawStack(dirs.initial, s), rawStack(mainDir, s), options);
       ctx.check(
@@ -730,7 +965,7 @@ async function main(): Promise<number> {
   });
 
   for (const s of stacks) {
-    await ctx.experiment(`deploy ${s}`, () => deployStack(ctx, s, dirs, images, options));
+    await ctx.experiment(`deploy ${s}`, () => deployStack(ctx, s, dirs, images, options, values));
   }
   log(`engines' data roots were under ${ENGINES_DIR} (removed)`);
   return summary(ctx, t0, DEPLOY_DIR);

@@ -65,13 +65,25 @@ export interface TofuResult {
   tookMs: number;
 }
 
-/** `tofu <args>` in a stack directory. Never throws for a non-zero exit (the caller checks); throws on timeout. */
-export function tofu(dir: string, args: string[], timeoutMs = 10 * 60_000): TofuResult {
+/** Everything every tofu command of this run printed (what the leak check reads), in order. */
+export const tofuTranscript: { dir: string; args: string[]; out: string }[] = [];
+
+/**
+ * `tofu <args>` in a stack directory, with `vars` as the stack's variables (TF_VAR_<name>, as a user's pipeline gives
+ * secrets). Never throws for a non-zero exit (the caller checks); throws on timeout.
+ */
+export function tofu(
+  dir: string,
+  args: string[],
+  timeoutMs = 10 * 60_000,
+  vars: Readonly<Record<string, string>> = {},
+): TofuResult {
   const env = tofuEnv();
   const t = Date.now();
   const r = spawnSync(env.TOFU, [`-chdir=${dir}`, ...args], {
     env: {
       ...process.env,
+      ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [`TF_VAR_${k}`, v])),
       TF_CLI_CONFIG_FILE: env.TF_CLI_CONFIG_FILE,
       TF_IN_AUTOMATION: "1",
       TF_INPUT: "0",
@@ -85,12 +97,18 @@ export function tofu(dir: string, args: string[], timeoutMs = 10 * 60_000): Tofu
   });
   if (r.error) throw new Error(`tofu ${args.join(" ")} in ${dir}: ${r.error.message}`);
   const out = stripAnsi(`${r.stdout ?? ""}${r.stderr ? `\n${r.stderr}` : ""}`);
+  tofuTranscript.push({ dir, args, out });
   return { code: r.status ?? -1, out, stdout: r.stdout ?? "", tookMs: Date.now() - t };
 }
 
 /** Like tofu, but throws with the output's tail when the exit code is not 0. */
-export function tofuOk(dir: string, args: string[], timeoutMs?: number): TofuResult {
-  const r = tofu(dir, args, timeoutMs);
+export function tofuOk(
+  dir: string,
+  args: string[],
+  timeoutMs?: number,
+  vars: Readonly<Record<string, string>> = {},
+): TofuResult {
+  const r = tofu(dir, args, timeoutMs, vars);
   if (r.code !== 0) throw new Error(`tofu ${args.join(" ")} exited ${r.code}:\n${r.out.slice(-4000)}`);
   return r;
 }

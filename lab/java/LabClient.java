@@ -37,7 +37,8 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *   ["2","brokerConfig", brokerAddr, creds?]            -> config: the broker's running configuration
  *   ["3","route", topic, creds?]                        -> route: the name server's TopicRouteData as JSON
  *   ["4","send", topic, brokerName or "", body, creds?] -> brokerName, queueId, offset, msgId, status
- *   ["5","consume", topic, brokerName or "", creds?]    -> bodies: [...], perBroker (pulls every queue from offset 0)
+ *   ["5","consume", topic, brokerName or "", group?, creds?] -> bodies: [...], perBroker (pulls every queue from
+ *                                                        offset 0, as consumer group `group`: default lab_pull_group)
  *   ["6","quit"]
  *
  * Credentials: every command that talks to RocketMQ (all but quit) takes an optional last element, a JSON object
@@ -81,12 +82,15 @@ public class LabClient {
         final DefaultMQProducer producer;
         final DefaultMQPullConsumer consumer;
         final Map<String, DefaultMQAdminExt> admins = new java.util.HashMap<>();
+        final Map<String, DefaultMQPullConsumer> groups = new java.util.HashMap<>();
+        final String name;
 
         Account(int n, String accessKey, String secretKey) throws Exception {
             this.n = n;
             this.hook = new AclClientRPCHook(new SessionCredentials(accessKey, secretKey));
             // Instance names never hold a key: they end up in client ids, which brokers and clients log.
             String name = instance + "-acct" + n;
+            this.name = name;
             DefaultMQAdminExt a = new DefaultMQAdminExt(hook, 5000);
             a.setNamesrvAddr(namesrv);
             a.setInstanceName(name + "-admin");
@@ -123,6 +127,29 @@ public class LabClient {
             }
             return a;
         }
+
+        DefaultMQPullConsumer consumerOf(String group) throws Exception {
+            return LabClient.consumerOf(groups, group, hook, name);
+        }
+    }
+
+    /** Pull consumers of the anonymous clients, by consumer group. */
+    private static final Map<String, DefaultMQPullConsumer> GROUPS = new java.util.HashMap<>();
+
+    /**
+     * The pull consumer of `group` (made on first use) in the client instance `instanceName` (the producer's: one route
+     * table, one signing hook), signed by `hook` or by nobody. The broker checks the group's permission on every pull.
+     */
+    private static DefaultMQPullConsumer consumerOf(Map<String, DefaultMQPullConsumer> made, String group, RPCHook hook, String instanceName) throws Exception {
+        DefaultMQPullConsumer c = made.get(group);
+        if (c == null) {
+            c = hook == null ? new DefaultMQPullConsumer(group) : new DefaultMQPullConsumer(group, hook);
+            c.setNamesrvAddr(namesrv);
+            c.setInstanceName(instanceName);
+            c.start();
+            made.put(group, c);
+        }
+        return c;
     }
 
     /** Accounts by accessKey + NUL + secretKey (kept in memory only). */
@@ -206,7 +233,19 @@ public class LabClient {
                 reply(id, failed(t));
             }
         }
+        for (DefaultMQPullConsumer c : GROUPS.values()) {
+            try {
+                c.shutdown();
+            } catch (Throwable ignored) {
+            }
+        }
         for (Account acc : ACCOUNTS.values()) {
+            for (DefaultMQPullConsumer c : acc.groups.values()) {
+                try {
+                    c.shutdown();
+                } catch (Throwable ignored) {
+                }
+            }
             for (DefaultMQAdminExt x : acc.admins.values()) {
                 try {
                     x.shutdown();
@@ -343,7 +382,15 @@ public class LabClient {
             case "consume": {
                 String topic = a.getString(2);
                 String brokerName = a.size() > 3 ? a.getString(3) : "";
+                String group = a.size() > 4 ? a.getString(4) : "";
+                if (group != null && !group.isEmpty()) {
+                    consumer = account == null ? consumerOf(GROUPS, group, null, instance) : account.consumerOf(group);
+                }
                 producer.getDefaultMQProducerImpl().getmQClientFactory().updateTopicRouteInfoFromNameServer(topic);
+                // The pull consumer's own client instance too: from 4.9.x a pull consumer is not in its producer's
+                // instance (its client id ends in "@STREAM"), and its broker table would otherwise wait for its own
+                // 30 s name server poll: a master killed just before stays the address pulled from until then.
+                consumer.getDefaultMQPullConsumerImpl().getRebalanceImpl().getmQClientFactory().updateTopicRouteInfoFromNameServer(topic);
                 Set<MessageQueue> mqs = consumer.fetchSubscribeMessageQueues(topic);
                 List<String> bodies = new ArrayList<>();
                 Map<String, Integer> perBroker = new TreeMap<>();

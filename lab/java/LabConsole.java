@@ -1,4 +1,5 @@
 import com.alibaba.fastjson.JSON;
+import com.alibaba.fastjson.JSONObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
@@ -9,6 +10,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.rocketmq.acl.common.AclClientRPCHook;
+import org.apache.rocketmq.acl.common.SessionCredentials;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 /**
@@ -23,8 +27,14 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *     entry 127.0.0.1:9876).
  *   - RMQConfigure.setNamesrvAddrs makes the first element the active namesrvAddr and sets the system property
  *     rocketmq.namesrv.addr to it; the MQAdminExt it then creates reads it from there.
- *   - GET /cluster/list.query answers, as ClusterController does, {"status":0,"data":{"clusterInfo":
- *     DefaultMQAdminExt.examineBrokerClusterInfo()}}, plus "namesrvAddr": the active address.
+ *   - `rocketmq.config.accessKey` and `rocketmq.config.secretKey` (RMQConfigure; empty by default): when both are set
+ *     (isACLEnabled), every admin client is made with an AclClientRPCHook signed with them, so each request to a
+ *     broker is signed; the name servers (4.x) check nothing. The secret key is never printed.
+ *   - GET /cluster/list.query answers, as ClusterController and ClusterServiceImpl.list do, {"status":0,"data":
+ *     {"clusterInfo": examineBrokerClusterInfo(), "brokerServer": {brokerName: {brokerId: fetchBrokerRuntimeStats(addr)}}}}
+ *     (the runtime statistics are asked from each broker itself: a broker with access control refuses the request
+ *     unless it is signed, and the page then answers {"status":-1,"errMsg":...}), plus "namesrvAddr": the active
+ *     address.
  */
 public class LabConsole {
     public static void main(String[] args) throws Exception {
@@ -39,7 +49,13 @@ public class LabConsole {
         System.setProperty("rocketmq.namesrv.addr", active);
         System.err.println("LabConsole: server.port=" + port + " namesrvAddrs=" + namesrvAddrs + " active namesrvAddr=" + active);
 
-        DefaultMQAdminExt admin = new DefaultMQAdminExt(5000);
+        String accessKey = System.getProperty("rocketmq.config.accessKey", "");
+        String secretKey = System.getProperty("rocketmq.config.secretKey", "");
+        boolean acl = !accessKey.isEmpty() && !secretKey.isEmpty();
+        System.err.println("LabConsole: " + (acl ? "signing every request as accessKey=" + accessKey : "not signing (no rocketmq.config.accessKey/secretKey)"));
+        DefaultMQAdminExt admin = acl
+            ? new DefaultMQAdminExt(new AclClientRPCHook(new SessionCredentials(accessKey, secretKey)), 5000)
+            : new DefaultMQAdminExt(5000);
         admin.setInstanceName("lab-console-" + System.nanoTime());
         admin.start();
 
@@ -47,10 +63,26 @@ public class LabConsole {
         server.createContext("/", (HttpExchange x) -> {
             Map<String, Object> body = new LinkedHashMap<>();
             int code = 200;
-            if ("/cluster/list.query".equals(x.getRequestURI().getPath())) {
+            String route = x.getRequestURI().getPath();
+            if ("/cluster/list.query".equals(route)) {
                 try {
                     Map<String, Object> data = new LinkedHashMap<>();
-                    data.put("clusterInfo", JSON.toJSON(admin.examineBrokerClusterInfo()));
+                    // ClusterInfo and KVTable live in other packages on 5.x: read through their JSON form.
+                    JSONObject info = (JSONObject) JSON.toJSON(admin.examineBrokerClusterInfo());
+                    // As ClusterServiceImpl.list: every broker's runtime statistics, asked from the broker itself.
+                    Map<String, Map<String, Object>> brokerServer = new TreeMap<>();
+                    JSONObject brokers = info.getJSONObject("brokerAddrTable");
+                    for (String brokerName : brokers == null ? new java.util.TreeSet<String>() : brokers.keySet()) {
+                        Map<String, Object> byId = new TreeMap<>();
+                        JSONObject addrs = brokers.getJSONObject(brokerName).getJSONObject("brokerAddrs");
+                        for (String id : addrs.keySet()) {
+                            Object stats = admin.fetchBrokerRuntimeStats(addrs.getString(id));
+                            byId.put(id, ((JSONObject) JSON.toJSON(stats)).get("table"));
+                        }
+                        brokerServer.put(brokerName, byId);
+                    }
+                    data.put("clusterInfo", info);
+                    data.put("brokerServer", brokerServer);
                     body.put("status", 0);
                     body.put("data", data);
                 } catch (Throwable t) {
