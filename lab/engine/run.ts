@@ -295,10 +295,11 @@ async function deployStack(
       );
     }
 
-    // What a user's pipeline runs: init, plan, apply.
-    tofuOk(dir, ["init", "-input=false", "-no-color"]);
+    // What a user's pipeline runs: init, plan, apply (with the stack's variables from the start: OpenTofu's state
+    // encryption reads its passphrase at init).
+    tofuOk(dir, ["init", "-input=false", "-no-color"], undefined, vars);
     const plan = tofuOk(dir, ["plan", "-input=false", "-no-color", "-out=tfplan"], undefined, vars);
-    const creates = plannedChanges(dir, "tfplan").filter((c) => c.actions.includes("create"));
+    const creates = plannedChanges(dir, "tfplan", vars).filter((c) => c.actions.includes("create"));
     const apply = tofu(dir, ["apply", "-input=false", "-no-color", "tfplan"], undefined, vars);
     const applied = apply.code === 0;
     ctx.check(
@@ -674,7 +675,7 @@ function teardown(
       `${before.length} volumes and ${containersBefore.length} running containers remain`,
   );
   const tdir = path.join(dirs.teardown, "stacks", name);
-  tofuOk(tdir, ["init", "-input=false", "-no-color"]);
+  tofuOk(tdir, ["init", "-input=false", "-no-color"], undefined, vars);
   const destroy = tofu(tdir, ["destroy", "-auto-approve", "-input=false", "-no-color"], undefined, vars);
   const left = volumes();
   const containers = [...machines.engines.values()].flatMap((e) => e.docker(["ps", "-aq"]).split("\n").filter(Boolean));
@@ -736,7 +737,21 @@ function secretsAtRest(
     const text = read(f);
     return text === undefined ? `${path.basename(f)}: absent` : holds(path.basename(f), secretsIn(text, vars), n);
   });
-  ctx.note(`${name} ${when}: secret values in the Terraform state: ${found.join("; ")}`);
+  // With OpenTofu's state encryption on (seed-secured), the state must hold none of them: a check, not a note.
+  const encrypted = JSON.parse(read(path.join(DEPLOY_DIR, "synth", "stacks", name, "cdk.tf.json")) ?? "{}")?.terraform
+    ?.encryption;
+  if (encrypted) {
+    const leaks = [state, `${state}.backup`].flatMap((f) => {
+      const text = read(f);
+      return text === undefined ? [] : secretsIn(text, vars).map((v) => `${path.basename(f)}: ${v}`);
+    });
+    const sealed = [state, `${state}.backup`].map((f) => ({ f, text: read(f) })).filter((x) => x.text !== undefined);
+    ctx.check(
+      `${name} ${when}: OpenTofu's state encryption is on and the state (and its backup) holds none of the ${n} secret values`,
+      leaks.length === 0 && sealed.length > 0 && sealed.every((x) => x.text!.includes('"encrypted_data"')),
+      `${found.join("; ")}${leaks.length ? `; found ${leaks.join(", ")}` : ""}`,
+    );
+  } else ctx.note(`${name} ${when}: secret values in the Terraform state: ${found.join("; ")}`);
   if (!d) return;
   const logs = d.byRole("mqbroker").map((p) => {
     const cp = p as ContainerProc;
@@ -796,9 +811,19 @@ function leakCheck(ctx: Ctx, name: string, dirs: StackDirs, vars: Readonly<Recor
   );
   const shown = mine.filter((t) => t.args[0] === "show");
   const inShow = [...new Set(shown.flatMap((t) => secretsIn(t.out, vars)))];
+  // The saved plan on disk: plain JSON of the variables' values, unless OpenTofu encrypts plans too (seed-secured).
+  const planFile = path.join(DEPLOY_DIR, "synth", "stacks", name, "tfplan");
+  const onDisk = fs.existsSync(planFile) ? fs.readFileSync(planFile, "utf8") : "";
+  const planSealed = onDisk.includes('"encrypted_data"');
   ctx.note(
-    `${name}: \`tofu show -json tfplan\` (the lab reads planned changes with it) prints ${inShow.length} of ${n} secret values: a saved plan file holds the variables' values`,
+    `${name}: \`tofu show -json tfplan\` (the lab reads planned changes with it) prints ${inShow.length} of ${n} secret values: the plan holds the variables' values${planSealed ? "; on disk it is encrypted (OpenTofu's plan encryption)" : ""}`,
   );
+  if (planSealed)
+    ctx.check(
+      `leak: the saved plan file of ${name} is encrypted on disk and holds none of the ${n} secret values`,
+      secretsIn(onDisk, vars).length === 0,
+      `${secretsIn(onDisk, vars).length} of ${n} found in ${path.basename(planFile)}`,
+    );
 
   const run = path.join(DEPLOY_DIR, "run", name);
   const client = filesUnder(path.join(run, "client"));

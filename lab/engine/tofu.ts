@@ -122,8 +122,12 @@ export interface PlannedChange {
   replacePaths: string[];
 }
 
-export function plannedChanges(dir: string, planFile: string): PlannedChange[] {
-  const json = JSON.parse(tofuOk(dir, ["show", "-json", planFile], 120_000).stdout);
+export function plannedChanges(
+  dir: string,
+  planFile: string,
+  vars: Readonly<Record<string, string>> = {},
+): PlannedChange[] {
+  const json = JSON.parse(tofuOk(dir, ["show", "-json", planFile], 120_000, vars).stdout);
   return (json.resource_changes ?? []).map((rc: any) => ({
     address: rc.address,
     type: rc.type,
