@@ -242,6 +242,18 @@ export interface SecretModel {
   readonly yamlScalar: string;
   /** The secret as it is where nothing quotes it (a system property): the literal, or the expression. */
   readonly text: string;
+  /**
+   * The secret as a JSON string inside a `.properties` value (ACL 2.0's `initAuthenticationUser`): a literal is
+   * JSON-quoted (the properties renderer escapes its backslashes and non-ASCII characters); an expression quotes at
+   * apply and doubles its own backslashes, which the renderer does not see.
+   */
+  readonly propertiesJson: string;
+  /**
+   * The secret as a JSON string nested inside another JSON string (the proxy's
+   * `innerClientAuthenticationCredentials`, a JSON text held by a JSON string): a literal is JSON-quoted (the outer
+   * JSON renderer escapes it again); an expression gives, at apply, the twice-encoded text without its outer quotes.
+   */
+  readonly nestedJson: string;
   /** True when its value is known only when Terraform runs (a variable, a data source). */
   readonly unresolved: boolean;
   /** The number of characters of a literal secret (its value is not kept in the model). */
