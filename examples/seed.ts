@@ -223,14 +223,48 @@ export class DevStack extends TerraformStack {
   }
 }
 
+/** What differs between the secured examples: the release (and so the access control), the machines, a proxy. */
+export interface SecuredShape {
+  readonly clusterName: string;
+  readonly version: RocketMqVersion;
+  /** The last byte of the two machines' addresses (172.17.160.x). */
+  readonly machines: [number, number];
+  /** A cluster-mode proxy on the master's machine (5.x). */
+  readonly proxy?: boolean;
+  /**
+   * Let consumers read from the slave (5.x refuses a pull on a slave without it, "system busy": with the master down,
+   * nothing could be read; 4.x slaves serve reads anyway).
+   */
+  readonly slaveReadEnable?: boolean;
+}
+
+/** seed-secured: RocketMQ 4.9.8, access control 1.0 (aclEnable, plain_acl.yml). */
+export const SECURED_4X: SecuredShape = {
+  clusterName: "SecuredCluster",
+  version: RocketMqVersion.V4_9_8,
+  machines: [51, 52],
+};
 /**
- * A secured production cluster (RocketMQ 4.9.8, access control 1.0): every client signs with an account, each
- * account may touch only its topics and groups, and every secret comes from a Terraform variable marked sensitive
- * (`TF_VAR_adminSecret=... cdktf deploy`), so that none is in the synthesized output. A master and its SYNC slave on
- * two machines, a name server on each, and the console, which signs with the admin account.
+ * seed-secured-5x: RocketMQ 5.5.0, access control 2.0 (the providers; the accounts migrated into every broker's
+ * store at start), with a proxy that checks clients against them.
+ */
+export const SECURED_5X: SecuredShape = {
+  clusterName: "SecuredCluster5",
+  version: RocketMqVersion.V5_5_0,
+  machines: [53, 54],
+  proxy: true,
+  slaveReadEnable: true,
+};
+
+/**
+ * A secured production cluster: every client signs with an account, each account may touch only its topics and
+ * groups, and every secret comes from a Terraform variable marked sensitive (`TF_VAR_adminSecret=... cdktf deploy`),
+ * so that none is in the synthesized output. A master and its SYNC slave on two machines, a name server on each, and
+ * the console, which signs with the admin account. On 4.9.8 (SECURED_4X) access control 1.0, on 5.5.0 (SECURED_5X)
+ * access control 2.0 and a proxy.
  */
 export class SeedSecuredStack extends TerraformStack {
-  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}, shape: SecuredShape = SECURED_4X) {
     super(scope, id);
     localState(this, id);
     const secret = (name: string) =>
@@ -240,7 +274,7 @@ export class SeedSecuredStack extends TerraformStack {
       ...own,
       ...options.userTopicPermissions?.[user],
     });
-    const [h51, h52] = [51, 52].map(
+    const [h1, h2] = shape.machines.map(
       (n) =>
         new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }),
     );
@@ -248,8 +282,9 @@ export class SeedSecuredStack extends TerraformStack {
       this,
       "rmq",
       clusterProps(options, {
-        clusterName: "SecuredCluster",
-        version: RocketMqVersion.V4_9_8,
+        clusterName: shape.clusterName,
+        version: shape.version,
+        ...(shape.slaveReadEnable ? { brokerProperties: { slaveReadEnable: true } } : {}),
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
         accessControl: {
@@ -271,14 +306,15 @@ export class SeedSecuredStack extends TerraformStack {
         },
       }),
     );
-    new NameServer(cluster, "ns51", { host: h51 });
-    new NameServer(cluster, "ns52", { host: h52 });
+    new NameServer(cluster, `ns${shape.machines[0]}`, { host: h1 });
+    new NameServer(cluster, `ns${shape.machines[1]}`, { host: h2 });
     new BrokerPair(cluster, "broker-a", {
       replication: Replication.SYNC,
-      master: { host: h51, properties: options.masterProperties?.["broker-a"] },
-      slaves: [{ host: h52 }],
+      master: { host: h1, properties: options.masterProperties?.["broker-a"] },
+      slaves: [{ host: h2 }],
     });
-    new Dashboard(cluster, "console", { host: h51, image: options.dashboardImage });
+    if (shape.proxy) new Proxy(cluster, "proxy", { host: h1 });
+    new Dashboard(cluster, "console", { host: h1, image: options.dashboardImage });
     // The state holds the secrets in plain text (the files' content, the console's environment): OpenTofu encrypts it.
     encryptStateWithOpenTofu(this, secret("statePassphrase"));
   }
@@ -313,5 +349,6 @@ export function buildExamples(app: Construct, options: ExampleOptions = {}): voi
   new SeedDLedgerVmStack(app, "seed-dledger-vm", options);
   new SeedControllerStack(app, "seed-5x-controller", options);
   new DevStack(app, "dev", options);
-  new SeedSecuredStack(app, "seed-secured", options);
+  new SeedSecuredStack(app, "seed-secured", options, SECURED_4X);
+  new SeedSecuredStack(app, "seed-secured-5x", options, SECURED_5X);
 }

@@ -189,7 +189,8 @@ export abstract class Deployment {
   async up(): Promise<void> {
     await this.startClient();
     await this.startNamesrvs();
-    const other = this.procs.filter((p) => !["mqnamesrv", "mqbroker"].includes(p.script));
+    // Proxies are started by the scenario that checks them (they need the brokers registered first).
+    const other = this.procs.filter((p) => !["mqnamesrv", "mqbroker", "mqproxy"].includes(p.script));
     if (other.length)
       throw new Error(`roles up() does not start: ${other.map((p) => `${p.c.name} (${p.script})`).join(", ")}`);
     await this.startBrokers();

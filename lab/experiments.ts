@@ -67,9 +67,13 @@ export const expController = onProcesses("seed-5x-controller", controllerMode);
 
 /**
  * e. seed-secured: access control 1.0 (4.9.8) on a SYNC master and its slave, with the lab's values of its secrets;
- * then what RocketMQ's own log made of them (a note: 4.9.7 logs the ACL file at INFO).
+ * then what RocketMQ's own log made of them (a note: 4.9.7 logs the ACL file at INFO). seed-secured-5x: the same on
+ * 5.5.0 with access control 2.0 (the accounts migrated from the same file into each broker's store) and a proxy.
  */
-export const expAcl = onProcesses("seed-secured", async (ctx, d) => {
+export const expAcl = onProcesses("seed-secured", securedExperiment);
+export const expAcl2 = onProcesses("seed-secured-5x", securedExperiment);
+
+async function securedExperiment(ctx: Ctx, d: Deployment): Promise<void> {
   const files = d.byRole("mqbroker").map((p) => ({ p, acl: plainAclUpload(p) }));
   for (const { p, acl } of files)
     ctx.check(
@@ -86,8 +90,8 @@ export const expAcl = onProcesses("seed-secured", async (ctx, d) => {
     const text = fs.existsSync((p as Proc).rmqLog) ? fs.readFileSync((p as Proc).rmqLog, "utf8") : "";
     return `${p.c.name}: ${secrets.filter((x) => text.includes(x)).length} of ${secrets.length}`;
   });
-  ctx.note(`secrets found in RocketMQ's own broker log (INFO, the ACL file as loaded): ${logs.join("; ")}`);
-});
+  ctx.note(`secrets found in RocketMQ's own broker log: ${logs.join("; ")}`);
+}
 
 /** The rocketmq.acl.plain.file the server's JAVA_OPT_EXT sets, if any. */
 function aclFileProperty(p: LabProc): string | undefined {

@@ -360,6 +360,7 @@ async function deployStack(
       "seed-dledger": dledgerGroup,
       "seed-5x-controller": controllerMode,
       [SECURED.stack]: securedPair,
+      "seed-secured-5x": securedPair,
       dev: oneMachine,
     }[name];
     if (!scenario) throw new Error(`no checks for stack ${name}`);
