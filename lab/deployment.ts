@@ -112,6 +112,12 @@ export abstract class Deployment {
    */
   slowRestart?(p: LabProc): Promise<{ how: string; restore: () => Promise<void> }>;
 
+  /**
+   * Replaces a server with a new one on an empty store (a machine or disk lost and rebuilt), same files; resolves with
+   * how. Only where the lab can do it cheaply (the process lab).
+   */
+  replaceWithEmptyStore?(p: LabProc): Promise<string>;
+
   /** After kill9 of a server: bring it back the way this deployment does; resolves with how. */
   abstract restartAfterKill(p: LabProc): Promise<string>;
 
@@ -229,6 +235,14 @@ export class ProcessDeployment extends Deployment {
       `${stack.name}: ${this.net.hosts.size} host namespaces (${[...this.net.hosts.keys()].join(", ")}), client ${this.net.clientAddr}; ` +
         `${this.procs.length} containers; RocketMQ ${this.jars.version}`,
     );
+  }
+
+  async replaceWithEmptyStore(p: LabProc): Promise<string> {
+    await p.kill9();
+    const stores = (p as Proc).storeMounts();
+    for (const m of stores) fs.rmSync(m.source, { recursive: true, force: true });
+    p.start();
+    return `killed, its store (${stores.map((m) => m.target).join(", ")}) deleted, started again on an empty one`;
   }
 
   /** The process lab has no restart policy: it starts the same files on the same store again. */

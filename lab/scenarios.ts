@@ -788,6 +788,38 @@ export async function securedPair(ctx: Ctx, d: Deployment): Promise<void> {
   const how = await d.restartAfterKill(master.proc);
   await d.waitRegistered([master.proc], d.bound(90_000), (_b, id) => id === "0");
   ctx.note(`${master.proc.c.name} registered again as master ${ms(Date.now() - tRe)} after the read (${how})`);
+  if (v2 && d.replaceWithEmptyStore) await accountsOnANewStore(ctx, d, slave, { admin, audit });
+}
+
+/**
+ * ACL 2.0 keeps accounts in each broker's own store: a broker rebuilt on an empty store must have them all again
+ * before it serves (the library's accounts are migrated from plain_acl.yml at every start). Told apart by what the
+ * broker answers: an account it knows is authenticated with its own secret only, an unknown one "is not found".
+ */
+async function accountsOnANewStore(
+  ctx: Ctx,
+  d: Deployment,
+  b: BrokerExpect,
+  o: { admin: AclAccount; audit: AclAccount },
+): Promise<void> {
+  const client = d.client!;
+  const t = Date.now();
+  const how = await d.replaceWithEmptyStore!(b.proc);
+  await d.waitRegistered([b.proc], d.bound(90_000), (_x, id) => id === b.id);
+  ctx.note(`${b.proc.c.name} ${how}; registered again ${ms(Date.now() - t)} later`);
+  const stranger: Credentials = { accessKey: "not-an-account", secretKey: crypto.randomBytes(12).toString("hex") };
+  const wrong: Credentials = { accessKey: o.audit.accessKey, secretKey: crypto.randomBytes(12).toString("hex") };
+  const [admin, audit, guessed, nobody] = [
+    await client.call("brokerConfig", [b.addr], 8_000, o.admin),
+    await client.call("brokerConfig", [b.addr], 8_000, o.audit),
+    await client.call("brokerConfig", [b.addr], 8_000, wrong),
+    await client.call("brokerConfig", [b.addr], 8_000, stranger),
+  ];
+  ctx.check(
+    `acl: ${b.proc.c.name} on an empty store knows the accounts at once: the admin and ${o.audit.accessKey} are authenticated with their secrets, ${o.audit.accessKey} with another secret "check signature failed", an unknown account "is not found"`,
+    admin.ok && audit.ok && refusedWith(guessed, 16, "check signature failed") && refusedWith(nobody, 16, "not found"),
+    `admin: ${said(admin)}; ${o.audit.accessKey}: ${said(audit)}; another secret: ${said(guessed)}; not-an-account: ${said(nobody)}`,
+  );
 }
 
 /**
