@@ -5,6 +5,7 @@
 import { LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import {
+  AccessControlProps,
   AclPermission,
   BrokerPair,
   ControllerBrokerSet,
@@ -113,10 +114,10 @@ export class SeedSyncStack extends TerraformStack {
 
 /** One DLedger raft group (one master, two slaves, elected) on three machines, a name server on each. */
 export class SeedDLedgerStack extends TerraformStack {
-  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}, shape: DLedgerShape = DLEDGER) {
     super(scope, id);
     localState(this, id);
-    const hosts = [28, 29, 30].map(
+    const hosts = shape.machines.map(
       (n) =>
         new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }),
     );
@@ -124,16 +125,49 @@ export class SeedDLedgerStack extends TerraformStack {
       this,
       "rmq",
       clusterProps(options, {
-        clusterName: "RaftCluster",
-        version: RocketMqVersion.V4_9_8,
+        clusterName: shape.clusterName,
+        version: shape.version,
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+        ...(shape.secured ? { accessControl: securedAccounts(this, options) } : {}),
       }),
     );
-    hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
+    hosts.forEach((host, i) => new NameServer(cluster, `ns${shape.machines[i]}`, { host }));
     new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+    if (shape.secured) encryptStateWithOpenTofu(this, sensitiveVariable(this, "statePassphrase"));
   }
 }
+
+/** What differs between the DLedger examples: the release, the machines, access control. */
+export interface DLedgerShape {
+  readonly clusterName: string;
+  readonly version: RocketMqVersion;
+  /** The last byte of the three machines' addresses (172.17.160.x). */
+  readonly machines: [number, number, number];
+  /** The secured examples' accounts (access control 1.0 on 4.x, 2.0 on 5.x) and an encrypted state. */
+  readonly secured?: boolean;
+}
+
+/** seed-dledger: the tutorial's raft group, RocketMQ 4.9.8. */
+export const DLEDGER: DLedgerShape = {
+  clusterName: "RaftCluster",
+  version: RocketMqVersion.V4_9_8,
+  machines: [28, 29, 30],
+};
+/** seed-dledger-secured: the same with access control 1.0 (the followers' copies let in by the white list). */
+export const DLEDGER_SECURED_4X: DLedgerShape = {
+  clusterName: "SecuredRaft",
+  version: RocketMqVersion.V4_9_8,
+  machines: [55, 56, 57],
+  secured: true,
+};
+/** seed-dledger-secured-5x: on 5.5.0 with access control 2.0 (the followers' copies signed as the system account). */
+export const DLEDGER_SECURED_5X: DLedgerShape = {
+  clusterName: "SecuredRaft5",
+  version: RocketMqVersion.V5_5_0,
+  machines: [58, 59, 60],
+  secured: true,
+};
 
 /**
  * The tutorial's DLedger group on three virtual machines instead of Docker engines: the same declaration with VmHost
@@ -267,13 +301,6 @@ export class SeedSecuredStack extends TerraformStack {
   constructor(scope: Construct, id: string, options: ExampleOptions = {}, shape: SecuredShape = SECURED_4X) {
     super(scope, id);
     localState(this, id);
-    const secret = (name: string) =>
-      new TerraformVariable(this, name, { type: "string", sensitive: true, description: `RocketMQ secret ${name}` })
-        .stringValue;
-    const topics = (user: string, own: Record<string, AclPermission>) => ({
-      ...own,
-      ...options.userTopicPermissions?.[user],
-    });
     const [h1, h2] = shape.machines.map(
       (n) =>
         new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }),
@@ -287,23 +314,7 @@ export class SeedSecuredStack extends TerraformStack {
         ...(shape.slaveReadEnable ? { brokerProperties: { slaveReadEnable: true } } : {}),
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
-        accessControl: {
-          users: [
-            { name: "rocketmq-admin", secret: secret("adminSecret"), admin: true },
-            {
-              name: "orders-app",
-              secret: secret("ordersSecret"),
-              topicPermissions: topics("orders-app", { Orders: AclPermission.PUB_SUB }),
-              groupPermissions: { "orders-consumers": AclPermission.SUB },
-            },
-            {
-              name: "orders-audit",
-              secret: secret("auditSecret"),
-              topicPermissions: topics("orders-audit", { Orders: AclPermission.SUB }),
-              groupPermissions: { "orders-audit": AclPermission.SUB },
-            },
-          ],
-        },
+        accessControl: securedAccounts(this, options),
       }),
     );
     new NameServer(cluster, `ns${shape.machines[0]}`, { host: h1 });
@@ -316,8 +327,42 @@ export class SeedSecuredStack extends TerraformStack {
     if (shape.proxy) new Proxy(cluster, "proxy", { host: h1 });
     new Dashboard(cluster, "console", { host: h1, image: options.dashboardImage });
     // The state holds the secrets in plain text (the files' content, the console's environment): OpenTofu encrypts it.
-    encryptStateWithOpenTofu(this, secret("statePassphrase"));
+    encryptStateWithOpenTofu(this, sensitiveVariable(this, "statePassphrase"));
   }
+}
+
+/** A Terraform variable marked sensitive: a secret that is never in the synthesized output. */
+function sensitiveVariable(stack: TerraformStack, name: string): string {
+  return new TerraformVariable(stack, name, { type: "string", sensitive: true, description: `RocketMQ secret ${name}` })
+    .stringValue;
+}
+
+/**
+ * The secured examples' accounts, each secret a sensitive variable: the admin (the library's own processes sign
+ * with it), an application that produces and consumes Orders, and an auditor that only reads it.
+ */
+function securedAccounts(stack: TerraformStack, options: ExampleOptions): AccessControlProps {
+  const topics = (user: string, own: Record<string, AclPermission>) => ({
+    ...own,
+    ...options.userTopicPermissions?.[user],
+  });
+  return {
+    users: [
+      { name: "rocketmq-admin", secret: sensitiveVariable(stack, "adminSecret"), admin: true },
+      {
+        name: "orders-app",
+        secret: sensitiveVariable(stack, "ordersSecret"),
+        topicPermissions: topics("orders-app", { Orders: AclPermission.PUB_SUB }),
+        groupPermissions: { "orders-consumers": AclPermission.SUB },
+      },
+      {
+        name: "orders-audit",
+        secret: sensitiveVariable(stack, "auditSecret"),
+        topicPermissions: topics("orders-audit", { Orders: AclPermission.SUB }),
+        groupPermissions: { "orders-audit": AclPermission.SUB },
+      },
+    ],
+  };
 }
 
 /**
@@ -345,7 +390,9 @@ function localState(stack: TerraformStack, id: string): void {
 
 export function buildExamples(app: Construct, options: ExampleOptions = {}): void {
   new SeedSyncStack(app, "seed-2m-2s-sync", options);
-  new SeedDLedgerStack(app, "seed-dledger", options);
+  new SeedDLedgerStack(app, "seed-dledger", options, DLEDGER);
+  new SeedDLedgerStack(app, "seed-dledger-secured", options, DLEDGER_SECURED_4X);
+  new SeedDLedgerStack(app, "seed-dledger-secured-5x", options, DLEDGER_SECURED_5X);
   new SeedDLedgerVmStack(app, "seed-dledger-vm", options);
   new SeedControllerStack(app, "seed-5x-controller", options);
   new DevStack(app, "dev", options);

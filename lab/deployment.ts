@@ -3,7 +3,7 @@
 // lab (the stack applied by OpenTofu to Docker engines in those namespaces; engine/deployment.ts).
 import * as fs from "fs";
 import * as path from "path";
-import { Clusters, LabClient } from "./client";
+import { Clusters, Credentials, LabClient } from "./client";
 import { CLIENT_NS, Network } from "./hosts";
 import { Jars, ensureJars } from "./jars";
 import { LabProc, Proc } from "./procs";
@@ -133,9 +133,13 @@ export abstract class Deployment {
     return p;
   }
 
+  /** The account the checking client signs as when a command names none (a cluster with access control). */
+  signAs?: Credentials;
+
   async startClient(): Promise<LabClient> {
     const t = Date.now();
     this.client = new LabClient(this.jars, this.clientNs, this.namesrvAddrs.join(";"), path.join(this.dir, "client"));
+    this.client.signAs = this.signAs;
     await this.client.start();
     this.timings["client start"] = Date.now() - t;
     return this.client;

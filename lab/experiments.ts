@@ -7,7 +7,14 @@ import { BrokerPair, DockerHost, NameServer, RocketMqCluster } from "../lib";
 import { Ctx } from "./checks";
 import { Deployment, ProcessDeployment, brokerExpect, registeredId } from "./deployment";
 import { LabProc, Proc, imageRocketmqHome } from "./procs";
-import { controllerMode, dledgerGroup, plainAclUpload, securedPair, twoMasterTwoSlave } from "./scenarios";
+import {
+  controllerMode,
+  dledgerGroup,
+  plainAclUpload,
+  securedDledger,
+  securedPair,
+  twoMasterTwoSlave,
+} from "./scenarios";
 import { Container, Stack, configProps, editConfig, pickValues, readStack, stackVariables } from "./stack";
 import { WORK_DIR, log, ms, waitFor } from "./util";
 
@@ -72,6 +79,9 @@ export const expController = onProcesses("seed-5x-controller", controllerMode);
  */
 export const expAcl = onProcesses("seed-secured", securedExperiment);
 export const expAcl2 = onProcesses("seed-secured-5x", securedExperiment);
+/** f. seed-dledger-secured(-5x): a DLedger group with access control 1.0 / 2.0 elects, copies and fails over. */
+export const expDledgerAcl = onProcesses("seed-dledger-secured", securedDledger);
+export const expDledgerAcl2 = onProcesses("seed-dledger-secured-5x", securedDledger);
 
 async function securedExperiment(ctx: Ctx, d: Deployment): Promise<void> {
   const files = d.byRole("mqbroker").map((p) => ({ p, acl: plainAclUpload(p) }));

@@ -882,3 +882,54 @@ async function securedProxy(
     pc.stop();
   }
 }
+
+/**
+ * seed-dledger-secured (4.9.8, ACL 1.0) and seed-dledger-secured-5x (5.5.0, ACL 2.0): the DLedger scenario with
+ * every command signed as the admin (election, the followers' copies of the admin's topic, kill -9 of the master, a
+ * new master, the killed member back as a follower), then RocketMQ's refusals on the group's master after the
+ * failover: an anonymous send, and the read-only account's; the application's account sends.
+ */
+export async function securedDledger(ctx: Ctx, d: Deployment): Promise<void> {
+  const accounts = aclAccounts(d);
+  const [admin, app, audit] = ["rocketmq-admin", "orders-app", "orders-audit"].map((n) => {
+    const a = accounts.get(n);
+    if (!a) throw new Error(`${d.stack.name}: no account ${n} in plain_acl.yml`);
+    return a;
+  });
+  const v2 = d.byRole("mqbroker").some((p) => configProps(p.c).authenticationEnabled === "true");
+  const code = v2 ? 16 : 1;
+  d.signAs = admin;
+  ctx.note(
+    `dledger: access control ${v2 ? "2.0" : "1.0"}; the checking client signs as ${admin.accessKey} unless a check says otherwise`,
+  );
+  await dledgerGroup(ctx, d);
+  const client = d.client!;
+  const brokerName = d.byRole("mqbroker").map(brokerExpect)[0].brokerName;
+  const cluster = d.byRole("mqbroker").map(brokerExpect)[0].cluster;
+  const topic = "Orders";
+  let r: any = await client.createTopic(topic, cluster);
+  ctx.check(`dledger+acl: the admin creates ${topic} on the master elected after the failover`, r.ok, said(r));
+  await waitFor(`a route for ${topic}`, d.bound(30_000), 250, async () =>
+    (await client.route(topic)).ok ? true : undefined,
+  );
+  let first: { tookMs: number; answer: any };
+  try {
+    first = await waitSendOk(client, topic, brokerName, d.bound(60_000), app);
+  } catch (e) {
+    ctx.check(`dledger+acl: ${app.accessKey} sends to ${topic}`, false, (e as Error).message);
+    return;
+  }
+  ctx.check(
+    `dledger+acl: ${app.accessKey} sends to ${topic} (SEND_OK after ${ms(first.tookMs)} of probing)`,
+    true,
+    said(first.answer),
+  );
+  r = await client.call("send", [topic, brokerName, "from-nobody"], 8_000, null);
+  ctx.check(`dledger+acl: an anonymous send is refused by the master: code ${code}`, refusedWith(r, code), said(r));
+  r = await client.send(topic, brokerName, "from-audit", audit);
+  ctx.check(
+    `dledger+acl: ${audit.accessKey}'s send is refused: code ${code}, no permission`,
+    refusedWith(r, code) && /permission|denied/i.test(r.refusal.message),
+    said(r),
+  );
+}

@@ -22,6 +22,7 @@ import {
   oneMachine,
   sendOk,
   plainAclUpload,
+  securedDledger,
   securedPair,
   twoMasterTwoSlave,
 } from "../scenarios";
@@ -361,6 +362,8 @@ async function deployStack(
       "seed-5x-controller": controllerMode,
       [SECURED.stack]: securedPair,
       "seed-secured-5x": securedPair,
+      "seed-dledger-secured": securedDledger,
+      "seed-dledger-secured-5x": securedDledger,
       dev: oneMachine,
     }[name];
     if (!scenario) throw new Error(`no checks for stack ${name}`);
