@@ -233,44 +233,11 @@ export class SeedSecuredStack extends TerraformStack {
   constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
     super(scope, id);
     localState(this, id);
-    const secret = (name: string) =>
-      new TerraformVariable(this, name, { type: "string", sensitive: true, description: `RocketMQ secret ${name}` })
-        .stringValue;
-    const topics = (user: string, own: Record<string, AclPermission>) => ({
-      ...own,
-      ...options.userTopicPermissions?.[user],
-    });
     const [h51, h52] = [51, 52].map(
       (n) =>
         new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }),
     );
-    const cluster = new RocketMqCluster(
-      this,
-      "rmq",
-      clusterProps(options, {
-        clusterName: "SecuredCluster",
-        version: RocketMqVersion.V4_9_8,
-        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
-        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
-        accessControl: {
-          users: [
-            { name: "rocketmq-admin", secret: secret("adminSecret"), admin: true },
-            {
-              name: "orders-app",
-              secret: secret("ordersSecret"),
-              topicPermissions: topics("orders-app", { Orders: AclPermission.PUB_SUB }),
-              groupPermissions: { "orders-consumers": AclPermission.SUB },
-            },
-            {
-              name: "orders-audit",
-              secret: secret("auditSecret"),
-              topicPermissions: topics("orders-audit", { Orders: AclPermission.SUB }),
-              groupPermissions: { "orders-audit": AclPermission.SUB },
-            },
-          ],
-        },
-      }),
-    );
+    const cluster = new RocketMqCluster(this, "rmq", securedClusterProps(this, options));
     new NameServer(cluster, "ns51", { host: h51 });
     new NameServer(cluster, "ns52", { host: h52 });
     new BrokerPair(cluster, "broker-a", {
@@ -280,8 +247,74 @@ export class SeedSecuredStack extends TerraformStack {
     });
     new Dashboard(cluster, "console", { host: h51, image: options.dashboardImage });
     // The state holds the secrets in plain text (the files' content, the console's environment): OpenTofu encrypts it.
-    encryptStateWithOpenTofu(this, secret("statePassphrase"));
+    encryptStateWithOpenTofu(this, sensitiveVariable(this, "statePassphrase"));
   }
+}
+
+/**
+ * seed-secured on two virtual machines instead of Docker engines: the same accounts, secrets from the same sensitive
+ * variables, the same SYNC master and slave, with VmHost for DockerHost (and no console: a VM runs no container). Each
+ * VM's user-data carries plain_acl.yml with the secrets in it, so its output (`<host>_userData`) is sensitive, and the
+ * state holds it: OpenTofu encrypts the state. On the VM the file belongs to the rocketmq user, mode 0640.
+ */
+export class SeedSecuredVmStack extends TerraformStack {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+    super(scope, id);
+    localState(this, id);
+    const [vm51, vm52] = [51, 52].map(
+      (n) => new VmHost(this, `vm${n}`, { address: `172.17.160.${n}`, distribution: options.vmDistribution }),
+    );
+    const cluster = new RocketMqCluster(this, "rmq", securedClusterProps(this, options));
+    new NameServer(cluster, "ns51", { host: vm51 });
+    new NameServer(cluster, "ns52", { host: vm52 });
+    new BrokerPair(cluster, "broker-a", {
+      replication: Replication.SYNC,
+      master: { host: vm51, properties: options.masterProperties?.["broker-a"] },
+      slaves: [{ host: vm52 }],
+    });
+    encryptStateWithOpenTofu(this, sensitiveVariable(this, "statePassphrase"));
+  }
+}
+
+/** A Terraform variable marked sensitive: its value is given at plan and apply (`TF_VAR_<name>`), never synthesized. */
+function sensitiveVariable(stack: TerraformStack, name: string): string {
+  return new TerraformVariable(stack, name, { type: "string", sensitive: true, description: `RocketMQ secret ${name}` })
+    .stringValue;
+}
+
+/**
+ * The secured cluster of seed-secured and seed-secured-vm (RocketMQ 4.9.8, access control 1.0): an admin, an
+ * application that sends and consumes Orders with its group, and an audit account that may only read Orders, each
+ * secret a sensitive variable of the stack.
+ */
+function securedClusterProps(stack: TerraformStack, options: ExampleOptions): RocketMqClusterProps {
+  const topics = (user: string, own: Record<string, AclPermission>) => ({
+    ...own,
+    ...options.userTopicPermissions?.[user],
+  });
+  return clusterProps(options, {
+    clusterName: "SecuredCluster",
+    version: RocketMqVersion.V4_9_8,
+    brokerJvm: { heapMb: 512, directMemoryMb: 512 },
+    nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+    accessControl: {
+      users: [
+        { name: "rocketmq-admin", secret: sensitiveVariable(stack, "adminSecret"), admin: true },
+        {
+          name: "orders-app",
+          secret: sensitiveVariable(stack, "ordersSecret"),
+          topicPermissions: topics("orders-app", { Orders: AclPermission.PUB_SUB }),
+          groupPermissions: { "orders-consumers": AclPermission.SUB },
+        },
+        {
+          name: "orders-audit",
+          secret: sensitiveVariable(stack, "auditSecret"),
+          topicPermissions: topics("orders-audit", { Orders: AclPermission.SUB }),
+          groupPermissions: { "orders-audit": AclPermission.SUB },
+        },
+      ],
+    },
+  });
 }
 
 /**
@@ -314,4 +347,5 @@ export function buildExamples(app: Construct, options: ExampleOptions = {}): voi
   new SeedControllerStack(app, "seed-5x-controller", options);
   new DevStack(app, "dev", options);
   new SeedSecuredStack(app, "seed-secured", options);
+  new SeedSecuredVmStack(app, "seed-secured-vm", options);
 }

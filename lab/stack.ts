@@ -151,6 +151,16 @@ export function pickValues(names: readonly string[]): Record<string, string> {
   return Object.fromEntries(names.map((n) => [n, crypto.randomBytes(12).toString("hex")]));
 }
 
+/** The variables (of `vars`) whose value is in the text: what a leak would name. Never the values themselves. */
+export function secretsIn(text: string, vars: Readonly<Record<string, string>>): string[] {
+  return Object.keys(vars).filter((k) => text.includes(vars[k]));
+}
+
+/** "none" or "adminSecret, ordersSecret in <where>" for the notes. */
+export function holds(what: string, found: string[], of: number): string {
+  return `${what}: ${found.length ? `${found.length} of ${of} (${found.join(", ")})` : `none of ${of}`}`;
+}
+
 /**
  * The text with the lab's variable values put where Terraform puts them: `${jsonencode(var.X)}` becomes the value as a
  * JSON string, `${var.X}` the value itself, for the variables in `values` only; any other `${...}` left is an error.

@@ -39,6 +39,7 @@ describe("synthesized output", () => {
       "stacks/seed-5x-controller/cdk.tf.json",
       "stacks/seed-dledger-vm/cdk.tf.json",
       "stacks/seed-dledger/cdk.tf.json",
+      "stacks/seed-secured-vm/cdk.tf.json",
       "stacks/seed-secured/cdk.tf.json",
     ]);
   });

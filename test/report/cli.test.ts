@@ -57,6 +57,7 @@ describe("the rocketmq-cdktf command", () => {
       "seed-dledger",
       "seed-dledger-vm",
       "seed-secured",
+      "seed-secured-vm",
     ]);
     expect(impacts.find((i: any) => i.stack === "seed-2m-2s-sync").restarted).toEqual([
       expect.objectContaining({
