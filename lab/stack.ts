@@ -151,6 +151,15 @@ export function pickValues(names: readonly string[]): Record<string, string> {
   return Object.fromEntries(names.map((n) => [n, crypto.randomBytes(12).toString("hex")]));
 }
 
+/** The lab's values (of `values`) of the variables the stack declares: its secrets. */
+export function stackValues(
+  outDir: string,
+  name: string,
+  values: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(stackVariables(outDir, name).map((v) => [v, values[v]]));
+}
+
 /** The variables (of `vars`) whose value is in the text: what a leak would name. Never the values themselves. */
 export function secretsIn(text: string, vars: Readonly<Record<string, string>>): string[] {
   return Object.keys(vars).filter((k) => text.includes(vars[k]));

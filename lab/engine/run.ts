@@ -33,6 +33,7 @@ import {
   pickValues,
   readStack,
   secretsIn,
+  stackValues,
   stackVariables,
   synth,
 } from "../stack";
@@ -205,11 +206,6 @@ interface StackDirs {
   acl: string;
 }
 
-/** The lab's values of the variables `name` declares (its secrets), given to tofu as TF_VAR_<name>. */
-function varsOf(dirs: StackDirs, name: string, values: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(stackVariables(dirs.initial, name).map((v) => [v, values[v]]));
-}
-
 class Machines {
   net?: Network;
   readonly engines = new Map<string, Engine>();
@@ -278,7 +274,8 @@ async function deployStack(
   values: Readonly<Record<string, string>>,
 ): Promise<void> {
   const stack = readStack(dirs.initial, name, values);
-  const vars = varsOf(dirs, name, values);
+  // The lab's values of the variables the stack declares (its secrets), given to tofu as TF_VAR_<name>.
+  const vars = stackValues(dirs.initial, name, values);
   const raw = rawStack(dirs.initial, name);
   const dir = path.join(dirs.initial, "stacks", name);
   const version = stack.containers[0].version;

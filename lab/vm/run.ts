@@ -5,8 +5,11 @@
 // overlay of its own, in that host's network namespace, with the stack's user-data in cloud-init's NoCloud seed. No Apache
 // archive is reachable: the lab builds the distribution zip from the Maven Central jars, serves it over HTTP from a lab
 // namespace, and points the stack's download URL at it (public props only), so the user-data's own download-and-verify
-// runs. A machine given a wrong pinned SHA-512 must start nothing. Then the shared checks against the booted machines:
-// brokers registered, produce and consume, SIGKILL of the DLedger master, failover, systemd restarts it as a slave.
+// runs. A machine given a wrong pinned SHA-512 must start nothing. Then each stack's shared scenario against the booted
+// machines (SCENARIOS): brokers registered, produce and consume, SIGKILL of the DLedger master, failover, systemd
+// restarts it as a slave; for a secured stack (its secrets the lab's own values of its variables) RocketMQ's refusals,
+// each account's rights, the slave's copies and reads with its master killed, then where the secrets are on the
+// machines (plain_acl.yml the rocketmq user's only) and a leak check of everything the lab wrote and printed.
 // Last line: "N passed, N failed". Everything it starts is stopped on success, failure, signal and timeout.
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -16,7 +19,7 @@ import { runLab, summary } from "../guard";
 import { LAB_TOOLS, Network, deleteStale, prerequisites, registry } from "../hosts";
 import { ensureJars } from "../jars";
 import { dledgerGroup, securedPair } from "../scenarios";
-import { holds, listStacks, pickValues, secretsIn, stackVariables, synth } from "../stack";
+import { holds, listStacks, pickValues, secretsIn, stackValues, stackVariables, synth } from "../stack";
 import { REPO_DIR, captureLog, filesUnder, log, ms, run, sleep, tryRun, waitFor } from "../util";
 import { VmDeployment } from "./deployment";
 import { DistZip, ensureDistZip, ensureVmRoot, unpackVmRoot } from "./image";
@@ -301,11 +304,6 @@ function checkBooted(ctx: Ctx, m: Machine, vm: VmDoc, booted: { tookMs: number; 
       );
     }
   }
-}
-
-/** The lab's values of the variables the stack declares (its secrets). */
-function stackValues(outDir: string, name: string, values: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(stackVariables(outDir, name).map((v) => [v, values[v]]));
 }
 
 /** `3000:3000 0640` */
