@@ -44,7 +44,7 @@ export interface ExampleOptions {
   readonly dashboardImage?: string;
   /** The RocketMQ distribution of the VMs (VmHost `distribution`). @default the Apache archive's zip of the version */
   readonly vmDistribution?: VmDistribution;
-  /** Extra topic permissions of seed-secured's accounts, by account name, over the example's own. @default none */
+  /** Extra topic permissions of seed-secured's (and seed-secured-vm's) accounts, by account name, over the example's own. @default none */
   readonly userTopicPermissions?: Readonly<Record<string, Readonly<Record<string, AclPermission>>>>;
 }
 
