@@ -45,7 +45,7 @@ export interface ExampleOptions {
   readonly dashboardImage?: string;
   /** The RocketMQ distribution of the VMs (VmHost `distribution`). @default the Apache archive's zip of the version */
   readonly vmDistribution?: VmDistribution;
-  /** Extra topic permissions of seed-secured's accounts, by account name, over the example's own. @default none */
+  /** Extra topic permissions of seed-secured's (and seed-secured-vm's) accounts, by account name, over the example's own. @default none */
   readonly userTopicPermissions?: Readonly<Record<string, Readonly<Record<string, AclPermission>>>>;
 }
 
@@ -366,6 +366,41 @@ function securedAccounts(stack: TerraformStack, options: ExampleOptions): Access
 }
 
 /**
+ * seed-secured on two virtual machines instead of Docker engines: the same accounts, secrets from the same sensitive
+ * variables, the same SYNC master and slave, with VmHost for DockerHost (and no console: a VM runs no container). Each
+ * VM's user-data carries plain_acl.yml with the secrets in it, so its output (`<host>_userData`) is sensitive, and the
+ * state holds it: OpenTofu encrypts the state. On the VM the file belongs to the rocketmq user, mode 0640.
+ */
+export class SeedSecuredVmStack extends TerraformStack {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+    super(scope, id);
+    localState(this, id);
+    const [vm51, vm52] = [51, 52].map(
+      (n) => new VmHost(this, `vm${n}`, { address: `172.17.160.${n}`, distribution: options.vmDistribution }),
+    );
+    const cluster = new RocketMqCluster(
+      this,
+      "rmq",
+      clusterProps(options, {
+        clusterName: SECURED_4X.clusterName,
+        version: SECURED_4X.version,
+        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
+        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+        accessControl: securedAccounts(this, options),
+      }),
+    );
+    new NameServer(cluster, "ns51", { host: vm51 });
+    new NameServer(cluster, "ns52", { host: vm52 });
+    new BrokerPair(cluster, "broker-a", {
+      replication: Replication.SYNC,
+      master: { host: vm51, properties: options.masterProperties?.["broker-a"] },
+      slaves: [{ host: vm52 }],
+    });
+    encryptStateWithOpenTofu(this, sensitiveVariable(this, "statePassphrase"));
+  }
+}
+
+/**
  * OpenTofu's state (and plan) encryption, with a key derived from a passphrase (PBKDF2, AES-GCM): the state file then
  * holds no secret in plain text. The passphrase is a sensitive variable too (at least 16 characters). OpenTofu only
  * (1.7 and later): Terraform refuses the `encryption` block; with Terraform, remove this and keep the state in a backend
@@ -398,4 +433,5 @@ export function buildExamples(app: Construct, options: ExampleOptions = {}): voi
   new DevStack(app, "dev", options);
   new SeedSecuredStack(app, "seed-secured", options, SECURED_4X);
   new SeedSecuredStack(app, "seed-secured-5x", options, SECURED_5X);
+  new SeedSecuredVmStack(app, "seed-secured-vm", options);
 }

@@ -169,6 +169,25 @@ const EXPRESSIONS: { re: RegExp; apply: (value: string) => string }[] = [
   { re: /\$\{var\.([A-Za-z0-9_-]+)\}/g, apply: (v) => v },
 ];
 
+/** The lab's values (of `values`) of the variables the stack declares: its secrets. */
+export function stackValues(
+  outDir: string,
+  name: string,
+  values: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(stackVariables(outDir, name).map((v) => [v, values[v]]));
+}
+
+/** The variables (of `vars`) whose value is in the text: what a leak would name. Never the values themselves. */
+export function secretsIn(text: string, vars: Readonly<Record<string, string>>): string[] {
+  return Object.keys(vars).filter((k) => text.includes(vars[k]));
+}
+
+/** "none" or "adminSecret, ordersSecret in <where>" for the notes. */
+export function holds(what: string, found: string[], of: number): string {
+  return `${what}: ${found.length ? `${found.length} of ${of} (${found.join(", ")})` : `none of ${of}`}`;
+}
+
 /**
  * The text with the lab's variable values put where Terraform puts them (`${jsonencode(var.X)}` becomes the value as
  * a JSON string, `${var.X}` the value itself, and the library's other expressions around a variable as Terraform

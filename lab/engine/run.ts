@@ -26,8 +26,19 @@ import {
   securedPair,
   twoMasterTwoSlave,
 } from "../scenarios";
-import { Stack, listContainerStacks, listStacks, pickValues, readStack, stackVariables, synth } from "../stack";
-import { REPO_DIR, WORK_DIR, log, logTo, ms, run, tryRun, waitFor } from "../util";
+import {
+  Stack,
+  holds,
+  listContainerStacks,
+  listStacks,
+  pickValues,
+  readStack,
+  secretsIn,
+  stackValues,
+  stackVariables,
+  synth,
+} from "../stack";
+import { REPO_DIR, WORK_DIR, captureLog, filesUnder, log, ms, run, tryRun, waitFor } from "../util";
 import { ContainerProc, DockerDeployment } from "./deployment";
 import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines, dockerResult } from "./engines";
 import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_CONSOLE_IMAGE, LAB_IMAGE_REPO, ensureImageTar } from "./image";
@@ -196,11 +207,6 @@ interface StackDirs {
   acl: string;
 }
 
-/** The lab's values of the variables `name` declares (its secrets), given to tofu as TF_VAR_<name>. */
-function varsOf(dirs: StackDirs, name: string, values: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(stackVariables(dirs.initial, name).map((v) => [v, values[v]]));
-}
-
 class Machines {
   net?: Network;
   readonly engines = new Map<string, Engine>();
@@ -269,7 +275,8 @@ async function deployStack(
   values: Readonly<Record<string, string>>,
 ): Promise<void> {
   const stack = readStack(dirs.initial, name, values);
-  const vars = varsOf(dirs, name, values);
+  // The lab's values of the variables the stack declares (its secrets), given to tofu as TF_VAR_<name>.
+  const vars = stackValues(dirs.initial, name, values);
   const raw = rawStack(dirs.initial, name);
   const dir = path.join(dirs.initial, "stacks", name);
   const version = stack.containers[0].version;
@@ -703,24 +710,6 @@ function teardown(
     );
 }
 
-/** The variables (of `vars`) whose value is in the text: what a leak would name. Never the values themselves. */
-function secretsIn(text: string, vars: Readonly<Record<string, string>>): string[] {
-  return Object.keys(vars).filter((k) => text.includes(vars[k]));
-}
-
-/** Every file under a folder, recursively. */
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
-
-/** "none" or "adminSecret, ordersSecret in <where>" for the notes. */
-function holds(what: string, found: string[], of: number): string {
-  return `${what}: ${found.length ? `${found.length} of ${of} (${found.join(", ")})` : `none of ${of}`}`;
-}
-
 /**
  * Where a deployment's secrets lie at rest, as notes (what a user must protect, not failures): the Terraform state and
  * its backup (plain text unless OpenTofu's state encryption is on), and, while it runs, RocketMQ's own broker.log
@@ -868,16 +857,9 @@ function leakCheck(ctx: Ctx, name: string, dirs: StackDirs, vars: Readonly<Recor
 }
 
 /** Every line the lab logged (the leak check reads them), besides going to stdout. */
-const logged: string[] = [];
+const logged = captureLog();
 
 async function main(): Promise<number> {
-  const toStdout = logTo.stream;
-  logTo.stream = {
-    write: (text: string) => {
-      logged.push(text);
-      return toStdout.write(text);
-    },
-  } as unknown as NodeJS.WritableStream;
   const filters = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   const ctx = new Ctx();
   const t0 = Date.now();
