@@ -52,10 +52,10 @@ export function fileChanges(file: string, before: string | undefined, after: str
   if (/\.ya?ml$/.test(file) && before !== undefined && after !== undefined) {
     if (before === after) return [];
     const line = `${file.slice(file.lastIndexOf("/") + 1)} changed (it holds secrets: its content is not shown)`;
-    // ACL 2.0 migrates the file's accounts into each broker's store at start, adding the ones the store lacks only.
+    // ACL 2.0: each broker rebuilds its accounts from the file at every start.
     return after.includes(ACL2_FILE_HEADER)
       ? [
-          `${line}; ACL 2.0: a new account is created at each broker's next start, but a changed secret or permission of an existing account is not applied (RocketMQ keeps the account its store has): change it with mqadmin updateUser/updateAcl on every broker`,
+          `${line}; ACL 2.0: each broker rebuilds its accounts from it when it starts again (accounts made with mqadmin or the console are dropped then)`,
         ]
       : [line];
   }

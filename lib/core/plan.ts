@@ -5,7 +5,7 @@
  */
 import { ClusterModel, HostModel, JvmModel, RunAsModel, StoreModel, TopologyModel } from "./model";
 import { brokerPorts, controllerPorts, dashboardPorts, nameServerPorts, PortUse, proxyPorts } from "./ports";
-import { PLAIN_ACL_PATH, PLAIN_ACL_PROPERTY, renderPlainAcl } from "./render/acl";
+import { acl2Databases, PLAIN_ACL_PATH, PLAIN_ACL_PROPERTY, renderPlainAcl } from "./render/acl";
 import { dashboardEnv } from "./render/dashboard";
 import { containerMemoryMb, jvmEnv } from "./render/jvm";
 import {
@@ -102,6 +102,14 @@ export interface ProcessPlan {
   readonly startAfter: string[];
   /** Labels that describe the process for operators and the lab. */
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * Paths (as the process sees them, inside its store) that a target removes before every start of the process: state
+   * the process rebuilds from its files at start, so that the files stay its only source (ACL 2.0's user and ACL
+   * databases, rebuilt from plain_acl.yml: a changed secret or permission, or a removed account, takes effect at the
+   * next start).
+   * @default none
+   */
+  readonly resetBeforeStart?: string[];
 }
 
 /** What every plan of a process shares: identity, image, JVM, store and labels. */
@@ -217,7 +225,11 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
           labels: { "rocketmq.brokerName": set.brokerName, ...id },
         },
       );
-      plans.push({ ...broker, files: [...broker.files, ...(plainAcl ? [plainAcl] : [])] });
+      plans.push({
+        ...broker,
+        files: [...broker.files, ...(plainAcl ? [plainAcl] : [])],
+        ...(acl?.version === "2.0" ? { resetBeforeStart: acl2Databases(b.store.mountPath) } : {}),
+      });
     }
   }
   for (const p of cluster.proxies) {

@@ -2,6 +2,10 @@
  * Access control, as a user declares it on a cluster: ACL 1.0 files for every broker, secrets from sensitive
  * variables (never in the output, a report or a message), and the mistakes that would not protect or not start.
  */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { parse } from "yaml";
 import {
@@ -344,5 +348,86 @@ describe("ACL 1.0 on VMs", () => {
     expect(
       Object.values<any>(json.output).find((o) => String(o.description).startsWith("cloud-init user-data")).sensitive,
     ).toBe(true);
+  });
+});
+
+describe("ACL 2.0's accounts are rebuilt from plain_acl.yml at every start (the file is their only source)", () => {
+  const json = synth((s) => secured(s, { version: RocketMqVersion.V5_5_0 }));
+
+  test("a broker's container removes its store's user and ACL databases, then runs the image's script untouched", () => {
+    const command = containers(json)["defaultcluster-broker-a-0"].command as string[];
+    expect(command).toEqual([
+      "sh",
+      "-c",
+      `rm -rf -- '/home/rocketmq/store/config/users' '/home/rocketmq/store/config/acls' && exec "$0" "$@"`,
+      "sh",
+      "mqbroker",
+      "-c",
+      "/home/rocketmq/conf/broker.properties",
+    ]);
+    // Name servers keep the image's command as it was.
+    expect(containers(json)["defaultcluster-namesrv-ns1"].command).toEqual([
+      "sh",
+      "mqnamesrv",
+      "-c",
+      "/home/rocketmq/conf/namesrv.properties",
+    ]);
+  });
+
+  test("the wrapper really removes the databases and hands the script its arguments (run by a real sh)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acl2-reset-"));
+    try {
+      const store = path.join(dir, "store");
+      for (const d of ["config/users", "config/acls", "commitlog"])
+        fs.mkdirSync(path.join(store, d), { recursive: true });
+      fs.writeFileSync(path.join(dir, "mqbroker"), 'echo "args:$*"\n');
+      const command = (containers(json)["defaultcluster-broker-a-0"].command as string[]).map((a) =>
+        a.split("/home/rocketmq/store").join(store),
+      );
+      const out = execFileSync(command[0], command.slice(1), { cwd: dir, encoding: "utf8" });
+      expect(out.trim()).toBe("args:-c /home/rocketmq/conf/broker.properties");
+      expect(fs.readdirSync(path.join(store, "config"))).toEqual([]);
+      expect(fs.existsSync(path.join(store, "commitlog"))).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("on a VM the unit removes them first (ExecStartPre), in the VM's store directory", () => {
+    let vm: VmHost | undefined;
+    synth((s) => {
+      vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", {
+        version: RocketMqVersion.V5_5_0,
+        accessControl: {
+          users: [
+            {
+              name: "rocketmq-admin",
+              secret: new TerraformVariable(s, "adminSecret", { type: "string", sensitive: true }).stringValue,
+              admin: true,
+            },
+          ],
+        },
+      });
+      new NameServer(cluster, "ns", { host: vm });
+      new BrokerPair(cluster, "a", { master: { host: vm } });
+    });
+    const doc = parse(vm!.renderUserData());
+    const unit: string = doc.write_files.find(
+      (f: any) => f.path === "/etc/systemd/system/rocketmq-defaultcluster-a-0.service",
+    ).content;
+    expect(unit).toContain(
+      "\nExecStartPre=/bin/rm -rf -- /var/lib/rocketmq/defaultcluster-a-0/config/users /var/lib/rocketmq/defaultcluster-a-0/config/acls\nExecStart=",
+    );
+  });
+
+  test("the change report says a changed account file rebuilds the accounts at the next start", () => {
+    const before = synth((s) => secured(s, { version: RocketMqVersion.V5_5_0 }));
+    const after = synth((s) => secured(s, { version: RocketMqVersion.V5_5_0, appSecret: "another-app-secret" }));
+    const report = renderImpact([changeImpact("stack", dockerStackChanges(before, after))]);
+    expect(report).toContain(
+      "plain_acl.yml changed (it holds secrets: its content is not shown); ACL 2.0: each broker rebuilds its accounts from it when it starts again",
+    );
+    expect(report).not.toContain("another-app-secret");
   });
 });

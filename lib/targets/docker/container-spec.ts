@@ -53,12 +53,23 @@ function containerEnv(plan: ProcessPlan): Record<string, string> {
   return { ...plan.env, JAVA_OPT_EXT: [plan.env.JAVA_OPT_EXT, ...props].filter(Boolean).join(" ") };
 }
 
+/**
+ * The plan's command, preceded by the removal of what it resets before every start: `sh -c 'rm -rf -- <paths> && exec
+ * "$0" "$@"' <command>`, so that the command itself is passed through untouched. Paths are single-quoted.
+ */
+function withReset(plan: ProcessPlan): string[] {
+  const paths = plan.resetBeforeStart ?? [];
+  if (paths.length === 0) return [...plan.command];
+  const quoted = paths.map((p) => `'${p.replace(/'/g, "'\\''")}'`).join(" ");
+  return ["sh", "-c", `rm -rf -- ${quoted} && exec "$0" "$@"`, ...plan.command];
+}
+
 export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode): DockerContainerSpec {
   const env = containerEnv(plan);
   return {
     name: plan.containerName,
     image: plan.image,
-    command: [...plan.command],
+    command: withReset(plan),
     env: Object.keys(env)
       .sort()
       .map((k) => `${k}=${env[k]}`),

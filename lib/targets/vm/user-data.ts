@@ -57,6 +57,8 @@ export interface VmProcess {
   readonly files: readonly { readonly path: string; readonly content: string }[];
   /** The command: `/bin/sh <ROCKETMQ_HOME>/bin/mqbroker -c /etc/rocketmq/<name>/broker.properties`. */
   readonly execStart: readonly string[];
+  /** Paths the unit removes before every start (ExecStartPre), as the plan's `resetBeforeStart`. */
+  readonly resetBeforeStart: readonly string[];
   /** Environment of the unit, sorted by name. */
   readonly env: Readonly<Record<string, string>>;
   /** The store directory (the plan's store, at the VM path the properties name). */
@@ -118,6 +120,7 @@ export function vmProcesses(input: VmRenderInput): VmProcess[] {
       configDir,
       files: p.files.map((f) => ({ path: moved.get(f.path)!, content: f.content })),
       execStart,
+      resetBeforeStart: p.resetBeforeStart ?? [],
       env: sortedRecord(env),
       store: p.store?.mountPath,
       after: p.startAfter.flatMap((path) => unitOf.get(path) ?? []),
@@ -155,6 +158,10 @@ export function vmUnit(p: VmProcess, limitNofile: number): string {
     `WorkingDirectory=${unitValue(p.rocketmqHome)}/bin`,
     `EnvironmentFile=${VM_JAVA_ENV}`,
     ...Object.keys(p.env).map((k) => `Environment=${quoteEnv(`${k}=${p.env[k]}`)}`),
+    // State the process rebuilds from its files at start (ACL 2.0's accounts): removed first, as the user it runs as.
+    ...(p.resetBeforeStart.length
+      ? [`ExecStartPre=${["/bin/rm", "-rf", "--", ...p.resetBeforeStart].map(execArg).join(" ")}`]
+      : []),
     `ExecStart=${p.execStart.map(execArg).join(" ")}`,
     // RocketMQ's scripts do not exec java: a killed JVM ends the script with 128+signal, a failure systemd restarts.
     `Restart=on-failure`,
