@@ -118,6 +118,12 @@ export abstract class Deployment {
    */
   replaceWithEmptyStore?(p: LabProc): Promise<string>;
 
+  /**
+   * Restarts a server with one of its files changed (what Terraform does when a file's content changes: a new value
+   * of a secret variable); resolves with how. Only where the lab can do it cheaply (the process lab).
+   */
+  restartWithFile?(p: LabProc, file: string, content: string): Promise<string>;
+
   /** After kill9 of a server: bring it back the way this deployment does; resolves with how. */
   abstract restartAfterKill(p: LabProc): Promise<string>;
 
@@ -247,6 +253,15 @@ export class ProcessDeployment extends Deployment {
     for (const m of stores) fs.rmSync(m.source, { recursive: true, force: true });
     p.start();
     return `killed, its store (${stores.map((m) => m.target).join(", ")}) deleted, started again on an empty one`;
+  }
+
+  async restartWithFile(p: LabProc, file: string, content: string): Promise<string> {
+    const upload = p.c.uploads.find((u) => u.file === file);
+    if (!upload) throw new Error(`${p.c.name} has no file ${file}`);
+    await p.kill9();
+    upload.content = content;
+    p.start();
+    return `killed, ${path.posix.basename(file)} changed, started again on its store`;
   }
 
   /** The process lab has no restart policy: it starts the same files on the same store again. */

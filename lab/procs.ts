@@ -52,7 +52,17 @@ const ENTRYPOINT_ROLE: Record<string, string> = {
 };
 
 /** ["sh","mqbroker","-c",file] -> BrokerStartup with ["-c", file] (also "./mqbroker", ".../bin/mqbroker", entrypoint "broker"). */
-export function mapCommand(cmd: string[]): { script: string; mainClass: string; logback: string; args: string[] } {
+export function mapCommand(cmd: string[]): {
+  script: string;
+  mainClass: string;
+  logback: string;
+  args: string[];
+  /** What the container's shell does before the server (`rm -rf -- <paths>` of a plan's resetBeforeStart). */
+  before?: string;
+} {
+  // ["sh", "-c", "rm -rf -- '<path>' ... && exec \"$0\" \"$@\"", "sh", "mqbroker", ...]: the removal, then the command.
+  const reset = /^(rm -rf -- (?:'[^']*' ?)+) && exec "\$0" "\$@"$/.exec(cmd[2] ?? "");
+  if (cmd[0] === "sh" && cmd[1] === "-c" && reset) return { ...mapCommand(cmd.slice(3)), before: reset[1].trim() };
   for (let i = 0; i < cmd.length; i++) {
     const base = path.posix.basename(cmd[i]);
     const script = MAIN_CLASS[base] ? base : i === 0 ? ENTRYPOINT_ROLE[cmd[i]] : undefined;
@@ -162,6 +172,8 @@ export class Proc implements LabProc {
       this.mapped.mainClass,
       ...this.mapped.args,
     ];
+    // As the container does it, inside the mounts: what the plan resets before every start.
+    if (this.mapped.before) lines.push(this.mapped.before);
     lines.push("cd /home/rocketmq", `exec java ${jvm.map(q).join(" ")}`);
     return lines.join("\n");
   }

@@ -73,6 +73,14 @@ export async function consumeAll(
 }
 
 /** Creates the topic on the masters, then waits (bounded) until every broker of the cluster has it in its topic table. */
+/**
+ * How long a slave may take to copy its master's topics: SlaveSynchronize runs every 10 s on 4.x, and on 5.x copies
+ * once a minute (BrokerController: syncAll when 60 s have passed since the last one), plus the first run's 10 s delay.
+ */
+function copyBound(brokers: LabProc[]): number {
+  return brokers.some((p) => p.c.version.startsWith("5.")) ? 80_000 : 30_000;
+}
+
 export async function createTopicEverywhere(
   client: LabClient,
   topic: string,
@@ -241,7 +249,7 @@ export async function dledgerGroup(ctx: Ctx, d: Deployment): Promise<void> {
   log(`dledger: RSS MiB: ${d.rssReport()}`);
   const topic = "LabTopicDledger";
   ctx.note(
-    `topic ${topic} created on the master and copied to the followers in ${ms(await createTopicEverywhere(client, topic, cluster))}`,
+    `topic ${topic} created on the master and copied to the followers in ${ms(await createTopicEverywhere(client, topic, cluster, copyBound(procs)))}`,
   );
   const before: string[] = [];
   for (let i = 0; i < 5; i++) {
@@ -789,6 +797,44 @@ export async function securedPair(ctx: Ctx, d: Deployment): Promise<void> {
   await d.waitRegistered([master.proc], d.bound(90_000), (_b, id) => id === "0");
   ctx.note(`${master.proc.c.name} registered again as master ${ms(Date.now() - tRe)} after the read (${how})`);
   if (v2 && d.replaceWithEmptyStore) await accountsOnANewStore(ctx, d, slave, { admin, audit });
+  if (v2 && d.restartWithFile) await rotatedSecret(ctx, d, [master, slave], audit);
+}
+
+/**
+ * ACL 2.0: a new secret for an existing account (a new value of its variable: Terraform writes the file again and
+ * the broker restarts) takes effect, because each start rebuilds the accounts from the file: the old secret fails the
+ * signature, the new one is let in, on the master and on the slave.
+ */
+async function rotatedSecret(ctx: Ctx, d: Deployment, brokers: BrokerExpect[], audit: AclAccount): Promise<void> {
+  const client = d.client!;
+  const secret = crypto.randomBytes(12).toString("hex");
+  const t = Date.now();
+  for (const b of brokers) {
+    const file = plainAclUpload(b.proc);
+    if (!file || !file.content.includes(JSON.stringify(audit.secretKey)))
+      throw new Error(`${b.proc.c.name}: no plain_acl.yml with ${audit.accessKey}'s secret`);
+    const how = await d.restartWithFile!(
+      b.proc,
+      file.file,
+      file.content.split(JSON.stringify(audit.secretKey)).join(JSON.stringify(secret)),
+    );
+    await d.waitRegistered([b.proc], d.bound(90_000), (_x, id) => id === b.id);
+    log(`${b.proc.c.name}: ${how}`);
+  }
+  ctx.note(
+    `${audit.accessKey}'s secret changed in plain_acl.yml; both brokers restarted and registered in ${ms(Date.now() - t)}`,
+  );
+  for (const b of brokers) {
+    const [old, rotated] = [
+      await client.call("brokerConfig", [b.addr], 8_000, audit),
+      await client.call("brokerConfig", [b.addr], 8_000, { accessKey: audit.accessKey, secretKey: secret }),
+    ];
+    ctx.check(
+      `acl: after ${audit.accessKey}'s secret changed in the file, ${b.proc.c.name} refuses its old secret ("check signature failed") and lets its new one in`,
+      refusedWith(old, 16, "check signature failed") && rotated.ok,
+      `old secret: ${said(old)}; new secret: ${said(rotated)}`,
+    );
+  }
 }
 
 /**

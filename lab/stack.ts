@@ -271,9 +271,12 @@ export function setProperty(text: string, key: string, value: string): string {
   return re.test(text) ? text.replace(re, `$1${value}`) : `${text.replace(/\n?$/, "\n")}${key}=${value}\n`;
 }
 
-/** The -c file of a server container: the upload whose path follows "-c" in the command. */
+/**
+ * The -c file of a server container: the upload whose path follows the last "-c" in the command (a command wrapped in
+ * `sh -c '...' sh mqbroker -c <file>` has the shell's first).
+ */
 export function configUpload(c: Container): Upload | undefined {
-  const i = c.command.indexOf("-c");
+  const i = c.command.lastIndexOf("-c");
   const p = i >= 0 ? c.command[i + 1] : undefined;
   return c.uploads.find((u) => u.file === p) ?? (c.uploads.length === 1 ? c.uploads[0] : undefined);
 }
