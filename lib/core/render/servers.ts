@@ -17,6 +17,7 @@ import {
   ProxyModel,
 } from "../model";
 import { renderProperties } from "./properties";
+import { proxyTlsEntries } from "./tls";
 
 export const BROKER_CONFIG_PATH = "/home/rocketmq/conf/broker.properties";
 export const NAMESRV_CONFIG_PATH = "/home/rocketmq/conf/namesrv.properties";
@@ -170,6 +171,7 @@ export function renderProxyConfig(cluster: ClusterModel, p: ProxyModel): string 
     localServeAddr: p.host.address,
     remotingListenPort: p.remotingListenPort,
     grpcServerPort: p.grpcServerPort,
+    ...proxyTlsEntries(cluster.tls),
   };
   const sorted: Record<string, PropertyValue> = {};
   for (const k of Object.keys(entries).sort()) sorted[k] = entries[k];
