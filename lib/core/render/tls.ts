@@ -32,7 +32,7 @@ export interface TlsFile {
   readonly content: string;
   readonly yamlScalar?: string;
   readonly absoluteProperty?: string;
-  readonly mentions?: readonly string[];
+  readonly mentions?: string[];
   readonly secret?: boolean;
 }
 
