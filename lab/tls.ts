@@ -7,6 +7,7 @@
 // - a 4.9.8 DLedger group: in enforcing mode (a trap: the library refuses it, tls/dledger-raft) no member is ever
 //   elected; in permissive mode (the rule's fix) a master is elected and the members still register over TLS.
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -98,16 +99,40 @@ export function makeCertificates(dir: string, addresses: readonly string[]): Lab
   };
 }
 
-/** The client's TLS switch: TLS on, test mode off, the servers' certificate checked against the lab's CA. */
-function clientTlsOptions(certs: LabCertificates): string[] {
-  const file = path.join(certs.dir, "client-tls.properties");
-  fs.writeFileSync(
-    file,
-    ["tls.test.mode.enable=false", "tls.client.authServer=true", `tls.client.trustCertPath=${certs.caPath}`].join(
-      "\n",
-    ) + "\n",
-  );
+/** The client's TLS switch: TLS on, test mode off, the servers' certificate checked against `caPath`. */
+function clientTlsOptions(certs: LabCertificates, caPath = certs.caPath, name = "client-tls.properties"): string[] {
+  const file = path.join(certs.dir, name);
+  const lines = ["tls.test.mode.enable=false", "tls.client.authServer=true", `tls.client.trustCertPath=${caPath}`];
+  fs.writeFileSync(file, lines.join("\n") + "\n");
   return ["-Dtls.enable=true", `-Dtls.config.file=${file}`];
+}
+
+/** A CA of its own that signed nothing of the cluster's (a client trusting only it must refuse the servers). */
+function otherCa(certs: LabCertificates): string {
+  const key = path.join(certs.dir, "other-ca.key");
+  const crt = path.join(certs.dir, "other-ca.crt");
+  run("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key], {
+    timeoutMs: 60_000,
+  });
+  run("openssl", ["req", "-new", "-x509", "-key", key, "-out", crt, "-days", "2", "-subj", "/CN=another CA"], {
+    timeoutMs: 60_000,
+  });
+  return crt;
+}
+
+/** What openssl s_client, in the client namespace, sees at `addr`: the handshake, the certificate, its verification. */
+function sClient(ns: string, addr: string, caPath: string): { ok: boolean; text: string } {
+  const r = spawnSync(
+    "ip",
+    ["netns", "exec", ns, "openssl", "s_client", "-connect", addr, "-CAfile", caPath, "-verify_return_error", "-brief"],
+    { input: "", encoding: "utf8", timeout: 15_000, killSignal: "SIGKILL" },
+  );
+  const text = `${r.stdout ?? ""}${r.stderr ?? ""}`
+    .split("\n")
+    .filter((l) => /Protocol version|Ciphersuite|Peer certificate|Verification|error/i.test(l))
+    .map((l) => l.trim())
+    .join("; ");
+  return { ok: r.status === 0, text };
 }
 
 /** The Terraform variables of the lab's TLS stacks. */
@@ -276,6 +301,38 @@ async function pairScenario(ctx: Ctx, d: Deployment, certs: LabCertificates): Pr
     }
   } finally {
     plain.stop();
+  }
+
+  // What the servers present: the cluster's certificate (not test mode's self-signed one), checked against the CA.
+  for (const [what, addr] of [
+    ["name server", d.namesrvAddrs[0]],
+    ["master", master.addr],
+  ]) {
+    const seen = sClient(d.clientNs, addr, certs.caPath);
+    ctx.check(
+      `tls: the ${what} ${addr} presents the cluster's certificate, verified against the lab's CA (openssl s_client)`,
+      seen.ok && seen.text.includes("rocketmq-cdktf lab server") && /Verification: OK/.test(seen.text),
+      seen.text,
+    );
+  }
+  const wrongCa = new LabClient(
+    d.jars,
+    d.clientNs,
+    d.namesrvAddrs.join(";"),
+    path.join(d.dir, "client-other-ca"),
+    clientTlsOptions(certs, otherCa(certs), "client-other-ca.properties"),
+  );
+  try {
+    await wrongCa.start();
+    const t = Date.now();
+    const r = await wrongCa.clusterInfo(d.namesrvAddrs[0], undefined, 15_000);
+    ctx.check(
+      `tls: a TLS client that trusts another CA refuses the name server's certificate (${ms(Date.now() - t)})`,
+      !r.ok,
+      r.ok ? "answered" : refusalText(r).split("\n")[0],
+    );
+  } finally {
+    wrongCa.stop();
   }
 
   // The TLS client produces and consumes; SEND_OK from a SYNC master means its slave has the message (HA).
