@@ -4,6 +4,8 @@
 // - a SYNC master and its slave on 4.9.8, TLS enforcing: a plaintext client is refused (how, and what the server
 //   logs), a TLS client produces and consumes, the slave copies its master's topics (over TLS) and its messages (HA,
 //   a raw socket RocketMQ never encrypts) and serves them after a SIGKILL of its master;
+// - 5.3.3 enforcing: the broker over TLS, a TLS client produces and consumes, the proxy carries a TLS client's message,
+//   refuses a plaintext one, and its gRPC port serves the cluster's certificate (rmq-proxy.json's keys);
 // - a 4.9.8 DLedger group: in enforcing mode (a trap: the library refuses it, tls/dledger-raft) no member is ever
 //   elected; in permissive mode (the rule's fix) a master is elected and the members still register over TLS.
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
@@ -15,6 +17,7 @@ import {
   DLedgerGroup,
   DockerHost,
   NameServer,
+  Proxy,
   Replication,
   RocketMqCluster,
   RocketMqVersion,
@@ -121,10 +124,13 @@ function otherCa(certs: LabCertificates): string {
 }
 
 /** What openssl s_client, in the client namespace, sees at `addr`: the handshake, the certificate, its verification. */
-function sClient(ns: string, addr: string, caPath: string): { ok: boolean; text: string } {
+function sClient(ns: string, addr: string, caPath: string, extra: string[] = []): { ok: boolean; text: string } {
   const r = spawnSync(
     "ip",
-    ["netns", "exec", ns, "openssl", "s_client", "-connect", addr, "-CAfile", caPath, "-verify_return_error", "-brief"],
+    [
+      ...["netns", "exec", ns, "openssl", "s_client", "-connect", addr, "-CAfile", caPath],
+      ...["-verify_return_error", "-brief", ...extra],
+    ],
     { input: "", encoding: "utf8", timeout: 15_000, killSignal: "SIGKILL" },
   );
   const text = `${r.stdout ?? ""}${r.stderr ?? ""}`
@@ -149,6 +155,7 @@ function tlsProps(stack: TerraformStack, mode: TlsMode) {
 
 const PAIR_HOSTS = ["172.17.160.71", "172.17.160.72"];
 const DLEDGER_HOSTS = ["172.17.160.73", "172.17.160.74", "172.17.160.75"];
+const FIVE_HOSTS = ["172.17.160.76", "172.17.160.77"];
 
 /** A SYNC master on .71 and its slave on .72, a name server on each, 4.9.8, TLS enforcing. */
 function pairStack(stack: TerraformStack): void {
@@ -181,6 +188,21 @@ function dledgerStack(stack: TerraformStack): void {
   });
   new NameServer(cluster, "ns", { host: hosts[0] });
   new DLedgerGroup(cluster, "raft", { peers: hosts.map((host) => ({ host })) });
+}
+
+/** 5.3.3: a name server and a master on .76, a cluster-mode proxy on .77, TLS enforcing. */
+function fiveStack(stack: TerraformStack): void {
+  const [h76, h77] = FIVE_HOSTS.map((a) => new DockerHost(stack, `h${a.split(".")[3]}`, { address: a }));
+  const cluster = new RocketMqCluster(stack, "rmq", {
+    clusterName: "Tls5Cluster",
+    version: RocketMqVersion.V5_3_3,
+    brokerJvm: { heapMb: 512, directMemoryMb: 512 },
+    nameServerJvm: { heapMb: 384, directMemoryMb: 256 },
+    tls: tlsProps(stack, TlsMode.ENFORCING),
+  });
+  new NameServer(cluster, "ns76", { host: h76 });
+  new BrokerPair(cluster, "broker-tls5", { master: { host: h76 } });
+  new Proxy(cluster, "proxy77", { host: h77 });
 }
 
 /** Synthesizes a lab-only stack with the library's validations, and reads it with the certificates as its variables. */
@@ -403,6 +425,100 @@ async function pairScenario(ctx: Ctx, d: Deployment, certs: LabCertificates): Pr
   ctx.note(`${master.proc.c.name} registered again as master over TLS ${ms(Date.now() - tRe)} after its restart`);
 }
 
+/** 5.3.3 enforcing: the broker registers over TLS, a TLS client produces and consumes, the proxy serves TLS only. */
+async function fiveScenario(ctx: Ctx, d: Deployment, certs: LabCertificates): Promise<void> {
+  checkGenerated(ctx, d.stack, "enforcing", certs, d);
+  const proxy = d.byRole("mqproxy")[0];
+  const conf = JSON.parse(upload(proxy.c, "rmq-proxy.json") ?? "{}") as Record<string, unknown>;
+  ctx.check(
+    `tls: the proxy's rmq-proxy.json turns its test mode off and names the uploaded certificate and key`,
+    conf.tlsTestModeEnable === false &&
+      conf.tlsCertPath === "/home/rocketmq/conf/tls/server.crt" &&
+      conf.tlsKeyPath === "/home/rocketmq/conf/tls/server.key",
+    JSON.stringify({
+      tlsTestModeEnable: conf.tlsTestModeEnable,
+      tlsCertPath: conf.tlsCertPath,
+      tlsKeyPath: conf.tlsKeyPath,
+    }),
+  );
+  d.clientJvmOptions = clientTlsOptions(certs);
+  await d.startClient();
+  await d.startNamesrvs();
+  await d.startBrokers();
+  const client = d.client!;
+  const [broker] = d.byRole("mqbroker").map(brokerExpect);
+  ctx.check(
+    `tls: the 5.3.3 broker (enforcing) registered with its name server over TLS (${ms(d.timings[`ready ${broker.proc.c.name}`] ?? 0)} after start)`,
+    registeredId(await client.clusters(), broker) === "0",
+  );
+  const topic = "Tls5Orders";
+  const created = await client.createTopic(topic, broker.cluster);
+  ctx.check(
+    `tls: the TLS client creates topic ${topic} on the 5.3.3 master`,
+    created.ok,
+    created.ok ? "" : refusalText(created),
+  );
+  await waitFor(`a route for ${topic}`, d.bound(30_000), 250, async () =>
+    (await client.route(topic)).ok ? true : undefined,
+  );
+  const first = await waitSendOk(client, topic, broker.brokerName, d.bound(30_000));
+  const sent: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const x = await sendOk(client, topic, broker.brokerName, `tls5-${i}`);
+    if (x.ok && x.status === "SEND_OK") sent.push(`tls5-${i}`);
+  }
+  const got = await consumeAll(client, topic, broker.brokerName, sent, 30_000);
+  ctx.check(
+    `tls: the TLS client sends ${sent.length} messages to the 5.3.3 master (SEND_OK; the first after ${ms(first.tookMs)}) and consumes them`,
+    sent.length === 3 && sent.every((b) => got.includes(b)),
+    `read ${got.length}`,
+  );
+
+  // The proxy: its remoting port (8080) and its gRPC port (8081), both enforcing.
+  const remoting = `${proxy.c.host}:${Number(conf.remotingListenPort ?? 8080)}`;
+  const grpc = `${proxy.c.host}:${Number(conf.grpcServerPort ?? 8081)}`;
+  proxy.start();
+  const viaTls = new LabClient(
+    d.jars,
+    d.clientNs,
+    remoting,
+    path.join(d.dir, "client-via-proxy"),
+    clientTlsOptions(certs),
+  );
+  const viaPlain = new LabClient(d.jars, d.clientNs, remoting, path.join(d.dir, "client-via-proxy-plaintext"));
+  try {
+    await viaTls.start();
+    const r = await waitFor(`a message through the proxy ${remoting} over TLS`, d.bound(60_000), 500, async () => {
+      d.assertAlive([proxy]);
+      const x = await viaTls.call("send", [topic, "", "tls5-via-proxy"], 8_000);
+      if (!x.ok || x.status !== "SEND_OK") throw new Error(x.error ?? x.status);
+      return x;
+    });
+    ctx.check(
+      `tls: the proxy (enforcing, its own clients to the name server and broker over TLS) carries a TLS client's message (SEND_OK ${ms(Date.now() - proxy.startedAt)} after its start)`,
+      true,
+      `${r.brokerName} queue ${r.queueId}`,
+    );
+    await viaPlain.start();
+    const t = Date.now();
+    const x = await viaPlain.call("send", [topic, "", "plaintext-via-proxy"], 15_000);
+    ctx.check(
+      `tls: a plaintext client is refused by the proxy's remoting port ${remoting} (${ms(Date.now() - t)})`,
+      !x.ok,
+      x.ok ? `${x.status}` : refusalText(x).split("\n")[0],
+    );
+    const seen = sClient(d.clientNs, grpc, certs.caPath, ["-alpn", "h2"]);
+    ctx.check(
+      `tls: the proxy's gRPC port ${grpc} presents the cluster's certificate, verified against the lab's CA (rmq-proxy.json's keys; openssl s_client)`,
+      seen.ok && seen.text.includes("rocketmq-cdktf lab server") && /Verification: OK/.test(seen.text),
+      seen.text,
+    );
+  } finally {
+    viaTls.stop();
+    viaPlain.stop();
+  }
+}
+
 /** The DLedger group in `mode`: whether a master is elected within `boundMs`, and what the members logged. */
 async function dledgerRun(
   ctx: Ctx,
@@ -445,10 +561,10 @@ async function dledgerRun(
   }
 }
 
-/** f. TLS: the enforcing pair, then the DLedger group in enforcing (a trap) and in permissive mode. */
+/** f. TLS: the enforcing 4.9.8 pair, 5.3.3 with a proxy, then the DLedger group in enforcing (a trap) and permissive mode. */
 export async function expTls(env: ExpEnv): Promise<void> {
   const { ctx } = env;
-  const certs = makeCertificates(path.join(TLS_WORK, "certs"), [...PAIR_HOSTS, ...DLEDGER_HOSTS]);
+  const certs = makeCertificates(path.join(TLS_WORK, "certs"), [...PAIR_HOSTS, ...DLEDGER_HOSTS, ...FIVE_HOSTS]);
   ctx.check(
     `tls: openssl made a CA and a server certificate it signed (RSA 2048, the key PKCS#8: -----BEGIN PRIVATE KEY-----), under ${path.relative(process.cwd(), certs.dir)}`,
     certs.keyPem.startsWith("-----BEGIN PRIVATE KEY-----"),
@@ -456,6 +572,9 @@ export async function expTls(env: ExpEnv): Promise<void> {
   );
   const pair = synthLabStack("lab-tls-pair", pairStack, certs);
   await withDeployment(pair, "tls-pair", (d) => pairScenario(ctx, d, certs));
+
+  const five = synthLabStack("lab-tls-5x", fiveStack, certs);
+  await withDeployment(five, "tls-5x", (d) => fiveScenario(ctx, d, certs));
 
   const raft = synthLabStack("lab-tls-dledger", dledgerStack, certs);
   const enforcing: Stack = JSON.parse(JSON.stringify(raft)) as Stack;
