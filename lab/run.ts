@@ -117,7 +117,7 @@ async function main(): Promise<number> {
 
   if (want("tls")) {
     await ctx.experiment(
-      "tls (lab-only stacks: a 4.9.8 SYNC pair and 5.3.3 with a proxy, enforcing; a 4.9.8 DLedger group enforcing, then permissive)",
+      "tls (lab-only stacks: a 4.9.8 SYNC pair and 5.3.3 controller mode with a proxy, enforcing; a 4.9.8 DLedger group enforcing, then permissive)",
       () => expTls({ ctx, synthDir: "" }),
     );
   }

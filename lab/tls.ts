@@ -4,8 +4,9 @@
 // - a SYNC master and its slave on 4.9.8, TLS enforcing: a plaintext client is refused (how, and what the server
 //   logs), a TLS client produces and consumes, the slave copies its master's topics (over TLS) and its messages (HA,
 //   a raw socket RocketMQ never encrypts) and serves them after a SIGKILL of its master;
-// - 5.3.3 enforcing: the broker over TLS, a TLS client produces and consumes, the proxy carries a TLS client's message,
-//   refuses a plaintext one, and its gRPC port serves the cluster's certificate (rmq-proxy.json's keys);
+// - 5.3.3 controller mode, enforcing: the controllers in the name servers elect a master (their raft over TLS), the
+//   brokers register over TLS, a TLS client produces and consumes, the proxy carries a TLS client's message, refuses a
+//   plaintext one, and its gRPC port serves the cluster's certificate (rmq-proxy.json's keys);
 // - a 4.9.8 DLedger group: in enforcing mode (a trap: the library refuses it, tls/dledger-raft) no member is ever
 //   elected; in permissive mode (the rule's fix) a master is elected and the members still register over TLS.
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
@@ -14,6 +15,8 @@ import * as fs from "fs";
 import * as path from "path";
 import {
   BrokerPair,
+  ControllerBrokerSet,
+  ControllerGroup,
   DLedgerGroup,
   DockerHost,
   NameServer,
@@ -155,7 +158,7 @@ function tlsProps(stack: TerraformStack, mode: TlsMode) {
 
 const PAIR_HOSTS = ["172.17.160.71", "172.17.160.72"];
 const DLEDGER_HOSTS = ["172.17.160.73", "172.17.160.74", "172.17.160.75"];
-const FIVE_HOSTS = ["172.17.160.76", "172.17.160.77"];
+const FIVE_HOSTS = ["172.17.160.76", "172.17.160.77", "172.17.160.78"];
 
 /** A SYNC master on .71 and its slave on .72, a name server on each, 4.9.8, TLS enforcing. */
 function pairStack(stack: TerraformStack): void {
@@ -190,9 +193,12 @@ function dledgerStack(stack: TerraformStack): void {
   new DLedgerGroup(cluster, "raft", { peers: hosts.map((host) => ({ host })) });
 }
 
-/** 5.3.3: a name server and a master on .76, a cluster-mode proxy on .77, TLS enforcing. */
+/**
+ * 5.3.3 controller mode, TLS enforcing: a name server with an embedded controller on each of .76-.78 (their raft
+ * group), two brokers whose master the controllers elect (.76, .77), a cluster-mode proxy on .78.
+ */
 function fiveStack(stack: TerraformStack): void {
-  const [h76, h77] = FIVE_HOSTS.map((a) => new DockerHost(stack, `h${a.split(".")[3]}`, { address: a }));
+  const hosts = FIVE_HOSTS.map((a) => new DockerHost(stack, `h${a.split(".")[3]}`, { address: a }));
   const cluster = new RocketMqCluster(stack, "rmq", {
     clusterName: "Tls5Cluster",
     version: RocketMqVersion.V5_3_3,
@@ -200,9 +206,10 @@ function fiveStack(stack: TerraformStack): void {
     nameServerJvm: { heapMb: 384, directMemoryMb: 256 },
     tls: tlsProps(stack, TlsMode.ENFORCING),
   });
-  new NameServer(cluster, "ns76", { host: h76 });
-  new BrokerPair(cluster, "broker-tls5", { master: { host: h76 } });
-  new Proxy(cluster, "proxy77", { host: h77 });
+  const nameServers = hosts.map((host, i) => new NameServer(cluster, `ns${76 + i}`, { host }));
+  new ControllerGroup(cluster, "controllers", { inNameServers: nameServers.map((nameServer) => ({ nameServer })) });
+  new ControllerBrokerSet(cluster, "broker-tls5", { brokers: hosts.slice(0, 2).map((host) => ({ host })) });
+  new Proxy(cluster, "proxy78", { host: hosts[2] });
 }
 
 /** Synthesizes a lab-only stack with the library's validations, and reads it with the certificates as its variables. */
@@ -444,13 +451,31 @@ async function fiveScenario(ctx: Ctx, d: Deployment, certs: LabCertificates): Pr
   d.clientJvmOptions = clientTlsOptions(certs);
   await d.startClient();
   await d.startNamesrvs();
-  await d.startBrokers();
   const client = d.client!;
-  const [broker] = d.byRole("mqbroker").map(brokerExpect);
-  ctx.check(
-    `tls: the 5.3.3 broker (enforcing) registered with its name server over TLS (${ms(d.timings[`ready ${broker.proc.c.name}`] ?? 0)} after start)`,
-    registeredId(await client.clusters(), broker) === "0",
+  const procs = d.byRole("mqbroker");
+  const [{ cluster, brokerName }] = procs.map(brokerExpect);
+  const tStart = Date.now();
+  for (const p of procs) p.start();
+  // The controllers (raft among the name servers, over TLS) elect the master; the brokers register with the
+  // controllers and the name servers over TLS.
+  const master = await waitFor(
+    `a master of ${brokerName} elected by the controllers`,
+    d.bound(90_000),
+    200,
+    async () => {
+      d.assertAlive(procs);
+      return (await client.clusters())[cluster]?.[brokerName]?.["0"];
+    },
   );
+  const elected = Date.now() - tStart;
+  await d.waitRegistered(procs, d.bound(90_000), (_b, id) => Number(id) >= 0);
+  const set = (await client.clusters())[cluster]?.[brokerName] ?? {};
+  ctx.check(
+    `tls: 5.3.3 controller mode, enforcing: the controllers in the name servers elect master ${master} ${ms(elected)} after the brokers were spawned, and both brokers register over TLS`,
+    Object.keys(set).length === 2 && set["0"] === master,
+    JSON.stringify(set),
+  );
+  const broker = { cluster, brokerName };
   const topic = "Tls5Orders";
   const created = await client.createTopic(topic, broker.cluster);
   ctx.check(
@@ -561,7 +586,7 @@ async function dledgerRun(
   }
 }
 
-/** f. TLS: the enforcing 4.9.8 pair, 5.3.3 with a proxy, then the DLedger group in enforcing (a trap) and permissive mode. */
+/** f. TLS: the enforcing 4.9.8 pair, 5.3.3 controller mode with a proxy, then the DLedger group in enforcing (a trap) and permissive mode. */
 export async function expTls(env: ExpEnv): Promise<void> {
   const { ctx } = env;
   const certs = makeCertificates(path.join(TLS_WORK, "certs"), [...PAIR_HOSTS, ...DLEDGER_HOSTS, ...FIVE_HOSTS]);

@@ -348,3 +348,21 @@ describe("TLS on VMs", () => {
     ).toBe(true);
   });
 });
+
+describe("TLS keys where RocketMQ does not read them", () => {
+  test("tls.* as an extra property is refused with the cluster's tls prop as the fix", () => {
+    const msg = synthError((s) => {
+      const h = new DockerHost(s, "h1", { address: "10.0.0.1", dockerHost: "ssh://ops@10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", {
+        version: RocketMqVersion.V4_9_8,
+        brokerProperties: { "tls.server.mode": "enforcing" },
+      });
+      new NameServer(cluster, "ns", { host: h });
+      new BrokerPair(cluster, "a", { master: { host: h } });
+    });
+    expect(msg).toContain(
+      '[stack/rmq] [keys/unknown] tls.server.mode="enforcing": tls.server.mode is a TLS setting, which RocketMQ reads only as a JVM system property',
+    );
+    expect(msg).toContain("declare TLS on the cluster: tls: { mode: TlsMode.ENFORCING");
+  });
+});
