@@ -5,6 +5,7 @@
 import { LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import {
+  AccessControlProps,
   AclPermission,
   BrokerPair,
   ControllerBrokerSet,
@@ -44,7 +45,7 @@ export interface ExampleOptions {
   readonly dashboardImage?: string;
   /** The RocketMQ distribution of the VMs (VmHost `distribution`). @default the Apache archive's zip of the version */
   readonly vmDistribution?: VmDistribution;
-  /** Extra topic permissions of seed-secured's accounts, by account name, over the example's own. @default none */
+  /** Extra topic permissions of seed-secured's (and seed-secured-vm's) accounts, by account name, over the example's own. @default none */
   readonly userTopicPermissions?: Readonly<Record<string, Readonly<Record<string, AclPermission>>>>;
 }
 
@@ -113,10 +114,10 @@ export class SeedSyncStack extends TerraformStack {
 
 /** One DLedger raft group (one master, two slaves, elected) on three machines, a name server on each. */
 export class SeedDLedgerStack extends TerraformStack {
-  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}, shape: DLedgerShape = DLEDGER) {
     super(scope, id);
     localState(this, id);
-    const hosts = [28, 29, 30].map(
+    const hosts = shape.machines.map(
       (n) =>
         new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }),
     );
@@ -124,16 +125,49 @@ export class SeedDLedgerStack extends TerraformStack {
       this,
       "rmq",
       clusterProps(options, {
-        clusterName: "RaftCluster",
-        version: RocketMqVersion.V4_9_8,
+        clusterName: shape.clusterName,
+        version: shape.version,
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+        ...(shape.secured ? { accessControl: securedAccounts(this, options) } : {}),
       }),
     );
-    hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
+    hosts.forEach((host, i) => new NameServer(cluster, `ns${shape.machines[i]}`, { host }));
     new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+    if (shape.secured) encryptStateWithOpenTofu(this, sensitiveVariable(this, "statePassphrase"));
   }
 }
+
+/** What differs between the DLedger examples: the release, the machines, access control. */
+export interface DLedgerShape {
+  readonly clusterName: string;
+  readonly version: RocketMqVersion;
+  /** The last byte of the three machines' addresses (172.17.160.x). */
+  readonly machines: [number, number, number];
+  /** The secured examples' accounts (access control 1.0 on 4.x, 2.0 on 5.x) and an encrypted state. */
+  readonly secured?: boolean;
+}
+
+/** seed-dledger: the tutorial's raft group, RocketMQ 4.9.8. */
+export const DLEDGER: DLedgerShape = {
+  clusterName: "RaftCluster",
+  version: RocketMqVersion.V4_9_8,
+  machines: [28, 29, 30],
+};
+/** seed-dledger-secured: the same with access control 1.0 (the followers' copies let in by the white list). */
+export const DLEDGER_SECURED_4X: DLedgerShape = {
+  clusterName: "SecuredRaft",
+  version: RocketMqVersion.V4_9_8,
+  machines: [55, 56, 57],
+  secured: true,
+};
+/** seed-dledger-secured-5x: on 5.5.0 with access control 2.0 (the followers' copies signed as the system account). */
+export const DLEDGER_SECURED_5X: DLedgerShape = {
+  clusterName: "SecuredRaft5",
+  version: RocketMqVersion.V5_5_0,
+  machines: [58, 59, 60],
+  secured: true,
+};
 
 /**
  * The tutorial's DLedger group on three virtual machines instead of Docker engines: the same declaration with VmHost
@@ -223,24 +257,51 @@ export class DevStack extends TerraformStack {
   }
 }
 
+/** What differs between the secured examples: the release (and so the access control), the machines, a proxy. */
+export interface SecuredShape {
+  readonly clusterName: string;
+  readonly version: RocketMqVersion;
+  /** The last byte of the two machines' addresses (172.17.160.x). */
+  readonly machines: [number, number];
+  /** A cluster-mode proxy on the master's machine (5.x). */
+  readonly proxy?: boolean;
+  /**
+   * Let consumers read from the slave (5.x refuses a pull on a slave without it, "system busy": with the master down,
+   * nothing could be read; 4.x slaves serve reads anyway).
+   */
+  readonly slaveReadEnable?: boolean;
+}
+
+/** seed-secured: RocketMQ 4.9.8, access control 1.0 (aclEnable, plain_acl.yml). */
+export const SECURED_4X: SecuredShape = {
+  clusterName: "SecuredCluster",
+  version: RocketMqVersion.V4_9_8,
+  machines: [51, 52],
+};
 /**
- * A secured production cluster (RocketMQ 4.9.8, access control 1.0): every client signs with an account, each
- * account may touch only its topics and groups, and every secret comes from a Terraform variable marked sensitive
- * (`TF_VAR_adminSecret=... cdktf deploy`), so that none is in the synthesized output. A master and its SYNC slave on
- * two machines, a name server on each, and the console, which signs with the admin account.
+ * seed-secured-5x: RocketMQ 5.5.0, access control 2.0 (the providers; the accounts migrated into every broker's
+ * store at start), with a proxy that checks clients against them.
+ */
+export const SECURED_5X: SecuredShape = {
+  clusterName: "SecuredCluster5",
+  version: RocketMqVersion.V5_5_0,
+  machines: [53, 54],
+  proxy: true,
+  slaveReadEnable: true,
+};
+
+/**
+ * A secured production cluster: every client signs with an account, each account may touch only its topics and
+ * groups, and every secret comes from a Terraform variable marked sensitive (`TF_VAR_adminSecret=... cdktf deploy`),
+ * so that none is in the synthesized output. A master and its SYNC slave on two machines, a name server on each, and
+ * the console, which signs with the admin account. On 4.9.8 (SECURED_4X) access control 1.0, on 5.5.0 (SECURED_5X)
+ * access control 2.0 and a proxy.
  */
 export class SeedSecuredStack extends TerraformStack {
-  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}, shape: SecuredShape = SECURED_4X) {
     super(scope, id);
     localState(this, id);
-    const secret = (name: string) =>
-      new TerraformVariable(this, name, { type: "string", sensitive: true, description: `RocketMQ secret ${name}` })
-        .stringValue;
-    const topics = (user: string, own: Record<string, AclPermission>) => ({
-      ...own,
-      ...options.userTopicPermissions?.[user],
-    });
-    const [h51, h52] = [51, 52].map(
+    const [h1, h2] = shape.machines.map(
       (n) =>
         new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }),
     );
@@ -248,39 +309,94 @@ export class SeedSecuredStack extends TerraformStack {
       this,
       "rmq",
       clusterProps(options, {
-        clusterName: "SecuredCluster",
-        version: RocketMqVersion.V4_9_8,
+        clusterName: shape.clusterName,
+        version: shape.version,
+        ...(shape.slaveReadEnable ? { brokerProperties: { slaveReadEnable: true } } : {}),
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
-        accessControl: {
-          users: [
-            { name: "rocketmq-admin", secret: secret("adminSecret"), admin: true },
-            {
-              name: "orders-app",
-              secret: secret("ordersSecret"),
-              topicPermissions: topics("orders-app", { Orders: AclPermission.PUB_SUB }),
-              groupPermissions: { "orders-consumers": AclPermission.SUB },
-            },
-            {
-              name: "orders-audit",
-              secret: secret("auditSecret"),
-              topicPermissions: topics("orders-audit", { Orders: AclPermission.SUB }),
-              groupPermissions: { "orders-audit": AclPermission.SUB },
-            },
-          ],
-        },
+        accessControl: securedAccounts(this, options),
       }),
     );
-    new NameServer(cluster, "ns51", { host: h51 });
-    new NameServer(cluster, "ns52", { host: h52 });
+    new NameServer(cluster, `ns${shape.machines[0]}`, { host: h1 });
+    new NameServer(cluster, `ns${shape.machines[1]}`, { host: h2 });
     new BrokerPair(cluster, "broker-a", {
       replication: Replication.SYNC,
-      master: { host: h51, properties: options.masterProperties?.["broker-a"] },
-      slaves: [{ host: h52 }],
+      master: { host: h1, properties: options.masterProperties?.["broker-a"] },
+      slaves: [{ host: h2 }],
     });
-    new Dashboard(cluster, "console", { host: h51, image: options.dashboardImage });
+    if (shape.proxy) new Proxy(cluster, "proxy", { host: h1 });
+    new Dashboard(cluster, "console", { host: h1, image: options.dashboardImage });
     // The state holds the secrets in plain text (the files' content, the console's environment): OpenTofu encrypts it.
-    encryptStateWithOpenTofu(this, secret("statePassphrase"));
+    encryptStateWithOpenTofu(this, sensitiveVariable(this, "statePassphrase"));
+  }
+}
+
+/** A Terraform variable marked sensitive: a secret that is never in the synthesized output. */
+function sensitiveVariable(stack: TerraformStack, name: string): string {
+  return new TerraformVariable(stack, name, { type: "string", sensitive: true, description: `RocketMQ secret ${name}` })
+    .stringValue;
+}
+
+/**
+ * The secured examples' accounts, each secret a sensitive variable: the admin (the library's own processes sign
+ * with it), an application that produces and consumes Orders, and an auditor that only reads it.
+ */
+function securedAccounts(stack: TerraformStack, options: ExampleOptions): AccessControlProps {
+  const topics = (user: string, own: Record<string, AclPermission>) => ({
+    ...own,
+    ...options.userTopicPermissions?.[user],
+  });
+  return {
+    users: [
+      { name: "rocketmq-admin", secret: sensitiveVariable(stack, "adminSecret"), admin: true },
+      {
+        name: "orders-app",
+        secret: sensitiveVariable(stack, "ordersSecret"),
+        topicPermissions: topics("orders-app", { Orders: AclPermission.PUB_SUB }),
+        groupPermissions: { "orders-consumers": AclPermission.SUB },
+      },
+      {
+        name: "orders-audit",
+        secret: sensitiveVariable(stack, "auditSecret"),
+        topicPermissions: topics("orders-audit", { Orders: AclPermission.SUB }),
+        groupPermissions: { "orders-audit": AclPermission.SUB },
+      },
+    ],
+  };
+}
+
+/**
+ * seed-secured on two virtual machines instead of Docker engines: the same accounts, secrets from the same sensitive
+ * variables, the same SYNC master and slave, with VmHost for DockerHost (and no console: a VM runs no container). Each
+ * VM's user-data carries plain_acl.yml with the secrets in it, so its output (`<host>_userData`) is sensitive, and the
+ * state holds it: OpenTofu encrypts the state. On the VM the file belongs to the rocketmq user, mode 0640.
+ */
+export class SeedSecuredVmStack extends TerraformStack {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+    super(scope, id);
+    localState(this, id);
+    const [vm51, vm52] = [51, 52].map(
+      (n) => new VmHost(this, `vm${n}`, { address: `172.17.160.${n}`, distribution: options.vmDistribution }),
+    );
+    const cluster = new RocketMqCluster(
+      this,
+      "rmq",
+      clusterProps(options, {
+        clusterName: SECURED_4X.clusterName,
+        version: SECURED_4X.version,
+        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
+        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+        accessControl: securedAccounts(this, options),
+      }),
+    );
+    new NameServer(cluster, "ns51", { host: vm51 });
+    new NameServer(cluster, "ns52", { host: vm52 });
+    new BrokerPair(cluster, "broker-a", {
+      replication: Replication.SYNC,
+      master: { host: vm51, properties: options.masterProperties?.["broker-a"] },
+      slaves: [{ host: vm52 }],
+    });
+    encryptStateWithOpenTofu(this, sensitiveVariable(this, "statePassphrase"));
   }
 }
 
@@ -309,9 +425,13 @@ function localState(stack: TerraformStack, id: string): void {
 
 export function buildExamples(app: Construct, options: ExampleOptions = {}): void {
   new SeedSyncStack(app, "seed-2m-2s-sync", options);
-  new SeedDLedgerStack(app, "seed-dledger", options);
+  new SeedDLedgerStack(app, "seed-dledger", options, DLEDGER);
+  new SeedDLedgerStack(app, "seed-dledger-secured", options, DLEDGER_SECURED_4X);
+  new SeedDLedgerStack(app, "seed-dledger-secured-5x", options, DLEDGER_SECURED_5X);
   new SeedDLedgerVmStack(app, "seed-dledger-vm", options);
   new SeedControllerStack(app, "seed-5x-controller", options);
   new DevStack(app, "dev", options);
-  new SeedSecuredStack(app, "seed-secured", options);
+  new SeedSecuredStack(app, "seed-secured", options, SECURED_4X);
+  new SeedSecuredStack(app, "seed-secured-5x", options, SECURED_5X);
+  new SeedSecuredVmStack(app, "seed-secured-vm", options);
 }

@@ -72,6 +72,8 @@ interface Pending {
 }
 
 export class LabClient {
+  /** The account every command without credentials of its own signs as (null given to a command: nobody). */
+  signAs?: Credentials;
   private child?: ChildProcess;
   private buf = "";
   private seq = 0;
@@ -189,8 +191,9 @@ export class LabClient {
    * Sends one command, as the account of `creds` or as nobody; resolves with the answer object (ok true or false),
    * rejects on timeout. The keys go to the client's stdin only, never into an error message.
    */
-  call(cmd: string, args: string[] = [], timeoutMs = 15_000, creds?: Credentials): Promise<any> {
+  call(cmd: string, args: string[] = [], timeoutMs = 15_000, who?: Credentials | null): Promise<any> {
     if (!this.child) return Promise.reject(new Error("LabClient not running"));
+    const creds = who === null ? undefined : (who ?? this.signAs);
     const id = String(++this.seq);
     const as = creds ? ` (as ${creds.accessKey})` : "";
     const line: unknown[] = [id, cmd, ...args];

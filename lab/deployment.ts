@@ -3,7 +3,7 @@
 // lab (the stack applied by OpenTofu to Docker engines in those namespaces; engine/deployment.ts).
 import * as fs from "fs";
 import * as path from "path";
-import { Clusters, LabClient } from "./client";
+import { Clusters, Credentials, LabClient } from "./client";
 import { CLIENT_NS, Network } from "./hosts";
 import { Jars, ensureJars } from "./jars";
 import { LabProc, Proc } from "./procs";
@@ -114,6 +114,12 @@ export abstract class Deployment {
    */
   slowRestart?(p: LabProc): Promise<{ how: string; restore: () => Promise<void> }>;
 
+  /**
+   * Replaces a server with a new one on an empty store (a machine or disk lost and rebuilt), same files; resolves with
+   * how. Only where the lab can do it cheaply (the process lab).
+   */
+  replaceWithEmptyStore?(p: LabProc): Promise<string>;
+
   /** After kill9 of a server: bring it back the way this deployment does; resolves with how. */
   abstract restartAfterKill(p: LabProc): Promise<string>;
 
@@ -129,6 +135,9 @@ export abstract class Deployment {
     return p;
   }
 
+  /** The account the checking client signs as when a command names none (a cluster with access control). */
+  signAs?: Credentials;
+
   async startClient(): Promise<LabClient> {
     const t = Date.now();
     this.client = new LabClient(
@@ -138,6 +147,7 @@ export abstract class Deployment {
       path.join(this.dir, "client"),
       this.clientJvmOptions,
     );
+    this.client.signAs = this.signAs;
     await this.client.start();
     this.timings["client start"] = Date.now() - t;
     return this.client;
@@ -197,7 +207,8 @@ export abstract class Deployment {
   async up(): Promise<void> {
     await this.startClient();
     await this.startNamesrvs();
-    const other = this.procs.filter((p) => !["mqnamesrv", "mqbroker"].includes(p.script));
+    // Proxies are started by the scenario that checks them (they need the brokers registered first).
+    const other = this.procs.filter((p) => !["mqnamesrv", "mqbroker", "mqproxy"].includes(p.script));
     if (other.length)
       throw new Error(`roles up() does not start: ${other.map((p) => `${p.c.name} (${p.script})`).join(", ")}`);
     await this.startBrokers();
@@ -236,6 +247,14 @@ export class ProcessDeployment extends Deployment {
       `${stack.name}: ${this.net.hosts.size} host namespaces (${[...this.net.hosts.keys()].join(", ")}), client ${this.net.clientAddr}; ` +
         `${this.procs.length} containers; RocketMQ ${this.jars.version}`,
     );
+  }
+
+  async replaceWithEmptyStore(p: LabProc): Promise<string> {
+    await p.kill9();
+    const stores = (p as Proc).storeMounts();
+    for (const m of stores) fs.rmSync(m.source, { recursive: true, force: true });
+    p.start();
+    return `killed, its store (${stores.map((m) => m.target).join(", ")}) deleted, started again on an empty one`;
   }
 
   /** The process lab has no restart policy: it starts the same files on the same store again. */

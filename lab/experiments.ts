@@ -7,7 +7,14 @@ import { BrokerPair, DockerHost, NameServer, RocketMqCluster } from "../lib";
 import { Ctx } from "./checks";
 import { Deployment, ProcessDeployment, brokerExpect, registeredId } from "./deployment";
 import { LabProc, Proc, imageRocketmqHome } from "./procs";
-import { controllerMode, dledgerGroup, plainAclUpload, securedPair, twoMasterTwoSlave } from "./scenarios";
+import {
+  controllerMode,
+  dledgerGroup,
+  plainAclUpload,
+  securedDledger,
+  securedPair,
+  twoMasterTwoSlave,
+} from "./scenarios";
 import { Container, Stack, configProps, editConfig, pickValues, readStack, stackVariables } from "./stack";
 import { WORK_DIR, log, ms, waitFor } from "./util";
 
@@ -67,9 +74,16 @@ export const expController = onProcesses("seed-5x-controller", controllerMode);
 
 /**
  * e. seed-secured: access control 1.0 (4.9.8) on a SYNC master and its slave, with the lab's values of its secrets;
- * then what RocketMQ's own log made of them (a note: 4.9.7 logs the ACL file at INFO).
+ * then what RocketMQ's own log made of them (a note: 4.9.7 logs the ACL file at INFO). seed-secured-5x: the same on
+ * 5.5.0 with access control 2.0 (the accounts migrated from the same file into each broker's store) and a proxy.
  */
-export const expAcl = onProcesses("seed-secured", async (ctx, d) => {
+export const expAcl = onProcesses("seed-secured", securedExperiment);
+export const expAcl2 = onProcesses("seed-secured-5x", securedExperiment);
+/** f. seed-dledger-secured(-5x): a DLedger group with access control 1.0 / 2.0 elects, copies and fails over. */
+export const expDledgerAcl = onProcesses("seed-dledger-secured", securedDledger);
+export const expDledgerAcl2 = onProcesses("seed-dledger-secured-5x", securedDledger);
+
+async function securedExperiment(ctx: Ctx, d: Deployment): Promise<void> {
   const files = d.byRole("mqbroker").map((p) => ({ p, acl: plainAclUpload(p) }));
   for (const { p, acl } of files)
     ctx.check(
@@ -86,8 +100,8 @@ export const expAcl = onProcesses("seed-secured", async (ctx, d) => {
     const text = fs.existsSync((p as Proc).rmqLog) ? fs.readFileSync((p as Proc).rmqLog, "utf8") : "";
     return `${p.c.name}: ${secrets.filter((x) => text.includes(x)).length} of ${secrets.length}`;
   });
-  ctx.note(`secrets found in RocketMQ's own broker log (INFO, the ACL file as loaded): ${logs.join("; ")}`);
-});
+  ctx.note(`secrets found in RocketMQ's own broker log: ${logs.join("; ")}`);
+}
 
 /** The rocketmq.acl.plain.file the server's JAVA_OPT_EXT sets, if any. */
 function aclFileProperty(p: LabProc): string | undefined {

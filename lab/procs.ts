@@ -126,16 +126,9 @@ export class Proc implements LabProc {
     const filesDir = path.join(this.dir, "files");
     fs.mkdirSync(filesDir, { recursive: true });
     const mounts: { target: string; source: string; kind: "dir" | "file" }[] = [];
-    for (const v of c.volumes) {
-      underHome(v.container_path, `${c.name}: volume path`);
-      let source: string;
-      if (v.volume_name) source = path.join(this.opts.hostDir, "volumes", v.volume_name);
-      else if (v.host_path) {
-        if (!path.isAbsolute(v.host_path)) throw new Error(`${c.name}: host_path ${v.host_path} is not absolute`);
-        source = path.join(this.opts.hostDir, "host_paths", v.host_path);
-      } else throw new Error(`${c.name}: volume ${JSON.stringify(v)} has neither volume_name nor host_path`);
+    for (const { target, source } of this.storeMounts()) {
       fs.mkdirSync(source, { recursive: true });
-      mounts.push({ target: v.container_path, source, kind: "dir" });
+      mounts.push({ target, source, kind: "dir" });
     }
     c.uploads.forEach((u, i) => {
       underHome(u.file, `${c.name}: uploaded file`);
@@ -172,6 +165,21 @@ export class Proc implements LabProc {
     ];
     lines.push("cd /home/rocketmq", `exec java ${jvm.map(q).join(" ")}`);
     return lines.join("\n");
+  }
+
+  /** The container's volumes and host directories: where the lab keeps each, and where the server sees it. */
+  storeMounts(): { target: string; source: string }[] {
+    const c = this.c;
+    return c.volumes.map((v) => {
+      underHome(v.container_path, `${c.name}: volume path`);
+      if (v.volume_name)
+        return { target: v.container_path, source: path.join(this.opts.hostDir, "volumes", v.volume_name) };
+      if (v.host_path) {
+        if (!path.isAbsolute(v.host_path)) throw new Error(`${c.name}: host_path ${v.host_path} is not absolute`);
+        return { target: v.container_path, source: path.join(this.opts.hostDir, "host_paths", v.host_path) };
+      }
+      throw new Error(`${c.name}: volume ${JSON.stringify(v)} has neither volume_name nor host_path`);
+    });
   }
 
   start(): void {

@@ -5,7 +5,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkShipped, shippedVersions } from "./catalogue";
 import { Ctx } from "./checks";
-import { expAcl, expController, expDledger, expTraps, expTwoMasterTwoSlave } from "./experiments";
+import {
+  expAcl,
+  expAcl2,
+  expDledgerAcl,
+  expDledgerAcl2,
+  expController,
+  expDledger,
+  expTraps,
+  expTwoMasterTwoSlave,
+} from "./experiments";
 import { runLab, summary } from "./guard";
 import { expTls } from "./tls";
 import { LAB_TOOLS, deleteStale, prerequisites } from "./hosts";
@@ -84,6 +93,17 @@ async function main(): Promise<number> {
     ["traps", "traps (port overlap, shared store root)", expTraps],
     ["controller", "seed-5x-controller (RocketMQ 5 controller mode + proxy)", expController],
     ["acl", "seed-secured (access control 1.0: accounts, refusals, the slave's copies)", expAcl],
+    ["acl2", "seed-secured-5x (access control 2.0: accounts, refusals, the slave's copies, the proxy)", expAcl2],
+    [
+      "dledger-acl",
+      "seed-dledger-secured (DLedger with access control 1.0: election, copies, failover)",
+      expDledgerAcl,
+    ],
+    [
+      "dledger-acl2",
+      "seed-dledger-secured-5x (DLedger with access control 2.0: election, copies, failover)",
+      expDledgerAcl2,
+    ],
   ];
   const chosen = exps.filter(([k]) => want(k));
   if (chosen.length) {
@@ -106,8 +126,14 @@ async function main(): Promise<number> {
           ctx.info.push("seed-5x-controller not synthesized: controller experiment skipped");
           continue;
         }
-        if (key === "acl" && !stacks.includes("seed-secured")) {
-          ctx.info.push("seed-secured not synthesized: acl experiment skipped");
+        const secured = {
+          acl: "seed-secured",
+          acl2: "seed-secured-5x",
+          "dledger-acl": "seed-dledger-secured",
+          "dledger-acl2": "seed-dledger-secured-5x",
+        }[key];
+        if (secured !== undefined && !stacks.includes(secured)) {
+          ctx.info.push(`${secured} not synthesized: ${key} experiment skipped`);
           continue;
         }
         await ctx.experiment(title, () => fn({ ctx, synthDir }));

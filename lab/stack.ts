@@ -151,16 +151,52 @@ export function pickValues(names: readonly string[]): Record<string, string> {
   return Object.fromEntries(names.map((n) => [n, crypto.randomBytes(12).toString("hex")]));
 }
 
+/** The Terraform expressions the library writes around a variable, each evaluated as Terraform does. */
+const EXPRESSIONS: { re: RegExp; apply: (value: string) => string }[] = [
+  // a YAML/JSON scalar
+  { re: /\$\{jsonencode\(var\.([A-Za-z0-9_-]+)\)\}/g, apply: (v) => JSON.stringify(v) },
+  // a JSON string inside a properties value: its backslashes doubled
+  {
+    re: /\$\{replace\(jsonencode\(var\.([A-Za-z0-9_-]+)\), "\\\\", "\\\\\\\\"\)\}/g,
+    apply: (v) => JSON.stringify(v).split("\\").join("\\\\"),
+  },
+  // a JSON string nested in a JSON string: encoded twice, without its outer quotes
+  {
+    re: /\$\{trimsuffix\(trimprefix\(jsonencode\(jsonencode\(var\.([A-Za-z0-9_-]+)\)\), "\\""\), "\\""\)\}/g,
+    apply: (v) => JSON.stringify(JSON.stringify(v)).slice(1, -1),
+  },
+  // the value itself
+  { re: /\$\{var\.([A-Za-z0-9_-]+)\}/g, apply: (v) => v },
+];
+
+/** The lab's values (of `values`) of the variables the stack declares: its secrets. */
+export function stackValues(
+  outDir: string,
+  name: string,
+  values: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(stackVariables(outDir, name).map((v) => [v, values[v]]));
+}
+
+/** The variables (of `vars`) whose value is in the text: what a leak would name. Never the values themselves. */
+export function secretsIn(text: string, vars: Readonly<Record<string, string>>): string[] {
+  return Object.keys(vars).filter((k) => text.includes(vars[k]));
+}
+
+/** "none" or "adminSecret, ordersSecret in <where>" for the notes. */
+export function holds(what: string, found: string[], of: number): string {
+  return `${what}: ${found.length ? `${found.length} of ${of} (${found.join(", ")})` : `none of ${of}`}`;
+}
+
 /**
- * The text with the lab's variable values put where Terraform puts them: `${jsonencode(var.X)}` becomes the value as a
- * JSON string, `${var.X}` the value itself, for the variables in `values` only; any other `${...}` left is an error.
+ * The text with the lab's variable values put where Terraform puts them (`${jsonencode(var.X)}` becomes the value as
+ * a JSON string, `${var.X}` the value itself, and the library's other expressions around a variable as Terraform
+ * evaluates them), for the variables in `values` only; any other `${...}` left is an error.
  */
 export function resolveVariables(text: string, values: Readonly<Record<string, string>>, what: string): string {
-  const out = text.replace(/\$\{(?:jsonencode\(var\.([A-Za-z0-9_-]+)\)|var\.([A-Za-z0-9_-]+))\}/g, (all, j, v) => {
-    const name = String(j ?? v);
-    if (!(name in values)) return all;
-    return j !== undefined ? JSON.stringify(values[name]) : values[name];
-  });
+  let out = text;
+  for (const { re, apply } of EXPRESSIONS)
+    out = out.replace(re, (all, name: string) => (name in values ? apply(values[name]) : all));
   const left = /\$\{[^}]*\}/.exec(out);
   if (left)
     throw new Error(

@@ -15,6 +15,32 @@ export function log(msg: string): void {
   logTo.stream.write(`[${s}s] ${msg}\n`);
 }
 
+/**
+ * From now on, every line logged is also kept in the array answered (a leak check reads them), besides going where it
+ * went.
+ */
+export function captureLog(): string[] {
+  const lines: string[] = [];
+  const to = logTo.stream;
+  logTo.stream = {
+    write: (text: string) => {
+      lines.push(text);
+      return to.write(text);
+    },
+  } as unknown as NodeJS.WritableStream;
+  return lines;
+}
+
+/** Every regular file under a folder, recursively (symbolic links are not followed). */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.isFile() ? [path.join(dir, e.name)] : [],
+    );
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

@@ -125,7 +125,8 @@ export class Machine {
     // cloud-init's NoCloud datasource reads its seed from this folder (the datasource_list of the root names only NoCloud).
     const seed = this.path("var/lib/cloud/seed/nocloud");
     fs.mkdirSync(seed, { recursive: true });
-    fs.writeFileSync(path.join(seed, "user-data"), userData);
+    // Root's only, as a cloud's metadata service hands it to the VM alone: the document may carry secrets (an ACL file).
+    fs.writeFileSync(path.join(seed, "user-data"), userData, { mode: 0o600 });
     fs.writeFileSync(path.join(seed, "meta-data"), `instance-id: ${this.machineName}\nlocal-hostname: ${this.name}\n`);
     const out = fs.openSync(this.logFile, "w");
     this.spawnedAt = Date.now();

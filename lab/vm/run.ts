@@ -5,8 +5,11 @@
 // overlay of its own, in that host's network namespace, with the stack's user-data in cloud-init's NoCloud seed. No Apache
 // archive is reachable: the lab builds the distribution zip from the Maven Central jars, serves it over HTTP from a lab
 // namespace, and points the stack's download URL at it (public props only), so the user-data's own download-and-verify
-// runs. A machine given a wrong pinned SHA-512 must start nothing. Then the shared checks against the booted machines:
-// brokers registered, produce and consume, SIGKILL of the DLedger master, failover, systemd restarts it as a slave.
+// runs. A machine given a wrong pinned SHA-512 must start nothing. Then each stack's shared scenario against the booted
+// machines (SCENARIOS): brokers registered, produce and consume, SIGKILL of the DLedger master, failover, systemd
+// restarts it as a slave; for a secured stack (its secrets the lab's own values of its variables) RocketMQ's refusals,
+// each account's rights, the slave's copies and reads with its master killed, then where the secrets are on the
+// machines (plain_acl.yml the rocketmq user's only) and a leak check of everything the lab wrote and printed.
 // Last line: "N passed, N failed". Everything it starts is stopped on success, failure, signal and timeout.
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -15,9 +18,9 @@ import { Ctx } from "../checks";
 import { runLab, summary } from "../guard";
 import { LAB_TOOLS, Network, deleteStale, prerequisites, registry } from "../hosts";
 import { ensureJars } from "../jars";
-import { dledgerGroup } from "../scenarios";
-import { listStacks, synth } from "../stack";
-import { REPO_DIR, log, ms, run, sleep, tryRun, waitFor } from "../util";
+import { dledgerGroup, securedPair } from "../scenarios";
+import { holds, listStacks, pickValues, secretsIn, stackValues, stackVariables, synth } from "../stack";
+import { REPO_DIR, captureLog, filesUnder, log, ms, run, sleep, tryRun, waitFor } from "../util";
 import { VmDeployment } from "./deployment";
 import { DistZip, ensureDistZip, ensureVmRoot, unpackVmRoot } from "./image";
 import {
@@ -33,6 +36,14 @@ import {
 import { VmDoc, readVmStack } from "./userdata";
 
 const DIST_PORT = 8080;
+/** Every line the lab logged (the leak check reads them), besides going to stdout. */
+const logged = captureLog();
+
+/** The shared scenario (../scenarios.ts) each booted VM stack runs, as the process and deploy labs run it. */
+const SCENARIOS: Record<string, (ctx: Ctx, d: VmDeployment) => Promise<void>> = {
+  "seed-dledger-vm": dledgerGroup,
+  "seed-secured-vm": securedPair,
+};
 const BOOT_LIMIT_MS = Number(process.env.ROCKETMQ_VM_BOOT_TIMEOUT_S ?? 180) * 1000;
 
 /** Stacks whose output has user-data (VmHosts) and no docker_container. */
@@ -144,7 +155,13 @@ function distLayout(d: DistZip | undefined): { ok: boolean; detail: string } {
   };
 }
 
-function checkDocuments(ctx: Ctx, root: string, stack: string, vms: VmDoc[]): void {
+function checkDocuments(
+  ctx: Ctx,
+  root: string,
+  stack: string,
+  vms: VmDoc[],
+  values: Readonly<Record<string, string>> = {},
+): void {
   const dir = path.join(VM_WORK, "check", stack);
   fs.rmSync(dir, { recursive: true, force: true });
   for (const vm of vms) {
@@ -170,6 +187,8 @@ function checkDocuments(ctx: Ctx, root: string, stack: string, vms: VmDoc[]): vo
     );
     const sh = inRoot(root, d, "sh -n /mnt/install.sh");
     ctx.check(`${stack}/${vm.id}: the install script parses (sh -n, dash)`, sh.code === 0 && sh.out === "", sh.out);
+    // The copy checked holds the lab's secrets when the document carries them: it does not stay.
+    if (secretsIn(vm.text, values).length) fs.rmSync(path.join(d, "user-data"));
   }
 }
 
@@ -287,6 +306,178 @@ function checkBooted(ctx: Ctx, m: Machine, vm: VmDoc, booted: { tookMs: number; 
   }
 }
 
+/** `3000:3000 0640` */
+function owned(s: { uid: number; gid: number; mode: string } | undefined): string {
+  return s ? `${s.uid}:${s.gid} ${s.mode}` : "missing";
+}
+
+/**
+ * Where a VM's secrets are on the booted machine. The ACL file is the rocketmq user's only (3000:3000, 0640, in a 0750
+ * folder; the group has no other member) and the broker's JVM finds it; another user cannot read it. Every file the
+ * machine wrote (its overlay's upper layer) that holds a secret is root's or rocketmq's, unreadable by others. Nothing
+ * any user reads holds one: the units, java.env, the install script, `systemctl show`, the JVMs' command lines, the
+ * logs of cloud-init and the journal. RocketMQ's own log is a note (the broker logs the ACL file it loads).
+ */
+function checkSecretsOnMachine(ctx: Ctx, m: Machine, vm: VmDoc, vars: Readonly<Record<string, string>>): void {
+  const n = Object.keys(vars).length;
+  const read = (p: string) => (fs.existsSync(m.path(p)) ? fs.readFileSync(m.path(p), "utf8") : "");
+  for (const u of vm.units) {
+    const acl = u.container.uploads.find((f) => f.file.endsWith("/plain_acl.yml"));
+    if (!acl) continue;
+    const file = stat(m.path(acl.file));
+    const folder = stat(m.path(path.posix.dirname(acl.file)));
+    ctx.check(
+      `${m.name}: ${u.container.name}'s ${acl.file} is the rocketmq user's only (3000:3000 0640, its folder 3000:3000 0750) and holds the lab's secrets`,
+      file?.uid === 3000 &&
+        file.gid === 3000 &&
+        file.mode === "0640" &&
+        folder?.uid === 3000 &&
+        folder.gid === 3000 &&
+        folder.mode === "0750" &&
+        read(acl.file) === acl.content,
+      `file ${owned(file)}, folder ${owned(folder)}; content ${read(acl.file) === acl.content ? "as the lab resolved it" : "DIFFERS"}`,
+    );
+    const group = /^rocketmq:[^:]*:(\d+):(.*)$/m.exec(read("etc/group"));
+    const inGroup = read("etc/passwd")
+      .split("\n")
+      .filter((l) => l.split(":")[3] === group?.[1])
+      .map((l) => l.split(":")[0]);
+    const asNobody = m.execStatus(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "cat", acl.file]);
+    const asRocketmq = m.execStatus([
+      "setpriv",
+      "--reuid=rocketmq",
+      "--regid=rocketmq",
+      "--init-groups",
+      "cat",
+      acl.file,
+    ]);
+    ctx.check(
+      `${m.name}: only rocketmq reads ${acl.file}: user nobody is refused, group rocketmq has no other member`,
+      asNobody.code !== 0 &&
+        /Permission denied/.test(asNobody.out) &&
+        asRocketmq.code === 0 &&
+        asRocketmq.out === acl.content &&
+        group?.[2] === "" &&
+        JSON.stringify(inGroup) === '["rocketmq"]',
+      `nobody: exit ${asNobody.code} ${asNobody.out.trim().split("\n").pop()}; rocketmq: exit ${asRocketmq.code}; group rocketmq gid ${group?.[1]} members "${group?.[2]}", primary group of ${inGroup.join(", ")}`,
+    );
+    // The JVM finds the file: rocketmq.acl.plain.file is relative to ROCKETMQ_HOME.
+    const pid = m.unitPids(u.unit)[0];
+    const cmdline = pid ? fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0") : [];
+    const prop = cmdline.find((a) => a.startsWith("-Drocketmq.acl.plain.file="))?.split("=")[1];
+    const home = /ROCKETMQ_HOME=(\S+)/.exec(u.keys.Environment)?.[1] ?? "";
+    ctx.check(
+      `${m.name}: ${u.unit}'s JVM reads ${acl.file} (-Drocketmq.acl.plain.file relative to ROCKETMQ_HOME ${home})`,
+      !!prop && !!home && path.posix.resolve(home, prop) === acl.file,
+      `-Drocketmq.acl.plain.file=${prop}`,
+    );
+  }
+
+  // Every file the machine wrote (the overlay's upper layer), but the stores and the distribution (large, no secret).
+  const upper = path.join(m.dir, "upper");
+  const skip = ["var/lib/rocketmq/", "opt/", "var/log/rocketmq/"];
+  const written = filesUnder(upper).filter((f) => !skip.some((x) => path.relative(upper, f).startsWith(x)));
+  const holding = written
+    .filter((f) => fs.statSync(f).size < 16 * 1024 * 1024)
+    .map((f) => ({
+      f: `/${path.relative(upper, f)}`,
+      s: stat(f)!,
+      found: secretsIn(fs.readFileSync(f, "latin1"), vars),
+    }))
+    .filter((x) => x.found.length);
+  ctx.check(
+    `${m.name}: every file the machine wrote that holds a secret (${holding.length} of ${written.length}) is root's or rocketmq's and unreadable by other users`,
+    holding.length > 0 &&
+      holding.every(
+        (x) =>
+          (x.s.uid === 0 && (parseInt(x.s.mode, 8) & 0o077) === 0) ||
+          (x.s.uid === 3000 && x.s.gid === 3000 && (parseInt(x.s.mode, 8) & 0o007) === 0),
+      ),
+    holding.map((x) => `${x.f} ${owned(x.s)} (${x.found.length} of ${n})`).join(", "),
+  );
+
+  // What any user of the machine reads.
+  const views: { what: string; text: string }[] = [
+    ...vm.units.map((u) => ({ what: `/etc/systemd/system/${u.unit}`, text: read(`etc/systemd/system/${u.unit}`) })),
+    ...vm.units.map((u) => ({
+      what: `systemctl show ${u.unit}`,
+      text: m.exec(["systemctl", "show", "--no-pager", u.unit]),
+    })),
+    ...vm.units.flatMap((u) =>
+      m.unitPids(u.unit).map((pid) => ({
+        what: `${u.unit}'s JVM command line`,
+        text: fs.readFileSync(`/proc/${pid}/cmdline`, "utf8"),
+      })),
+    ),
+    { what: "/etc/rocketmq/java.env", text: read("etc/rocketmq/java.env") },
+    { what: "/usr/local/lib/rocketmq-cdktf/install.sh", text: read("usr/local/lib/rocketmq-cdktf/install.sh") },
+    { what: "/var/log/cloud-init.log", text: read("var/log/cloud-init.log") },
+    { what: "/var/log/cloud-init-output.log", text: read("var/log/cloud-init-output.log") },
+    { what: "the journal (journalctl)", text: m.exec(["journalctl", "--no-pager", "-o", "cat"], 60_000) },
+  ];
+  const seen = views.map((v) => ({ ...v, found: secretsIn(v.text, vars) })).filter((v) => v.found.length);
+  ctx.check(
+    `${m.name}: none of the ${n} secret values is in what any user of the machine reads (${views.length} places: units, systemctl show, the JVMs' command lines, java.env, the install script, cloud-init's logs, the journal)`,
+    seen.length === 0 && views.every((v) => v.text.length > 0),
+    seen.map((v) => `${v.what}: ${v.found.join(", ")}`).join("; ") ||
+      views
+        .filter((v) => v.text.length === 0)
+        .map((v) => `${v.what} is empty`)
+        .join("; "),
+  );
+
+  // RocketMQ's own logs (its folders are the rocketmq user's, 0750).
+  const logs = vm.units.map((u) => {
+    const folder = `/var/log/rocketmq/${u.container.name}`;
+    const found = [
+      ...new Set(filesUnder(m.path(folder)).flatMap((f) => secretsIn(fs.readFileSync(f, "latin1"), vars))),
+    ];
+    return `${holds(`${folder}/logs (folder ${owned(stat(m.path(folder)))})`, found, n)}`;
+  });
+  ctx.note(`${m.name}: secret values in RocketMQ's own logs: ${logs.join("; ")}`);
+}
+
+/**
+ * The run's secret values appear nowhere the lab or the library writes or prints: the synthesized cdk.tf.json and
+ * topology.md of the three outputs (main.ts's, the lab's, the wrong-checksum one), the lab's run directory (the
+ * client's logs), the machines' console logs and cloud-init output kept under logs/, the documents checked by the real
+ * tools, the check lines, notes and log lines. RocketMQ's own logs, kept under logs/, are a note.
+ */
+function leakCheck(ctx: Ctx, name: string, vars: Readonly<Record<string, string>>, lines: readonly string[]): void {
+  const n = Object.keys(vars).length;
+  const inFiles = (files: string[]) =>
+    files.map((f) => ({ f, found: secretsIn(fs.readFileSync(f, "latin1"), vars) })).filter((x) => x.found.length);
+  const leaked = (xs: { f: string; found: string[] }[]) =>
+    xs.map((x) => `${path.relative(VM_WORK, x.f)}: ${x.found.join(", ")}`).join("; ");
+  const synthesized = ["synth-main", "synth", "synth-bad-sha"].flatMap((o) =>
+    ["cdk.tf.json", "topology.md"].map((f) => path.join(VM_WORK, o, "stacks", name, f)).filter((f) => fs.existsSync(f)),
+  );
+  let bad = inFiles(synthesized);
+  ctx.check(
+    `leak: none of the ${n} secret values is in ${name}'s cdk.tf.json or topology.md (${synthesized.length} files of 3 synthesized outputs)`,
+    synthesized.length === 6 && bad.length === 0,
+    bad.length ? leaked(bad) : synthesized.map((f) => path.relative(VM_WORK, f)).join(", "),
+  );
+  const client = filesUnder(path.join(VM_WORK, "run", name));
+  const checked = filesUnder(path.join(VM_WORK, "check", name));
+  const kept = filesUnder(path.join(VM_WORK, "logs"));
+  const rocketmq = kept.filter((f) => f.includes(`${path.sep}rocketmq${path.sep}`));
+  const own = [...client, ...checked, ...kept.filter((f) => !rocketmq.includes(f))];
+  bad = inFiles(own);
+  const all = [...ctx.checks.map((c) => `${c.name} ${c.detail}`), ...ctx.experiments.flatMap((e) => e.notes), ...lines];
+  const inLines = [...new Set(all.flatMap((l) => secretsIn(l, vars)))];
+  ctx.check(
+    `leak: none of the ${n} secret values is in the client's logs (${client.length} files), the documents checked by the real tools and the machines' console and cloud-init logs the lab keeps (${own.length - client.length} files), its ${ctx.checks.length} check lines and notes, or its ${lines.length} log lines`,
+    client.length > 0 && bad.length === 0 && inLines.length === 0 && lines.length > 0,
+    [leaked(bad), inLines.length ? `check or log lines: ${inLines.join(", ")}` : ""].filter(Boolean).join("; ") ||
+      `client: ${client.map((f) => path.relative(VM_WORK, f)).join(", ")}`,
+  );
+  const inRocketmq = [...new Set(inFiles(rocketmq).flatMap((x) => x.found))];
+  ctx.note(
+    `${name}: ${holds(`secret values in RocketMQ's own logs the lab keeps (${rocketmq.length} files under logs/)`, inRocketmq, n)}`,
+  );
+}
+
 async function main(): Promise<number> {
   const filters = process.argv.slice(2).filter((a) => !a.startsWith("-"));
   const ctx = new Ctx();
@@ -324,12 +515,40 @@ async function main(): Promise<number> {
 
   let stacks: string[] = [];
   const mainDir = path.join(VM_WORK, "synth-main");
+  // The stacks' variables (secrets) get the lab's values: random, new every run, put where Terraform puts them.
+  let values: Record<string, string> = {};
   await ctx.experiment("synth", () => {
     synth(mainDir);
     stacks = vmStacks(mainDir).filter((s) => filters.length === 0 || filters.some((f) => s.includes(f)));
     ctx.check(`synth: main.ts synthesizes VM stacks (${vmStacks(mainDir).join(", ")})`, stacks.length > 0);
+    const missing = stacks.filter((s) => !SCENARIOS[s]);
+    ctx.check(
+      `synth: every VM stack has its scenario (${stacks.map((s) => `${s}: ${SCENARIOS[s]?.name ?? "none"}`).join(", ")})`,
+      missing.length === 0,
+      missing.length ? `no scenario for ${missing.join(", ")} in lab/vm/run.ts SCENARIOS` : "",
+    );
+    values = pickValues([...new Set(stacks.flatMap((s) => stackVariables(mainDir, s)))].sort());
+    if (Object.keys(values).length)
+      ctx.note(
+        `the lab's values for the variables ${Object.keys(values).join(", ")} (random, 24 characters each, new every run)`,
+      );
+    // Terraform refuses a non-sensitive output derived from a sensitive variable: a document that carries a secret
+    // must be a sensitive output, and one that carries none is printed as it is.
+    for (const s of stacks) {
+      const vms = readVmStack(mainDir, s, values).vms;
+      ctx.check(
+        `synth: ${s}'s user-data outputs are sensitive exactly where the document refers to a variable (a secret)`,
+        vms.every((vm) => vm.sensitive === vm.variables.length > 0),
+        vms
+          .map(
+            (vm) =>
+              `${vm.id}_userData: ${vm.sensitive ? "sensitive" : "not sensitive"}, variables [${vm.variables.join(", ")}]`,
+          )
+          .join("; "),
+      );
+    }
   });
-  if (!stacks.length) return summary(ctx, t0, VM_WORK);
+  if (!stacks.length || !ctx.experiments[1].ok) return summary(ctx, t0, VM_WORK);
 
   // The Debian root (cached tar, unpacked once per run as the machines' shared lower layer) and the distributions.
   const root = path.join(VM_WORK, "root");
@@ -342,7 +561,7 @@ async function main(): Promise<number> {
     unpackVmRoot(r.file, root);
     log(`vm root: unpacked in ${ms(Date.now() - t)}`);
     const versions = [
-      ...new Set(stacks.flatMap((s) => readVmStack(mainDir, s).stack.containers.map((c) => c.version))),
+      ...new Set(stacks.flatMap((s) => readVmStack(mainDir, s, values).stack.containers.map((c) => c.version))),
     ].sort();
     for (const v of versions) {
       ensureJars(v);
@@ -371,13 +590,13 @@ async function main(): Promise<number> {
 
   for (const s of stacks) {
     await ctx.experiment(`user-data of ${s}: the real tools`, () =>
-      checkDocuments(ctx, root, s, readVmStack(mainDir, s).vms),
+      checkDocuments(ctx, root, s, readVmStack(mainDir, s, values).vms, values),
     );
   }
   // The install script's fallbacks: an image without curl or unzip downloads and unpacks with python3 (cloud-init's own
   // runtime). Its functions, taken from the first document, run in the root with both hidden, on the lab's zip (file://).
   await ctx.experiment("install script without curl and unzip (python3)", () => {
-    const vm = readVmStack(mainDir, stacks[0]).vms[0];
+    const vm = readVmStack(mainDir, stacks[0], values).vms[0];
     const script = vm.files.find((f) => f.path.endsWith("/install.sh"))!.content;
     const funcs = script.slice(script.indexOf("fetch() {"), script.indexOf("\n# RocketMQ "));
     const dist = [...dists.values()][0];
@@ -430,14 +649,14 @@ async function main(): Promise<number> {
 
   for (const s of stacks) {
     await ctx.experiment(`boot ${s}`, async () => {
-      const main = readVmStack(mainDir, s);
+      const main = readVmStack(mainDir, s, values);
       const first = main.vms[0].address.split(".").slice(0, 3).join(".");
       const distAddr = `${first}.240`;
       const mirror = `http://${distAddr}:${DIST_PORT}/rocketmq`;
       // The stack as the lab's program makes it: main.ts's, the distribution's URL pointed at the lab's server.
       const labDir = path.join(VM_WORK, "synth");
       labSynth(labDir, { mirror });
-      const lab = readVmStack(labDir, s);
+      const lab = readVmStack(labDir, s, values);
       const same = lab.vms.every(
         (vm, i) => vm.text.split(mirror).join("https://archive.apache.org/dist/rocketmq") === main.vms[i].text,
       );
@@ -447,7 +666,7 @@ async function main(): Promise<number> {
       );
       const badDir = path.join(VM_WORK, "synth-bad-sha");
       labSynth(badDir, { mirror, sha512: "0".repeat(128) });
-      const bad = readVmStack(badDir, s).vms[0];
+      const bad = readVmStack(badDir, s, values).vms[0];
 
       // The build took a while: another lab may have started since.
       await waitForOtherLabs();
@@ -507,7 +726,7 @@ async function main(): Promise<number> {
       const namesrvAddr = String(lab.json.output?.rmq_namesrvAddr?.value ?? "");
       const d = new VmDeployment(lab.stack, path.join(VM_WORK, "run", s), machines, namesrvAddr, clientNs);
       try {
-        await dledgerGroup(ctx, d);
+        await SCENARIOS[s](ctx, d);
         // Each process logs under its own user.home (RocketMQ: ${user.home}/logs/rocketmqlogs), never into another's file.
         for (const vm of lab.vms) {
           const m = machines.get(vm.address)!;
@@ -518,6 +737,14 @@ async function main(): Promise<number> {
           }
         }
       } finally {
+        // Where the secrets are on the machines, after the scenario (its logs written, the master restarted).
+        const vars = stackValues(mainDir, s, values);
+        if (Object.keys(vars).length)
+          try {
+            for (const vm of lab.vms) checkSecretsOnMachine(ctx, machines.get(vm.address)!, vm, vars);
+          } catch (e) {
+            ctx.check(`${s}: the secrets on the machines are checked`, false, (e as Error).message);
+          }
         await d.destroy();
         // What stays for reading: each machine's cloud-init output and RocketMQ logs.
         for (const m of machines.values()) {
@@ -530,6 +757,11 @@ async function main(): Promise<number> {
         net.destroy();
       }
     });
+    const vars = stackValues(mainDir, s, values);
+    if (Object.keys(vars).length)
+      await ctx.experiment(`leak: ${s}'s secrets in what the lab wrote and printed`, () =>
+        leakCheck(ctx, s, vars, logged),
+      );
   }
   return summary(ctx, t0, VM_WORK);
 }

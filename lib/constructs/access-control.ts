@@ -201,7 +201,33 @@ export function accessControlModel(
   return { path: at, version: chosen === AclVersion.V1 ? "1.0" : "2.0", users, systemUser };
 }
 
+/**
+ * The forms of a secret each file needs. A token is quoted by Terraform at apply (`jsonencode`); inside a properties
+ * value its backslashes are doubled there too (`replace`), and nested in a JSON string it is encoded twice and loses
+ * its outer quotes (`trimprefix`/`trimsuffix`). A literal is JSON-quoted here; the renderers escape it further.
+ */
 function secretModel(value: string, declared: { path: string; prop: string }): SecretModel {
-  if (isToken(value)) return { declared, yamlScalar: Fn.jsonencode(value), text: value, unresolved: true };
-  return { declared, yamlScalar: JSON.stringify(value), text: value, unresolved: false, length: value.length };
+  if (isToken(value)) {
+    return {
+      declared,
+      yamlScalar: Fn.jsonencode(value),
+      text: value,
+      propertiesJson: Fn.replace(Fn.jsonencode(value), Fn.rawString("\\\\"), Fn.rawString("\\\\\\\\")),
+      nestedJson: Fn.trimsuffix(
+        Fn.trimprefix(Fn.jsonencode(Fn.jsonencode(value)), Fn.rawString('"')),
+        Fn.rawString('"'),
+      ),
+      unresolved: true,
+    };
+  }
+  const quoted = JSON.stringify(value);
+  return {
+    declared,
+    yamlScalar: quoted,
+    text: value,
+    propertiesJson: quoted,
+    nestedJson: quoted,
+    unresolved: false,
+    length: value.length,
+  };
 }

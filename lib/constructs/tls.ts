@@ -1,6 +1,6 @@
 import { Fn } from "cdktf";
 import { error, warning } from "../core/findings";
-import { SecretModel, TlsMaterialModel, TlsModel } from "../core/model";
+import { PemModel, TlsMaterialModel, TlsModel } from "../core/model";
 import { isToken, PropsReader } from "../input/reader";
 import { Field, field, Read, readProps, Schema } from "../input/schema";
 
@@ -194,15 +194,14 @@ export const TLS_FIELD: Field<TlsProps> = {
  */
 export function tlsModel(tls: Read<TlsProps>, clusterPath: string, r: PropsReader): TlsModel {
   const material = (text: string | undefined, file: string | undefined, prop: string): TlsMaterialModel | undefined => {
-    if (text !== undefined) return { declared: { path: clusterPath, prop: `tls.${prop}` }, pem: pemModel(text, prop) };
+    if (text !== undefined) return { declared: { path: clusterPath, prop: `tls.${prop}` }, pem: pemModel(text) };
     if (file !== undefined) return { declared: { path: clusterPath, prop: `tls.${prop}File` }, hostPath: file };
     return undefined;
   };
-  const pemModel = (value: string, prop: string): SecretModel => {
-    const declared = { path: clusterPath, prop: `tls.${prop}` };
-    if (isToken(value)) return { declared, yamlScalar: Fn.jsonencode(value), text: value, unresolved: true };
-    return { declared, yamlScalar: JSON.stringify(value), text: value, unresolved: false, length: value.length };
-  };
+  const pemModel = (value: string): PemModel =>
+    isToken(value)
+      ? { text: value, yamlScalar: Fn.jsonencode(value), unresolved: true }
+      : { text: value, yamlScalar: JSON.stringify(value), unresolved: false };
   const model: TlsModel = {
     path: `${clusterPath}#tls`,
     mode: tls.mode ?? TlsMode.ENFORCING,

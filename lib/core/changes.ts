@@ -5,6 +5,7 @@
  *
  * Pure: no cdktf.
  */
+import { ACL2_FILE_HEADER } from "./render/acl";
 import { parseProperties } from "./render/properties";
 
 /** One RocketMQ process as a target's synthesized output shows it. */
@@ -49,9 +50,14 @@ export function withoutSecrets(line: string): string {
 export function fileChanges(file: string, before: string | undefined, after: string | undefined): string[] {
   // A file that holds secrets (an ACL file) is opaque: that it changed, not how.
   if (/\.ya?ml$/.test(file) && before !== undefined && after !== undefined) {
-    return before === after
-      ? []
-      : [`${file.slice(file.lastIndexOf("/") + 1)} changed (it holds secrets: its content is not shown)`];
+    if (before === after) return [];
+    const line = `${file.slice(file.lastIndexOf("/") + 1)} changed (it holds secrets: its content is not shown)`;
+    // ACL 2.0 migrates the file's accounts into each broker's store at start, adding the ones the store lacks only.
+    return after.includes(ACL2_FILE_HEADER)
+      ? [
+          `${line}; ACL 2.0: a new account is created at each broker's next start, but a changed secret or permission of an existing account is not applied (RocketMQ keeps the account its store has): change it with mqadmin updateUser/updateAcl on every broker`,
+        ]
+      : [line];
   }
   // A TLS certificate or key (PEM) is opaque too: a key is a secret, and a certificate's lines mean nothing one by one.
   if (/\.(crt|key|pem)$/.test(file) && before !== undefined && after !== undefined) {

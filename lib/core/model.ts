@@ -242,6 +242,18 @@ export interface SecretModel {
   readonly yamlScalar: string;
   /** The secret as it is where nothing quotes it (a system property): the literal, or the expression. */
   readonly text: string;
+  /**
+   * The secret as a JSON string inside a `.properties` value (ACL 2.0's `initAuthenticationUser`): a literal is
+   * JSON-quoted (the properties renderer escapes its backslashes and non-ASCII characters); an expression quotes at
+   * apply and doubles its own backslashes, which the renderer does not see.
+   */
+  readonly propertiesJson: string;
+  /**
+   * The secret as a JSON string nested inside another JSON string (the proxy's
+   * `innerClientAuthenticationCredentials`, a JSON text held by a JSON string): a literal is JSON-quoted (the outer
+   * JSON renderer escapes it again); an expression gives, at apply, the twice-encoded text without its outer quotes.
+   */
+  readonly nestedJson: string;
   /** True when its value is known only when Terraform runs (a variable, a data source). */
   readonly unresolved: boolean;
   /** The number of characters of a literal secret (its value is not kept in the model). */
@@ -331,17 +343,26 @@ export interface TlsMaterialModel {
   /** Where it was declared, for messages (which never show a private key). */
   readonly declared: Declared;
   /**
-   * The PEM text (as a SecretModel: a literal, or a Terraform expression resolved at apply; its `yamlScalar` is the
-   * text JSON-quoted). Exactly one of `pem` and `hostPath` is set.
+   * The PEM text (a literal, or a Terraform expression resolved at apply). Exactly one of `pem` and `hostPath` is set.
    * @default none: the file is `hostPath`
    */
-  readonly pem?: SecretModel;
+  readonly pem?: PemModel;
   /**
    * The absolute path of a file already on every host of the cluster (a Docker host mounts it read-only at the same
    * path in the container; a VM reads it where it is).
    * @default none: the file is `pem`
    */
   readonly hostPath?: string;
+}
+
+/** PEM text as the files that carry it need it; a private key's is a secret, never shown. */
+export interface PemModel {
+  /** The text as it is written into a file: the literal, or the expression. */
+  readonly text: string;
+  /** The text as a YAML (and JSON) double-quoted scalar: JSON-quoted, or an expression that quotes at apply. */
+  readonly yamlScalar: string;
+  /** True when its value is known only when Terraform runs (a variable, a data source). */
+  readonly unresolved: boolean;
 }
 
 /** TLS in transit of a cluster: the servers' mode and the files of their certificate. */

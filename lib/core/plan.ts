@@ -217,10 +217,10 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
       );
     }
   }
-  // ACL 1.0: one file for every broker of the cluster.
+  // One account file for every broker of the cluster: ACL 1.0 reads it, ACL 2.0 migrates it into each broker's store.
   const acl = cluster.accessControl;
   const plainAcl: PlanFile | undefined =
-    acl?.version === "1.0"
+    acl !== undefined
       ? {
           path: PLAIN_ACL_PATH,
           content: renderPlainAcl(cluster, acl),

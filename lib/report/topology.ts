@@ -102,7 +102,7 @@ function clusterSection(cluster: ClusterModel, plans: Map<string, ProcessPlan>):
       return `${u.name} (${what}${u.name === acl.systemUser ? "; the library's own processes sign with it" : ""})`;
     });
     out.push(
-      `Access control ${acl.version === "1.0" ? "1.0 (aclEnable, plain_acl.yml)" : "2.0"}: ${users.join("; ")}. Secrets are not shown.`,
+      `Access control ${acl.version === "1.0" ? "1.0 (aclEnable, plain_acl.yml)" : "2.0 (authentication and authorization; the accounts created in each broker's store at its start)"}: ${users.join("; ")}. Secrets are not shown.`,
       "",
     );
   }

@@ -37,8 +37,12 @@ describe("synthesized output", () => {
       "stacks/dev/cdk.tf.json",
       "stacks/seed-2m-2s-sync/cdk.tf.json",
       "stacks/seed-5x-controller/cdk.tf.json",
+      "stacks/seed-dledger-secured-5x/cdk.tf.json",
+      "stacks/seed-dledger-secured/cdk.tf.json",
       "stacks/seed-dledger-vm/cdk.tf.json",
       "stacks/seed-dledger/cdk.tf.json",
+      "stacks/seed-secured-5x/cdk.tf.json",
+      "stacks/seed-secured-vm/cdk.tf.json",
       "stacks/seed-secured/cdk.tf.json",
     ]);
   });

@@ -55,8 +55,12 @@ describe("the rocketmq-cdktf command", () => {
       "seed-2m-2s-sync",
       "seed-5x-controller",
       "seed-dledger",
+      "seed-dledger-secured",
+      "seed-dledger-secured-5x",
       "seed-dledger-vm",
       "seed-secured",
+      "seed-secured-5x",
+      "seed-secured-vm",
     ]);
     expect(impacts.find((i: any) => i.stack === "seed-2m-2s-sync").restarted).toEqual([
       expect.objectContaining({

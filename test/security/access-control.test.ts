@@ -12,12 +12,14 @@ import {
   DLedgerGroup,
   DockerHost,
   NameServer,
+  Proxy,
   Replication,
   RocketMqCluster,
   RocketMqVersion,
   topologyOf,
   VmHost,
 } from "../../lib";
+import { parseProperties } from "../../lib/core/render/properties";
 import { changeImpact, renderImpact } from "../../lib/report/impact";
 import { dockerStackChanges } from "../../lib/targets/docker/changes";
 import { containers, synth, synthError, synthWarnings } from "../helpers";
@@ -25,8 +27,12 @@ import { containers, synth, synthError, synthWarnings } from "../helpers";
 const LITERAL_SECRET = "app-secret-9f3a1c";
 
 /** 2 masters + SYNC slaves crosswise on 4.9.8 with an admin (sensitive variable) and an application account. */
-function secured(s: TerraformStack, o: { version?: RocketMqVersion; appSecret?: string; dashboard?: boolean } = {}) {
-  const adminSecret = new TerraformVariable(s, "adminSecret", { type: "string", sensitive: true });
+function secured(
+  s: TerraformStack,
+  o: { version?: RocketMqVersion; appSecret?: string; adminSecret?: string; dashboard?: boolean; proxy?: boolean } = {},
+) {
+  const adminSecret =
+    o.adminSecret ?? new TerraformVariable(s, "adminSecret", { type: "string", sensitive: true }).stringValue;
   const [h1, h2] = [1, 2].map(
     (n) => new DockerHost(s, `h${n}`, { address: `10.0.0.${n}`, dockerHost: `ssh://ops@10.0.0.${n}` }),
   );
@@ -34,7 +40,7 @@ function secured(s: TerraformStack, o: { version?: RocketMqVersion; appSecret?: 
     version: o.version ?? RocketMqVersion.V4_9_8,
     accessControl: {
       users: [
-        { name: "rocketmq-admin", secret: adminSecret.stringValue, admin: true },
+        { name: "rocketmq-admin", secret: adminSecret, admin: true },
         {
           name: "orders-app",
           secret: o.appSecret ?? LITERAL_SECRET,
@@ -51,10 +57,95 @@ function secured(s: TerraformStack, o: { version?: RocketMqVersion; appSecret?: 
     slaves: [{ host: h2, listenPort: 11911 }],
   });
   if (o.dashboard) new Dashboard(cluster, "console", { host: h2 });
+  if (o.proxy) new Proxy(cluster, "proxy", { host: h1 });
   return cluster;
 }
 
 const fileOf = (c: any, name: string) => (c.upload as any[]).find((u) => u.file.endsWith(name))?.content as string;
+
+describe("ACL 2.0 (5.3.0 and later, the default 5.5.0): providers, bootstrap user and accounts on every broker", () => {
+  const json = synth((s) => secured(s, { version: RocketMqVersion.V5_5_0, appSecret: 'a\\b"c-secret', proxy: true }));
+  const brokers = ["defaultcluster-broker-a-0", "defaultcluster-broker-a-1"].map((n) => containers(json)[n]);
+  const props = (b: any) => parseProperties(fileOf(b, "broker.properties"));
+
+  test("every broker, master and slave, authenticates and authorizes with the local providers; none reads aclEnable", () => {
+    for (const b of brokers) {
+      expect(props(b)).toMatchObject({
+        authenticationEnabled: "true",
+        authenticationProvider: "org.apache.rocketmq.auth.authentication.provider.DefaultAuthenticationProvider",
+        authenticationMetadataProvider:
+          "org.apache.rocketmq.auth.authentication.provider.LocalAuthenticationMetadataProvider",
+        authorizationEnabled: "true",
+        authorizationProvider: "org.apache.rocketmq.auth.authorization.provider.DefaultAuthorizationProvider",
+        authorizationMetadataProvider:
+          "org.apache.rocketmq.auth.authorization.provider.LocalAuthorizationMetadataProvider",
+        migrateAuthFromV1Enabled: "true",
+      });
+      expect(props(b).aclEnable).toBeUndefined();
+    }
+  });
+
+  test("the system user is each broker's first super user and signs its own requests (a slave's copies), Terraform quoting its secret for a properties file", () => {
+    const expr = '${replace(jsonencode(var.adminSecret), "\\\\", "\\\\\\\\")}';
+    for (const b of brokers) {
+      // The file as Terraform writes it (the expression is evaluated before the broker reads the file).
+      const text = fileOf(b, "broker.properties");
+      expect(text).toContain(`\ninitAuthenticationUser={"username":"rocketmq-admin","password":${expr}}\n`);
+      expect(text).toContain(
+        `\ninnerClientAuthenticationCredentials={"accessKey":"rocketmq-admin","secretKey":${expr}}\n`,
+      );
+    }
+  });
+
+  test("the accounts reach every broker's store through plain_acl.yml (migrated at start), with no white list", () => {
+    for (const b of brokers) {
+      const acl = parse(fileOf(b, "plain_acl.yml").replace("${jsonencode(var.adminSecret)}", '"x"'));
+      expect(acl.globalWhiteRemoteAddresses).toEqual([]);
+      expect(acl.accounts.map((a: any) => [a.accessKey, a.admin, a.topicPerms])).toEqual([
+        ["rocketmq-admin", true, []],
+        ["orders-app", false, ["Audit=SUB", "Orders=PUB|SUB"]],
+      ]);
+      expect(acl.accounts[1].secretKey).toBe('a\\b"c-secret');
+      expect((b.env as string[]).find((e) => e.startsWith("JAVA_OPT_EXT="))).toContain(
+        "-Drocketmq.acl.plain.file=../conf/plain_acl.yml",
+      );
+    }
+  });
+
+  test("the proxy checks clients against the brokers' accounts and signs its own requests as the system user", () => {
+    // The file as Terraform writes it: the expression gives, at apply, the secret encoded twice without its quotes.
+    const text = fileOf(containers(json)["defaultcluster-proxy-proxy"], "rmq-proxy.json");
+    const expr = '${trimsuffix(trimprefix(jsonencode(jsonencode(var.adminSecret)), "\\""), "\\"")}';
+    expect(text).toContain(
+      `\n  "innerClientAuthenticationCredentials": "{\\"accessKey\\":\\"rocketmq-admin\\",\\"secretKey\\":${expr}}",\n`,
+    );
+    const proxy = JSON.parse(text.replace(expr, '\\"x\\"'));
+    expect(proxy).toMatchObject({
+      authenticationEnabled: true,
+      authenticationMetadataProvider: "org.apache.rocketmq.proxy.auth.ProxyAuthenticationMetadataProvider",
+      authorizationEnabled: true,
+      authorizationMetadataProvider: "org.apache.rocketmq.proxy.auth.ProxyAuthorizationMetadataProvider",
+      enableAclRpcHookForClusterMode: true,
+      innerClientAuthenticationCredentials: '{"accessKey":"rocketmq-admin","secretKey":"x"}',
+    });
+  });
+
+  test("a literal secret with a backslash, a quote and a non-ASCII letter stays inside its field: RocketMQ reads it back whole", () => {
+    const secret = 'ad\\min"sécret';
+    const lit = synth((s) => secured(s, { version: RocketMqVersion.V5_5_0, adminSecret: secret, proxy: true }));
+    for (const n of ["defaultcluster-broker-a-0", "defaultcluster-broker-a-1"]) {
+      const text = fileOf(containers(lit)[n], "broker.properties");
+      expect(text).toMatch(/^[\x20-\x7e\n]*$/);
+      expect(JSON.parse(parseProperties(text).initAuthenticationUser).password).toBe(secret);
+      expect(JSON.parse(parseProperties(text).innerClientAuthenticationCredentials).secretKey).toBe(secret);
+    }
+    const proxy = JSON.parse(fileOf(containers(lit)["defaultcluster-proxy-proxy"], "rmq-proxy.json"));
+    expect(JSON.parse(proxy.innerClientAuthenticationCredentials)).toEqual({
+      accessKey: "rocketmq-admin",
+      secretKey: secret,
+    });
+  });
+});
 
 describe("ACL 1.0 (4.4.0 to 5.3.2): aclEnable and plain_acl.yml on every broker", () => {
   const json = synth((s) => secured(s, { dashboard: true }));
@@ -163,11 +254,6 @@ describe("access control that would not protect, or not start, is refused at syn
       version: AclVersion.V2,
     });
     expect(msg).toContain("[acl/version] accessControl asks for ACL 2.0, which RocketMQ reads from 5.3.0 on");
-  });
-
-  test("ACL 2.0 (5.3.0 and later, the default 5.5.0 included) is not generated yet, and says so", () => {
-    const msg = errors(RocketMqVersion.V5_5_0, { users: [user("rocketmq-admin", "admin-secret-1", true)] });
-    expect(msg).toContain("[acl/not-generated] accessControl on RocketMQ 5.5.0 means ACL 2.0");
   });
 
   test("names and literal secrets of 6 characters or fewer, two users of one name, no admin: each once, no secret shown", () => {

@@ -16,6 +16,7 @@ import {
   PropertyValue,
   ProxyModel,
 } from "../model";
+import { acl2BrokerEntries, acl2ProxyEntries } from "./acl";
 import { renderProperties } from "./properties";
 import { proxyTlsEntries } from "./tls";
 
@@ -23,6 +24,19 @@ export const BROKER_CONFIG_PATH = "/home/rocketmq/conf/broker.properties";
 export const NAMESRV_CONFIG_PATH = "/home/rocketmq/conf/namesrv.properties";
 export const CONTROLLER_CONFIG_PATH = "/home/rocketmq/conf/controller.properties";
 export const PROXY_CONFIG_PATH = "/home/rocketmq/conf/rmq-proxy.json";
+
+/** ACL 2.0's keys that brokers and proxies share. */
+const ACL2_OWNED: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    "authenticationEnabled",
+    "authorizationEnabled",
+    "authenticationProvider",
+    "authenticationMetadataProvider",
+    "authorizationProvider",
+    "authorizationMetadataProvider",
+    "innerClientAuthenticationCredentials",
+  ].map((k) => [k, "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)"]),
+);
 
 /** The keys the library writes for a broker, with the construct prop that sets each (for error messages). */
 export const BROKER_OWNED_KEYS: Readonly<Record<string, string>> = {
@@ -47,14 +61,8 @@ export const BROKER_OWNED_KEYS: Readonly<Record<string, string>> = {
   controllerAddr: "the cluster's ControllerGroup",
   allAckInSyncStateSet: "ControllerBrokerSet allAckInSyncStateSet",
   aclEnable: "RocketMqCluster accessControl (ACL 1.0 up to 5.3.2; on 5.3.3 and later aclEnable is read by nothing)",
-  authenticationEnabled: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
-  authorizationEnabled: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
-  authenticationProvider: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
-  authenticationMetadataProvider: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
-  authorizationProvider: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
-  authorizationMetadataProvider: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
+  ...ACL2_OWNED,
   initAuthenticationUser: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
-  innerClientAuthenticationCredentials: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
   migrateAuthFromV1Enabled: "RocketMqCluster accessControl (ACL 2.0, 5.3.0 and later)",
 };
 
@@ -75,6 +83,9 @@ export const PROXY_OWNED_KEYS: Readonly<Record<string, string>> = {
   localServeAddr: "the DockerHost address",
   remotingListenPort: "Proxy remotingListenPort",
   grpcServerPort: "Proxy grpcServerPort",
+  ...ACL2_OWNED,
+  enableAclRpcHookForClusterMode:
+    "RocketMqCluster accessControl (ACL 2.0: the proxy signs its requests to the brokers)",
 };
 
 export const NAMESRV_OWNED_KEYS: Readonly<Record<string, string>> = {
@@ -101,6 +112,7 @@ export function brokerEntries(cluster: ClusterModel, set: BrokerSetModel, broker
   };
   if (broker.haListenPort !== undefined) e.haListenPort = String(broker.haListenPort);
   if (cluster.accessControl?.version === "1.0") e.aclEnable = "true";
+  if (cluster.accessControl?.version === "2.0") Object.assign(e, acl2BrokerEntries(cluster.accessControl));
   if (broker.dledger) {
     e.enableDLegerCommitLog = "true";
     e.dLegerGroup = set.dLegerGroup ?? set.brokerName;
@@ -171,6 +183,7 @@ export function renderProxyConfig(cluster: ClusterModel, p: ProxyModel): string 
     localServeAddr: p.host.address,
     remotingListenPort: p.remotingListenPort,
     grpcServerPort: p.grpcServerPort,
+    ...(cluster.accessControl?.version === "2.0" ? acl2ProxyEntries(cluster.accessControl) : {}),
     ...proxyTlsEntries(cluster.tls),
   };
   const sorted: Record<string, PropertyValue> = {};

@@ -10,7 +10,8 @@ export const MIN_ACL_KEY_LENGTH = 7;
  * Access control that would not protect, or not start: ACL 1.0 where nothing reads it (5.3.3 and later: `aclEnable` is
  * silently ignored and every client gets in), ACL 2.0 before 5.3.0, names and literal secrets of 6 characters or fewer
  * (the broker stops at start, printing the secret), two accounts of one name, a system account that is missing or no
- * admin, a slave's machine that ACL 1.0 cannot white-list. Messages never show a secret.
+ * admin (ACL 2.0: the brokers' first super user, and the credentials brokers and proxies sign their own requests
+ * with), a slave's machine that ACL 1.0 cannot white-list. Messages never show a secret.
  */
 export function checkAccessControl(topology: TopologyModel): Finding[] {
   return topology.clusters.flatMap(checkCluster);
@@ -39,16 +40,6 @@ function checkCluster(cluster: ClusterModel): Finding[] {
         "acl/version",
         `accessControl asks for ACL 2.0, which RocketMQ reads from 5.3.0 on; ${v} does not read its keys and would let every client in.`,
         `Remove accessControl.version (ACL 1.0 is the default before 5.3.0), or run 5.3.0 or later.`,
-      ),
-    );
-  }
-  if (acl.version === "2.0") {
-    out.push(
-      error(
-        at,
-        "acl/not-generated",
-        `accessControl on RocketMQ ${v} means ACL 2.0, which the library does not generate yet (its accounts live in each broker's store and need a provisioning step it does not make yet).`,
-        `Run 5.3.2 or earlier with accessControl.version: AclVersion.V1 (ACL 1.0, proven in the labs), or leave accessControl out until ACL 2.0 is supported.`,
       ),
     );
   }
