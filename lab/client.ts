@@ -81,12 +81,19 @@ export class LabClient {
   private ready?: Pending;
   readonly out: string;
   readonly log: string;
+  /** What the client said when it was ready: `useTLS`, whether its clients speak TLS. */
+  readyAnswer?: { useTLS?: boolean };
 
+  /**
+   * `jvmOptions`: extra system properties of the client's JVM, before its class (the TLS switch: `-Dtls.enable=true`
+   * and `-Dtls.config.file=<the client's tls.properties>`).
+   */
   constructor(
     readonly jars: Jars,
     readonly ns: string,
     readonly namesrvAddr: string,
     readonly dir: string,
+    readonly jvmOptions: readonly string[] = [],
   ) {
     fs.mkdirSync(dir, { recursive: true });
     this.out = path.join(dir, "client-stderr.log");
@@ -112,6 +119,7 @@ export class LabClient {
         `-Drmq.logback.configurationFile=${logback}`,
         `-Drmqlab.log=${this.log}`,
         "-Drocketmq.client.logRoot=" + this.dir,
+        ...this.jvmOptions,
         "-cp",
         `${classes}:${this.jars.classpath}`,
         "LabClient",
@@ -138,7 +146,8 @@ export class LabClient {
         timeoutMs,
       );
       this.ready = {
-        resolve: () => {
+        resolve: (msg: { useTLS?: boolean }) => {
+          this.readyAnswer = msg;
           clearTimeout(timer);
           resolve();
         },

@@ -68,6 +68,8 @@ export abstract class Deployment {
    * lab; more for containers, which all start within one apply. Never of the failover claims themselves.
    */
   startupScale = 1;
+  /** Extra JVM options of the deployment's client (the TLS switch, for a cluster that enforces TLS). */
+  clientJvmOptions: readonly string[] = [];
 
   /**
    * The namesrvAddr the stack printed (its output), which the client is given as a user would be; checked against
@@ -144,7 +146,13 @@ export abstract class Deployment {
 
   async startClient(): Promise<LabClient> {
     const t = Date.now();
-    this.client = new LabClient(this.jars, this.clientNs, this.namesrvAddrs.join(";"), path.join(this.dir, "client"));
+    this.client = new LabClient(
+      this.jars,
+      this.clientNs,
+      this.namesrvAddrs.join(";"),
+      path.join(this.dir, "client"),
+      this.clientJvmOptions,
+    );
     this.client.signAs = this.signAs;
     await this.client.start();
     this.timings["client start"] = Date.now() - t;

@@ -23,7 +23,7 @@ export interface ExpEnv {
   synthDir: string;
 }
 
-async function withDeployment(
+export async function withDeployment(
   stack: Stack,
   dirName: string,
   fn: (d: ProcessDeployment) => Promise<void>,

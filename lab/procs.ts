@@ -4,7 +4,9 @@
 // /home, the uploaded files bind-mounted at exactly the paths the container uses, the host's volume folders
 // bind-mounted at the volumes' container paths, and the image's ROCKETMQ_HOME (/home/rocketmq/rocketmq-<version>) made
 // inside that tmpfs with the lab's logback files in its conf/, so that a server resolves every path relative to
-// rocketmq.home.dir (ACL 1.0's rocketmq.acl.plain.file=../conf/plain_acl.yml) exactly as in the image.
+// rocketmq.home.dir (ACL 1.0's rocketmq.acl.plain.file=../conf/plain_acl.yml) exactly as in the image. The JVM gets the
+// container's JAVA_OPT_EXT as it is (TLS: -Dtls.server.mode, -Dtls.enable, -Dtls.config.file), nothing of the lab's
+// own about TLS: a stack without a tls prop runs in RocketMQ's default mode, as in the image.
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -166,7 +168,6 @@ export class Proc implements LabProc {
       `-Drocketmq.home.dir=${home}`,
       `-Drmq.logback.configurationFile=${logback}`,
       `-Drmqlab.log=${this.rmqLog}`,
-      "-Dtls.server.mode=disabled",
       "-cp",
       this.opts.jars.classpath,
       this.mapped.mainClass,

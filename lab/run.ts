@@ -1,6 +1,6 @@
 // npm run lab [-- filter...]: resolve RocketMQ, synthesize main.ts, check the key catalogues against the jars,
 // run the experiments on real servers in network namespaces; last line "N passed, N failed".
-// Filters (any of): resolve, catalogue, 2m2s, dledger, traps, controller, acl (substring match on the step names).
+// Filters (any of): resolve, catalogue, 2m2s, dledger, traps, controller, acl, tls (substring match on the step names).
 import * as fs from "fs";
 import * as path from "path";
 import { checkShipped, shippedVersions } from "./catalogue";
@@ -16,6 +16,7 @@ import {
   expTwoMasterTwoSlave,
 } from "./experiments";
 import { runLab, summary } from "./guard";
+import { expTls } from "./tls";
 import { LAB_TOOLS, deleteStale, prerequisites } from "./hosts";
 import { ensureJars } from "./jars";
 import { listStacks, synth } from "./stack";
@@ -138,6 +139,13 @@ async function main(): Promise<number> {
         await ctx.experiment(title, () => fn({ ctx, synthDir }));
       }
     }
+  }
+
+  if (want("tls")) {
+    await ctx.experiment(
+      "tls (lab-only stacks: a 4.9.8 SYNC pair and 5.3.3 controller mode with a proxy, enforcing; a 4.9.8 DLedger group enforcing, then permissive)",
+      () => expTls({ ctx, synthDir: "" }),
+    );
   }
 
   return summary(ctx, t0);

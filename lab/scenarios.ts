@@ -22,7 +22,7 @@ export async function sendOk(
 }
 
 /** Sends probes until one comes back SEND_OK (a SYNC_MASTER answers SLAVE_NOT_AVAILABLE until its slave is attached). */
-async function waitSendOk(
+export async function waitSendOk(
   client: LabClient,
   topic: string,
   brokerName: string,

@@ -2,6 +2,8 @@
 export * from "./constructs/cluster";
 export { AclPermission, AclVersion } from "./constructs/access-control";
 export type { AccessControlProps, AclUserProps } from "./constructs/access-control";
+export { TlsMode } from "./constructs/tls";
+export type { TlsProps } from "./constructs/tls";
 export { RocketMqProcess } from "./constructs/process";
 export type { ProcessProps, ServerProps, StatefulServerProps } from "./constructs/process";
 export * from "./constructs/name-server";

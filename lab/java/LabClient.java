@@ -68,6 +68,13 @@ public class LabClient {
         OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
     }
 
+    /**
+     * The TLS switch: -Dtls.enable=true makes every client of this process speak TLS (ClientConfig's default reads it;
+     * set here explicitly too), with the tls.client.* keys of the file -Dtls.config.file names (the CA to check the
+     * servers' certificate against). Without it the clients speak plaintext.
+     */
+    private static final boolean TLS = Boolean.parseBoolean(System.getProperty("tls.enable", "false"));
+
     private static DefaultMQAdminExt admin;
     private static DefaultMQProducer producer;
     private static DefaultMQPullConsumer consumer;
@@ -93,15 +100,18 @@ public class LabClient {
             this.name = name;
             DefaultMQAdminExt a = new DefaultMQAdminExt(hook, 5000);
             a.setNamesrvAddr(namesrv);
+            a.setUseTLS(TLS);
             a.setInstanceName(name + "-admin");
             DefaultMQProducer p = new DefaultMQProducer("lab_producer_group", hook);
             p.setNamesrvAddr(namesrv);
+            p.setUseTLS(TLS);
             p.setInstanceName(name); // its own client instance: one per hook (the first hook of an instance wins)
             p.setSendMsgTimeout(4000);
             p.setRetryTimesWhenSendFailed(0);
             p.setPollNameServerInterval(1000);
             DefaultMQPullConsumer c = new DefaultMQPullConsumer("lab_pull_group", hook);
             c.setNamesrvAddr(namesrv);
+            c.setUseTLS(TLS);
             c.setInstanceName(name); // shares the producer's client instance, as the anonymous ones do
             try {
                 a.start();
@@ -121,6 +131,7 @@ public class LabClient {
             if (a == null) {
                 a = new DefaultMQAdminExt(hook, 3000);
                 a.setNamesrvAddr(ns);
+                a.setUseTLS(TLS);
                 a.setInstanceName(instance + "-acct" + n + "-ns" + admins.size());
                 a.start();
                 admins.put(ns, a);
@@ -145,6 +156,7 @@ public class LabClient {
         if (c == null) {
             c = hook == null ? new DefaultMQPullConsumer(group) : new DefaultMQPullConsumer(group, hook);
             c.setNamesrvAddr(namesrv);
+            c.setUseTLS(TLS);
             c.setInstanceName(instanceName);
             c.start();
             made.put(group, c);
@@ -180,11 +192,13 @@ public class LabClient {
 
         admin = new DefaultMQAdminExt(5000);
         admin.setNamesrvAddr(namesrv);
+        admin.setUseTLS(TLS);
         admin.setInstanceName(instance + "-admin");
         admin.start();
 
         producer = new DefaultMQProducer("lab_producer_group");
         producer.setNamesrvAddr(namesrv);
+        producer.setUseTLS(TLS);
         producer.setInstanceName(instance);
         producer.setSendMsgTimeout(4000);
         producer.setRetryTimesWhenSendFailed(0);
@@ -193,10 +207,13 @@ public class LabClient {
 
         consumer = new DefaultMQPullConsumer("lab_pull_group");
         consumer.setNamesrvAddr(namesrv);
+        consumer.setUseTLS(TLS);
         consumer.setInstanceName(instance); // shares the producer's client instance (one route table)
         consumer.start();
 
-        reply(null, ok());
+        Map<String, Object> ready = ok();
+        ready.put("useTLS", producer.isUseTLS() && admin.isUseTLS() && consumer.isUseTLS());
+        reply(null, ready);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -427,6 +444,7 @@ public class LabClient {
         if (a == null) {
             a = new DefaultMQAdminExt(3000);
             a.setNamesrvAddr(namesrv);
+            a.setUseTLS(TLS);
             a.setInstanceName("lab" + System.nanoTime() + "-ns" + ADMINS.size());
             a.start();
             ADMINS.put(namesrv, a);

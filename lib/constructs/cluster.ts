@@ -13,6 +13,7 @@ import {
   PropertyValue,
   ProxyModel,
   RunAsModel,
+  TlsModel,
 } from "../core/model";
 import { RocketMqVersion, versionConstantName } from "../core/versions/rocketmq-version";
 import { isToken, LITERAL, PropsReader } from "../input/reader";
@@ -22,6 +23,7 @@ import { reportFindings } from "../synth/report";
 import { writeTopologyOnSynth } from "../synth/topology-file";
 import { ACCESS_CONTROL_FIELD, AccessControlProps, accessControlModel } from "./access-control";
 import { JvmProps, outputIdOf } from "./common";
+import { TLS_FIELD, tlsModel, TlsProps } from "./tls";
 
 /** Props of a RocketMqCluster: what every process of the cluster shares. */
 export interface RocketMqClusterProps {
@@ -72,6 +74,12 @@ export interface RocketMqClusterProps {
    * @default none: RocketMQ lets anyone in
    */
   readonly accessControl?: AccessControlProps;
+  /**
+   * TLS in transit: `tls.server.mode` of every server, the certificate they present, and TLS between the members
+   * themselves (brokers to name servers, slaves to masters, proxies); the console connects with TLS.
+   * @default none: RocketMQ's own default (permissive, with the self-signed certificate of its test mode)
+   */
+  readonly tls?: TlsProps;
 }
 
 /** A RocketMqVersion, or (from JavaScript and JSON) its string: a token is refused, the version is checked at synth. */
@@ -111,6 +119,7 @@ const CLUSTER_SCHEMA: Schema<RocketMqClusterProps> = {
   runAs: field.string({ literal: "the containers run as it and the stores are handed to it", example: '"3000:3000"' }),
   allowStoreDestroy: field.boolean(),
   accessControl: ACCESS_CONTROL_FIELD,
+  tls: TLS_FIELD,
 };
 
 /** @internal The parts of a cluster's model, filled by its members at synth (see IClusterMember). */
@@ -160,6 +169,7 @@ export class RocketMqCluster extends Construct {
   public readonly namesrvAddr: string;
   private readonly imageUnresolved: boolean;
   private readonly accessControl?: AccessControlModel;
+  private readonly tls?: TlsModel;
   /** Name servers, broker sets, controller groups, proxies and consoles of this cluster, as declared. */
   private readonly members: IClusterMember[] = [];
 
@@ -198,6 +208,7 @@ export class RocketMqCluster extends Construct {
     this.namesrvAddr = Lazy.stringValue({ produce: () => namesrvAddr(clusterModelOf(this)) });
     if (this._props.accessControl)
       this.accessControl = accessControlModel(this._props.accessControl, this.node.path, this.version.version, r);
+    if (this._props.tls) this.tls = tlsModel(this._props.tls, this.node.path, r);
     markCluster(this);
     writeTopologyOnSynth(this);
     invalidate(this);
@@ -243,6 +254,7 @@ export class RocketMqCluster extends Construct {
       dashboards: parts.dashboards.sort(byPath),
       ...(this.accessControl ? { accessControl: this.accessControl } : {}),
       ...(this.imageUnresolved ? { unresolved: ["image" as const] } : {}),
+      ...(this.tls ? { tls: this.tls } : {}),
     };
   }
 }

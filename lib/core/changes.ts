@@ -59,6 +59,12 @@ export function fileChanges(file: string, before: string | undefined, after: str
         ]
       : [line];
   }
+  // A TLS certificate or key (PEM) is opaque too: a key is a secret, and a certificate's lines mean nothing one by one.
+  if (/\.(crt|key|pem)$/.test(file) && before !== undefined && after !== undefined) {
+    return before === after
+      ? []
+      : [`${file.slice(file.lastIndexOf("/") + 1)} changed (a TLS certificate or key: its content is not shown)`];
+  }
   const base = file.slice(file.lastIndexOf("/") + 1);
   if (before === undefined) return [`${base} added`];
   if (after === undefined) return [`${base} removed`];

@@ -307,6 +307,8 @@ export interface ClusterModel {
   readonly accessControl?: AccessControlModel;
   /** Fields whose value is not known at synth (a Terraform expression): the rules that would read them are skipped. */
   readonly unresolved?: readonly "image"[];
+  /** TLS in transit, when the cluster declares it (`-Dtls.server.mode` and the files of its certificate). */
+  readonly tls?: TlsModel;
 }
 
 /** Everything deployed by one stack: the per-host rules look at all clusters together. */
@@ -328,6 +330,53 @@ export interface ForeignContainerModel {
   readonly name?: string;
   /** The host ports it publishes. */
   readonly ports: readonly number[];
+}
+
+/** How a RocketMQ server treats plaintext and TLS connections (`-Dtls.server.mode`, RocketMQ's own words). */
+export type TlsModeModel = "disabled" | "permissive" | "enforcing";
+
+/**
+ * One file of a cluster's TLS (the server certificate, its private key, the trusted CA certificate): its PEM text,
+ * uploaded with the process's files, or the path of a file already on every host.
+ */
+export interface TlsMaterialModel {
+  /** Where it was declared, for messages (which never show a private key). */
+  readonly declared: Declared;
+  /**
+   * The PEM text (a literal, or a Terraform expression resolved at apply). Exactly one of `pem` and `hostPath` is set.
+   * @default none: the file is `hostPath`
+   */
+  readonly pem?: PemModel;
+  /**
+   * The absolute path of a file already on every host of the cluster (a Docker host mounts it read-only at the same
+   * path in the container; a VM reads it where it is).
+   * @default none: the file is `pem`
+   */
+  readonly hostPath?: string;
+}
+
+/** PEM text as the files that carry it need it; a private key's is a secret, never shown. */
+export interface PemModel {
+  /** The text as it is written into a file: the literal, or the expression. */
+  readonly text: string;
+  /** The text as a YAML (and JSON) double-quoted scalar: JSON-quoted, or an expression that quotes at apply. */
+  readonly yamlScalar: string;
+  /** True when its value is known only when Terraform runs (a variable, a data source). */
+  readonly unresolved: boolean;
+}
+
+/** TLS in transit of a cluster: the servers' mode and the files of their certificate. */
+export interface TlsModel {
+  /** Construct path of the cluster's `tls` prop, for messages. */
+  readonly path: string;
+  /** `tls.server.mode` of every server. */
+  readonly mode: TlsModeModel;
+  /** The servers' certificate (PEM, X.509). */
+  readonly certificate?: TlsMaterialModel;
+  /** Its private key (PEM, unencrypted PKCS#8): a secret. */
+  readonly privateKey?: TlsMaterialModel;
+  /** The CA certificate the members (and the console) check each other's certificate against. */
+  readonly trustCertificate?: TlsMaterialModel;
 }
 
 /** Where a value was declared: `declared[field]` of the process, else the process itself under the prop `field`. */

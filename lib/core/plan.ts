@@ -7,6 +7,7 @@ import { ClusterModel, HostModel, JvmModel, RunAsModel, StoreModel, TopologyMode
 import { brokerPorts, controllerPorts, dashboardPorts, nameServerPorts, PortUse, proxyPorts } from "./ports";
 import { acl2Databases, PLAIN_ACL_PATH, PLAIN_ACL_PROPERTY, renderPlainAcl } from "./render/acl";
 import { dashboardEnv } from "./render/dashboard";
+import { tlsHostFiles, tlsServerFiles, tlsUploadedPaths, withTlsOptions } from "./render/tls";
 import { containerMemoryMb, jvmEnv } from "./render/jvm";
 import {
   BROKER_CONFIG_PATH,
@@ -49,6 +50,24 @@ export interface PlanFile {
    */
   readonly systemProperty?: string;
   /**
+   * The Java system property that names this file by its absolute path (`tls.config.file`): the target sets it to
+   * wherever it put the file.
+   * @default none
+   */
+  readonly absoluteProperty?: string;
+  /**
+   * The paths of the process's other files that this content names (the TLS files in tls.properties and
+   * rmq-proxy.json): a target that puts files elsewhere writes its own path in their place.
+   * @default none
+   */
+  readonly mentions?: string[];
+  /**
+   * The content as a YAML (and JSON) double-quoted scalar, when it is a Terraform expression whose value may span
+   * lines (a PEM from a variable): a target that writes the file into a YAML document writes this instead.
+   * @default none: the content is literal text
+   */
+  readonly yamlScalar?: string;
+  /**
    * True when the file holds a secret (an ACL file): a target keeps it readable by the process's user only, and no
    * report shows its content.
    * @default false
@@ -82,6 +101,12 @@ export interface ProcessPlan {
   readonly env: Readonly<Record<string, string>>;
   /** Files placed into the container before it starts. */
   readonly files: PlanFile[];
+  /**
+   * Files already on the host that the process reads at the same path (TLS certificates given by path): a container
+   * gets each mounted read-only.
+   * @default none
+   */
+  readonly hostFiles?: string[];
   /**
    * Where its data lives.
    * @default none: a stateless process (proxy, dashboard)
@@ -129,8 +154,12 @@ function plan(
     host: p.host,
     containerName: p.containerName,
     command: ["sh", run.script, run.flag, run.file],
-    env: jvmEnv(p.jvm),
-    files: [{ path: run.file, content: run.content }],
+    env: withTlsOptions(jvmEnv(p.jvm), cluster.tls),
+    files: [
+      { path: run.file, content: run.content, ...mentionsIn(run.content, tlsUploadedPaths(cluster.tls)) },
+      ...tlsServerFiles(cluster.path, cluster.version, cluster.tls),
+    ],
+    ...(tlsHostFiles(cluster.tls).length ? { hostFiles: tlsHostFiles(cluster.tls) } : {}),
     store: p.store,
     runAs: cluster.runAs ?? DEFAULT_RUN_AS,
     ports: rest.ports,
@@ -145,6 +174,12 @@ function plan(
       ...rest.labels,
     },
   };
+}
+
+/** `{ mentions }` of a file whose content names some of `paths`, else nothing. */
+function mentionsIn(content: string, paths: readonly string[]): { mentions?: string[] } {
+  const named = paths.filter((p) => content.includes(p));
+  return named.length ? { mentions: named } : {};
 }
 
 export function planCluster(cluster: ClusterModel): ProcessPlan[] {

@@ -15,6 +15,8 @@ import {
   HostModel,
   JvmModel,
   namesrvAddr,
+  TlsMaterialModel,
+  TlsModel,
   TopologyModel,
 } from "../core/model";
 import { ProcessKind, ProcessPlan } from "../core/plan";
@@ -82,6 +84,7 @@ function clusterSection(cluster: ClusterModel, plans: Map<string, ProcessPlan>):
     `RocketMQ ${cluster.version}, ${inContainers ? `image \`${cluster.image}\`, ` : ""}runs as ${runAs}. namesrvAddr \`${namesrvAddr(cluster) || "(none)"}\``,
     "",
   );
+  if (cluster.tls) out.push(tlsLine(cluster.tls), "");
   const acl = cluster.accessControl;
   if (acl) {
     // Names and permissions only: a secret is never in the report.
@@ -289,4 +292,21 @@ function ring(ids: string[]): [string, string][] {
 
 function esc(s: string): string {
   return s.replace(/"/g, "#quot;");
+}
+
+/** What TLS the cluster's servers serve and where their files come from: paths and sources, never a key. */
+function tlsLine(tls: TlsModel): string {
+  if (tls.mode === "disabled") return "TLS disabled (`-Dtls.server.mode=disabled`): every connection is plaintext.";
+  const source = (what: string, m: TlsMaterialModel | undefined) =>
+    m === undefined
+      ? `no ${what}`
+      : m.hostPath !== undefined
+        ? `${what} \`${m.hostPath}\` on the host`
+        : `${what} ${m.pem?.unresolved ? "from a Terraform expression" : "given as text"}`;
+  return (
+    `TLS ${tls.mode} (\`-Dtls.server.mode=${tls.mode}\`; ` +
+    `${tls.mode === "enforcing" ? "plaintext connections are refused" : "plaintext clients are still served"}; ` +
+    `the members speak TLS to each other): ${source("certificate", tls.certificate)}, ${source("private key", tls.privateKey)}, ` +
+    `${source("CA certificate", tls.trustCertificate)}. HA replication (haListenPort) is never encrypted by RocketMQ.`
+  );
 }

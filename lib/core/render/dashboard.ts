@@ -8,6 +8,7 @@
  * 127.0.0.1:9876): the whole list is replaced, not merged.
  */
 import { ClusterModel, DashboardModel, namesrvAddr } from "../model";
+import { dashboardTlsOptions } from "./tls";
 
 export function dashboardEnv(cluster: ClusterModel, d: DashboardModel): Record<string, string> {
   const opts = [
@@ -20,6 +21,7 @@ export function dashboardEnv(cluster: ClusterModel, d: DashboardModel): Record<s
     .sort((a, b) => (a.path < b.path ? -1 : 1))
     .map((p) => `${p.host.address}:${p.remotingListenPort}`);
   if (proxies.length) opts.push(`-Drocketmq.config.proxyAddrs=${proxies.join(",")}`);
+  opts.push(...dashboardTlsOptions(cluster.tls));
   // With access control, the console signs its requests with the cluster's system account
   // (rocketmq.config.accessKey/secretKey: both must be set, 2.1.0 RMQConfigure).
   const acl = cluster.accessControl;

@@ -18,6 +18,7 @@ import {
 } from "../model";
 import { acl2BrokerEntries, acl2ProxyEntries } from "./acl";
 import { renderProperties } from "./properties";
+import { proxyTlsEntries } from "./tls";
 
 export const BROKER_CONFIG_PATH = "/home/rocketmq/conf/broker.properties";
 export const NAMESRV_CONFIG_PATH = "/home/rocketmq/conf/namesrv.properties";
@@ -183,6 +184,7 @@ export function renderProxyConfig(cluster: ClusterModel, p: ProxyModel): string 
     remotingListenPort: p.remotingListenPort,
     grpcServerPort: p.grpcServerPort,
     ...(cluster.accessControl?.version === "2.0" ? acl2ProxyEntries(cluster.accessControl) : {}),
+    ...proxyTlsEntries(cluster.tls),
   };
   const sorted: Record<string, PropertyValue> = {};
   for (const k of Object.keys(entries).sort()) sorted[k] = entries[k];

@@ -16,6 +16,7 @@ import { checkPorts } from "./ports";
 import { checkStores } from "./stores";
 import { checkAccessControl } from "./acl";
 import { checkHostCapabilities } from "./capabilities";
+import { checkTls } from "./tls";
 
 /**
  * Every rule of the library over the whole topology, sorted, each problem once (a value declared once for many
@@ -55,6 +56,7 @@ const ON_EVERY_CLUSTER: readonly Rule[] = [
   checkHosts,
   checkPlacement,
   checkJvm,
+  checkTls,
 ];
 /** The version gates: any well-formed version. */
 const ON_WELL_FORMED_VERSIONS: readonly Rule[] = [checkDLedger, checkRocketMq5];

@@ -210,6 +210,16 @@ function notAKeyFinding(ctx: Ctx, key: string, shown: string, dir: string): Find
 
 function unknownFinding(ctx: Ctx, key: string, shown: string): Finding {
   const section = ctx.section;
+  // TLS keys (tls.server.mode, tls.test.mode.enable, ...) are JVM system properties and a file of their own: RocketMQ
+  // never reads them from a server's properties (seen on a real broker: plaintext clients still get SEND_OK).
+  if (key.startsWith("tls.")) {
+    return error(
+      ctx.path,
+      PROPERTY_RULES.unknown,
+      `${shown}: ${key} is a TLS setting, which RocketMQ reads only as a JVM system property or from the file -Dtls.config.file names, never from the ${PROCESS[section]}'s properties: it would have no effect.`,
+      `Remove ${key} and declare TLS on the cluster: tls: { mode: TlsMode.ENFORCING, certificate, privateKey, trustCertificate }.`,
+    );
+  }
   const elsewhere = [otherSectionsHint(ctx, key), otherVersionsHint(ctx, key)].filter((h) => h !== "");
   // A key that is real elsewhere is misplaced, not misspelt: no spelling suggestions then. A key the construct owns
   // is never suggested as an extra property (it would be refused as keys/owned): its prop is named instead.

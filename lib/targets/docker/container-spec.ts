@@ -15,7 +15,8 @@ export interface DockerContainerSpec {
   /** `KEY=value`, sorted. */
   readonly env: string[];
   readonly upload: { file: string; content: string }[];
-  readonly volumes: { containerPath: string; volumeName?: string; hostPath?: string }[];
+  /** The store, then the host files the process reads (TLS certificates given by path), read-only at the same path. */
+  readonly volumes: { containerPath: string; volumeName?: string; hostPath?: string; readOnly?: boolean }[];
   /** `uid:gid` RocketMQ runs as: the image's user, stated so that it matches the owner of the store; unset: the image's. */
   readonly user?: string;
   readonly networkMode: NetworkMode;
@@ -41,14 +42,17 @@ export function imageRocketMqHome(version: string): string {
 }
 
 /**
- * The plan's environment, with the system properties that name its files (relative to the image's ROCKETMQ_HOME)
- * appended to `JAVA_OPT_EXT`, which the image's scripts put last on the java command line.
+ * The plan's environment, with the system properties that name its files (relative to the image's ROCKETMQ_HOME, or
+ * absolute) appended to `JAVA_OPT_EXT`, which the image's scripts put last on the java command line.
  */
 function containerEnv(plan: ProcessPlan): Record<string, string> {
   const home = imageRocketMqHome(plan.version);
-  const props = plan.files
-    .filter((f) => f.systemProperty !== undefined)
-    .map((f) => `-D${f.systemProperty}=${path.posix.relative(home, f.path)}`);
+  const props = [
+    ...plan.files
+      .filter((f) => f.systemProperty !== undefined)
+      .map((f) => `-D${f.systemProperty}=${path.posix.relative(home, f.path)}`),
+    ...plan.files.filter((f) => f.absoluteProperty !== undefined).map((f) => `-D${f.absoluteProperty}=${f.path}`),
+  ];
   if (props.length === 0) return plan.env;
   return { ...plan.env, JAVA_OPT_EXT: [plan.env.JAVA_OPT_EXT, ...props].filter(Boolean).join(" ") };
 }
@@ -74,7 +78,10 @@ export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode)
       .sort()
       .map((k) => `${k}=${env[k]}`),
     upload: plan.files.map((f) => ({ file: f.path, content: f.content })),
-    volumes: storeVolumes(plan),
+    volumes: [
+      ...storeVolumes(plan),
+      ...(plan.hostFiles ?? []).map((f) => ({ containerPath: f, hostPath: f, readOnly: true })),
+    ],
     user: plan.runAs ? `${plan.runAs.uid}:${plan.runAs.gid}` : undefined,
     networkMode,
     ports:

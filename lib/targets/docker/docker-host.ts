@@ -218,7 +218,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
       return vs.map((v) =>
         v.volumeName
           ? { containerPath: v.containerPath, volumeName: ref ?? v.volumeName }
-          : { containerPath: v.containerPath, hostPath: v.hostPath },
+          : { containerPath: v.containerPath, hostPath: v.hostPath, ...(v.readOnly ? { readOnly: true } : {}) },
       );
     };
     const initConfig: PendingConfig = {

@@ -53,8 +53,13 @@ export interface VmProcess {
   readonly logHome: string;
   /** `/etc/rocketmq/<name>`. */
   readonly configDir: string;
-  /** The plan's files at their VM paths. */
-  readonly files: readonly { readonly path: string; readonly content: string }[];
+  /**
+   * The plan's files at their VM paths (the paths of the others they name rewritten); `yamlScalar` when the content is
+   * a Terraform expression that may span lines (written as a quoted scalar, not a block).
+   */
+  readonly files: readonly { readonly path: string; readonly content: string; readonly yamlScalar?: string }[];
+  /** Files already on the machine that the process reads (TLS certificates given by path): checked before it starts. */
+  readonly hostFiles: readonly string[];
   /** The command: `/bin/sh <ROCKETMQ_HOME>/bin/mqbroker -c /etc/rocketmq/<name>/broker.properties`. */
   readonly execStart: readonly string[];
   /** Paths the unit removes before every start (ExecStartPre), as the plan's `resetBeforeStart`. */
@@ -100,9 +105,15 @@ export function vmProcesses(input: VmRenderInput): VmProcess[] {
     ];
     const logHome = `${VM_LOG_ROOT}/${name}`;
     // A file the process finds through a system property (ACL 1.0's), relative to the distribution's home.
-    const fileProps = p.files
-      .filter((f) => f.systemProperty !== undefined)
-      .map((f) => `-D${f.systemProperty}=${path.posix.relative(dist.home, moved.get(f.path)!)}`);
+    const fileProps = [
+      ...p.files
+        .filter((f) => f.systemProperty !== undefined)
+        .map((f) => `-D${f.systemProperty}=${path.posix.relative(dist.home, moved.get(f.path)!)}`),
+      // A file named by its absolute path (TLS's tls.config.file).
+      ...p.files
+        .filter((f) => f.absoluteProperty !== undefined)
+        .map((f) => `-D${f.absoluteProperty}=${moved.get(f.path)!}`),
+    ];
     const javaOptExt = [p.env.JAVA_OPT_EXT ?? "", ...fileProps, `-Duser.home=${logHome}`, ...input.javaOptions]
       .filter((s) => s !== "")
       .join(" ");
@@ -118,7 +129,13 @@ export function vmProcesses(input: VmRenderInput): VmProcess[] {
       rocketmqHome: dist.home,
       logHome,
       configDir,
-      files: p.files.map((f) => ({ path: moved.get(f.path)!, content: f.content })),
+      files: p.files.map((f) => ({
+        path: moved.get(f.path)!,
+        // The files it names (the TLS files in tls.properties, rmq-proxy.json) are at their VM paths too.
+        content: (f.mentions ?? []).reduce((c, m) => c.split(m).join(moved.get(m) ?? m), f.content),
+        ...(f.yamlScalar !== undefined ? { yamlScalar: f.yamlScalar } : {}),
+      })),
+      hostFiles: p.hostFiles ?? [],
       execStart,
       resetBeforeStart: p.resetBeforeStart ?? [],
       env: sortedRecord(env),
@@ -311,6 +328,11 @@ export function vmInstallScript(input: VmRenderInput, processes: readonly VmProc
     '    [ "$(stat -c %U:%G "$d")" = "$o" ] || fail "$d exists and is owned by $(stat -c %U:%G "$d"), not by $o: the install script hands over only directories it makes; if it is this store\'s, run chown $o $d, else name a directory that does not exist yet"',
     '  else mkdir -p "$d" && chmod 0750 "$d" && chown "$o" "$d"; fi; }',
   );
+  const hostFiles = [...new Set(processes.flatMap((p) => p.hostFiles))].sort();
+  if (hostFiles.length > 0) {
+    L.push("# The TLS files the cluster names by path: on this machine already, readable by RocketMQ's user.");
+    for (const f of hostFiles) L.push(`[ -f ${sh(f)} ] || fail ${sh(`${f} is not on this machine (a TLS file)`)}`);
+  }
   for (const p of processes) {
     const mine = [p.configDir, p.logHome, ...(p.store && libraryOwned(p.store) ? [p.store] : [])];
     L.push(`own ${p.user}:${p.group} ${mine.map(sh).join(" ")}`);
@@ -337,7 +359,14 @@ function libraryOwned(dir: string): boolean {
 export function vmUserData(input: VmRenderInput): string {
   const processes = vmProcesses(input);
   const runAs = input.plans.find((p) => p.runAs && p.kind !== ProcessKind.DASHBOARD)?.runAs ?? { uid: 3000, gid: 3000 };
-  const files: { path: string; content: string; owner: string; permissions: string; defer: boolean }[] = [
+  const files: {
+    path: string;
+    content: string;
+    yamlScalar?: string;
+    owner: string;
+    permissions: string;
+    defer: boolean;
+  }[] = [
     {
       path: VM_INSTALL_SCRIPT,
       content: vmInstallScript(input, processes),
@@ -349,7 +378,14 @@ export function vmUserData(input: VmRenderInput): string {
   for (const p of processes) {
     // Deferred to the final stage: the user exists then (bootcmd), and RocketMQ rewrites its own file on updateBrokerConfig.
     for (const f of p.files)
-      files.push({ path: f.path, content: f.content, owner: `${p.user}:${p.group}`, permissions: "0640", defer: true });
+      files.push({
+        path: f.path,
+        content: f.content,
+        ...(f.yamlScalar !== undefined ? { yamlScalar: f.yamlScalar } : {}),
+        owner: `${p.user}:${p.group}`,
+        permissions: "0640",
+        defer: true,
+      });
     files.push({
       path: `/etc/systemd/system/${p.unit}`,
       content: vmUnit(p, input.limitNofile),
@@ -377,7 +413,8 @@ export function vmUserData(input: VmRenderInput): string {
       `    permissions: ${yamlString(f.permissions)}`,
     );
     if (f.defer) y.push("    defer: true");
-    y.push(...yamlBlock("    content", f.content));
+    if (f.yamlScalar !== undefined) y.push(`    content: ${f.yamlScalar}`);
+    else y.push(...yamlBlock("    content", f.content));
   }
   y.push("runcmd:", `  - [sh, ${yamlString(VM_INSTALL_SCRIPT)}]`);
   return y.join("\n") + "\n";
