@@ -315,27 +315,25 @@ describe("access control that would not protect, or not start, is refused at syn
   });
 });
 
+/** A name server and a master on one VM, an admin whose secret is a sensitive variable: the JSON and the user-data. */
+function oneVm(version: RocketMqVersion): { json: any; doc: any } {
+  let vm: VmHost | undefined;
+  const json = synth((s) => {
+    vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+    const adminSecret = new TerraformVariable(s, "adminSecret", { type: "string", sensitive: true }).stringValue;
+    const cluster = new RocketMqCluster(s, "rmq", {
+      version,
+      accessControl: { users: [{ name: "rocketmq-admin", secret: adminSecret, admin: true }] },
+    });
+    new NameServer(cluster, "ns", { host: vm });
+    new BrokerPair(cluster, "a", { master: { host: vm } });
+  });
+  return { json, doc: parse(vm!.renderUserData()) };
+}
+
 describe("ACL 1.0 on VMs", () => {
   test("the file beside the process's others, found relative to the distribution; the user-data output is sensitive", () => {
-    let vm: VmHost | undefined;
-    const json = synth((s) => {
-      vm = new VmHost(s, "vm", { address: "10.0.0.1" });
-      const cluster = new RocketMqCluster(s, "rmq", {
-        version: RocketMqVersion.V4_9_8,
-        accessControl: {
-          users: [
-            {
-              name: "rocketmq-admin",
-              secret: new TerraformVariable(s, "adminSecret", { type: "string", sensitive: true }).stringValue,
-              admin: true,
-            },
-          ],
-        },
-      });
-      new NameServer(cluster, "ns", { host: vm });
-      new BrokerPair(cluster, "a", { master: { host: vm } });
-    });
-    const doc = parse(vm!.renderUserData());
+    const { json, doc } = oneVm(RocketMqVersion.V4_9_8);
     const acl = doc.write_files.find((f: any) => f.path === "/etc/rocketmq/defaultcluster-a-0/plain_acl.yml");
     expect({ owner: acl.owner, permissions: acl.permissions }).toEqual({
       owner: "rocketmq:rocketmq",
@@ -394,25 +392,7 @@ describe("ACL 2.0's accounts are rebuilt from plain_acl.yml at every start (the 
   });
 
   test("on a VM the unit removes them first (ExecStartPre), in the VM's store directory", () => {
-    let vm: VmHost | undefined;
-    synth((s) => {
-      vm = new VmHost(s, "vm", { address: "10.0.0.1" });
-      const cluster = new RocketMqCluster(s, "rmq", {
-        version: RocketMqVersion.V5_5_0,
-        accessControl: {
-          users: [
-            {
-              name: "rocketmq-admin",
-              secret: new TerraformVariable(s, "adminSecret", { type: "string", sensitive: true }).stringValue,
-              admin: true,
-            },
-          ],
-        },
-      });
-      new NameServer(cluster, "ns", { host: vm });
-      new BrokerPair(cluster, "a", { master: { host: vm } });
-    });
-    const doc = parse(vm!.renderUserData());
+    const { doc } = oneVm(RocketMqVersion.V5_5_0);
     const unit: string = doc.write_files.find(
       (f: any) => f.path === "/etc/systemd/system/rocketmq-defaultcluster-a-0.service",
     ).content;
