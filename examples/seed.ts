@@ -372,30 +372,32 @@ function securedAccounts(stack: TerraformStack, options: ExampleOptions): Access
  * state holds it: OpenTofu encrypts the state. On the VM the file belongs to the rocketmq user, mode 0640.
  */
 export class SeedSecuredVmStack extends TerraformStack {
-  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}, shape: SecuredShape = SECURED_4X) {
     super(scope, id);
     localState(this, id);
-    const [vm51, vm52] = [51, 52].map(
+    const [vm1, vm2] = shape.machines.map(
       (n) => new VmHost(this, `vm${n}`, { address: `172.17.160.${n}`, distribution: options.vmDistribution }),
     );
     const cluster = new RocketMqCluster(
       this,
       "rmq",
       clusterProps(options, {
-        clusterName: SECURED_4X.clusterName,
-        version: SECURED_4X.version,
+        clusterName: shape.clusterName,
+        version: shape.version,
+        ...(shape.slaveReadEnable ? { brokerProperties: { slaveReadEnable: true } } : {}),
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
         accessControl: securedAccounts(this, options),
       }),
     );
-    new NameServer(cluster, "ns51", { host: vm51 });
-    new NameServer(cluster, "ns52", { host: vm52 });
+    new NameServer(cluster, `ns${shape.machines[0]}`, { host: vm1 });
+    new NameServer(cluster, `ns${shape.machines[1]}`, { host: vm2 });
     new BrokerPair(cluster, "broker-a", {
       replication: Replication.SYNC,
-      master: { host: vm51, properties: options.masterProperties?.["broker-a"] },
-      slaves: [{ host: vm52 }],
+      master: { host: vm1, properties: options.masterProperties?.["broker-a"] },
+      slaves: [{ host: vm2 }],
     });
+    if (shape.proxy) new Proxy(cluster, "proxy", { host: vm1 });
     encryptStateWithOpenTofu(this, sensitiveVariable(this, "statePassphrase"));
   }
 }
@@ -433,5 +435,6 @@ export function buildExamples(app: Construct, options: ExampleOptions = {}): voi
   new DevStack(app, "dev", options);
   new SeedSecuredStack(app, "seed-secured", options, SECURED_4X);
   new SeedSecuredStack(app, "seed-secured-5x", options, SECURED_5X);
-  new SeedSecuredVmStack(app, "seed-secured-vm", options);
+  new SeedSecuredVmStack(app, "seed-secured-vm", options, SECURED_4X);
+  new SeedSecuredVmStack(app, "seed-secured-vm-5x", options, SECURED_5X);
 }

@@ -43,6 +43,7 @@ const logged = captureLog();
 const SCENARIOS: Record<string, (ctx: Ctx, d: VmDeployment) => Promise<void>> = {
   "seed-dledger-vm": dledgerGroup,
   "seed-secured-vm": securedPair,
+  "seed-secured-vm-5x": securedPair,
 };
 const BOOT_LIMIT_MS = Number(process.env.ROCKETMQ_VM_BOOT_TIMEOUT_S ?? 180) * 1000;
 
@@ -731,7 +732,9 @@ async function main(): Promise<number> {
         for (const vm of lab.vms) {
           const m = machines.get(vm.address)!;
           for (const u of vm.units) {
-            const logFile = `/var/log/rocketmq/${u.container.name}/logs/rocketmqlogs/${u.container.role === "namesrv" ? "namesrv" : "broker"}.log`;
+            // RocketMQ's log file per role (its logback files): namesrv.log, broker.log, proxy.log.
+            const role = { namesrv: "namesrv", proxy: "proxy" }[u.container.role] ?? "broker";
+            const logFile = `/var/log/rocketmq/${u.container.name}/logs/rocketmqlogs/${role}.log`;
             const size = fs.existsSync(m.path(logFile)) ? fs.statSync(m.path(logFile)).size : -1;
             ctx.check(`${m.name}: ${u.container.name} logs into its own ${logFile} (${size} bytes)`, size > 0, logFile);
           }

@@ -42,6 +42,7 @@ describe("synthesized output", () => {
       "stacks/seed-dledger-vm/cdk.tf.json",
       "stacks/seed-dledger/cdk.tf.json",
       "stacks/seed-secured-5x/cdk.tf.json",
+      "stacks/seed-secured-vm-5x/cdk.tf.json",
       "stacks/seed-secured-vm/cdk.tf.json",
       "stacks/seed-secured/cdk.tf.json",
     ]);
