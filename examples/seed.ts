@@ -14,6 +14,7 @@ import {
   DLedgerGroup,
   DockerHost,
   DockerNetworkMode,
+  IRocketMqHost,
   NameServer,
   Proxy,
   Replication,
@@ -305,30 +306,44 @@ export class SeedSecuredStack extends TerraformStack {
       (n) =>
         new DockerHost(this, `h${n}`, { address: `172.17.160.${n}`, dockerHost: remote(options, `172.17.160.${n}`) }),
     );
-    const cluster = new RocketMqCluster(
-      this,
-      "rmq",
-      clusterProps(options, {
-        clusterName: shape.clusterName,
-        version: shape.version,
-        ...(shape.slaveReadEnable ? { brokerProperties: { slaveReadEnable: true } } : {}),
-        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
-        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
-        accessControl: securedAccounts(this, options),
-      }),
-    );
-    new NameServer(cluster, `ns${shape.machines[0]}`, { host: h1 });
-    new NameServer(cluster, `ns${shape.machines[1]}`, { host: h2 });
-    new BrokerPair(cluster, "broker-a", {
-      replication: Replication.SYNC,
-      master: { host: h1, properties: options.masterProperties?.["broker-a"] },
-      slaves: [{ host: h2 }],
-    });
-    if (shape.proxy) new Proxy(cluster, "proxy", { host: h1 });
+    const cluster = securedMasterSlave(this, options, shape, [h1, h2]);
     new Dashboard(cluster, "console", { host: h1, image: options.dashboardImage });
     // The state holds the secrets in plain text (the files' content, the console's environment): OpenTofu encrypts it.
     encryptStateWithOpenTofu(this, sensitiveVariable(this, "statePassphrase"));
   }
+}
+
+/**
+ * The secured examples' cluster on two machines of any target: a name server on each, a master and its SYNC slave,
+ * the shared accounts, and a proxy on the first machine when the shape asks for one.
+ */
+function securedMasterSlave(
+  stack: TerraformStack,
+  options: ExampleOptions,
+  shape: SecuredShape,
+  [m1, m2]: IRocketMqHost[],
+): RocketMqCluster {
+  const cluster = new RocketMqCluster(
+    stack,
+    "rmq",
+    clusterProps(options, {
+      clusterName: shape.clusterName,
+      version: shape.version,
+      ...(shape.slaveReadEnable ? { brokerProperties: { slaveReadEnable: true } } : {}),
+      brokerJvm: { heapMb: 512, directMemoryMb: 512 },
+      nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+      accessControl: securedAccounts(stack, options),
+    }),
+  );
+  new NameServer(cluster, `ns${shape.machines[0]}`, { host: m1 });
+  new NameServer(cluster, `ns${shape.machines[1]}`, { host: m2 });
+  new BrokerPair(cluster, "broker-a", {
+    replication: Replication.SYNC,
+    master: { host: m1, properties: options.masterProperties?.["broker-a"] },
+    slaves: [{ host: m2 }],
+  });
+  if (shape.proxy) new Proxy(cluster, "proxy", { host: m1 });
+  return cluster;
 }
 
 /** A Terraform variable marked sensitive: a secret that is never in the synthesized output. */
@@ -378,26 +393,7 @@ export class SeedSecuredVmStack extends TerraformStack {
     const [vm1, vm2] = shape.machines.map(
       (n) => new VmHost(this, `vm${n}`, { address: `172.17.160.${n}`, distribution: options.vmDistribution }),
     );
-    const cluster = new RocketMqCluster(
-      this,
-      "rmq",
-      clusterProps(options, {
-        clusterName: shape.clusterName,
-        version: shape.version,
-        ...(shape.slaveReadEnable ? { brokerProperties: { slaveReadEnable: true } } : {}),
-        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
-        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
-        accessControl: securedAccounts(this, options),
-      }),
-    );
-    new NameServer(cluster, `ns${shape.machines[0]}`, { host: vm1 });
-    new NameServer(cluster, `ns${shape.machines[1]}`, { host: vm2 });
-    new BrokerPair(cluster, "broker-a", {
-      replication: Replication.SYNC,
-      master: { host: vm1, properties: options.masterProperties?.["broker-a"] },
-      slaves: [{ host: vm2 }],
-    });
-    if (shape.proxy) new Proxy(cluster, "proxy", { host: vm1 });
+    securedMasterSlave(this, options, shape, [vm1, vm2]);
     encryptStateWithOpenTofu(this, sensitiveVariable(this, "statePassphrase"));
   }
 }
