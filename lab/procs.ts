@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { registry } from "./hosts";
 import { JAVA17_FLAGS, Jars } from "./jars";
-import { Container } from "./stack";
+import { Container, Volume } from "./stack";
 import { LAB_DIR, rssMiB, sleep, tail } from "./util";
 
 /** The lab's logback files (one per role: RocketMQ's log into -Drmqlab.log), copied into every server's home. */
@@ -182,16 +182,26 @@ export class Proc implements LabProc {
   /** The container's volumes and host directories: where the lab keeps each, and where the server sees it. */
   storeMounts(): { target: string; source: string }[] {
     const c = this.c;
-    return c.volumes.map((v) => {
-      underHome(v.container_path, `${c.name}: volume path`);
-      if (v.volume_name)
-        return { target: v.container_path, source: path.join(this.opts.hostDir, "volumes", v.volume_name) };
-      if (v.host_path) {
-        if (!path.isAbsolute(v.host_path)) throw new Error(`${c.name}: host_path ${v.host_path} is not absolute`);
-        return { target: v.container_path, source: path.join(this.opts.hostDir, "host_paths", v.host_path) };
-      }
-      throw new Error(`${c.name}: volume ${JSON.stringify(v)} has neither volume_name nor host_path`);
-    });
+    // An anonymous volume (a read-only root's /tmp, its files' folder) is the container's own writable folder: a
+    // fresh folder under /home, and the machine's own /tmp (the JVM's temporary files, as before).
+    const anonymous = (v: Volume) => v.volume_name === undefined && v.host_path === undefined;
+    return c.volumes
+      .filter((v) => !(anonymous(v) && v.container_path === "/tmp"))
+      .map((v) => {
+        underHome(v.container_path, `${c.name}: volume path`);
+        if (anonymous(v))
+          return {
+            target: v.container_path,
+            source: path.join(this.dir, "anonymous", v.container_path.replace(/[^A-Za-z0-9._-]+/g, "_")),
+          };
+        if (v.volume_name)
+          return { target: v.container_path, source: path.join(this.opts.hostDir, "volumes", v.volume_name) };
+        if (v.host_path) {
+          if (!path.isAbsolute(v.host_path)) throw new Error(`${c.name}: host_path ${v.host_path} is not absolute`);
+          return { target: v.container_path, source: path.join(this.opts.hostDir, "host_paths", v.host_path) };
+        }
+        throw new Error(`${c.name}: volume ${JSON.stringify(v)} has neither volume_name nor host_path`);
+      });
   }
 
   start(): void {

@@ -223,10 +223,11 @@ export function readStack(outDir: string, name: string, values: Readonly<Record<
     throw new Error(`stack ${name} not in the synthesized output (${listStacks(outDir).join(", ") || "no stacks"})`);
   const json = JSON.parse(fs.readFileSync(file, "utf8"));
   const cs = json?.resource?.docker_container ?? {};
-  // The one-shot store-init containers (chown of a store) are Docker plumbing: the process lab runs the servers only.
+  // The one-shot init containers (chown of a store, of a logs volume) are Docker plumbing: the process lab runs the
+  // servers only.
   const all = Object.entries(cs)
     .map(([id, raw]) => parseContainer(id, raw))
-    .filter((c) => c.role !== "store-init");
+    .filter((c) => c.role !== "store-init" && c.role !== "logs-init");
   for (const c of all) resolveContainer(c, values);
   const containers = all.filter((c) => c.role !== "dashboard");
   const dashboards = all.filter((c) => c.role === "dashboard");

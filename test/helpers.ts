@@ -37,19 +37,24 @@ export function synthWarnings(build: (stack: TerraformStack) => void): string[] 
     .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => `${c.node.path}: ${m.data}`));
 }
 
-/** The RocketMQ server containers of a synthesized stack by container name (not the one-shot store-init ones). */
+const INIT_ROLES = ["store-init", "logs-init"];
+
+/** The RocketMQ server containers of a synthesized stack by container name (not the one-shot init ones). */
 export function containers(json: any): Record<string, any> {
   const out: Record<string, any> = {};
   for (const c of Object.values<any>(json.resource?.docker_container ?? {}))
-    if (roleOf(c) !== "store-init") out[c.name] = c;
+    if (!INIT_ROLES.includes(roleOf(c) ?? "")) out[c.name] = c;
   return out;
 }
 
-/** The one-shot containers that hand each store to the user RocketMQ runs as, by container name. */
+/**
+ * The one-shot containers that hand each store (and logs volume) to the user RocketMQ runs as, by container name:
+ * `<name>-store-init`, and `<name>-logs-init` for a process without a store (a proxy).
+ */
 export function storeInits(json: any): Record<string, any> {
   const out: Record<string, any> = {};
   for (const c of Object.values<any>(json.resource?.docker_container ?? {}))
-    if (roleOf(c) === "store-init") out[c.name] = c;
+    if (INIT_ROLES.includes(roleOf(c) ?? "")) out[c.name] = c;
   return out;
 }
 

@@ -261,7 +261,9 @@ function storesOf(raw: any): Map<string, string> {
   const out = new Map<string, string>();
   for (const c of Object.values<any>(raw.resource?.docker_container ?? {})) {
     const role = (c.labels ?? []).find((l: any) => l.label === "rocketmq.role")?.value;
-    if (role !== "store-init" && c.volumes?.[0]) out.set(c.name, c.volumes[0].container_path);
+    const first = c.volumes?.[0]?.container_path;
+    if (role !== "store-init" && role !== "logs-init" && first && first !== "/home/rocketmq/logs")
+      out.set(c.name, first);
   }
   return out;
 }
@@ -546,6 +548,42 @@ function checkOwnership(ctx: Ctx, name: string, raw: any, procs: ContainerProc[]
     `${name}: every process of the ${procs.length} RocketMQ containers runs as uid ${IMAGE_UID}, none as root`,
     users.every((u) => u.users.length > 0 && u.users.every((x) => x.uid === String(IMAGE_UID))),
     users.map((u) => `${u.p.c.name}: ${u.users.map((x) => `${x.comm}=${x.uid}`).join(" ")}`).join("; "),
+  );
+  checkReadOnlyRoot(ctx, name, procs);
+}
+
+/**
+ * The servers ran (and passed every check before this one) on a read-only root: Docker says so, a write to the root
+ * is refused by the kernel, and the logs are in the server's logs volume, written as uid 3000.
+ */
+function checkReadOnlyRoot(ctx: Ctx, name: string, procs: ContainerProc[]): void {
+  const servers = procs.filter((p) => p.c.role !== "dashboard");
+  const seen = servers.map((p) => {
+    const readOnly = p.engine.docker(["inspect", "--format", "{{.HostConfig.ReadonlyRootfs}}", p.c.name]).trim();
+    const write = dockerResult(p.engine.host, [
+      "exec",
+      p.c.name,
+      "sh",
+      "-c",
+      "echo x > /home/rocketmq/rocketmq-cdktf-probe",
+    ]);
+    const logs = p.engine
+      .docker(["exec", p.c.name, "find", "/home/rocketmq/logs", "-name", "*.log", "-user", String(IMAGE_UID)])
+      .split("\n")
+      .filter(Boolean);
+    return {
+      name: p.c.name,
+      ok: readOnly === "true" && write.status !== 0 && /Read-only file system/.test(write.out) && logs.length > 0,
+      text: `${p.c.name}: ReadonlyRootfs ${readOnly}, a write to /home/rocketmq: "${write.out.trim().split("\n").pop()}", ${logs.length} logs written in its logs volume (${logs
+        .map((l) => path.posix.basename(l))
+        .slice(0, 3)
+        .join(", ")})`,
+    };
+  });
+  ctx.check(
+    `${name}: the ${servers.length} RocketMQ servers run on a read-only root file system, writing only to their volumes`,
+    servers.length > 0 && seen.every((x) => x.ok),
+    seen.map((x) => x.text).join("; "),
   );
 }
 

@@ -53,7 +53,8 @@ describe("synthesized output", () => {
   });
 
   test("contains no path of the build machine", () => {
-    const forbidden = [process.cwd(), os.tmpdir(), os.homedir(), path.resolve(__dirname, "..")].filter(
+    // Below the temporary folder (the containers' own /tmp, a volume, is the image's, not the build machine's).
+    const forbidden = [process.cwd(), `${os.tmpdir()}/`, os.homedir(), path.resolve(__dirname, "..")].filter(
       (p) => p.length > 1,
     );
     for (const f of stacks) for (const p of forbidden) expect(first.get(f)).not.toContain(p);
@@ -121,13 +122,18 @@ describe("review snapshots of every example stack", () => {
       for (const f of all) expect(f.content).toMatchSnapshot(f.name);
     });
 
-    test(`${stack}: the Terraform JSON runs every server as the image's user with no capability, probes its listen port, keeps its store`, () => {
+    test(`${stack}: the Terraform JSON runs every server as the image's user with no capability on a read-only root, probes its listen port, keeps its store`, () => {
       const containers = Object.values<any>(json.resource?.docker_container ?? {});
-      const servers = containers.filter((c) => !String(c.name).endsWith("-store-init"));
+      const isInit = (c: any) => /-(store|logs)-init$/.test(String(c.name));
+      const servers = containers.filter((c) => !isInit(c));
       for (const c of servers) {
         const labels = Object.fromEntries((c.labels as any[]).map((l) => [l.label, l.value]));
         if (labels["rocketmq.role"] !== "dashboard")
-          expect({ name: c.name, user: c.user }).toEqual({ name: c.name, user: "3000:3000" });
+          expect({ name: c.name, user: c.user, readOnly: c.read_only }).toEqual({
+            name: c.name,
+            user: "3000:3000",
+            readOnly: true,
+          });
         expect(c.healthcheck.test.join(" ")).toMatch(/\/dev\/tcp\/127\.0\.0\.1\/\d+$/);
         expect(c.restart).toBe("unless-stopped");
         expect({ name: c.name, caps: c.capabilities, opts: c.security_opts }).toEqual({
@@ -136,17 +142,19 @@ describe("review snapshots of every example stack", () => {
           opts: ["no-new-privileges:true"],
         });
       }
-      for (const init of containers.filter((c) => String(c.name).endsWith("-store-init"))) {
+      for (const init of containers.filter(isInit)) {
         expect({ name: init.name, caps: init.capabilities, net: init.network_mode }).toEqual({
           name: init.name,
           caps: { add: ["CAP_CHOWN", "CAP_DAC_OVERRIDE"], drop: ["ALL"] },
           net: "none",
         });
       }
+      // Stores are kept from destroy; logs volumes (labelled with their container) are not stores.
       for (const v of Object.values<any>(json.resource?.docker_volume ?? {})) {
+        const logs = (v.labels ?? []).some((l: any) => l.label === "rocketmq.logsOf");
         expect({ volume: v.name, lifecycle: v.lifecycle }).toEqual({
           volume: v.name,
-          lifecycle: { prevent_destroy: true },
+          lifecycle: logs ? undefined : { prevent_destroy: true },
         });
       }
     });

@@ -60,7 +60,12 @@ describe("seed RocketMQ 5 controller-mode cluster", () => {
       rocketMQClusterName: "ControllerCluster",
     });
     expect(proxy.ports.map((p: any) => p.external)).toEqual([8080, 8081]);
-    expect(proxy.volumes).toBeUndefined();
+    // No store: its logs volume, and the anonymous volumes of a read-only root (its file's folder, /tmp).
+    expect(proxy.volumes.map((v: any) => v.container_path)).toEqual([
+      "/home/rocketmq/logs",
+      "/home/rocketmq/conf",
+      "/tmp",
+    ]);
   });
 });
 

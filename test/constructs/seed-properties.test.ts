@@ -91,8 +91,12 @@ describe("seed 2-master-2-slave SYNC cluster placed crosswise", () => {
     expect(master.memory).toBe(512 + 512 + 256);
     expect(master.restart).toBe("unless-stopped");
     expect(master.healthcheck.test).toEqual(["CMD", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/10911"]);
-    expect(master.volumes).toHaveLength(1);
-    expect(master.volumes[0].container_path).toBe("/home/rocketmq/store");
+    expect(master.volumes.map((v: any) => v.container_path)).toEqual([
+      "/home/rocketmq/store",
+      "/home/rocketmq/logs",
+      "/home/rocketmq/conf",
+      "/tmp",
+    ]);
     const volume = Object.values<any>(json.resource.docker_volume).find(
       (v) => v.name === "defaultcluster-broker-a-0-store",
     );

@@ -192,6 +192,8 @@ interface Generated {
   readonly published: readonly number[];
   readonly store?: { volume?: string; hostPath?: string; mountPath: string; persistent: boolean };
   readonly properties?: Record<string, string>;
+  /** A container's root file system is read-only (undefined: read from plans, no container). */
+  readonly readOnlyRoot?: boolean;
 }
 
 /**
@@ -222,6 +224,7 @@ export function generatedProblems(spec: Spec, generated: readonly Generated[]): 
       if (ports.has(key)) problems.push(`${p.path}: port ${port} also published by ${ports.get(key)}`);
       ports.set(key, p.path);
     }
+    if (g.readOnlyRoot === false) problems.push(`${p.path}: root file system writable`);
     if (p.kind !== "proxy") {
       const s = g.store;
       if (!s || (s.volume === undefined) === (s.hostPath === undefined)) problems.push(`${p.path}: not one store`);
@@ -299,11 +302,18 @@ export function fromTerraform(spec: Spec, json: any): Generated[] {
   const out: Generated[] = [];
   for (const c of Object.values<any>(json.resource?.docker_container ?? {})) {
     const role = (c.labels ?? []).find((l: any) => l.label === "rocketmq.role")?.value;
-    if (role === undefined || role === "store-init") continue;
+    if (role === undefined || role === "store-init" || role === "logs-init") continue;
     const host = Number(/^docker\.h(\d+)$/.exec(c.provider)![1]);
     const p = placed.find((x) => x.host === host && x.containerName === c.name);
     if (!p) continue;
-    const mounts = c.volumes ?? [];
+    // The store: the one writable named volume or host directory that is not the logs volume (a read-only root's
+    // other writable folders are anonymous volumes; host files are mounted read-only).
+    const mounts = (c.volumes ?? []).filter(
+      (m: any) =>
+        (m.volume_name !== undefined || m.host_path !== undefined) &&
+        !m.read_only &&
+        m.container_path !== "/home/rocketmq/logs",
+    );
     const store = mounts.length === 1 ? mounts[0] : undefined;
     const volumeName =
       store?.volume_name === undefined
@@ -328,6 +338,7 @@ export function fromTerraform(spec: Spec, json: any): Generated[] {
             : volumes.has(`${c.provider}:${resolved}`),
       },
       properties: role === "broker" ? parseProperties(c.upload[0].content) : undefined,
+      readOnlyRoot: c.read_only === true,
     });
   }
   return out;

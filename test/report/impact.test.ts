@@ -168,11 +168,19 @@ describe("change impact", () => {
   test("a store volume renamed or removed is reported as data lost", () => {
     const a = JSON.parse(Testing.synth(new SeedSyncStack(Testing.app(), "x"), true));
     const b = JSON.parse(JSON.stringify(a));
-    const v = Object.values<any>(b.resource.docker_volume)[0];
+    const v = Object.values<any>(b.resource.docker_volume).find((x) => x.name.endsWith("-store"));
     const old = v.name;
     v.name = `${old}-2`;
     const impact = changeImpact("s", dockerStackChanges(a, b));
     expect(impact.storesLost).toEqual([`h28/${old}`]);
     expect(impact.restarted.map((r) => r.reasons.join())).toEqual([expect.stringContaining(`volume_name":"${old}-2"`)]);
+  });
+
+  test("a logs volume removed with its process is not data lost", () => {
+    const a = JSON.parse(Testing.synth(new SeedSyncStack(Testing.app(), "x"), true));
+    const b = JSON.parse(JSON.stringify(a));
+    const [id] = Object.entries<any>(b.resource.docker_volume).find(([, x]) => x.name.endsWith("-logs"))!;
+    delete b.resource.docker_volume[id];
+    expect(changeImpact("s", dockerStackChanges(a, b)).storesLost).toEqual([]);
   });
 });

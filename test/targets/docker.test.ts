@@ -5,6 +5,7 @@ import * as path from "path";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import {
   BrokerPair,
+  Dashboard,
   DLedgerGroup,
   DockerHost,
   DockerNetworkMode,
@@ -55,18 +56,27 @@ describe("stores are written by the user RocketMQ runs as, with no manual step",
     expect(master).toMatchObject({
       user: "0:0",
       entrypoint: ["chown"],
-      command: ["3000:3000", "/home/rocketmq/store"],
+      command: ["3000:3000", "/home/rocketmq/store", "/home/rocketmq/logs"],
       network_mode: "none",
       attach: true,
       must_run: false,
     });
-    expect(master.volumes).toEqual(servers["defaultcluster-broker-a-0"].volumes);
+    // The server's store and logs volumes, as its server mounts them.
+    expect(master.volumes).toEqual(servers["defaultcluster-broker-a-0"].volumes.slice(0, 2));
     // A host directory: its parent is mounted, the directory made there (never an existing one taken over).
     const slave = inits["defaultcluster-broker-a-1-store-init"];
-    expect(slave.volumes).toEqual([{ container_path: "/rocketmq-store-parent", host_path: "/data/rocketmq" }]);
+    expect(slave.volumes).toEqual([
+      { container_path: "/rocketmq-store-parent", host_path: "/data/rocketmq" },
+      servers["defaultcluster-broker-a-1"].volumes[1],
+    ]);
     expect(slave.entrypoint).toEqual(["sh", "-c"]);
     expect(slave.command[0]).toContain("d='/rocketmq-store-parent/broker-a-s'");
-    expect(inits["defaultcluster-namesrv-ns-store-init"].command).toEqual(["3000:3000", "/home/rocketmq/namesrv"]);
+    expect(slave.command[0]).toContain("chown 3000:3000 '/home/rocketmq/logs' || exit 1");
+    expect(inits["defaultcluster-namesrv-ns-store-init"].command).toEqual([
+      "3000:3000",
+      "/home/rocketmq/namesrv",
+      "/home/rocketmq/logs",
+    ]);
     const ids = Object.fromEntries(
       Object.entries<any>(json.resource.docker_container).map(([id, c]) => [c.name, `docker_container.${id}`]),
     );
@@ -84,6 +94,7 @@ describe("stores are written by the user RocketMQ runs as, with no manual step",
     expect(storeInits(other)["defaultcluster-broker-a-0-store-init"].command).toEqual([
       "3000:999",
       "/home/rocketmq/store",
+      "/home/rocketmq/logs",
     ]);
   });
 
@@ -95,13 +106,70 @@ describe("stores are written by the user RocketMQ runs as, with no manual step",
     expect(msg).toContain('[stack/rmq] [ids/run-as] runAs "rocketmq" is not a numeric uid:gid');
   });
 
-  test("a proxy has no store and no store-init container", () => {
+  test("a proxy has no store: its logs-init hands over its logs volume only", () => {
     const json5 = synth((s) => {
       const { h, cluster } = oneBrokerCluster(s, { version: RocketMqVersion.V5_3_3 });
       new Proxy(cluster, "proxy", { host: h });
     });
-    expect(Object.keys(storeInits(json5))).toEqual(["defaultcluster-namesrv-ns-store-init"]);
-    expect(containers(json5)["defaultcluster-proxy-proxy"].volumes).toBeUndefined();
+    const inits5 = storeInits(json5);
+    expect(Object.keys(inits5).sort()).toEqual([
+      "defaultcluster-namesrv-ns-store-init",
+      "defaultcluster-proxy-proxy-logs-init",
+    ]);
+    const proxy = containers(json5)["defaultcluster-proxy-proxy"];
+    expect(inits5["defaultcluster-proxy-proxy-logs-init"]).toMatchObject({
+      entrypoint: ["chown"],
+      command: ["3000:3000", "/home/rocketmq/logs"],
+      volumes: [proxy.volumes[0]],
+    });
+    expect(proxy.volumes.map((v: any) => v.container_path)).toEqual([
+      "/home/rocketmq/logs",
+      "/home/rocketmq/conf",
+      "/tmp",
+    ]);
+  });
+});
+
+describe("servers run on a read-only root file system", () => {
+  const json = synth((s) => {
+    const { h, cluster } = oneBrokerCluster(s, { version: RocketMqVersion.V5_3_3 });
+    new BrokerPair(cluster, "broker-a", { master: { host: h } });
+    new Proxy(cluster, "proxy", { host: h });
+    new Dashboard(cluster, "console", { host: h });
+  });
+  const servers = containers(json);
+  const role = (c: any) => c.labels.find((l: any) => l.label === "rocketmq.role").value;
+  const rocketmq = Object.values<any>(servers).filter((c) => role(c) !== "dashboard");
+  const console = Object.values<any>(servers).find((c) => role(c) === "dashboard");
+
+  test("every RocketMQ server container is read_only; the console's image keeps its writable root", () => {
+    expect(rocketmq.map((c) => c.name).sort()).toEqual([
+      "defaultcluster-broker-a-0",
+      "defaultcluster-namesrv-ns",
+      "defaultcluster-proxy-proxy",
+    ]);
+    for (const c of rocketmq) expect(c.read_only).toBe(true);
+    expect(console.read_only).toBeUndefined();
+  });
+
+  test("each writes only to volumes: its store, its logs (a named volume of its own), /tmp and its files' folder", () => {
+    const logsVolumes = Object.values<any>(json.resource.docker_volume).filter((v) =>
+      (v.labels ?? []).some((l: any) => l.label === "rocketmq.logsOf"),
+    );
+    expect(logsVolumes.map((v) => [v.name, v.labels[0].value]).sort()).toEqual(
+      rocketmq.map((c) => [`${c.name}-logs`, c.name]).sort(),
+    );
+    for (const c of rocketmq) {
+      const byPath = Object.fromEntries(c.volumes.map((v: any) => [v.container_path, v]));
+      expect(byPath["/home/rocketmq/logs"].volume_name).toMatch(/^\$\{docker_volume\..*_logs_[0-9A-F]+\.name\}$/);
+      // Anonymous: created with the container and removed with it, as its writable layer was.
+      expect(byPath["/tmp"]).toEqual({ container_path: "/tmp" });
+      // Docker copies files into a read-only container only inside a volume: every upload lands in one.
+      for (const u of c.upload) {
+        const folder = path.posix.dirname(u.file);
+        expect(byPath[folder]).toEqual({ container_path: folder });
+      }
+    }
   });
 });
 
@@ -109,14 +177,20 @@ describe("store volumes are protected from destroy and replacement unless the us
   const volumes = (json: any) =>
     Object.fromEntries(Object.values<any>(json.resource.docker_volume).map((v) => [v.name, v]));
 
-  test("by default every store volume carries prevent_destroy", () => {
+  test("by default every store volume carries prevent_destroy; the logs volumes do not", () => {
     const json = synth((s) => {
       const { h, cluster } = oneBrokerCluster(s);
       new BrokerPair(cluster, "broker-a", { master: { host: h } });
     });
     const vs = volumes(json);
-    expect(Object.keys(vs).sort()).toEqual(["defaultcluster-broker-a-0-store", "defaultcluster-namesrv-ns-store"]);
-    for (const v of Object.values<any>(vs)) expect(v.lifecycle).toEqual({ prevent_destroy: true });
+    expect(Object.keys(vs).sort()).toEqual([
+      "defaultcluster-broker-a-0-logs",
+      "defaultcluster-broker-a-0-store",
+      "defaultcluster-namesrv-ns-logs",
+      "defaultcluster-namesrv-ns-store",
+    ]);
+    for (const [name, v] of Object.entries<any>(vs))
+      expect(v.lifecycle).toEqual(name.endsWith("-store") ? { prevent_destroy: true } : undefined);
   });
 
   test("allowStoreDestroy on the cluster lifts it; a store's own allowDestroy wins", () => {
@@ -286,25 +360,30 @@ describe("the store-init of a host directory changes the owner only of a directo
       const { h, cluster } = oneBrokerCluster(s);
       new BrokerPair(cluster, "broker-a", { master: { host: h, store: { hostPath: `/data/rocketmq/${leaf}` } } });
     });
-    const script = String(storeInits(json)["defaultcluster-broker-a-0-store-init"].command[0]).replace(
-      "/rocketmq-store-parent",
-      parent,
-    );
-    return spawnSync("sh", ["-c", script], { encoding: "utf8" });
+    // The logs volume's mount point, as Docker makes it: a root-owned folder of its own.
+    const logs = fs.mkdtempSync(path.join(os.tmpdir(), "rmq-logs-"));
+    const script = String(storeInits(json)["defaultcluster-broker-a-0-store-init"].command[0])
+      .replace("/rocketmq-store-parent", parent)
+      .replace("/home/rocketmq/logs", logs);
+    return { ...spawnSync("sh", ["-c", script], { encoding: "utf8" }), logs };
   };
   const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rmq-store-init-"));
 
-  (root ? test : test.skip)("a missing directory is made, 0750, owned by 3000:3000", () => {
-    const parent = tmp();
-    const r = run(parent, "broker-a");
-    const st = fs.statSync(path.join(parent, "broker-a"));
-    expect({ status: r.status, uid: st.uid, gid: st.gid, mode: (st.mode & 0o777).toString(8) }).toEqual({
-      status: 0,
-      uid: 3000,
-      gid: 3000,
-      mode: "750",
-    });
-  });
+  (root ? test : test.skip)(
+    "a missing directory is made, 0750, owned by 3000:3000; the logs volume handed over",
+    () => {
+      const parent = tmp();
+      const r = run(parent, "broker-a");
+      const st = fs.statSync(path.join(parent, "broker-a"));
+      expect({ status: r.status, uid: st.uid, gid: st.gid, mode: (st.mode & 0o777).toString(8) }).toEqual({
+        status: 0,
+        uid: 3000,
+        gid: 3000,
+        mode: "750",
+      });
+      expect(fs.statSync(r.logs).uid).toBe(3000);
+    },
+  );
 
   (root ? test : test.skip)(
     "a directory someone else owns is left as it is, and the container exits 1 saying why",

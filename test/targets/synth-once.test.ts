@@ -36,7 +36,7 @@ afterEach(() => jest.restoreAllMocks());
 
 test("every container's attributes are computed once per synth, not once per attribute or per resolution pass", () => {
   const server = jest.spyOn(spec, "dockerContainerSpec");
-  const init = jest.spyOn(spec, "storeInitSpec");
+  const init = jest.spyOn(spec, "initSpec");
   const json = synthApp(3);
   expect(Object.keys(containers(json))).toHaveLength(2 + 3 * 2);
   expect(server).toHaveBeenCalledTimes(2 + 3 * 2);

@@ -8,6 +8,7 @@
  * metadata change nothing on the engine. Pure: no cdktf, no file system.
  */
 import { fileChanges, ProcessDiff, ProcessSnapshot, StackChanges, withoutSecrets } from "../../core/changes";
+import { LOGS_OF_LABEL } from "./container-spec";
 
 /** Attributes whose change does not replace the container. */
 const IN_PLACE = new Set(["memory", "memory_swap", "restart"]);
@@ -132,7 +133,13 @@ export function dockerStackChanges(before: unknown, after: unknown): StackChange
     const d = attributeChanges(ca, cb);
     if (d.replace.length || d.inPlace.length) diffs.set(key, d);
   }
-  const volumes = (doc: TfDocument) => new Set(Object.values(doc.resource?.docker_volume ?? {}).map(keyOf));
+  // The stores: a logs volume (labelled with the container whose logs it holds) is not one.
+  const volumes = (doc: TfDocument) =>
+    new Set(
+      Object.values(doc.resource?.docker_volume ?? {})
+        .filter((v) => labelsOf(v)[LOGS_OF_LABEL] === undefined)
+        .map(keyOf),
+    );
   const va = volumes(docA);
   const vb = volumes(docB);
   return { before: snapshots(a), after: snapshots(b), diffs, storesLost: [...va].filter((k) => !vb.has(k)).sort() };
@@ -143,12 +150,15 @@ function document(json: unknown): TfDocument {
   return typeof json === "object" && json !== null ? json : {};
 }
 
-/** The server containers (not the one-shot store-init ones) as target-neutral snapshots. */
+/** The one-shot init containers' roles: Docker plumbing, not RocketMQ processes. */
+const INIT_ROLES = new Set(["store-init", "logs-init"]);
+
+/** The server containers (not the one-shot init ones) as target-neutral snapshots. */
 function snapshots(cs: Map<string, Container>): Map<string, ProcessSnapshot> {
   const out = new Map<string, ProcessSnapshot>();
   for (const c of cs.values()) {
     const role = c.labels["rocketmq.role"];
-    if (role === undefined || role === "store-init") continue;
+    if (role === undefined || INIT_ROLES.has(role)) continue;
     out.set(c.key, {
       key: c.key,
       name: text(c.raw.name),

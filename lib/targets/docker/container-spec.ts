@@ -3,7 +3,7 @@
  * Pure: no constructs, so the mapping is tested on its own and the construct only wires it.
  */
 import * as path from "path";
-import { ProcessPlan } from "../../core/plan";
+import { ProcessKind, ProcessPlan } from "../../core/plan";
 
 /** How the containers of a host are networked (the docker_container `network_mode`). */
 export type NetworkMode = "bridge" | "host";
@@ -15,8 +15,14 @@ export interface DockerContainerSpec {
   /** `KEY=value`, sorted. */
   readonly env: string[];
   readonly upload: { file: string; content: string }[];
-  /** The store, then the host files the process reads (TLS certificates given by path), read-only at the same path. */
+  /**
+   * The store, the host files the process reads (TLS certificates given by path, read-only at the same path), then,
+   * on a read-only root, where the process writes: its logs volume, and a volume of its own (anonymous: removed with
+   * the container) for its temporary files and for each folder its files are uploaded to.
+   */
   readonly volumes: { containerPath: string; volumeName?: string; hostPath?: string; readOnly?: boolean }[];
+  /** The container's root file system is read-only (`read_only`): the RocketMQ image's servers. */
+  readonly readOnly: boolean;
   /** `uid:gid` RocketMQ runs as: the image's user, stated so that it matches the owner of the store; unset: the image's. */
   readonly user?: string;
   readonly networkMode: NetworkMode;
@@ -34,6 +40,35 @@ export interface DockerContainerSpec {
   readonly memorySwap: number;
   readonly restart: string;
   readonly healthcheck: { test: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
+}
+
+/**
+ * Where a server of the RocketMQ image writes its logs: logback's `${user.home}/logs`, the image's user's home being
+ * /home/rocketmq (the official image has no such folder: the init container hands the volume to the user).
+ */
+export const IMAGE_LOGS_DIR = "/home/rocketmq/logs";
+
+/**
+ * The JVM's temporary folder: its perf data, and the native libraries it unpacks there and loads (RocksDB's, Netty's
+ * and gRPC's), so it is a volume, not a `noexec` tmpfs (which would also count against the container's memory).
+ */
+export const IMAGE_TMP_DIR = "/tmp";
+
+/**
+ * True for a process that runs on a read-only root file system: the servers of the RocketMQ image, whose layout the
+ * library knows (it writes only to its store, its logs, /tmp and the folders its files are uploaded to). The
+ * console's image is not the RocketMQ image and keeps a writable root.
+ */
+export function runsOnReadOnlyRoot(kind: ProcessKind): boolean {
+  return kind !== ProcessKind.DASHBOARD;
+}
+
+/** The label of a logs volume and of a logs-init container: the container whose logs it holds. */
+export const LOGS_OF_LABEL = "rocketmq.logsOf";
+
+/** The named volume of a server's logs on its engine: `<container name>-logs`. It outlives a replaced container. */
+export function logsVolumeName(containerName: string): string {
+  return `${containerName}-logs`;
 }
 
 /** ROCKETMQ_HOME in the official image (Dockerfile-ubuntu: `/home/rocketmq/rocketmq-${ROCKETMQ_VERSION}`). */
@@ -81,7 +116,9 @@ export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode)
     volumes: [
       ...storeVolumes(plan),
       ...(plan.hostFiles ?? []).map((f) => ({ containerPath: f, hostPath: f, readOnly: true })),
+      ...(runsOnReadOnlyRoot(plan.kind) ? writableVolumes(plan) : []),
     ],
+    readOnly: runsOnReadOnlyRoot(plan.kind),
     user: plan.runAs ? `${plan.runAs.uid}:${plan.runAs.gid}` : undefined,
     networkMode,
     ports:
@@ -99,20 +136,21 @@ export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode)
 }
 
 /**
- * A one-shot container that hands the store to the user RocketMQ runs as, before the server starts.
+ * A one-shot container that hands the store and the logs volume to the user RocketMQ runs as, before the server
+ * starts: `<name>-store-init` for a process with a store, `<name>-logs-init` for one without (a proxy).
  *
  * Docker creates a new named volume's root (and a missing host directory) owned by root, unless the image
  * has a directory at the mount path to copy the owner from; the official image has no
  * /home/rocketmq/store, so a broker running as uid 3000 cannot write its store (rocketmq-docker issues 17
- * and 50: the broker exits with code 253). This container, as root with no network, stays stopped afterwards;
- * RocketMQ itself never runs as root. It changes the owner only of a directory the library made:
- * - a named volume (the library's docker_volume): `chown uid:gid <mount>`;
+ * and 50: the broker exits with code 253), nor /home/rocketmq/logs. This container, as root with no network, stays
+ * stopped afterwards; RocketMQ itself never runs as root. It changes the owner only of a directory the library made:
+ * - a named volume (the library's docker_volume: the store, the logs): `chown uid:gid <mounts>`;
  * - a host directory: its parent is mounted and the directory made there (`mkdir`, `chmod 0750`, then `chown`:
  *   root changes the mode while it still owns it, no CAP_FOWNER needed); one that exists already is left as it is,
  *   and must be the user's already (else the container says so in its log, `docker logs <name>-store-init`, and
  *   exits 1; the server, which cannot write there, does not start).
  */
-export interface StoreInitSpec {
+export interface InitSpec {
   readonly name: string;
   readonly image: string;
   readonly user: string;
@@ -123,16 +161,23 @@ export interface StoreInitSpec {
   readonly labels: { label: string; value: string }[];
 }
 
-export function storeInitSpec(plan: ProcessPlan): StoreInitSpec | undefined {
-  if (!plan.store || !plan.runAs) return undefined;
+/** The init container of a process, or undefined when it has nothing to hand over (the console). */
+export function initSpec(plan: ProcessPlan): InitSpec | undefined {
+  if (!plan.runAs) return undefined;
+  const logs = runsOnReadOnlyRoot(plan.kind)
+    ? { containerPath: IMAGE_LOGS_DIR, volumeName: logsVolumeName(plan.containerName) }
+    : undefined;
+  if (!plan.store && !logs) return undefined;
   const owner = `${plan.runAs.uid}:${plan.runAs.gid}`;
-  const hostPath = plan.store.volume === undefined ? plan.store.hostPath : undefined;
+  const hostPath = plan.store?.volume === undefined ? plan.store?.hostPath : undefined;
+  const volumes = [...storeVolumes(plan), ...(logs ? [logs] : [])];
   const made =
     hostPath === undefined
-      ? { entrypoint: ["chown"], command: [owner, plan.store.mountPath], volumes: storeVolumes(plan) }
-      : madeDirectory(hostPath, owner);
+      ? { entrypoint: ["chown"], command: [owner, ...volumes.map((v) => v.containerPath)], volumes }
+      : madeDirectory(hostPath, owner, logs);
+  const role = plan.store ? "store-init" : "logs-init";
   return {
-    name: `${plan.containerName}-store-init`,
+    name: `${plan.containerName}-${role}`,
     image: plan.image,
     user: "0:0",
     ...made,
@@ -140,8 +185,8 @@ export function storeInitSpec(plan: ProcessPlan): StoreInitSpec | undefined {
     labels: labelList({
       "rocketmq.cluster": plan.clusterName,
       "rocketmq.host": plan.host.address,
-      "rocketmq.role": "store-init",
-      "rocketmq.storeOf": plan.containerName,
+      "rocketmq.role": role,
+      [plan.store ? "rocketmq.storeOf" : LOGS_OF_LABEL]: plan.containerName,
     }),
   };
 }
@@ -153,11 +198,17 @@ export const STORE_PARENT_MOUNT = "/rocketmq-store-parent";
  * The store-init of a host directory: the parent mounted, the directory made there and handed to `owner`, or, when it
  * exists, checked to be `owner`'s already (never taken over).
  */
-function madeDirectory(hostPath: string, owner: string): Pick<StoreInitSpec, "entrypoint" | "command" | "volumes"> {
+function madeDirectory(
+  hostPath: string,
+  owner: string,
+  logs: DockerContainerSpec["volumes"][number] | undefined,
+): Pick<InitSpec, "entrypoint" | "command" | "volumes"> {
   const cut = hostPath.lastIndexOf("/");
   const parent = hostPath.slice(0, cut) || "/";
   const dir = `${STORE_PARENT_MOUNT}/${hostPath.slice(cut + 1)}`;
   const script = [
+    // The logs volume is the library's: handed over first, whatever the store directory turns out to be.
+    ...(logs ? [`chown ${owner} ${shellWord(logs.containerPath)} || exit 1`] : []),
     `d=${shellWord(dir)}`,
     `if [ -d "$d" ]; then`,
     `  o=$(stat -c %u:%g "$d")`,
@@ -171,13 +222,26 @@ function madeDirectory(hostPath: string, owner: string): Pick<StoreInitSpec, "en
   return {
     entrypoint: ["sh", "-c"],
     command: [script],
-    volumes: [{ containerPath: STORE_PARENT_MOUNT, hostPath: parent }],
+    volumes: [{ containerPath: STORE_PARENT_MOUNT, hostPath: parent }, ...(logs ? [logs] : [])],
   };
 }
 
 /** A word for sh: single-quoted. */
 function shellWord(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Where a server on a read-only root writes, besides its store: its logs volume, /tmp, and the folders its files are
+ * uploaded to (Docker copies files into a read-only container only inside a volume), each folder once, sorted.
+ */
+function writableVolumes(plan: ProcessPlan): DockerContainerSpec["volumes"] {
+  const folders = [...new Set([IMAGE_TMP_DIR, ...plan.files.map((f) => path.posix.dirname(f.path))])].sort();
+  const outermost = folders.filter((f) => !folders.some((o) => o !== f && f.startsWith(`${o}/`)));
+  return [
+    { containerPath: IMAGE_LOGS_DIR, volumeName: logsVolumeName(plan.containerName) },
+    ...outermost.map((containerPath) => ({ containerPath })),
+  ];
 }
 
 function storeVolumes(plan: ProcessPlan): DockerContainerSpec["volumes"] {

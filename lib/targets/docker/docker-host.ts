@@ -10,7 +10,14 @@ import { reportInput } from "../../input/report";
 import { field, Schema } from "../../input/schema";
 import { ADDRESS_FIELD, readHostProps } from "../host-props";
 import { containerStore, HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
-import { DockerContainerSpec, dockerContainerSpec, storeInitSpec } from "./container-spec";
+import {
+  DockerContainerSpec,
+  dockerContainerSpec,
+  initSpec,
+  LOGS_OF_LABEL,
+  logsVolumeName,
+  runsOnReadOnlyRoot,
+} from "./container-spec";
 import { withoutCreationStacks } from "./creation-stacks";
 import { aliasProblem, dockerHostProblem } from "./validate";
 
@@ -211,16 +218,35 @@ export class DockerHost extends Construct implements IRocketMqHost {
             }),
         )
       : undefined;
-    // The store volume by reference (Terraform creates it first), written at synth as cdktf writes a reference,
-    // like depends_on: no token to register, keep and resolve per container.
-    const volumes = (vs: DockerContainerSpec["volumes"]): container.ContainerVolumes[] => {
-      const ref = storeVolume && `\${${storeVolume.terraformResourceType}.${storeVolume.friendlyUniqueId}.name}`;
-      return vs.map((v) =>
-        v.volumeName
-          ? { containerPath: v.containerPath, volumeName: ref ?? v.volumeName }
-          : { containerPath: v.containerPath, hostPath: v.hostPath, ...(v.readOnly ? { readOnly: true } : {}) },
+    // The logs of a server on a read-only root: a volume of their own, which outlives a replaced container (and is
+    // not a store: no prevent_destroy, and the change report does not count it as one).
+    const readOnly = runsOnReadOnlyRoot(request.kind);
+    const logsName = logsVolumeName(request.processName);
+    const logsVolume = readOnly
+      ? withoutCreationStacks(
+          () =>
+            new volume.Volume(scope, "logs", {
+              provider: this.provider,
+              name: logsName,
+              labels: [{ label: LOGS_OF_LABEL, value: request.processName }],
+            }),
+        )
+      : undefined;
+    // The volumes by reference (Terraform creates them first), written at synth as cdktf writes a reference, like
+    // depends_on: no token to register, keep and resolve per container. An anonymous volume is created with its
+    // container and removed with it.
+    const refOf = (v?: volume.Volume) => v && `\${${v.terraformResourceType}.${v.friendlyUniqueId}.name}`;
+    const volumes = (vs: DockerContainerSpec["volumes"]): container.ContainerVolumes[] =>
+      vs.map((v) =>
+        v.volumeName !== undefined
+          ? {
+              containerPath: v.containerPath,
+              volumeName: (v.volumeName === logsName ? refOf(logsVolume) : refOf(storeVolume)) ?? v.volumeName,
+            }
+          : v.hostPath !== undefined
+            ? { containerPath: v.containerPath, hostPath: v.hostPath, ...(v.readOnly ? { readOnly: true } : {}) }
+            : { containerPath: v.containerPath },
       );
-    };
     const initConfig: PendingConfig = {
       provider: this.provider,
       user: "0:0",
@@ -231,7 +257,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
       mustRun: false,
     };
     const fillInit = (c: PlannedContainer, p: ProcessPlan) => {
-      const spec = storeInitSpec(p)!;
+      const spec = initSpec(p)!;
       c.name = spec.name;
       c.image = spec.image;
       c.entrypoint = spec.entrypoint;
@@ -239,9 +265,12 @@ export class DockerHost extends Construct implements IRocketMqHost {
       c.putVolumes(volumes(spec.volumes));
       c.putLabels(spec.labels);
     };
-    const init = store
-      ? withoutCreationStacks(() => new PlannedContainer(scope, "store-init", initConfig, request, fillInit))
-      : undefined;
+    const init =
+      store || readOnly
+        ? withoutCreationStacks(
+            () => new PlannedContainer(scope, store ? "store-init" : "logs-init", initConfig, request, fillInit),
+          )
+        : undefined;
     const config: PendingConfig = {
       provider: this.provider,
       networkMode: mode,
@@ -258,6 +287,8 @@ export class DockerHost extends Construct implements IRocketMqHost {
       if (spec.user !== undefined) c.user = spec.user;
       else c.resetUser();
       c.putUpload(spec.upload);
+      if (spec.readOnly) c.readOnly = true;
+      else c.resetReadOnly();
       if (spec.volumes.length > 0) c.putVolumes(volumes(spec.volumes));
       else c.resetVolumes();
       if (spec.ports.length > 0) c.putPorts(spec.ports);
