@@ -11,6 +11,7 @@ import {
   RocketMqVersion,
 } from "../../lib";
 import { containers, synth, synthError, synthWarnings } from "../helpers";
+import { selfIdNumber } from "../../lib/core/rules/dledger";
 
 /** A cluster with a name server on each of the given hosts, for rules tests. */
 function base(stack: TerraformStack, addresses = ["10.0.0.1", "10.0.0.2", "10.0.0.3"], version = "4.9.8") {
@@ -254,6 +255,55 @@ describe("DLedger", () => {
     expect(msg).toContain(
       '[stack/rmq/broker-c/peer-2] [dledger/self-id] dLegerSelfId "node2" is not a letter followed by a number',
     );
+  });
+
+  test("dLegerSelfIds are compared as RocketMQ reads them: n1 and n01 are one follower brokerId; a number past a Java int is refused", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: [
+          { host: hosts[0], selfId: "n1" },
+          { host: hosts[1], selfId: "n01" },
+          { host: hosts[2], selfId: "n99999999999" },
+        ],
+      });
+    });
+    expect(msg).toContain(
+      '[stack/rmq/broker-c/n01] [dledger/self-id] dLegerSelfId "n01" and "n1" of stack/rmq/broker-c/n1 are one number to RocketMQ (Integer.parseInt(selfId.substring(1)) is 1 for both): as followers both would register brokerId 2',
+    );
+    expect(msg).toContain(
+      '[stack/rmq/broker-c/n99999999999] [dledger/self-id] dLegerSelfId "n99999999999" has a number above 2147483646',
+    );
+    // Each fix names its own free id (by number too: not n1, which n01 takes): following both synthesizes.
+    expect(msg).toContain(
+      'Set selfId of stack/rmq/broker-c/n01 to an id whose number no other peer of broker-c uses, e.g. selfId: "n0"',
+    );
+    expect(msg).toContain('e.g. selfId: "n2"');
+    expect(() =>
+      synth((s) => {
+        const { hosts, cluster } = base(s);
+        new DLedgerGroup(cluster, "broker-c", {
+          peers: [
+            { host: hosts[0], selfId: "n1" },
+            { host: hosts[1], selfId: "n0" },
+            { host: hosts[2], selfId: "n2" },
+          ],
+        });
+      }),
+    ).not.toThrow();
+  });
+
+  test.each([
+    ["n0", 0],
+    ["n01", 1],
+    ["x2147483646", 2147483646],
+    ["n2147483647", undefined],
+    ["n+1", undefined],
+    ["n-1", undefined],
+    ["n", undefined],
+    ["1", undefined],
+  ])("dLegerSelfId %s is number %s to RocketMQ (undefined: refused)", (id, n) => {
+    expect(selfIdNumber(id)).toBe(n);
   });
 
   test("DLedger before RocketMQ 4.5 is rejected, beside the unsupported version, and both fixes name 4.5.0", () => {

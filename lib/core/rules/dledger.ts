@@ -69,7 +69,15 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
   }
   const deprecated = dledgerDeprecation(cluster.version);
   if (deprecated) findings.push(deprecated(set));
-  const seen = new Map<string, string>();
+  // By the number RocketMQ reads from each id: "n1" and "n01" are one.
+  const seen = new Map<number, [string, string]>();
+  // Each fix names another id: following every fix of the group leaves no two peers on one.
+  const suggested: string[] = [];
+  const nextFree = (): string => {
+    const id = freeSelfId([...set.members.map((x) => x.dledger!.selfId), ...suggested]);
+    suggested.push(id);
+    return id;
+  };
   for (const m of set.members) {
     const id = m.dledger!.selfId;
     if (!m.host.unresolved?.includes("address") && isIPv6(m.host.address)) {
@@ -82,27 +90,32 @@ function checkGroup(cluster: ClusterModel, set: BrokerSetModel): Finding[] {
         ),
       );
     }
-    if (!SELF_ID.test(id)) {
+    const number = selfIdNumber(id);
+    if (number === undefined) {
       findings.push(
         error(
           m.path,
           "dledger/self-id",
-          `dLegerSelfId "${id}" is not a letter followed by a number: RocketMQ parses Integer.parseInt(selfId.substring(1)) at startup and fails.`,
-          `Set selfId of this peer to a letter followed by a number that no other peer uses, e.g. selfId: "${freeSelfId(set.members.map((x) => x.dledger!.selfId))}".`,
+          SELF_ID.test(id)
+            ? `dLegerSelfId "${id}" has a number above ${MAX_SELF_ID_NUMBER}: RocketMQ computes a follower's brokerId as Integer.parseInt(selfId.substring(1)) + 1, which fails at startup above 2147483647 and overflows to a negative brokerId at 2147483647.`
+            : `dLegerSelfId "${id}" is not a letter followed by a number: RocketMQ parses Integer.parseInt(selfId.substring(1)) at startup and fails.`,
+          `Set selfId of this peer to a letter followed by a number that no other peer uses, e.g. selfId: "${nextFree()}".`,
         ),
       );
-    }
-    if (seen.has(id)) {
+    } else if (seen.has(number)) {
+      const [firstPath, firstId] = seen.get(number)!;
       findings.push(
         error(
           m.path,
           "dledger/self-id",
-          `dLegerSelfId "${id}" is used by ${seen.get(id)} and ${m.path} in group ${set.brokerName}: each peer needs its own id in dLegerPeers.`,
-          `Set selfId of ${m.path} to an id no other peer of ${set.brokerName} uses, e.g. selfId: "${freeSelfId(set.members.map((x) => x.dledger!.selfId))}".`,
+          firstId === id
+            ? `dLegerSelfId "${id}" is used by ${firstPath} and ${m.path} in group ${set.brokerName}: each peer needs its own id in dLegerPeers.`
+            : `dLegerSelfId "${id}" and "${firstId}" of ${firstPath} are one number to RocketMQ (Integer.parseInt(selfId.substring(1)) is ${number} for both): as followers both would register brokerId ${number + 1} in group ${set.brokerName}, and the name server keeps one of them.`,
+          `Set selfId of ${m.path} to an id whose number no other peer of ${set.brokerName} uses, e.g. selfId: "${nextFree()}".`,
         ),
       );
     } else {
-      seen.set(id, m.path);
+      seen.set(number, [m.path, id]);
     }
     if (
       !versionAtLeast(cluster.version, "4.8.0") &&
@@ -156,9 +169,26 @@ export function groupNameProblem(group: string): string | undefined {
   return undefined;
 }
 
-/** `n0`, `n1`, ...: the first id none of `used` is. Bounded by the number of ids. */
+/**
+ * The largest number a broker's dLegerSelfId may carry: a follower registers brokerId
+ * `Integer.parseInt(selfId.substring(1)) + 1` (DLedgerCommitLog), a Java int.
+ */
+export const MAX_SELF_ID_NUMBER = 2_147_483_646;
+
+/** The number RocketMQ reads from a broker's dLegerSelfId, or undefined when it cannot (or its brokerId would overflow). */
+export function selfIdNumber(id: string): number | undefined {
+  if (!SELF_ID.test(id)) return undefined;
+  const n = Number(id.slice(1));
+  return n <= MAX_SELF_ID_NUMBER ? n : undefined;
+}
+
+/**
+ * `n0`, `n1`, ...: the first id whose number none of `used` has (compared as RocketMQ reads them: "n01" takes 1), or
+ * whose text none of them is (for ids that are not letter + number). Bounded by the number of ids.
+ */
 export function freeSelfId(used: readonly string[]): string {
   const taken = new Set(used);
-  for (let i = 0; i <= taken.size; i++) if (!taken.has(`n${i}`)) return `n${i}`;
+  const numbers = new Set(used.map(selfIdNumber));
+  for (let i = 0; i <= taken.size; i++) if (!taken.has(`n${i}`) && !numbers.has(i)) return `n${i}`;
   return `n${taken.size + 1}`;
 }
