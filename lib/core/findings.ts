@@ -27,9 +27,28 @@ export function warning(path: string, rule: string, message: string, fix: string
   return { severity: "warning", path, rule, message, fix };
 }
 
-/** One line per finding, as printed by synth: `[rule] message Fix: fix`. */
+/**
+ * One line per finding, as printed by synth: `[rule] message Fix: fix`, with every character a reader cannot see
+ * escaped (`\u200B`): a name that differs from another by an invisible character shows where.
+ */
 export function formatFinding(f: Finding): string {
-  return `[${f.rule}] ${f.message} Fix: ${f.fix}`;
+  return showInvisible(`[${f.rule}] ${f.message} Fix: ${f.fix}`);
+}
+
+/**
+ * `text` with each control, format, private-use, unassigned, line or paragraph separator and space other than
+ * U+0020 written as a JavaScript escape (`\u00A0`, `\u200B`, `\n`, `\u{E0001}`), so that it shows, on one line.
+ */
+export function showInvisible(text: string): string {
+  return text.replace(/(?! )[\p{C}\p{Z}]/gu, (c) => {
+    if (c === "\n") return "\\n";
+    if (c === "\t") return "\\t";
+    if (c === "\r") return "\\r";
+    const code = c.codePointAt(0)!;
+    return code > 0xffff
+      ? `\\u{${code.toString(16).toUpperCase()}}`
+      : `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  });
 }
 
 /** Sorts findings by path, then rule, then message, so output never depends on declaration order. */

@@ -1,5 +1,6 @@
 import { App, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
+import { showInvisible } from "../core/findings";
 
 /** How `RocketMqApp.synth` reports. */
 export interface RocketMqAppSynthOptions {
@@ -22,7 +23,7 @@ export class RocketMqApp {
     const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
     if (!app.skipValidation) {
       const errors = stacks.flatMap((s) =>
-        s.node.findAll().flatMap((c) => c.node.validate().map((m) => `[${c.node.path}] ${m}`)),
+        s.node.findAll().flatMap((c) => c.node.validate().map((m) => `[${showInvisible(c.node.path)}] ${m}`)),
       );
       if (options.printWarnings ?? !runByCdktfCli()) printWarnings(stacks);
       if (errors.length > 0) {
@@ -45,7 +46,9 @@ function printWarnings(stacks: readonly TerraformStack[]): void {
     s.node
       .findAll()
       .flatMap((c: IConstruct) =>
-        c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => `[${c.node.path}] ${String(m.data)}`),
+        c.node.metadata
+          .filter((m) => m.type === "@cdktf/warn")
+          .map((m) => `[${showInvisible(c.node.path)}] ${String(m.data)}`),
       ),
   );
   for (const line of lines) process.stderr.write(`Warning: ${line}\n`);

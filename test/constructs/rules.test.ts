@@ -174,6 +174,18 @@ describe("ids", () => {
     expect(msg).toContain("[stack/rmq] [ids/no-namesrv] Cluster DefaultCluster has no NameServer");
   });
 
+  test("a name with an invisible character shows it escaped in the message", () => {
+    const msg = synthError((s) => {
+      const h = new DockerHost(s, "h", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", { clusterName: "Default\u200bCluster" });
+      new NameServer(cluster, "ns", { host: h });
+      new BrokerPair(cluster, "broker-a", { brokerName: "broker\u00a0a", master: { host: h } });
+    });
+    expect(msg).toContain('brokerClusterName "Default\\u200BCluster" is not a usable name');
+    expect(msg).toContain('brokerName "broker\\u00A0a" is not a usable name');
+    expect(msg).not.toMatch(/[\u200b\u00a0]/);
+  });
+
   test("two broker sets with one brokerName are rejected", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s);

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { checkTopology } from "../../lib/core";
 import { checkDLedger } from "../../lib/core/rules";
+import { showInvisible } from "../../lib/core/findings";
 import { ClusterModel, TopologyModel } from "../../lib/core/model";
 import { planTopology } from "../../lib/core/plan";
 import { parseProperties, renderProperties } from "../../lib/core/render/properties";
@@ -146,5 +147,20 @@ describe("the core without cdktf", () => {
         fix: expect.stringContaining("Add at least one NameServer"),
       }),
     ]);
+  });
+});
+
+describe("showInvisible", () => {
+  test.each([
+    ["plain name, spaces kept", "plain name, spaces kept"],
+    ["a\u200bb", "a\\u200Bb"],
+    ["nbsp\u00a0", "nbsp\\u00A0"],
+    ["line\nbreak\ttab", "line\\nbreak\\ttab"],
+    ["sep\u2028", "sep\\u2028"],
+    ["tag\u{E0001}", "tag\\u{E0001}"],
+    ["bidi\u202e", "bidi\\u202E"],
+    ["é and 中 stay", "é and 中 stay"],
+  ])("%j reads %s", (text, shown) => {
+    expect(showInvisible(text)).toBe(shown);
   });
 });
