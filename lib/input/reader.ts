@@ -32,7 +32,12 @@ function kind(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return `the string ${show(value)}`;
   if (typeof value === "number") return Number.isNaN(value) ? "NaN" : `the number ${value}`;
-  if (typeof value === "object") return "an object";
+  if (value instanceof Map) return "a Map (its entries are not read as settings: pass Object.fromEntries(map))";
+  if (value instanceof Set) return "a Set";
+  if (typeof value === "object") {
+    const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name;
+    return name && name !== "Object" ? `an instance of ${name}` : "an object";
+  }
   return `a ${typeof value}`;
 }
 
@@ -47,8 +52,18 @@ export function isToken(value: unknown): boolean {
   }
 }
 
+/**
+ * An object whose own keys are its entries: not an array, and not a collection whose entries are elsewhere (a Map or
+ * a Set reads as an object without keys: its settings would be lost without a word), a date or a pattern.
+ */
 export function isPlainObject(value: unknown): value is Raw {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) &&
+    !(value instanceof Date || value instanceof RegExp || value instanceof Promise || ArrayBuffer.isView(value))
+  );
 }
 
 /**

@@ -436,6 +436,18 @@ describe("keys", () => {
     expect(msg).toContain("listenPort of the broker");
   });
 
+  test("a Map given as properties (a JavaScript caller) is refused, not read as no settings", () => {
+    const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", {
+        master: { host: hosts[1], properties: new Map([["deleteWhen", "04"]]) as any },
+      });
+    });
+    expect(msg).toContain(
+      "[stack/rmq/broker-a/master] [props/type] properties is a Map (its entries are not read as settings: pass Object.fromEntries(map)), not an object of settings.",
+    );
+  });
+
   test("valid extra properties are written sorted beside the generated keys", () => {
     const json = synth((s) => {
       const { hosts, cluster } = base(s);
@@ -443,7 +455,7 @@ describe("keys", () => {
         master: { host: hosts[1], properties: { fileReservedTime: 48, deleteWhen: "04" } },
       });
     });
-    const c = Object.values<any>(json.resource.docker_container).find((x) => x.name === "defaultcluster-broker-a-0");
+    const c = containers(json)["defaultcluster-broker-a-0"];
     expect(c.upload[0].content).toContain("\ndeleteWhen=04\nfileReservedTime=48\nflushDiskType=ASYNC_FLUSH\n");
   });
 });

@@ -272,6 +272,22 @@ describe("VmHost props", () => {
     expect(err).toContain("[props/unknown] adress is not a prop");
   });
 
+  test("what a JavaScript caller gives the static factories is checked on the host, never a TypeError", () => {
+    const err = synthError((s) => {
+      const h = new VmHost(s, "vm", {
+        address: "10.0.0.1",
+        distribution: VmDistribution.fromUrl("https://x.example/r.zip", 1234 as any),
+        java: VmJava.preinstalled({ home: "/usr" } as any),
+      });
+      new NameServer(new RocketMqCluster(s, "rmq"), "ns", { host: h });
+    });
+    expect(err).toContain(
+      "[stack/vm] [props/type] VmDistribution's sha512 is the number 1234, not a string. Fix: Set VmDistribution's sha512 to a string, e.g. VmDistribution's sha512: \"<the 128 hex digits sha512sum prints>\".",
+    );
+    expect(err).toContain("[stack/vm] [props/type] VmJava.preinstalled's javaHome is an object, not a string.");
+    expect(err).not.toContain("TypeError");
+  });
+
   test("a newline in a java option, a distribution or a Java package never reaches a unit or the install script", () => {
     const build = (s: TerraformStack) => {
       const vm = new VmHost(s, "vm", {
@@ -286,8 +302,8 @@ describe("VmHost props", () => {
     expect(err).toContain(
       "[stack/vm] [props/control-character] javaOptions[0] contains a newline (U+000A) at position 7 of 16: written into a properties file, a systemd unit, a cloud-init document or a shell line, it would end the field and start another.",
     );
-    expect(err).toContain("[props/control-character] distribution contains a newline");
-    expect(err).toContain("[props/control-character] java contains a newline");
+    expect(err).toContain("[props/control-character] VmDistribution.fromUrl's url contains a newline");
+    expect(err).toContain("[props/control-character] VmJava.debianPackage's packageName contains a newline");
     // Nothing of it is written either way (the options fall back to the defaults).
     const json = synthWithoutValidation(build);
     expect(JSON.stringify(json)).not.toContain("User=root");

@@ -122,7 +122,8 @@ export class VmDistribution {
   private constructor(kind: "archive" | "url" | "preinstalled", where: string, sha512: string | undefined) {
     this._kind = kind;
     this._where = where;
-    this._sha512 = sha512 === undefined ? undefined : sha512.toLowerCase();
+    // What a JavaScript caller gave is kept as it is (VmHost says what is wrong with it, on its construct path).
+    this._sha512 = typeof sha512 === "string" ? sha512.toLowerCase() : sha512;
   }
 
   /** @internal True when one distribution serves one version only (a URL or a home: not the archive's per-version layout). */

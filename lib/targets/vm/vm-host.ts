@@ -74,6 +74,13 @@ const VM_HOST_SCHEMA: Schema<VmHostProps> = {
   limitNofile: field.integer("the limit is written into every unit at synth", DEFAULT_LIMIT_NOFILE),
 };
 
+/** What each VmDistribution factory was given where the host keeps it: its name, and an example. */
+const DISTRIBUTION_ARGUMENT = {
+  archive: ["VmDistribution.apacheArchive's mirror", '"https://archive.apache.org/dist/rocketmq"'],
+  url: ["VmDistribution.fromUrl's url", '"https://downloads.example.com/rocketmq-all-5.5.0-bin-release.zip"'],
+  preinstalled: ["VmDistribution.preinstalled's rocketmqHome", '"/opt/rocketmq/rocketmq-5.5.0"'],
+} as const;
+
 /**
  * One virtual machine: every RocketMQ process placed on it becomes a systemd unit in one cloud-init user-data
  * document (`userData`), which any VM resource takes (`attachTo`, e.g. an `aws_instance`). The processes' files are the
@@ -112,14 +119,20 @@ export class VmHost extends Construct implements IRocketMqHost {
     this.unresolved = unresolved;
     this.address = address;
     // What the factories were given reaches the install script and the units whole, or not at all (the default).
+    // The factories take what a JavaScript caller gives them: each value is checked here, where the host is declared.
+    const given = (name: string, v: unknown, example: string) =>
+      v === undefined || r.string({ [name]: v }, name, { example }) !== undefined;
     const java = read.java;
-    const javaWhole = [java?._spec.debianPackage, java?._spec.javaHome].every(
-      (v) => v === undefined || r.unbroken("java", v) !== undefined,
-    );
+    const javaWhole =
+      given("VmJava.debianPackage's packageName", java?._spec.debianPackage, '"openjdk-17-jre-headless"') &&
+      given("VmJava.preinstalled's javaHome", java?._spec.javaHome, '"/usr/lib/jvm/java-17-openjdk-amd64"');
     this.java = java && javaWhole ? java : VmJava.debianPackage();
     const distribution = read.distribution;
+    const where = distribution && DISTRIBUTION_ARGUMENT[distribution._kind];
     this.distribution =
-      distribution && r.unbroken("distribution", distribution._where) !== undefined
+      distribution &&
+      given(where![0], distribution._where, where![1]) &&
+      given(`VmDistribution's sha512`, distribution._sha512, '"<the 128 hex digits sha512sum prints>"')
         ? distribution
         : VmDistribution.apacheArchive();
     const sha = this.distribution._sha512;
