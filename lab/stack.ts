@@ -11,6 +11,8 @@ export interface Upload {
 }
 export interface Volume {
   volume_name?: string;
+  /** `volumes_from`: a container whose volumes this one mounts (a read-only root's init container). */
+  from_container?: string;
   host_path?: string;
   container_path: string;
   read_only?: boolean;
@@ -228,6 +230,16 @@ export function readStack(outDir: string, name: string, values: Readonly<Record<
   const all = Object.entries(cs)
     .map(([id, raw]) => parseContainer(id, raw))
     .filter((c) => c.role !== "store-init" && c.role !== "logs-init");
+  // A server on a read-only root mounts its files from its init container (volumes_from): they are its uploads.
+  for (const c of all) {
+    const from = c.volumes.find((v) => v.from_container !== undefined);
+    if (!from) continue;
+    const id = /^\$\{docker_container\.([^.}]+)\.id\}$/.exec(String(from.from_container))?.[1];
+    const init = id === undefined ? undefined : cs[id];
+    if (!init) throw new Error(`${c.name}: volumes_from ${from.from_container} names no init container of the stack`);
+    c.uploads = parseContainer(id!, init).uploads;
+    c.volumes = c.volumes.filter((v) => v !== from);
+  }
   for (const c of all) resolveContainer(c, values);
   const containers = all.filter((c) => c.role !== "dashboard");
   const dashboards = all.filter((c) => c.role === "dashboard");

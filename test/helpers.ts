@@ -39,12 +39,23 @@ export function synthWarnings(build: (stack: TerraformStack) => void): string[] 
 
 const INIT_ROLES = ["store-init", "logs-init"];
 
-/** The RocketMQ server containers of a synthesized stack by container name (not the one-shot init ones). */
+/**
+ * The RocketMQ server containers of a synthesized stack by container name (not the one-shot init ones). A server on a
+ * read-only root gets its files from its init container (`volumes_from`): they are shown as its `upload`.
+ */
 export function containers(json: any): Record<string, any> {
+  const all = json.resource?.docker_container ?? {};
   const out: Record<string, any> = {};
-  for (const c of Object.values<any>(json.resource?.docker_container ?? {}))
-    if (!INIT_ROLES.includes(roleOf(c) ?? "")) out[c.name] = c;
+  for (const c of Object.values<any>(all))
+    if (!INIT_ROLES.includes(roleOf(c) ?? "")) out[c.name] = withInitFiles(all, c);
   return out;
+}
+
+/** A server as its process sees its files: those its init container received, when it mounts them from there. */
+export function withInitFiles(all: Record<string, any>, c: any): any {
+  const from = (c.volumes ?? []).find((v: any) => v.from_container !== undefined);
+  const id = from && /^\$\{docker_container\.([^.}]+)\.id\}$/.exec(String(from.from_container))?.[1];
+  return id && all[id]?.upload ? { ...c, upload: all[id].upload } : c;
 }
 
 /**

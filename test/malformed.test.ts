@@ -1055,12 +1055,14 @@ const GROUPS: Record<string, Case[]> = {
       build: (e) => (
         pair(e, { master: { host: e.h[1], store: { hostPath: "/data/rmq" } } }),
         new BrokerPair(new RocketMqCluster(e.s, "rmq2", { clusterName: "Other" }), "b", {
-          master: { host: e.h[1], listenPort: 20911, store: { hostPath: "/data/rmq/b" } },
+          master: { host: e.h[1], listenPort: 20911, store: { hostPath: "/data/rmq/config" } },
         })
       ),
       expect: {
         errors: ["stack/rmq2 [ids/no-namesrv]", "stack/rmq2/b/master [stores/shared]"],
-        says: ["b master of cluster Other and a master of cluster DefaultCluster"],
+        says: [
+          'The store of b master of cluster Other is /data/rmq/config, the folder "config" of the store of a master of cluster DefaultCluster',
+        ],
       },
     },
     {

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqCluster } from "../../lib";
 import { buildExamples } from "../../examples/seed";
-import { synth } from "../helpers";
+import { containers, synth } from "../helpers";
 
 function synthToDir(): Map<string, string> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rmq-synth-"));
@@ -111,7 +111,8 @@ describe("review snapshots of every example stack", () => {
     });
 
     test(`${stack}: every generated file, by container and path`, () => {
-      const generated = Object.values<any>(json.resource?.docker_container ?? {}).flatMap((c) =>
+      // By the server that reads them (a server on a read-only root mounts them from its init container).
+      const generated = Object.values<any>(containers(json)).flatMap((c) =>
         (c.upload ?? []).map((u: any) => ({ name: `${c.name} ${u.file}`, content: String(u.content) })),
       );
       const userData = Object.entries<any>(json.output ?? {})

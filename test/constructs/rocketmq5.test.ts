@@ -60,11 +60,11 @@ describe("seed RocketMQ 5 controller-mode cluster", () => {
       rocketMQClusterName: "ControllerCluster",
     });
     expect(proxy.ports.map((p: any) => p.external)).toEqual([8080, 8081]);
-    // No store: its logs volume, and the anonymous volumes of a read-only root (its file's folder, /tmp).
-    expect(proxy.volumes.map((v: any) => v.container_path)).toEqual([
+    // No store: its logs volume, /tmp, and its file from its logs-init (a read-only root).
+    expect(proxy.volumes.map((v: any) => v.container_path ?? "volumes_from")).toEqual([
       "/home/rocketmq/logs",
-      "/home/rocketmq/conf",
       "/tmp",
+      "volumes_from",
     ]);
   });
 });

@@ -123,15 +123,32 @@ describe("stores", () => {
     expect(msg).toContain("Lock failed,MQ already started");
   });
 
-  test("a host directory inside another broker's host directory is shared too", () => {
+  test("a host directory at a folder RocketMQ keeps in another store (its commitlog) is refused: their files mix", () => {
     const msg = synthError((s) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], store: { hostPath: "/data/rmq" } } });
+      new BrokerPair(cluster, "broker-b", {
+        master: { host: hosts[1], listenPort: 11911, store: { hostPath: "/data/rmq/commitlog/" } },
+      });
+    });
+    expect(msg).toContain(
+      '[stack/rmq/broker-b/master] [stores/shared] The store of broker-b master is /data/rmq/commitlog, the folder "commitlog" of the store of broker-a master (/data/rmq) on host 10.0.0.2, where RocketMQ keeps that store\'s own commitlog',
+    );
+  });
+
+  test("a host directory elsewhere inside another store is a warning that says what RocketMQ does with it", () => {
+    const warnings = synthWarnings((s) => {
       const { hosts, cluster } = base(s);
       new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], store: { hostPath: "/data/rmq" } } });
       new BrokerPair(cluster, "broker-b", {
         master: { host: hosts[1], listenPort: 11911, store: { hostPath: "/data/rmq/b/" } },
       });
     });
-    expect(msg).toContain("host directory /data/rmq / /data/rmq/b on host 10.0.0.2");
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        "stack/rmq/broker-b/master: [stores/nested] The store of broker-b master (/data/rmq/b) is inside the store of broker-a master (/data/rmq) on host 10.0.0.2. RocketMQ keeps each store's lock, checkpoint and commit log under the store's own root, so the two do not share files and both start",
+      ),
+    ]);
   });
 
   test("the same volume name on different hosts is fine: each engine has its own", () => {

@@ -91,11 +91,11 @@ describe("seed 2-master-2-slave SYNC cluster placed crosswise", () => {
     expect(master.memory).toBe(512 + 512 + 256);
     expect(master.restart).toBe("unless-stopped");
     expect(master.healthcheck.test).toEqual(["CMD", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/10911"]);
-    expect(master.volumes.map((v: any) => v.container_path)).toEqual([
+    expect(master.volumes.map((v: any) => v.container_path ?? "volumes_from")).toEqual([
       "/home/rocketmq/store",
       "/home/rocketmq/logs",
-      "/home/rocketmq/conf",
       "/tmp",
+      "volumes_from",
     ]);
     const volume = Object.values<any>(json.resource.docker_volume).find(
       (v) => v.name === "defaultcluster-broker-a-0-store",

@@ -7,6 +7,7 @@
 import { parseProperties } from "../../lib/core/render/properties";
 import { ProcessKind, ProcessPlan } from "../../lib/core/plan";
 import { EXTRA_KEYS, Placed, placeAll, Spec } from "./spec";
+import { withInitFiles } from "../helpers";
 
 export type Category = "ports" | "stores" | "names" | "ids" | "versions" | "keys" | "jvm";
 
@@ -120,10 +121,7 @@ export function violations(spec: Spec): Map<Category, string[]> {
     for (let j = 0; j < i; j++) {
       const [a, b] = [stores[i], stores[j]];
       if (machine[a.p.host] !== machine[b.p.host]) continue;
-      const nested =
-        a.dir !== undefined &&
-        b.dir !== undefined &&
-        (a.dir === b.dir || a.dir.startsWith(b.dir + "/") || b.dir.startsWith(a.dir + "/"));
+      const nested = a.dir !== undefined && b.dir !== undefined && storesOverlap(a.dir, b.dir);
       // Two default volumes share because the container names they are named after do: that is one mistake (names).
       const byName = a.p.defaultStore && b.p.defaultStore && a.p.containerName === b.p.containerName;
       if (((a.volume !== undefined && a.volume === b.volume) || nested) && !byName)
@@ -184,6 +182,20 @@ export function violations(spec: Spec): Map<Category, string[]> {
   return out;
 }
 
+/**
+ * Two store roots (normalised directories) that mix their files: one directory, or one inside the other at a folder
+ * RocketMQ keeps in a store root (its commit log, queues, index, config, lock...). A root elsewhere inside another
+ * keeps its own files apart.
+ */
+function storesOverlap(x: string, y: string): boolean {
+  const entry = (outer: string, inner: string) =>
+    inner.startsWith(outer + "/") &&
+    /^(abort|batchconsumequeue|brokerIdentity|checkpoint|commitlog|config|consumequeue|consumequeue_ext|epochFileCheckpoint|index|lock|rdb|timercheck|timerlog|timermetrics|timerwheel|transaction|dledger-.*|rocksdb.*)$/.test(
+      inner.slice(outer.length + 1).split("/")[0],
+    );
+  return x === y || entry(x, y) || entry(y, x);
+}
+
 /** What a broker's generated configuration must say, for a topology that was accepted. */
 interface Generated {
   readonly path: string;
@@ -233,10 +245,7 @@ export function generatedProblems(spec: Spec, generated: readonly Generated[]): 
         const mine = s.volume ?? cleanPath(s.hostPath!);
         for (const [key, other] of volumes) {
           const [m, theirs] = [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)];
-          const nested =
-            s.volume === undefined &&
-            theirs.startsWith("/") &&
-            (theirs === mine || mine.startsWith(theirs + "/") || theirs.startsWith(mine + "/"));
+          const nested = s.volume === undefined && theirs.startsWith("/") && storesOverlap(theirs, mine);
           if (m === String(machine[p.host]) && (theirs === mine || nested))
             problems.push(`${p.path}: store shared with ${other}`);
         }
@@ -337,7 +346,10 @@ export function fromTerraform(spec: Spec, json: any): Generated[] {
             ? String(store.host_path ?? "").startsWith("/")
             : volumes.has(`${c.provider}:${resolved}`),
       },
-      properties: role === "broker" ? parseProperties(c.upload[0].content) : undefined,
+      properties:
+        role === "broker"
+          ? parseProperties(withInitFiles(json.resource.docker_container, c).upload[0].content)
+          : undefined,
       readOnlyRoot: c.read_only === true,
     });
   }

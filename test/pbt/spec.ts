@@ -153,6 +153,8 @@ function processArb(
             "/data//rmq/a",
             "/data/./rmq/b",
             "/data/rmq",
+            "/data/rmq/commitlog",
+            "/data/rmq/a/index",
             "/",
             "data/rmq",
             "/etc",

@@ -61,13 +61,17 @@ describe("stores are written by the user RocketMQ runs as, with no manual step",
       attach: true,
       must_run: false,
     });
-    // The server's store and logs volumes, as its server mounts them.
-    expect(master.volumes).toEqual(servers["defaultcluster-broker-a-0"].volumes.slice(0, 2));
+    // The server's store and logs volumes, as its server mounts them, and the folder of the server's files.
+    expect(master.volumes).toEqual([
+      ...servers["defaultcluster-broker-a-0"].volumes.slice(0, 2),
+      { container_path: "/home/rocketmq/conf" },
+    ]);
     // A host directory: its parent is mounted, the directory made there (never an existing one taken over).
     const slave = inits["defaultcluster-broker-a-1-store-init"];
     expect(slave.volumes).toEqual([
       { container_path: "/rocketmq-store-parent", host_path: "/data/rocketmq" },
       servers["defaultcluster-broker-a-1"].volumes[1],
+      { container_path: "/home/rocketmq/conf" },
     ]);
     expect(slave.entrypoint).toEqual(["sh", "-c"]);
     expect(slave.command[0]).toContain("d='/rocketmq-store-parent/broker-a-s'");
@@ -120,12 +124,12 @@ describe("stores are written by the user RocketMQ runs as, with no manual step",
     expect(inits5["defaultcluster-proxy-proxy-logs-init"]).toMatchObject({
       entrypoint: ["chown"],
       command: ["3000:3000", "/home/rocketmq/logs"],
-      volumes: [proxy.volumes[0]],
+      volumes: [proxy.volumes[0], { container_path: "/home/rocketmq/conf" }],
     });
-    expect(proxy.volumes.map((v: any) => v.container_path)).toEqual([
+    expect(proxy.volumes.map((v: any) => v.container_path ?? `from ${v.from_container}`)).toEqual([
       "/home/rocketmq/logs",
-      "/home/rocketmq/conf",
       "/tmp",
+      "from ${docker_container.rmq_proxy_logs-init_003BE23B.id}",
     ]);
   });
 });
@@ -152,7 +156,7 @@ describe("servers run on a read-only root file system", () => {
     expect(console.read_only).toBeUndefined();
   });
 
-  test("each writes only to volumes: its store, its logs (a named volume of its own), /tmp and its files' folder", () => {
+  test("each writes only to volumes: its store, its logs (a named volume of its own) and /tmp", () => {
     const logsVolumes = Object.values<any>(json.resource.docker_volume).filter((v) =>
       (v.labels ?? []).some((l: any) => l.label === "rocketmq.logsOf"),
     );
@@ -164,11 +168,28 @@ describe("servers run on a read-only root file system", () => {
       expect(byPath["/home/rocketmq/logs"].volume_name).toMatch(/^\$\{docker_volume\..*_logs_[0-9A-F]+\.name\}$/);
       // Anonymous: created with the container and removed with it, as its writable layer was.
       expect(byPath["/tmp"]).toEqual({ container_path: "/tmp" });
-      // Docker copies files into a read-only container only inside a volume: every upload lands in one.
-      for (const u of c.upload) {
-        const folder = path.posix.dirname(u.file);
-        expect(byPath[folder]).toEqual({ container_path: folder });
-      }
+    }
+  });
+
+  test("its files come from its init container, read-only: Docker refuses uploads into a read-only container", () => {
+    const all = json.resource.docker_container;
+    for (const own of Object.values<any>(all).filter((c) => c.read_only)) {
+      // Nothing uploaded into the server itself (the provider copies into `/`, which a read-only root refuses).
+      expect(own.upload).toBeUndefined();
+      const from = own.volumes.filter((v: any) => v.from_container !== undefined);
+      expect(from).toHaveLength(1);
+      expect(from[0].read_only).toBe(true);
+      // By the init's id: a changed file replaces the init, and its new id the server.
+      const id = /^\$\{docker_container\.([^.}]+)\.id\}$/.exec(from[0].from_container)![1];
+      const init = all[id];
+      expect(init.name).toMatch(new RegExp(`^${own.name}-(store|logs)-init$`));
+      expect(init.upload.length).toBeGreaterThan(0);
+      // Each file lands in an anonymous volume of the init at its folder, which the server then mounts.
+      const folders = new Set(
+        init.volumes.filter((v: any) => !v.volume_name && !v.host_path).map((v: any) => v.container_path),
+      );
+      for (const u of init.upload) expect(folders).toContain(path.posix.dirname(u.file));
+      expect(own.depends_on).toContain(`docker_container.${id}`);
     }
   });
 });

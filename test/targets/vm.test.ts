@@ -366,17 +366,21 @@ describe("the rules hold on VMs as on one Docker host", () => {
     expect(err).toContain("[ports/collision]");
   });
 
-  test("two processes of one VM on one store directory: stores/shared; default directories are their own", () => {
+  test("two processes of one VM on one store directory: stores/shared, fixed with a directory (a VM has no volumes); default directories are their own", () => {
     const err = synthError((s) => {
       const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
       const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
       new NameServer(cluster, "ns", { host: vm });
       new BrokerPair(cluster, "broker-a", { master: { host: vm, store: { hostPath: "/data/rmq" } } });
       new BrokerPair(cluster, "broker-b", {
-        master: { host: vm, listenPort: 20911, store: { hostPath: "/data/rmq/b" } },
+        master: { host: vm, listenPort: 20911, store: { hostPath: "/data/rmq" } },
       });
     });
     expect(err).toContain("[stores/shared]");
+    expect(err).toContain(
+      'Fix: Set store of broker-b master to a host directory of its own, e.g. store: { hostPath: "/data/rocketmq/defaultcluster-broker-b-0" }, or remove store (its default is a directory of its own on 10.0.0.1).',
+    );
+    expect(err).not.toContain("volume");
     const ok = userData(
       synth((s) => {
         const vm = new VmHost(s, "vm", { address: "10.0.0.1" });

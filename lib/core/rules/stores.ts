@@ -1,4 +1,4 @@
-import { cmp, error, Finding } from "../findings";
+import { cmp, error, Finding, warning } from "../findings";
 import { machineOf } from "../machines";
 import { ClusterModel, StoreModel, TopologyModel } from "../model";
 import { DOCKER_NAME, MAX_VOLUME_NAME } from "./names";
@@ -90,22 +90,42 @@ export function checkStores(topology: TopologyModel): Finding[] {
           continue;
         const shared = sharedStore(sa, sb);
         if (!shared) continue;
-        const own = `${b.process.containerName}-store`;
         // Across clusters, each process is named with its cluster.
         const across = a.cluster !== b.cluster;
         const [nb, na] = across
           ? [`${b.owner} of cluster ${b.cluster.clusterName}`, `${a.owner} of cluster ${a.cluster.clusterName}`]
           : [b.owner, a.owner];
-        findings.push(
-          error(
-            b.process.path,
-            "stores/shared",
-            `${nb} and ${na} both keep their store in ${shared} on host ${machine}: the second broker to start fails with "Lock failed,MQ already started" (and commit logs in one folder corrupt each other).`,
-            volumes.has(own)
-              ? `Set store of ${b.owner} to a volume or host directory of its own, e.g. store: { volume: "${freeName(own, volumes)}" }.`
-              : `Remove store from ${b.owner} (its default is a volume of its own, "${own}"), or set store: { volume: "${own}" }.`,
-          ),
-        );
+        const fix = ownStoreFix(b, volumes, machine);
+        if (shared.nested === undefined) {
+          findings.push(
+            error(
+              b.process.path,
+              "stores/shared",
+              `${nb} and ${na} both keep their store in ${shared.what} on host ${machine}: the second broker to start fails with "Lock failed,MQ already started" (and commit logs in one folder corrupt each other).`,
+              fix,
+            ),
+          );
+        } else if (shared.nested.entry !== undefined) {
+          const [inner, outer] = shared.nested.inner === "a" ? [na, nb] : [nb, na];
+          findings.push(
+            error(
+              b.process.path,
+              "stores/shared",
+              `The store of ${inner} is ${shared.nested.innerPath}, the folder "${shared.nested.entry}" of the store of ${outer} (${shared.nested.outerPath}) on host ${machine}, where RocketMQ keeps that store's own ${shared.nested.entry}: the two servers write their files into each other's (a commit log folder with another store in it fails to load).`,
+              fix,
+            ),
+          );
+        } else {
+          const [inner, outer] = shared.nested.inner === "a" ? [na, nb] : [nb, na];
+          findings.push(
+            warning(
+              b.process.path,
+              "stores/nested",
+              `The store of ${inner} (${shared.nested.innerPath}) is inside the store of ${outer} (${shared.nested.outerPath}) on host ${machine}. RocketMQ keeps each store's lock, checkpoint and commit log under the store's own root, so the two do not share files and both start; but whatever is done to the outer store (a restore, a clean-up, a copy, its disk) is done to the inner one too.`,
+              `Give each store a folder of its own beside the other, e.g. ${fix.replace(/^Set /, "set ")}`,
+            ),
+          );
+        }
       }
     }
   }
@@ -150,7 +170,56 @@ function freeName(name: string, taken: ReadonlySet<string>): string {
   return `${name}-${taken.size + 3}`;
 }
 
-function sharedStore(a: StoreModel, b: StoreModel): string | undefined {
+/**
+ * The fix that gives `p` a store of its own: on a host with named volumes, a volume; on one without (a VM), a host
+ * directory of its own (its default, under the target's store folder, is one).
+ */
+function ownStoreFix(p: PlacedProcess, volumes: ReadonlySet<string>, machine: string): string {
+  if (p.process.host.namedVolumes === false) {
+    const dir = `/data/rocketmq/${p.process.containerName}`;
+    return `Set store of ${p.owner} to a host directory of its own, e.g. store: { hostPath: "${dir}" }, or remove store (its default is a directory of its own on ${machine}).`;
+  }
+  const own = `${p.process.containerName}-store`;
+  return volumes.has(own)
+    ? `Set store of ${p.owner} to a volume or host directory of its own, e.g. store: { volume: "${freeName(own, volumes)}" }.`
+    : `Remove store from ${p.owner} (its default is a volume of its own, "${own}"), or set store: { volume: "${own}" }.`;
+}
+
+/**
+ * The folders RocketMQ keeps in a store root (StorePathConfigHelper, the broker's config and timer stores, DLedger's
+ * `dledger-<selfId>`): a store root at one of them, inside another store, puts its files among that store's own.
+ */
+const STORE_ENTRIES = new Set([
+  "abort",
+  "batchconsumequeue",
+  "brokerIdentity",
+  "checkpoint",
+  "commitlog",
+  "config",
+  "consumequeue",
+  "consumequeue_ext",
+  "epochFileCheckpoint",
+  "index",
+  "lock",
+  "rdb",
+  "timercheck",
+  "timerlog",
+  "timermetrics",
+  "timerwheel",
+  "transaction",
+]);
+
+function storeEntry(name: string): string | undefined {
+  return STORE_ENTRIES.has(name) || /^(dledger-|rocksdb)/.test(name) ? name : undefined;
+}
+
+interface SharedStore {
+  readonly what: string;
+  /** Two host directories, one inside the other: which is inside, and the folder of the outer root it is in. */
+  readonly nested?: { inner: "a" | "b"; innerPath: string; outerPath: string; entry?: string };
+}
+
+function sharedStore(a: StoreModel, b: StoreModel): SharedStore | undefined {
   // A volume name or host directory that is refused (names/volume, stores/host-path) is reported there, once.
   if (
     a.volume !== undefined &&
@@ -159,7 +228,7 @@ function sharedStore(a: StoreModel, b: StoreModel): string | undefined {
     a.volume.length <= MAX_VOLUME_NAME &&
     a.volume === b.volume
   )
-    return `volume "${a.volume}"`;
+    return { what: `volume "${a.volume}"` };
   if (
     a.hostPath !== undefined &&
     b.hostPath !== undefined &&
@@ -168,8 +237,13 @@ function sharedStore(a: StoreModel, b: StoreModel): string | undefined {
   ) {
     const pa = normaliseHostPath(a.hostPath);
     const pb = normaliseHostPath(b.hostPath);
-    if (pa === pb || pb.startsWith(pa + "/") || pa.startsWith(pb + "/"))
-      return `host directory ${pa === pb ? pa : `${pa} / ${pb}`}`;
+    if (pa === pb) return { what: `host directory ${pa}` };
+    const nested = (inner: "a" | "b", innerPath: string, outerPath: string) => ({
+      what: `host directory ${pa} / ${pb}`,
+      nested: { inner, innerPath, outerPath, entry: storeEntry(innerPath.slice(outerPath.length + 1).split("/")[0]) },
+    });
+    if (pb.startsWith(pa + "/")) return nested("b", pb, pa);
+    if (pa.startsWith(pb + "/")) return nested("a", pa, pb);
   }
   return undefined;
 }

@@ -53,13 +53,26 @@ function keyOf(raw: TfAttributes): string {
 
 function containersOf(doc: TfDocument): Map<string, Container> {
   const out = new Map<string, Container>();
-  for (const [id, raw] of Object.entries(doc.resource?.docker_container ?? {})) {
+  const all = doc.resource?.docker_container ?? {};
+  for (const [id, own] of Object.entries(all)) {
+    const raw = withInitFiles(all, own);
     const files: Record<string, string> = {};
     for (const u of blocks(raw.upload)) files[text(u.file)] = text(u.content);
     const key = keyOf(raw);
     out.set(key, { id, key, raw: resolveVolumes(doc, raw), labels: labelsOf(raw), files });
   }
   return out;
+}
+
+/**
+ * A server on a read-only root mounts its files from its init container (`volumes_from` by the init's id): read them
+ * there, as if uploaded into the server, which is what they are to RocketMQ (and a changed file replaces both).
+ */
+function withInitFiles(all: Readonly<Record<string, TfAttributes>>, raw: TfAttributes): TfAttributes {
+  const from = blocks(raw.volumes).find((v) => v.from_container !== undefined);
+  const id = from && /^\$\{docker_container\.([^.}]+)\.id\}$/.exec(text(from.from_container))?.[1];
+  const init = id === undefined ? undefined : all[id];
+  return init?.upload === undefined ? raw : { ...raw, upload: init.upload };
 }
 
 /** `${docker_volume.x.name}` → the volume's literal name, so that a renamed volume shows as a change. */

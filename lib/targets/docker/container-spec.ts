@@ -14,13 +14,22 @@ export interface DockerContainerSpec {
   readonly command: string[];
   /** `KEY=value`, sorted. */
   readonly env: string[];
+  /** The files uploaded into the container: none on a read-only root, where its init container carries them. */
   readonly upload: { file: string; content: string }[];
   /**
    * The store, the host files the process reads (TLS certificates given by path, read-only at the same path), then,
-   * on a read-only root, where the process writes: its logs volume, and a volume of its own (anonymous: removed with
-   * the container) for its temporary files and for each folder its files are uploaded to.
+   * on a read-only root, where the process writes: its logs volume, and /tmp on an anonymous volume (removed with the
+   * container).
    */
   readonly volumes: { containerPath: string; volumeName?: string; hostPath?: string; readOnly?: boolean }[];
+  /**
+   * On a read-only root: the init container whose volumes the server mounts, read-only (`volumes_from`), for the
+   * folders of its files (its own store and logs mounts take precedence). Docker copies files into a container only
+   * under `/` (the provider's upload) and refuses that on a read-only root, so the init, whose root is writable,
+   * receives them into anonymous volumes at their folders; a changed file replaces the init, whose new id replaces
+   * the server.
+   */
+  readonly volumesFrom?: string;
   /** The container's root file system is read-only (`read_only`): the RocketMQ image's servers. */
   readonly readOnly: boolean;
   /** `uid:gid` RocketMQ runs as: the image's user, stated so that it matches the owner of the store; unset: the image's. */
@@ -105,6 +114,7 @@ function withReset(plan: ProcessPlan): string[] {
 
 export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode): DockerContainerSpec {
   const env = containerEnv(plan);
+  const readOnly = runsOnReadOnlyRoot(plan.kind);
   return {
     name: plan.containerName,
     image: plan.image,
@@ -112,13 +122,14 @@ export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode)
     env: Object.keys(env)
       .sort()
       .map((k) => `${k}=${env[k]}`),
-    upload: plan.files.map((f) => ({ file: f.path, content: f.content })),
+    upload: readOnly ? [] : uploadOf(plan),
     volumes: [
       ...storeVolumes(plan),
       ...(plan.hostFiles ?? []).map((f) => ({ containerPath: f, hostPath: f, readOnly: true })),
-      ...(runsOnReadOnlyRoot(plan.kind) ? writableVolumes(plan) : []),
+      ...(readOnly ? [logsVolume(plan), { containerPath: IMAGE_TMP_DIR }] : []),
     ],
-    readOnly: runsOnReadOnlyRoot(plan.kind),
+    ...(readOnly ? { volumesFrom: initName(plan) } : {}),
+    readOnly,
     user: plan.runAs ? `${plan.runAs.uid}:${plan.runAs.gid}` : undefined,
     networkMode,
     ports:
@@ -136,8 +147,8 @@ export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode)
 }
 
 /**
- * A one-shot container that hands the store and the logs volume to the user RocketMQ runs as, before the server
- * starts: `<name>-store-init` for a process with a store, `<name>-logs-init` for one without (a proxy).
+ * A one-shot container that prepares what the server needs before it starts: `<name>-store-init` for a process with
+ * a store, `<name>-logs-init` for one without (a proxy).
  *
  * Docker creates a new named volume's root (and a missing host directory) owned by root, unless the image
  * has a directory at the mount path to copy the owner from; the official image has no
@@ -149,6 +160,9 @@ export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode)
  *   root changes the mode while it still owns it, no CAP_FOWNER needed); one that exists already is left as it is,
  *   and must be the user's already (else the container says so in its log, `docker logs <name>-store-init`, and
  *   exits 1; the server, which cannot write there, does not start).
+ *
+ * For a server on a read-only root it also receives the server's files (the provider's `upload`, into anonymous
+ * volumes at their folders, root-owned and world-readable as uploads are), which the server mounts read-only.
  */
 export interface InitSpec {
   readonly name: string;
@@ -157,30 +171,33 @@ export interface InitSpec {
   readonly entrypoint: string[];
   readonly command: string[];
   readonly volumes: DockerContainerSpec["volumes"];
+  /** The server's files, for a server on a read-only root. */
+  readonly upload: DockerContainerSpec["upload"];
   readonly networkMode: "none";
   readonly labels: { label: string; value: string }[];
 }
 
-/** The init container of a process, or undefined when it has nothing to hand over (the console). */
+/** The init container of a process, or undefined when it has nothing to prepare (the console). */
 export function initSpec(plan: ProcessPlan): InitSpec | undefined {
   if (!plan.runAs) return undefined;
-  const logs = runsOnReadOnlyRoot(plan.kind)
-    ? { containerPath: IMAGE_LOGS_DIR, volumeName: logsVolumeName(plan.containerName) }
-    : undefined;
-  if (!plan.store && !logs) return undefined;
+  const readOnly = runsOnReadOnlyRoot(plan.kind);
+  if (!plan.store && !readOnly) return undefined;
+  const logs = readOnly ? logsVolume(plan) : undefined;
   const owner = `${plan.runAs.uid}:${plan.runAs.gid}`;
   const hostPath = plan.store?.volume === undefined ? plan.store?.hostPath : undefined;
-  const volumes = [...storeVolumes(plan), ...(logs ? [logs] : [])];
+  const handed = [...storeVolumes(plan), ...(logs ? [logs] : [])];
   const made =
     hostPath === undefined
-      ? { entrypoint: ["chown"], command: [owner, ...volumes.map((v) => v.containerPath)], volumes }
+      ? { entrypoint: ["chown"], command: [owner, ...handed.map((v) => v.containerPath)], volumes: handed }
       : madeDirectory(hostPath, owner, logs);
   const role = plan.store ? "store-init" : "logs-init";
   return {
-    name: `${plan.containerName}-${role}`,
+    name: initName(plan),
     image: plan.image,
     user: "0:0",
     ...made,
+    volumes: [...made.volumes, ...(readOnly ? fileFolders(plan).map((containerPath) => ({ containerPath })) : [])],
+    upload: readOnly ? uploadOf(plan) : [],
     networkMode: "none",
     labels: labelList({
       "rocketmq.cluster": plan.clusterName,
@@ -189,6 +206,25 @@ export function initSpec(plan: ProcessPlan): InitSpec | undefined {
       [plan.store ? "rocketmq.storeOf" : LOGS_OF_LABEL]: plan.containerName,
     }),
   };
+}
+
+/** `<container>-store-init`, or `<container>-logs-init` for a process without a store. */
+function initName(plan: ProcessPlan): string {
+  return `${plan.containerName}-${plan.store ? "store-init" : "logs-init"}`;
+}
+
+function uploadOf(plan: ProcessPlan): DockerContainerSpec["upload"] {
+  return plan.files.map((f) => ({ file: f.path, content: f.content }));
+}
+
+function logsVolume(plan: ProcessPlan): DockerContainerSpec["volumes"][number] {
+  return { containerPath: IMAGE_LOGS_DIR, volumeName: logsVolumeName(plan.containerName) };
+}
+
+/** The folders of a plan's files, each once (the outermost of nested ones), sorted. */
+function fileFolders(plan: ProcessPlan): string[] {
+  const folders = [...new Set(plan.files.map((f) => path.posix.dirname(f.path)))].sort();
+  return folders.filter((f) => !folders.some((o) => o !== f && f.startsWith(`${o}/`)));
 }
 
 /** Where the store-init container sees the parent of a host-directory store. */
@@ -229,19 +265,6 @@ function madeDirectory(
 /** A word for sh: single-quoted. */
 function shellWord(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * Where a server on a read-only root writes, besides its store: its logs volume, /tmp, and the folders its files are
- * uploaded to (Docker copies files into a read-only container only inside a volume), each folder once, sorted.
- */
-function writableVolumes(plan: ProcessPlan): DockerContainerSpec["volumes"] {
-  const folders = [...new Set([IMAGE_TMP_DIR, ...plan.files.map((f) => path.posix.dirname(f.path))])].sort();
-  const outermost = folders.filter((f) => !folders.some((o) => o !== f && f.startsWith(`${o}/`)));
-  return [
-    { containerPath: IMAGE_LOGS_DIR, volumeName: logsVolumeName(plan.containerName) },
-    ...outermost.map((containerPath) => ({ containerPath })),
-  ];
 }
 
 function storeVolumes(plan: ProcessPlan): DockerContainerSpec["volumes"] {

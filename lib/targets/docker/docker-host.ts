@@ -263,6 +263,8 @@ export class DockerHost extends Construct implements IRocketMqHost {
       c.entrypoint = spec.entrypoint;
       c.command = spec.command;
       c.putVolumes(volumes(spec.volumes));
+      if (spec.upload.length > 0) c.putUpload(spec.upload);
+      else c.resetUpload();
       c.putLabels(spec.labels);
     };
     const init =
@@ -286,10 +288,17 @@ export class DockerHost extends Construct implements IRocketMqHost {
       c.env = spec.env;
       if (spec.user !== undefined) c.user = spec.user;
       else c.resetUser();
-      c.putUpload(spec.upload);
+      if (spec.upload.length > 0) c.putUpload(spec.upload);
+      else c.resetUpload();
       if (spec.readOnly) c.readOnly = true;
       else c.resetReadOnly();
-      if (spec.volumes.length > 0) c.putVolumes(volumes(spec.volumes));
+      // The init's volumes (its files' folders) by the init's id: a replaced init (changed files) replaces the server.
+      const from: container.ContainerVolumes[] =
+        spec.volumesFrom !== undefined && init
+          ? [{ fromContainer: `\${${init.terraformResourceType}.${init.friendlyUniqueId}.id}`, readOnly: true }]
+          : [];
+      const all = [...volumes(spec.volumes), ...from];
+      if (all.length > 0) c.putVolumes(all);
       else c.resetVolumes();
       if (spec.ports.length > 0) c.putPorts(spec.ports);
       else c.resetPorts();
