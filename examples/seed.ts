@@ -21,6 +21,8 @@ import {
   RocketMqCluster,
   RocketMqClusterProps,
   RocketMqVersion,
+  TlsMode,
+  TlsProps,
   VmDistribution,
   VmHost,
 } from "../lib";
@@ -271,6 +273,8 @@ export interface SecuredShape {
    * nothing could be read; 4.x slaves serve reads anyway).
    */
   readonly slaveReadEnable?: boolean;
+  /** TLS enforcing on every server, the certificate, its private key and the CA from Terraform variables. */
+  readonly tls?: boolean;
 }
 
 /** seed-secured: RocketMQ 4.9.8, access control 1.0 (aclEnable, plain_acl.yml). */
@@ -333,6 +337,7 @@ function securedMasterSlave(
       brokerJvm: { heapMb: 512, directMemoryMb: 512 },
       nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
       accessControl: securedAccounts(stack, options),
+      ...(shape.tls ? { tls: tlsFromVariables(stack) } : {}),
     }),
   );
   new NameServer(cluster, `ns${shape.machines[0]}`, { host: m1 });
@@ -350,6 +355,21 @@ function securedMasterSlave(
 function sensitiveVariable(stack: TerraformStack, name: string): string {
   return new TerraformVariable(stack, name, { type: "string", sensitive: true, description: `RocketMQ secret ${name}` })
     .stringValue;
+}
+
+/**
+ * TLS enforcing with the cluster's certificate (`TF_VAR_tlsCertificate`), its PKCS#8 private key (`TF_VAR_tlsPrivateKey`,
+ * sensitive) and the CA that signed it (`TF_VAR_tlsCa`), e.g. `TF_VAR_tlsPrivateKey="$(cat server.key)"`.
+ */
+function tlsFromVariables(stack: TerraformStack): TlsProps {
+  const pem = (name: string, what: string) =>
+    new TerraformVariable(stack, name, { type: "string", description: `PEM: ${what}` }).stringValue;
+  return {
+    mode: TlsMode.ENFORCING,
+    certificate: pem("tlsCertificate", "the servers' certificate"),
+    privateKey: sensitiveVariable(stack, "tlsPrivateKey"),
+    trustCertificate: pem("tlsCa", "the CA certificate that signed it"),
+  };
 }
 
 /**
@@ -379,6 +399,17 @@ function securedAccounts(stack: TerraformStack, options: ExampleOptions): Access
     ],
   };
 }
+
+/**
+ * seed-tls-vm: seed-secured-vm-5x (access control 2.0 on 5.5.0, a proxy) with TLS enforcing on two VMs: a plaintext
+ * client is refused by every server; the key's file on each VM is the rocketmq user's only.
+ */
+export const SECURED_TLS_VM: SecuredShape = {
+  ...SECURED_5X,
+  clusterName: "TlsVmCluster",
+  machines: [63, 64],
+  tls: true,
+};
 
 /**
  * seed-secured on two virtual machines instead of Docker engines: the same accounts, secrets from the same sensitive
@@ -433,4 +464,5 @@ export function buildExamples(app: Construct, options: ExampleOptions = {}): voi
   new SeedSecuredStack(app, "seed-secured-5x", options, SECURED_5X);
   new SeedSecuredVmStack(app, "seed-secured-vm", options, SECURED_4X);
   new SeedSecuredVmStack(app, "seed-secured-vm-5x", options, SECURED_5X);
+  new SeedSecuredVmStack(app, "seed-tls-vm", options, SECURED_TLS_VM);
 }

@@ -180,9 +180,14 @@ export function stackValues(
   return Object.fromEntries(stackVariables(outDir, name).map((v) => [v, values[v]]));
 }
 
-/** The variables (of `vars`) whose value is in the text: what a leak would name. Never the values themselves. */
+/**
+ * The variables (of `vars`) whose value is in the text: what a leak would name. Never the values themselves. A PEM
+ * value (a private key) is found by any line of its body, however the text quotes or escapes its line ends.
+ */
 export function secretsIn(text: string, vars: Readonly<Record<string, string>>): string[] {
-  return Object.keys(vars).filter((k) => text.includes(vars[k]));
+  const needles = (v: string) =>
+    v.includes("-----BEGIN ") ? v.split("\n").filter((l) => l.length >= 32 && !l.startsWith("-----")) : [v];
+  return Object.keys(vars).filter((k) => needles(vars[k]).some((n) => text.includes(n)));
 }
 
 /** "none" or "adminSecret, ordersSecret in <where>" for the notes. */

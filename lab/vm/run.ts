@@ -20,7 +20,9 @@ import { LAB_TOOLS, Network, deleteStale, prerequisites, registry } from "../hos
 import { ensureJars } from "../jars";
 import { dledgerGroup, securedPair } from "../scenarios";
 import { holds, listStacks, pickValues, secretsIn, stackValues, stackVariables, synth } from "../stack";
+import { LabCertificates, makeCertificates } from "../tls";
 import { REPO_DIR, captureLog, filesUnder, log, ms, run, sleep, tryRun, waitFor } from "../util";
+import { tofu } from "../engine/tofu";
 import { VmDeployment } from "./deployment";
 import { DistZip, ensureDistZip, ensureVmRoot, unpackVmRoot } from "./image";
 import {
@@ -33,6 +35,7 @@ import {
   removeStaleCgroups,
   unmountStale,
 } from "./machines";
+import { PemRole, checkKeyFiles, pemOf, pemVariables, tlsSecuredPair } from "./tls";
 import { VmDoc, readVmStack } from "./userdata";
 
 const DIST_PORT = 8080;
@@ -44,7 +47,22 @@ const SCENARIOS: Record<string, (ctx: Ctx, d: VmDeployment) => Promise<void>> = 
   "seed-dledger-vm": dledgerGroup,
   "seed-secured-vm": securedPair,
   "seed-secured-vm-5x": securedPair,
+  "seed-tls-vm": tlsSecuredVm,
 };
+/** The certificates openssl made for this run's TLS stacks (their PEM variables' values), when one is booted. */
+let labCertificates: LabCertificates | undefined;
+
+/** The secured scenario with TLS enforcing, against the certificates the lab gave the stack's PEM variables. */
+function tlsSecuredVm(ctx: Ctx, d: VmDeployment): Promise<void> {
+  if (!labCertificates) throw new Error(`${d.stack.name}: the lab made no certificates (no PEM variable found)`);
+  return tlsSecuredPair(ctx, d, labCertificates);
+}
+
+/** The lab's values of the stack's sensitive variables: its secrets (a certificate is not one). */
+function secretValues(outDir: string, name: string, values: Readonly<Record<string, string>>): Record<string, string> {
+  const declared = JSON.parse(fs.readFileSync(path.join(outDir, "stacks", name, "cdk.tf.json"), "utf8")).variable ?? {};
+  return Object.fromEntries(Object.entries(stackValues(outDir, name, values)).filter(([k]) => declared[k]?.sensitive));
+}
 const BOOT_LIMIT_MS = Number(process.env.ROCKETMQ_VM_BOOT_TIMEOUT_S ?? 180) * 1000;
 
 /** Stacks whose output has user-data (VmHosts) and no docker_container. */
@@ -322,6 +340,7 @@ function owned(s: { uid: number; gid: number; mode: string } | undefined): strin
 function checkSecretsOnMachine(ctx: Ctx, m: Machine, vm: VmDoc, vars: Readonly<Record<string, string>>): void {
   const n = Object.keys(vars).length;
   const read = (p: string) => (fs.existsSync(m.path(p)) ? fs.readFileSync(m.path(p), "utf8") : "");
+  checkKeyFiles(ctx, m, vm);
   for (const u of vm.units) {
     const acl = u.container.uploads.find((f) => f.file.endsWith("/plain_acl.yml"));
     if (!acl) continue;
@@ -446,6 +465,9 @@ function checkSecretsOnMachine(ctx: Ctx, m: Machine, vm: VmDoc, vars: Readonly<R
  */
 function leakCheck(ctx: Ctx, name: string, vars: Readonly<Record<string, string>>, lines: readonly string[]): void {
   const n = Object.keys(vars).length;
+  const pems = Object.keys(vars).filter((k) => vars[k].includes("-----BEGIN "));
+  if (pems.length)
+    ctx.note(`leak: ${pems.join(", ")} (PEM) looked for by each line of its body, however a text quotes its line ends`);
   const inFiles = (files: string[]) =>
     files.map((f) => ({ f, found: secretsIn(fs.readFileSync(f, "latin1"), vars) })).filter((x) => x.found.length);
   const leaked = (xs: { f: string; found: string[] }[]) =>
@@ -477,6 +499,61 @@ function leakCheck(ctx: Ctx, name: string, vars: Readonly<Record<string, string>
   ctx.note(
     `${name}: ${holds(`secret values in RocketMQ's own logs the lab keeps (${rocketmq.length} files under logs/)`, inRocketmq, n)}`,
   );
+}
+
+/**
+ * The stack applied by OpenTofu as a user applies it (`TF_VAR_<name>` the lab's values; no resource, its outputs and its
+ * state encrypted with the passphrase): what it prints (apply, `tofu output`) shows every user-data output as
+ * `<sensitive>` and none of the secrets (a PEM key by any line of its body), and the state file on disk holds none.
+ */
+function tofuOutputs(
+  ctx: Ctx,
+  outDir: string,
+  name: string,
+  vars: Readonly<Record<string, string>>,
+  all: Readonly<Record<string, string>>,
+): void {
+  const n = Object.keys(vars).length;
+  const dir = path.join(VM_WORK, "tofu", "stacks", name);
+  // The stack's local backend is ../../../terraform.<name>.tfstate, relative to its directory.
+  const state = path.join(VM_WORK, `terraform.${name}.tfstate`);
+  fs.rmSync(path.join(VM_WORK, "tofu"), { recursive: true, force: true });
+  fs.rmSync(state, { force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(path.join(outDir, "stacks", name, "cdk.tf.json"), path.join(dir, "cdk.tf.json"));
+  try {
+    const values = stackValues(outDir, name, all);
+    const printed = [
+      tofu(dir, ["init", "-input=false", "-no-color"], 120_000, values),
+      tofu(dir, ["apply", "-auto-approve", "-input=false", "-no-color"], 120_000, values),
+      tofu(dir, ["output", "-no-color"], 60_000, values),
+    ];
+    const [init, apply, output] = printed;
+    const userData = Object.keys(
+      JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")).output ?? {},
+    ).filter((k) => k.endsWith("_userData"));
+    const shown = userData.map((k) => new RegExp(`^${k} = (.*)$`, "m").exec(output.stdout)?.[1] ?? "(absent)");
+    ctx.check(
+      `tofu: ${name} applied by OpenTofu with the lab's values: \`tofu output\` shows its ${userData.length} user-data outputs as <sensitive>`,
+      init.code === 0 &&
+        apply.code === 0 &&
+        output.code === 0 &&
+        userData.length > 0 &&
+        shown.every((x) => x === "<sensitive>"),
+      `init exit ${init.code}, apply exit ${apply.code} (${ms(apply.tookMs)}), output exit ${output.code}: ${userData.map((k, i) => `${k} = ${shown[i]}`).join(", ")}${apply.code ? `; ${apply.out.slice(-600)}` : ""}`,
+    );
+    const inPrinted = [...new Set(printed.flatMap((r) => secretsIn(r.out, vars)))];
+    const stateText = fs.existsSync(state) ? fs.readFileSync(state, "latin1") : "";
+    const inState = secretsIn(stateText, vars);
+    ctx.check(
+      `tofu: none of the ${n} secret values is in what OpenTofu printed (init, apply, output: ${printed.reduce((a, r) => a + r.out.length, 0)} characters) or in the state it wrote (encrypted)`,
+      inPrinted.length === 0 && stateText.length > 0 && inState.length === 0 && stateText.includes('"encrypted_data"'),
+      `${holds("printed", inPrinted, n)}; ${holds(`state ${path.basename(state)} (${stateText.length} bytes${stateText.includes('"encrypted_data"') ? ", encrypted_data" : ", NOT ENCRYPTED"})`, inState, n)}`,
+    );
+  } finally {
+    fs.rmSync(path.join(VM_WORK, "tofu"), { recursive: true, force: true });
+    fs.rmSync(state, { force: true });
+  }
 }
 
 async function main(): Promise<number> {
@@ -529,10 +606,48 @@ async function main(): Promise<number> {
       missing.length ? `no scenario for ${missing.join(", ")} in lab/vm/run.ts SCENARIOS` : "",
     );
     values = pickValues([...new Set(stacks.flatMap((s) => stackVariables(mainDir, s)))].sort());
-    if (Object.keys(values).length)
-      ctx.note(
-        `the lab's values for the variables ${Object.keys(values).join(", ")} (random, 24 characters each, new every run)`,
+    // A variable the servers' tls.properties names as a certificate, a key or a CA gets a PEM instead: openssl's, made
+    // for the addresses of the machines of every stack that has one.
+    const pems: Record<string, PemRole> = {};
+    const addresses = new Set<string>();
+    for (const s of stacks) {
+      const found = pemVariables(readVmStack(mainDir, s, values).stack.containers, values);
+      if (Object.keys(found).length === 0) continue;
+      Object.assign(pems, found);
+      for (const vm of readVmStack(mainDir, s, values).vms) addresses.add(vm.address);
+    }
+    if (Object.keys(pems).length) {
+      labCertificates = makeCertificates(path.join(VM_WORK, "tls"), [...addresses].sort());
+      for (const [v, role] of Object.entries(pems)) values[v] = pemOf(labCertificates, role);
+      ctx.check(
+        `synth: the variables the servers' tls.properties names (${Object.entries(pems)
+          .map(([v, role]) => `${v}: ${role}`)
+          .join(", ")}) get PEMs openssl made for ${[...addresses].sort().join(", ")} (the key PKCS#8)`,
+        ["certificate", "privateKey", "ca"].every((r) => Object.values(pems).includes(r as PemRole)) &&
+          labCertificates.keyPem.startsWith("-----BEGIN PRIVATE KEY-----"),
+        labCertificates.description,
       );
+      // The leak checks find a key by its body's lines: in a document it is a JSON-quoted scalar (`\n` escapes), where
+      // the whole PEM is not found as it is.
+      const keys = Object.fromEntries(
+        Object.keys(pems)
+          .filter((v) => pems[v] === "privateKey")
+          .map((v) => [v, values[v]]),
+      );
+      const docs = stacks.flatMap((s) =>
+        readVmStack(mainDir, s, values).vms.filter((vm) => vm.variables.some((v) => v in keys)),
+      );
+      const found = docs.filter((vm) => secretsIn(vm.text, keys).length === Object.keys(keys).length);
+      const whole = docs.filter((vm) => Object.values(keys).some((k) => vm.text.includes(k)));
+      ctx.check(
+        `synth: the leak checks find the private key (${Object.keys(keys).join(", ")}) in each of the ${docs.length} documents that carry it, JSON-quoted, by the lines of its body`,
+        docs.length > 0 && found.length === docs.length,
+        `found in ${found.map((vm) => vm.id).join(", ")}; the whole PEM as it is in ${whole.length} of them`,
+      );
+    }
+    const random = Object.keys(values).filter((v) => !pems[v]);
+    if (random.length)
+      ctx.note(`the lab's values for the variables ${random.join(", ")} (random, 24 characters each, new every run)`);
     // Terraform refuses a non-sensitive output derived from a sensitive variable: a document that carries a secret
     // must be a sensitive output, and one that carries none is printed as it is.
     for (const s of stacks) {
@@ -741,7 +856,7 @@ async function main(): Promise<number> {
         }
       } finally {
         // Where the secrets are on the machines, after the scenario (its logs written, the master restarted).
-        const vars = stackValues(mainDir, s, values);
+        const vars = secretValues(mainDir, s, values);
         if (Object.keys(vars).length)
           try {
             for (const vm of lab.vms) checkSecretsOnMachine(ctx, machines.get(vm.address)!, vm, vars);
@@ -760,11 +875,13 @@ async function main(): Promise<number> {
         net.destroy();
       }
     });
-    const vars = stackValues(mainDir, s, values);
-    if (Object.keys(vars).length)
+    const vars = secretValues(mainDir, s, values);
+    if (Object.keys(vars).length) {
       await ctx.experiment(`leak: ${s}'s secrets in what the lab wrote and printed`, () =>
         leakCheck(ctx, s, vars, logged),
       );
+      await ctx.experiment(`tofu: ${s}'s outputs and state`, () => tofuOutputs(ctx, mainDir, s, vars, values));
+    }
   }
   return summary(ctx, t0, VM_WORK);
 }
