@@ -427,6 +427,33 @@ describe("versions", () => {
     expect(msg).toContain("[stack/rmq] [versions/unknown]");
     expect(msg).toContain("4.9.8");
   });
+
+  test("with an unknown version, what holds in every version is reported in the same round: fixing the version finds nothing new", () => {
+    const build = (version: string) => (s: TerraformStack) => {
+      const h = new DockerHost(s, "h", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", {
+        version: version as any,
+        brokerProperties: { brokerClusterName: "X", storePathIndex: "/x" },
+      });
+      new NameServer(cluster, "ns", { host: h });
+      new BrokerPair(cluster, "broker-a", { master: { host: h, properties: { listenPort: 10911 } } });
+    };
+    const rules = (msg: string) =>
+      msg
+        .split("\n")
+        .map((l) => /^\s*\[([^\]]+)\] \[([^\]]+)\]/.exec(l))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => `${m[1]} ${m[2]}`);
+    const first = rules(synthError(build("4.9.9")));
+    expect(first).toEqual([
+      "stack/rmq keys/not-a-key",
+      "stack/rmq keys/owned",
+      "stack/rmq versions/unknown",
+      "stack/rmq/broker-a/master keys/owned",
+    ]);
+    // The version fixed as its error says: the same findings, without the version's.
+    expect(rules(synthError(build("4.9.8")))).toEqual(first.filter((r) => r !== "stack/rmq versions/unknown"));
+  });
 });
 
 describe("keys", () => {

@@ -2,6 +2,7 @@ import { error, Finding, uniqueFindings } from "../findings";
 import { assignMachines } from "../machines";
 import { TopologyModel } from "../model";
 import { catalogueFor, closestSupported, parseVersion } from "../versions/catalogue";
+import { PROPERTY_RULES } from "../versions/check-properties";
 import { versionConstantName } from "../versions/rocketmq-version";
 import { checkRocketMq5 } from "./controller";
 import { checkDLedger } from "./dledger";
@@ -36,11 +37,18 @@ export function checkTopology(input: TopologyModel): Finding[] {
     ...topology,
     clusters: topology.clusters.filter((c) => !versionFindings.some((f) => f.path === c.path)),
   };
+  // The clusters of an unknown version: their extra properties get the findings that hold in every version (an owned
+  // key, a tutorial key), beside versions/unknown, which already says that the rest cannot be checked.
+  const unknown: TopologyModel = {
+    ...topology,
+    clusters: topology.clusters.filter((c) => !known.clusters.includes(c)),
+  };
   return uniqueFindings([
     ...versionFindings,
     ...ON_EVERY_CLUSTER.flatMap((rule) => rule(topology)),
     ...ON_WELL_FORMED_VERSIONS.flatMap((rule) => rule(wellFormed)),
     ...ON_KNOWN_VERSIONS.flatMap((rule) => rule(known)),
+    ...checkKeys(unknown).filter((f) => f.rule !== PROPERTY_RULES.unsupportedVersion),
   ]);
 }
 
