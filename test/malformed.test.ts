@@ -870,7 +870,7 @@ const GROUPS: Record<string, Case[]> = {
     {
       name: "image from a registry with a port",
       build: (e) =>
-        new NameServer(new RocketMqCluster(e.s, "rmq2", { image: "registry.local:5000/mq/rocketmq:4.9.8" }), "ns", {
+        new NameServer(new RocketMqCluster(e.s, "rmq2", { image: "registry.local:5000/mq/rocketmq:5.5.0" }), "ns", {
           host: e.h[1],
         }),
       expect: { accepted: "a valid reference" },

@@ -428,6 +428,34 @@ describe("versions", () => {
     expect(msg).toContain("4.9.8");
   });
 
+  test("an image whose tag names another release than the cluster's version is refused; a tag naming none is a warning", () => {
+    const build = (image: string) => (s: TerraformStack) => {
+      const h = new DockerHost(s, "h", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_5_0, image });
+      new NameServer(cluster, "ns", { host: h });
+    };
+    expect(synthError(build("apache/rocketmq:4.9.8"))).toContain(
+      '[stack/rmq] [versions/image] image "apache/rocketmq:4.9.8" runs RocketMQ 4.9.8, but the cluster\'s version is 5.5.0: every file is written for 5.5.0 (its keys, its defaults, its access control), and 4.9.8 would read them. Fix: Set image to the 5.5.0 build, e.g. image: "apache/rocketmq:5.5.0", or set the cluster\'s version to 4.9.8 if that is the release you run.',
+    );
+    expect(synthWarnings(build("apache/rocketmq:latest"))).toEqual([
+      expect.stringContaining(
+        'stack/rmq: [versions/image] image "apache/rocketmq:latest" has the tag "latest", which names no RocketMQ release: the library cannot check that it runs 5.5.0',
+      ),
+    ]);
+    expect(synthWarnings(build("registry.local:5000/mq/rocketmq"))).toEqual([
+      expect.stringContaining("has no tag (Docker takes latest)"),
+    ]);
+    expect(synthWarnings(build(`apache/rocketmq@sha256:${"a".repeat(64)}`))).toEqual([
+      expect.stringContaining("is pinned by digest only"),
+    ]);
+    // The release named, with a suffix or a digest after it: accepted without a word.
+    for (const image of [
+      "registry.local:5000/mq/rocketmq:5.5.0-alpine",
+      `apache/rocketmq:5.5.0@sha256:${"a".repeat(64)}`,
+    ])
+      expect(synthWarnings(build(image))).toEqual([]);
+  });
+
   test("with an unknown version, what holds in every version is reported in the same round: fixing the version finds nothing new", () => {
     const build = (version: string) => (s: TerraformStack) => {
       const h = new DockerHost(s, "h", { address: "10.0.0.1" });

@@ -39,7 +39,7 @@ describe("the core without cdktf", () => {
     path: "rmq",
     clusterName: "C",
     version: "4.9.8",
-    image: "img",
+    image: "img:4.9.8",
     nameServers: [
       {
         path: "rmq/ns",

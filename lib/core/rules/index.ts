@@ -10,7 +10,7 @@ import { checkHosts } from "./hosts";
 import { checkIds } from "./ids";
 import { checkJvm } from "./jvm";
 import { checkKeys } from "./keys";
-import { checkNames } from "./names";
+import { checkImageVersions, checkNames } from "./names";
 import { checkPathKeys } from "./paths";
 import { checkPlacement } from "./placement";
 import { checkPorts } from "./ports";
@@ -69,7 +69,7 @@ const ON_EVERY_CLUSTER: readonly Rule[] = [
 /** The version gates: any well-formed version. */
 const ON_WELL_FORMED_VERSIONS: readonly Rule[] = [checkDLedger, checkRocketMq5];
 /** The key checks: a version with its own catalogue. */
-const ON_KNOWN_VERSIONS: readonly Rule[] = [checkKeys, checkPathKeys];
+const ON_KNOWN_VERSIONS: readonly Rule[] = [checkKeys, checkPathKeys, checkImageVersions];
 
 function checkVersions(topology: TopologyModel): Finding[] {
   const out: Finding[] = [];

@@ -1,4 +1,4 @@
-import { error, Finding } from "../findings";
+import { error, Finding, warning } from "../findings";
 import { TopologyModel } from "../model";
 import { checkedProcesses, PlacedProcess } from "./processes";
 
@@ -140,6 +140,49 @@ const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[0-9a-fA-F:
 const TAG = "[\\w][\\w.-]{0,127}";
 const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
 const REFERENCE = new RegExp(`^((?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)(?::${TAG})?(?:@${DIGEST})?$`);
+
+/**
+ * The repository of a valid image reference, its tag (undefined: none, Docker's `latest`), and whether it pins a
+ * digest.
+ */
+export function imageTag(image: string): { repository: string; tag?: string; digest: boolean } {
+  const repository = REFERENCE.exec(image)?.[1] ?? image;
+  const rest = image.slice(repository.length);
+  const tag = /^:([^@]+)/.exec(rest)?.[1];
+  return { repository, ...(tag !== undefined ? { tag } : {}), digest: rest.includes("@") };
+}
+
+/** The image of every cluster of a known version against that version (see imageVersionFinding). */
+export function checkImageVersions(topology: TopologyModel): Finding[] {
+  return topology.clusters
+    .filter((c) => !c.unresolved?.includes("image") && !imageProblem(c.image))
+    .map((c) => imageVersionFinding(c.path, c.image, c.version))
+    .filter((f): f is Finding => f !== undefined);
+}
+
+/**
+ * The image of a cluster against its version: a tag naming a RocketMQ release (`5.5.0`, `4.9.8-alpine`) must name the
+ * cluster's (the files are written for that release: another one runs them with other keys and defaults); a tag that
+ * names none (`latest`, none at all, a digest only) is a warning that says which release the files are for.
+ */
+function imageVersionFinding(path: string, image: string, version: string): Finding | undefined {
+  const { repository, tag, digest } = imageTag(image);
+  const release = tag === undefined ? undefined : /^v?([345]\.\d+\.\d+)(?:$|[-_.+])/.exec(tag)?.[1];
+  if (release === version) return undefined;
+  if (release !== undefined)
+    return error(
+      path,
+      "versions/image",
+      `image ${JSON.stringify(image)} runs RocketMQ ${release}, but the cluster's version is ${version}: every file is written for ${version} (its keys, its defaults, its access control), and ${release} would read them.`,
+      `Set image to the ${version} build, e.g. image: "${repository}:${version}", or set the cluster's version to ${release} if that is the release you run.`,
+    );
+  return warning(
+    path,
+    "versions/image",
+    `image ${JSON.stringify(image)} ${tag === undefined ? (digest ? "is pinned by digest only" : "has no tag (Docker takes latest)") : `has the tag ${JSON.stringify(tag)}`}, which names no RocketMQ release: the library cannot check that it runs ${version}, the release every file is written for.`,
+    `Use a tag that names the release, e.g. image: "${repository}:${version}" (a digest may follow it).`,
+  );
+}
 
 /** Why Docker would refuse `image` as an image reference (the rest of a sentence), or undefined. */
 export function imageProblem(image: unknown): string | undefined {
