@@ -88,6 +88,9 @@ function storeInitRefusal(ctx: Ctx, name: string, init: any, engines: Map<string
   const e = engines.get((init.labels as any[]).find((l) => l.label === "rocketmq.host").value)!;
   const script = String(init.command[0]);
   const leaf = /d='\/rocketmq-store-parent\/([^']+)'/.exec(script)![1];
+  // Its other named mounts (the logs volume it hands over too) as folders of their own, made by root as Docker makes
+  // a new volume's root.
+  const others = (init.volumes ?? []).filter((v: any) => v.volume_name !== undefined);
   const runInit = (parent: string) =>
     dockerResult(e.host, [
       "run",
@@ -102,6 +105,12 @@ function storeInitRefusal(ctx: Ctx, name: string, init: any, engines: Map<string
       ...init.security_opts.flatMap((o: string) => ["--security-opt", o]),
       "-v",
       `${parent}:/rocketmq-store-parent`,
+      ...others.flatMap((v: any, i: number) => {
+        const dir = `${parent}-volume-${i}`;
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+        return ["-v", `${dir}:${v.container_path}`];
+      }),
       "--entrypoint",
       "sh",
       init.image,
@@ -135,7 +144,9 @@ function storeInitRefusal(ctx: Ctx, name: string, init: any, engines: Map<string
       refused.out.includes("the library hands over only directories it makes"),
     `exit ${refused.status}; ${kept.uid}:${kept.gid} ${(kept.mode & 0o777).toString(8)}; ${refused.out.trim().slice(-400)}`,
   );
-  for (const p of [fresh, taken]) fs.rmSync(p, { recursive: true, force: true });
+  for (const p of [fresh, taken])
+    for (const d of [p, ...others.map((_: unknown, i: number) => `${p}-volume-${i}`)])
+      fs.rmSync(d, { recursive: true, force: true });
 }
 
 /** The lab's stack with the engines and images replaced by main.ts's: must be main.ts's stack exactly. */
@@ -636,12 +647,15 @@ async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): 
   // name exactly the containers the plan replaces.
   const impact = cliDiff(path.join(dirs.initial, "stacks", name), path.join(dirs.rollout, "stacks", name), name);
   const predicted = impact.restarted.map((r) => r.name).sort();
+  // The RocketMQ processes the plan replaces (a server's init container, which carries its files, goes with it).
+  const isInit = (n: string) => /-(store|logs)-init$/.test(n);
   const replaced = changes
     .filter((c) => c.type === "docker_container" && c.actions.includes("delete") && c.actions.includes("create"))
     .map((c) => c.name ?? c.address)
+    .filter((n) => !isInit(n))
     .sort();
   ctx.check(
-    `rollout: rocketmq-cdktf diff --json predicts exactly the containers the plan replaces (${predicted.join(", ")})`,
+    `rollout: rocketmq-cdktf diff --json predicts exactly the RocketMQ containers the plan replaces (${predicted.join(", ")})`,
     JSON.stringify(predicted) === JSON.stringify(replaced),
     `predicted ${predicted.join(", ") || "(none)"}: ${impact.restarted.map((r) => r.reasons.join("; ")).join(" | ")}; plan replaces ${replaced.join(", ") || "(none)"}`,
   );
@@ -650,12 +664,16 @@ async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): 
       `${c.address} [${c.name}] ${c.actions.join("+")}${c.replacePaths.length ? ` (because ${c.replacePaths.join(", ")})` : ""}`,
   );
   ctx.check(
-    `rollout: ${ROLLOUT.key}=${ROLLOUT.value} on ${ROLLOUT.brokerName}'s master: the plan replaces that broker's container and nothing else`,
-    changes.length === 1 &&
-      changes[0].type === "docker_container" &&
-      changes[0].name === cp.c.name &&
-      changes[0].actions.includes("delete") &&
-      changes[0].actions.includes("create"),
+    `rollout: ${ROLLOUT.key}=${ROLLOUT.value} on ${ROLLOUT.brokerName}'s master: the plan replaces that broker's container and its init (which carries its files), nothing else`,
+    changes.length === 2 &&
+      changes.every(
+        (c) =>
+          c.type === "docker_container" &&
+          c.actions.includes("delete") &&
+          c.actions.includes("create") &&
+          (c.name === cp.c.name || c.name === `${cp.c.name}-store-init`),
+      ) &&
+      new Set(changes.map((c) => c.name)).size === 2,
     described.join("; "),
   );
   const t = Date.now();
@@ -717,11 +735,20 @@ function teardown(
   const containersBefore = [...machines.engines.values()].flatMap((e) =>
     e.docker(["ps", "-q"]).split("\n").filter(Boolean),
   );
+  // The stores are the stack's protected volumes (its logs volumes are not; anonymous volumes go with containers).
+  const stores = Object.values<any>(rawStack(current, name).resource?.docker_volume ?? {})
+    .filter((v) => v.lifecycle?.prevent_destroy === true)
+    .map((v) => String(v.name));
+  const kept = stores.filter((n) => before.includes(n));
   ctx.check(
     `${name}: tofu destroy is refused while the stores are protected (prevent_destroy), and nothing is removed`,
-    refused.code !== 0 && protectedVolumes.length === before.length && before.length > 0 && containersBefore.length > 0,
+    refused.code !== 0 &&
+      stores.length > 0 &&
+      protectedVolumes.length === stores.length &&
+      kept.length === stores.length &&
+      containersBefore.length > 0,
     `exit ${refused.code}; OpenTofu: "Resource instance ... has prevent_destroy set, but the plan calls for it to be destroyed" for ${protectedVolumes.length} volumes; ` +
-      `${before.length} volumes and ${containersBefore.length} running containers remain`,
+      `${kept.length} of the ${stores.length} store volumes (${before.length} volumes in all) and ${containersBefore.length} running containers remain`,
   );
   const tdir = path.join(dirs.teardown, "stacks", name);
   tofuOk(tdir, ["init", "-input=false", "-no-color"], undefined, vars);
