@@ -21,6 +21,8 @@ import {
   RocketMqCluster,
   RocketMqClusterProps,
   RocketMqVersion,
+  TlsMode,
+  TlsProps,
   VmDistribution,
   VmHost,
 } from "../lib";
@@ -271,6 +273,8 @@ export interface SecuredShape {
    * nothing could be read; 4.x slaves serve reads anyway).
    */
   readonly slaveReadEnable?: boolean;
+  /** TLS enforcing on every server, the certificate, its private key and the CA from Terraform variables. */
+  readonly tls?: boolean;
 }
 
 /** seed-secured: RocketMQ 4.9.8, access control 1.0 (aclEnable, plain_acl.yml). */
@@ -290,6 +294,12 @@ export const SECURED_5X: SecuredShape = {
   proxy: true,
   slaveReadEnable: true,
 };
+/**
+ * seed-tls: a secured production cluster, seed-secured-5x's access control 2.0 and proxy plus TLS enforcing: a
+ * plaintext client is refused by every server, clients and members speak TLS and check the servers' certificate
+ * against the CA.
+ */
+export const SECURED_TLS: SecuredShape = { ...SECURED_5X, clusterName: "TlsCluster", machines: [61, 62], tls: true };
 
 /**
  * A secured production cluster: every client signs with an account, each account may touch only its topics and
@@ -333,6 +343,7 @@ function securedMasterSlave(
       brokerJvm: { heapMb: 512, directMemoryMb: 512 },
       nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
       accessControl: securedAccounts(stack, options),
+      ...(shape.tls ? { tls: tlsFromVariables(stack) } : {}),
     }),
   );
   new NameServer(cluster, `ns${shape.machines[0]}`, { host: m1 });
@@ -350,6 +361,21 @@ function securedMasterSlave(
 function sensitiveVariable(stack: TerraformStack, name: string): string {
   return new TerraformVariable(stack, name, { type: "string", sensitive: true, description: `RocketMQ secret ${name}` })
     .stringValue;
+}
+
+/**
+ * TLS enforcing with the cluster's certificate (`TF_VAR_tlsCertificate`), its PKCS#8 private key (`TF_VAR_tlsPrivateKey`,
+ * sensitive) and the CA that signed it (`TF_VAR_tlsCa`), e.g. `TF_VAR_tlsPrivateKey="$(cat server.key)"`.
+ */
+function tlsFromVariables(stack: TerraformStack): TlsProps {
+  const pem = (name: string, what: string) =>
+    new TerraformVariable(stack, name, { type: "string", description: `PEM: ${what}` }).stringValue;
+  return {
+    mode: TlsMode.ENFORCING,
+    certificate: pem("tlsCertificate", "the servers' certificate"),
+    privateKey: sensitiveVariable(stack, "tlsPrivateKey"),
+    trustCertificate: pem("tlsCa", "the CA certificate that signed it"),
+  };
 }
 
 /**
@@ -431,6 +457,7 @@ export function buildExamples(app: Construct, options: ExampleOptions = {}): voi
   new DevStack(app, "dev", options);
   new SeedSecuredStack(app, "seed-secured", options, SECURED_4X);
   new SeedSecuredStack(app, "seed-secured-5x", options, SECURED_5X);
+  new SeedSecuredStack(app, "seed-tls", options, SECURED_TLS);
   new SeedSecuredVmStack(app, "seed-secured-vm", options, SECURED_4X);
   new SeedSecuredVmStack(app, "seed-secured-vm-5x", options, SECURED_5X);
 }

@@ -45,6 +45,7 @@ describe("synthesized output", () => {
       "stacks/seed-secured-vm-5x/cdk.tf.json",
       "stacks/seed-secured-vm/cdk.tf.json",
       "stacks/seed-secured/cdk.tf.json",
+      "stacks/seed-tls/cdk.tf.json",
     ]);
   });
 
