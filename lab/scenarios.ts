@@ -882,7 +882,8 @@ async function securedProxy(
   const props = JSON.parse(p.c.uploads.find((u) => u.file.endsWith(".json"))?.content ?? "{}");
   const addr = `${p.c.host}:${props.remotingListenPort ?? 8080}`;
   p.start();
-  const pc = new LabClient(d.jars, d.client!.ns, addr, path.join(d.dir, `client-via-${p.c.name}`));
+  // The deployment's client options (the TLS switch, where the cluster enforces TLS) hold for this client too.
+  const pc = new LabClient(d.jars, d.client!.ns, addr, path.join(d.dir, `client-via-${p.c.name}`), d.clientJvmOptions);
   try {
     await pc.start();
     const t = Date.now();

@@ -37,7 +37,7 @@ import { WORK_DIR, log, ms, run, waitFor } from "./util";
 
 const TLS_WORK = path.join(WORK_DIR, "tls");
 /** What an enforcing RocketMQ server logs when a client speaks plaintext (NettyRemotingServer's HandshakeHandler). */
-const INSECURE_LINE =
+export const INSECURE_LINE =
   "Clients intend to establish an insecure connection while this server is running in SSL enforcing mode";
 
 /** A CA and a server certificate it signed, made by openssl for this run. */
@@ -106,7 +106,11 @@ export function makeCertificates(dir: string, addresses: readonly string[]): Lab
 }
 
 /** The client's TLS switch: TLS on, test mode off, the servers' certificate checked against `caPath`. */
-function clientTlsOptions(certs: LabCertificates, caPath = certs.caPath, name = "client-tls.properties"): string[] {
+export function clientTlsOptions(
+  certs: LabCertificates,
+  caPath = certs.caPath,
+  name = "client-tls.properties",
+): string[] {
   const file = path.join(certs.dir, name);
   const lines = ["tls.test.mode.enable=false", "tls.client.authServer=true", `tls.client.trustCertPath=${caPath}`];
   fs.writeFileSync(file, lines.join("\n") + "\n");
@@ -127,7 +131,7 @@ function otherCa(certs: LabCertificates): string {
 }
 
 /** What openssl s_client, in the client namespace, sees at `addr`: the handshake, the certificate, its verification. */
-function sClient(ns: string, addr: string, caPath: string, extra: string[] = []): { ok: boolean; text: string } {
+export function sClient(ns: string, addr: string, caPath: string, extra: string[] = []): { ok: boolean; text: string } {
   const r = spawnSync(
     "ip",
     [
