@@ -294,6 +294,12 @@ export const SECURED_5X: SecuredShape = {
   proxy: true,
   slaveReadEnable: true,
 };
+/**
+ * seed-tls: a secured production cluster, seed-secured-5x's access control 2.0 and proxy plus TLS enforcing: a
+ * plaintext client is refused by every server, clients and members speak TLS and check the servers' certificate
+ * against the CA.
+ */
+export const SECURED_TLS: SecuredShape = { ...SECURED_5X, clusterName: "TlsCluster", machines: [61, 62], tls: true };
 
 /**
  * A secured production cluster: every client signs with an account, each account may touch only its topics and
@@ -462,6 +468,7 @@ export function buildExamples(app: Construct, options: ExampleOptions = {}): voi
   new DevStack(app, "dev", options);
   new SeedSecuredStack(app, "seed-secured", options, SECURED_4X);
   new SeedSecuredStack(app, "seed-secured-5x", options, SECURED_5X);
+  new SeedSecuredStack(app, "seed-tls", options, SECURED_TLS);
   new SeedSecuredVmStack(app, "seed-secured-vm", options, SECURED_4X);
   new SeedSecuredVmStack(app, "seed-secured-vm-5x", options, SECURED_5X);
   new SeedSecuredVmStack(app, "seed-tls-vm", options, SECURED_TLS_VM);

@@ -180,13 +180,60 @@ export function stackValues(
   return Object.fromEntries(stackVariables(outDir, name).map((v) => [v, values[v]]));
 }
 
+/** The names of the variables a synthesized stack declares `sensitive` (its secrets). */
+export function sensitiveVariables(outDir: string, name: string): string[] {
+  const json = JSON.parse(fs.readFileSync(path.join(outDir, "stacks", name, "cdk.tf.json"), "utf8"));
+  return Object.entries<any>(json?.variable ?? {})
+    .filter(([, v]) => v?.sensitive === true)
+    .map(([k]) => k)
+    .sort();
+}
+
+/** What a TLS file holds, by the `tls.properties` key that names it (RocketMQ's TlsSystemConfig). */
+export type PemKind = "certificate" | "privateKey" | "trustCertificate";
+const PEM_KEYS: Record<string, PemKind> = {
+  "tls.server.certPath": "certificate",
+  "tls.server.keyPath": "privateKey",
+  "tls.server.trustCertPath": "trustCertificate",
+  "tls.client.trustCertPath": "trustCertificate",
+};
+
 /**
- * The variables (of `vars`) whose value is in the text: what a leak would name. Never the values themselves. A PEM
- * value (a private key) is found by any line of its body, however the text quotes or escapes its line ends.
+ * The variables whose value is a whole PEM file of the stack, by what the stack declares: an upload whose content is
+ * exactly `${var.X}`, at a path that the container's TLS properties file names as its certificate, key or CA.
  */
+export function pemVariables(outDir: string, name: string): Record<string, PemKind> {
+  const json = JSON.parse(fs.readFileSync(path.join(outDir, "stacks", name, "cdk.tf.json"), "utf8"));
+  const out: Record<string, PemKind> = {};
+  for (const raw of Object.values<any>(json?.resource?.docker_container ?? {})) {
+    const uploads: { file: string; content: string }[] = (raw.upload ?? []).map((u: any) => ({
+      file: String(u.file),
+      content: String(u.content ?? ""),
+    }));
+    const named = new Map<string, PemKind>();
+    for (const u of uploads.filter((x) => x.file.endsWith(".properties")))
+      for (const [k, v] of Object.entries(parseProperties(u.content)))
+        if (PEM_KEYS[k]) named.set(v.trim(), PEM_KEYS[k]);
+    for (const u of uploads) {
+      const m = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(u.content);
+      const kind = named.get(u.file);
+      if (m && kind) out[m[1]] = kind;
+    }
+  }
+  return out;
+}
+
+/**
+ * What finds a value in a text: the value itself, and for PEM text each line of its base64 body too (a file quoted in
+ * JSON, a log that shows one line, a transcript that breaks it differently still gives one away).
+ */
+function needles(value: string): string[] {
+  if (!value.includes("-----BEGIN ")) return [value];
+  return [value, ...value.split("\n").filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l))];
+}
+
+/** The variables (of `vars`) whose value is in the text: what a leak would name. Never the values themselves. */
 export function secretsIn(text: string, vars: Readonly<Record<string, string>>): string[] {
-  const needles = (v: string) =>
-    v.includes("-----BEGIN ") ? v.split("\n").filter((l) => l.length >= 32 && !l.startsWith("-----")) : [v];
   return Object.keys(vars).filter((k) => needles(vars[k]).some((n) => text.includes(n)));
 }
 

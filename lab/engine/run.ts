@@ -31,17 +31,22 @@ import {
   holds,
   listContainerStacks,
   listStacks,
+  PemKind,
+  pemVariables,
   pickValues,
   readStack,
   secretsIn,
+  sensitiveVariables,
   stackValues,
   stackVariables,
   synth,
 } from "../stack";
+import { LabCertificates } from "../tls";
 import { REPO_DIR, WORK_DIR, captureLog, filesUnder, log, ms, run, tryRun, waitFor } from "../util";
 import { ContainerProc, DockerDeployment } from "./deployment";
 import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines, dockerResult } from "./engines";
 import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_CONSOLE_IMAGE, LAB_IMAGE_REPO, ensureImageTar } from "./image";
+import { labPems, tlsChecks, tlsClient, uploadAttributes } from "./tls";
 import { mirroredProviders, plannedChanges, tofu, tofuEnv, tofuOk, tofuTranscript } from "./tofu";
 
 const DEPLOY_DIR = path.join(WORK_DIR, "deploy");
@@ -286,10 +291,14 @@ async function deployStack(
   images: Map<string, ImageTar>,
   options: LabOptions,
   values: Readonly<Record<string, string>>,
+  certs: LabCertificates | undefined,
 ): Promise<void> {
   const stack = readStack(dirs.initial, name, values);
-  // The lab's values of the variables the stack declares (its secrets), given to tofu as TF_VAR_<name>.
+  // The lab's values of the variables the stack declares, given to tofu as TF_VAR_<name>; its secrets are the
+  // sensitive ones (a certificate and a CA are public).
   const vars = stackValues(dirs.initial, name, values);
+  const secrets = pickFrom(vars, sensitiveVariables(dirs.initial, name));
+  const tls = Object.keys(pemVariables(dirs.initial, name)).length > 0 ? certs : undefined;
   const raw = rawStack(dirs.initial, name);
   const dir = path.join(dirs.initial, "stacks", name);
   const version = stack.containers[0].version;
@@ -329,6 +338,7 @@ async function deployStack(
       applied ? (/Apply complete![^\n]*/.exec(apply.out)?.[0] ?? "") : apply.out.slice(-3000),
     );
     if (!applied) return;
+    if (tls) uploadAttributes(ctx, name, tofuOk(dir, ["providers", "schema", "-json"], undefined, vars).stdout);
 
     // Every server runs, every store was handed to uid 3000, nothing of RocketMQ runs as root.
     const procs = stack.containers.map((c) => new ContainerProc(c, machines.engines.get(c.host)!));
@@ -382,13 +392,16 @@ async function deployStack(
       "seed-5x-controller": controllerMode,
       [SECURED.stack]: securedPair,
       "seed-secured-5x": securedPair,
+      "seed-tls": securedPair,
       "seed-dledger-secured": securedDledger,
       "seed-dledger-secured-5x": securedDledger,
       dev: oneMachine,
     }[name];
     if (!scenario) throw new Error(`no checks for stack ${name}`);
     try {
+      if (tls) tlsClient(d, tls);
       await scenario(ctx, d);
+      if (tls) await tlsChecks(ctx, name, d, tls);
     } catch (e) {
       for (const p of d.procs) log(`log tail of ${p.c.name}:\n${p.tails(15)}`);
       throw e;
@@ -396,12 +409,12 @@ async function deployStack(
     await checkConsoles(ctx, name, stack, outputs, machines, d);
     checkOwnership(ctx, name, raw, procs);
     if (name === ROLLOUT.stack) await rollout(ctx, d, dirs, name);
-    const secured = Object.keys(vars).length > 0;
-    if (secured) secretsAtRest(ctx, name, d, stack, vars, "after apply");
+    const secured = Object.keys(secrets).length > 0;
+    if (secured) secretsAtRest(ctx, name, d, stack, secrets, "after apply");
     teardown(ctx, name, dirs, machines, vars);
     if (secured) {
-      secretsAtRest(ctx, name, undefined, stack, vars, "after destroy");
-      leakCheck(ctx, name, dirs, vars, stack.containers.filter((c) => c.role === "broker").length);
+      secretsAtRest(ctx, name, undefined, stack, secrets, "after destroy");
+      leakCheck(ctx, name, dirs, secrets, stack.containers.filter((c) => c.role === "broker").length);
     }
   } finally {
     await d?.destroy();
@@ -927,6 +940,11 @@ function leakCheck(
   );
 }
 
+/** The values (of `values`) of the variables `names`. */
+function pickFrom(values: Readonly<Record<string, string>>, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.filter((n) => n in values).map((n) => [n, values[n]]));
+}
+
 /** Every line the lab logged (the leak check reads them), besides going to stdout. */
 const logged = captureLog();
 
@@ -962,11 +980,36 @@ async function main(): Promise<number> {
   });
   if (!stacks.length) return summary(ctx, t0, DEPLOY_DIR);
 
-  // The stacks' variables (secrets) get the lab's values: random, new every run, given to tofu as TF_VAR_<name>.
+  // The stacks' variables (secrets) get the lab's values: random, new every run, given to tofu as TF_VAR_<name>; a
+  // variable the stack writes as a whole TLS file (its certificate, private key, CA) gets a PEM openssl makes for the
+  // machines of the stacks that have one.
   const variables = [...new Set(listContainerStacks(mainDir).flatMap((s) => stackVariables(mainDir, s)))].sort();
   const values = pickValues(variables);
-  if (variables.length)
-    ctx.note(`the lab's values for the variables ${variables.join(", ")}: random, 24 characters each, new every run`);
+  const tlsStacks = stacks.filter((s) => Object.keys(pemVariables(mainDir, s)).length > 0);
+  const kinds: Record<string, PemKind> = Object.assign({}, ...tlsStacks.map((s) => pemVariables(mainDir, s)));
+  let certs: LabCertificates | undefined;
+  if (tlsStacks.length) {
+    const addresses = [
+      ...new Set(tlsStacks.flatMap((s) => readStack(mainDir, s, values).containers.map((c) => c.host))),
+    ].sort();
+    const made = labPems(path.join(DEPLOY_DIR, "tls"), addresses, kinds);
+    certs = made.certs;
+    Object.assign(values, made.values);
+    ctx.check(
+      `tls: openssl made a CA and a server certificate it signed for ${addresses.join(", ")} (the key PKCS#8), the values of ${Object.entries(
+        kinds,
+      )
+        .map(([v, k]) => `${v} (${k})`)
+        .join(", ")} of ${tlsStacks.join(", ")}; the keys removed from the lab's disk`,
+      certs.keyPem.startsWith("-----BEGIN PRIVATE KEY-----") &&
+        !fs.existsSync(path.join(certs.dir, "server.key")) &&
+        !fs.existsSync(path.join(certs.dir, "ca.key")),
+      certs.description,
+    );
+  }
+  const random = variables.filter((v) => !(v in kinds));
+  if (random.length)
+    ctx.note(`the lab's values for the variables ${random.join(", ")}: random, 24 characters each, new every run`);
   const versions = [
     ...new Set(stacks.flatMap((s) => readStack(mainDir, s, values).containers.map((c) => c.version))),
   ].sort();
@@ -1048,7 +1091,7 @@ async function main(): Promise<number> {
   });
 
   for (const s of stacks) {
-    await ctx.experiment(`deploy ${s}`, () => deployStack(ctx, s, dirs, images, options, values));
+    await ctx.experiment(`deploy ${s}`, () => deployStack(ctx, s, dirs, images, options, values, certs));
   }
   log(`engines' data roots were under ${ENGINES_DIR} (removed)`);
   return summary(ctx, t0, DEPLOY_DIR);

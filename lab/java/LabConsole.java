@@ -30,6 +30,9 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *   - `rocketmq.config.accessKey` and `rocketmq.config.secretKey` (RMQConfigure; empty by default): when both are set
  *     (isACLEnabled), every admin client is made with an AclClientRPCHook signed with them, so each request to a
  *     broker is signed; the name servers (4.x) check nothing. The secret key is never printed.
+ *   - `rocketmq.config.useTLS` (RMQConfigure; default false): the admin client speaks TLS (ClientConfig useTLS, as the
+ *     dashboard sets it on the MQAdminExt it makes); with no TLS file of its own, RocketMQ's client test mode trusts
+ *     the servers' certificate unchecked, as the dashboard's does.
  *   - GET /cluster/list.query answers, as ClusterController and ClusterServiceImpl.list do, {"status":0,"data":
  *     {"clusterInfo": examineBrokerClusterInfo(), "brokerServer": {brokerName: {brokerId: fetchBrokerRuntimeStats(addr)}}}}
  *     (the runtime statistics are asked from each broker itself: a broker with access control refuses the request
@@ -57,6 +60,9 @@ public class LabConsole {
             ? new DefaultMQAdminExt(new AclClientRPCHook(new SessionCredentials(accessKey, secretKey)), 5000)
             : new DefaultMQAdminExt(5000);
         admin.setInstanceName("lab-console-" + System.nanoTime());
+        boolean useTLS = Boolean.parseBoolean(System.getProperty("rocketmq.config.useTLS", "false"));
+        admin.setUseTLS(useTLS);
+        System.err.println("LabConsole: useTLS=" + useTLS);
         admin.start();
 
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);

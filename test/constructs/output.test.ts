@@ -46,6 +46,7 @@ describe("synthesized output", () => {
       "stacks/seed-secured-vm/cdk.tf.json",
       "stacks/seed-secured/cdk.tf.json",
       "stacks/seed-tls-vm/cdk.tf.json",
+      "stacks/seed-tls/cdk.tf.json",
     ]);
   });
 

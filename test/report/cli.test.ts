@@ -62,6 +62,7 @@ describe("the rocketmq-cdktf command", () => {
       "seed-secured-5x",
       "seed-secured-vm",
       "seed-secured-vm-5x",
+      "seed-tls",
       "seed-tls-vm",
     ]);
     expect(impacts.find((i: any) => i.stack === "seed-2m-2s-sync").restarted).toEqual([

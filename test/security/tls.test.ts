@@ -21,6 +21,7 @@ import {
   topologyOf,
   VmHost,
 } from "../../lib";
+import { SECURED_TLS, SeedSecuredStack } from "../../examples/seed";
 import { parseProperties } from "../../lib/core/render/properties";
 import { changeImpact, renderImpact } from "../../lib/report/impact";
 import { dockerStackChanges } from "../../lib/targets/docker/changes";
@@ -364,5 +365,43 @@ describe("TLS keys where RocketMQ does not read them", () => {
       '[stack/rmq] [keys/unknown] tls.server.mode="enforcing": tls.server.mode is a TLS setting, which RocketMQ reads only as a JVM system property',
     );
     expect(msg).toContain("declare TLS on the cluster: tls: { mode: TlsMode.ENFORCING");
+  });
+});
+
+describe("the seed-tls example (examples/seed.ts): a secured production cluster", () => {
+  const app = Testing.app();
+  const stack = new SeedSecuredStack(app, "seed-tls", {}, SECURED_TLS);
+  const json = JSON.parse(Testing.synth(stack));
+  const all = containers(json);
+  const servers = Object.values<any>(all).filter((c) => !String(c.name).includes("dashboard"));
+
+  test("the key comes from a sensitive variable, the certificate and the CA from plain ones; the state is encrypted", () => {
+    expect(json.variable.tlsPrivateKey.sensitive).toBe(true);
+    expect(json.variable.tlsCertificate.sensitive).toBeUndefined();
+    expect(json.variable.tlsCa.sensitive).toBeUndefined();
+    expect(json.terraform.encryption.state.enforced).toBe(true);
+    expect(JSON.stringify(json)).not.toContain("PRIVATE KEY");
+  });
+
+  test("every name server, broker and proxy enforces TLS with the variables' files, and keeps access control 2.0", () => {
+    expect(servers.map((c) => c.name).sort()).toEqual([
+      "tlscluster-broker-a-0",
+      "tlscluster-broker-a-1",
+      "tlscluster-namesrv-ns61",
+      "tlscluster-namesrv-ns62",
+      "tlscluster-proxy-proxy",
+    ]);
+    for (const c of servers) {
+      const files = Object.fromEntries(c.upload.map((u: any) => [u.file, u.content]));
+      expect(c.env.find((e: string) => e.startsWith("JAVA_OPT_EXT="))).toContain("-Dtls.server.mode=enforcing");
+      expect(files["/home/rocketmq/conf/tls/server.key"]).toBe("${var.tlsPrivateKey}");
+      expect(files["/home/rocketmq/conf/tls/server.crt"]).toBe("${var.tlsCertificate}");
+      expect(files["/home/rocketmq/conf/tls/ca.crt"]).toBe("${var.tlsCa}");
+    }
+    const master = parseProperties(
+      all["tlscluster-broker-a-0"].upload.find((u: any) => u.file.endsWith("broker.properties")).content,
+    );
+    expect(master.authenticationEnabled).toBe("true");
+    expect(all["tlscluster-dashboard-console"].env.join(" ")).toContain("-Drocketmq.config.useTLS=true");
   });
 });
