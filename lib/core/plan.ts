@@ -198,7 +198,7 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
           file: NAMESRV_CONFIG_PATH,
           content: renderNameServerProperties(cluster, ns),
         },
-        { ports: nameServerPorts(ns), healthPort: ns.listenPort, startAfter: [] },
+        { ports: nameServerPorts(ns, cluster.version), healthPort: ns.listenPort, startAfter: [] },
       ),
     );
   }
@@ -216,7 +216,7 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
             content: renderControllerProperties(cluster, c),
           },
           {
-            ports: controllerPorts(c),
+            ports: controllerPorts(c, cluster.version),
             healthPort: c.port,
             startAfter: [],
             labels: { "rocketmq.controllerDLegerSelfId": c.selfId },
@@ -254,7 +254,7 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
           content: renderBrokerProperties(cluster, set, b),
         },
         {
-          ports: brokerPorts(set, b),
+          ports: brokerPorts(set, b, cluster.version),
           healthPort: b.listenPort,
           startAfter: [...nsPaths, ...controllerPaths].sort(),
           labels: { "rocketmq.brokerName": set.brokerName, ...id },
@@ -274,7 +274,7 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
         ProcessKind.PROXY,
         p,
         { script: "mqproxy", flag: "-pc", file: PROXY_CONFIG_PATH, content: renderProxyConfig(cluster, p) },
-        { ports: proxyPorts(p), healthPort: p.remotingListenPort, startAfter: nsPaths },
+        { ports: proxyPorts(p, cluster.version), healthPort: p.remotingListenPort, startAfter: nsPaths },
       ),
     );
   }

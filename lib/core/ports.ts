@@ -2,9 +2,12 @@
  * Every TCP port a RocketMQ process opens, derived the way the servers derive them
  * (see shared/reference/rocketmq/semantics.md §1):
  * - broker: `listenPort`, the fast ("VIP") channel `listenPort - 2` (always opened; slaves use it
- *   to sync metadata from their master), the HA port `listenPort + 1` (4.x always, not opened when
- *   the commit log is DLedger), and for a DLedger member the port of its own id in `dLegerPeers`;
- * - name server: its `listenPort` (9876 by default).
+ *   to sync metadata from their master), the HA port `listenPort + 1` (not opened when the commit log is DLedger, nor
+ *   from 5.0.0 with `duplicationEnable=true`: DefaultMessageStore then makes no HA service), and for a DLedger member
+ *   the port of its own id in `dLegerPeers`;
+ * - name server: its `listenPort` (9876 by default);
+ * - any 5.x server whose settings say `metricsExporterType=PROM`: the Prometheus exporter's
+ *   `metricsPromExporterPort` (5557 by default).
  */
 import {
   BrokerModel,
@@ -16,6 +19,8 @@ import {
   NameServerModel,
   ProxyModel,
 } from "./model";
+import { PropertySection } from "./versions/check-properties";
+import { catalogueFor, keySpec, parseVersion, versionAtLeast } from "./versions/catalogue";
 
 /** One TCP port a process opens, with where it comes from. */
 export interface PortUse {
@@ -77,7 +82,44 @@ export function describeNameServer(ns: NameServerModel): string {
   return `name server ${lastSegment(ns.path)}`;
 }
 
-export function brokerPorts(set: BrokerSetModel, broker: BrokerModel): PortUse[] {
+/** A boolean setting as RocketMQ reads it (Boolean.parseBoolean of the text: "true" in any case). */
+function isTrue(v: unknown): boolean {
+  return String(v).trim().toLowerCase() === "true";
+}
+
+/**
+ * The Prometheus exporter's port of a process whose own settings switch it on (`metricsExporterType=PROM`, or 2, its
+ * number), in a version whose `section` reads the key: `metricsPromExporterPort`, or that key's default.
+ */
+function metricsPorts(
+  version: string,
+  section: PropertySection,
+  props: Readonly<Record<string, unknown>>,
+  base: Pick<PortUse, "owner" | "path" | "host">,
+): PortUse[] {
+  const type = props.metricsExporterType;
+  if (!(type === "PROM" || type === 2 || type === "2")) return [];
+  let spec;
+  try {
+    spec = keySpec(catalogueFor(version), section, "metricsPromExporterPort");
+  } catch {
+    return [];
+  }
+  if (!spec) return [];
+  const given = Number(props.metricsPromExporterPort);
+  const port = props.metricsPromExporterPort !== undefined && Number.isInteger(given) ? given : Number(spec.default);
+  return [
+    {
+      ...base,
+      port,
+      purpose: "metricsPromExporterPort (metricsExporterType=PROM)",
+      prop: "properties.metricsPromExporterPort",
+      offset: 0,
+    },
+  ];
+}
+
+export function brokerPorts(set: BrokerSetModel, broker: BrokerModel, version: string): PortUse[] {
   const owner = describeBroker(set, broker);
   const base = { owner, path: broker.path, host: broker.host };
   const p = broker.listenPort;
@@ -93,15 +135,21 @@ export function brokerPorts(set: BrokerSetModel, broker: BrokerModel): PortUse[]
       prop: "dLegerPort",
       offset: 0,
     });
+  } else if (
+    isTrue(broker.extraProperties.duplicationEnable) &&
+    parseVersion(version) !== undefined &&
+    versionAtLeast(version, "5.0.0")
+  ) {
+    // No HA service, no HA port.
   } else if (broker.haListenPort !== undefined) {
     uses.push({ ...base, port: broker.haListenPort, purpose: `haListenPort`, prop: "haListenPort", offset: 0 });
   } else {
     uses.push({ ...base, port: p + 1, purpose: `haListenPort (listenPort+1)`, prop: "listenPort", offset: 1 });
   }
-  return uses;
+  return [...uses, ...metricsPorts(version, "broker", broker.extraProperties, base)];
 }
 
-export function nameServerPorts(ns: NameServerModel): PortUse[] {
+export function nameServerPorts(ns: NameServerModel, version: string): PortUse[] {
   const base = { owner: describeNameServer(ns), path: ns.path, host: ns.host };
   const uses: PortUse[] = [{ ...base, port: ns.listenPort, purpose: "listenPort", prop: "listenPort", offset: 0 }];
   if (ns.controller)
@@ -112,28 +160,29 @@ export function nameServerPorts(ns: NameServerModel): PortUse[] {
       prop: "port",
       offset: 0,
     });
-  return uses;
+  return [...uses, ...metricsPorts(version, "namesrv", ns.extraProperties, base)];
 }
 
-export function controllerPorts(c: ControllerModel): PortUse[] {
+export function controllerPorts(c: ControllerModel, version: string): PortUse[] {
+  const base = { owner: `controller ${c.selfId}`, path: c.path, host: c.host };
   return [
     {
+      ...base,
       port: c.port,
       purpose: `controller port (controllerDLegerPeers ${c.selfId})`,
-      owner: `controller ${c.selfId}`,
-      path: c.path,
-      host: c.host,
       prop: "port",
       offset: 0,
     },
+    ...metricsPorts(version, "controller", c.extraProperties, base),
   ];
 }
 
-export function proxyPorts(p: ProxyModel): PortUse[] {
+export function proxyPorts(p: ProxyModel, version: string): PortUse[] {
   const base = { owner: `proxy ${lastSegment(p.path)}`, path: p.path, host: p.host };
   return [
     { ...base, port: p.remotingListenPort, purpose: "remotingListenPort", prop: "remotingListenPort", offset: 0 },
     { ...base, port: p.grpcServerPort, purpose: "grpcServerPort", prop: "grpcServerPort", offset: 0 },
+    ...metricsPorts(version, "proxy", p.extraProperties, base),
   ];
 }
 
@@ -154,10 +203,11 @@ export function dashboardPorts(d: DashboardModel): PortUse[] {
 /** Every port of every process of the cluster, each marked with the cluster's name. */
 export function clusterPorts(cluster: ClusterModel): PortUse[] {
   const out: PortUse[] = [];
-  for (const ns of cluster.nameServers) out.push(...nameServerPorts(ns));
-  for (const set of cluster.brokerSets) for (const b of set.members) out.push(...brokerPorts(set, b));
-  for (const g of cluster.controllerGroups) for (const c of g.controllers) out.push(...controllerPorts(c));
-  for (const p of cluster.proxies) out.push(...proxyPorts(p));
+  const v = cluster.version;
+  for (const ns of cluster.nameServers) out.push(...nameServerPorts(ns, v));
+  for (const set of cluster.brokerSets) for (const b of set.members) out.push(...brokerPorts(set, b, v));
+  for (const g of cluster.controllerGroups) for (const c of g.controllers) out.push(...controllerPorts(c, v));
+  for (const p of cluster.proxies) out.push(...proxyPorts(p, v));
   for (const d of cluster.dashboards ?? []) out.push(...dashboardPorts(d));
   return out.map((u) => ({ ...u, cluster: cluster.clusterName }));
 }

@@ -38,6 +38,41 @@ describe("ports", () => {
     expect(msg).toContain("e.g. listenPort: 11912");
   });
 
+  test("ports are counted as the version opens them: a 5.x broker with duplicationEnable=true opens no HA port, a 4.x one does", () => {
+    const build = (version: string) => (s: TerraformStack) => {
+      const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2"], version);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], properties: { duplicationEnable: true } } });
+      // Its fast channel, 10912, is broker-a's listenPort+1.
+      new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: 10914 } });
+    };
+    const json = synth(build("5.5.0"));
+    expect(containers(json)["defaultcluster-broker-a-0"].ports.map((p: any) => p.external)).toEqual([10909, 10911]);
+    expect(synthError(build("4.9.8"))).toContain(
+      "broker-b master fast channel (listenPort-2) 10912 collides with broker-a master haListenPort (listenPort+1) 10912 on host 10.0.0.2",
+    );
+  });
+
+  test("metricsExporterType=PROM opens metricsPromExporterPort: published, and two exporters on one machine collide", () => {
+    const build = (second: number | undefined) => (s: TerraformStack) => {
+      const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2"], "5.5.0");
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], properties: { metricsExporterType: "PROM" } } });
+      new BrokerPair(cluster, "broker-b", {
+        master: {
+          host: hosts[1],
+          listenPort: 11911,
+          properties: { metricsExporterType: "PROM", ...(second ? { metricsPromExporterPort: second } : {}) },
+        },
+      });
+    };
+    const msg = synthError(build(undefined));
+    expect(msg).toContain(
+      "broker-b master metricsPromExporterPort (metricsExporterType=PROM) 5557 collides with broker-a master metricsPromExporterPort (metricsExporterType=PROM) 5557 on host 10.0.0.2",
+    );
+    const json = synth(build(5558));
+    expect(containers(json)["defaultcluster-broker-a-0"].ports.map((p: any) => p.external)).toContain(5557);
+    expect(containers(json)["defaultcluster-broker-b-0"].ports.map((p: any) => p.external)).toContain(5558);
+  });
+
   test("a slave whose HA port lands on another broker's listen port is named with the derived rule", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s);
