@@ -98,7 +98,8 @@ function assemblyStale(): boolean {
 }
 
 function machinePaths(text: string): string[] {
-  return [ROOT, os.tmpdir(), os.homedir()].filter((p) => text.includes(p));
+  // Below the temporary folder: a container's own /tmp (a volume of the image's) is not the build machine's.
+  return [ROOT, `${os.tmpdir()}/`, os.homedir()].filter((p) => text.includes(p));
 }
 
 function typescriptProject(work: string): void {
@@ -426,9 +427,10 @@ function dockerTwinFiles(): Map<string, { file: string; content: string }> {
   };
   const out = new Map<string, { file: string; content: string }>();
   for (const c of Object.values(json.resource?.docker_container ?? {})) {
-    if (!c.upload?.length) continue; // the one-shot store-init containers
+    // A server on a read-only root gets its files from its init container (<name>-store-init, <name>-logs-init).
+    if (!c.upload?.length) continue;
     if (c.upload.length !== 1) throw new Error(`${c.name} uploads ${c.upload.length} files`);
-    out.set(c.name, c.upload[0]);
+    out.set(c.name.replace(/-(store|logs)-init$/, ""), c.upload[0]);
   }
   return out;
 }
