@@ -22,6 +22,8 @@ trap 'rm -rf "$WORK"' EXIT
 echo "validate-terraform: $("$TOFU" version | head -1), $DOCKER_PROVIDER_MODULE@$DOCKER_PROVIDER_GO_VERSION (as kreuzwerker/docker $DOCKER_PROVIDER_VERSION)"
 
 CDKTF_OUTDIR="$WORK/synth" npx ts-node --transpile-only main.ts >"$WORK/synth.log" 2>&1 || { cat "$WORK/synth.log" >&2; exit 1; }
+# Every form of a VmHost's user-data (tools/vm-output-forms.ts), validated with the stacks and applied below.
+CDKTF_OUTDIR="$WORK/synth" npx ts-node --transpile-only tools/vm-output-forms.ts >>"$WORK/synth.log" 2>&1 || { cat "$WORK/synth.log" >&2; exit 1; }
 shopt -s nullglob
 stacks=("$WORK"/synth/stacks/*/cdk.tf.json)
 [ ${#stacks[@]} -gt 0 ] || { echo "validate-terraform: main.ts synthesized no stack" >&2; exit 1; }
@@ -34,8 +36,8 @@ const fs = require("fs");
 const [file, mirrored] = process.argv.slice(2);
 const doc = JSON.parse(fs.readFileSync(file, "utf8"));
 const req = doc.terraform?.required_providers?.docker;
-// A stack of VMs only (VmHost user-data outputs, no resource) needs no provider: validated as it is.
-if (!req && Object.keys(doc.resource ?? {}).length === 0) { console.log("no provider: VM user-data outputs only"); process.exit(0); }
+// A stack of VMs only (VmHost user-data outputs, OpenTofu's built-in resources at most) needs no provider: validated as it is.
+if (!req && !Object.keys(doc.resource ?? {}).some((t) => t.startsWith("docker_"))) { console.log("no provider: VM user-data only"); process.exit(0); }
 if (!req) { console.error("no required_providers.docker"); process.exit(1); }
 if (req.version !== mirrored) { console.log(`pinned ${req.source} ${req.version}, validated with ${mirrored}`); req.version = mirrored; }
 // 3.6.2: docker_container.healthcheck.test is Required (4.0.0 made it Optional).
@@ -98,6 +100,29 @@ if report "$canary/validate.json" >/dev/null || ! grep -q not_a_docker_attribute
   exit 1
 fi
 echo "  canary: an unknown docker_container attribute is rejected"
+
+# The user-data forms applied by OpenTofu (its built-in terraform_data only: offline): base64 and gzip + base64 decode
+# to the host's document, and attachTo hands the resource the document itself.
+forms="$WORK/synth/stacks/vm-output-forms"
+if "$TOFU" -chdir="$forms" init -input=false -no-color >"$forms/apply-init.log" 2>&1 &&
+  TF_VAR_adminSecret="validate-terraform-secret" "$TOFU" -chdir="$forms" apply -auto-approve -input=false -no-color >"$forms/apply.log" 2>&1 &&
+  "$TOFU" -chdir="$forms" output -json >"$forms/outputs.json" 2>/dev/null &&
+  "$TOFU" -chdir="$forms" show -json >"$forms/show.json" 2>/dev/null &&
+  node - "$forms" <<'EOF'
+const fs = require("fs"), zlib = require("zlib"), dir = process.argv[2];
+const o = JSON.parse(fs.readFileSync(`${dir}/outputs.json`, "utf8"));
+const show = JSON.parse(fs.readFileSync(`${dir}/show.json`, "utf8"));
+const doc = o.vm_userData.value;
+const b64 = Buffer.from(o.base64.value, "base64").toString("utf8");
+const gz = zlib.gunzipSync(Buffer.from(o["gzip-base64"].value, "base64")).toString("utf8");
+const attached = show.values.root_module.resources.find((r) => r.type === "terraform_data").values.input;
+const ok = doc.startsWith("#cloud-config\n") && b64 === doc && gz === doc && attached === doc && doc.includes("validate-terraform-secret");
+console.log(`  vm-output-forms: applied; the document ${doc.length} bytes, userDataBase64 ${b64 === doc ? "decodes to it" : "DIFFERS"}, userDataGzipBase64 (${o["gzip-base64"].value.length} characters) ${gz === doc ? "unpacks to it" : "DIFFERS"}, attachTo ${attached === doc ? "hands it over" : "DIFFERS"}`);
+process.exit(ok ? 0 : 1);
+EOF
+then :; else
+  echo "  vm-output-forms: the user-data forms did not apply to the same document"; tail -20 "$forms/apply.log" 2>/dev/null | sed 's/^/    /'; failed+=("vm-output-forms (apply)")
+fi
 
 # VmHost.attachTo on an aws_instance: the AWS provider's schema would prove that wiring, but no usable build can be had
 # here (README, "Virtual machines"): the Go module proxy serves the module only at v1.60.0 (2019, Terraform 0.11's SDK,

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { App, TerraformResource, TerraformStack, Testing } from "cdktf";
+import { App, TerraformOutput, TerraformResource, TerraformStack, Testing } from "cdktf";
 import { parse } from "yaml";
 import {
   BrokerPair,
@@ -20,7 +20,7 @@ import {
 import { parseProperties } from "../../lib/core/render/properties";
 import { fromTerraformLiteral } from "../../lib/targets/vm/user-data";
 import { SeedDLedgerStack, SeedDLedgerVmStack } from "../../examples/seed";
-import { containers, synth, synthError, synthWithoutValidation, uploadedProperties } from "../helpers";
+import { containers, synth, synthError, synthWarnings, synthWithoutValidation, uploadedProperties } from "../helpers";
 
 interface WriteFile {
   path: string;
@@ -351,6 +351,52 @@ describe("VmHost props", () => {
     expect(doc).toMatch(/^#cloud-config\n/);
     expect(json.resource.aws_instance.h1.user_data).toBe(doc);
     expect(json.resource.google_compute_instance.h2.metadata["user-data"]).toBe(doc);
+  });
+});
+
+describe("the user-data's other forms", () => {
+  const build = (forms: boolean) => (s: TerraformStack) => {
+    const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+    new NameServer(new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 }), "ns", { host: vm });
+    if (forms) {
+      new TerraformOutput(s, "b64", { value: vm.userDataBase64 });
+      new TerraformOutput(s, "gz", { value: vm.userDataGzipBase64 });
+    }
+  };
+
+  test("userDataBase64 and userDataGzipBase64 take the document by reference (a local), which OpenTofu parses", () => {
+    const json = synth(build(true));
+    const [local] = Object.keys(json.locals);
+    expect(json.output.b64.value).toBe(`\${base64encode(local.${local})}`);
+    expect(json.output.gz.value).toBe(`\${base64gzip(local.${local})}`);
+    // The local is the document the host's own output holds (validate-terraform applies all three and compares).
+    expect(json.locals[local]).toBe(json.output.vm_userData.value);
+  });
+
+  test("a stack that asks for neither gets no local: its output is as before", () => {
+    expect(synth(build(false)).locals).toBeUndefined();
+  });
+
+  test("a document above AWS's 16 KB is a warning with its size and its gzip size; a small one says nothing", () => {
+    const many = (s: TerraformStack) => {
+      const vm = new VmHost(s, "vm", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
+      new NameServer(cluster, "ns", { host: vm });
+      for (const [i, name] of ["broker-a", "broker-b", "broker-c", "broker-d", "broker-e"].entries())
+        new BrokerPair(cluster, name, { master: { host: vm, listenPort: 10911 + 1000 * i } });
+    };
+    const json = synth(many);
+    const size = Buffer.byteLength(fromTerraformLiteral(json.output.vm_userData.value), "utf8");
+    expect(size).toBeGreaterThan(16 * 1024);
+    const warnings = synthWarnings(many).filter((w) => w.includes("[hosts/user-data-size]"));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^stack\/vm: \[hosts\/user-data-size\] the VM's user-data is \d+ bytes, above AWS EC2 \(user_data\)'s 16 KB: the VM resource is refused there\. Gzipped it is \d+ bytes\. Fix: Attach userDataGzipBase64/,
+      ),
+    ]);
+    const gz = Number(/Gzipped it is (\d+) bytes/.exec(warnings[0])![1]);
+    expect(gz).toBeLessThan(16 * 1024);
+    expect(synthWarnings(build(false)).filter((w) => w.includes("user-data-size"))).toEqual([]);
   });
 });
 

@@ -1,6 +1,15 @@
-import { Fn, Lazy, TerraformOutput, TerraformOutputConfig, TerraformResource } from "cdktf";
+import {
+  Annotations,
+  Fn,
+  Lazy,
+  TerraformLocal,
+  TerraformOutput,
+  TerraformOutputConfig,
+  TerraformResource,
+} from "cdktf";
+import { gzipSync } from "zlib";
 import { Construct } from "constructs";
-import { error, formatFinding } from "../../core/findings";
+import { error, Finding, formatFinding, warning } from "../../core/findings";
 import { MachineFacts, StoreModel } from "../../core/model";
 import { ProcessPlan } from "../../core/plan";
 import { normaliseHostPath } from "../../core/rules/stores";
@@ -74,6 +83,12 @@ const VM_HOST_SCHEMA: Schema<VmHostProps> = {
   limitNofile: field.integer("the limit is written into every unit at synth", DEFAULT_LIMIT_NOFILE),
 };
 
+/** User-data limits of VM providers, the smallest first (what their APIs accept, raw). */
+const USER_DATA_LIMITS = [
+  { where: "AWS EC2 (user_data)", bytes: 16 * 1024 },
+  { where: "Azure (custom_data)", bytes: 64 * 1024 },
+];
+
 /** What each VmDistribution factory was given where the host keeps it: its name, and an example. */
 const DISTRIBUTION_ARGUMENT = {
   archive: ["VmDistribution.apacheArchive's mirror", '"https://archive.apache.org/dist/rocketmq"'],
@@ -101,6 +116,7 @@ export class VmHost extends Construct implements IRocketMqHost {
   private readonly javaOptions: readonly string[];
   private readonly limitNofile: number;
   private readonly placed: { path: string; plan: () => ProcessPlan }[] = [];
+  private document?: TerraformLocal;
 
   constructor(scope: Construct, id: string, props: VmHostProps) {
     super(scope, id);
@@ -160,6 +176,13 @@ export class VmHost extends Construct implements IRocketMqHost {
     this.limitNofile = limit !== undefined && limit >= 1 ? limit : DEFAULT_LIMIT_NOFILE;
     reportInput(this, r.findings);
     this.node.addValidation({ validate: () => this.versionProblems() });
+    this.node.addValidation({
+      validate: () => {
+        const w = this.sizeWarning();
+        if (w) Annotations.of(this).addWarning(formatFinding(w));
+        return [];
+      },
+    });
     // Terraform reads every string as a template: the shell's `${` is escaped, a token's expression is kept.
     this.userData = Lazy.stringValue({ produce: () => terraformLiteral(this.renderUserData()) });
     this.userDataOutput = new UserDataOutput(this, "user-data", () => this.holdsSecrets(), {
@@ -177,7 +200,7 @@ export class VmHost extends Construct implements IRocketMqHost {
 
   /** `userData` base64-encoded (a Terraform expression), for attributes that take it so (`user_data_base64`, Azure's `custom_data`). */
   public get userDataBase64(): string {
-    return Fn.base64encode(this.userData);
+    return Fn.base64encode(this.documentReference());
   }
 
   /**
@@ -185,7 +208,17 @@ export class VmHost extends Construct implements IRocketMqHost {
    * provider's limit (AWS: 16 KB of `user_data`), e.g. as an `aws_instance`'s `user_data_base64`.
    */
   public get userDataGzipBase64(): string {
-    return Fn.base64gzip(this.userData);
+    return Fn.base64gzip(this.documentReference());
+  }
+
+  /**
+   * The document as a Terraform local, made when first asked: a function takes it by reference (the document itself,
+   * as a function's argument, would be a quoted string in an expression, which cdktf does not write: "Missing
+   * argument separator").
+   */
+  private documentReference(): string {
+    this.document ??= new TerraformLocal(this, "user-data-document", this.userData);
+    return this.document.asString;
   }
 
   /**
@@ -259,6 +292,30 @@ export class VmHost extends Construct implements IRocketMqHost {
   /** True when a process placed here reads a file that holds a secret (an ACL file): the document carries it. */
   private holdsSecrets(): boolean {
     return this.placed.some((p) => p.plan().files.some((f) => f.secret === true));
+  }
+
+  /**
+   * A document above the smallest known user-data limit (AWS EC2: 16 KB of `user_data`), with its size, the limits
+   * it passes and its gzip size: `userDataGzipBase64` (cloud-init unpacks it) is the fix.
+   */
+  private sizeWarning(): Finding | undefined {
+    if (this.placed.length === 0) return undefined;
+    let doc: string;
+    try {
+      doc = this.renderUserData();
+    } catch {
+      return undefined;
+    }
+    const bytes = Buffer.byteLength(doc, "utf8");
+    const over = USER_DATA_LIMITS.filter((l) => bytes > l.bytes);
+    if (over.length === 0) return undefined;
+    const gzip = gzipSync(doc).length;
+    return warning(
+      this.node.path,
+      "hosts/user-data-size",
+      `the VM's user-data is ${bytes} bytes, above ${over.map((l) => `${l.where}'s ${l.bytes / 1024} KB`).join(" and ")}: the VM resource is refused there. Gzipped it is ${gzip} bytes.`,
+      `Attach userDataGzipBase64 instead of userData (cloud-init unpacks it), e.g. for an aws_instance: vm.attachTo(instance, "user_data_base64") becomes instance.userDataBase64 = vm.userDataGzipBase64; or place fewer processes on this VM.`,
+    );
   }
 
   /** One distribution that is not the archive's per-version layout serves one version only. */
