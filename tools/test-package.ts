@@ -228,6 +228,16 @@ function typescriptProject(work: string): void {
     report.split("\n")[0],
   );
 
+  // Terraform runs in cdktf.out/stacks/prod: the state must land where synth does not rewrite it.
+  const backend = JSON.parse(fs.readFileSync(path.join(theirs, "cdk.tf.json"), "utf8"))?.terraform?.backend?.local
+    ?.path;
+  const statePath = typeof backend === "string" ? path.resolve(theirs, backend) : "";
+  check(
+    "TypeScript: the README's example keeps its state outside cdktf.out (beside main.ts), where cdktf synth does not rewrite it",
+    statePath !== "" && path.dirname(statePath) === project,
+    `backend local path ${JSON.stringify(backend)} -> ${path.relative(project, statePath) || statePath}`,
+  );
+
   // the same program inside this repository
   const here = path.join(ROOT, "test", ".readme-example.generated.ts");
   const ref = path.join(work, "in-repo");
