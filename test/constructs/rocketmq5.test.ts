@@ -89,6 +89,24 @@ describe("RocketMQ 5 rules", () => {
     expect(ctl.ports.map((p: any) => p.external)).toEqual([9868]);
   });
 
+  test("controllerType=jRaft is refused with the reason: the brokers would look for the controllers on the DLedger ports", () => {
+    const msg = synthError((s) => {
+      const h = hostsOf(s);
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
+      new NameServer(cluster, "ns", { host: h[0] });
+      new ControllerGroup(cluster, "ctl", {
+        controllers: h.map((host) => ({ host, properties: { controllerType: "jRaft" } })),
+      });
+      new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h[1] }, { host: h[2] }] });
+    });
+    const lines = msg.split("\n").filter((l) => l.includes("[controller/jraft]"));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain(
+      "[stack/rmq/ctl/n0] [controller/jraft] controllerType=jRaft makes the controllers of ctl serve their raft and the brokers on the jRaft ports",
+    );
+    expect(lines[0]).toContain("Fix: Remove controllerType (DLedger, the default,");
+  });
+
   test("controller mode, controllers and proxies on 4.x are rejected", () => {
     const msg = synthError((s) => {
       const h = hostsOf(s);

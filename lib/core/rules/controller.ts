@@ -2,6 +2,7 @@ import { error, Finding, warning } from "../findings";
 import { ClusterModel, controllerPeers, TopologyModel } from "../model";
 import { DEFAULT_VERSION, versionAtLeast } from "../versions/catalogue";
 import { freeSelfId, groupNameProblem } from "./dledger";
+import { keyPathsOf } from "./keys";
 import { isIPv6 } from "./hosts";
 
 const SELF_ID = /^[A-Za-z][0-9]+$/;
@@ -42,6 +43,23 @@ function checkCluster(cluster: ClusterModel): Finding[] {
         "remove the ControllerGroup and use a DLedgerGroup for automatic failover on 4.5+",
       );
   }
+  // controllerType=jRaft (5.2.0+): the controllers would serve raft and brokers on the jRaft ports
+  // (jRaftControllerRPCAddr, jRaftServerId), while the library writes controllerDLegerPeers and points every broker's
+  // controllerAddr at the DLedger ports: no broker would find a controller. Reported once where declared.
+  const jraft = new Map<string, string>();
+  for (const g of cluster.controllerGroups)
+    for (const c of [...g.controllers, ...cluster.nameServers.filter((ns) => ns.controller)])
+      if (String(c.extraProperties.controllerType ?? "").trim() === "jRaft")
+        jraft.set(keyPathsOf(c).controllerType ?? c.path, g.controllerDLegerGroup);
+  for (const [path, group] of jraft)
+    findings.push(
+      error(
+        path,
+        "controller/jraft",
+        `controllerType=jRaft makes the controllers of ${group} serve their raft and the brokers on the jRaft ports (jRaftControllerRPCAddr, jRaftServerId), but the library writes their DLedger peers (controllerDLegerPeers) and points every broker's controllerAddr at those DLedger ports: no broker would find a controller. The library does not generate jRaft controllers.`,
+        `Remove controllerType (DLedger, the default, is what the library generates and its labs prove).`,
+      ),
+    );
   for (const p of cluster.proxies) {
     if (!is5)
       needs5(
