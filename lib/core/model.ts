@@ -45,6 +45,13 @@ export interface MachineFacts {
    */
   readonly memoryLimits?: boolean;
   /**
+   * False when a process on the host cannot bind a port below 1024: RocketMQ runs as an unprivileged user without
+   * `CAP_NET_BIND_SERVICE` (a VM's systemd units, a container on the machine's own network). A container on Docker's
+   * bridge network can: Docker sets `net.ipv4.ip_unprivileged_port_start=0` in its network namespace.
+   * @default true (unknown: not checked)
+   */
+  readonly privilegedPorts?: boolean;
+  /**
    * What the host is, in a few words, for messages: `a Docker engine`, `a VM`.
    * @default "a Docker engine"
    */

@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import {
   DLedgerGroup,
   DockerHost,
+  DockerNetworkMode,
   HostOccupant,
   IRocketMqHost,
   MachineFacts,
@@ -142,6 +143,10 @@ test("a DockerHost's facts: its engine, and on the bridge network a loopback of 
     address: "10.0.0.1",
     engine: "ssh://ops@10.0.0.1",
     isolatedLoopback: true,
+    privilegedPorts: true,
     description: "a Docker engine on the bridge network",
   });
+  // On the machine's own network a container binds the machine's ports as uid 3000: none below 1024.
+  const host = new DockerHost(s, "h2", { address: "10.0.0.2", networkMode: DockerNetworkMode.HOST });
+  expect(host.facts).toMatchObject({ isolatedLoopback: false, privilegedPorts: false });
 });

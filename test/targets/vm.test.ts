@@ -9,6 +9,7 @@ import {
   Dashboard,
   DLedgerGroup,
   DockerHost,
+  DockerNetworkMode,
   NameServer,
   RocketMqCluster,
   VmDistribution,
@@ -525,6 +526,38 @@ describe("the rules hold on VMs as on one Docker host", () => {
       new NameServer(cluster, "ns2", { host: docker });
     });
     expect(err).toContain("[ports/collision]");
+  });
+});
+
+describe("ports below 1024", () => {
+  const build = (host: (s: TerraformStack) => VmHost | DockerHost) => (s: TerraformStack) => {
+    const h = host(s);
+    const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
+    new NameServer(cluster, "ns", { host: h, listenPort: 876 });
+    new BrokerPair(cluster, "broker-a", { master: { host: h, listenPort: 911 } });
+  };
+
+  test.each([
+    ["a VM (systemd units as the rocketmq user)", (s: TerraformStack) => new VmHost(s, "h", { address: "10.0.0.1" })],
+    [
+      "a container on the machine's network (uid 3000)",
+      (s: TerraformStack) => new DockerHost(s, "h", { address: "10.0.0.1", networkMode: DockerNetworkMode.HOST }),
+    ],
+  ])("are refused on %s, once per prop, naming the prop to raise", (_what, host) => {
+    const lines = synthError(build(host))
+      .split("\n")
+      .filter((l) => l.includes("[ports/privileged]"));
+    expect(lines).toHaveLength(2);
+    const broker = lines.find((l) => l.includes("[stack/rmq/broker-a/master]"))!;
+    expect(broker).toContain("[ports/privileged] broker-a master listenPort 911 is below 1024");
+    expect(broker).toContain('"java.net.SocketException: Permission denied"');
+    expect(lines.find((l) => l.includes("[stack/rmq/ns]"))).toContain(
+      "[ports/privileged] name server ns listenPort 876 is below 1024",
+    );
+  });
+
+  test("are fine on Docker's bridge network, where a container may bind any port", () => {
+    expect(() => synth(build((s) => new DockerHost(s, "h", { address: "10.0.0.1" })))).not.toThrow();
   });
 });
 

@@ -5,6 +5,8 @@ import { clusterPorts, PortUse } from "../ports";
 import { uncheckedPaths } from "./processes";
 
 const MIN_PORT = 1;
+/** The first port an unprivileged process may bind (net.ipv4.ip_unprivileged_port_start's default). */
+const FIRST_UNPRIVILEGED_PORT = 1024;
 const MAX_PORT = 65535;
 
 /**
@@ -20,7 +22,7 @@ export function checkPorts(topology: TopologyModel): Finding[] {
   const byMachine = new Map<string, PortUse[]>();
   for (const use of [...valid, ...foreignPorts(topology)])
     byMachine.set(machineOf(use.host), [...(byMachine.get(machineOf(use.host)) ?? []), use]);
-  const findings: Finding[] = rangeFindings(own, byMachine);
+  const findings: Finding[] = [...rangeFindings(own, byMachine), ...privilegedFindings(valid)];
   for (const [machine, uses] of byMachine) {
     // One finding per pair of processes, listing every port they share, on the process the user can change.
     const clashes = new Map<string, { other: PortUse; pairs: string[] }>();
@@ -194,4 +196,31 @@ function firstFitting(
     if (fits(v)) return v;
   }
   return undefined;
+}
+
+/**
+ * Ports below 1024 on a host whose processes cannot bind them (RocketMQ runs as an unprivileged user without
+ * CAP_NET_BIND_SERVICE): "java.net.SocketException: Permission denied" at start. One finding per declared prop.
+ */
+function privilegedFindings(uses: readonly PortUse[]): Finding[] {
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  // The port a prop sets first (listenPort before the fast channel derived from it).
+  const ordered = [...uses].sort((a, b) => Math.abs(a.offset ?? 0) - Math.abs(b.offset ?? 0));
+  for (const u of ordered) {
+    if (u.port >= FIRST_UNPRIVILEGED_PORT || u.host.privilegedPorts !== false || isForeign(u)) continue;
+    const key = `${u.path}\u0000${u.prop ?? u.purpose}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const fixed = FIRST_UNPRIVILEGED_PORT + Math.max(0, -(u.offset ?? 0)) + (u.prop === "listenPort" ? 10000 : 0);
+    findings.push(
+      error(
+        u.path,
+        "ports/privileged",
+        `${u.owner} ${u.purpose} ${u.port} is below ${FIRST_UNPRIVILEGED_PORT}, on ${u.host.description ?? "a host"} where RocketMQ runs as an unprivileged user without CAP_NET_BIND_SERVICE: the bind fails at start with "java.net.SocketException: Permission denied".`,
+        `Set ${u.prop ?? "the port"} of ${u.owner} to ${FIRST_UNPRIVILEGED_PORT} or above, e.g. ${u.prop ?? "port"}: ${fixed}${u.host.isolatedLoopback === false && u.host.namedVolumes !== false ? " (or run it on a Docker host's bridge network, where a container may bind any port)" : ""}.`,
+      ),
+    );
+  }
+  return findings;
 }

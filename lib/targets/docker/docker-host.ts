@@ -175,6 +175,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
       address: this.address,
       ...(this.engine !== undefined ? { engine: this.engine } : {}),
       isolatedLoopback: bridge,
+      privilegedPorts: bridge,
       description: `a Docker engine on the ${bridge ? "bridge" : "host"} network`,
       ...(this.unresolved.length > 0 ? { unresolved: [...this.unresolved] } : {}),
     };

@@ -279,6 +279,7 @@ export class VmHost extends Construct implements IRocketMqHost {
       namedVolumes: false,
       containerImages: false,
       memoryLimits: false,
+      privilegedPorts: false,
       description: "a VM",
       ...(this.unresolved.length > 0 ? { unresolved: [...this.unresolved] } : {}),
     };
