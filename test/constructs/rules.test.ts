@@ -73,6 +73,32 @@ describe("ports", () => {
     expect(containers(json)["defaultcluster-broker-b-0"].ports.map((p: any) => p.external)).toContain(5558);
   });
 
+  test("every collision fix on a machine names other free ports, and all its colliding props: following them all synthesizes", () => {
+    type Ports = { b: number; c: number; cDledger: number };
+    const build = (p: Ports) => (s: TerraformStack) => {
+      const { hosts, cluster } = base(s, ["10.0.0.1", "10.0.0.2", "10.0.0.3"]);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1] } });
+      new BrokerPair(cluster, "broker-b", { master: { host: hosts[1], listenPort: p.b } });
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: [
+          { host: hosts[1], listenPort: p.c, dLegerPort: p.cDledger },
+          { host: hosts[2] },
+          { host: hosts[0], listenPort: 20911 },
+        ],
+      });
+    };
+    // broker-b on broker-a's ports; broker-c's first peer on them too, its raft port on broker-b's listen port.
+    const msg = synthError(build({ b: 10911, c: 10911, cDledger: 10911 }));
+    const fixOf = (path: string) => msg.split("\n").find((l) => l.includes(`[${path}] [ports/collision]`))!;
+    const value = (line: string, prop: string) => Number(new RegExp(`e\\.g\\. ${prop}: (\\d+)`).exec(line)![1]);
+    const b = fixOf("stack/rmq/broker-b/master");
+    const c = fixOf("stack/rmq/broker-c/n0");
+    expect(c).toContain("dLegerPort");
+    const fixed = { b: value(b, "listenPort"), c: value(c, "listenPort"), cDledger: value(c, "dLegerPort") };
+    expect(new Set([fixed.b, fixed.c]).size).toBe(2);
+    expect(() => synth(build(fixed))).not.toThrow();
+  });
+
   test("a slave whose HA port lands on another broker's listen port is named with the derived rule", () => {
     const msg = synthError((s) => {
       const { hosts, cluster } = base(s);

@@ -25,7 +25,7 @@ export function checkPorts(topology: TopologyModel): Finding[] {
   const findings: Finding[] = [...rangeFindings(own, byMachine), ...privilegedFindings(valid)];
   for (const [machine, uses] of byMachine) {
     // One finding per pair of processes, listing every port they share, on the process the user can change.
-    const clashes = new Map<string, { other: PortUse; pairs: string[] }>();
+    const clashes = new Map<string, { other: PortUse; pairs: string[]; moving: PortUse[] }>();
     const byPort = new Map<number, PortUse[]>();
     for (const use of uses) byPort.set(use.port, [...(byPort.get(use.port) ?? []), use]);
     for (const port of [...byPort.keys()].sort((a, b) => a - b)) {
@@ -38,7 +38,8 @@ export function checkPorts(topology: TopologyModel): Finding[] {
           const [first, other] = isForeign(owners[i]) ? [owners[i], owners[j]] : [owners[j], owners[i]];
           if (isForeign(other)) continue;
           const key = `${other.path}\u0000${first.path}`;
-          const clash = clashes.get(key) ?? { other, pairs: [] };
+          const clash = clashes.get(key) ?? { other, pairs: [], moving: [] };
+          clash.moving.push(other);
           const same = other.path === first.path;
           const across = first.cluster !== undefined && other.cluster !== undefined && first.cluster !== other.cluster;
           const name = (u: PortUse) => (across ? `${u.owner} of cluster ${u.cluster}` : u.owner);
@@ -49,13 +50,21 @@ export function checkPorts(topology: TopologyModel): Finding[] {
         }
       }
     }
-    for (const { other, pairs } of clashes.values()) {
+    // Each fix names free ports that no earlier fix on this machine named: following all of them leaves no collision.
+    const suggested = new Set<number>();
+    for (const { other, pairs, moving } of clashes.values()) {
+      // Every prop whose port collides is moved (a DLedger peer's listenPort and dLegerPort, a proxy's two ports).
+      const byProp = new Map<string, PortUse>();
+      for (const u of moving) if (!byProp.has(u.prop ?? u.purpose)) byProp.set(u.prop ?? u.purpose, u);
+      const fixes = [...byProp.values()].map((u) => suggestFix(u, uses, suggested));
       findings.push(
         error(
           other.path,
           "ports/collision",
           `${pairs.join("; ")} on host ${machine}: the second process to start fails with "java.net.BindException: Address already in use".`,
-          suggestFix(other, uses),
+          fixes.length === 1
+            ? fixes[0]
+            : `${fixes.map((f, i) => (i === 0 ? f : f.replace(/^Set /, "set "))).join(" Also ")}`,
         ),
       );
     }
@@ -156,8 +165,8 @@ function clamp(v: number, lo: number, hi: number): number {
  * the machine (the user's own containers' included) and against the process's own ports. Bounded: at most one pass
  * over the 65535 ports.
  */
-function suggestFix(use: PortUse, machineUses: PortUse[]): string {
-  const taken = new Set(machineUses.filter((u) => u.path !== use.path).map((u) => u.port));
+function suggestFix(use: PortUse, machineUses: PortUse[], suggested: Set<number>): string {
+  const taken = new Set([...machineUses.filter((u) => u.path !== use.path).map((u) => u.port), ...suggested]);
   const own = machineUses.filter((u) => u.path === use.path);
   const prop = use.prop ?? use.purpose;
   const moving = own.filter((u) => (u.prop ?? u.purpose) === prop);
@@ -166,6 +175,7 @@ function suggestFix(use: PortUse, machineUses: PortUse[]): string {
   const start = use.port - (use.offset ?? 0);
   const fits = (v: number) => offsets.every((o) => isPort(v + o) && !taken.has(v + o) && !fixed.has(v + o));
   const found = firstFitting(start, offsets, fits);
+  if (found !== undefined) for (const o of offsets) suggested.add(found + o);
   const machine = machineOf(use.host);
   if (found === undefined)
     return `Move ${use.owner} to another host: no value of ${prop} leaves its ports free on ${machine}.`;
