@@ -228,6 +228,25 @@ function typescriptProject(work: string): void {
     report.split("\n")[0],
   );
 
+  // A mistake in the user's program, through the cdktf CLI: each problem once, no stack trace.
+  const broken = example.replace(
+    /RocketMqApp\.synth\(app\)/,
+    'new BrokerPair(cluster, "broker-x", { master: { host: h28 } }); // listenPort 10911 on h28: taken by broker-a\nRocketMqApp.synth(app)',
+  );
+  fs.writeFileSync(path.join(project, "main.ts"), broken);
+  const failed = shStatus("npx", ["cdktf", "synth"], { cwd: project, timeoutMs: 600_000 });
+  fs.writeFileSync(path.join(project, "main.ts"), example);
+  const printed = failed.out.split("\n").filter((l) => l.trim() !== "");
+  const collisions = printed.filter((l) => l.includes("[prod/rmq/broker-x/master] [ports/collision]"));
+  const traces = printed.filter((l) => /^\s+at /.test(l));
+  // The CLI echoes the program's output as it comes and again in its failure summary: the problem shows twice, once
+  // from each; the program itself prints it once (test/synth/app.test.ts).
+  check(
+    "TypeScript: a mistake through cdktf synth fails the command, printed by the program once (the CLI echoes it again in its summary), with no stack trace",
+    broken !== example && failed.status !== 0 && collisions.length === 2 && traces.length === 0,
+    `exit ${failed.status}; ${printed.length} lines printed, the collision on ${collisions.length}, ${traces.length} stack trace lines`,
+  );
+
   // Terraform runs in cdktf.out/stacks/prod: the state must land where synth does not rewrite it.
   const backend = JSON.parse(fs.readFileSync(path.join(theirs, "cdk.tf.json"), "utf8"))?.terraform?.backend?.local
     ?.path;

@@ -10,13 +10,22 @@ export interface RocketMqAppSynthOptions {
    * @default true unless the program is run by the cdktf CLI
    */
   readonly printWarnings?: boolean;
+  /**
+   * Throw the errors as one Error (cdktf's own format) instead of printing them: for a program that synthesizes
+   * inside a larger one, or a test. By default each error is printed once to stderr, with no stack trace, the exit
+   * code is set to 1 and nothing is synthesized (`ts-node main.ts` and `cdktf synth` then show the problems only).
+   * A program in another language (Python, through jsii) gets the Error: the exit code would be jsii's process's.
+   * @default true in a jsii runtime (Python), else false
+   */
+  readonly throwOnError?: boolean;
 }
 
 /**
  * `app.synth()` that reports the errors of every stack in one run. cdktf validates stack by stack and stops at the
  * first stack with an error, hiding the others; this validates every construct of every stack first (the library's
- * rules and cdktf's own validations), throws one error listing all of them in cdktf's format, and synthesizes only when
- * there is none. Warnings are printed to stderr when the program is run directly. `skipValidation` is honoured.
+ * rules and cdktf's own validations), prints all of them once in cdktf's format (no stack trace; exit code 1), or
+ * throws them as one error (`throwOnError`), and synthesizes only when there is none. Warnings are printed to stderr
+ * when the program is run directly. `skipValidation` is honoured.
  */
 export class RocketMqApp {
   public static synth(app: App, options: RocketMqAppSynthOptions = {}): void {
@@ -27,13 +36,24 @@ export class RocketMqApp {
       );
       if (options.printWarnings ?? !runByCdktfCli()) printWarnings(stacks);
       if (errors.length > 0) {
-        throw new Error(
-          `Validation failed with the following errors:\n  ${errors.join("\n  ")}\n\nIf you wish to ignore these validations, pass 'skipValidation: true' to your App configuration.\n`,
-        );
+        const text = `Validation failed with the following errors:\n  ${errors.join("\n  ")}\n\nIf you wish to ignore these validations, pass 'skipValidation: true' to your App configuration.\n`;
+        if (options.throwOnError ?? runByJsii()) throw new Error(text);
+        // The cdktf CLI echoes a program's stderr as it comes and again when the program fails; its stdout only then.
+        (runByCdktfCli() ? process.stdout : process.stderr).write(text);
+        process.exitCode = 1;
+        return;
       }
     }
     app.synth();
   }
+}
+
+/**
+ * A jsii client (Python) runs the library in a node process of its own: the jsii runtime's program (and the client's
+ * JSII_AGENT, when it sets one).
+ */
+function runByJsii(): boolean {
+  return process.env.JSII_AGENT !== undefined || /jsii[-_/]?runtime/i.test(process.argv[1] ?? "");
 }
 
 /** The cdktf CLI runs the app with these set, and prints the manifest's annotations itself. */

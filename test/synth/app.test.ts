@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -38,7 +39,7 @@ describe("RocketMqApp.synth", () => {
   test("reports the errors of every stack in one run, in cdktf's format, and writes nothing", () => {
     let message = "";
     try {
-      RocketMqApp.synth(appWithStacks(outdir), { printWarnings: false });
+      RocketMqApp.synth(appWithStacks(outdir), { printWarnings: false, throwOnError: true });
     } catch (e) {
       message = (e as Error).message;
     }
@@ -76,6 +77,42 @@ describe("RocketMqApp.synth", () => {
     new NameServer(c, "ns", { host: { address: "10.0.0.1" } as any }); // not a host: nothing is placed
     new BrokerPair(c, "a", { master: { host: h } }); // starts after the name server
     expect(() => app.synth()).toThrow(/\[dev\/rmq\/ns\] \[props\/type\] host is an object, not a DockerHost/);
+  });
+
+  test("a program with errors prints each once, with no stack trace, exits 1 and writes nothing", () => {
+    const program = path.join(__dirname, `.errors-program-${process.pid}.ts`);
+    fs.writeFileSync(
+      program,
+      [
+        'import { App, TerraformStack } from "cdktf";',
+        'import { BrokerPair, DockerHost, NameServer, Replication, RocketMqApp, RocketMqCluster } from "../../lib";',
+        "const app = new App();",
+        'const s = new TerraformStack(app, "one");',
+        'const h = new DockerHost(s, "h", { address: "10.0.0.1" });',
+        'const c = new RocketMqCluster(s, "rmq");',
+        'new NameServer(c, "ns", { host: h });',
+        'new BrokerPair(c, "a", { replication: Replication.SYNC, master: { host: h } });',
+        'new BrokerPair(c, "b", { master: { host: h, listenPort: 10912 } });',
+        "RocketMqApp.synth(app);",
+      ].join("\n"),
+    );
+    try {
+      const r = spawnSync("npx", ["ts-node", "--transpile-only", program], {
+        encoding: "utf8",
+        env: { ...process.env, CDKTF_OUTDIR: outdir },
+        timeout: 120_000,
+      });
+      const lines = `${r.stdout}${r.stderr}`.split("\n").filter((l) => l.trim() !== "");
+      expect(r.status).toBe(1);
+      expect(lines.filter((l) => l.includes("[ids/sync-needs-slave]"))).toHaveLength(1);
+      expect(lines.filter((l) => l.includes("[ports/collision]"))).toHaveLength(1);
+      // No stack trace, nothing but the problems and cdktf's two lines around them.
+      expect(lines.filter((l) => /^\s+at /.test(l))).toEqual([]);
+      expect(lines.length).toBeLessThanOrEqual(4);
+      expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(false);
+    } finally {
+      fs.rmSync(program, { force: true });
+    }
   });
 
   test("skipValidation is honoured", () => {
