@@ -36,6 +36,49 @@ test("the README's example synthesizes a working stack", () => {
   }
 });
 
+test("the README's secured example synthesizes: access control 2.0 and TLS enforcing, no secret in the output", () => {
+  const readme = fs.readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
+  const code = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)][1][1];
+  expect(code).toContain('new TerraformStack(app, "secured")');
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "rmq-readme-"));
+  const file = path.join(__dirname, "readme-secured.generated.ts");
+  fs.writeFileSync(
+    file,
+    code
+      .replace("new App()", `new App({ outdir: ${JSON.stringify(outdir)} })`)
+      .replace(/from "rocketmq-cdktf"/, 'from "../lib"'),
+  );
+  try {
+    jest.isolateModules(() => jest.requireActual(file));
+    const text = fs.readFileSync(path.join(outdir, "stacks/secured/cdk.tf.json"), "utf8");
+    const json = JSON.parse(text);
+    expect(Object.keys(json.variable).sort()).toEqual([
+      "adminSecret",
+      "ordersSecret",
+      "tlsCa",
+      "tlsCertificate",
+      "tlsPrivateKey",
+    ]);
+    for (const v of ["adminSecret", "ordersSecret", "tlsPrivateKey"]) expect(json.variable[v].sensitive).toBe(true);
+    const servers = Object.values<any>(containers(json)).filter((c) => !c.name.endsWith("-console"));
+    expect(servers.map((c) => c.name).sort()).toEqual([
+      "securedcluster-broker-a-0",
+      "securedcluster-broker-a-1",
+      "securedcluster-namesrv-ns61",
+      "securedcluster-namesrv-ns62",
+      "securedcluster-proxy-proxy",
+    ]);
+    for (const c of servers) expect(c.env.join(" ")).toContain("-Dtls.server.mode=enforcing");
+    const broker = containers(json)["securedcluster-broker-a-0"];
+    const props = String(broker.upload.find((u: any) => u.file.endsWith("broker.properties")).content);
+    expect(props).toContain("authenticationEnabled=true");
+    expect(props).toContain("authorizationEnabled=true");
+  } finally {
+    fs.rmSync(file, { force: true });
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
 describe("the README's rendered review examples are what the library prints today", () => {
   const readme = fs.readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
   const block = (name: string) =>
