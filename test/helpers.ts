@@ -1,3 +1,4 @@
+import { filesFromInit, INIT_ROLES } from "../lib/targets/docker/container-spec";
 import { Testing, TerraformStack } from "cdktf";
 import { parseProperties } from "../lib/core/render/properties";
 
@@ -37,8 +38,6 @@ export function synthWarnings(build: (stack: TerraformStack) => void): string[] 
     .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => `${c.node.path}: ${m.data}`));
 }
 
-const INIT_ROLES = ["store-init", "logs-init"];
-
 /**
  * The RocketMQ server containers of a synthesized stack by container name (not the one-shot init ones). A server on a
  * read-only root gets its files from its init container (`volumes_from`): they are shown as its `upload`.
@@ -53,8 +52,7 @@ export function containers(json: any): Record<string, any> {
 
 /** A server as its process sees its files: those its init container received, when it mounts them from there. */
 export function withInitFiles(all: Record<string, any>, c: any): any {
-  const from = (c.volumes ?? []).find((v: any) => v.from_container !== undefined);
-  const id = from && /^\$\{docker_container\.([^.}]+)\.id\}$/.exec(String(from.from_container))?.[1];
+  const id = filesFromInit(c.volumes);
   return id && all[id]?.upload ? { ...c, upload: all[id].upload } : c;
 }
 

@@ -8,7 +8,7 @@
  * metadata change nothing on the engine. Pure: no cdktf, no file system.
  */
 import { fileChanges, ProcessDiff, ProcessSnapshot, StackChanges, withoutSecrets } from "../../core/changes";
-import { LOGS_OF_LABEL } from "./container-spec";
+import { filesFromInit, INIT_ROLES, LOGS_OF_LABEL } from "./container-spec";
 
 /** Attributes whose change does not replace the container. */
 const IN_PLACE = new Set(["memory", "memory_swap", "restart"]);
@@ -69,8 +69,7 @@ function containersOf(doc: TfDocument): Map<string, Container> {
  * there, as if uploaded into the server, which is what they are to RocketMQ (and a changed file replaces both).
  */
 function withInitFiles(all: Readonly<Record<string, TfAttributes>>, raw: TfAttributes): TfAttributes {
-  const from = blocks(raw.volumes).find((v) => v.from_container !== undefined);
-  const id = from && /^\$\{docker_container\.([^.}]+)\.id\}$/.exec(text(from.from_container))?.[1];
+  const id = filesFromInit(raw.volumes);
   const init = id === undefined ? undefined : all[id];
   return init?.upload === undefined ? raw : { ...raw, upload: init.upload };
 }
@@ -163,15 +162,12 @@ function document(json: unknown): TfDocument {
   return typeof json === "object" && json !== null ? json : {};
 }
 
-/** The one-shot init containers' roles: Docker plumbing, not RocketMQ processes. */
-const INIT_ROLES = new Set(["store-init", "logs-init"]);
-
 /** The server containers (not the one-shot init ones) as target-neutral snapshots. */
 function snapshots(cs: Map<string, Container>): Map<string, ProcessSnapshot> {
   const out = new Map<string, ProcessSnapshot>();
   for (const c of cs.values()) {
     const role = c.labels["rocketmq.role"];
-    if (role === undefined || INIT_ROLES.has(role)) continue;
+    if (role === undefined || INIT_ROLES.includes(role)) continue;
     out.set(c.key, {
       key: c.key,
       name: text(c.raw.name),

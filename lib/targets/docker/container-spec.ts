@@ -72,6 +72,20 @@ export function runsOnReadOnlyRoot(kind: ProcessKind): boolean {
   return kind !== ProcessKind.DASHBOARD;
 }
 
+/** The `rocketmq.role` of the one-shot init containers: Docker plumbing, not RocketMQ processes. */
+export const INIT_ROLES: readonly string[] = ["store-init", "logs-init"];
+
+/**
+ * The resource id of the init container a server on a read-only root mounts its files from (a `volumes` block's
+ * `from_container`, `${docker_container.<id>.id}` as synthesized), or undefined.
+ */
+export function filesFromInit(volumes: unknown): string | undefined {
+  const from = (Array.isArray(volumes) ? volumes : []).find(
+    (v): v is { from_container: unknown } => typeof v === "object" && v !== null && "from_container" in v,
+  );
+  return from && /^\$\{docker_container\.([^.}]+)\.id\}$/.exec(String(from.from_container))?.[1];
+}
+
 /** The label of a logs volume and of a logs-init container: the container whose logs it holds. */
 export const LOGS_OF_LABEL = "rocketmq.logsOf";
 
