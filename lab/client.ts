@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { registry } from "./hosts";
 import { JAVA17_FLAGS, Jars, compileHelper } from "./jars";
-import { LAB_DIR, tail } from "./util";
+import { LAB_DIR, sleep, tail } from "./util";
 
 export type Clusters = Record<string, Record<string, Record<string, string>>>;
 
@@ -40,6 +40,8 @@ export interface Failed {
 export type Answer<T> = ({ ok: true; scrubbed?: boolean } & T) | Failed;
 
 export interface Sent {
+  /** How many "broker busy" answers (code 2) came before this one and were retried. */
+  busyRetries?: number;
   status: string;
   brokerName: string;
   queueId: number;
@@ -51,6 +53,11 @@ export interface Consumed {
   bodies: string[];
   perBroker: Record<string, number>;
 }
+
+/** RocketMQ's ResponseCode.SYSTEM_BUSY: the broker's flow control; its producer retries it. */
+const SYSTEM_BUSY = 2;
+const MAX_BUSY_RETRIES = 5;
+const BUSY_PAUSE_MS = 300;
 
 /** "refused with code 1: No accessKey is configured" (or the error text when no refusal came back). */
 export function refusalText(r: Failed): string {
@@ -224,9 +231,32 @@ export class LabClient {
     return this.call("clusterInfo", namesrv ? [namesrv] : [], timeoutMs, creds);
   }
 
-  /** One message to the topic, on a queue of `brokerName` (or any broker with ""). */
-  send(topic: string, brokerName: string, body: string, creds?: Credentials, timeoutMs = 8_000): Promise<Answer<Sent>> {
-    return this.call("send", [topic, brokerName, body], timeoutMs, creds);
+  /**
+   * One message to the topic, on a queue of `brokerName` (or any broker with ""). A "broker busy" answer (code 2,
+   * SYSTEM_BUSY: the broker's flow control, "[TIMEOUT_CLEAN_QUEUE]broker busy" when a send waited over 200 ms in its
+   * queue, as on a loaded 2-core machine) is retried within `timeoutMs`, as RocketMQ's producer retries it
+   * (DefaultMQProducer.retryResponseCodes); a send to one chosen queue gets no retry from the client itself. The
+   * answer counts the retries. Every other refusal comes back at once.
+   */
+  async send(
+    topic: string,
+    brokerName: string,
+    body: string,
+    creds?: Credentials | null,
+    timeoutMs = 8_000,
+  ): Promise<Answer<Sent>> {
+    const until = Date.now() + timeoutMs;
+    for (let busy = 0; ; busy++) {
+      const r: Answer<Sent> = await this.call(
+        "send",
+        [topic, brokerName, body],
+        Math.max(1_000, until - Date.now()),
+        creds,
+      );
+      if (r.ok) return busy > 0 ? { ...r, busyRetries: busy } : r;
+      if (r.refusal?.code !== SYSTEM_BUSY || busy >= MAX_BUSY_RETRIES || Date.now() + BUSY_PAUSE_MS >= until) return r;
+      await sleep(BUSY_PAUSE_MS);
+    }
   }
 
   /**

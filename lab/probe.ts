@@ -71,7 +71,7 @@ export async function probeVersion(version: string): Promise<{ ok: boolean; deta
     await d.up();
     const c = d.client!;
     await createTopicEverywhere(c, "ProbeTopic", "ProbeCluster");
-    const s = await c.call("send", ["ProbeTopic", "probe-b", "hello"], 10_000);
+    const s = await c.send("ProbeTopic", "probe-b", "hello", undefined, 10_000);
     const got = (await c.must("consume", ["ProbeTopic", "probe-b"], 20_000)).bodies as string[];
     const ok = s.ok && s.status === "SEND_OK" && got.includes("hello");
     const t = d.timings;

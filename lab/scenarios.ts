@@ -18,7 +18,7 @@ export async function sendOk(
   timeoutMs = 8_000,
   creds?: Credentials,
 ): Promise<any> {
-  return client.call("send", [topic, brokerName, body], timeoutMs, creds);
+  return client.send(topic, brokerName, body, creds, timeoutMs);
 }
 
 /** Sends probes until one comes back SEND_OK (a SYNC_MASTER answers SLAVE_NOT_AVAILABLE until its slave is attached). */
@@ -474,8 +474,9 @@ export async function controllerMode(ctx: Ctx, d: Deployment): Promise<void> {
       const t = Date.now();
       const r = await waitFor(`a message through the proxy ${addr}`, 40_000, 500, async () => {
         d.assertAlive([p]);
-        const x = await pc.call("send", [topic, "", "via-proxy"], 8_000);
-        if (!x.ok || x.status !== "SEND_OK") throw new Error(x.error ?? x.status);
+        const x = await pc.send(topic, "", "via-proxy", undefined, 8_000);
+        if (!x.ok) throw new Error(x.error);
+        if (x.status !== "SEND_OK") throw new Error(`status ${x.status}`);
         return x;
       });
       ctx.check(
@@ -575,7 +576,8 @@ export function aclAccounts(d: Deployment): Map<string, AclAccount> {
 /** What a check says of an answer: "SEND_OK from broker-a", "refused with code 1: ...", "5 message(s)". */
 function said(r: any): string {
   if (!r.ok) return refusalText(r) + (r.scrubbed ? " [a secret was scrubbed from it]" : "");
-  if (r.status) return `${r.status} from ${r.brokerName} queue ${r.queueId} offset ${r.offset}`;
+  if (r.status)
+    return `${r.status} from ${r.brokerName} queue ${r.queueId} offset ${r.offset}${r.busyRetries ? ` (after ${r.busyRetries} "broker busy" answer(s), retried)` : ""}`;
   if (r.bodies) return `${r.bodies.length} message(s)`;
   if (r.brokers) return `created on ${r.brokers.join(", ")}`;
   if (r.has !== undefined) return `has: ${r.has}`;
@@ -891,7 +893,7 @@ async function securedProxy(
     try {
       answer = await waitFor(`${o.app.accessKey}'s send through the proxy ${addr}`, d.bound(60_000), 500, async () => {
         d.assertAlive([p]);
-        const x = await pc.call("send", [o.topic, "", "app-via-proxy"], 8_000, o.app);
+        const x = await pc.send(o.topic, "", "app-via-proxy", o.app, 8_000);
         if (!x.ok || x.status !== "SEND_OK") throw new Error(said(x));
         return x;
       });
@@ -916,10 +918,10 @@ async function securedProxy(
       refusedWith(r, 1, "username cannot be null"),
       said(r),
     );
-    r = await pc.call("send", [o.topic, "", "nobody-via-proxy"], 8_000);
+    r = await pc.send(o.topic, "", "nobody-via-proxy", undefined, 8_000);
     ctx.check(`acl: an anonymous send through the proxy fails (no route given)`, !r.ok, said(r).split("\n")[0]);
     // The proxy answers a refused send with its own code (1), the brokers' words.
-    r = await pc.call("send", [o.topic, "", "audit-via-proxy"], 8_000, o.audit);
+    r = await pc.send(o.topic, "", "audit-via-proxy", o.audit, 8_000);
     ctx.check(
       `acl: the proxy refuses ${o.audit.accessKey}'s send to ${o.topic} (read-only): "has no permission"`,
       !r.ok && /has no permission/.test(String(r.refusal?.message)),
@@ -971,7 +973,7 @@ export async function securedDledger(ctx: Ctx, d: Deployment): Promise<void> {
     true,
     said(first.answer),
   );
-  r = await client.call("send", [topic, brokerName, "from-nobody"], 8_000, null);
+  r = await client.send(topic, brokerName, "from-nobody", null, 8_000);
   ctx.check(`dledger+acl: an anonymous send is refused by the master: code ${code}`, refusedWith(r, code), said(r));
   r = await client.send(topic, brokerName, "from-audit", audit);
   ctx.check(

@@ -519,8 +519,9 @@ async function fiveScenario(ctx: Ctx, d: Deployment, certs: LabCertificates): Pr
     await viaTls.start();
     const r = await waitFor(`a message through the proxy ${remoting} over TLS`, d.bound(60_000), 500, async () => {
       d.assertAlive([proxy]);
-      const x = await viaTls.call("send", [topic, "", "tls5-via-proxy"], 8_000);
-      if (!x.ok || x.status !== "SEND_OK") throw new Error(x.error ?? x.status);
+      const x = await viaTls.send(topic, "", "tls5-via-proxy", undefined, 8_000);
+      if (!x.ok) throw new Error(x.error);
+      if (x.status !== "SEND_OK") throw new Error(`status ${x.status}`);
       return x;
     });
     ctx.check(
@@ -530,7 +531,7 @@ async function fiveScenario(ctx: Ctx, d: Deployment, certs: LabCertificates): Pr
     );
     await viaPlain.start();
     const t = Date.now();
-    const x = await viaPlain.call("send", [topic, "", "plaintext-via-proxy"], 15_000);
+    const x = await viaPlain.send(topic, "", "plaintext-via-proxy", undefined, 15_000);
     ctx.check(
       `tls: a plaintext client is refused by the proxy's remoting port ${remoting} (${ms(Date.now() - t)})`,
       !x.ok,

@@ -140,7 +140,7 @@ export async function tlsChecks(ctx: Ctx, name: string, d: Deployment, certs: La
     if (proxy && viaProxy) {
       await viaProxy.start();
       t = Date.now();
-      const sent = await viaProxy.call("send", ["Orders", "", "plaintext-via-proxy"], 15_000);
+      const sent = await viaProxy.send("Orders", "", "plaintext-via-proxy", undefined, 15_000);
       ctx.check(
         `${name}: tls: a plaintext client's send through the proxy's remoting port ${remotingAddr(proxy)} is refused (${ms(Date.now() - t)})`,
         !sent.ok,
