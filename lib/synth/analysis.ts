@@ -64,28 +64,85 @@ interface Analysis {
   byReporter?: Map<string, Finding[]>;
 }
 
-const cache = new WeakMap<TerraformStack, Analysis>();
+/**
+ * The analyses of an app's stacks, by the app (the construct tree's root). Per-machine rules (ports, stores, container
+ * and volume names) must see every stack of the app: two stacks that place processes on one machine are deployed side
+ * by side, and the second deploy would fail on the first one's ports. So the rules run once over every stack's model
+ * together, and each stack keeps the findings at its own paths; the plans stay each stack's own.
+ */
+interface AppAnalysis {
+  readonly stacks: Map<TerraformStack, Analysis>;
+  /** Each stack's model, built once (for its own analysis and for the app's findings). */
+  readonly models: Map<TerraformStack, TopologyModel>;
+  /** Every finding of the app's stacks together, by the stack whose construct path it is at. */
+  findings?: Map<TerraformStack, Finding[]>;
+}
 
-/** Call when a RocketMQ construct is added: the next question rebuilds the model. */
+const cache = new WeakMap<IConstruct, AppAnalysis>();
+
+/** Call when a RocketMQ construct is added: the next question rebuilds the model (of every stack of the app). */
 export function invalidate(scope: IConstruct): void {
-  cache.delete(TerraformStack.of(scope));
+  cache.delete(scope.node.root);
 }
 
 export function analysisOf(scope: IConstruct): Analysis {
   const stack = TerraformStack.of(scope);
-  let a = cache.get(stack);
+  const root = stack.node.root;
+  let app = cache.get(root);
+  if (!app) {
+    app = { stacks: new Map(), models: new Map() };
+    cache.set(root, app);
+  }
+  let a = app.stacks.get(stack);
   if (!a) {
-    const model = modelOf(stack);
+    const model = modelOfCached(app, stack);
     a = {
       model,
-      findings: checkTopology(model),
+      findings: appFindings(root, app, stack),
       plans: new Map(planTopology(model).map((p) => [p.path, p])),
       clusters: new Map(model.clusters.map((c) => [c.path, c])),
       brokerSets: new Map(model.clusters.flatMap((c) => c.brokerSets.map((s) => [s.path, s] as const))),
     };
-    cache.set(stack, a);
+    app.stacks.set(stack, a);
   }
   return a;
+}
+
+/**
+ * The findings of `stack`, from the rules run once over the models of every stack of the app that declares RocketMQ
+ * processes or hosts and is not deployed alone (only this stack's when it is deployed alone or the only one). A
+ * finding goes to the stack its path is in; one at a path of no stack (none is expected) to the first stack.
+ */
+function appFindings(root: IConstruct, app: AppAnalysis, stack: TerraformStack): Finding[] {
+  if (deployedAlone.has(stack)) return checkTopology(modelOfCached(app, stack));
+  if (!app.findings) {
+    const stacks = root.node
+      .findAll()
+      .filter((c): c is TerraformStack => TerraformStack.isStack(c))
+      .filter((s) => s === stack || (!deployedAlone.has(s) && declaresRocketMq(s)));
+    const models = stacks.map((s) => modelOfCached(app, s));
+    const findings = checkTopology({
+      clusters: models.flatMap((m) => m.clusters),
+      hosts: models.flatMap((m) => m.hosts),
+      foreign: models.flatMap((m) => m.foreign ?? []),
+    });
+    const byStack = new Map<TerraformStack, Finding[]>(stacks.map((s) => [s, []]));
+    for (const f of findings) {
+      const owner = stacks.find((s) => f.path === s.node.path || f.path.startsWith(`${s.node.path}/`)) ?? stacks[0];
+      byStack.get(owner)!.push(f);
+    }
+    app.findings = byStack;
+  }
+  return app.findings.get(stack) ?? [];
+}
+
+/** The stacks said to be deployed alone (RocketMqApp.deployedAlone). */
+const deployedAlone = new WeakSet<TerraformStack>();
+
+/** Records that `stack` is never deployed beside the app's other stacks: its per-machine rules see only itself. */
+export function markDeployedAlone(stack: TerraformStack): void {
+  deployedAlone.add(stack);
+  invalidate(stack);
 }
 
 export function modelOf(stack: TerraformStack): TopologyModel {
@@ -97,6 +154,20 @@ export function modelOf(stack: TerraformStack): TopologyModel {
   // What else takes ports and names on a host (the user's own containers on its engine), asked once per model.
   const foreign = declared.flatMap((h) => h.occupants().map((o) => ({ ...o, hostPath: h.node.path })));
   return { clusters, hosts, foreign };
+}
+
+function modelOfCached(app: AppAnalysis, stack: TerraformStack): TopologyModel {
+  let m = app.models.get(stack);
+  if (!m) {
+    m = modelOf(stack);
+    app.models.set(stack, m);
+  }
+  return m;
+}
+
+/** Whether a stack has a RocketMQ cluster or host (stacks without any add nothing to the rules). */
+function declaresRocketMq(stack: TerraformStack): boolean {
+  return (registries.get(stack)?.clusters.length ?? 0) > 0 || stack.node.findAll().some(isRocketMqHost);
 }
 
 /** The model of the cluster `scope` (a RocketMqCluster), from this synth's analysis. */
@@ -114,7 +185,8 @@ export function brokerSetModelOf(scope: IConstruct, path: string): BrokerSetMode
 /** Records that `scope` reports the findings at its path (see reportFindings). */
 export function registerReporter(scope: IConstruct): void {
   registryOf(scope).reporters.add(scope.node.path);
-  const a = cache.get(TerraformStack.of(scope));
+  const stack = TerraformStack.of(scope);
+  const a = cache.get(stack.node.root)?.stacks.get(stack);
   if (a) a.byReporter = undefined;
 }
 

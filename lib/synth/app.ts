@@ -1,6 +1,7 @@
 import { App, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { showInvisible } from "../core/findings";
+import { markDeployedAlone } from "./analysis";
 
 /** How `RocketMqApp.synth` reports. */
 export interface RocketMqAppSynthOptions {
@@ -28,6 +29,21 @@ export interface RocketMqAppSynthOptions {
  * when the program is run directly. `skipValidation` is honoured.
  */
 export class RocketMqApp {
+  /**
+   * Says that `stack` is never deployed beside the app's other stacks: it is an alternative to them (as each example
+   * stack is, deployed on its own by a lab), so its processes may take the machines, ports, stores and names the other
+   * stacks take. By default the per-machine rules (ports, stores, container and volume names) compare the processes of
+   * every stack of the app, since `cdktf deploy '*'` runs them side by side: two stacks that each place a name server
+   * at port 9876 of one machine are refused at synth, not at the second deploy.
+   */
+  public static deployedAlone(stack: TerraformStack): void {
+    if (!TerraformStack.isStack(stack))
+      throw new Error(
+        `RocketMqApp.deployedAlone: ${describe(stack)} is not a TerraformStack. Pass the stack, e.g. RocketMqApp.deployedAlone(myStack) (in Python: RocketMqApp.deployed_alone(my_stack)).`,
+      );
+    markDeployedAlone(stack);
+  }
+
   public static synth(app: App, options: RocketMqAppSynthOptions = {}): void {
     const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
     if (!app.skipValidation) {
@@ -72,4 +88,11 @@ function printWarnings(stacks: readonly TerraformStack[]): void {
       ),
   );
   for (const line of lines) process.stderr.write(`Warning: ${line}\n`);
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  const path = (value as { node?: { path?: unknown } }).node?.path;
+  if (typeof path === "string") return `the construct ${showInvisible(path)}`;
+  return /^[aeiou]/.test(typeof value) ? `an ${typeof value}` : `a ${typeof value}`;
 }

@@ -42,7 +42,14 @@ export function checkPorts(topology: TopologyModel): Finding[] {
           clash.moving.push(other);
           const same = other.path === first.path;
           const across = first.cluster !== undefined && other.cluster !== undefined && first.cluster !== other.cluster;
-          const name = (u: PortUse) => (across ? `${u.owner} of cluster ${u.cluster}` : u.owner);
+          // Processes of two construct trees' roots (two stacks of one app) are named by their paths.
+          const apart = rootOf(first.path) !== rootOf(other.path);
+          const name = (u: PortUse) =>
+            apart
+              ? `${u.owner}${u.cluster !== undefined ? ` of cluster ${u.cluster}` : ""} (${u.path})`
+              : across
+                ? `${u.owner} of cluster ${u.cluster}`
+                : u.owner;
           clash.pairs.push(
             `${name(other)} ${other.purpose} ${port} collides with ${same ? "its own" : name(first)} ${first.purpose} ${port}`,
           );
@@ -70,6 +77,11 @@ export function checkPorts(topology: TopologyModel): Finding[] {
     }
   }
   return findings;
+}
+
+/** The first segment of a construct path: the stack, in an app of several. */
+function rootOf(path: string): string {
+  return path.split("/")[0];
 }
 
 function isPort(p: number): boolean {

@@ -34,7 +34,10 @@ export function checkStores(topology: TopologyModel): Finding[] {
   for (const p of procs)
     byMachine.set(machineOf(p.process.host), [...(byMachine.get(machineOf(p.process.host)) ?? []), p]);
   const foreignByMachine = foreignNames(topology);
-  const derivedClashes = new Map<string, { later: ClusterModel; earlier: ClusterModel; names: Set<string> }>();
+  const derivedClashes = new Map<
+    string,
+    { later: ClusterModel; earlier: ClusterModel; names: Set<string>; why: string }
+  >();
 
   for (const [machine, list] of byMachine) {
     const sorted = [...list].sort((a, b) => cmp(a.process.path, b.process.path));
@@ -58,6 +61,7 @@ export function checkStores(topology: TopologyModel): Finding[] {
           later: byPath[byPath.length - 1],
           earlier: byPath[0],
           names: new Set<string>(),
+          why: oneName(users[users.length - 1]),
         };
         clash.names.add(name);
         derivedClashes.set(key, clash);
@@ -71,7 +75,7 @@ export function checkStores(topology: TopologyModel): Finding[] {
         error(
           last.process.path,
           "stores/container-name",
-          `${label(last)} and ${others.join(", ")} ${others.length === 1 ? "both" : "all"} use container name "${name}" on host ${machine}: one Docker engine cannot run two containers with one name.`,
+          `${label(last)} and ${others.join(", ")} ${others.length === 1 ? "both" : "all"} use container name "${name}" on host ${machine}: ${oneName(last)}`,
           `Set containerName of ${last.owner} to a name no other container on ${machine} uses, e.g. containerName: "${freeName(name, new Set([...byName.keys(), ...(foreignByMachine.get(machine)?.keys() ?? [])]))}".`,
         ),
       );
@@ -129,17 +133,27 @@ export function checkStores(topology: TopologyModel): Finding[] {
       }
     }
   }
-  for (const { later, earlier, names } of derivedClashes.values()) {
+  for (const { later, earlier, names, why } of derivedClashes.values()) {
     findings.push(
       error(
         later.path,
         "stores/container-name",
-        `Clusters ${earlier.path} and ${later.path} are both named ${later.clusterName} and place processes on one host, where their default container names collide (${[...names].sort().join(", ")}): one Docker engine cannot run two containers with one name.`,
+        `Clusters ${earlier.path} and ${later.path} are both named ${later.clusterName} and place processes on one host, where their default container names collide (${[...names].sort().join(", ")}): ${why}`,
         `Set clusterName of ${later.path} to another name, e.g. clusterName: "${later.clusterName}2", or set containerName on its processes.`,
       ),
     );
   }
   return findings;
+}
+
+/**
+ * Why one name cannot be used twice on the machine of `p`: a Docker engine's container names, or (where the host runs
+ * no container images: a VM) the name of the process's service and folders.
+ */
+function oneName(p: PlacedProcess): string {
+  return p.process.host.containerImages === false
+    ? `one machine cannot run two RocketMQ processes with one name (${p.process.host.description ?? "the host"} names each process's service and folders after it).`
+    : "one Docker engine cannot run two containers with one name.";
 }
 
 function storeOf(p: PlacedProcess): StoreModel | undefined {
