@@ -15,7 +15,7 @@ export interface BrokerProps extends StatefulServerProps {
   /**
    * listenPort. The broker also opens listenPort-2 (fast channel) and listenPort+1 (HA), so
    * brokers sharing a host need listen ports at least 4 apart.
-   * @default 10911 for a master or DLedger peer, 10911 + 1000 × brokerId for a slave
+   * @default 10911 for a master or DLedger peer, 10911 + 1000 × brokerId for a slave; plus the cluster's portOffset
    */
   readonly listenPort?: number;
   /**

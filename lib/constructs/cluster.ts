@@ -80,7 +80,20 @@ export interface RocketMqClusterProps {
    * @default none: RocketMQ's own default (permissive, with the self-signed certificate of its test mode)
    */
   readonly tls?: TlsProps;
+  /**
+   * Added to every port the library chooses for the cluster's processes, so that a second cluster on the same machines
+   * is one setting: the name servers' 9876, the brokers' 10911 (and the ports RocketMQ derives from it), the slaves'
+   * 11911, 12911, ..., the DLedger peers' 40911, 40912, ..., the controllers' 9878, 9868, ..., the proxies' 8080 and
+   * 8081, the console's 8082. A port given explicitly (`listenPort`, `dLegerPort`, `port`, ...) is used as given, and
+   * so is a port set in `properties` (`metricsPromExporterPort`). A multiple of 100 keeps the clusters' ports apart:
+   * with `portOffset: 100` the name servers listen at 9976 and the brokers at 11011.
+   * @default 0
+   */
+  readonly portOffset?: number;
 }
+
+/** The highest portOffset: the library's highest default port (DLedger 40911 and up) stays a valid port. */
+export const MAX_PORT_OFFSET = 24000;
 
 /** A RocketMqVersion, or (from JavaScript and JSON) its string: a token is refused, the version is checked at synth. */
 const VERSION_FIELD: Field<RocketMqVersion> = {
@@ -120,6 +133,10 @@ const CLUSTER_SCHEMA: Schema<RocketMqClusterProps> = {
   allowStoreDestroy: field.boolean(),
   accessControl: ACCESS_CONTROL_FIELD,
   tls: TLS_FIELD,
+  portOffset: field.integer(
+    "the library adds it to every default port of the cluster and checks the ports for collisions at synth",
+    100,
+  ),
 };
 
 /** @internal The parts of a cluster's model, filled by its members at synth (see IClusterMember). */
@@ -165,6 +182,8 @@ export class RocketMqCluster extends Construct {
   public readonly _props: Read<RocketMqClusterProps>;
   /** @internal brokerProperties keys whose value is a Terraform expression. */
   public readonly _unresolvedProperties: readonly string[];
+  /** Added to every default port of the cluster's processes (see RocketMqClusterProps.portOffset). */
+  public readonly portOffset: number;
   /** `host:port;host:port` of every name server, for clients (resolved at synth). */
   public readonly namesrvAddr: string;
   private readonly imageUnresolved: boolean;
@@ -199,6 +218,19 @@ export class RocketMqCluster extends Construct {
         ),
       );
     }
+    const offset = this._props.portOffset;
+    if (offset !== undefined && !(Number.isInteger(offset) && offset >= 0 && offset <= MAX_PORT_OFFSET)) {
+      r.findings.push(
+        error(
+          this.node.path,
+          "ports/offset",
+          `portOffset ${offset} is not a whole number from 0 to ${MAX_PORT_OFFSET}: it is added to every default port of the cluster (the highest, a DLedger peer's 40911 and up, must stay a port below 65536).`,
+          `Set portOffset to a multiple of 100 in that range, e.g. portOffset: 100, or leave it unset.`,
+        ),
+      );
+    }
+    this.portOffset =
+      offset !== undefined && Number.isInteger(offset) && offset >= 0 && offset <= MAX_PORT_OFFSET ? offset : 0;
     this._unresolvedProperties = r.unresolvedProperties.get("brokerProperties") ?? [];
     this.imageUnresolved = this._props.image !== undefined && isToken(this._props.image);
     if (this.imageUnresolved) r.unresolved("image", "that it is a valid image reference (names/image)");
@@ -218,6 +250,11 @@ export class RocketMqCluster extends Construct {
       description: `namesrvAddr of RocketMQ cluster ${this.clusterName}: hand it to producers, consumers and the console.`,
     });
     out.overrideLogicalId(outputIdOf(this, "namesrvAddr"));
+  }
+
+  /** @internal A port the library chooses for a process of this cluster: `port` moved by portOffset. */
+  public _defaultPort(port: number): number {
+    return port + this.portOffset;
   }
 
   /** @internal Called by every name server, broker set, controller group, proxy and console of this cluster when it is created. */

@@ -56,7 +56,7 @@ export class ControllerBrokerSet extends BrokerSet {
           {
             brokerId: -1,
             brokerRole: BrokerRole.SLAVE,
-            listenPort: replica.props.listenPort ?? DEFAULT_BROKER_PORT,
+            listenPort: replica.props.listenPort ?? this._set.cluster._defaultPort(DEFAULT_BROKER_PORT),
             containerName:
               replica.props.containerName ?? containerNameOf(this._set.cluster.clusterName, this.brokerName, `r${i}`),
           },

@@ -16,7 +16,7 @@ export interface EmbeddedControllerProps {
   readonly nameServer: NameServer;
   /** controllerDLegerSelfId. @default `n<index>` */
   readonly selfId?: string;
-  /** Controller port beside the name server's listenPort. @default 9878 - 10 × index */
+  /** Controller port beside the name server's listenPort. @default 9878 - 10 × index, plus the cluster's portOffset */
   readonly port?: number;
 }
 
@@ -129,7 +129,7 @@ export class ControllerGroup extends Construct implements IClusterMember {
       this.embedded.push({
         nameServer: ns,
         selfId: embedded.selfId ?? `n${i}`,
-        port: embedded.port ?? DEFAULT_CONTROLLER_PORT - 10 * i,
+        port: embedded.port ?? cluster._defaultPort(DEFAULT_CONTROLLER_PORT - 10 * i),
       });
     });
     invalidate(this);

@@ -14,7 +14,7 @@ export const CONTROLLER_STORE_PATH = "/home/rocketmq/controller";
 export interface ControllerProps extends StatefulServerProps {
   /** controllerDLegerSelfId. @default `n<index>` */
   readonly selfId?: string;
-  /** Its port in controllerDLegerPeers, which brokers list in controllerAddr. @default 9878 - 10 × index (9878, 9868, 9858, as the official examples) */
+  /** Its port in controllerDLegerPeers, which brokers list in controllerAddr. @default 9878 - 10 × index (9878, 9868, 9858, as the official examples), plus the cluster's portOffset */
   readonly port?: number;
 }
 
@@ -58,7 +58,7 @@ export class Controller extends RocketMqProcess {
         containerNameOf(cluster.clusterName, "controller", own.selfId ?? defaultSelfId(index)),
     });
     this.selfId = read.selfId ?? defaultSelfId(index);
-    this.port = read.port ?? DEFAULT_CONTROLLER_PORT - 10 * index;
+    this.port = read.port ?? this._declared.cluster._defaultPort(DEFAULT_CONTROLLER_PORT - 10 * index);
   }
 
   /** @internal */

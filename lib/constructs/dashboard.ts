@@ -15,7 +15,7 @@ export interface DashboardProps extends ProcessProps {
   /**
    * The console's HTTP port (`server.port`). It joins the host's port plan: a console on 8080 beside a
    * RocketMQ 5 proxy's remoting port 8080 is a `ports/collision` error.
-   * @default 8082 (the dashboard's own default)
+   * @default 8082 (the dashboard's own default) + the cluster's portOffset
    */
   readonly listenPort?: number;
   /**
@@ -60,7 +60,7 @@ export class Dashboard extends RocketMqProcess implements IClusterMember {
   constructor(scope: Construct, id: string, props: DashboardProps) {
     super(scope, id);
     const read = this._declare(props, DASHBOARD);
-    this.listenPort = read.listenPort ?? DEFAULT_DASHBOARD_PORT;
+    this.listenPort = read.listenPort ?? this._declared.cluster._defaultPort(DEFAULT_DASHBOARD_PORT);
     this.image = read.image ?? DEFAULT_DASHBOARD_IMAGE;
     this.heapMb = read.heapMb ?? 512;
     new TerraformOutput(this, "url", {

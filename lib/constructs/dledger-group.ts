@@ -16,7 +16,7 @@ export interface DLedgerPeerProps extends BrokerProps {
   readonly selfId?: string;
   /**
    * Port of this peer in dLegerPeers (raft traffic).
-   * @default 40911 + index (40911, 40912, ...)
+   * @default 40911 + index (40911, 40912, ...), plus the cluster's portOffset
    */
   readonly dLegerPort?: number;
 }
@@ -87,10 +87,13 @@ export class DLedgerGroup extends BrokerSet {
           ids[i],
           {
             brokerId: i,
-            listenPort: peer.props.listenPort ?? DEFAULT_BROKER_PORT,
+            listenPort: peer.props.listenPort ?? this._set.cluster._defaultPort(DEFAULT_BROKER_PORT),
             containerName:
               peer.props.containerName ?? containerNameOf(this._set.cluster.clusterName, this.brokerName, selfId),
-            dledger: { selfId, port: peer.props.dLegerPort ?? DEFAULT_DLEDGER_PORT + i },
+            dledger: {
+              selfId,
+              port: peer.props.dLegerPort ?? this._set.cluster._defaultPort(DEFAULT_DLEDGER_PORT + i),
+            },
           },
           peer,
         ),

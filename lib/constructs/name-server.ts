@@ -13,7 +13,7 @@ export const NAMESRV_STORE_PATH = "/home/rocketmq/namesrv";
 export interface NameServerProps extends StatefulServerProps {
   /**
    * listenPort of the name server; part of every broker's namesrvAddr.
-   * @default 9876
+   * @default 9876 + the cluster's portOffset
    */
   readonly listenPort?: number;
 }
@@ -33,7 +33,8 @@ export class NameServer extends RocketMqProcess implements IClusterMember {
 
   constructor(scope: Construct, id: string, props: NameServerProps) {
     super(scope, id);
-    this.listenPort = this._declare(props, NAME_SERVER).listenPort ?? DEFAULT_NAMESRV_PORT;
+    this.listenPort =
+      this._declare(props, NAME_SERVER).listenPort ?? this._declared.cluster._defaultPort(DEFAULT_NAMESRV_PORT);
   }
 
   /** `address:listenPort`, as brokers and clients list it. */

@@ -8,9 +8,9 @@ import { ProcessSpec, RocketMqProcess, SERVER_FIELDS, ServerProps } from "./proc
 
 /** Props of a Proxy (RocketMQ 5, cluster mode). */
 export interface ProxyProps extends ServerProps {
-  /** remotingListenPort (RocketMQ remoting clients). @default 8080 */
+  /** remotingListenPort (RocketMQ remoting clients). @default 8080 + the cluster's portOffset */
   readonly remotingListenPort?: number;
-  /** grpcServerPort (RocketMQ 5 gRPC clients). @default 8081 */
+  /** grpcServerPort (RocketMQ 5 gRPC clients). @default 8081 + the cluster's portOffset */
   readonly grpcServerPort?: number;
 }
 
@@ -38,8 +38,9 @@ export class Proxy extends RocketMqProcess implements IClusterMember {
   constructor(scope: Construct, id: string, props: ProxyProps) {
     super(scope, id);
     const read = this._declare(props, PROXY);
-    this.remotingListenPort = read.remotingListenPort ?? DEFAULT_PROXY_REMOTING_PORT;
-    this.grpcServerPort = read.grpcServerPort ?? DEFAULT_PROXY_GRPC_PORT;
+    const cluster = this._declared.cluster;
+    this.remotingListenPort = read.remotingListenPort ?? cluster._defaultPort(DEFAULT_PROXY_REMOTING_PORT);
+    this.grpcServerPort = read.grpcServerPort ?? cluster._defaultPort(DEFAULT_PROXY_GRPC_PORT);
   }
 
   /** `address:grpcServerPort` for RocketMQ 5 gRPC clients. */

@@ -5,7 +5,10 @@ import { App, TerraformStack } from "cdktf";
 import { BrokerPair, DockerHost, NameServer, Replication, RocketMqApp, RocketMqCluster, VmHost } from "../../lib";
 
 /** Two stacks of one app, each a cluster with one name server and a SYNC pair on the host `hostProps` makes. */
-function twoStacks(outdir: string, second: { address: string; dockerHost?: string; clusterName?: string }): App {
+function twoStacks(
+  outdir: string,
+  second: { address: string; dockerHost?: string; clusterName?: string; portOffset?: number },
+): App {
   const app = new App({ outdir });
   for (const [id, address, dockerHost, clusterName] of [
     ["orders", "10.0.0.1", undefined, "OrdersCluster"],
@@ -13,7 +16,10 @@ function twoStacks(outdir: string, second: { address: string; dockerHost?: strin
   ] as const) {
     const stack = new TerraformStack(app, id);
     const h = new DockerHost(stack, "host", { address, ...(dockerHost ? { dockerHost } : {}) });
-    const c = new RocketMqCluster(stack, "rmq", { clusterName });
+    const c = new RocketMqCluster(stack, "rmq", {
+      clusterName,
+      ...(id === "payments" && second.portOffset !== undefined ? { portOffset: second.portOffset } : {}),
+    });
     new NameServer(c, "ns", { host: h });
     new BrokerPair(c, "a", { replication: Replication.SYNC, master: { host: h }, slaves: [{ host: h }] });
   }
@@ -64,6 +70,10 @@ describe("per-machine rules see every stack of the app", () => {
     const c2 = new RocketMqCluster(payments, "rmq", { clusterName: "PaymentsCluster" });
     new NameServer(c2, "ns", { host: h2, listenPort: 9976 });
     expect(errorsOf(app)).toBe("");
+  });
+
+  test("the second stack's cluster with portOffset: 100 shares the machine: one setting, both stacks synthesize", () => {
+    expect(errorsOf(twoStacks(outdir, { address: "10.0.0.1", portOffset: 100 }))).toBe("");
   });
 
   test("stacks on different machines are independent, whatever they share by name", () => {
