@@ -52,6 +52,17 @@ export interface MachineFacts {
    */
   readonly privilegedPorts?: boolean;
   /**
+   * Ports in use on the machine by something the app does not declare (`takenPorts` of a host): no process may open one.
+   * @default none
+   */
+  readonly takenPorts?: number[];
+  /**
+   * Directories in use on the machine by something the app does not declare (`takenDirectories` of a host): no store
+   * may be one of them, be inside one or contain one.
+   * @default none
+   */
+  readonly takenDirectories?: string[];
+  /**
    * What the host is, in a few words, for messages: `a Docker engine`, `a VM`.
    * @default "a Docker engine"
    */

@@ -402,6 +402,25 @@ export class PropsReader {
     return whole.every((x) => x !== undefined) ? whole : undefined;
   }
 
+  /** An array of TCP ports (whole numbers from 1 to 65535), each a literal: `why` says what the library does with them. */
+  portList(o: Raw, prop: string, example: string, why: string): number[] | undefined {
+    const v = o[prop];
+    if (v === undefined || v === null) return undefined;
+    if (isToken(v)) return this.token(prop, why);
+    const list = this.array(o, prop, { example });
+    if (!Array.isArray(v)) return undefined;
+    const bad = list
+      .map((x, i) => ({ x, i }))
+      .filter(({ x }) => typeof x !== "number" || isToken(x) || !Number.isInteger(x) || x < 1 || x > 65535);
+    if (bad.length > 0)
+      return this.err(
+        "props/type",
+        `${this.name(prop)} has element(s) that are not ports: ${bad.map(({ x, i }) => `[${i}] ${typeof x === "number" && isToken(x) ? "a Terraform expression" : kind(x)}`).join(", ")}. A port is a whole number from 1 to 65535, written as a literal: ${why}.`,
+        `Set ${this.name(prop)} to literal port numbers, e.g. ${this.name(prop)}: ${example}.`,
+      );
+    return list as number[];
+  }
+
   /** A prop that must be an instance of `cls` (made by its static factories). */
   instance<T>(
     o: Raw,

@@ -92,9 +92,35 @@ function isForeign(u: PortUse): boolean {
   return u.foreign === true;
 }
 
-/** Ports the user's own containers publish on a host: taken for the library's processes. */
+/**
+ * Ports the user's own containers publish on a host, and the ports a host says are taken on its machine (takenPorts,
+ * once per machine and port): taken for the library's processes.
+ */
 function foreignPorts(topology: TopologyModel): PortUse[] {
   const hosts = new Map<string, HostModel>(topology.hosts.map((h) => [h.path, h]));
+  const seen = new Set<string>();
+  const taken = [...hosts.values()].flatMap((host) =>
+    (host.takenPorts ?? []).filter(isPort).flatMap((port) => {
+      const key = `${machineOf(host)}\u0000${port}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return [
+        {
+          port,
+          purpose: `(takenPorts of ${host.path})`,
+          owner: "a port taken on the machine",
+          path: host.path,
+          host,
+          foreign: true,
+        },
+      ];
+    }),
+  );
+  return [...taken, ...containerPorts(topology, hosts)];
+}
+
+/** Ports the user's own containers publish on a host. */
+function containerPorts(topology: TopologyModel, hosts: ReadonlyMap<string, HostModel>): PortUse[] {
   return (topology.foreign ?? []).flatMap((c) => {
     const host = hosts.get(c.hostPath);
     if (!host) return [];

@@ -30,6 +30,8 @@ export function checkStores(topology: TopologyModel): Finding[] {
     }
   }
 
+  findings.push(...takenDirectoryFindings(topology, procs));
+
   const byMachine = new Map<string, PlacedProcess[]>();
   for (const p of procs)
     byMachine.set(machineOf(p.process.host), [...(byMachine.get(machineOf(p.process.host)) ?? []), p]);
@@ -154,6 +156,61 @@ function oneName(p: PlacedProcess): string {
   return p.process.host.containerImages === false
     ? `one machine cannot run two RocketMQ processes with one name (${p.process.host.description ?? "the host"} names each process's service and folders after it).`
     : "one Docker engine cannot run two containers with one name.";
+}
+
+/**
+ * A store that is, is inside or contains a directory a host of its machine says is taken (takenDirectories): RocketMQ
+ * would write among another owner's files, or another owner into the store. One finding per process, with a host
+ * directory that is free.
+ */
+function takenDirectoryFindings(topology: TopologyModel, procs: readonly PlacedProcess[]): Finding[] {
+  const taken = new Map<string, { dir: string; host: string }[]>();
+  for (const h of topology.hosts)
+    for (const d of h.takenDirectories ?? [])
+      if (typeof d === "string" && d.startsWith("/"))
+        taken.set(machineOf(h), [...(taken.get(machineOf(h)) ?? []), { dir: normaliseHostPath(d), host: h.path }]);
+  if (taken.size === 0) return [];
+  const out: Finding[] = [];
+  for (const p of procs) {
+    const store = storeOf(p);
+    if (store?.hostPath === undefined || hostPathProblem(store.hostPath)) continue;
+    const machine = machineOf(p.process.host);
+    const dirs = taken.get(machine) ?? [];
+    const own = normaliseHostPath(store.hostPath);
+    const hit = dirs.find((t) => relation(own, t.dir) !== undefined);
+    if (!hit) continue;
+    const used = new Set(
+      procs
+        .map((q) => storeOf(q)?.hostPath)
+        .filter((d): d is string => d !== undefined)
+        .map(normaliseHostPath),
+    );
+    const free = ["/data/rocketmq", "/srv/rocketmq", "/opt/rocketmq/data", "/var/lib/rocketmq-stores"]
+      .map((root) => `${root}/${p.process.containerName}`)
+      .find((d) => !used.has(d) && dirs.every((t) => relation(d, t.dir) === undefined));
+    const dirFix = free
+      ? `store: { hostPath: "${free}" }`
+      : `store: { hostPath: "<a directory outside ${dirs.map((t) => t.dir).join(", ")}>" }`;
+    out.push(
+      error(
+        p.process.path,
+        "stores/taken",
+        `${p.owner} keeps its store in ${own}, which ${relation(own, hit.dir)} ${hit.dir}, a directory taken on host ${machine} (takenDirectories of ${hit.host}): RocketMQ would write its commit log, lock and config among another owner's files, or that owner into the store.`,
+        p.process.host.namedVolumes === false
+          ? `Set store of ${p.owner} to a directory outside every taken one, e.g. ${dirFix}.`
+          : `Remove store from ${p.owner} (its default is a named volume, no directory of the machine), or set ${dirFix}.`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** How the directory `a` stands to `b`: "is", "is inside", "contains", or undefined when apart. */
+function relation(a: string, b: string): string | undefined {
+  if (a === b) return "is";
+  if (a.startsWith(b === "/" ? "/" : `${b}/`)) return "is inside";
+  if (b.startsWith(a === "/" ? "/" : `${a}/`)) return "contains";
+  return undefined;
 }
 
 function storeOf(p: PlacedProcess): StoreModel | undefined {

@@ -8,7 +8,7 @@ import { ProcessPlan } from "../../core/plan";
 import { isToken } from "../../input/reader";
 import { reportInput } from "../../input/report";
 import { field, Schema } from "../../input/schema";
-import { ADDRESS_FIELD, readHostProps } from "../host-props";
+import { ADDRESS_FIELD, HostTakenProps, readHostProps, TAKEN_FIELDS, takenFacts } from "../host-props";
 import { containerStore, HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
 import {
   DockerContainerSpec,
@@ -38,7 +38,7 @@ export enum DockerNetworkMode {
 }
 
 /** Props of a DockerHost: one machine's Docker engine and the address peers and clients reach it at. */
-export interface DockerHostProps {
+export interface DockerHostProps extends HostTakenProps {
   /**
    * Address of the machine as clients and peers reach it: written as brokerIP1/brokerIP2, into
    * namesrvAddr and dLegerPeers. An IP address or a DNS name.
@@ -69,6 +69,7 @@ const DOCKER_HOST_SCHEMA: Schema<DockerHostProps> = {
   dockerHost: field.string({ example: '"ssh://ops@10.0.0.28"' }),
   alias: field.string({ literal: "Terraform names a provider configuration by a literal alias" }),
   networkMode: field.oneOf([DockerNetworkMode.BRIDGE, DockerNetworkMode.HOST], "DockerNetworkMode"),
+  ...TAKEN_FIELDS,
 };
 
 /**
@@ -89,6 +90,8 @@ export class DockerHost extends Construct implements IRocketMqHost {
    */
   public readonly engine?: string;
   private readonly unresolved: string[];
+  /** Its takenPorts and takenDirectories, as facts of its machine. */
+  private readonly taken: Pick<MachineFacts, "takenPorts" | "takenDirectories">;
 
   constructor(scope: Construct, id: string, props: DockerHostProps) {
     super(scope, id);
@@ -108,6 +111,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
     const dockerHost = read.dockerHost;
     const alias = read.alias ?? id;
     this.unresolved = unresolved;
+    this.taken = takenFacts(read);
     if (dockerHost !== undefined && isToken(dockerHost)) {
       this.unresolved.push("engine");
       r.unresolved(
@@ -177,6 +181,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
       isolatedLoopback: bridge,
       privilegedPorts: bridge,
       description: `a Docker engine on the ${bridge ? "bridge" : "host"} network`,
+      ...this.taken,
       ...(this.unresolved.length > 0 ? { unresolved: [...this.unresolved] } : {}),
     };
   }

@@ -15,13 +15,13 @@ import { ProcessPlan } from "../../core/plan";
 import { normaliseHostPath } from "../../core/rules/stores";
 import { reportInput } from "../../input/report";
 import { field, Schema } from "../../input/schema";
-import { ADDRESS_FIELD, readHostProps } from "../host-props";
+import { ADDRESS_FIELD, HostTakenProps, readHostProps, TAKEN_FIELDS, takenFacts } from "../host-props";
 import { HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
 import { DEFAULT_LIMIT_NOFILE, VM_JAVA_17_OPTIONS, VmDistribution, VmDistributionSpec, VmJava } from "./options";
 import { terraformLiteral, VM_STORE_ROOT, vmUserData } from "./user-data";
 
 /** Props of a VmHost: one virtual machine, its address, how Java and RocketMQ get onto it. */
-export interface VmHostProps {
+export interface VmHostProps extends HostTakenProps {
   /**
    * Address of the VM as clients and peers reach it: written as brokerIP1/brokerIP2, into namesrvAddr and
    * dLegerPeers. An IP address or a DNS name (a Terraform expression, such as an instance's private IP, is accepted
@@ -81,6 +81,7 @@ const VM_HOST_SCHEMA: Schema<VmHostProps> = {
   distribution: field.instance(VmDistribution, "VmDistribution.apacheArchive()"),
   javaOptions: field.strings('["-XX:+UseG1GC"]'),
   limitNofile: field.integer("the limit is written into every unit at synth", DEFAULT_LIMIT_NOFILE),
+  ...TAKEN_FIELDS,
 };
 
 /** User-data limits of VM providers, the smallest first (what their APIs accept, raw). */
@@ -107,6 +108,8 @@ export class VmHost extends Construct implements IRocketMqHost {
   /** The address clients and peers use to reach the VM's processes (brokerIP1, namesrvAddr, dLegerPeers). */
   public readonly address: string;
   private readonly unresolved: string[];
+  /** Its takenPorts and takenDirectories, as facts of its machine. */
+  private readonly taken: Pick<MachineFacts, "takenPorts" | "takenDirectories">;
   /** The cloud-init user-data document (`#cloud-config`), rendered at synth. */
   public readonly userData: string;
   /** The stack output that holds `userData`. */
@@ -133,6 +136,7 @@ export class VmHost extends Construct implements IRocketMqHost {
       "its format (hosts/address), a '-' or an IPv6 address in DLedger peers (dledger/host-dash, dledger/ipv6), or whether another host has the same address and so shares this machine's ports and stores",
     );
     this.unresolved = unresolved;
+    this.taken = takenFacts(read);
     this.address = address;
     // What the factories were given reaches the install script and the units whole, or not at all (the default).
     // The factories take what a JavaScript caller gives them: each value is checked here, where the host is declared.
@@ -281,6 +285,7 @@ export class VmHost extends Construct implements IRocketMqHost {
       memoryLimits: false,
       privilegedPorts: false,
       description: "a VM",
+      ...this.taken,
       ...(this.unresolved.length > 0 ? { unresolved: [...this.unresolved] } : {}),
     };
   }
