@@ -134,6 +134,7 @@ export class SeedDLedgerStack extends TerraformStack {
         brokerJvm: { heapMb: 512, directMemoryMb: 512 },
         nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
         ...(shape.secured ? { accessControl: securedAccounts(this, options) } : {}),
+        ...(shape.portOffset !== undefined ? { portOffset: shape.portOffset } : {}),
       }),
     );
     hosts.forEach((host, i) => new NameServer(cluster, `ns${shape.machines[i]}`, { host }));
@@ -150,6 +151,8 @@ export interface DLedgerShape {
   readonly machines: [number, number, number];
   /** The secured examples' accounts (access control 1.0 on 4.x, 2.0 on 5.x) and an encrypted state. */
   readonly secured?: boolean;
+  /** The cluster's portOffset: every port the library chooses moves by it (a second cluster on shared machines). */
+  readonly portOffset?: number;
 }
 
 /** seed-dledger: the tutorial's raft group, RocketMQ 4.9.8. */
@@ -158,12 +161,15 @@ export const DLEDGER: DLedgerShape = {
   version: RocketMqVersion.V4_9_8,
   machines: [28, 29, 30],
 };
-/** seed-dledger-secured: the same with access control 1.0 (the followers' copies let in by the white list). */
+/** seed-dledger-secured: the same with access control 1.0 (the followers' copies let in by the white list), on ports moved by portOffset. */
 export const DLEDGER_SECURED_4X: DLedgerShape = {
   clusterName: "SecuredRaft",
   version: RocketMqVersion.V4_9_8,
   machines: [55, 56, 57],
   secured: true,
+  // The ports a second cluster on shared machines gets: name servers at 9976, brokers at 11011, raft at 41011-41013
+  // (the labs prove such a cluster elects, replicates and fails over on them).
+  portOffset: 100,
 };
 /** seed-dledger-secured-5x: on 5.5.0 with access control 2.0 (the followers' copies signed as the system account). */
 export const DLEDGER_SECURED_5X: DLedgerShape = {
