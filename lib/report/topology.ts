@@ -28,6 +28,8 @@ export interface TopologyInput {
   readonly model: TopologyModel;
   readonly plans: readonly ProcessPlan[];
   readonly findings: readonly Finding[];
+  /** Lines printed under a host's table, by the host's path (what only its target knows: a VM's user-data size). */
+  readonly hostNotes?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The whole report as Markdown. */
@@ -40,7 +42,7 @@ export function renderTopology(input: TopologyInput): string {
   const clusters = [...input.model.clusters].sort((a, b) => cmp(a.path, b.path));
   if (clusters.length === 0) out.push("No RocketMQ cluster in this stack.", "");
   const plansByPath = new Map(input.plans.map((p) => [p.path, p]));
-  for (const cluster of clusters) out.push(...clusterSection(cluster, plansByPath));
+  for (const cluster of clusters) out.push(...clusterSection(cluster, plansByPath, input.hostNotes));
   const warnings = [...input.findings]
     .filter((f) => f.severity === "warning")
     .sort((a, b) => cmp(a.path, b.path) || cmp(a.rule, b.rule) || cmp(a.message, b.message));
@@ -74,7 +76,11 @@ function hostLabel(h: HostModel): string {
   return `${h.path.slice(h.path.lastIndexOf("/") + 1)} (${h.address})`;
 }
 
-function clusterSection(cluster: ClusterModel, plans: Map<string, ProcessPlan>): string[] {
+function clusterSection(
+  cluster: ClusterModel,
+  plans: Map<string, ProcessPlan>,
+  hostNotes?: ReadonlyMap<string, readonly string[]>,
+): string[] {
   const out: string[] = [`## Cluster ${cluster.clusterName} (\`${cluster.path}\`)`, ""];
   const runAs = cluster.runAs ? `${cluster.runAs.uid}:${cluster.runAs.gid}` : "3000:3000";
   const inContainers = [...plans.values()].some(
@@ -134,6 +140,8 @@ function clusterSection(cluster: ClusterModel, plans: Map<string, ProcessPlan>):
         `| ${local(cluster, p.path)} | ${role(index, p)} | ${identity(p)} | ${ports(p)} | ${store(p)} | ${memory(index, p)} |`,
       );
     out.push("");
+    const notes = hostNotes?.get(hostPath) ?? [];
+    if (notes.length > 0) out.push(...notes.map((n) => `- ${n}`), "");
   }
   out.push("```mermaid", ...diagram(cluster, index, mine), "```", "");
   return out;

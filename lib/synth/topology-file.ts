@@ -9,6 +9,7 @@ import { IConstruct } from "constructs";
 import * as fs from "fs";
 import * as path from "path";
 import { renderTopology } from "../report/topology";
+import { isRocketMqHost } from "../targets/contract";
 import { analysisOf } from "./analysis";
 
 export const TOPOLOGY_FILE = "topology.md";
@@ -21,7 +22,20 @@ export const TOPOLOGY_FILE = "topology.md";
 export function topologyOf(scope: IConstruct): string {
   const stack = TerraformStack.of(scope);
   const a = analysisOf(stack);
-  return renderTopology({ stack: stack.node.id, model: a.model, plans: [...a.plans.values()], findings: a.findings });
+  const hostNotes = new Map(
+    stack.node
+      .findAll()
+      .filter(isRocketMqHost)
+      .map((h) => [h.node.path, h.reportNotes ?? []] as const)
+      .filter(([, notes]) => notes.length > 0),
+  );
+  return renderTopology({
+    stack: stack.node.id,
+    model: a.model,
+    plans: [...a.plans.values()],
+    findings: a.findings,
+    hostNotes,
+  });
 }
 
 /** The topology report, for every language (jsii has no free functions): `TopologyReport.of(stack)` is `topologyOf(stack)`. */

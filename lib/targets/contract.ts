@@ -104,6 +104,12 @@ export interface IRocketMqHost extends IConstruct {
   placeProcess(request: ProcessRequest): PlacedProcess;
   /** What else on this host takes names and ports (the user's own containers); asked once per synth. */
   occupants(): HostOccupant[];
+  /**
+   * Lines the topology report prints under the host's table: what only the target knows and a reviewer should see
+   * (a VM's user-data size against the providers' limits). Asked at synth, after every process is placed.
+   * @default none
+   */
+  readonly reportNotes?: string[];
 }
 
 /** True for a host the library can place a process on: an object that implements `IRocketMqHost`. */

@@ -399,6 +399,22 @@ describe("the user-data's other forms", () => {
     expect(gz).toBeLessThan(16 * 1024);
     expect(synthWarnings(build(false)).filter((w) => w.includes("user-data-size"))).toEqual([]);
   });
+
+  test("the topology report says each VM's user-data size, gzipped too, against the providers' limits", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const vm = new VmHost(stack, "vm", { address: "10.0.0.1" });
+    const cluster = new RocketMqCluster(stack, "rmq", { version: RocketMqVersion.V4_9_8 });
+    new NameServer(cluster, "ns", { host: vm });
+    for (const [i, name] of ["broker-a", "broker-b", "broker-c", "broker-d", "broker-e"].entries())
+      new BrokerPair(cluster, name, { master: { host: vm, listenPort: 10911 + 1000 * i } });
+    const json = JSON.parse(Testing.synth(stack, true));
+    const bytes = Buffer.byteLength(fromTerraformLiteral(json.output.vm_userData.value), "utf8");
+    expect(topologyOf(stack)).toMatch(
+      new RegExp(
+        `- cloud-init user-data of vm: ${bytes} bytes \\(\\d+ gzipped, the userDataGzipBase64 form\\), above the 16 KB of AWS EC2 \\(user_data\\): attach userDataGzipBase64 there; within the 64 KB of Azure \\(custom_data\\)\\.`,
+      ),
+    );
+  });
 });
 
 describe("the rules hold on VMs as on one Docker host", () => {

@@ -295,6 +295,38 @@ export class VmHost extends Construct implements IRocketMqHost {
     return [];
   }
 
+  /**
+   * For the topology report: the size of the VM's user-data, raw and gzipped, against the providers' limits (AWS
+   * EC2's 16 KB, Azure's 64 KB), and the form to attach where it does not fit.
+   */
+  public get reportNotes(): string[] | undefined {
+    const size = this.userDataSize();
+    if (!size) return [];
+    const over = USER_DATA_LIMITS.filter((l) => size.bytes > l.bytes);
+    const within = USER_DATA_LIMITS.filter((l) => size.bytes <= l.bytes);
+    const limits = (ls: typeof USER_DATA_LIMITS) =>
+      ls.map((l) => `the ${l.bytes / 1024} KB of ${l.where}`).join(" and ");
+    const verdict =
+      over.length === 0
+        ? `within ${limits(within)}`
+        : `above ${limits(over)}: attach userDataGzipBase64 there${within.length > 0 ? `; within ${limits(within)}` : ""}`;
+    return [
+      `cloud-init user-data of ${this.node.id}: ${size.bytes} bytes (${size.gzip} gzipped, the userDataGzipBase64 form), ${verdict}.`,
+    ];
+  }
+
+  /** The user-data document's size in bytes, raw and gzipped; undefined when nothing is placed or it cannot render. */
+  private userDataSize(): { bytes: number; gzip: number } | undefined {
+    if (this.placed.length === 0) return undefined;
+    let doc: string;
+    try {
+      doc = this.renderUserData();
+    } catch {
+      return undefined;
+    }
+    return { bytes: Buffer.byteLength(doc, "utf8"), gzip: gzipSync(doc).length };
+  }
+
   /** True when a process placed here reads a file that holds a secret (an ACL file): the document carries it. */
   private holdsSecrets(): boolean {
     return this.placed.some((p) => p.plan().files.some((f) => f.secret === true));
@@ -305,21 +337,14 @@ export class VmHost extends Construct implements IRocketMqHost {
    * it passes and its gzip size: `userDataGzipBase64` (cloud-init unpacks it) is the fix.
    */
   private sizeWarning(): Finding | undefined {
-    if (this.placed.length === 0) return undefined;
-    let doc: string;
-    try {
-      doc = this.renderUserData();
-    } catch {
-      return undefined;
-    }
-    const bytes = Buffer.byteLength(doc, "utf8");
-    const over = USER_DATA_LIMITS.filter((l) => bytes > l.bytes);
+    const size = this.userDataSize();
+    if (!size) return undefined;
+    const over = USER_DATA_LIMITS.filter((l) => size.bytes > l.bytes);
     if (over.length === 0) return undefined;
-    const gzip = gzipSync(doc).length;
     return warning(
       this.node.path,
       "hosts/user-data-size",
-      `the VM's user-data is ${bytes} bytes, above ${over.map((l) => `${l.where}'s ${l.bytes / 1024} KB`).join(" and ")}: the VM resource is refused there. Gzipped it is ${gzip} bytes.`,
+      `the VM's user-data is ${size.bytes} bytes, above ${over.map((l) => `${l.where}'s ${l.bytes / 1024} KB`).join(" and ")}: the VM resource is refused there. Gzipped it is ${size.gzip} bytes.`,
       `Attach userDataGzipBase64 instead of userData (cloud-init unpacks it), e.g. for an aws_instance: vm.attachTo(instance, "user_data_base64") becomes instance.userDataBase64 = vm.userDataGzipBase64; or place fewer processes on this VM.`,
     );
   }
