@@ -247,13 +247,18 @@ function store(p: ProcessPlan): string {
 /** Mermaid flowchart: hosts as boxes, processes in them, replication and raft as edges. */
 function diagram(cluster: ClusterModel, index: ClusterIndex, plans: ProcessPlan[]): string[] {
   const sorted = [...plans].sort((a, b) => cmp(a.path, b.path));
-  const id = new Map(sorted.map((p, i) => [p.path, `p${i}`]));
+  // Ids from the construct paths, not positions: adding a process changes only its own lines in a diagram's diff.
+  const id = stableIds(
+    sorted.map((p) => p.path),
+    (path) => `p_${local(cluster, path)}`,
+  );
   const lines = ["flowchart LR"];
   const byHost = new Map<string, ProcessPlan[]>();
   for (const p of sorted) byHost.set(p.host.path, [...(byHost.get(p.host.path) ?? []), p]);
-  [...byHost.keys()].sort().forEach((hostPath, i) => {
+  const hostId = stableIds([...byHost.keys()], (path) => `h_${path.slice(path.lastIndexOf("/") + 1)}`);
+  [...byHost.keys()].sort().forEach((hostPath) => {
     const procs = byHost.get(hostPath)!;
-    lines.push(`  subgraph h${i}["${esc(hostLabel(procs[0].host))}"]`);
+    lines.push(`  subgraph ${hostId.get(hostPath)}["${esc(hostLabel(procs[0].host))}"]`);
     for (const p of procs)
       lines.push(`    ${id.get(p.path)}["${esc(`${role(index, p)} ${local(cluster, p.path)}`)}<br/>:${p.healthPort}"]`);
     lines.push("  end");
@@ -289,6 +294,24 @@ function diagram(cluster: ClusterModel, index: ClusterIndex, plans: ProcessPlan[
     for (const ns of nameServers) lines.push(`  ${id.get(d.path)} -->|console| ${id.get(ns.path)}`);
   }
   return lines;
+}
+
+/**
+ * A Mermaid id for each key, made of the name `of` gives it (letters, digits and `_` only): the same key gets the same
+ * id whatever else the diagram holds, unless two names differ only in punctuation (the later, in sorted order, gets
+ * `_2`, `_3`, ...).
+ */
+function stableIds(keys: readonly string[], of: (key: string) => string): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  for (const key of [...keys].sort(cmp)) {
+    const base = of(key).replace(/[^A-Za-z0-9_]+/g, "_");
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+    used.add(id);
+    out.set(key, id);
+  }
+  return out;
 }
 
 /** a-b, b-c, c-a for three; a-b for two; nothing for one. */

@@ -8,6 +8,7 @@ import {
   DLedgerGroup,
   DockerHost,
   NameServer,
+  Replication,
   RocketMqCluster,
   RocketMqVersion,
   topologyOf,
@@ -35,8 +36,34 @@ describe("the topology report", () => {
   });
 
   test("draws hosts as boxes and master to slave replication", () => {
-    expect(sync).toContain('subgraph h0["h28 (172.17.160.28)"]');
-    expect(sync).toMatch(/p0 -->\|"broker-a SYNC"\| p1/);
+    expect(sync).toContain('subgraph h_h28["h28 (172.17.160.28)"]');
+    expect(sync).toContain('p_broker_a_master -->|"broker-a SYNC"| p_broker_a_slave_1');
+  });
+
+  test("a process added to the cluster changes only its own lines of the diagram: node ids come from construct paths", () => {
+    const diagramOf = (withThird: boolean) => {
+      const stack = new TerraformStack(Testing.app(), "s");
+      const h = [1, 2].map(
+        (i) => new DockerHost(stack, `h${i}`, { address: `10.0.0.${i}`, dockerHost: `tcp://10.0.0.${i}:2376` }),
+      );
+      const c = new RocketMqCluster(stack, "rmq");
+      if (withThird) new NameServer(c, "a-first", { host: h[1] });
+      new NameServer(c, "ns", { host: h[0] });
+      new BrokerPair(c, "broker-a", {
+        replication: Replication.SYNC,
+        master: { host: h[0] },
+        slaves: [{ host: h[1] }],
+      });
+      const md = topologyOf(stack);
+      return md.slice(md.indexOf("```mermaid"), md.indexOf("```", md.indexOf("```mermaid") + 3)).split("\n");
+    };
+    const before = diagramOf(false);
+    const after = diagramOf(true);
+    const removed = before.filter((l) => !after.includes(l));
+    const added = after.filter((l) => !before.includes(l));
+    expect(removed).toEqual([]);
+    expect(added.every((l) => l.includes("p_a_first"))).toBe(true);
+    expect(added.length).toBeGreaterThan(0);
   });
 
   test("draws raft groups and controllers, and names their majority", () => {
