@@ -47,11 +47,42 @@ export function withoutSecrets(line: string): string {
   return line.replace(/(-D[\w.]*(?:secretKey|password))=\S*/gi, "$1=(not shown)");
 }
 
+/**
+ * Why no report shows a file's content, or undefined when it may: a file that holds secrets (an ACL file, any YAML the
+ * library writes, a file the plan marks secret), or a TLS certificate or key (a key is a secret, and a certificate's
+ * lines mean nothing one by one).
+ */
+export function opaqueFile(file: string, secret = false): string | undefined {
+  if (secret || /\.ya?ml$/.test(file)) return "it holds secrets: its content is not shown";
+  if (/\.(crt|key|pem)$/.test(file)) return "a TLS certificate or key: its content is not shown";
+  return undefined;
+}
+
+/** The settings of a properties file or a JSON file (rmq-proxy.json), by key: what a report compares and shows. */
+export function settingsOf(file: string, content: string): Record<string, string> {
+  if (file.endsWith(".json")) {
+    try {
+      const json: unknown = JSON.parse(content);
+      const entries = typeof json === "object" && json !== null ? Object.entries(json) : [];
+      return Object.fromEntries(entries.map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    } catch {
+      return { "(content)": content };
+    }
+  }
+  return parseProperties(content);
+}
+
+/** A setting's value as a report shows it: a secret's (a secret key, a password, ACL 2.0's accounts) never. */
+export function shownValue(key: string, value: string): string {
+  return SECRET_PROPERTY.test(key) ? "(a secret: not shown)" : value;
+}
+
 export function fileChanges(file: string, before: string | undefined, after: string | undefined): string[] {
-  // A file that holds secrets (an ACL file) is opaque: that it changed, not how.
-  if (/\.ya?ml$/.test(file) && before !== undefined && after !== undefined) {
+  const base = file.slice(file.lastIndexOf("/") + 1);
+  const opaque = opaqueFile(file);
+  if (opaque !== undefined && before !== undefined && after !== undefined) {
     if (before === after) return [];
-    const line = `${file.slice(file.lastIndexOf("/") + 1)} changed (it holds secrets: its content is not shown)`;
+    const line = `${base} changed (${opaque})`;
     // ACL 2.0: each broker rebuilds its accounts from the file at every start.
     return after.includes(ACL2_FILE_HEADER)
       ? [
@@ -59,30 +90,11 @@ export function fileChanges(file: string, before: string | undefined, after: str
         ]
       : [line];
   }
-  // A TLS certificate or key (PEM) is opaque too: a key is a secret, and a certificate's lines mean nothing one by one.
-  if (/\.(crt|key|pem)$/.test(file) && before !== undefined && after !== undefined) {
-    return before === after
-      ? []
-      : [`${file.slice(file.lastIndexOf("/") + 1)} changed (a TLS certificate or key: its content is not shown)`];
-  }
-  const base = file.slice(file.lastIndexOf("/") + 1);
   if (before === undefined) return [`${base} added`];
   if (after === undefined) return [`${base} removed`];
   if (before === after) return [];
-  const parse = (t: string): Record<string, string> => {
-    if (base.endsWith(".json")) {
-      try {
-        const json: unknown = JSON.parse(t);
-        const entries = typeof json === "object" && json !== null ? Object.entries(json) : [];
-        return Object.fromEntries(entries.map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-      } catch {
-        return { "(content)": t };
-      }
-    }
-    return parseProperties(t);
-  };
-  const a = parse(before);
-  const b = parse(after);
+  const a = settingsOf(base, before);
+  const b = settingsOf(base, after);
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   const out = keys
     .filter((k) => a[k] !== b[k])

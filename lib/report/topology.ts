@@ -19,6 +19,7 @@ import {
   TlsModel,
   TopologyModel,
 } from "../core/model";
+import { opaqueFile, settingsOf, shownValue, withoutSecrets } from "../core/changes";
 import { ProcessKind, ProcessPlan } from "../core/plan";
 import { describeHost } from "../core/rules/capabilities";
 
@@ -144,6 +145,7 @@ function clusterSection(
     if (notes.length > 0) out.push(...notes.map((n) => `- ${n}`), "");
   }
   out.push("```mermaid", ...diagram(cluster, index, mine), "```", "");
+  out.push(...effectiveConfiguration(cluster, mine));
   return out;
 }
 
@@ -312,6 +314,58 @@ function stableIds(keys: readonly string[], of: (key: string) => string): Map<st
     out.set(key, id);
   }
   return out;
+}
+
+/**
+ * What each process runs with, as generated: every setting of its files (a secret's value, a file of secrets and a
+ * PEM never shown), its environment and its command. A change of any of them restarts the process, so a reviewer sees
+ * it here even when nothing else in the report moves. One collapsed block per process.
+ */
+function effectiveConfiguration(cluster: ClusterModel, plans: readonly ProcessPlan[]): string[] {
+  const out = [
+    "### Effective configuration",
+    "",
+    "What each process runs with, as generated (secrets are never shown). A change of any line restarts the process.",
+    "",
+  ];
+  for (const p of [...plans].sort((a, b) => cmp(a.path, b.path))) {
+    const files = [...p.files].sort((a, b) => cmp(a.path, b.path));
+    const command = p.command.length > 0 ? withoutSecrets(p.command.join(" ")) : undefined;
+    const names = [
+      ...files.map((f) => f.path.slice(f.path.lastIndexOf("/") + 1)),
+      "environment",
+      ...(command !== undefined ? ["command"] : []),
+    ];
+    out.push(`<details><summary><code>${html(local(cluster, p.path))}</code>: ${html(names.join(", "))}</summary>`, "");
+    for (const f of files) {
+      const opaque = opaqueFile(f.path, f.secret);
+      if (opaque !== undefined) {
+        out.push(`\`${f.path}\`: ${opaque}.`, "");
+        continue;
+      }
+      const lines = Object.entries(settingsOf(f.path, f.content)).map(([k, v]) => `${k}=${shownValue(k, v)}`);
+      out.push(`\`${f.path}\`:`, "", ...fenced(lines));
+    }
+    const env = Object.entries(p.env)
+      .sort(([a], [b]) => cmp(a, b))
+      .map(([k, v]) => `${k}=${/secret|password/i.test(k) ? "(a secret: not shown)" : withoutSecrets(v)}`);
+    out.push("environment:", "", ...fenced(env));
+    if (command !== undefined) out.push("command:", "", ...fenced([command]));
+    out.push("</details>", "");
+  }
+  return out;
+}
+
+/** Lines in a code fence longer than any run of backticks in them: no content closes it early. */
+function fenced(lines: readonly string[]): string[] {
+  const longest = Math.max(0, ...lines.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return [fence, ...lines, fence, ""];
+}
+
+/** Text inside an HTML element of the Markdown (`<summary>`): `&`, `<`, `>` escaped. */
+function html(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** a-b, b-c, c-a for three; a-b for two; nothing for one. */

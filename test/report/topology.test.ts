@@ -40,6 +40,39 @@ describe("the topology report", () => {
     expect(sync).toContain('p_broker_a_master -->|"broker-a SYNC"| p_broker_a_slave_1');
   });
 
+  test("a property change that restarts the brokers shows in the report: every process's effective configuration", () => {
+    const report = (fileReservedTime: number) => {
+      const stack = new TerraformStack(Testing.app(), "s");
+      const h = new DockerHost(stack, "h", { address: "10.0.0.1" });
+      const c = new RocketMqCluster(stack, "rmq", { brokerProperties: { fileReservedTime } });
+      new NameServer(c, "ns", { host: h });
+      new BrokerPair(c, "broker-a", { master: { host: h } });
+      return topologyOf(stack);
+    };
+    const before = report(48).split("\n");
+    const after = report(72).split("\n");
+    expect(before.filter((l) => !after.includes(l))).toEqual(["fileReservedTime=48"]);
+    expect(after.filter((l) => !before.includes(l))).toEqual(["fileReservedTime=72"]);
+    expect(after).toContain(
+      "<details><summary><code>broker-a/master</code>: broker.properties, environment, command</summary>",
+    );
+  });
+
+  test("a value with backticks cannot close its code block early", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    const h = new DockerHost(stack, "h", { address: "10.0.0.1" });
+    const c = new RocketMqCluster(stack, "rmq", {
+      brokerProperties: { brokerPermission: 6, msgTraceTopicName: "a```b" },
+    });
+    new NameServer(c, "ns", { host: h });
+    new BrokerPair(c, "broker-a", { master: { host: h } });
+    const md = topologyOf(stack);
+    const i = md.indexOf("msgTraceTopicName=a```b");
+    expect(i).toBeGreaterThan(0);
+    const fence = md.slice(md.lastIndexOf("\n", md.lastIndexOf("`/home/rocketmq/conf/broker.properties`", i)), i);
+    expect(fence).toContain("\n````\n");
+  });
+
   test("a process added to the cluster changes only its own lines of the diagram: node ids come from construct paths", () => {
     const diagramOf = (withThird: boolean) => {
       const stack = new TerraformStack(Testing.app(), "s");

@@ -215,8 +215,10 @@ describe("ACL 1.0 (4.4.0 to 5.3.2): aclEnable and plain_acl.yml on every broker"
 
   test("the topology report names the accounts and their permissions, never a secret", () => {
     const s = new TerraformStack(Testing.app(), "stack");
-    secured(s);
+    // the console too: it signs with the system account's secret, which its effective configuration must not show
+    secured(s, { dashboard: true });
     const report = topologyOf(s);
+    expect(report).toContain("-Drocketmq.config.secretKey=(not shown)");
     expect(report).toContain(
       "Access control 1.0 (aclEnable, plain_acl.yml): rocketmq-admin (admin; the library's own processes sign with it); orders-app (topic Orders PUB|SUB, topic Audit SUB, group orders-consumers SUB, other topics DENY, other groups SUB). Secrets are not shown.",
     );
