@@ -9,7 +9,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { changeImpact, renderImpact } from "./report/impact";
+import { mergeChanges, StackChanges } from "./core/changes";
 import { dockerStackChanges } from "./targets/docker/changes";
+import { vmStackChanges } from "./targets/vm/changes";
 
 /** stack name -> cdk.tf.json path. */
 export function stacksIn(target: string): Map<string, string> {
@@ -34,12 +36,17 @@ export function stacksIn(target: string): Map<string, string> {
   return out;
 }
 
+/** What a change does to a stack's processes, read by every target's reader (a stack may hold containers and VMs). */
+export function stackChanges(before: unknown, after: unknown): StackChanges {
+  return mergeChanges([dockerStackChanges(before, after), vmStackChanges(before, after)]);
+}
+
 export function diff(before: string, after: string, json = false): string {
   const a = stacksIn(before);
   const b = stacksIn(after);
   const names = [...new Set([...a.keys(), ...b.keys()])].sort();
   const read = (f: string | undefined): unknown => (f ? JSON.parse(fs.readFileSync(f, "utf8")) : {});
-  const impacts = names.map((n) => changeImpact(n, dockerStackChanges(read(a.get(n)), read(b.get(n)))));
+  const impacts = names.map((n) => changeImpact(n, stackChanges(read(a.get(n)), read(b.get(n)))));
   return json ? `${JSON.stringify(impacts, null, 2)}\n` : renderImpact(impacts);
 }
 

@@ -20,6 +20,12 @@ export interface ProcessSnapshot {
   readonly labels: Readonly<Record<string, string>>;
   /** The files it reads, by path. */
   readonly files: Readonly<Record<string, string>>;
+  /**
+   * The stack output holding the user-data of the VM it runs on, for a process of a VM: it restarts when that VM is
+   * replaced, not by a resource of its own (`address` is then the output).
+   * @default none: a resource of its own (a container)
+   */
+  readonly vm?: string;
 }
 
 /** Why a process's resource changes: what replaces it (a restart) and what is updated in place. */
@@ -36,6 +42,16 @@ export interface StackChanges {
   readonly diffs: ReadonlyMap<string, ProcessDiff>;
   /** Stores the change deletes or renames: their data would be lost. */
   readonly storesLost: readonly string[];
+}
+
+/** One stack's changes read by several targets (a stack with Docker hosts and VMs): their processes side by side. */
+export function mergeChanges(parts: readonly StackChanges[]): StackChanges {
+  return {
+    before: new Map(parts.flatMap((p) => [...p.before])),
+    after: new Map(parts.flatMap((p) => [...p.after])),
+    diffs: new Map(parts.flatMap((p) => [...p.diffs])),
+    storesLost: parts.flatMap((p) => p.storesLost).sort(),
+  };
 }
 
 /** What changed between two versions of a file the library uploads: keys of a properties file or rmq-proxy.json. */

@@ -21,6 +21,8 @@ export interface ProcessChange {
   readonly brokerName?: string;
   /** Why: one line per changed attribute or key, e.g. `broker.properties fileReservedTime: 72 -> 120`. */
   readonly reasons: readonly string[];
+  /** The output holding its VM's user-data, for a process of a VM (it restarts when the VM is replaced). */
+  readonly vm?: string;
 }
 
 export interface GroupImpact {
@@ -62,6 +64,7 @@ function describe(c: ProcessSnapshot): Omit<ProcessChange, "reasons"> {
     role: c.labels["rocketmq.role"] ?? "container",
     host: c.labels["rocketmq.host"] ?? "",
     brokerName: c.labels["rocketmq.brokerName"],
+    ...(c.vm !== undefined ? { vm: c.vm } : {}),
   };
 }
 
@@ -202,6 +205,26 @@ function waves(
 ): string[][] {
   const unsafe = groups.some((g) => !g.keepsQuorum) || restarted.filter((r) => r.role === "namesrv").length > 1;
   if (!unsafe) return [];
+  // A VM's processes restart together (the VM is replaced): one VM per wave, after the containers.
+  const byVm = new Map<string, string[]>();
+  for (const r of restarted) if (r.vm !== undefined) byVm.set(r.vm, [...(byVm.get(r.vm) ?? []), r.name]);
+  const vmWaves = [...byVm.keys()].sort(cmp).map((vm) => byVm.get(vm)!.sort(cmp));
+  return [
+    ...containerWaves(
+      restarted.filter((r) => r.vm === undefined),
+      groups,
+      after,
+    ),
+    ...vmWaves,
+  ];
+}
+
+/** The waves of the restarted containers: name servers one at a time, then each group within its quorum. */
+function containerWaves(
+  restarted: ProcessChange[],
+  groups: GroupImpact[],
+  after: ReadonlyMap<string, ProcessSnapshot>,
+): string[][] {
   const out: string[][] = [];
   const nameServers = restarted
     .filter((r) => r.role === "namesrv" || r.role === "controller")
@@ -269,7 +292,15 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
         );
       out.push("");
     };
-    list("Restarted: container replaced", s.restarted);
+    const onVms = s.restarted.filter((r) => r.vm !== undefined).length;
+    list(
+      onVms === 0
+        ? "Restarted: container replaced"
+        : onVms === s.restarted.length
+          ? "Restarted: VM replaced"
+          : "Restarted: container or VM replaced",
+      s.restarted,
+    );
     list("Updated in place, no restart", s.updatedInPlace);
     list("Started", s.started);
     list("Stopped and removed", s.stopped);
@@ -293,8 +324,17 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
         "Applying everything at once stops a group or every name server together. Apply in waves (`tofu apply -target=docker_container.<id>`, or `cdktf deploy` after adding the processes of one wave at a time), and wait after each wave until every restarted broker is registered with every name server again (controller-mode replicas: back in the SyncStateSet):",
         "",
       );
+      const vmOf = new Map([...s.restarted, ...s.started].map((r) => [r.name, r.vm]));
       s.waves.forEach((w, i) =>
-        out.push(`${i + 1}. ${w.map((n) => `\`${n}\` (\`-target=${s.addresses[n]}\`)`).join(", ")}`),
+        out.push(
+          `${i + 1}. ${w
+            .map((n) =>
+              vmOf.get(n) !== undefined
+                ? `\`${n}\` (replace the VM that takes output \`${vmOf.get(n)}\`)`
+                : `\`${n}\` (\`-target=${s.addresses[n]}\`)`,
+            )
+            .join(", ")}`,
+        ),
       );
       if (s.namesrvAddr)
         out.push(

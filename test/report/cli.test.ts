@@ -2,9 +2,8 @@ import { App } from "cdktf";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main } from "../../lib/cli";
+import { main, stackChanges } from "../../lib/cli";
 import { changeImpact } from "../../lib/report/impact";
-import { dockerStackChanges } from "../../lib/targets/docker/changes";
 import { buildExamples } from "../../examples/seed";
 
 describe("the rocketmq-cdktf command", () => {
@@ -78,11 +77,26 @@ describe("the rocketmq-cdktf command", () => {
     const read = (dir: string, s: string) =>
       JSON.parse(fs.readFileSync(path.join(dir, "stacks", s, "cdk.tf.json"), "utf8"));
     const direct = impacts.map((i: any) =>
-      changeImpact(i.stack, dockerStackChanges(read(before, i.stack), read(after, i.stack))),
+      changeImpact(i.stack, stackChanges(read(before, i.stack), read(after, i.stack))),
     );
     expect(r.out).toBe(`${JSON.stringify(direct, null, 2)}\n`);
     // The flag may come anywhere after diff.
     expect(run(["diff", before, after, "--json"]).out).toBe(r.out);
+  });
+
+  test("diff reads VM stacks too: a changed broker restarts every process of its VM, which is replaced to apply it", () => {
+    const r = run(["diff", synthTo(), synthTo({ masterProperties: { "broker-a": { fileReservedTime: 120 } } })]);
+    const vm = r.out.slice(r.out.indexOf("## Stack `seed-secured-vm`"), r.out.indexOf("## Stack `seed-secured-vm-5x`"));
+    expect(vm).toContain("### Restarted: VM replaced (2)");
+    expect(vm).toContain(
+      "- `securedcluster-broker-a-0` (broker broker-a, 172.17.160.51): broker.properties fileReservedTime: (unset) -> 120; its VM (output vm51_userData) is replaced to apply the changed user-data",
+    );
+    expect(vm).toContain(
+      "- `securedcluster-namesrv-ns51` (namesrv, 172.17.160.51): its VM (output vm51_userData) is replaced",
+    );
+    // the other VM's processes do not move
+    expect(vm).not.toContain("securedcluster-broker-a-1");
+    expect(r.out).toContain("## Stack `seed-dledger-vm`\n\nNo RocketMQ process restarts, starts or stops.");
   });
 
   test("wrong arguments print the usage and fail", () => {

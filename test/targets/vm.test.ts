@@ -19,7 +19,7 @@ import {
   topologyOf,
 } from "../../lib";
 import { parseProperties } from "../../lib/core/render/properties";
-import { fromTerraformLiteral } from "../../lib/targets/vm/user-data";
+import { fromTerraformLiteral, readVmUserData } from "../../lib/targets/vm/user-data";
 import { SeedDLedgerStack, SeedDLedgerVmStack } from "../../examples/seed";
 import { containers, synth, synthError, synthWarnings, synthWithoutValidation, uploadedProperties } from "../helpers";
 
@@ -642,4 +642,58 @@ test("Terraform reads the document as a literal: `${` and `%{` are escaped, an a
   expect(value).toContain("-Dhome=$${HOME} -Dx=%%%{y}");
   expect(value).toContain("X-RocketMQ-Host=${aws_instance.i.private_ip}");
   expect(value.replace(/\$\{aws_instance\.i\.private_ip\}/g, "")).not.toMatch(/(^|[^$])\$\{|(^|[^%])%\{/);
+});
+
+describe("readVmUserData (the change report's reader of the documents the VM target writes)", () => {
+  test("reads back every file of an example VM, whatever its trailing newlines and leading blanks", () => {
+    const doc = [
+      "#cloud-config",
+      "write_files:",
+      '  - path: "/a"',
+      '    owner: "root:root"',
+      "    content: |",
+      "      one",
+      "",
+      "      two",
+      '  - path: "/b"',
+      "    content: |-",
+      "      no newline",
+      '  - path: "/c"',
+      "    content: |+",
+      "      kept",
+      "",
+      '  - path: "/d"',
+      "    content: |2",
+      "        indented",
+      '  - path: "/e"',
+      '    content: "${var.pem}"',
+      "runcmd:",
+      '  - [sh, "/x"]',
+      "",
+    ].join("\n");
+    expect(readVmUserData(doc)).toEqual([
+      { path: "/a", content: "one\n\ntwo\n" },
+      { path: "/b", content: "no newline" },
+      { path: "/c", content: "kept\n\n" },
+      { path: "/d", content: "  indented\n" },
+      { path: "/e", content: "${var.pem}" },
+    ]);
+  });
+
+  test("every file of the seed's VM documents is read back as the plan wrote it", () => {
+    const json = JSON.parse(Testing.synth(new SeedDLedgerVmStack(Testing.app(), "vm"), true));
+    const doc = fromTerraformLiteral(json.output.vm28_userData.value);
+    const files = readVmUserData(doc);
+    expect(files.map((f) => f.path)).toEqual([
+      "/usr/local/lib/rocketmq-cdktf/install.sh",
+      "/etc/rocketmq/raftcluster-namesrv-ns28/namesrv.properties",
+      "/etc/systemd/system/rocketmq-raftcluster-namesrv-ns28.service",
+      "/etc/rocketmq/raftcluster-broker-c-n0/broker.properties",
+      "/etc/systemd/system/rocketmq-raftcluster-broker-c-n0.service",
+    ]);
+    const props = parseProperties(files[3].content);
+    expect(props.dLegerSelfId).toBe("n0");
+    expect(files[0].content.startsWith("#!/bin/sh\n")).toBe(true);
+    expect(files[0].content.endsWith('"\n')).toBe(true);
+  });
 });

@@ -420,6 +420,52 @@ export function vmUserData(input: VmRenderInput): string {
   return y.join("\n") + "\n";
 }
 
+/**
+ * The files of a user-data document this module wrote (`write_files`: path and content), read back for the change
+ * report: the inverse of vmUserData's own layout (double-quoted paths, `content: |` blocks indented by six, or a
+ * double-quoted scalar), not a YAML parser for documents of any other shape.
+ */
+export function readVmUserData(doc: string): { path: string; content: string }[] {
+  const lines = doc.split("\n");
+  const out: { path: string; content: string }[] = [];
+  let path: string | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const entry = /^ {2}- path: (".*")$/.exec(lines[i]);
+    if (entry) {
+      path = parseScalar(entry[1]);
+      continue;
+    }
+    if (path === undefined) continue;
+    const block = /^ {4}content: \|(2?)([-+]?)$/.exec(lines[i]);
+    if (block) {
+      const body: string[] = [];
+      while (i + 1 < lines.length && (lines[i + 1] === "" || lines[i + 1].startsWith("      ")))
+        body.push(lines[++i].slice(6));
+      // A trailing "" is the document's end, not the block's, unless the block keeps its blank lines (+).
+      if (block[2] !== "+") while (body.length > 0 && body[body.length - 1] === "") body.pop();
+      const text = body.join("\n");
+      out.push({ path, content: block[2] === "-" ? text : `${text}\n` });
+      path = undefined;
+      continue;
+    }
+    const scalar = /^ {4}content: (".*")$/.exec(lines[i]);
+    if (scalar) {
+      out.push({ path, content: parseScalar(scalar[1]) });
+      path = undefined;
+    }
+  }
+  return out;
+}
+
+function parseScalar(text: string): string {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "string" ? v : text;
+  } catch {
+    return text;
+  }
+}
+
 /** A YAML double-quoted scalar (JSON's escapes are YAML's). */
 function yamlString(s: string): string {
   return JSON.stringify(s);
