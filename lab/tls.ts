@@ -28,7 +28,7 @@ import {
 } from "../lib";
 import { Ctx } from "./checks";
 import { LabClient, refusalText } from "./client";
-import { Deployment, brokerExpect, registeredId } from "./deployment";
+import { BrokerExpect, Deployment, brokerExpect, registeredId } from "./deployment";
 import { ExpEnv, withDeployment } from "./experiments";
 import { LabProc, Proc } from "./procs";
 import { consumeAll, sendOk, waitSendOk } from "./scenarios";
@@ -146,6 +146,95 @@ export function sClient(ns: string, addr: string, caPath: string, extra: string[
     .map((l) => l.trim())
     .join("; ");
   return { ok: r.status === 0, text };
+}
+
+/**
+ * What each server presents (openssl s_client in the client namespace): the lab's certificate, verified against the
+ * lab's CA. `servers`: what it is, its address, extra s_client arguments (`-alpn h2` for a gRPC port).
+ */
+export function checkPresentedCertificates(
+  ctx: Ctx,
+  d: Deployment,
+  label: string,
+  caPath: string,
+  servers: readonly (readonly [string, string, readonly string[]])[],
+): void {
+  for (const [what, addr, extra] of servers) {
+    const seen = sClient(d.clientNs, addr, caPath, [...extra]);
+    ctx.check(
+      `${label}tls: the ${what} ${addr} presents the lab's certificate, verified against the lab's CA (openssl s_client)`,
+      seen.ok && seen.text.includes("rocketmq-cdktf lab server") && /Verification: OK/.test(seen.text),
+      seen.text,
+    );
+  }
+}
+
+/** The servers a plaintext client tries, and how a lab reads a server's logs. */
+export interface PlaintextTargets {
+  /** Prefix of every check's name (the stack's, in the labs that run several). */
+  readonly label: string;
+  readonly nameServer: LabProc;
+  readonly master: BrokerExpect;
+  /** The proxy and its remoting address, when the stack has one. */
+  readonly proxy?: { readonly proc: LabProc; readonly remoting: string };
+  /** The first line of the server's logs (or output) that says a client spoke plaintext to it, with where it was. */
+  insecureLine(p: LabProc): string | undefined;
+}
+
+/**
+ * A plaintext client (the lab's client without the TLS switch) against enforcing servers, the same in every lab: it
+ * says it does not speak TLS; the name server gives it no cluster, the master no configuration, the proxy's remoting
+ * port refuses its send; each of them logs why (INSECURE_LINE).
+ */
+export async function checkPlaintextRefused(ctx: Ctx, d: Deployment, t: PlaintextTargets): Promise<void> {
+  const { label, master, proxy } = t;
+  const plain = new LabClient(d.jars, d.clientNs, d.namesrvAddrs.join(";"), path.join(d.dir, "client-plaintext"));
+  const viaProxy = proxy
+    ? new LabClient(d.jars, d.clientNs, proxy.remoting, path.join(d.dir, "client-plaintext-via-proxy"))
+    : undefined;
+  try {
+    await plain.start();
+    ctx.check(
+      `${label}tls: the plaintext client's producer, consumer and admin do not speak TLS`,
+      plain.readyAnswer?.useTLS === false,
+      JSON.stringify(plain.readyAnswer),
+    );
+    let start = Date.now();
+    const info = await plain.clusterInfo(d.namesrvAddrs[0], undefined, 15_000);
+    ctx.check(
+      `${label}tls: a plaintext client asking the enforcing name server ${d.namesrvAddrs[0]} for the cluster gets no answer (${ms(Date.now() - start)})`,
+      !info.ok,
+      info.ok ? JSON.stringify(info.clusters) : refusalText(info).split("\n")[0],
+    );
+    start = Date.now();
+    const cfg = await plain.call("brokerConfig", [master.addr], 15_000);
+    ctx.check(
+      `${label}tls: a plaintext client asking the enforcing master ${master.addr} for its configuration gets no answer (${ms(Date.now() - start)})`,
+      !cfg.ok,
+      cfg.ok ? "answered" : refusalText(cfg).split("\n")[0],
+    );
+    if (proxy && viaProxy) {
+      await viaProxy.start();
+      start = Date.now();
+      const sent = await viaProxy.send("Orders", "", "plaintext-via-proxy", undefined, 15_000);
+      ctx.check(
+        `${label}tls: a plaintext client's send through the enforcing proxy's remoting port ${proxy.remoting} is refused (${ms(Date.now() - start)})`,
+        !sent.ok,
+        sent.ok ? sent.status : refusalText(sent).split("\n")[0],
+      );
+    }
+    for (const p of [t.nameServer, master.proc, ...(proxy ? [proxy.proc] : [])]) {
+      const line = t.insecureLine(p);
+      ctx.check(
+        `${label}tls: ${p.c.name} logs that a client spoke plaintext to it in enforcing mode`,
+        line !== undefined,
+        line ?? `no "${INSECURE_LINE}" in its logs`,
+      );
+    }
+  } finally {
+    plain.stop();
+    viaProxy?.stop();
+  }
 }
 
 /** The Terraform variables of the lab's TLS stacks. */
@@ -295,59 +384,20 @@ async function pairScenario(ctx: Ctx, d: Deployment, certs: LabCertificates): Pr
     );
   }
 
-  // A plaintext client: the same LabClient without the switch.
-  const plain = new LabClient(d.jars, d.clientNs, d.namesrvAddrs.join(";"), path.join(d.dir, "client-plaintext"));
-  try {
-    await plain.start();
-    ctx.check(
-      `tls: the plaintext client's producer, consumer and admin do not use TLS`,
-      plain.readyAnswer?.useTLS === false,
-      JSON.stringify(plain.readyAnswer),
-    );
-    const ns = d.byRole("mqnamesrv")[0];
-    const nsAddr = d.namesrvAddrs[0];
-    let t = Date.now();
-    let r: any = await plain.clusterInfo(nsAddr, undefined, 15_000);
-    const nsMs = Date.now() - t;
-    ctx.check(
-      `tls: a plaintext client asking the enforcing name server ${nsAddr} for the cluster gets no answer (${ms(nsMs)})`,
-      !r.ok,
-      r.ok ? JSON.stringify(r.clusters) : refusalText(r).split("\n")[0],
-    );
-    t = Date.now();
-    r = await plain.call("brokerConfig", [master.addr], 15_000);
-    const brokerMs = Date.now() - t;
-    ctx.check(
-      `tls: a plaintext client asking the enforcing master ${master.addr} for its configuration gets no answer (${ms(brokerMs)})`,
-      !r.ok,
-      r.ok ? "answered" : refusalText(r).split("\n")[0],
-    );
-    for (const p of [ns, master.proc]) {
-      const line = logsOf(p)
+  await checkPlaintextRefused(ctx, d, {
+    label: "",
+    nameServer: d.byRole("mqnamesrv")[0],
+    master,
+    insecureLine: (p) =>
+      logsOf(p)
         .split("\n")
-        .find((l) => l.includes(INSECURE_LINE));
-      ctx.check(
-        `tls: ${p.c.name} logs that a client spoke plaintext to it in enforcing mode`,
-        line !== undefined,
-        line?.trim() ?? `no "${INSECURE_LINE}" in its logs`,
-      );
-    }
-  } finally {
-    plain.stop();
-  }
-
-  // What the servers present: the cluster's certificate (not test mode's self-signed one), checked against the CA.
-  for (const [what, addr] of [
-    ["name server", d.namesrvAddrs[0]],
-    ["master", master.addr],
-  ]) {
-    const seen = sClient(d.clientNs, addr, certs.caPath);
-    ctx.check(
-      `tls: the ${what} ${addr} presents the cluster's certificate, verified against the lab's CA (openssl s_client)`,
-      seen.ok && seen.text.includes("rocketmq-cdktf lab server") && /Verification: OK/.test(seen.text),
-      seen.text,
-    );
-  }
+        .find((l) => l.includes(INSECURE_LINE))
+        ?.trim(),
+  });
+  checkPresentedCertificates(ctx, d, "", certs.caPath, [
+    ["name server", d.namesrvAddrs[0], []],
+    ["master", master.addr, []],
+  ]);
   const wrongCa = new LabClient(
     d.jars,
     d.clientNs,

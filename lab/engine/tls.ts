@@ -7,12 +7,18 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Ctx } from "../checks";
-import { LabClient, refusalText } from "../client";
 import { Deployment, brokerExpect } from "../deployment";
 import { LabProc } from "../procs";
 import { PemKind } from "../stack";
-import { INSECURE_LINE, LabCertificates, clientTlsOptions, makeCertificates, sClient } from "../tls";
-import { REPO_DIR, WORK_DIR, ms } from "../util";
+import {
+  INSECURE_LINE,
+  LabCertificates,
+  checkPlaintextRefused,
+  checkPresentedCertificates,
+  clientTlsOptions,
+  makeCertificates,
+} from "../tls";
+import { REPO_DIR, WORK_DIR } from "../util";
 import { ContainerProc } from "./deployment";
 import { dockerResult } from "./engines";
 
@@ -97,68 +103,18 @@ export async function tlsChecks(ctx: Ctx, name: string, d: Deployment, certs: La
     .map(brokerExpect)
     .find((b) => b.id === "0")!;
   const proxy = d.byRole("mqproxy")[0];
-  const servers: [string, string, string[]][] = [
+  checkPresentedCertificates(ctx, d, `${name}: `, certs.caPath, [
     ["name server", d.namesrvAddrs[0], []],
     ["master", master.addr, []],
-    ...(proxy ? ([["proxy's gRPC port", grpcAddr(proxy), ["-alpn", "h2"]]] as [string, string, string[]][]) : []),
-  ];
-  for (const [what, addr, extra] of servers) {
-    const seen = sClient(d.clientNs, addr, certs.caPath, extra);
-    ctx.check(
-      `${name}: tls: the ${what} ${addr} presents the cluster's certificate, verified against the lab's CA (openssl s_client)`,
-      seen.ok && seen.text.includes("rocketmq-cdktf lab server") && /Verification: OK/.test(seen.text),
-      seen.text,
-    );
-  }
-
-  // A plaintext client: the lab's client without the TLS switch, against a name server, the master and the proxy.
-  const plain = new LabClient(d.jars, d.clientNs, d.namesrvAddrs.join(";"), path.join(d.dir, "client-plaintext"));
-  const viaProxy = proxy
-    ? new LabClient(d.jars, d.clientNs, remotingAddr(proxy), path.join(d.dir, "client-plaintext-via-proxy"))
-    : undefined;
-  try {
-    await plain.start();
-    ctx.check(
-      `${name}: tls: the plaintext client's producer, consumer and admin do not speak TLS`,
-      plain.readyAnswer?.useTLS === false,
-      JSON.stringify(plain.readyAnswer),
-    );
-    let t = Date.now();
-    const info = await plain.clusterInfo(d.namesrvAddrs[0], undefined, 15_000);
-    ctx.check(
-      `${name}: tls: a plaintext client asking the name server ${d.namesrvAddrs[0]} for the cluster gets no answer (${ms(Date.now() - t)})`,
-      !info.ok,
-      info.ok ? JSON.stringify(info.clusters) : refusalText(info).split("\n")[0],
-    );
-    t = Date.now();
-    const cfg = await plain.call("brokerConfig", [master.addr], 15_000);
-    ctx.check(
-      `${name}: tls: a plaintext client asking the master ${master.addr} for its configuration gets no answer (${ms(Date.now() - t)})`,
-      !cfg.ok,
-      cfg.ok ? "answered" : refusalText(cfg).split("\n")[0],
-    );
-    if (proxy && viaProxy) {
-      await viaProxy.start();
-      t = Date.now();
-      const sent = await viaProxy.send("Orders", "", "plaintext-via-proxy", undefined, 15_000);
-      ctx.check(
-        `${name}: tls: a plaintext client's send through the proxy's remoting port ${remotingAddr(proxy)} is refused (${ms(Date.now() - t)})`,
-        !sent.ok,
-        sent.ok ? `${sent.status}` : refusalText(sent).split("\n")[0],
-      );
-    }
-    for (const p of [ns, master.proc, ...(proxy ? [proxy] : [])]) {
-      const line = insecureLine(p);
-      ctx.check(
-        `${name}: tls: ${p.c.name} logs that a client spoke plaintext to it in enforcing mode`,
-        line !== undefined,
-        line ?? `no "${INSECURE_LINE}" in its logs`,
-      );
-    }
-  } finally {
-    plain.stop();
-    viaProxy?.stop();
-  }
+    ...(proxy ? [["proxy's gRPC port", grpcAddr(proxy), ["-alpn", "h2"]] as const] : []),
+  ]);
+  await checkPlaintextRefused(ctx, d, {
+    label: `${name}: `,
+    nameServer: ns,
+    master,
+    ...(proxy ? { proxy: { proc: proxy, remoting: remotingAddr(proxy) } } : {}),
+    insecureLine,
+  });
 
   // The key file as it lies in each container (the provider's upload), and who the servers run as.
   const stats = d.procs.map((p) => {

@@ -5,12 +5,17 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Ctx } from "../checks";
-import { LabClient, refusalText } from "../client";
 import { brokerExpect } from "../deployment";
 import { securedPair } from "../scenarios";
 import { Container, parseProperties } from "../stack";
-import { INSECURE_LINE, LabCertificates, clientTlsOptions, sClient } from "../tls";
-import { filesUnder, ms } from "../util";
+import {
+  INSECURE_LINE,
+  LabCertificates,
+  checkPlaintextRefused,
+  checkPresentedCertificates,
+  clientTlsOptions,
+} from "../tls";
+import { filesUnder } from "../util";
 import { UnitProc, VmDeployment } from "./deployment";
 import { Machine } from "./machines";
 import { VmDoc } from "./userdata";
@@ -138,65 +143,26 @@ export async function tlsSecuredPair(ctx: Ctx, d: VmDeployment, certs: LabCertif
   if (!master) throw new Error(`${d.stack.name}: no master`);
   const proxyConf = JSON.parse(proxy?.c.uploads.find((u) => u.file.endsWith(".json"))?.content ?? "{}");
   const proxyAddr = proxy ? `${proxy.c.host}:${Number(proxyConf.remotingListenPort ?? 8080)}` : undefined;
-  const plain = new LabClient(d.jars, d.clientNs, d.namesrvAddrs.join(";"), path.join(d.dir, "client-plaintext"));
-  try {
-    await plain.start();
-    ctx.check(
-      `tls: the plaintext client's producer, consumer and admin do not use TLS`,
-      plain.readyAnswer?.useTLS === false,
-      JSON.stringify(plain.readyAnswer),
-    );
-    let t = Date.now();
-    let r: any = await plain.clusterInfo(d.namesrvAddrs[0], undefined, 15_000);
-    ctx.check(
-      `tls: a plaintext client asking the enforcing name server ${d.namesrvAddrs[0]} for the cluster gets no answer (${ms(Date.now() - t)})`,
-      !r.ok,
-      r.ok ? JSON.stringify(r.clusters) : refusalText(r).split("\n")[0],
-    );
-    t = Date.now();
-    r = await plain.call("brokerConfig", [master.addr], 15_000);
-    ctx.check(
-      `tls: a plaintext client asking the enforcing master ${master.addr} for its configuration gets no answer (${ms(Date.now() - t)})`,
-      !r.ok,
-      r.ok ? "answered" : refusalText(r).split("\n")[0],
-    );
-    if (proxyAddr) {
-      const via = new LabClient(d.jars, d.clientNs, proxyAddr, path.join(d.dir, "client-via-proxy-plaintext"));
-      try {
-        await via.start();
-        t = Date.now();
-        r = await via.call("route", ["Orders"], 15_000);
-        ctx.check(
-          `tls: a plaintext client asking the enforcing proxy's remoting port ${proxyAddr} for a route gets no answer (${ms(Date.now() - t)})`,
-          !r.ok,
-          r.ok ? "answered" : refusalText(r).split("\n")[0],
-        );
-      } finally {
-        via.stop();
-      }
-    }
-    for (const p of [ns, master.proc as UnitProc, ...(proxy ? [proxy] : [])]) {
-      const hit = loggedLine(p, INSECURE_LINE);
-      ctx.check(
-        `tls: ${p.c.name} logs that a client spoke plaintext to it in enforcing mode`,
-        hit !== undefined,
-        hit ? `${hit.file}: ${hit.line}` : `no "${INSECURE_LINE}" under /var/log/rocketmq/${p.c.name}`,
-      );
-    }
-  } finally {
-    plain.stop();
-  }
+  await checkPlaintextRefused(ctx, d, {
+    label: "",
+    nameServer: ns,
+    master,
+    ...(proxy && proxyAddr ? { proxy: { proc: proxy, remoting: proxyAddr } } : {}),
+    insecureLine: (p) => {
+      const hit = loggedLine(p as UnitProc, INSECURE_LINE);
+      return hit ? `${hit.file}: ${hit.line}` : undefined;
+    },
+  });
 
   // What the servers present: the lab's certificate, checked against its CA.
-  const grpc = proxy ? [["the proxy's gRPC port", `${proxy.c.host}:${Number(proxyConf.grpcServerPort ?? 8081)}`]] : [];
-  for (const [what, addr] of [["the name server", d.namesrvAddrs[0]], ["the master", master.addr], ...grpc]) {
-    const seen = sClient(d.clientNs, addr, certs.caPath, what.includes("gRPC") ? ["-alpn", "h2"] : []);
-    ctx.check(
-      `tls: ${what} ${addr} presents the lab's certificate, verified against the lab's CA (openssl s_client)`,
-      seen.ok && seen.text.includes("rocketmq-cdktf lab server") && /Verification: OK/.test(seen.text),
-      seen.text,
-    );
-  }
+  const grpc = proxy
+    ? [["proxy's gRPC port", `${proxy.c.host}:${Number(proxyConf.grpcServerPort ?? 8081)}`, ["-alpn", "h2"]] as const]
+    : [];
+  checkPresentedCertificates(ctx, d, "", certs.caPath, [
+    ["name server", d.namesrvAddrs[0], []],
+    ["master", master.addr, []],
+    ...grpc,
+  ]);
 }
 
 /**
