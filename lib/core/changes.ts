@@ -26,6 +26,12 @@ export interface ProcessSnapshot {
    * @default none: a resource of its own (a container)
    */
   readonly vm?: string;
+  /**
+   * Where a broker keeps its store (what is mounted, or the directory, at its storePathRootDir): `volume x`,
+   * `host directory /data/x`, `directory /var/lib/rocketmq/x on vm28_userData`.
+   * @default none: not a broker, or not known
+   */
+  readonly store?: string;
 }
 
 /** Why a process's resource changes: what replaces it (a restart) and what is updated in place. */

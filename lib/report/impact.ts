@@ -54,6 +54,11 @@ export interface StackImpact {
   readonly waves: readonly (readonly string[])[];
   /** Container name -> resource address, for the waves' `-target`. */
   readonly addresses: Readonly<Record<string, string>>;
+  /**
+   * What no order of restarts avoids, each with what it costs and how to do it without loss: a broker whose store
+   * moves, a broker that changes brokerName, a raft group that loses more than a minority in one change.
+   */
+  readonly costs: readonly string[];
 }
 
 function describe(c: ProcessSnapshot): Omit<ProcessChange, "reasons"> {
@@ -177,6 +182,7 @@ export function changeImpact(stack: string, changes: StackChanges): StackImpact 
   const namesrvAddr = nb !== na && nb !== "" && na !== "" ? { before: nb, after: na } : undefined;
 
   const safe = waves(restarted, groups, b);
+  const costs = costsOf(a, b);
   const newNameServers = started.filter((r) => r.role === "namesrv" || r.role === "controller").map((r) => [r.name]);
   const addresses = Object.fromEntries([...restarted, ...started].map((r) => [r.name, r.address]));
   return {
@@ -190,7 +196,36 @@ export function changeImpact(stack: string, changes: StackChanges): StackImpact 
     namesrvAddr,
     waves: safe.length ? [...newNameServers, ...safe] : [],
     addresses,
+    costs,
   };
+}
+
+/** What a change costs whatever the order of its restarts (see StackImpact.costs). */
+function costsOf(a: ReadonlyMap<string, ProcessSnapshot>, b: ReadonlyMap<string, ProcessSnapshot>): string[] {
+  const out: string[] = [];
+  for (const [key, cb] of [...b].sort(([x], [y]) => cmp(x, y))) {
+    const ca = a.get(key);
+    if (!ca) continue;
+    if (ca.store !== undefined && cb.store !== undefined && ca.store !== cb.store)
+      out.push(
+        `\`${cb.name}\` keeps its store in ${cb.store} instead of ${ca.store}: it starts there empty, and its commit log, consume queues and consumer offsets (a master's: the messages not yet consumed) stay behind. Copy the store to the new place while the broker is stopped, or keep the store where it is.`,
+      );
+    const [na, nb] = [ca.labels["rocketmq.brokerName"], cb.labels["rocketmq.brokerName"]];
+    if (na !== undefined && nb !== undefined && na !== nb)
+      out.push(
+        `\`${cb.name}\` changes brokerName from ${na} to ${nb}: set ${na}'s queues lose this broker, the consumer offsets kept for ${na} do not carry over, and messages not yet consumed from ${na} stay in its store under the new name. Add the set ${nb} as new brokers, stop writes to ${na} (its topics' write permission) and let it drain before removing it.`,
+      );
+  }
+  for (const g of groupsOf(a)) {
+    if (g.kind === "pair") continue;
+    const gone = g.members.filter((m) => !b.has(m));
+    const spare = g.members.length - (Math.floor(g.members.length / 2) + 1);
+    if (gone.length > spare)
+      out.push(
+        `${g.name} goes from ${g.members.length} members to ${g.members.length - gone.length} in one change: ${gone.length} stop at once, more than the ${spare} it can lose, so it has no majority and elects no master until the change is done. Remove at most ${Math.max(1, spare)} per change, each after the others run with the smaller peer list.`,
+      );
+  }
+  return out;
 }
 
 /**
@@ -267,7 +302,12 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
   for (const s of impacts) {
     out.push(`## Stack \`${s.stack}\``, "");
     const nothing =
-      !s.restarted.length && !s.updatedInPlace.length && !s.started.length && !s.stopped.length && !s.storesLost.length;
+      !s.restarted.length &&
+      !s.updatedInPlace.length &&
+      !s.started.length &&
+      !s.stopped.length &&
+      !s.storesLost.length &&
+      !s.costs.length;
     if (nothing) {
       out.push("No RocketMQ process restarts, starts or stops.", "");
       continue;
@@ -277,6 +317,8 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
         `**Stores deleted or renamed** (their data is lost; the volumes' prevent_destroy stops such a plan): ${s.storesLost.map((v) => `\`${v}\``).join(", ")}`,
         "",
       );
+    if (s.costs.length)
+      out.push("### What it costs: no order of restarts avoids it", "", ...s.costs.map((c) => `- ${c}`), "");
     if (s.namesrvAddr) {
       out.push(
         `**The name servers change**: every broker's namesrvAddr goes from \`${s.namesrvAddr.before}\` to \`${s.namesrvAddr.after}\`, which rewrites its broker.properties and restarts it.`,

@@ -184,3 +184,59 @@ describe("change impact", () => {
     expect(changeImpact("s", dockerStackChanges(a, b)).storesLost).toEqual([]);
   });
 });
+
+describe("what a change costs whatever the order of its restarts", () => {
+  /** One master at a fixed container name, with its store and brokerName under test. */
+  const one = (o: { brokerName?: string; volume?: string; hostPath?: string }) =>
+    synthJson((s) => {
+      const h = new DockerHost(s, "h", { address: "10.0.0.1" });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
+      new NameServer(cluster, "ns", { host: h });
+      new BrokerPair(cluster, "orders", {
+        brokerName: o.brokerName ?? "broker-a",
+        master: {
+          host: h,
+          containerName: "orders-master",
+          ...(o.volume ? { store: { volume: o.volume } } : o.hostPath ? { store: { hostPath: o.hostPath } } : {}),
+        },
+      });
+    });
+
+  test("a broker whose store moves starts empty there: said, with how to avoid it", () => {
+    const impact = changeImpact(
+      "s",
+      dockerStackChanges(one({ volume: "orders-a" }), one({ hostPath: "/data/rocketmq/orders" })),
+    );
+    expect(impact.costs).toEqual([
+      "`orders-master` keeps its store in host directory /data/rocketmq/orders instead of volume orders-a: it starts there empty, and its commit log, consume queues and consumer offsets (a master's: the messages not yet consumed) stay behind. Copy the store to the new place while the broker is stopped, or keep the store where it is.",
+    ]);
+    expect(renderImpact([impact])).toContain("### What it costs: no order of restarts avoids it");
+  });
+
+  test("a broker that changes brokerName strands what its old set had not delivered: said", () => {
+    const impact = changeImpact("s", dockerStackChanges(one({}), one({ brokerName: "broker-x" })));
+    expect(impact.costs).toHaveLength(1);
+    expect(impact.costs[0]).toMatch(/^`orders-master` changes brokerName from broker-a to broker-x: /);
+  });
+
+  test("a DLedger group that loses more than a minority in one change is said to lose its majority", () => {
+    const group = (n: number) =>
+      synthJson((s) => {
+        const hosts = Array.from({ length: 7 }, (_, i) => new DockerHost(s, `h${i}`, { address: `10.0.0.${i + 1}` }));
+        const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
+        new NameServer(cluster, "ns", { host: hosts[0] });
+        new DLedgerGroup(cluster, "broker-c", { peers: hosts.slice(0, n).map((host) => ({ host })) });
+      });
+    const impact = changeImpact("s", dockerStackChanges(group(7), group(3)));
+    expect(impact.costs).toEqual([
+      "DLedger group broker-c goes from 7 members to 3 in one change: 4 stop at once, more than the 3 it can lose, so it has no majority and elects no master until the change is done. Remove at most 3 per change, each after the others run with the smaller peer list.",
+    ]);
+    expect(changeImpact("s", dockerStackChanges(group(7), group(5))).costs).toEqual([]);
+  });
+
+  test("an ordinary change costs nothing beyond its restarts", () => {
+    expect(
+      changeImpact("s", dockerStackChanges(sync(), sync({ masterProps: { fileReservedTime: "120" } }))).costs,
+    ).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@
  * metadata change nothing on the engine. Pure: no cdktf, no file system.
  */
 import { fileChanges, ProcessDiff, ProcessSnapshot, StackChanges, withoutSecrets } from "../../core/changes";
+import { parseProperties } from "../../core/render/properties";
 import { filesFromInit, INIT_ROLES, LOGS_OF_LABEL } from "./container-spec";
 
 /** Attributes whose change does not replace the container. */
@@ -162,18 +163,34 @@ function document(json: unknown): TfDocument {
   return typeof json === "object" && json !== null ? json : {};
 }
 
+/** What a broker mounts at its storePathRootDir: a volume (by its literal name) or a host directory. */
+function storeOf(c: Container): string | undefined {
+  const root = Object.entries(c.files)
+    .filter(([f]) => f.endsWith(".properties"))
+    .map(([, t]) => parseProperties(t).storePathRootDir)
+    .find((r) => r !== undefined);
+  if (root === undefined) return undefined;
+  const mount = blocks(c.raw.volumes).find((v) => text(v.container_path) === root.trim());
+  if (mount === undefined) return `the container's own ${root.trim()} (no volume)`;
+  return mount.volume_name !== undefined
+    ? `volume ${text(mount.volume_name)}`
+    : `host directory ${text(mount.host_path)}`;
+}
+
 /** The server containers (not the one-shot init ones) as target-neutral snapshots. */
 function snapshots(cs: Map<string, Container>): Map<string, ProcessSnapshot> {
   const out = new Map<string, ProcessSnapshot>();
   for (const c of cs.values()) {
     const role = c.labels["rocketmq.role"];
     if (role === undefined || INIT_ROLES.includes(role)) continue;
+    const store = storeOf(c);
     out.set(c.key, {
       key: c.key,
       name: text(c.raw.name),
       address: `docker_container.${c.id}`,
       labels: c.labels,
       files: c.files,
+      ...(store !== undefined ? { store } : {}),
     });
   }
   return out;
