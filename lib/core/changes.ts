@@ -48,6 +48,19 @@ export interface StackChanges {
   readonly diffs: ReadonlyMap<string, ProcessDiff>;
   /** Stores the change deletes or renames: their data would be lost. */
   readonly storesLost: readonly string[];
+  /**
+   * The user's own resources of the stack (not the library's processes) that the change replaces, with why: a client
+   * container that reads the cluster's namesrvAddr restarts when the name servers change.
+   * @default none
+   */
+  readonly others?: readonly OtherChange[];
+}
+
+/** A resource of the user's own that a change replaces. */
+export interface OtherChange {
+  readonly name: string;
+  readonly address: string;
+  readonly reasons: readonly string[];
 }
 
 /** One stack's changes read by several targets (a stack with Docker hosts and VMs): their processes side by side. */
@@ -57,6 +70,7 @@ export function mergeChanges(parts: readonly StackChanges[]): StackChanges {
     after: new Map(parts.flatMap((p) => [...p.after])),
     diffs: new Map(parts.flatMap((p) => [...p.diffs])),
     storesLost: parts.flatMap((p) => p.storesLost).sort(),
+    others: parts.flatMap((p) => p.others ?? []),
   };
 }
 

@@ -6,7 +6,7 @@
  * when it does not. Target-neutral and pure: no cdktf, no file system.
  */
 import { cmp } from "../core/findings";
-import { ProcessSnapshot, StackChanges } from "../core/changes";
+import { OtherChange, ProcessSnapshot, StackChanges } from "../core/changes";
 import { parseProperties } from "../core/render/properties";
 
 export interface ProcessChange {
@@ -59,6 +59,8 @@ export interface StackImpact {
    * moves, a broker that changes brokerName, a raft group that loses more than a minority in one change.
    */
   readonly costs: readonly string[];
+  /** The user's own containers of the stack that the change replaces (a client reading namesrvAddr), with why. */
+  readonly others: readonly OtherChange[];
 }
 
 function describe(c: ProcessSnapshot): Omit<ProcessChange, "reasons"> {
@@ -197,6 +199,7 @@ export function changeImpact(stack: string, changes: StackChanges): StackImpact 
     waves: safe.length ? [...newNameServers, ...safe] : [],
     addresses,
     costs,
+    others: [...(changes.others ?? [])],
   };
 }
 
@@ -307,7 +310,8 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
       !s.started.length &&
       !s.stopped.length &&
       !s.storesLost.length &&
-      !s.costs.length;
+      !s.costs.length &&
+      !s.others.length;
     if (nothing) {
       out.push("No RocketMQ process restarts, starts or stops.", "");
       continue;
@@ -344,6 +348,11 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
       s.restarted,
     );
     list("Updated in place, no restart", s.updatedInPlace);
+    if (s.others.length) {
+      out.push(`### Your own containers, replaced too (${s.others.length})`, "");
+      for (const o of s.others) out.push(`- \`${o.name}\` (\`${o.address}\`): ${o.reasons.join("; ")}`);
+      out.push("");
+    }
     list("Started", s.started);
     list("Stopped and removed", s.stopped);
     const touched = s.groups.filter((g) => g.restarted.length);

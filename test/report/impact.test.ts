@@ -1,3 +1,4 @@
+import { container } from "@cdktf/provider-docker";
 import { TerraformStack, Testing } from "cdktf";
 import {
   BrokerPair,
@@ -238,5 +239,41 @@ describe("what a change costs whatever the order of its restarts", () => {
     expect(
       changeImpact("s", dockerStackChanges(sync(), sync({ masterProps: { fileReservedTime: "120" } }))).costs,
     ).toEqual([]);
+  });
+});
+
+describe("the user's own containers of the stack", () => {
+  const withClient = (nameServers: number) =>
+    synthJson((s) => {
+      const hosts = [1, 2].map(
+        (i) => new DockerHost(s, `h${i}`, { address: `10.0.0.${i}`, dockerHost: `tcp://10.0.0.${i}:2376` }),
+      );
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
+      for (let i = 0; i < nameServers; i++) new NameServer(cluster, `ns${i + 1}`, { host: hosts[i] });
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[0] } });
+      new container.Container(s, "orders-service", {
+        provider: hosts[1].provider,
+        name: "orders-service",
+        image: "orders:1.0",
+        env: [`NAMESRV_ADDR=${cluster.namesrvAddr}`],
+      });
+    });
+
+  test("a client container that reads the cluster's namesrvAddr is listed when the name servers change", () => {
+    const impact = changeImpact("s", dockerStackChanges(withClient(1), withClient(2)));
+    expect(impact.others).toEqual([
+      {
+        name: "orders-service",
+        address: "docker_container.orders-service",
+        reasons: ["env NAMESRV_ADDR: 10.0.0.1:9876 -> 10.0.0.1:9876;10.0.0.2:9876"],
+      },
+    ]);
+    expect(renderImpact([impact])).toContain(
+      "### Your own containers, replaced too (1)\n\n- `orders-service` (`docker_container.orders-service`): env NAMESRV_ADDR: 10.0.0.1:9876 -> 10.0.0.1:9876;10.0.0.2:9876",
+    );
+  });
+
+  test("a change that does not touch them leaves them out", () => {
+    expect(changeImpact("s", dockerStackChanges(withClient(2), withClient(2))).others).toEqual([]);
   });
 });

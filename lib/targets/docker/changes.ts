@@ -7,7 +7,14 @@
  * ForceNew except `memory`, `memory_swap` and `restart` (updated in place); `depends_on`, `lifecycle` and cdktf's
  * metadata change nothing on the engine. Pure: no cdktf, no file system.
  */
-import { fileChanges, ProcessDiff, ProcessSnapshot, StackChanges, withoutSecrets } from "../../core/changes";
+import {
+  fileChanges,
+  OtherChange,
+  ProcessDiff,
+  ProcessSnapshot,
+  StackChanges,
+  withoutSecrets,
+} from "../../core/changes";
 import { parseProperties } from "../../core/render/properties";
 import { filesFromInit, INIT_ROLES, LOGS_OF_LABEL } from "./container-spec";
 
@@ -155,7 +162,22 @@ export function dockerStackChanges(before: unknown, after: unknown): StackChange
     );
   const va = volumes(docA);
   const vb = volumes(docB);
-  return { before: snapshots(a), after: snapshots(b), diffs, storesLost: [...va].filter((k) => !vb.has(k)).sort() };
+  // The user's own containers (no role label: a client, an application) that the change replaces.
+  const others: OtherChange[] = [];
+  for (const [key, cb] of [...b].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
+    const ca = a.get(key);
+    if (!ca || cb.labels["rocketmq.role"] !== undefined) continue;
+    const d = attributeChanges(ca, cb);
+    if (d.replace.length)
+      others.push({ name: text(cb.raw.name), address: `docker_container.${cb.id}`, reasons: d.replace });
+  }
+  return {
+    before: snapshots(a),
+    after: snapshots(b),
+    diffs,
+    storesLost: [...va].filter((k) => !vb.has(k)).sort(),
+    others,
+  };
 }
 
 /** A parsed cdk.tf.json (anything else reads as an empty stack). */
