@@ -28,6 +28,14 @@ module.exports = {
       to: { path: [CDKTF, "^lib/(?!core/|report/)"] },
     },
     {
+      name: "ops-read-the-report",
+      severity: "error",
+      comment:
+        "lib/ops (rollout waves, the wait client) works from the core's change data and the report: no cdktf, no constructs, no targets.",
+      from: { path: "^lib/ops/" },
+      to: { path: [CDKTF, "^lib/(?!core/|report/|ops/)"] },
+    },
+    {
       name: "input-reads-props-only",
       severity: "error",
       comment:

@@ -1,5 +1,6 @@
 // The checks both labs share: a synthesized stack that is up (java processes in namespaces, or containers that
 // OpenTofu applied to Docker engines) is checked through RocketMQ itself, from a client outside every server.
+import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as path from "path";
 import { Ctx } from "./checks";
@@ -8,7 +9,7 @@ import { Credentials, LabClient, refusalText, refusedWith } from "./client";
 import { BrokerExpect, Deployment, brokerExpect, registeredId } from "./deployment";
 import { LabProc } from "./procs";
 import { Upload, configProps } from "./stack";
-import { log, ms, sleep, waitFor } from "./util";
+import { REPO_DIR, log, ms, sleep, waitFor } from "./util";
 
 export async function sendOk(
   client: LabClient,
@@ -19,6 +20,55 @@ export async function sendOk(
   creds?: Credentials,
 ): Promise<any> {
   return client.send(topic, brokerName, body, creds, timeoutMs);
+}
+
+/** `rocketmq-cdktf wait` run as a pipeline runs it, from the client's machine: its exit code, output and time. */
+export function cliWait(clientNs: string, args: string[]): { code: number; out: string; tookMs: number } {
+  const t = Date.now();
+  const r = spawnSync(
+    "ip",
+    [
+      "netns",
+      "exec",
+      clientNs,
+      path.join(REPO_DIR, "node_modules", ".bin", "ts-node"),
+      "--transpile-only",
+      path.join(REPO_DIR, "lib", "cli.ts"),
+      "wait",
+      ...args,
+    ],
+    { cwd: REPO_DIR, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL" },
+  );
+  return { code: r.status ?? -1, out: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim(), tookMs: Date.now() - t };
+}
+
+/**
+ * The command a pipeline runs between rollout waves, against the running cluster: `wait` for every broker exits 0 at
+ * once; for a broker that is not there (a master expected as brokerId 1) it exits 1 after its --timeout, naming it.
+ */
+function checkWaitCommand(ctx: Ctx, d: Deployment, brokers: BrokerExpect[], label: string): void {
+  const ns = d.namesrvAddrs.join(";");
+  const all = brokers.flatMap((b) => ["--broker", `${b.brokerName}:${b.id}@${b.addr}`]);
+  const ok = cliWait(d.clientNs, ["--namesrv", ns, "--timeout", "60", ...all]);
+  ctx.check(
+    `${label}: rocketmq-cdktf wait --namesrv ${ns} with the ${brokers.length} brokers exits 0 (${ms(ok.tookMs)}, a new node process included)`,
+    ok.code === 0 && ok.out.startsWith("registered with"),
+    `exit ${ok.code}: ${ok.out}`,
+  );
+  const master = brokers.find((b) => b.id === "0")!;
+  const wrong = cliWait(d.clientNs, [
+    "--namesrv",
+    ns,
+    "--timeout",
+    "3",
+    "--broker",
+    `${master.brokerName}:1@${master.addr}`,
+  ]);
+  ctx.check(
+    `${label}: rocketmq-cdktf wait for ${master.brokerName} id 1 at its master's address exits 1 after its 3 s timeout, naming it (${ms(wrong.tookMs)})`,
+    wrong.code === 1 && wrong.out.includes(`${master.brokerName} id 1 at ${master.addr} not registered`),
+    `exit ${wrong.code}: ${wrong.out.split("\n").slice(0, 3).join(" | ")}`,
+  );
 }
 
 /** Sends probes until one comes back SEND_OK (a SYNC_MASTER answers SLAVE_NOT_AVAILABLE until its slave is attached). */
@@ -130,6 +180,7 @@ export async function twoMasterTwoSlave(ctx: Ctx, d: Deployment): Promise<void> 
     );
   }
   const cluster = brokers[0].cluster;
+  checkWaitCommand(ctx, d, brokers, "2m-2s");
   const names = Object.keys(cl[cluster] ?? {});
   const masters = names.filter((n) => cl[cluster][n]["0"]);
   const slaves = names.flatMap((n) => Object.keys(cl[cluster][n]).filter((id) => id === "1"));

@@ -4,6 +4,8 @@
  *   rocketmq-cdktf topology [outdir]          the topology report of every stack (written at synth as topology.md)
  *   rocketmq-cdktf diff <before> <after>      which RocketMQ processes a change restarts, and whether groups keep a majority
  *     --json                                  the same as JSON, for scripts: the array of StackImpact, one per stack
+ *   rocketmq-cdktf rollout <before> <after>   the change in waves that keep the cluster serving (--json, --script)
+ *   rocketmq-cdktf wait --namesrv .. --broker ..   exit 0 once the brokers are registered again, 1 after --timeout
  * <before>/<after>: a cdktf output folder (cdktf.out), one stack's folder, or a cdk.tf.json file.
  */
 import * as fs from "fs";
@@ -12,6 +14,8 @@ import { changeImpact, renderImpact } from "./report/impact";
 import { mergeChanges, StackChanges } from "./core/changes";
 import { dockerStackChanges } from "./targets/docker/changes";
 import { vmStackChanges } from "./targets/vm/changes";
+import { ExpectedBroker, waitRegistered } from "./ops/remoting";
+import { brokerArg, parseBrokerArg, planRollout, renderRollout, rolloutScript } from "./ops/rollout";
 
 /** stack name -> cdk.tf.json path. */
 export function stacksIn(target: string): Map<string, string> {
@@ -58,6 +62,104 @@ export function topology(outdir: string): string {
     .join("\n");
 }
 
+/** The rollout of every stack of two outputs: as Markdown, JSON (`--json`) or a shell script (`--script`). */
+export function rollout(
+  before: string,
+  after: string,
+  format: "text" | "json" | "script",
+  timeoutSeconds = 180,
+): string {
+  const a = stacksIn(before);
+  const b = stacksIn(after);
+  const read = (f: string | undefined): unknown => (f ? JSON.parse(fs.readFileSync(f, "utf8")) : {});
+  const names = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const plans = names.map((n) => planRollout(n, stackChanges(read(a.get(n)), read(b.get(n)))));
+  if (format === "json") return `${JSON.stringify(plans, null, 2)}\n`;
+  if (format === "script") return rolloutScript(plans, after, timeoutSeconds);
+  return renderRollout(plans);
+}
+
+/** Options of `wait`: `--namesrv a;b`, `--broker name[:id]@host:port` (repeated), `--timeout s`, `--tls`, `--ca file`. */
+export function parseWaitArgs(args: readonly string[]): {
+  nameServers: string[];
+  brokers: ExpectedBroker[];
+  timeoutMs: number;
+  tls: boolean;
+  ca?: string;
+} {
+  const nameServers: string[] = [];
+  const brokers: ExpectedBroker[] = [];
+  let timeoutMs = 180_000;
+  let tls = false;
+  let ca: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--namesrv")
+      nameServers.push(
+        ...value()
+          .split(";")
+          .map((x) => x.trim())
+          .filter(Boolean),
+      );
+    else if (a === "--broker") {
+      const v = value();
+      const b = parseBrokerArg(v);
+      if (!b) throw new Error(`--broker ${v}: write brokerName[:brokerId]@host:port, e.g. broker-a:0@10.0.0.1:10911`);
+      brokers.push(b);
+    } else if (a === "--timeout") {
+      const v = Number(value());
+      if (!Number.isFinite(v) || v <= 0 || v > 3600) throw new Error(`--timeout: seconds from 1 to 3600`);
+      timeoutMs = v * 1000;
+    } else if (a === "--tls") tls = true;
+    else if (a === "--ca") {
+      ca = fs.readFileSync(value(), "utf8");
+      tls = true;
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  if (nameServers.length === 0) throw new Error("give --namesrv (and --broker for each broker to wait for)");
+  return { nameServers, brokers, timeoutMs, tls, ...(ca !== undefined ? { ca } : {}) };
+}
+
+/**
+ * `wait`: exit 0 once every name server answers and lists every broker given, 1 with what is missing when the time is
+ * up (2: wrong arguments).
+ */
+export async function waitCommand(args: readonly string[]): Promise<number> {
+  let o: ReturnType<typeof parseWaitArgs>;
+  try {
+    o = parseWaitArgs(args);
+  } catch (e) {
+    process.stderr.write(`rocketmq-cdktf wait: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const took = await waitRegistered(o.nameServers, o.brokers, o.timeoutMs, {
+      tls: o.tls,
+      ...(o.ca ? { ca: o.ca } : {}),
+    });
+    process.stdout.write(
+      o.brokers.length
+        ? `registered with ${o.nameServers.join(", ")} after ${(took / 1000).toFixed(1)} s: ${o.brokers.map(brokerArg).join(", ")}\n`
+        : `${o.nameServers.join(", ")} answered after ${(took / 1000).toFixed(1)} s\n`,
+    );
+    return 0;
+  } catch (e) {
+    process.stderr.write(`rocketmq-cdktf wait: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+const USAGE =
+  "usage: rocketmq-cdktf topology [outdir]\n" +
+  "       rocketmq-cdktf diff [--json] <before> <after>\n" +
+  "       rocketmq-cdktf rollout [--json | --script] [--timeout <s>] <before> <after>\n" +
+  "       rocketmq-cdktf wait --namesrv <host:port;...> [--broker <brokerName[:brokerId]@host:port> ...] [--timeout <s>] [--tls] [--ca <pem file>]\n";
+
 export function main(argv: string[]): number {
   const [cmd, ...args] = argv;
   try {
@@ -65,6 +167,17 @@ export function main(argv: string[]): number {
     if (cmd === "diff" && paths.length === 2) {
       process.stdout.write(diff(paths[0], paths[1], paths.length < args.length));
       return 0;
+    }
+    if (cmd === "rollout") {
+      const rest = [...args];
+      const format = rest.includes("--script") ? "script" : rest.includes("--json") ? "json" : "text";
+      const t = rest.indexOf("--timeout");
+      const timeout = t >= 0 ? Number(rest[t + 1]) : 180;
+      const files = rest.filter((a, i) => !a.startsWith("--") && !(t >= 0 && i === t + 1));
+      if (files.length === 2 && Number.isFinite(timeout) && timeout > 0) {
+        process.stdout.write(rollout(files[0], files[1], format, timeout));
+        return 0;
+      }
     }
     if (cmd === "topology" && args.length <= 1) {
       const text = topology(args[0] ?? "cdktf.out");
@@ -75,8 +188,12 @@ export function main(argv: string[]): number {
     process.stderr.write(`rocketmq-cdktf ${cmd}: ${(e as Error).message}\n`);
     return 1;
   }
-  process.stderr.write("usage: rocketmq-cdktf topology [outdir] | rocketmq-cdktf diff [--json] <before> <after>\n");
+  process.stderr.write(USAGE);
   return 2;
 }
 
-if (require.main === module) process.exit(main(process.argv.slice(2)));
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  if (argv[0] === "wait") void waitCommand(argv.slice(1)).then((code) => process.exit(code));
+  else process.exit(main(argv));
+}

@@ -15,6 +15,7 @@ import { Deployment, brokerExpect, registeredId } from "../deployment";
 import { runLab, summary } from "../guard";
 import { LAB_TOOLS, Network, PREFIX, deleteStale, isLoopback, prerequisites, registry } from "../hosts";
 import {
+  cliWait,
   consumeAll,
   controllerMode,
   createTopicEverywhere,
@@ -631,6 +632,28 @@ function cliDiff(before: string, after: string, stack: string): CliImpact & { pr
   return { ...mine, printed: out };
 }
 
+interface CliRollout {
+  stack: string;
+  nameServers: string[];
+  waves: {
+    processes: string[];
+    targets: string[];
+    waitFor: { brokerName: string; brokerId?: string; addr: string }[];
+  }[];
+}
+
+/** `rocketmq-cdktf rollout --json` as a user runs it: the stack's waves. */
+function cliRollout(before: string, after: string, stack: string): CliRollout {
+  const out = run(
+    path.join(REPO_DIR, "node_modules", ".bin", "ts-node"),
+    ["--transpile-only", path.join(REPO_DIR, "lib", "cli.ts"), "rollout", "--json", before, after],
+    { cwd: REPO_DIR, timeoutMs: 120_000 },
+  );
+  const mine = (JSON.parse(out) as CliRollout[]).find((r) => r.stack === stack);
+  if (!mine) throw new Error(`rocketmq-cdktf rollout --json: no stack ${stack}`);
+  return mine;
+}
+
 /** One broker's setting changed: only its container is replaced, it starts with the new file, its store is kept. */
 async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): Promise<void> {
   const client = d.client!;
@@ -689,6 +712,20 @@ async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): 
       new Set(changes.map((c) => c.name)).size === 2,
     described.join("; "),
   );
+  // What `rocketmq-cdktf rollout --json` makes of it: one wave (the set's slave keeps serving reads), that container.
+  const plan = cliRollout(path.join(dirs.initial, "stacks", name), path.join(dirs.rollout, "stacks", name), name);
+  const replacedAddresses = changes
+    .filter((c) => c.type === "docker_container" && c.name === cp.c.name)
+    .map((c) => c.address);
+  ctx.check(
+    `rollout: rocketmq-cdktf rollout --json gives one wave targeting exactly the container the plan replaces and waiting for ${target.brokerName} id 0 at ${target.addr}`,
+    plan.waves.length === 1 &&
+      JSON.stringify(plan.waves[0].targets) === JSON.stringify(replacedAddresses) &&
+      plan.waves[0].waitFor.length === 1 &&
+      plan.waves[0].waitFor[0].addr === target.addr &&
+      plan.waves[0].waitFor[0].brokerId === "0",
+    JSON.stringify(plan.waves),
+  );
   const t = Date.now();
   const apply = tofu(dir, ["apply", "-input=false", "-no-color", "tfplan"]);
   ctx.check(
@@ -697,6 +734,20 @@ async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): 
     apply.code === 0 ? "" : apply.out.slice(-2500),
   );
   const newId = cp.engine.docker(["inspect", "--format", "{{.Id}}", cp.c.name]).trim();
+  // The pipeline's wait between waves, as the rollout script runs it.
+  const w = plan.waves[0]?.waitFor[0];
+  const waited = cliWait(d.clientNs, [
+    "--namesrv",
+    plan.nameServers.join(";"),
+    "--timeout",
+    "90",
+    ...(w ? ["--broker", `${w.brokerName}${w.brokerId !== undefined ? `:${w.brokerId}` : ""}@${w.addr}`] : []),
+  ]);
+  ctx.check(
+    `rollout: rocketmq-cdktf wait for the wave's broker exits 0 once it is registered again (${ms(waited.tookMs)} after apply returned)`,
+    waited.code === 0,
+    `exit ${waited.code}: ${waited.out}`,
+  );
   await d.waitRegistered([target.proc], 60_000, (_b, id) => id === "0");
   ctx.note(
     `rollout: ${cp.c.name} replaced (container ${oldId.slice(0, 12)} -> ${newId.slice(0, 12)}) and registered again as master ${ms(Date.now() - t)} after apply began`,

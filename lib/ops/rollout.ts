@@ -1,0 +1,196 @@
+/**
+ * A change turned into rollout waves a pipeline runs: each wave's Terraform targets (or the VMs to replace), then a
+ * bounded wait until the wave's brokers are registered with every name server again (`rocketmq-cdktf wait`), and a
+ * last apply of everything. The waves are the change report's (lib/report/impact.ts): name servers one at a time,
+ * slaves before their master, at most a minority of a raft group at once, one VM at a time. Pure: no file system.
+ */
+import { ProcessSnapshot, StackChanges } from "../core/changes";
+import { parseProperties } from "../core/render/properties";
+import { changeImpact, StackImpact } from "../report/impact";
+import { ExpectedBroker } from "./remoting";
+
+export interface RolloutWave {
+  /** The processes the wave restarts or starts (container or unit names). */
+  readonly processes: readonly string[];
+  /** The resource addresses to apply (`tofu apply -target=`); a container's init comes with it (a dependency). */
+  readonly targets: readonly string[];
+  /** The stack outputs of the VMs to replace in this wave (their user-data changed). */
+  readonly vms: readonly string[];
+  /** The brokers that must be registered again before the next wave. */
+  readonly waitFor: readonly ExpectedBroker[];
+  /** The name servers the wave restarts or starts: they must answer before the next wave. */
+  readonly nameServers: readonly string[];
+}
+
+export interface StackRollout {
+  readonly stack: string;
+  /** The name servers to ask between waves (the brokers' namesrvAddr after the change). */
+  readonly nameServers: readonly string[];
+  readonly waves: readonly RolloutWave[];
+  /** What no order avoids (StackImpact.costs): a pipeline should stop and ask a person. */
+  readonly costs: readonly string[];
+}
+
+/** The rollout of one stack's change. */
+export function planRollout(stack: string, changes: StackChanges): StackRollout {
+  const impact: StackImpact = changeImpact(stack, changes);
+  const after = new Map([...changes.after.values()].map((s) => [s.name, s]));
+  const moving = [...impact.restarted, ...impact.started];
+  // The report's waves when all at once would stop a group; else one wave. New processes that are not name servers
+  // start in the last wave (the report's waves name the restarts and the new name servers).
+  const named = new Set(impact.waves.flat());
+  const rest = moving.map((p) => p.name).filter((n) => !named.has(n));
+  const groups: string[][] = impact.waves.length ? impact.waves.map((w) => [...w]) : [];
+  if (rest.length) {
+    if (groups.length) groups[groups.length - 1].push(...rest);
+    else groups.push(rest);
+  }
+  const waves = groups.map((names): RolloutWave => {
+    const snaps = names.map((n) => after.get(n)).filter((s): s is ProcessSnapshot => s !== undefined);
+    return {
+      processes: [...names].sort(),
+      targets: [...new Set(snaps.filter((s) => s.vm === undefined).map((s) => s.address))].sort(),
+      vms: [...new Set(snaps.map((s) => s.vm).filter((v): v is string => v !== undefined))].sort(),
+      waitFor: snaps.flatMap(expectedBroker),
+      nameServers: snaps.flatMap(nameServerAddr),
+    };
+  });
+  return { stack, nameServers: nameServersOf(changes.after), waves, costs: impact.costs };
+}
+
+/** A broker as the name servers must list it: brokerName, brokerId (a pair's; elected roles: any), brokerIP1:listenPort. */
+function expectedBroker(s: ProcessSnapshot): ExpectedBroker[] {
+  if (s.labels["rocketmq.role"] !== "broker") return [];
+  const props = Object.entries(s.files)
+    .filter(([f]) => f.endsWith(".properties"))
+    .map(([, t]) => parseProperties(t))
+    .find((p) => p.brokerName !== undefined);
+  if (!props) return [];
+  const elected = props.enableDLegerCommitLog === "true" || props.enableControllerMode === "true";
+  const host = (props.brokerIP1 ?? s.labels["rocketmq.host"] ?? "").trim();
+  return [
+    {
+      brokerName: props.brokerName.trim(),
+      ...(elected || props.brokerId === undefined ? {} : { brokerId: props.brokerId.trim() }),
+      addr: `${host}:${(props.listenPort ?? "10911").trim()}`,
+    },
+  ];
+}
+
+/** A name server's `host:listenPort`. */
+function nameServerAddr(s: ProcessSnapshot): string[] {
+  if (s.labels["rocketmq.role"] !== "namesrv") return [];
+  const port = Object.values(s.files)
+    .map((t) => parseProperties(t).listenPort)
+    .find((p) => p !== undefined);
+  const host = s.labels["rocketmq.host"];
+  return host ? [`${host}:${(port ?? "9876").trim()}`] : [];
+}
+
+function nameServersOf(after: ReadonlyMap<string, ProcessSnapshot>): string[] {
+  for (const s of [...after.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+    const list = Object.values(s.files)
+      .map((t) => parseProperties(t).namesrvAddr)
+      .find((v) => v !== undefined);
+    if (list)
+      return list
+        .split(";")
+        .map((x) => x.trim())
+        .filter(Boolean);
+  }
+  return [];
+}
+
+/** `broker-a:0@10.0.0.1:10911` (`broker-c@...` for an elected role), as `rocketmq-cdktf wait --broker` takes it. */
+export function brokerArg(b: ExpectedBroker): string {
+  return `${b.brokerName}${b.brokerId !== undefined ? `:${b.brokerId}` : ""}@${b.addr}`;
+}
+
+/** The inverse of brokerArg; undefined when `arg` is not of that form. */
+export function parseBrokerArg(arg: string): ExpectedBroker | undefined {
+  const m = /^([^:@\s]+)(?::(-?\d+))?@(\S+:\d+)$/.exec(arg);
+  return m ? { brokerName: m[1], ...(m[2] !== undefined ? { brokerId: m[2] } : {}), addr: m[3] } : undefined;
+}
+
+/** A shell word: single-quoted unless it is plain. */
+function sh(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * A POSIX shell script for a pipeline: per stack, each wave's `tofu apply -target=...` (`$TF`, default tofu) in the
+ * stack's folder under `outdir`, then `rocketmq-cdktf wait` for the wave's brokers (bounded by `timeoutSeconds`), and
+ * a last apply of everything. It stops at the first failure; a stack with costs stops before applying anything.
+ */
+export function rolloutScript(rollouts: readonly StackRollout[], outdir: string, timeoutSeconds = 180): string {
+  const out = [
+    "#!/bin/sh",
+    "# Generated by rocketmq-cdktf rollout: apply the change in waves that keep the cluster serving.",
+    "set -eu",
+    'TF="${TF:-tofu}"',
+    'WAIT="${WAIT:-npx rocketmq-cdktf wait}"',
+    "",
+  ];
+  for (const r of rollouts) {
+    if (r.waves.length === 0) continue;
+    const dir = `${outdir.replace(/\/+$/, "")}/stacks/${r.stack}`;
+    out.push(`# stack ${r.stack}`);
+    if (r.costs.length) {
+      out.push(
+        ...r.costs.map((c) => `# cost: ${c.replace(/\n/g, " ")}`),
+        `echo ${sh(`rocketmq-cdktf rollout: stack ${r.stack} has costs no order of restarts avoids (see the comments above): not applied`)} >&2`,
+        "exit 1",
+        "",
+      );
+      continue;
+    }
+    r.waves.forEach((w, i) => {
+      out.push(`# wave ${i + 1}: ${w.processes.join(", ")}`);
+      if (w.targets.length)
+        out.push(
+          `(cd ${sh(dir)} && "$TF" apply -input=false -auto-approve ${w.targets.map((t) => sh(`-target=${t}`)).join(" ")})`,
+        );
+      for (const vm of w.vms)
+        out.push(
+          `echo ${sh(`replace the VM that takes output ${vm} now (its user-data changed), then press Enter`)} >&2`,
+          "read _",
+        );
+      if (w.nameServers.length) out.push(`$WAIT --namesrv ${sh(w.nameServers.join(";"))} --timeout ${timeoutSeconds}`);
+      if (w.waitFor.length && r.nameServers.length)
+        out.push(
+          `$WAIT --namesrv ${sh(r.nameServers.join(";"))} --timeout ${timeoutSeconds} ${w.waitFor.map((b) => `--broker ${sh(brokerArg(b))}`).join(" ")}`,
+        );
+    });
+    out.push(`(cd ${sh(dir)} && "$TF" apply -input=false -auto-approve)`, "");
+  }
+  return out.join("\n") + "\n";
+}
+
+/** The rollout as Markdown, for a person. */
+export function renderRollout(rollouts: readonly StackRollout[]): string {
+  const out = ["# RocketMQ rollout", ""];
+  for (const r of rollouts) {
+    out.push(`## Stack \`${r.stack}\``, "");
+    if (r.waves.length === 0) {
+      out.push("Nothing to roll: no RocketMQ process restarts or starts.", "");
+      continue;
+    }
+    if (r.costs.length)
+      out.push("**Not rolled: what it costs, whatever the order**", "", ...r.costs.map((c) => `- ${c}`), "");
+    r.waves.forEach((w, i) => {
+      const how = [
+        ...(w.targets.length ? [`apply ${w.targets.map((t) => `\`-target=${t}\``).join(" ")}`] : []),
+        ...w.vms.map((v) => `replace the VM that takes output \`${v}\``),
+      ].join(", ");
+      const answer = w.nameServers.length
+        ? `; then wait until ${w.nameServers.join(", ")} answer${w.nameServers.length === 1 ? "s" : ""}`
+        : "";
+      const wait = w.waitFor.length
+        ? `; then wait until ${w.waitFor.map((b) => `\`${brokerArg(b)}\``).join(", ")} ${w.waitFor.length === 1 ? "is" : "are"} registered with ${r.nameServers.join(", ")}`
+        : "";
+      out.push(`${i + 1}. ${w.processes.map((p) => `\`${p}\``).join(", ")}: ${how}${answer}${wait}`);
+    });
+    out.push(`${r.waves.length + 1}. apply everything (what the waves did not target: volumes, outputs)`, "");
+  }
+  return out.join("\n");
+}
