@@ -108,6 +108,18 @@ export function settingsOf(file: string, content: string): Record<string, string
   return parseProperties(content);
 }
 
+/**
+ * The settings of a process's own RocketMQ properties file (broker.properties, namesrv.properties,
+ * controller.properties; not tls.properties), by key: empty for a process without one (a proxy, the console). What the
+ * change report, its readers and the rollout read a process's identity from.
+ */
+export function serverProperties(files: Readonly<Record<string, string>>): Record<string, string> {
+  const main = Object.keys(files)
+    .filter((f) => f.endsWith(".properties") && !f.endsWith("/tls.properties"))
+    .sort()[0];
+  return main === undefined ? {} : parseProperties(files[main]);
+}
+
 /** A setting's value as a report shows it: a secret's (a secret key, a password, ACL 2.0's accounts) never. */
 export function shownValue(key: string, value: string): string {
   return SECRET_PROPERTY.test(key) ? "(a secret: not shown)" : value;

@@ -4,8 +4,7 @@
  * last apply of everything. The waves are the change report's (lib/report/impact.ts): name servers one at a time,
  * slaves before their master, at most a minority of a raft group at once, one VM at a time. Pure: no file system.
  */
-import { ProcessSnapshot, StackChanges } from "../core/changes";
-import { parseProperties } from "../core/render/properties";
+import { ProcessSnapshot, serverProperties, StackChanges } from "../core/changes";
 import { changeImpact, StackImpact } from "../report/impact";
 import { ExpectedBroker } from "./remoting";
 
@@ -61,11 +60,8 @@ export function planRollout(stack: string, changes: StackChanges): StackRollout 
 /** A broker as the name servers must list it: brokerName, brokerId (a pair's; elected roles: any), brokerIP1:listenPort. */
 function expectedBroker(s: ProcessSnapshot): ExpectedBroker[] {
   if (s.labels["rocketmq.role"] !== "broker") return [];
-  const props = Object.entries(s.files)
-    .filter(([f]) => f.endsWith(".properties"))
-    .map(([, t]) => parseProperties(t))
-    .find((p) => p.brokerName !== undefined);
-  if (!props) return [];
+  const props = serverProperties(s.files);
+  if (props.brokerName === undefined) return [];
   const elected = props.enableDLegerCommitLog === "true" || props.enableControllerMode === "true";
   const host = (props.brokerIP1 ?? s.labels["rocketmq.host"] ?? "").trim();
   return [
@@ -80,18 +76,14 @@ function expectedBroker(s: ProcessSnapshot): ExpectedBroker[] {
 /** A name server's `host:listenPort`. */
 function nameServerAddr(s: ProcessSnapshot): string[] {
   if (s.labels["rocketmq.role"] !== "namesrv") return [];
-  const port = Object.values(s.files)
-    .map((t) => parseProperties(t).listenPort)
-    .find((p) => p !== undefined);
+  const port = serverProperties(s.files).listenPort;
   const host = s.labels["rocketmq.host"];
   return host ? [`${host}:${(port ?? "9876").trim()}`] : [];
 }
 
 function nameServersOf(after: ReadonlyMap<string, ProcessSnapshot>): string[] {
   for (const s of [...after.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
-    const list = Object.values(s.files)
-      .map((t) => parseProperties(t).namesrvAddr)
-      .find((v) => v !== undefined);
+    const list = serverProperties(s.files).namesrvAddr;
     if (list)
       return list
         .split(";")

@@ -6,8 +6,7 @@
  * when it does not. Target-neutral and pure: no cdktf, no file system.
  */
 import { cmp } from "../core/findings";
-import { OtherChange, ProcessSnapshot, StackChanges } from "../core/changes";
-import { parseProperties } from "../core/render/properties";
+import { OtherChange, ProcessSnapshot, serverProperties, StackChanges } from "../core/changes";
 
 export interface ProcessChange {
   /** `<provider alias>/<container name>`. */
@@ -90,10 +89,7 @@ function groupsOf(cs: ReadonlyMap<string, ProcessSnapshot>): Group[] {
     groups.set(key, g);
   };
   for (const c of cs.values()) {
-    const props =
-      Object.entries(c.files)
-        .filter(([f]) => !f.endsWith(".json"))
-        .map(([, t]) => parseProperties(t))[0] ?? {};
+    const props = serverProperties(c.files);
     const cluster = c.labels["rocketmq.cluster"] ?? "";
     const bn = c.labels["rocketmq.brokerName"];
     if (c.labels["rocketmq.role"] === "broker" && bn) {
@@ -174,7 +170,7 @@ export function changeImpact(stack: string, changes: StackChanges): StackImpact 
       ...new Set(
         [...cs.values()]
           .filter((c) => c.labels["rocketmq.role"] === "broker")
-          .map((c) => parseProperties(Object.values(c.files)[0] ?? "").namesrvAddr ?? ""),
+          .map((c) => serverProperties(c.files).namesrvAddr ?? ""),
       ),
     ]
       .sort()

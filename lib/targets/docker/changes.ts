@@ -12,10 +12,10 @@ import {
   OtherChange,
   ProcessDiff,
   ProcessSnapshot,
+  serverProperties,
   StackChanges,
   withoutSecrets,
 } from "../../core/changes";
-import { parseProperties } from "../../core/render/properties";
 import { filesFromInit, INIT_ROLES, LOGS_OF_LABEL } from "./container-spec";
 
 /** Attributes whose change does not replace the container. */
@@ -187,10 +187,7 @@ function document(json: unknown): TfDocument {
 
 /** What a broker mounts at its storePathRootDir: a volume (by its literal name) or a host directory. */
 function storeOf(c: Container): string | undefined {
-  const root = Object.entries(c.files)
-    .filter(([f]) => f.endsWith(".properties"))
-    .map(([, t]) => parseProperties(t).storePathRootDir)
-    .find((r) => r !== undefined);
+  const root = serverProperties(c.files).storePathRootDir;
   if (root === undefined) return undefined;
   const mount = blocks(c.raw.volumes).find((v) => text(v.container_path) === root.trim());
   if (mount === undefined) return `the container's own ${root.trim()} (no volume)`;
