@@ -4,7 +4,9 @@
  *   rocketmq-cdktf topology [outdir]          the topology report of every stack (written at synth as topology.md)
  *   rocketmq-cdktf diff <before> <after>      which RocketMQ processes a change restarts, and whether groups keep a majority
  *     --json                                  the same as JSON, for scripts: the array of StackImpact, one per stack
- *   rocketmq-cdktf rollout <before> <after>   the change in waves that keep the cluster serving (--json, --script)
+ *   rocketmq-cdktf rollout <before> <after>   the change in waves that keep the cluster serving (--json, --script,
+ *                                             --stack <name>: only that stack, repeatable; --namesrv: ask the
+ *                                             running cluster who leads each elected group, to restart it last)
  *   rocketmq-cdktf wait --namesrv .. --broker ..   exit 0 once the brokers are registered again, 1 after --timeout
  * <before>/<after>: a cdktf output folder (cdktf.out), one stack's folder, or a cdk.tf.json file.
  */
@@ -14,8 +16,8 @@ import { changeImpact, renderImpact } from "./report/impact";
 import { mergeChanges, StackChanges } from "./core/changes";
 import { dockerStackChanges } from "./targets/docker/changes";
 import { vmStackChanges } from "./targets/vm/changes";
-import { ExpectedBroker, waitRegistered } from "./ops/remoting";
-import { brokerArg, parseBrokerArg, planRollout, renderRollout, rolloutScript } from "./ops/rollout";
+import { AskOptions, brokerTable, ExpectedBroker, waitRegistered } from "./ops/remoting";
+import { brokerArg, Leaders, parseBrokerArg, planRollout, renderRollout, rolloutScript } from "./ops/rollout";
 
 /** stack name -> cdk.tf.json path. */
 export function stacksIn(target: string): Map<string, string> {
@@ -68,15 +70,113 @@ export function rollout(
   after: string,
   format: "text" | "json" | "script",
   timeoutSeconds = 180,
+  only: readonly string[] = [],
+  leaders?: Leaders,
 ): string {
   const a = stacksIn(before);
   const b = stacksIn(after);
   const read = (f: string | undefined): unknown => (f ? JSON.parse(fs.readFileSync(f, "utf8")) : {});
-  const names = [...new Set([...a.keys(), ...b.keys()])].sort();
-  const plans = names.map((n) => planRollout(n, stackChanges(read(a.get(n)), read(b.get(n)))));
+  const all = [...new Set([...a.keys(), ...b.keys()])].sort();
+  const unknown = only.filter((n) => !all.includes(n));
+  if (unknown.length)
+    throw new Error(`no stack ${unknown.join(", ")} in ${before} or ${after} (stacks: ${all.join(", ")})`);
+  const names = only.length ? all.filter((n) => only.includes(n)) : all;
+  const plans = names.map((n) => planRollout(n, stackChanges(read(a.get(n)), read(b.get(n))), leaders));
   if (format === "json") return `${JSON.stringify(plans, null, 2)}\n`;
   if (format === "script") return rolloutScript(plans, after, timeoutSeconds);
   return renderRollout(plans);
+}
+
+/** Options of `rollout`: the format, `--timeout s`, `--stack name` (repeated), `--namesrv a;b`, `--tls`, `--ca file`, two outputs. */
+export function parseRolloutArgs(args: readonly string[]): {
+  format: "text" | "json" | "script";
+  timeoutSeconds: number;
+  stacks: string[];
+  nameServers: string[];
+  ask: AskOptions;
+  before: string;
+  after: string;
+} {
+  let format: "text" | "json" | "script" = "text";
+  let timeoutSeconds = 180;
+  const stacks: string[] = [];
+  const nameServers: string[] = [];
+  const files: string[] = [];
+  let tls = false;
+  let ca: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--json") format = "json";
+    else if (a === "--script") format = "script";
+    else if (a === "--timeout") {
+      timeoutSeconds = Number(value());
+      if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 3600)
+        throw new Error("--timeout: seconds from 1 to 3600");
+    } else if (a === "--stack") stacks.push(value());
+    else if (a === "--namesrv")
+      nameServers.push(
+        ...value()
+          .split(";")
+          .map((x) => x.trim())
+          .filter(Boolean),
+      );
+    else if (a === "--tls") tls = true;
+    else if (a === "--ca") {
+      ca = fs.readFileSync(value(), "utf8");
+      tls = true;
+    } else if (a.startsWith("--")) throw new Error(`unknown argument ${a}`);
+    else files.push(a);
+  }
+  if (files.length !== 2) throw new Error("give two cdktf outputs: <before> <after>");
+  return {
+    format,
+    timeoutSeconds,
+    stacks,
+    nameServers,
+    ask: { tls, ...(ca !== undefined ? { ca } : {}) },
+    before: files[0],
+    after: files[1],
+  };
+}
+
+/** Who leads each group now, from the first of the name servers that answers (within 5 s each). */
+export async function askLeaders(nameServers: readonly string[], ask: AskOptions = {}): Promise<Leaders> {
+  const errors: string[] = [];
+  for (const ns of nameServers) {
+    try {
+      return { table: await brokerTable(ns, 5_000, ask), from: ns };
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+  }
+  return { unknown: errors.join("; ") || "no name server given" };
+}
+
+/**
+ * `rollout`: the plan (Markdown, --json or --script); with `--namesrv`, the running cluster is asked who leads each
+ * elected group, which then restarts last. Exit 0; 1 when an output cannot be read; 2 on wrong arguments.
+ */
+export async function rolloutCommand(args: readonly string[]): Promise<number> {
+  let o: ReturnType<typeof parseRolloutArgs>;
+  try {
+    o = parseRolloutArgs(args);
+  } catch (e) {
+    process.stderr.write(`rocketmq-cdktf rollout: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const leaders = o.nameServers.length ? await askLeaders(o.nameServers, o.ask) : undefined;
+    process.stdout.write(rollout(o.before, o.after, o.format, o.timeoutSeconds, o.stacks, leaders));
+    return 0;
+  } catch (e) {
+    process.stderr.write(`rocketmq-cdktf rollout: ${(e as Error).message}\n`);
+    return 1;
+  }
 }
 
 /** Options of `wait`: `--namesrv a;b`, `--broker name[:id]@host:port` (repeated), `--timeout s`, `--tls`, `--ca file`. */
@@ -157,7 +257,7 @@ export async function waitCommand(args: readonly string[]): Promise<number> {
 const USAGE =
   "usage: rocketmq-cdktf topology [outdir]\n" +
   "       rocketmq-cdktf diff [--json] <before> <after>\n" +
-  "       rocketmq-cdktf rollout [--json | --script] [--timeout <s>] <before> <after>\n" +
+  "       rocketmq-cdktf rollout [--json | --script] [--timeout <s>] [--stack <name> ...] [--namesrv <host:port;...> [--tls] [--ca <pem file>]] <before> <after>\n" +
   "       rocketmq-cdktf wait --namesrv <host:port;...> [--broker <brokerName[:brokerId]@host:port> ...] [--timeout <s>] [--tls] [--ca <pem file>]\n";
 
 export function main(argv: string[]): number {
@@ -169,15 +269,11 @@ export function main(argv: string[]): number {
       return 0;
     }
     if (cmd === "rollout") {
-      const rest = [...args];
-      const format = rest.includes("--script") ? "script" : rest.includes("--json") ? "json" : "text";
-      const t = rest.indexOf("--timeout");
-      const timeout = t >= 0 ? Number(rest[t + 1]) : 180;
-      const files = rest.filter((a, i) => !a.startsWith("--") && !(t >= 0 && i === t + 1));
-      if (files.length === 2 && Number.isFinite(timeout) && timeout > 0) {
-        process.stdout.write(rollout(files[0], files[1], format, timeout));
-        return 0;
-      }
+      // Without --namesrv (which asks the cluster: rolloutCommand) the plan needs nothing asynchronous.
+      const o = parseRolloutArgs(args);
+      if (o.nameServers.length) throw new Error("--namesrv asks the cluster: run it through rolloutCommand");
+      process.stdout.write(rollout(o.before, o.after, o.format, o.timeoutSeconds, o.stacks));
+      return 0;
     }
     if (cmd === "topology" && args.length <= 1) {
       const text = topology(args[0] ?? "cdktf.out");
@@ -195,5 +291,6 @@ export function main(argv: string[]): number {
 if (require.main === module) {
   const argv = process.argv.slice(2);
   if (argv[0] === "wait") void waitCommand(argv.slice(1)).then((code) => process.exit(code));
+  else if (argv[0] === "rollout") void rolloutCommand(argv.slice(1)).then((code) => process.exit(code));
   else process.exit(main(argv));
 }

@@ -6,7 +6,7 @@
  */
 import { ProcessSnapshot, serverProperties, StackChanges } from "../core/changes";
 import { changeImpact, StackImpact } from "../report/impact";
-import { ExpectedBroker } from "./remoting";
+import { BrokerTable, ExpectedBroker } from "./remoting";
 
 export interface RolloutWave {
   /** The processes the wave restarts or starts (container or unit names). */
@@ -21,8 +21,19 @@ export interface RolloutWave {
   readonly nameServers: readonly string[];
 }
 
+/**
+ * Who leads each elected group (DLedger, controller mode) when the rollout is planned: the running cluster's table
+ * (brokerId 0 is a group's master), or why it could not be asked.
+ */
+export type Leaders = { readonly table: BrokerTable; readonly from: string } | { readonly unknown: string };
+
 export interface StackRollout {
   readonly stack: string;
+  /**
+   * How the members of each elected group were ordered: its leader last (asked from the running cluster), or, when it
+   * could not be asked, as declared (at most a minority at once either way).
+   */
+  readonly order: readonly string[];
   /** The name servers to ask between waves (the brokers' namesrvAddr after the change). */
   readonly nameServers: readonly string[];
   readonly waves: readonly RolloutWave[];
@@ -30,8 +41,77 @@ export interface StackRollout {
   readonly costs: readonly string[];
 }
 
-/** The rollout of one stack's change. */
-export function planRollout(stack: string, changes: StackChanges): StackRollout {
+/**
+ * Within each elected group, the members in the same wave slots, its leader moved to the last: each restart of a
+ * follower keeps the leader, and only the last one makes the group elect (once). Answers the new waves and one line
+ * per group saying what was done.
+ */
+function leaderLast(
+  groups: string[][],
+  after: ReadonlyMap<string, ProcessSnapshot>,
+  leaders: Leaders | undefined,
+): { waves: string[][]; order: string[] } {
+  const bySet = new Map<
+    string,
+    { slots: [number, number][]; members: { name: string; addr: string; vm: string | undefined }[] }
+  >();
+  groups.forEach((wave, w) =>
+    wave.forEach((name, i) => {
+      const s = after.get(name);
+      if (!s) return;
+      const props = serverProperties(s.files);
+      const elected = props.enableDLegerCommitLog === "true" || props.enableControllerMode === "true";
+      const b = expectedBroker(s)[0];
+      if (!elected || !b) return;
+      const set = bySet.get(b.brokerName) ?? { slots: [], members: [] };
+      set.slots.push([w, i]);
+      set.members.push({ name, addr: b.addr, vm: s.vm });
+      bySet.set(b.brokerName, set);
+    }),
+  );
+  const waves = groups.map((w) => [...w]);
+  const order: string[] = [];
+  for (const [brokerName, set] of [...bySet].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (set.members.length < 2) continue;
+    if (leaders === undefined || "unknown" in leaders) {
+      order.push(
+        `${brokerName}: members in declared order (the leader was not asked${leaders ? `: ${leaders.unknown}` : "; give --namesrv"}); at most a minority at once, so the group keeps a quorum, but it may elect more than once`,
+      );
+      continue;
+    }
+    const leader = leaders.table[brokerName]?.addrs["0"];
+    const at = set.members.findIndex((m) => m.addr === leader);
+    if (at < 0) {
+      order.push(
+        `${brokerName}: ${leader ? `its leader ${leader} is not one of the members restarted` : `no leader registered with ${leaders.from}`}: members in declared order`,
+      );
+      continue;
+    }
+    if (set.members[at].vm !== undefined) {
+      // A VM's processes go together (the VM is replaced): the leader's VM's wave moves after the other members'.
+      // (found by name: an earlier group's move may have shifted the waves)
+      const waveOf = (name: string) => waves.findIndex((w) => w.includes(name));
+      const own = waveOf(set.members[at].name);
+      const last = Math.max(...set.members.map((m) => waveOf(m.name)));
+      if (last !== own) {
+        const moved = waves.splice(own, 1)[0];
+        waves.splice(last, 0, moved);
+      }
+    } else {
+      const members = [...set.members.slice(0, at), ...set.members.slice(at + 1), set.members[at]];
+      set.slots.forEach(([w, i], k) => (waves[w][i] = members[k].name));
+    }
+    order.push(
+      `${brokerName}: the leader ${set.members[at].name} (${leader}, as ${leaders.from} lists it) restarts last, after its followers: the group elects once`,
+    );
+  }
+  return { waves: waves.map((w) => w.sort()), order };
+}
+
+/**
+ * The rollout of one stack's change; `leaders`: who leads each elected group now (see Leaders), to restart it last.
+ */
+export function planRollout(stack: string, changes: StackChanges, leaders?: Leaders): StackRollout {
   const impact: StackImpact = changeImpact(stack, changes);
   const after = new Map([...changes.after.values()].map((s) => [s.name, s]));
   const moving = [...impact.restarted, ...impact.started];
@@ -44,7 +124,8 @@ export function planRollout(stack: string, changes: StackChanges): StackRollout 
     if (groups.length) groups[groups.length - 1].push(...rest);
     else groups.push(rest);
   }
-  const waves = groups.map((names): RolloutWave => {
+  const ordered = leaderLast(groups, after, leaders);
+  const waves = ordered.waves.map((names): RolloutWave => {
     const snaps = names.map((n) => after.get(n)).filter((s): s is ProcessSnapshot => s !== undefined);
     return {
       processes: [...names].sort(),
@@ -54,7 +135,7 @@ export function planRollout(stack: string, changes: StackChanges): StackRollout 
       nameServers: snaps.flatMap(nameServerAddr),
     };
   });
-  return { stack, nameServers: nameServersOf(changes.after), waves, costs: impact.costs };
+  return { stack, order: ordered.order, nameServers: nameServersOf(changes.after), waves, costs: impact.costs };
 }
 
 /** A broker as the name servers must list it: brokerName, brokerId (a pair's; elected roles: any), brokerIP1:listenPort. */
@@ -136,8 +217,12 @@ export function rolloutScript(rollouts: readonly StackRollout[], outdir: string,
       );
       continue;
     }
+    out.push(...r.order.map((o) => `# order: ${o.replace(/\n/g, " ")}`));
     r.waves.forEach((w, i) => {
-      out.push(`# wave ${i + 1}: ${w.processes.join(", ")}`);
+      out.push(
+        `# wave ${i + 1}: ${w.processes.join(", ")}`,
+        `echo ${sh(`rocketmq-cdktf rollout: ${r.stack}: wave ${i + 1} of ${r.waves.length}: ${w.processes.join(", ")}`)} "($(date -u +%H:%M:%S))" >&2`,
+      );
       if (w.targets.length)
         out.push(
           `(cd ${sh(dir)} && "$TF" apply -input=false -auto-approve ${w.targets.map((t) => sh(`-target=${t}`)).join(" ")})`,
@@ -169,6 +254,7 @@ export function renderRollout(rollouts: readonly StackRollout[]): string {
     }
     if (r.costs.length)
       out.push("**Not rolled: what it costs, whatever the order**", "", ...r.costs.map((c) => `- ${c}`), "");
+    if (r.order.length) out.push(...r.order.map((o) => `- ${o}`), "");
     r.waves.forEach((w, i) => {
       const how = [
         ...(w.targets.length ? [`apply ${w.targets.map((t) => `\`-target=${t}\``).join(" ")}`] : []),

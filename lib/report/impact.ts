@@ -229,8 +229,8 @@ function costsOf(a: ReadonlyMap<string, ProcessSnapshot>, b: ReadonlyMap<string,
 
 /**
  * Restart waves that keep every group working: within a raft group or controller-mode set at most
- * (members - majority) per wave; in a master/slave set the slaves before the master; name servers one at a time,
- * before the brokers.
+ * (members - majority) per wave; in a master/slave set the slaves before the master, and one set's master at a time;
+ * name servers one at a time, before the brokers.
  */
 function waves(
   restarted: ProcessChange[],
@@ -253,7 +253,10 @@ function waves(
   ];
 }
 
-/** The waves of the restarted containers: name servers one at a time, then each group within its quorum. */
+/**
+ * The waves of the restarted containers: name servers one at a time, then each group within its quorum, the slaves of
+ * every master/slave set together, then their masters one at a time.
+ */
 function containerWaves(
   restarted: ProcessChange[],
   groups: GroupImpact[],
@@ -270,9 +273,16 @@ function containerWaves(
   const nameOf = new Map(rest.map((r) => [r.key, r.name]));
   while (remaining.size > 0) {
     const wave: string[] = [];
+    // One master of a master/slave set per wave: the other sets' masters keep taking writes (a producer retries a
+    // failed send on another broker); two masters down together leave a two-set cluster nothing to write to.
+    let masterInWave = false;
     for (const g of groups) {
       const pending = g.members.filter((m) => remaining.has(m));
       if (!pending.length) continue;
+      if (g.kind === "pair" && pending.every((m) => isMaster(after.get(m)))) {
+        if (masterInWave) continue;
+        masterInWave = true;
+      }
       const capacity = g.kind === "pair" ? pending.length : Math.max(1, g.members.length - g.needed);
       // slaves before the master
       const order = [...pending].sort(

@@ -1,10 +1,23 @@
 import { TerraformStack, Testing } from "cdktf";
+import * as fs from "fs";
 import * as net from "net";
-import { BrokerPair, DockerHost, NameServer, Replication, RocketMqCluster, RocketMqVersion } from "../../lib";
-import { parseWaitArgs } from "../../lib/cli";
+import * as os from "os";
+import * as path from "path";
+import {
+  BrokerPair,
+  DLedgerGroup,
+  DockerHost,
+  NameServer,
+  Replication,
+  RocketMqCluster,
+  RocketMqVersion,
+  VmHost,
+} from "../../lib";
+import { main, parseWaitArgs, rollout, rolloutCommand } from "../../lib/cli";
 import { brokerTable, decodeResponse, encodeRequest, missing, parseClusterInfo } from "../../lib/ops/remoting";
 import { planRollout, renderRollout, rolloutScript } from "../../lib/ops/rollout";
 import { dockerStackChanges } from "../../lib/targets/docker/changes";
+import { vmStackChanges } from "../../lib/targets/vm/changes";
 
 function sync(nameServers: number, fileReservedTime?: number): any {
   const stack = new TerraformStack(Testing.app(), "seed");
@@ -25,38 +38,202 @@ function sync(nameServers: number, fileReservedTime?: number): any {
   return JSON.parse(Testing.synth(stack, true));
 }
 
+/** A DLedger group of three on three machines (and a name server each), its brokers' heap `heapMb`. */
+function raft(heapMb: number): any {
+  const stack = new TerraformStack(Testing.app(), "raft");
+  const hosts = [28, 29, 30].map(
+    (n) => new DockerHost(stack, `h${n}`, { address: `10.0.0.${n}`, dockerHost: `tcp://10.0.0.${n}:2376` }),
+  );
+  const cluster = new RocketMqCluster(stack, "rmq", {
+    clusterName: "RaftCluster",
+    version: RocketMqVersion.V4_9_8,
+    brokerJvm: { heapMb },
+  });
+  hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
+  new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+/** A name server's answer to GET_BROKER_CLUSTER_INFO: broker-c led by the peer on `leader`, as fastjson writes it. */
+function clusterInfoFrame(leader: string): Buffer {
+  const header = Buffer.from(JSON.stringify({ code: 0, flag: 1, opaque: 1, serializeTypeCurrentRPC: "JSON" }));
+  const body = Buffer.from(
+    `{"brokerAddrTable":{"broker-c":{"brokerAddrs":{0:"${leader}"},"brokerName":"broker-c","cluster":"RaftCluster"}},"clusterAddrTable":{"RaftCluster":["broker-c"]}}`,
+  );
+  const out = Buffer.alloc(8 + header.length + body.length);
+  out.writeInt32BE(4 + header.length + body.length, 0);
+  out.writeInt32BE(header.length, 4);
+  header.copy(out, 8);
+  body.copy(out, 8 + header.length);
+  return out;
+}
+
 describe("rocketmq-cdktf rollout", () => {
+  test("a DLedger group's leader, asked from the running cluster, restarts after its followers: one election", () => {
+    const changes = dockerStackChanges(raft(512), raft(480));
+    const peers = (r: ReturnType<typeof planRollout>) =>
+      r.waves.map((w) => w.processes).filter((p) => p.some((n) => n.includes("broker-c")));
+    const declared = planRollout("raft", changes);
+    expect(peers(declared)).toEqual([
+      ["raftcluster-broker-c-n0"],
+      ["raftcluster-broker-c-n1"],
+      ["raftcluster-broker-c-n2"],
+    ]);
+    expect(declared.order).toEqual([
+      expect.stringContaining("broker-c: members in declared order (the leader was not asked; give --namesrv)"),
+    ]);
+    const table = { "broker-c": { cluster: "RaftCluster", addrs: { "0": "10.0.0.28:10911" } } };
+    const led = planRollout("raft", changes, { table, from: "10.0.0.29:9876" });
+    expect(peers(led)).toEqual([["raftcluster-broker-c-n1"], ["raftcluster-broker-c-n2"], ["raftcluster-broker-c-n0"]]);
+    expect(led.order).toEqual([
+      "broker-c: the leader raftcluster-broker-c-n0 (10.0.0.28:10911, as 10.0.0.29:9876 lists it) restarts last, after its followers: the group elects once",
+    ]);
+    const last = led.waves[led.waves.length - 1];
+    expect(last.waitFor).toEqual([{ brokerName: "broker-c", addr: "10.0.0.28:10911" }]);
+    expect(rolloutScript([led], "cdktf.out")).toContain("# order: broker-c: the leader raftcluster-broker-c-n0");
+    const unknown = planRollout("raft", changes, { unknown: "10.0.0.28:9876: connect ECONNREFUSED" });
+    expect(peers(unknown)).toEqual(peers(declared));
+    expect(unknown.order[0]).toContain("the leader was not asked: 10.0.0.28:9876: connect ECONNREFUSED");
+    const elsewhere = planRollout("raft", changes, {
+      table: { "broker-c": { cluster: "RaftCluster", addrs: {} } },
+      from: "10.0.0.28:9876",
+    });
+    expect(elsewhere.order[0]).toContain("no leader registered with 10.0.0.28:9876");
+  });
+
+  test("on VMs the leader's VM is replaced last: a VM's processes stay together in one wave", () => {
+    const vmRaft = (heapMb: number) => {
+      const stack = new TerraformStack(Testing.app(), "raft-vm");
+      const hosts = [28, 29, 30].map((n) => new VmHost(stack, `vm${n}`, { address: `10.0.0.${n}` }));
+      const cluster = new RocketMqCluster(stack, "rmq", {
+        clusterName: "RaftCluster",
+        version: RocketMqVersion.V4_9_8,
+        brokerJvm: { heapMb },
+      });
+      hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
+      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
+      return JSON.parse(Testing.synth(stack, true));
+    };
+    const changes = vmStackChanges(vmRaft(512), vmRaft(480));
+    const table = { "broker-c": { cluster: "RaftCluster", addrs: { "0": "10.0.0.29:10911" } } };
+    const r = planRollout("raft-vm", changes, { table, from: "10.0.0.28:9876" });
+    expect(r.waves.map((w) => w.vms)).toEqual([["vm28_userData"], ["vm30_userData"], ["vm29_userData"]]);
+    expect(r.waves.map((w) => w.processes)).toEqual([
+      ["raftcluster-broker-c-n0", "raftcluster-namesrv-ns28"],
+      ["raftcluster-broker-c-n2", "raftcluster-namesrv-ns30"],
+      ["raftcluster-broker-c-n1", "raftcluster-namesrv-ns29"],
+    ]);
+    expect(r.order[0]).toContain("the leader raftcluster-broker-c-n1 (10.0.0.29:10911");
+  });
+
+  test("rollout --namesrv asks a name server (RocketMQ's remoting protocol) who leads, and orders by it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-"));
+    const server = net.createServer((socket) =>
+      socket.on("data", () => socket.end(clusterInfoFrame("10.0.0.29:10911"))),
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const write = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+    try {
+      for (const [out, heap] of [
+        ["before", 512],
+        ["after", 480],
+      ] as const) {
+        fs.mkdirSync(path.join(dir, out, "stacks", "raft"), { recursive: true });
+        fs.writeFileSync(path.join(dir, out, "stacks", "raft", "cdk.tf.json"), JSON.stringify(raft(heap)));
+      }
+      const code = await rolloutCommand([
+        "--json",
+        "--namesrv",
+        `127.0.0.1:1;127.0.0.1:${port}`,
+        path.join(dir, "before"),
+        path.join(dir, "after"),
+      ]);
+      expect(code).toBe(0);
+      const [plan] = JSON.parse(write.mock.calls.map((c) => String(c[0])).join(""));
+      expect(plan.order).toEqual([
+        `broker-c: the leader raftcluster-broker-c-n1 (10.0.0.29:10911, as 127.0.0.1:${port} lists it) restarts last, after its followers: the group elects once`,
+      ]);
+      expect(plan.waves.slice(-2).map((w: any) => w.processes)).toEqual([
+        ["raftcluster-broker-c-n2"],
+        ["raftcluster-broker-c-n1"],
+      ]);
+      write.mockClear();
+      expect(await rolloutCommand(["--json", "--namesrv"])).toBe(2);
+    } finally {
+      write.mockRestore();
+      server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a name server added: it starts first, then each set's slave before its master, each wave waited for", () => {
     const r = planRollout("seed", dockerStackChanges(sync(2), sync(3)));
     expect(r.nameServers).toEqual(["10.0.0.28:9876", "10.0.0.29:9876", "10.0.0.30:9876"]);
     expect(r.waves.map((w) => w.processes)).toEqual([
       ["defaultcluster-namesrv-ns30"],
       ["defaultcluster-broker-a-1", "defaultcluster-broker-b-1"],
-      ["defaultcluster-broker-a-0", "defaultcluster-broker-b-0"],
+      ["defaultcluster-broker-a-0"],
+      ["defaultcluster-broker-b-0"],
     ]);
     expect(r.waves[0].waitFor).toEqual([]);
     expect(r.waves[0].nameServers).toEqual(["10.0.0.30:9876"]);
-    expect(r.waves[2].waitFor).toEqual([
-      { brokerName: "broker-a", brokerId: "0", addr: "10.0.0.28:10911" },
-      { brokerName: "broker-b", brokerId: "0", addr: "10.0.0.29:10911" },
+    expect(r.waves[1].waitFor).toEqual([
+      { brokerName: "broker-a", brokerId: "1", addr: "10.0.0.29:11911" },
+      { brokerName: "broker-b", brokerId: "1", addr: "10.0.0.28:11911" },
     ]);
-    expect(r.waves[2].targets).toEqual([
-      expect.stringMatching(/^docker_container\.rmq_broker-a_master_container_/),
-      expect.stringMatching(/^docker_container\.rmq_broker-b_master_container_/),
-    ]);
+    expect(r.waves[2].waitFor).toEqual([{ brokerName: "broker-a", brokerId: "0", addr: "10.0.0.28:10911" }]);
+    expect(r.waves[3].targets).toEqual([expect.stringMatching(/^docker_container\.rmq_broker-b_master_container_/)]);
     const script = rolloutScript([r], "cdktf.out", 120);
     expect(script).toContain("set -eu");
     expect(script).toContain(
-      "$WAIT --namesrv '10.0.0.28:9876;10.0.0.29:9876;10.0.0.30:9876' --timeout 120 --broker broker-a:0@10.0.0.28:10911 --broker broker-b:0@10.0.0.29:10911",
+      "$WAIT --namesrv '10.0.0.28:9876;10.0.0.29:9876;10.0.0.30:9876' --timeout 120 --broker broker-b:0@10.0.0.29:10911",
     );
     expect(script).toContain("$WAIT --namesrv 10.0.0.30:9876 --timeout 120\n");
     expect(script).toMatch(/\(cd cdktf.out\/stacks\/seed && "\$TF" apply -input=false -auto-approve\)\n+$/);
-    expect(renderRollout([r])).toContain("4. apply everything");
+    expect(renderRollout([r])).toContain("5. apply everything");
   });
 
-  test("a change that keeps every group working is one wave", () => {
+  test("both masters changed: one at a time, so the other set keeps taking writes", () => {
     const r = planRollout("seed", dockerStackChanges(sync(2), sync(2, 72)));
-    expect(r.waves.map((w) => w.processes)).toEqual([["defaultcluster-broker-a-0", "defaultcluster-broker-b-0"]]);
+    expect(r.waves.map((w) => w.processes)).toEqual([["defaultcluster-broker-a-0"], ["defaultcluster-broker-b-0"]]);
+  });
+
+  test("--stack: a pipeline deploying one stack of an app rolls only that stack", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-"));
+    try {
+      const write = (out: string, stack: string, doc: unknown) => {
+        fs.mkdirSync(path.join(dir, out, "stacks", stack), { recursive: true });
+        fs.writeFileSync(path.join(dir, out, "stacks", stack, "cdk.tf.json"), JSON.stringify(doc));
+      };
+      for (const stack of ["orders", "payments"]) {
+        write("before", stack, sync(2));
+        write("after", stack, sync(3));
+      }
+      const [before, after] = [path.join(dir, "before"), path.join(dir, "after")];
+      const both = JSON.parse(rollout(before, after, "json"));
+      expect(both.map((r: any) => r.stack)).toEqual(["orders", "payments"]);
+      const one = JSON.parse(rollout(before, after, "json", 180, ["payments"]));
+      expect(one.map((r: any) => r.stack)).toEqual(["payments"]);
+      const script = rollout(before, after, "script", 180, ["payments"]);
+      expect(script).toContain("/stacks/payments");
+      expect(script).not.toContain("/stacks/orders");
+      expect(() => rollout(before, after, "json", 180, ["billing"])).toThrow(
+        /no stack billing in .* \(stacks: orders, payments\)/,
+      );
+      const write0 = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+      try {
+        expect(main(["rollout", "--script", "--stack", "orders", "--timeout", "60", before, after])).toBe(0);
+        const printed = write0.mock.calls.map((c) => String(c[0])).join("");
+        expect(printed).toContain("/stacks/orders");
+        expect(printed).not.toContain("/stacks/payments");
+        expect(printed).toContain("--timeout 60");
+      } finally {
+        write0.mockRestore();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("nothing changed: no wave", () => {

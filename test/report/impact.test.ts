@@ -81,11 +81,13 @@ describe("change impact", () => {
       before: "10.0.0.28:9876;10.0.0.29:9876",
       after: "10.0.0.28:9876;10.0.0.29:9876;10.0.0.30:9876",
     });
-    // slaves first, then masters: never a set without its master and its slave at once
+    // slaves first, then masters one at a time: never a set without its master and its slave at once, and never
+    // every master at once (the other set keeps taking writes)
     expect(impact.waves).toEqual([
       ["defaultcluster-namesrv-ns30"],
       ["defaultcluster-broker-a-1", "defaultcluster-broker-b-1"],
-      ["defaultcluster-broker-a-0", "defaultcluster-broker-b-0"],
+      ["defaultcluster-broker-a-0"],
+      ["defaultcluster-broker-b-0"],
     ]);
     const text = renderImpact([impact]);
     expect(text).toContain(
