@@ -51,6 +51,23 @@ export interface ExampleOptions {
   readonly vmDistribution?: VmDistribution;
   /** Extra topic permissions of seed-secured's (and seed-secured-vm's) accounts, by account name, over the example's own. @default none */
   readonly userTopicPermissions?: Readonly<Record<string, Readonly<Record<string, AclPermission>>>>;
+  /**
+   * The JVM heap of every broker and of every name server (and so of the controllers they embed, and of a proxy) of
+   * the SYNC pair, DLedger (Docker and VM) and controller-mode examples: a change that restarts every one of those
+   * processes.
+   * @default brokers 512 MiB, name servers 256 MiB
+   */
+  readonly heapMb?: { readonly broker: number; readonly nameServer: number };
+  /** Name servers added to seed-2m-2s-sync (1: at 9877 on .28; 2: also at 9877 on .29). @default 0 */
+  readonly extraNameServers?: number;
+}
+
+/** The JVMs of the rolled examples' brokers and name servers (ExampleOptions `heapMb`). */
+function rolledJvms(options: ExampleOptions): Pick<RocketMqClusterProps, "brokerJvm" | "nameServerJvm"> {
+  return {
+    brokerJvm: { heapMb: options.heapMb?.broker ?? 512, directMemoryMb: 512 },
+    nameServerJvm: { heapMb: options.heapMb?.nameServer ?? 256, directMemoryMb: 128 },
+  };
 }
 
 function storeDir(options: ExampleOptions, address: string, name: string): string {
@@ -86,12 +103,14 @@ export class SeedSyncStack extends TerraformStack {
       clusterProps(options, {
         clusterName: "DefaultCluster",
         version: RocketMqVersion.V4_9_8,
-        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
-        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+        ...rolledJvms(options),
       }),
     );
     new NameServer(cluster, "ns28", { host: h28 });
     new NameServer(cluster, "ns29", { host: h29 });
+    [h28, h29]
+      .slice(0, options.extraNameServers ?? 0)
+      .forEach((host) => new NameServer(cluster, `ns${host.address.split(".")[3]}b`, { host, listenPort: 9877 }));
     const master = (brokerName: string, host: DockerHost) => ({
       host,
       properties: options.masterProperties?.[brokerName],
@@ -131,8 +150,7 @@ export class SeedDLedgerStack extends TerraformStack {
       clusterProps(options, {
         clusterName: shape.clusterName,
         version: shape.version,
-        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
-        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+        ...rolledJvms(options),
         ...(shape.secured ? { accessControl: securedAccounts(this, options) } : {}),
         ...(shape.portOffset !== undefined ? { portOffset: shape.portOffset } : {}),
       }),
@@ -197,8 +215,7 @@ export class SeedDLedgerVmStack extends TerraformStack {
       clusterProps(options, {
         clusterName: "RaftCluster",
         version: RocketMqVersion.V4_9_8,
-        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
-        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+        ...rolledJvms(options),
       }),
     );
     hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
@@ -225,8 +242,7 @@ export class SeedControllerStack extends TerraformStack {
       clusterProps(options, {
         clusterName: "ControllerCluster",
         version: RocketMqVersion.V5_3_3,
-        brokerJvm: { heapMb: 512, directMemoryMb: 512 },
-        nameServerJvm: { heapMb: 256, directMemoryMb: 128 },
+        ...rolledJvms(options),
       }),
     );
     const nameServers = hosts.map((host, i) => new NameServer(cluster, `ns${41 + i}`, { host }));

@@ -49,6 +49,23 @@ export interface Sent {
   msgId: string;
 }
 
+/** What the background producer did between produceStart and produceStop (times from its start). */
+export interface Produced {
+  topic: string;
+  attempted: number;
+  /** The number n of every send that got a SendResult (body `<topic>-<n>`). */
+  acked: number[];
+  /** SendResult statuses: SEND_OK, and the acknowledged-but-not-replicated-yet ones (SLAVE_NOT_AVAILABLE, FLUSH_SLAVE_TIMEOUT). */
+  statuses: Record<string, number>;
+  failed: number;
+  /** The first 10 failed sends. */
+  failures: { n: number; atMs: number; error: string }[];
+  /** Spans of consecutive failed sends: from the first failed send to the next acknowledged one. */
+  outages: { fromMs: number; toMs: number; sends: number }[];
+  durationMs: number;
+  perBroker: Record<string, number>;
+}
+
 export interface Consumed {
   bodies: string[];
   perBroker: Record<string, number>;
@@ -271,6 +288,20 @@ export class LabClient {
     group?: string,
   ): Promise<Answer<Consumed>> {
     return this.call("consume", group ? [topic, brokerName, group] : [topic, brokerName], timeoutMs, creds);
+  }
+
+  /**
+   * Starts the client's background producer: bodies `<topic>-<n>`, at most `ratePerSecond`, on its own thread (it keeps
+   * sending while this process blocks in a tofu apply), as an application's producer (its own queue selection, 2
+   * retries, 3 s timeout, routes polled every second).
+   */
+  async produceStart(topic: string, ratePerSecond: number): Promise<void> {
+    await this.must("produceStart", [topic, String(ratePerSecond)]);
+  }
+
+  /** Stops the background producer; what it sent. */
+  async produceStop(): Promise<Produced> {
+    return (await this.must("produceStop", [], 60_000)) as Produced;
   }
 
   /** The topic (4 queues) on every master of the cluster; answers the masters' addresses. */

@@ -2,8 +2,8 @@
 // through the library's public props only (DockerHost dockerHost, RocketMqCluster image and allowStoreDestroy,
 // Dashboard image, a master's properties), as a user points them at their own engines and registry.
 // Options: ROCKETMQ_DEPLOY_OPTIONS (JSON: engines {address: host}, images {version: image}, allowStoreDestroy,
-// masterProperties {brokerName: {key: value}}, userTopicPermissions {account: {topic: permission}}); output:
-// CDKTF_OUTDIR.
+// masterProperties {brokerName: {key: value}}, userTopicPermissions {account: {topic: permission}}, heapMb
+// {broker, nameServer}, extraNameServers); output: CDKTF_OUTDIR.
 import { App } from "cdktf";
 import { buildExamples } from "../../examples/seed";
 import { AclPermission } from "../../lib";
@@ -19,6 +19,9 @@ interface LabOptions {
   storeDirs: string;
   /** Extra topic permissions of seed-secured's accounts (a change of plain_acl.yml). */
   userTopicPermissions?: Record<string, Record<string, AclPermission>>;
+  /** The rollout proof's changes (ExampleOptions heapMb, extraNameServers). */
+  heapMb?: { broker: number; nameServer: number };
+  extraNameServers?: number;
 }
 
 const o: LabOptions = JSON.parse(
@@ -41,5 +44,7 @@ buildExamples(app, {
   masterProperties: o.masterProperties,
   storeDirOf: (address, name) => `${o.storeDirs}/${address}/${name}`,
   userTopicPermissions: o.userTopicPermissions,
+  heapMb: o.heapMb,
+  extraNameServers: o.extraNameServers,
 });
 app.synth();

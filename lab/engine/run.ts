@@ -3,11 +3,11 @@
 // one per host, inside that host's network namespace, carrying the host's address), running the lab's image. Then
 // the shared checks from a client outside every container, and what only a deployment shows: stores written as uid
 // 3000, a second plan with no changes, a change rolled out (2m-2s), destroy refused without the opt-in, a full teardown
-// with it. Filters (substring of the stack names): e.g. `npm run lab:deploy -- dledger dev`.
+// with it. Filters (substring of the stack names, or =name for that stack only): e.g. `npm run lab:deploy -- dledger dev`.
 // Last line: "N passed, N failed". Everything it starts is stopped on success, failure, signal and timeout.
 import * as fs from "fs";
 import * as path from "path";
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import { DEFAULT_DASHBOARD_IMAGE } from "../../lib";
 import { Ctx } from "../checks";
 import { Clusters } from "../client";
@@ -43,12 +43,30 @@ import {
   synth,
 } from "../stack";
 import { LabCertificates } from "../tls";
-import { REPO_DIR, WORK_DIR, captureLog, filesUnder, log, ms, run, tryRun, waitFor } from "../util";
+import {
+  Traffic,
+  checkNothingLost,
+  cliRollout,
+  clusterServing,
+  trafficLine,
+  underTraffic,
+  writeTrafficTable,
+} from "../traffic";
+import { REPO_DIR, WORK_DIR, captureLog, filesUnder, log, ms, run, stripAnsi, tryRun, waitFor } from "../util";
 import { ContainerProc, DockerDeployment } from "./deployment";
 import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines, dockerResult } from "./engines";
 import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_CONSOLE_IMAGE, LAB_IMAGE_REPO, ensureImageTar } from "./image";
 import { labPems, tlsChecks, tlsClient, uploadAttributes } from "./tls";
-import { mirroredProviders, plannedChanges, tofu, tofuEnv, tofuOk, tofuTranscript } from "./tofu";
+import {
+  TofuResult,
+  mirroredProviders,
+  plannedChanges,
+  tofu,
+  tofuEnv,
+  tofuOk,
+  tofuProcessEnv,
+  tofuTranscript,
+} from "./tofu";
 
 const DEPLOY_DIR = path.join(WORK_DIR, "deploy");
 const DEV_NS = `${PREFIX}dev`;
@@ -58,6 +76,17 @@ const STORE_DIRS = path.join(DEPLOY_DIR, "host-dirs");
 const ROLLOUT = { stack: "seed-2m-2s-sync", brokerName: "broker-a", key: "fileReservedTime", value: "120" };
 /** The stack with access control, and the permission change whose diff must not show the ACL file's content. */
 const SECURED = { stack: "seed-secured", user: "orders-audit", topic: "Invoices", permission: "SUB" };
+/**
+ * The rollout proof: a change that restarts every broker and name server (the JVM heaps: 512/256 MiB -> 480/240 in
+ * waves, -> 448/224 all at once), and for the SYNC pairs one name server added (in waves) and another (all at once),
+ * each with a producer sending throughout.
+ */
+const PROOF = {
+  stacks: ["seed-2m-2s-sync", "seed-dledger", "seed-5x-controller"],
+  heap1: { broker: 480, nameServer: 240 },
+  heap2: { broker: 448, nameServer: 224 },
+  addNameServer: "seed-2m-2s-sync",
+};
 
 interface LabOptions {
   engines: Record<string, string>;
@@ -67,6 +96,8 @@ interface LabOptions {
   masterProperties?: Record<string, Record<string, string>>;
   storeDirs: string;
   userTopicPermissions?: Record<string, Record<string, string>>;
+  heapMb?: { broker: number; nameServer: number };
+  extraNameServers?: number;
 }
 
 /** The engine socket of the machine at `address`: known before the engines start, so the stacks can name it. */
@@ -218,6 +249,11 @@ async function importImages(engines: Engine[], image: ImageTar, tag: string, cha
 interface StackDirs {
   initial: string;
   rollout: string;
+  /** The rollout proof's outputs (PROOF): every heap changed, then again; one name server added, then another. */
+  heap1: string;
+  heap2: string;
+  ns1: string;
+  ns2: string;
   teardown: string;
   /** main.ts's own output, and seed-secured with one account's permission changed. */
   main: string;
@@ -409,10 +445,15 @@ async function deployStack(
     }
     await checkConsoles(ctx, name, stack, outputs, machines, d);
     checkOwnership(ctx, name, raw, procs);
-    if (name === ROLLOUT.stack) await rollout(ctx, d, dirs, name);
+    let current = dirs.initial;
+    if (name === ROLLOUT.stack) {
+      await rollout(ctx, d, dirs, name);
+      current = dirs.rollout;
+    }
+    if (PROOF.stacks.includes(name)) current = await rolloutProof(ctx, d, dirs, name, current, machines.engines);
     const secured = Object.keys(secrets).length > 0;
     if (secured) secretsAtRest(ctx, name, d, stack, secrets, "after apply");
-    teardown(ctx, name, dirs, machines, vars);
+    teardown(ctx, name, dirs, current, machines, vars);
     if (secured) {
       secretsAtRest(ctx, name, undefined, stack, secrets, "after destroy");
       leakCheck(ctx, name, dirs, secrets, stack.containers.filter((c) => c.role === "broker").length);
@@ -632,28 +673,6 @@ function cliDiff(before: string, after: string, stack: string): CliImpact & { pr
   return { ...mine, printed: out };
 }
 
-interface CliRollout {
-  stack: string;
-  nameServers: string[];
-  waves: {
-    processes: string[];
-    targets: string[];
-    waitFor: { brokerName: string; brokerId?: string; addr: string }[];
-  }[];
-}
-
-/** `rocketmq-cdktf rollout --json` as a user runs it: the stack's waves. */
-function cliRollout(before: string, after: string, stack: string): CliRollout {
-  const out = run(
-    path.join(REPO_DIR, "node_modules", ".bin", "ts-node"),
-    ["--transpile-only", path.join(REPO_DIR, "lib", "cli.ts"), "rollout", "--json", before, after],
-    { cwd: REPO_DIR, timeoutMs: 120_000 },
-  );
-  const mine = (JSON.parse(out) as CliRollout[]).find((r) => r.stack === stack);
-  if (!mine) throw new Error(`rocketmq-cdktf rollout --json: no stack ${stack}`);
-  return mine;
-}
-
 /** One broker's setting changed: only its container is replaced, it starts with the new file, its store is kept. */
 async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): Promise<void> {
   const client = d.client!;
@@ -779,15 +798,183 @@ async function rollout(ctx: Ctx, d: Deployment, dirs: StackDirs, name: string): 
   );
 }
 
+/** Every case of the rollout proof, for the table at the end of the run. */
+const proofRows: { case: string; waves?: Traffic; atOnce?: Traffic }[] = [];
+
+/** The running containers of every engine: name -> id. */
+function runningContainers(engines: Map<string, Engine>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of engines.values())
+    for (const line of e.docker(["ps", "--format", "{{.Names}} {{.ID}}"]).split("\n").filter(Boolean)) {
+      const [n, id] = line.split(" ");
+      out.set(n, id);
+    }
+  return out;
+}
+
+/** The processes `rocketmq-cdktf rollout --json` moves, wave by wave. */
+function wavesOf(before: string, after: string, name: string): string[][] {
+  return cliRollout(path.join(before, "stacks", name), path.join(after, "stacks", name), name).waves.map((w) => [
+    ...w.processes,
+  ]);
+}
+
+/** Which of `processes` run in a new container (or newly) since `before`. */
+function replacedSince(before: Map<string, string>, now: Map<string, string>, processes: string[]): string[] {
+  return processes.filter((p) => now.has(p) && before.get(p) !== now.get(p));
+}
+
+/** `rocketmq-cdktf rollout --script --stack <name>` from one output to another, run as a pipeline runs it. */
+function runRolloutScript(
+  d: Deployment,
+  before: string,
+  after: string,
+  name: string,
+  label: string,
+): TofuResult & { order: string[]; waves: string[][] } {
+  // Planned where the pipeline runs, next to the cluster: it asks the name servers who leads each elected group.
+  const script = run(
+    "ip",
+    [
+      "netns",
+      "exec",
+      d.clientNs,
+      path.join(REPO_DIR, "node_modules", ".bin", "ts-node"),
+      "--transpile-only",
+      path.join(REPO_DIR, "lib", "cli.ts"),
+      "rollout",
+      "--script",
+      "--stack",
+      name,
+      "--timeout",
+      "120",
+      "--namesrv",
+      d.namesrvAddrs.join(";"),
+      before,
+      after,
+    ],
+    { cwd: REPO_DIR, timeoutMs: 120_000 },
+  );
+  const file = path.join(DEPLOY_DIR, `rollout-${name}-${label}.sh`);
+  fs.writeFileSync(file, script, { mode: 0o755 });
+  const waves = (script.match(/^# wave /gm) ?? []).length;
+  const order = script.match(/^# order: .*$/gm) ?? [];
+  // The waves as the script runs them (with --namesrv, an elected group's leader moved last).
+  const planned = [...script.matchAll(/^# wave \d+: (.*)$/gm)].map((m) => m[1].split(", "));
+  log(`${name}: ${label}: the rollout script has ${waves} waves (${file})${order.map((o) => `\n  ${o}`).join("")}`);
+  tofuOk(path.join(after, "stacks", name), ["init", "-input=false", "-no-color"]);
+  const t = Date.now();
+  const r = spawnSync("sh", [file], {
+    cwd: REPO_DIR,
+    env: {
+      ...tofuProcessEnv(),
+      TF: tofuEnv().TOFU,
+      // The pipeline's wait runs where the clients are: in the client's network namespace.
+      WAIT: `ip netns exec ${d.clientNs} ${path.join(REPO_DIR, "node_modules", ".bin", "ts-node")} --transpile-only ${path.join(REPO_DIR, "lib", "cli.ts")} wait`,
+    },
+    encoding: "utf8",
+    timeout: 20 * 60_000,
+    killSignal: "SIGKILL",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const out = stripAnsi(`${r.stdout ?? ""}\n${r.stderr ?? ""}`);
+  tofuTranscript.push({ dir: after, args: ["sh", file], out });
+  // The pipeline's log: each wave as it began, each wait as it ended.
+  log(
+    `${name}: ${label}: the script exited ${r.status} after ${ms(Date.now() - t)}:\n  ${out
+      .split("\n")
+      .filter((l) => /^rocketmq-cdktf (rollout|wait)|^registered with| answered after |Apply complete/.test(l))
+      .join("\n  ")}`,
+  );
+  return { code: r.status ?? -1, out, stdout: r.stdout ?? "", tookMs: Date.now() - t, order, waves: planned };
+}
+
+/**
+ * The rollout proof on a running stack: the change applied in waves by the script `rocketmq-cdktf rollout --script`
+ * writes, then a like change applied all at once by `tofu apply`, each with the background producer sending
+ * throughout and every acknowledged message read back afterwards. Answers the output folder last applied.
+ */
+async function rolloutProof(
+  ctx: Ctx,
+  d: Deployment,
+  dirs: StackDirs,
+  name: string,
+  from: string,
+  engines: Map<string, Engine>,
+): Promise<string> {
+  const client = d.client!;
+  const cluster = d.byRole("mqbroker").map(brokerExpect)[0].cluster;
+  const topicOf = (label: string) => `Roll${label.replace(/[^A-Za-z0-9]/g, "")}`;
+  const cases: { case: string; waves: [string, string]; atOnce: [string, string] }[] = [
+    {
+      case: `${name}: every broker's and name server's heap`,
+      waves: [from, dirs.heap1],
+      atOnce: [dirs.heap1, dirs.heap2],
+    },
+  ];
+  if (name === PROOF.addNameServer)
+    cases.push({ case: `${name}: a name server added`, waves: [dirs.heap2, dirs.ns1], atOnce: [dirs.ns1, dirs.ns2] });
+  let current = from;
+  for (const c of cases) {
+    const row: (typeof proofRows)[number] = { case: c.case };
+    proofRows.push(row);
+    await clusterServing(d);
+    const [b, a] = c.waves;
+    let ids = runningContainers(engines);
+    let script: ReturnType<typeof runRolloutScript> | undefined;
+    row.waves = await underTraffic(client, cluster, topicOf(`${c.case}w`), `${c.case}, in waves`, () => {
+      script = runRolloutScript(d, b, a, name, path.basename(a));
+    });
+    const waves = script?.waves ?? [];
+    const moving = waves.flat();
+    let replaced = replacedSince(ids, runningContainers(engines), moving);
+    ctx.check(
+      `${c.case}: the script of rocketmq-cdktf rollout --script runs ${waves.length} waves (${waves.map((w) => w.join(" + ")).join(" | ")}), each waited for, and exits 0 with all ${moving.length} processes in new containers (${ms(script?.tookMs ?? 0)})`,
+      script?.code === 0 &&
+        waves.length > 1 &&
+        replaced.length === moving.length &&
+        (script.order ?? []).every((o) => o.includes("restarts last")),
+      `exit ${script?.code}; ${(script?.order ?? []).join("; ") || "no elected group"}; replaced: ${replaced.join(", ") || "none"}; ${script?.code === 0 ? "" : (script?.out ?? "").slice(-3000)}`,
+    );
+    checkNothingLost(ctx, row.waves);
+    current = a;
+    if (script?.code !== 0) return current;
+    await clusterServing(d);
+    const [, once] = c.atOnce;
+    const odir = path.join(once, "stacks", name);
+    tofuOk(odir, ["init", "-input=false", "-no-color"]);
+    let apply: TofuResult | undefined;
+    const together = wavesOf(a, once, name).flat();
+    ids = runningContainers(engines);
+    row.atOnce = await underTraffic(client, cluster, topicOf(`${c.case}o`), `${c.case}, all at once`, async () => {
+      apply = tofu(odir, ["apply", "-input=false", "-no-color", "-auto-approve"]);
+      // What a pipeline without waves sees after its apply: the cluster serving again.
+      await clusterServing(d);
+    });
+    replaced = replacedSince(ids, runningContainers(engines), together);
+    ctx.check(
+      `${c.case}: tofu apply of the like change all at once succeeds with all ${together.length} processes in new containers (${ms(apply?.tookMs ?? 0)})`,
+      apply?.code === 0 && together.length > 1 && replaced.length === together.length,
+      `${(/Apply complete![^\n]*/.exec(apply?.out ?? "") ?? [""])[0]}; replaced: ${replaced.join(", ") || "none"}; ${apply?.code === 0 ? "" : (apply?.out ?? "").slice(-3000)}`,
+    );
+    checkNothingLost(ctx, row.atOnce);
+    current = once;
+    ctx.note(`${c.case}: in waves: ${trafficLine(row.waves)}`);
+    ctx.note(`${c.case}: all at once: ${trafficLine(row.atOnce)}`);
+  }
+  await clusterServing(d);
+  return current;
+}
+
 /** destroy is refused while the stores are protected; with allowStoreDestroy it removes everything, volumes included. */
 function teardown(
   ctx: Ctx,
   name: string,
   dirs: StackDirs,
+  current: string,
   machines: Machines,
   vars: Readonly<Record<string, string>>,
 ): void {
-  const current = fs.existsSync(path.join(dirs.rollout, "stacks", name, "tfplan")) ? dirs.rollout : dirs.initial;
   const dir = path.join(current, "stacks", name);
   const refused = tofu(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"], undefined, vars);
   const volumes = (): string[] =>
@@ -1026,7 +1213,9 @@ async function main(): Promise<number> {
     // Stacks without Docker containers (VMs' user-data) are the VM lab's (npm run lab:vm).
     const vmOnly = listStacks(mainDir).filter((s) => !listContainerStacks(mainDir).includes(s));
     if (vmOnly.length) ctx.note(`not deployed here (no docker_container; the VM lab boots them): ${vmOnly.join(", ")}`);
-    stacks = listContainerStacks(mainDir).filter((s) => filters.length === 0 || filters.some((f) => s.includes(f)));
+    stacks = listContainerStacks(mainDir).filter(
+      (s) => filters.length === 0 || filters.some((f) => (f.startsWith("=") ? s === f.slice(1) : s.includes(f))),
+    );
     ctx.check(`synth: main.ts synthesizes ${listStacks(mainDir).join(", ")}`, stacks.length > 0);
   });
   if (!stacks.length) return summary(ctx, t0, DEPLOY_DIR);
@@ -1112,6 +1301,10 @@ async function main(): Promise<number> {
   const dirs: StackDirs = {
     initial: path.join(DEPLOY_DIR, "synth"),
     rollout: path.join(DEPLOY_DIR, "synth-rollout"),
+    heap1: path.join(DEPLOY_DIR, "synth-heap1"),
+    heap2: path.join(DEPLOY_DIR, "synth-heap2"),
+    ns1: path.join(DEPLOY_DIR, "synth-ns1"),
+    ns2: path.join(DEPLOY_DIR, "synth-ns2"),
     teardown: path.join(DEPLOY_DIR, "synth-teardown"),
     main: mainDir,
     acl: path.join(DEPLOY_DIR, "synth-acl"),
@@ -1125,6 +1318,16 @@ async function main(): Promise<number> {
       masterProperties: { [ROLLOUT.brokerName]: { [ROLLOUT.key]: ROLLOUT.value } },
     });
     labSynth(dirs.teardown, { ...options, allowStoreDestroy: true });
+    if (stacks.some((s) => PROOF.stacks.includes(s))) {
+      // The proof's outputs keep the rollout's change (they follow it on seed-2m-2s-sync).
+      const rolled = { ...options, masterProperties: { [ROLLOUT.brokerName]: { [ROLLOUT.key]: ROLLOUT.value } } };
+      labSynth(dirs.heap1, { ...rolled, heapMb: PROOF.heap1 });
+      labSynth(dirs.heap2, { ...rolled, heapMb: PROOF.heap2 });
+      if (stacks.includes(PROOF.addNameServer)) {
+        labSynth(dirs.ns1, { ...rolled, heapMb: PROOF.heap2, extraNameServers: 1 });
+        labSynth(dirs.ns2, { ...rolled, heapMb: PROOF.heap2, extraNameServers: 2 });
+      }
+    }
     // The secured stacks share their accounts: one output with one account's permission changed serves them all.
     if (stacks.some((s) => stackVariables(mainDir, s).length > 0))
       labSynth(dirs.acl, {
@@ -1144,6 +1347,7 @@ async function main(): Promise<number> {
   for (const s of stacks) {
     await ctx.experiment(`deploy ${s}`, () => deployStack(ctx, s, dirs, images, options, values, certs));
   }
+  writeTrafficTable(path.join(DEPLOY_DIR, "rollout-proof.md"), proofRows);
   log(`engines' data roots were under ${ENGINES_DIR} (removed)`);
   return summary(ctx, t0, DEPLOY_DIR);
 }

@@ -68,6 +68,19 @@ export interface TofuResult {
 /** Everything every tofu command of this run printed (what the leak check reads), in order. */
 export const tofuTranscript: { dir: string; args: string[]; out: string }[] = [];
 
+/** The environment every tofu run of the lab gets (the mirror, no prompts), with `vars` as TF_VAR_<name>. */
+export function tofuProcessEnv(vars: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [`TF_VAR_${k}`, v])),
+    TF_CLI_CONFIG_FILE: tofuEnv().TF_CLI_CONFIG_FILE,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+    TF_PLUGIN_CACHE_DIR: "",
+  };
+}
+
 /**
  * `tofu <args>` in a stack directory, with `vars` as the stack's variables (TF_VAR_<name>, as a user's pipeline gives
  * secrets). Never throws for a non-zero exit (the caller checks); throws on timeout.
@@ -81,15 +94,7 @@ export function tofu(
   const env = tofuEnv();
   const t = Date.now();
   const r = spawnSync(env.TOFU, [`-chdir=${dir}`, ...args], {
-    env: {
-      ...process.env,
-      ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [`TF_VAR_${k}`, v])),
-      TF_CLI_CONFIG_FILE: env.TF_CLI_CONFIG_FILE,
-      TF_IN_AUTOMATION: "1",
-      TF_INPUT: "0",
-      CHECKPOINT_DISABLE: "1",
-      TF_PLUGIN_CACHE_DIR: "",
-    },
+    env: tofuProcessEnv(vars),
     encoding: "utf8",
     timeout: timeoutMs,
     killSignal: "SIGKILL",

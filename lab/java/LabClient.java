@@ -39,7 +39,15 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *   ["4","send", topic, brokerName or "", body, creds?] -> brokerName, queueId, offset, msgId, status
  *   ["5","consume", topic, brokerName or "", group?, creds?] -> bodies: [...], perBroker (pulls every queue from
  *                                                        offset 0, as consumer group `group`: default lab_pull_group)
- *   ["6","quit"]
+ *   ["6","produceStart", topic, ratePerSecond]          -> starts the background producer: one message at a time,
+ *                                                        bodies "<topic>-<n>" (n from 0), at most ratePerSecond, with
+ *                                                        a producer configured as an application's (its own queue
+ *                                                        selection, 2 retries, 3 s timeout), until produceStop
+ *   ["7","produceStop"]                                 -> stops it; attempted, acked (the n of every send that got a
+ *                                                        SendResult), statuses {SendStatus: count}, failed,
+ *                                                        failures (the first 10: n, atMs, error), outages (spans of
+ *                                                        failed sends: fromMs, toMs, sends), durationMs, perBroker
+ *   ["8","quit"]
  *
  * Credentials: every command that talks to RocketMQ (all but quit) takes an optional last element, a JSON object
  * {"accessKey": ..., "secretKey": ...}: the command then runs as that account, through an admin, producer and pull
@@ -183,6 +191,111 @@ public class LabClient {
         } catch (Throwable ignored) {
         }
     }
+
+    /** The background producer of produceStart: sends on its own thread while the lab does other things. */
+    private static final class Background implements Runnable {
+        final String topic;
+        final long periodNanos;
+        final DefaultMQProducer producer;
+        final Thread thread;
+        volatile boolean stop;
+        final long start = System.nanoTime();
+        long end;
+        int attempted;
+        int failed;
+        final List<Integer> acked = new ArrayList<>();
+        final Map<String, Integer> statuses = new TreeMap<>();
+        final Map<String, Integer> perBroker = new TreeMap<>();
+        final List<Map<String, Object>> failures = new ArrayList<>();
+        final List<Map<String, Object>> outages = new ArrayList<>();
+        Map<String, Object> outage;
+
+        Background(String topic, double rate) throws Exception {
+            this.topic = topic;
+            this.periodNanos = (long) (1_000_000_000L / rate);
+            producer = new DefaultMQProducer("lab_rollout_producer");
+            producer.setNamesrvAddr(namesrv);
+            producer.setUseTLS(TLS);
+            producer.setInstanceName(instance + "-background");
+            producer.setSendMsgTimeout(3000);
+            producer.setRetryTimesWhenSendFailed(2);
+            producer.setPollNameServerInterval(1000);
+            producer.start();
+            thread = new Thread(this, "lab-background-producer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long nowMs() {
+            return (System.nanoTime() - start) / 1_000_000L;
+        }
+
+        public void run() {
+            long next = System.nanoTime();
+            for (int n = 0; !stop; n++) {
+                long at = nowMs();
+                attempted++;
+                try {
+                    Message msg = new Message(topic, "lab", (topic + "-" + n).getBytes(StandardCharsets.UTF_8));
+                    msg.setKeys(topic + "-" + n);
+                    SendResult res = producer.send(msg);
+                    acked.add(n);
+                    statuses.merge(String.valueOf(res.getSendStatus()), 1, Integer::sum);
+                    perBroker.merge(res.getMessageQueue().getBrokerName(), 1, Integer::sum);
+                    if (outage != null) {
+                        outage.put("toMs", at);
+                        outages.add(outage);
+                        outage = null;
+                    }
+                } catch (Throwable t) {
+                    failed++;
+                    if (failures.size() < 10) {
+                        Map<String, Object> f = new LinkedHashMap<>();
+                        f.put("n", n);
+                        f.put("atMs", at);
+                        f.put("error", String.valueOf(t.getMessage()).split("\n")[0]);
+                        failures.add(f);
+                    }
+                    if (outage == null) {
+                        outage = new LinkedHashMap<>();
+                        outage.put("fromMs", at);
+                        outage.put("sends", 0);
+                    }
+                    outage.put("sends", (Integer) outage.get("sends") + 1);
+                }
+                next = Math.max(next + periodNanos, System.nanoTime());
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
+            end = nowMs();
+            if (outage != null) {
+                outage.put("toMs", end);
+                outages.add(outage);
+                outage = null;
+            }
+        }
+
+        Map<String, Object> stopAndReport() throws InterruptedException {
+            stop = true;
+            thread.join(30_000);
+            producer.shutdown();
+            Map<String, Object> r = ok();
+            r.put("topic", topic);
+            r.put("attempted", attempted);
+            r.put("acked", acked);
+            r.put("statuses", statuses);
+            r.put("failed", failed);
+            r.put("failures", failures);
+            r.put("outages", outages);
+            r.put("durationMs", end);
+            r.put("perBroker", perBroker);
+            return r;
+        }
+    }
+
+    private static Background background;
 
     public static void main(String[] args) throws Exception {
         namesrv = args[0];
@@ -431,6 +544,21 @@ public class LabClient {
                 r.put("bodies", bodies);
                 r.put("perBroker", perBroker);
                 return r;
+            }
+            case "produceStart": {
+                if (background != null) {
+                    throw new IllegalStateException("the background producer already runs (on " + background.topic + ")");
+                }
+                background = new Background(a.getString(2), Double.parseDouble(a.getString(3)));
+                return r;
+            }
+            case "produceStop": {
+                if (background == null) {
+                    throw new IllegalStateException("no background producer runs");
+                }
+                Background b = background;
+                background = null;
+                return b.stopAndReport();
             }
             default:
                 throw new IllegalArgumentException("unknown command " + cmd);

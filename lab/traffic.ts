@@ -1,0 +1,205 @@
+// Traffic through a change: a producer sends continuously at a bounded rate (bodies numbered) while the change is
+// applied, then a consumer reads everything back; what was acknowledged and not read is lost. The deploy lab and the
+// VM lab run every rollout proof through it, once in waves and once all at once.
+import * as fs from "fs";
+import * as path from "path";
+import { Ctx } from "./checks";
+import { Clusters, LabClient, Produced } from "./client";
+import { Deployment, brokerExpect } from "./deployment";
+import { createTopicEverywhere } from "./scenarios";
+import { REPO_DIR, log, ms, run, sleep, waitFor } from "./util";
+
+/** What `rocketmq-cdktf rollout --json` answers for one stack. */
+export interface CliRollout {
+  stack: string;
+  order: string[];
+  nameServers: string[];
+  waves: {
+    processes: string[];
+    targets: string[];
+    vms: string[];
+    waitFor: { brokerName: string; brokerId?: string; addr: string }[];
+    nameServers: string[];
+  }[];
+}
+
+/**
+ * `rocketmq-cdktf rollout --json` as a user runs it: the stack's waves. With `clientNs`, run where the clients are,
+ * asking the cluster's name servers (`--namesrv`) who leads each elected group.
+ */
+export function cliRollout(
+  before: string,
+  after: string,
+  stack: string,
+  ask?: { clientNs: string; namesrv: string },
+): CliRollout {
+  const tsNode = path.join(REPO_DIR, "node_modules", ".bin", "ts-node");
+  const args = [
+    "--transpile-only",
+    path.join(REPO_DIR, "lib", "cli.ts"),
+    "rollout",
+    "--json",
+    ...(ask ? ["--namesrv", ask.namesrv] : []),
+    before,
+    after,
+  ];
+  const out = ask
+    ? run("ip", ["netns", "exec", ask.clientNs, tsNode, ...args], { cwd: REPO_DIR, timeoutMs: 120_000 })
+    : run(tsNode, args, { cwd: REPO_DIR, timeoutMs: 120_000 });
+  const mine = (JSON.parse(out) as CliRollout[]).find((r) => r.stack === stack);
+  if (!mine) throw new Error(`rocketmq-cdktf rollout --json: no stack ${stack}`);
+  return mine;
+}
+
+/** Until every broker of the stack is registered again and each set has a master (an elected one may take a while). */
+export async function clusterServing(d: Deployment, timeoutMs = 180_000): Promise<void> {
+  const brokers = d.byRole("mqbroker").map(brokerExpect);
+  const cluster = brokers[0].cluster;
+  const names = [...new Set(brokers.map((b) => b.brokerName))];
+  await waitFor(
+    `${cluster}: ${brokers.length} brokers registered, a master in each of ${names.join(", ")}`,
+    timeoutMs,
+    1_000,
+    async () => {
+      const cl: Clusters = await d.client!.clusters().catch(() => ({}));
+      const sets = cl[cluster] ?? {};
+      const registered = Object.values(sets).reduce((n, ids) => n + Object.keys(ids).length, 0);
+      return registered >= brokers.length && names.every((n) => sets[n]?.["0"] !== undefined) ? true : undefined;
+    },
+  );
+}
+
+/** Sends per second: enough that every restart shows, few enough for two loaded cores. */
+export const TRAFFIC_RATE = 20;
+
+export interface Traffic {
+  /** The case and how it was applied: "seed-dledger: every heap, in waves". */
+  label: string;
+  produced: Produced;
+  /** Distinct bodies read back. */
+  consumed: number;
+  /** Acknowledged sends whose message was not read back (their n). */
+  lost: number[];
+  /** Bodies read more than once (a send retried after its answer was lost). */
+  duplicates: number;
+  /** How long the change took (the action). */
+  tookMs: number;
+}
+
+/**
+ * Runs `action` (a blocking tofu apply is fine: the producer runs on the client's own thread) while the background
+ * producer sends to a new topic of `cluster`, from `warmMs` before it to `settleMs` after it; then reads the topic
+ * back until every acknowledged message is there or `readMs` passed.
+ */
+export async function underTraffic(
+  client: LabClient,
+  cluster: string,
+  topic: string,
+  label: string,
+  action: () => void | Promise<void>,
+  { rate = TRAFFIC_RATE, warmMs = 3_000, settleMs = 8_000, readMs = 90_000 } = {},
+): Promise<Traffic> {
+  await createTopicEverywhere(client, topic, cluster);
+  await client.produceStart(topic, rate);
+  let produced: Produced;
+  const t = Date.now();
+  const took = { from: 0, to: 0 };
+  try {
+    await sleep(warmMs);
+    took.from = Date.now();
+    await action();
+    took.to = Date.now();
+  } finally {
+    await sleep(settleMs);
+    produced = await client.produceStop();
+  }
+  log(`${label}: ${produced.attempted} sends in ${ms(Date.now() - t)}, ${produced.failed} failed`);
+  const want = new Set(produced.acked.map((n) => `${topic}-${n}`));
+  let bodies: string[] = [];
+  try {
+    await waitFor(`the ${want.size} acknowledged messages of ${topic}`, readMs, 2_000, async () => {
+      const r = await client.consume(topic, "", undefined, 120_000);
+      if (!r.ok) return undefined;
+      bodies = r.bodies;
+      const got = new Set(bodies);
+      return [...want].every((b) => got.has(b)) ? true : undefined;
+    });
+  } catch {
+    /* what was read is reported: the lost ones are the check's detail */
+  }
+  const got = new Set(bodies);
+  const lost = produced.acked.filter((n) => !got.has(`${topic}-${n}`));
+  return {
+    label,
+    produced,
+    consumed: got.size,
+    lost,
+    duplicates: bodies.length - got.size,
+    tookMs: took.to - took.from,
+  };
+}
+
+/** The longest span of failed sends, in ms. */
+export function longestOutage(p: Produced): number {
+  return Math.max(0, ...p.outages.map((o) => o.toMs - o.fromMs));
+}
+
+/** One line of the report: acknowledged, failed and for how long, lost. */
+export function trafficLine(r: Traffic): string {
+  const p = r.produced;
+  const statuses = Object.entries(p.statuses)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(", ");
+  return (
+    `${r.label}: ${p.acked.length} of ${p.attempted} sends acknowledged (${statuses || "none"}), ${p.failed} failed` +
+    (p.failed ? ` in ${p.outages.length} span(s), longest ${ms(longestOutage(p))}` : "") +
+    `; ${r.lost.length} acknowledged not consumed; ${r.duplicates} duplicate(s); change applied in ${ms(r.tookMs)}`
+  );
+}
+
+/** The check every case makes: nothing acknowledged is lost; the detail says what happened. */
+export function checkNothingLost(ctx: Ctx, r: Traffic): void {
+  const p = r.produced;
+  ctx.check(
+    `${r.label}: every acknowledged send is consumed afterwards (${p.acked.length} acknowledged, ${p.failed} failed, longest outage ${ms(longestOutage(p))})`,
+    p.acked.length > 0 && r.lost.length === 0,
+    [
+      trafficLine(r),
+      r.lost.length ? `lost n: ${r.lost.slice(0, 20).join(", ")}${r.lost.length > 20 ? " ..." : ""}` : "",
+      p.failures.length
+        ? `first failures: ${p.failures.map((f) => `#${f.n} at ${ms(f.atMs)}: ${f.error}`).join(" | ")}`
+        : "",
+    ]
+      .filter(Boolean)
+      .join("; "),
+  );
+}
+
+/** The side-by-side table of every case (waves vs all at once), as Markdown. */
+export function trafficTable(rows: readonly { case: string; waves?: Traffic; atOnce?: Traffic }[]): string {
+  const unreplicated = (r: Traffic) =>
+    Object.entries(r.produced.statuses)
+      .filter(([st]) => st !== "SEND_OK")
+      .map(([st, n]) => ` (${n} ${st})`)
+      .join("");
+  const cell = (r?: Traffic) =>
+    r
+      ? `${r.produced.acked.length}/${r.produced.attempted} acked${unreplicated(r)}, ${r.produced.failed} failed` +
+        (r.produced.failed ? ` (longest ${ms(longestOutage(r.produced))})` : "") +
+        `, ${r.lost.length} lost, ${ms(r.tookMs)}`
+      : "not run";
+  return [
+    "| change | in waves (rocketmq-cdktf rollout --script) | all at once (tofu apply) |",
+    "|---|---|---|",
+    ...rows.map((r) => `| ${r.case} | ${cell(r.waves)} | ${cell(r.atOnce)} |`),
+    "",
+  ].join("\n");
+}
+
+/** Writes the table beside the lab's other results and logs it. */
+export function writeTrafficTable(file: string, rows: Parameters<typeof trafficTable>[0]): void {
+  if (!rows.length) return;
+  const text = trafficTable(rows);
+  fs.writeFileSync(file, text);
+  log(`rollout proof (${file}):\n${text}`);
+}
