@@ -107,10 +107,18 @@ export class Machine {
     return path.join(this.merged, p);
   }
 
-  /** Mounts the machine's root (an overlay on the shared root), writes the NoCloud seed and boots it. */
-  boot(userData: string): void {
+  /**
+   * Mounts the machine's root (an overlay on the shared root), writes the NoCloud seed and boots it. `disk`: a folder
+   * kept from a machine this one replaces (see replace), put back at its place in the new root before it boots.
+   */
+  boot(userData: string, disk?: { from: string; at: string }): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
     for (const d of ["upper", "work", "merged"]) fs.mkdirSync(path.join(this.dir, d), { recursive: true });
+    if (disk && fs.existsSync(disk.from)) {
+      const to = path.join(this.dir, "upper", disk.at);
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.renameSync(disk.from, to);
+    }
     fs.mkdirSync(path.dirname(this.logFile), { recursive: true });
     live.add(this);
     run("mount", [
@@ -244,8 +252,35 @@ export class Machine {
     );
   }
 
-  /** Stops the machine (SIGKILL of its PID 1 ends every process of its pid namespace), unmounts and removes its root. */
-  destroySync(): void {
+  /**
+   * The machine replaced by a new one with `userData`, as a cloud replaces an instance whose user-data changed and
+   * attaches its data disk to the new one: systemd's poweroff (its units stop as they would on shutdown; SIGKILL after
+   * `timeoutMs`), the folder `disk` (the stores' root) kept, the root discarded, a new root with that folder booted.
+   * Answers how long the old machine took to stop and whether it stopped by itself.
+   */
+  async replace(userData: string, disk: string, timeoutMs = 90_000): Promise<{ stopMs: number; clean: boolean }> {
+    const t = Date.now();
+    const leader = this.leaderPid();
+    // SIGRTMIN+4 (38 on Linux) to systemd as PID 1: start poweroff.target.
+    if (leader) process.kill(leader, 38);
+    while (this.running && Date.now() - t < timeoutMs) await sleep(250);
+    const clean = !this.running;
+    const stopMs = Date.now() - t;
+    const kept = `${this.dir}.disk`;
+    fs.rmSync(kept, { recursive: true, force: true });
+    this.destroySync(() => {
+      const from = path.join(this.dir, "upper", disk);
+      if (fs.existsSync(from)) fs.renameSync(from, kept);
+    });
+    this.boot(userData, { from: kept, at: disk });
+    return { stopMs, clean };
+  }
+
+  /**
+   * Stops the machine (SIGKILL of its PID 1 ends every process of its pid namespace), unmounts and removes its root;
+   * `beforeRemove` runs once it is unmounted (what to keep of it).
+   */
+  destroySync(beforeRemove?: () => void): void {
     const leader = this.leaderPid();
     for (const pid of [leader, this.nspawnPid]) {
       if (!pid) continue;
@@ -269,7 +304,10 @@ export class Machine {
       if (isMounted(this.merged)) tryRun("umount", ["-l", this.merged]);
       this.mounted = false;
     }
-    if (!isMounted(this.merged)) fs.rmSync(this.dir, { recursive: true, force: true });
+    if (!isMounted(this.merged)) {
+      beforeRemove?.();
+      fs.rmSync(this.dir, { recursive: true, force: true });
+    }
     removeCgroup(this.machineName);
   }
 }

@@ -18,11 +18,21 @@ import { Ctx } from "../checks";
 import { runLab, summary } from "../guard";
 import { LAB_TOOLS, Network, deleteStale, prerequisites, registry } from "../hosts";
 import { ensureJars } from "../jars";
-import { dledgerGroup, securedPair } from "../scenarios";
+import { cliWait, dledgerGroup, securedPair } from "../scenarios";
+import {
+  Traffic,
+  checkNothingLost,
+  cliRollout,
+  clusterServing,
+  trafficLine,
+  underTraffic,
+  writeTrafficTable,
+} from "../traffic";
 import { holds, listStacks, pickValues, secretsIn, stackValues, stackVariables, synth } from "../stack";
 import { LabCertificates, makeCertificates } from "../tls";
 import { REPO_DIR, captureLog, filesUnder, log, ms, run, sleep, tryRun, waitFor } from "../util";
 import { tofu } from "../engine/tofu";
+import { brokerExpect } from "../deployment";
 import { VmDeployment } from "./deployment";
 import { DistZip, ensureDistZip, ensureVmRoot, unpackVmRoot } from "./image";
 import {
@@ -49,6 +59,110 @@ const SCENARIOS: Record<string, (ctx: Ctx, d: VmDeployment) => Promise<void>> = 
   "seed-secured-vm-5x": securedPair,
   "seed-tls-vm": tlsSecuredVm,
 };
+/**
+ * The rollout proof on VMs (seed-dledger-vm): every broker's and name server's JVM heap changed, which changes every
+ * VM's user-data, so every VM is replaced (its data disk, the stores' root, kept, as a cloud re-attaches a data volume):
+ * in waves as `rocketmq-cdktf rollout --json --namesrv` plans them (one VM at a time, the raft leader's last, each
+ * followed by the wave's `rocketmq-cdktf wait`), then a like change replacing every VM at once; a producer sends
+ * throughout.
+ */
+const VM_PROOF = {
+  stack: "seed-dledger-vm",
+  heap1: { broker: 480, nameServer: 240 },
+  heap2: { broker: 448, nameServer: 224 },
+  disk: "var/lib/rocketmq",
+};
+
+async function vmRolloutProof(
+  ctx: Ctx,
+  d: VmDeployment,
+  name: string,
+  labDir: string,
+  mirror: string,
+  machines: Map<string, Machine>,
+  values: Readonly<Record<string, string>>,
+): Promise<{ case: string; waves?: Traffic; atOnce?: Traffic }> {
+  const row: { case: string; waves?: Traffic; atOnce?: Traffic } = {
+    case: `${name}: every broker's and name server's heap (every VM replaced)`,
+  };
+  const [heap1, heap2] = [1, 2].map((i) => path.join(VM_WORK, `synth-heap${i}`));
+  labSynth(heap1, { mirror, heapMb: VM_PROOF.heap1 });
+  labSynth(heap2, { mirror, heapMb: VM_PROOF.heap2 });
+  const docs = (dir: string) => new Map(readVmStack(dir, name, values).vms.map((vm) => [`${vm.id}_userData`, vm]));
+  const client = d.client!;
+  const cluster = d.byRole("mqbroker").map(brokerExpect)[0].cluster;
+  const arg = (b: { brokerName: string; brokerId?: string; addr: string }) =>
+    `${b.brokerName}${b.brokerId !== undefined ? `:${b.brokerId}` : ""}@${b.addr}`;
+  const replace = async (vm: VmDoc): Promise<string> => {
+    const m = machines.get(vm.address)!;
+    const stopped = await m.replace(vm.text, VM_PROOF.disk);
+    const booted = await m.waitCloudInit(BOOT_LIMIT_MS);
+    return `${vm.id}: stopped in ${ms(stopped.stopMs)}${stopped.clean ? "" : " (killed)"}, cloud-init done ${ms(booted.tookMs)} after boot`;
+  };
+
+  await clusterServing(d);
+  const plan = cliRollout(path.join(labDir, "stacks", name), path.join(heap1, "stacks", name), name, {
+    clientNs: d.clientNs,
+    namesrv: d.namesrvAddrs.join(";"),
+  });
+  const next = docs(heap1);
+  const steps: string[] = [];
+  let waited = true;
+  row.waves = await underTraffic(client, cluster, "RollVmWaves", `${row.case}, in waves`, async () => {
+    for (const w of plan.waves) {
+      for (const o of w.vms) steps.push(await replace(next.get(o)!));
+      const waits = [
+        ...(w.nameServers.length ? [["--namesrv", w.nameServers.join(";"), "--timeout", "110"]] : []),
+        ...(w.waitFor.length
+          ? [
+              [
+                "--namesrv",
+                plan.nameServers.join(";"),
+                "--timeout",
+                "110",
+                ...w.waitFor.flatMap((b) => ["--broker", arg(b)]),
+              ],
+            ]
+          : []),
+      ];
+      for (const a of waits) {
+        const r = cliWait(d.clientNs, a);
+        steps.push(`wait: exit ${r.code} after ${ms(r.tookMs)}`);
+        waited &&= r.code === 0;
+      }
+    }
+  });
+  log(`${row.case}, in waves: ${steps.join("; ")}`);
+  ctx.check(
+    `${row.case}: rocketmq-cdktf rollout --json --namesrv plans ${plan.waves.length} waves of one VM each, the raft leader's last, and each wave's wait exits 0`,
+    plan.waves.length === 3 &&
+      plan.waves.every((w) => w.vms.length === 1) &&
+      plan.order.length === 1 &&
+      plan.order[0].includes("restarts last") &&
+      waited,
+    `${plan.waves.map((w) => w.vms.join("+")).join(" | ")}; ${plan.order.join("; ")}; ${steps.join("; ")}`,
+  );
+  checkNothingLost(ctx, row.waves);
+
+  await clusterServing(d);
+  const all = [...docs(heap2).values()];
+  const together: string[] = [];
+  row.atOnce = await underTraffic(client, cluster, "RollVmAtOnce", `${row.case}, all at once`, async () => {
+    together.push(...(await Promise.all(all.map(replace))));
+    await clusterServing(d);
+  });
+  log(`${row.case}, all at once: ${together.join("; ")}`);
+  ctx.check(
+    `${row.case}: all ${all.length} VMs replaced at once, and the group serves again`,
+    together.length === all.length,
+    together.join("; "),
+  );
+  checkNothingLost(ctx, row.atOnce);
+  ctx.note(`${row.case}: in waves: ${trafficLine(row.waves)}`);
+  ctx.note(`${row.case}: all at once: ${trafficLine(row.atOnce)}`);
+  return row;
+}
+
 /** The certificates openssl made for this run's TLS stacks (their PEM variables' values), when one is booted. */
 let labCertificates: LabCertificates | undefined;
 
@@ -76,7 +190,10 @@ function vmStacks(outDir: string): string[] {
   });
 }
 
-function labSynth(outDir: string, options: { mirror: string; sha512?: string }): void {
+function labSynth(
+  outDir: string,
+  options: { mirror: string; sha512?: string; heapMb?: { broker: number; nameServer: number } },
+): void {
   fs.rmSync(outDir, { recursive: true, force: true });
   const t = Date.now();
   run("npx", ["ts-node", "--transpile-only", path.join(__dirname, "app.ts")], {
@@ -843,6 +960,7 @@ async function main(): Promise<number> {
       const d = new VmDeployment(lab.stack, path.join(VM_WORK, "run", s), machines, namesrvAddr, clientNs);
       try {
         await SCENARIOS[s](ctx, d);
+        if (s === VM_PROOF.stack) proofRows.push(await vmRolloutProof(ctx, d, s, labDir, mirror, machines, values));
         // Each process logs under its own user.home (RocketMQ: ${user.home}/logs/rocketmqlogs), never into another's file.
         for (const vm of lab.vms) {
           const m = machines.get(vm.address)!;
@@ -883,7 +1001,11 @@ async function main(): Promise<number> {
       await ctx.experiment(`tofu: ${s}'s outputs and state`, () => tofuOutputs(ctx, mainDir, s, vars, values));
     }
   }
+  writeTrafficTable(path.join(VM_WORK, "rollout-proof.md"), proofRows);
   return summary(ctx, t0, VM_WORK);
 }
+
+/** The rollout proof's cases, for the table at the end of the run. */
+const proofRows: { case: string; waves?: Traffic; atOnce?: Traffic }[] = [];
 
 runLab("lab:vm", "ROCKETMQ_VM_TIMEOUT_S", 1800, main);

@@ -60,6 +60,11 @@ export interface StackImpact {
   readonly costs: readonly string[];
   /** The user's own containers of the stack that the change replaces (a client reading namesrvAddr), with why. */
   readonly others: readonly OtherChange[];
+  /**
+   * Brokers on VMs that the change replaces, with where they keep their store: kept only if that directory is on a
+   * disk the new VM gets (a data volume attached again); on the old VM's root disk the broker starts empty.
+   */
+  readonly storesOnReplacedVms: readonly string[];
 }
 
 function describe(c: ProcessSnapshot): Omit<ProcessChange, "reasons"> {
@@ -196,6 +201,9 @@ export function changeImpact(stack: string, changes: StackChanges): StackImpact 
     addresses,
     costs,
     others: [...(changes.others ?? [])],
+    storesOnReplacedVms: restarted
+      .filter((r) => r.vm !== undefined && b.get(r.key)?.store !== undefined)
+      .map((r) => `\`${r.name}\`: ${b.get(r.key)!.store}`),
   };
 }
 
@@ -317,7 +325,8 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
       !s.stopped.length &&
       !s.storesLost.length &&
       !s.costs.length &&
-      !s.others.length;
+      !s.others.length &&
+      !s.storesOnReplacedVms.length;
     if (nothing) {
       out.push("No RocketMQ process restarts, starts or stops.", "");
       continue;
@@ -329,6 +338,13 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
       );
     if (s.costs.length)
       out.push("### What it costs: no order of restarts avoids it", "", ...s.costs.map((c) => `- ${c}`), "");
+    if (s.storesOnReplacedVms.length)
+      out.push(
+        "**Stores on replaced VMs**: each broker below keeps its data only if its store is on a disk the new VM gets (attach the data volume to the new VM, one VM per wave); on the old VM's root disk it starts empty, and a raft member then copies the whole log from the leader.",
+        "",
+        ...s.storesOnReplacedVms.map((x) => `- ${x}`),
+        "",
+      );
     if (s.namesrvAddr) {
       out.push(
         `**The name servers change**: every broker's namesrvAddr goes from \`${s.namesrvAddr.before}\` to \`${s.namesrvAddr.after}\`, which rewrites its broker.properties and restarts it.`,

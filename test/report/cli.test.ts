@@ -96,6 +96,13 @@ describe("the rocketmq-cdktf command", () => {
     );
     // the other VM's processes do not move
     expect(vm).not.toContain("securedcluster-broker-a-1");
+    // where the replaced VM's broker keeps its data, and what keeps it
+    expect(vm).toContain(
+      "**Stores on replaced VMs**: each broker below keeps its data only if its store is on a disk the new VM gets",
+    );
+    expect(vm).toContain(
+      "- `securedcluster-broker-a-0`: directory /var/lib/rocketmq/securedcluster-broker-a-0 of the VM (output vm51_userData)",
+    );
     expect(r.out).toContain("## Stack `seed-dledger-vm`\n\nNo RocketMQ process restarts, starts or stops.");
   });
 
