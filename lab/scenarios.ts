@@ -9,7 +9,7 @@ import { Credentials, LabClient, refusalText, refusedWith } from "./client";
 import { BrokerExpect, Deployment, brokerExpect, registeredId } from "./deployment";
 import { LabProc } from "./procs";
 import { Upload, configProps } from "./stack";
-import { REPO_DIR, log, ms, sleep, waitFor } from "./util";
+import { REPO_DIR, cliArgv, log, ms, sleep, waitFor } from "./util";
 
 export async function sendOk(
   client: LabClient,
@@ -25,20 +25,8 @@ export async function sendOk(
 /** `rocketmq-cdktf wait` run as a pipeline runs it, from the client's machine: its exit code, output and time. */
 export function cliWait(clientNs: string, args: string[]): { code: number; out: string; tookMs: number } {
   const t = Date.now();
-  const r = spawnSync(
-    "ip",
-    [
-      "netns",
-      "exec",
-      clientNs,
-      path.join(REPO_DIR, "node_modules", ".bin", "ts-node"),
-      "--transpile-only",
-      path.join(REPO_DIR, "lib", "cli.ts"),
-      "wait",
-      ...args,
-    ],
-    { cwd: REPO_DIR, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL" },
-  );
+  const [cmd, ...argv] = cliArgv(["wait", ...args], clientNs);
+  const r = spawnSync(cmd, argv, { cwd: REPO_DIR, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL" });
   return { code: r.status ?? -1, out: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim(), tookMs: Date.now() - t };
 }
 

@@ -2,12 +2,11 @@
 // applied, then a consumer reads everything back; what was acknowledged and not read is lost. The deploy lab and the
 // VM lab run every rollout proof through it, once in waves and once all at once.
 import * as fs from "fs";
-import * as path from "path";
 import { Ctx } from "./checks";
 import { Clusters, LabClient, Produced } from "./client";
 import { Deployment, brokerExpect } from "./deployment";
 import { createTopicEverywhere } from "./scenarios";
-import { REPO_DIR, log, ms, run, sleep, waitFor } from "./util";
+import { REPO_DIR, cliArgv, log, ms, run, sleep, waitFor } from "./util";
 
 /** What `rocketmq-cdktf rollout --json` answers for one stack. */
 export interface CliRollout {
@@ -33,19 +32,11 @@ export function cliRollout(
   stack: string,
   ask?: { clientNs: string; namesrv: string },
 ): CliRollout {
-  const tsNode = path.join(REPO_DIR, "node_modules", ".bin", "ts-node");
-  const args = [
-    "--transpile-only",
-    path.join(REPO_DIR, "lib", "cli.ts"),
-    "rollout",
-    "--json",
-    ...(ask ? ["--namesrv", ask.namesrv] : []),
-    before,
-    after,
-  ];
-  const out = ask
-    ? run("ip", ["netns", "exec", ask.clientNs, tsNode, ...args], { cwd: REPO_DIR, timeoutMs: 120_000 })
-    : run(tsNode, args, { cwd: REPO_DIR, timeoutMs: 120_000 });
+  const [cmd, ...args] = cliArgv(
+    ["rollout", "--json", ...(ask ? ["--namesrv", ask.namesrv] : []), before, after],
+    ask?.clientNs,
+  );
+  const out = run(cmd, args, { cwd: REPO_DIR, timeoutMs: 120_000 });
   const mine = (JSON.parse(out) as CliRollout[]).find((r) => r.stack === stack);
   if (!mine) throw new Error(`rocketmq-cdktf rollout --json: no stack ${stack}`);
   return mine;

@@ -69,6 +69,20 @@ export function run(
 }
 
 /** The text without its ANSI colour sequences (ESC [ ... m), as tools print them on a terminal. */
+/**
+ * The package's command (`rocketmq-cdktf <args>`, lib/cli.ts, as a user's `npx rocketmq-cdktf` runs it) as argv; in the
+ * network namespace `ns` when given (where the pipeline's clients are, next to the cluster).
+ */
+export function cliArgv(args: readonly string[], ns?: string): [string, ...string[]] {
+  const cmd: [string, ...string[]] = [
+    path.join(REPO_DIR, "node_modules", ".bin", "ts-node"),
+    "--transpile-only",
+    path.join(REPO_DIR, "lib", "cli.ts"),
+    ...args,
+  ];
+  return ns ? ["ip", "netns", "exec", ns, ...cmd] : cmd;
+}
+
 export function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex -- ESC (\x1b) starts the colour sequence this removes
   return text.replace(/\x1b\[[0-9;]*m/g, "");

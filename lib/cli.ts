@@ -87,6 +87,53 @@ export function rollout(
   return renderRollout(plans);
 }
 
+/** What `rollout` and `wait` both take to reach a cluster: `--namesrv a;b` (repeatable), `--tls`, `--ca file`, `--timeout s`. */
+interface ClusterArgs {
+  nameServers: string[];
+  tls: boolean;
+  ca?: string;
+  timeoutSeconds: number;
+}
+
+/**
+ * Walks `args`: each one goes to `take` with a reader of its value; `--namesrv`, `--tls`, `--ca` and `--timeout` are
+ * read into `cluster` first. `take` answers false for an argument it does not know.
+ */
+function readArgs(
+  args: readonly string[],
+  cluster: ClusterArgs,
+  take: (arg: string, value: () => string) => boolean,
+): void {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--namesrv")
+      cluster.nameServers.push(
+        ...value()
+          .split(";")
+          .map((x) => x.trim())
+          .filter(Boolean),
+      );
+    else if (a === "--tls") cluster.tls = true;
+    else if (a === "--ca") {
+      cluster.ca = fs.readFileSync(value(), "utf8");
+      cluster.tls = true;
+    } else if (a === "--timeout") {
+      const v = Number(value());
+      if (!Number.isFinite(v) || v <= 0 || v > 3600) throw new Error("--timeout: seconds from 1 to 3600");
+      cluster.timeoutSeconds = v;
+    } else if (!take(a, value)) throw new Error(`unknown argument ${a}`);
+  }
+}
+
+function askOptions(c: ClusterArgs): AskOptions {
+  return { tls: c.tls, ...(c.ca !== undefined ? { ca: c.ca } : {}) };
+}
+
 /** Options of `rollout`: the format, `--timeout s`, `--stack name` (repeated), `--namesrv a;b`, `--tls`, `--ca file`, two outputs. */
 export function parseRolloutArgs(args: readonly string[]): {
   format: "text" | "json" | "script";
@@ -98,47 +145,24 @@ export function parseRolloutArgs(args: readonly string[]): {
   after: string;
 } {
   let format: "text" | "json" | "script" = "text";
-  let timeoutSeconds = 180;
   const stacks: string[] = [];
-  const nameServers: string[] = [];
   const files: string[] = [];
-  let tls = false;
-  let ca: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
+  const cluster: ClusterArgs = { nameServers: [], tls: false, timeoutSeconds: 180 };
+  readArgs(args, cluster, (a, value) => {
     if (a === "--json") format = "json";
     else if (a === "--script") format = "script";
-    else if (a === "--timeout") {
-      timeoutSeconds = Number(value());
-      if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0 || timeoutSeconds > 3600)
-        throw new Error("--timeout: seconds from 1 to 3600");
-    } else if (a === "--stack") stacks.push(value());
-    else if (a === "--namesrv")
-      nameServers.push(
-        ...value()
-          .split(";")
-          .map((x) => x.trim())
-          .filter(Boolean),
-      );
-    else if (a === "--tls") tls = true;
-    else if (a === "--ca") {
-      ca = fs.readFileSync(value(), "utf8");
-      tls = true;
-    } else if (a.startsWith("--")) throw new Error(`unknown argument ${a}`);
+    else if (a === "--stack") stacks.push(value());
+    else if (a.startsWith("--")) return false;
     else files.push(a);
-  }
+    return true;
+  });
   if (files.length !== 2) throw new Error("give two cdktf outputs: <before> <after>");
   return {
     format,
-    timeoutSeconds,
+    timeoutSeconds: cluster.timeoutSeconds,
     stacks,
-    nameServers,
-    ask: { tls, ...(ca !== undefined ? { ca } : {}) },
+    nameServers: cluster.nameServers,
+    ask: askOptions(cluster),
     before: files[0],
     after: files[1],
   };
@@ -187,42 +211,24 @@ export function parseWaitArgs(args: readonly string[]): {
   tls: boolean;
   ca?: string;
 } {
-  const nameServers: string[] = [];
   const brokers: ExpectedBroker[] = [];
-  let timeoutMs = 180_000;
-  let tls = false;
-  let ca: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === "--namesrv")
-      nameServers.push(
-        ...value()
-          .split(";")
-          .map((x) => x.trim())
-          .filter(Boolean),
-      );
-    else if (a === "--broker") {
-      const v = value();
-      const b = parseBrokerArg(v);
-      if (!b) throw new Error(`--broker ${v}: write brokerName[:brokerId]@host:port, e.g. broker-a:0@10.0.0.1:10911`);
-      brokers.push(b);
-    } else if (a === "--timeout") {
-      const v = Number(value());
-      if (!Number.isFinite(v) || v <= 0 || v > 3600) throw new Error(`--timeout: seconds from 1 to 3600`);
-      timeoutMs = v * 1000;
-    } else if (a === "--tls") tls = true;
-    else if (a === "--ca") {
-      ca = fs.readFileSync(value(), "utf8");
-      tls = true;
-    } else throw new Error(`unknown argument ${a}`);
-  }
-  if (nameServers.length === 0) throw new Error("give --namesrv (and --broker for each broker to wait for)");
-  return { nameServers, brokers, timeoutMs, tls, ...(ca !== undefined ? { ca } : {}) };
+  const cluster: ClusterArgs = { nameServers: [], tls: false, timeoutSeconds: 180 };
+  readArgs(args, cluster, (a, value) => {
+    if (a !== "--broker") return false;
+    const v = value();
+    const b = parseBrokerArg(v);
+    if (!b) throw new Error(`--broker ${v}: write brokerName[:brokerId]@host:port, e.g. broker-a:0@10.0.0.1:10911`);
+    brokers.push(b);
+    return true;
+  });
+  if (cluster.nameServers.length === 0) throw new Error("give --namesrv (and --broker for each broker to wait for)");
+  return {
+    nameServers: cluster.nameServers,
+    brokers,
+    timeoutMs: cluster.timeoutSeconds * 1000,
+    tls: cluster.tls,
+    ...(cluster.ca !== undefined ? { ca: cluster.ca } : {}),
+  };
 }
 
 /**
@@ -238,10 +244,7 @@ export async function waitCommand(args: readonly string[]): Promise<number> {
     return 2;
   }
   try {
-    const took = await waitRegistered(o.nameServers, o.brokers, o.timeoutMs, {
-      tls: o.tls,
-      ...(o.ca ? { ca: o.ca } : {}),
-    });
+    const took = await waitRegistered(o.nameServers, o.brokers, o.timeoutMs, o);
     process.stdout.write(
       o.brokers.length
         ? `registered with ${o.nameServers.join(", ")} after ${(took / 1000).toFixed(1)} s: ${o.brokers.map(brokerArg).join(", ")}\n`

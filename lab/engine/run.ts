@@ -52,7 +52,7 @@ import {
   underTraffic,
   writeTrafficTable,
 } from "../traffic";
-import { REPO_DIR, WORK_DIR, captureLog, filesUnder, log, ms, run, stripAnsi, tryRun, waitFor } from "../util";
+import { REPO_DIR, WORK_DIR, captureLog, cliArgv, filesUnder, log, ms, run, stripAnsi, tryRun, waitFor } from "../util";
 import { ContainerProc, DockerDeployment } from "./deployment";
 import { ENGINES_DIR, Engine, RUN_ROOT, deleteStaleEngines, dockerResult } from "./engines";
 import { IMAGE_GID, IMAGE_UID, ImageTar, LAB_CONSOLE_IMAGE, LAB_IMAGE_REPO, ensureImageTar } from "./image";
@@ -661,11 +661,8 @@ interface CliImpact {
 
 /** `rocketmq-cdktf diff --json <before> <after>` (the package's command, lib/cli.ts): its answer for `stack`, and all it printed. */
 function cliDiff(before: string, after: string, stack: string): CliImpact & { printed: string } {
-  const out = run(
-    path.join(REPO_DIR, "node_modules", ".bin", "ts-node"),
-    ["--transpile-only", path.join(REPO_DIR, "lib", "cli.ts"), "diff", "--json", before, after],
-    { cwd: REPO_DIR, timeoutMs: 120_000 },
-  );
+  const [cmd, ...args] = cliArgv(["diff", "--json", before, after]);
+  const out = run(cmd, args, { cwd: REPO_DIR, timeoutMs: 120_000 });
   const impacts = JSON.parse(out) as CliImpact[];
   const mine = impacts.find((i) => i.stack === stack);
   if (!mine)
@@ -833,28 +830,11 @@ function runRolloutScript(
   label: string,
 ): TofuResult & { order: string[]; waves: string[][] } {
   // Planned where the pipeline runs, next to the cluster: it asks the name servers who leads each elected group.
-  const script = run(
-    "ip",
-    [
-      "netns",
-      "exec",
-      d.clientNs,
-      path.join(REPO_DIR, "node_modules", ".bin", "ts-node"),
-      "--transpile-only",
-      path.join(REPO_DIR, "lib", "cli.ts"),
-      "rollout",
-      "--script",
-      "--stack",
-      name,
-      "--timeout",
-      "120",
-      "--namesrv",
-      d.namesrvAddrs.join(";"),
-      before,
-      after,
-    ],
-    { cwd: REPO_DIR, timeoutMs: 120_000 },
+  const [cmd, ...args] = cliArgv(
+    ["rollout", "--script", "--stack", name, "--timeout", "120", "--namesrv", d.namesrvAddrs.join(";"), before, after],
+    d.clientNs,
   );
+  const script = run(cmd, args, { cwd: REPO_DIR, timeoutMs: 120_000 });
   const file = path.join(DEPLOY_DIR, `rollout-${name}-${label}.sh`);
   fs.writeFileSync(file, script, { mode: 0o755 });
   const waves = (script.match(/^# wave /gm) ?? []).length;
@@ -870,7 +850,7 @@ function runRolloutScript(
       ...tofuProcessEnv(),
       TF: tofuEnv().TOFU,
       // The pipeline's wait runs where the clients are: in the client's network namespace.
-      WAIT: `ip netns exec ${d.clientNs} ${path.join(REPO_DIR, "node_modules", ".bin", "ts-node")} --transpile-only ${path.join(REPO_DIR, "lib", "cli.ts")} wait`,
+      WAIT: cliArgv(["wait"], d.clientNs).join(" "),
     },
     encoding: "utf8",
     timeout: 20 * 60_000,

@@ -38,11 +38,13 @@ function sync(nameServers: number, fileReservedTime?: number): any {
   return JSON.parse(Testing.synth(stack, true));
 }
 
-/** A DLedger group of three on three machines (and a name server each), its brokers' heap `heapMb`. */
-function raft(heapMb: number): any {
-  const stack = new TerraformStack(Testing.app(), "raft");
-  const hosts = [28, 29, 30].map(
-    (n) => new DockerHost(stack, `h${n}`, { address: `10.0.0.${n}`, dockerHost: `tcp://10.0.0.${n}:2376` }),
+/** A DLedger group of three on three machines (Docker hosts or VMs), a name server each, its brokers' heap `heapMb`. */
+function raft(heapMb: number, on: "docker" | "vm" = "docker"): any {
+  const stack = new TerraformStack(Testing.app(), on === "vm" ? "raft-vm" : "raft");
+  const hosts = [28, 29, 30].map((n) =>
+    on === "vm"
+      ? new VmHost(stack, `vm${n}`, { address: `10.0.0.${n}` })
+      : new DockerHost(stack, `h${n}`, { address: `10.0.0.${n}`, dockerHost: `tcp://10.0.0.${n}:2376` }),
   );
   const cluster = new RocketMqCluster(stack, "rmq", {
     clusterName: "RaftCluster",
@@ -102,19 +104,7 @@ describe("rocketmq-cdktf rollout", () => {
   });
 
   test("on VMs the leader's VM is replaced last: a VM's processes stay together in one wave", () => {
-    const vmRaft = (heapMb: number) => {
-      const stack = new TerraformStack(Testing.app(), "raft-vm");
-      const hosts = [28, 29, 30].map((n) => new VmHost(stack, `vm${n}`, { address: `10.0.0.${n}` }));
-      const cluster = new RocketMqCluster(stack, "rmq", {
-        clusterName: "RaftCluster",
-        version: RocketMqVersion.V4_9_8,
-        brokerJvm: { heapMb },
-      });
-      hosts.forEach((host, i) => new NameServer(cluster, `ns${28 + i}`, { host }));
-      new DLedgerGroup(cluster, "broker-c", { peers: hosts.map((host) => ({ host })) });
-      return JSON.parse(Testing.synth(stack, true));
-    };
-    const changes = vmStackChanges(vmRaft(512), vmRaft(480));
+    const changes = vmStackChanges(raft(512, "vm"), raft(480, "vm"));
     const table = { "broker-c": { cluster: "RaftCluster", addrs: { "0": "10.0.0.29:10911" } } };
     const r = planRollout("raft-vm", changes, { table, from: "10.0.0.28:9876" });
     expect(r.waves.map((w) => w.vms)).toEqual([["vm28_userData"], ["vm30_userData"], ["vm29_userData"]]);
