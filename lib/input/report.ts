@@ -1,4 +1,4 @@
-import { Annotations } from "cdktf";
+import { AnnotationMetadataEntryType } from "cdktf";
 import { IConstruct } from "constructs";
 import { Finding, formatFinding, sortFindings } from "../core/findings";
 
@@ -15,9 +15,18 @@ export function reportInput(construct: IConstruct, findings: readonly Finding[])
     validate: () => {
       if (!warned) {
         warned = true;
-        for (const f of sorted) if (f.severity === "warning") Annotations.of(construct).addWarning(formatFinding(f));
+        for (const f of sorted) if (f.severity === "warning") addWarning(construct, f);
       }
       return sorted.filter((f) => f.severity === "error").map(formatFinding);
     },
   });
+}
+
+/**
+ * A finding as a warning annotation (cdktf's `@cdktf/warn`: `cdktf synth` prints it, manifest.json keeps it), without
+ * the stack trace cdktf records by default: that trace is the library's own code, at paths of the machine that
+ * synthesized, which would make the output differ between machines and runs.
+ */
+export function addWarning(construct: IConstruct, finding: Finding): void {
+  construct.node.addMetadata(AnnotationMetadataEntryType.WARN, formatFinding(finding), { stackTrace: false });
 }

@@ -1,6 +1,6 @@
-import { Annotations } from "cdktf";
 import { IConstruct } from "constructs";
 import { Finding, formatFinding, sortFindings } from "../core/findings";
+import { addWarning } from "../input/report";
 import { findingsAt, registerReporter } from "./analysis";
 
 /**
@@ -16,7 +16,7 @@ export function reportFindings(construct: IConstruct, input: readonly Finding[] 
       const findings = sortFindings([...input, ...findingsAt(construct)]);
       if (!warned) {
         warned = true;
-        for (const f of findings) if (f.severity === "warning") Annotations.of(construct).addWarning(formatFinding(f));
+        for (const f of findings) if (f.severity === "warning") addWarning(construct, f);
       }
       return findings.filter((f) => f.severity === "error").map(formatFinding);
     },

@@ -1,12 +1,12 @@
 import { container, provider, volume } from "@cdktf/provider-docker";
-import { Annotations, ITerraformDependable, TerraformResource, TerraformStack } from "cdktf";
+import { ITerraformDependable, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { error, formatFinding, warning } from "../../core/findings";
+import { error, warning } from "../../core/findings";
 import { normaliseAddress } from "../../core/machines";
 import { MachineFacts, StoreModel } from "../../core/model";
 import { ProcessPlan } from "../../core/plan";
 import { isToken } from "../../input/reader";
-import { reportInput } from "../../input/report";
+import { addWarning, reportInput } from "../../input/report";
 import { field, Schema } from "../../input/schema";
 import { ADDRESS_FIELD, HostTakenProps, readHostProps, TAKEN_FIELDS, takenFacts } from "../host-props";
 import { containerStore, HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
@@ -166,7 +166,7 @@ export class DockerHost extends Construct implements IRocketMqHost {
     this.node.addValidation({
       validate: () => {
         const w = defaultEngineWarning(this);
-        if (w) Annotations.of(this).addWarning(formatFinding(w));
+        if (w) addWarning(this, w);
         return [];
       },
     });

@@ -1,11 +1,13 @@
 import {
-  Annotations,
   Fn,
   Lazy,
   TerraformLocal,
   TerraformOutput,
   TerraformOutputConfig,
   TerraformResource,
+  Tokenization,
+  DefaultTokenResolver,
+  StringConcat,
 } from "cdktf";
 import { gzipSync } from "zlib";
 import { Construct } from "constructs";
@@ -13,7 +15,7 @@ import { error, Finding, formatFinding, warning } from "../../core/findings";
 import { MachineFacts, StoreModel } from "../../core/model";
 import { ProcessPlan } from "../../core/plan";
 import { normaliseHostPath } from "../../core/rules/stores";
-import { reportInput } from "../../input/report";
+import { addWarning, reportInput } from "../../input/report";
 import { field, Schema } from "../../input/schema";
 import { ADDRESS_FIELD, HostTakenProps, readHostProps, TAKEN_FIELDS, takenFacts } from "../host-props";
 import { HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
@@ -83,6 +85,13 @@ const VM_HOST_SCHEMA: Schema<VmHostProps> = {
   limitNofile: field.integer("the limit is written into every unit at synth", DEFAULT_LIMIT_NOFILE),
   ...TAKEN_FIELDS,
 };
+
+/** "the values of the variables x, y, filled in at apply, come on top": what a size measured at synth does not hold. */
+function onTop(variables: readonly string[]): string {
+  return variables.length
+    ? `the value${variables.length > 1 ? "s" : ""} of the variable${variables.length > 1 ? "s" : ""} ${variables.join(", ")}, filled in at apply, come${variables.length > 1 ? "" : "s"} on top`
+    : "";
+}
 
 /** User-data limits of VM providers, the smallest first (what their APIs accept, raw). */
 const USER_DATA_LIMITS = [
@@ -183,7 +192,7 @@ export class VmHost extends Construct implements IRocketMqHost {
     this.node.addValidation({
       validate: () => {
         const w = this.sizeWarning();
-        if (w) Annotations.of(this).addWarning(formatFinding(w));
+        if (w) addWarning(this, w);
         return [];
       },
     });
@@ -311,20 +320,32 @@ export class VmHost extends Construct implements IRocketMqHost {
         ? `within ${limits(within)}`
         : `above ${limits(over)}: attach userDataGzipBase64 there${within.length > 0 ? `; within ${limits(within)}` : ""}`;
     return [
-      `cloud-init user-data of ${this.node.id}: ${size.bytes} bytes (${size.gzip} gzipped, the userDataGzipBase64 form), ${verdict}.`,
+      `cloud-init user-data of ${this.node.id}: ${size.bytes} bytes (${size.gzip} gzipped, the userDataGzipBase64 form), ${verdict}${size.variables.length ? `; ${onTop(size.variables)}` : ""}.`,
     ];
   }
 
-  /** The user-data document's size in bytes, raw and gzipped; undefined when nothing is placed or it cannot render. */
-  private userDataSize(): { bytes: number; gzip: number } | undefined {
+  /**
+   * The user-data document's size in bytes, raw and gzipped, as the stack holds it (a variable counted as its
+   * reference, `${var.tlsPrivateKey}`: its value is known at apply only, so `variables` names them); undefined when
+   * nothing is placed or it cannot render. Measured on the resolved text, not on cdktf's token placeholders, whose numbers differ between
+   * syntheses.
+   */
+  private userDataSize(): { bytes: number; gzip: number; variables: string[] } | undefined {
     if (this.placed.length === 0) return undefined;
     let doc: string;
     try {
-      doc = this.renderUserData();
+      doc = String(
+        Tokenization.resolve(this.renderUserData(), {
+          scope: this,
+          resolver: new DefaultTokenResolver(new StringConcat()),
+          preparing: false,
+        }),
+      );
     } catch {
       return undefined;
     }
-    return { bytes: Buffer.byteLength(doc, "utf8"), gzip: gzipSync(doc).length };
+    const variables = [...new Set([...doc.matchAll(/\$\{[^}]*?\bvar\.([A-Za-z0-9_-]+)/g)].map((m) => m[1]))].sort();
+    return { bytes: Buffer.byteLength(doc, "utf8"), gzip: gzipSync(doc).length, variables };
   }
 
   /** True when a process placed here reads a file that holds a secret (an ACL file): the document carries it. */
@@ -344,7 +365,7 @@ export class VmHost extends Construct implements IRocketMqHost {
     return warning(
       this.node.path,
       "hosts/user-data-size",
-      `the VM's user-data is ${size.bytes} bytes, above ${over.map((l) => `${l.where}'s ${l.bytes / 1024} KB`).join(" and ")}: the VM resource is refused there. Gzipped it is ${size.gzip} bytes.`,
+      `the VM's user-data is ${size.bytes} bytes${size.variables.length ? ` (${onTop(size.variables)})` : ""}, above ${over.map((l) => `${l.where}'s ${l.bytes / 1024} KB`).join(" and ")}: the VM resource is refused there. Gzipped it is ${size.gzip} bytes.`,
       `Attach userDataGzipBase64 instead of userData (cloud-init unpacks it), e.g. for an aws_instance: vm.attachTo(instance, "user_data_base64") becomes instance.userDataBase64 = vm.userDataGzipBase64; or place fewer processes on this VM.`,
     );
   }
