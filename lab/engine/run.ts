@@ -46,6 +46,7 @@ import { LabCertificates } from "../tls";
 import {
   Traffic,
   checkNothingLost,
+  noteBaseline,
   cliRollout,
   clusterServing,
   trafficLine,
@@ -937,10 +938,9 @@ async function rolloutProof(
       apply?.code === 0 && together.length > 1 && replaced.length === together.length,
       `${(/Apply complete![^\n]*/.exec(apply?.out ?? "") ?? [""])[0]}; replaced: ${replaced.join(", ") || "none"}; ${apply?.code === 0 ? "" : (apply?.out ?? "").slice(-3000)}`,
     );
-    checkNothingLost(ctx, row.atOnce);
+    noteBaseline(ctx, row.atOnce);
     current = once;
     ctx.note(`${c.case}: in waves: ${trafficLine(row.waves)}`);
-    ctx.note(`${c.case}: all at once: ${trafficLine(row.atOnce)}`);
   }
   await clusterServing(d);
   return current;
