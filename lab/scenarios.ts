@@ -2,13 +2,14 @@
 // OpenTofu applied to Docker engines) is checked through RocketMQ itself, from a client outside every server.
 import { spawnSync } from "child_process";
 import * as crypto from "crypto";
+import * as fs from "fs";
 import * as path from "path";
 import { Ctx } from "./checks";
 import { parse } from "yaml";
 import { Credentials, LabClient, refusalText, refusedWith } from "./client";
 import { BrokerExpect, Deployment, brokerExpect, registeredId } from "./deployment";
 import { LabProc } from "./procs";
-import { Upload, configProps } from "./stack";
+import { Upload, configProps, parseProperties } from "./stack";
 import { REPO_DIR, cliArgv, log, ms, sleep, waitFor } from "./util";
 
 export async function sendOk(
@@ -22,11 +23,24 @@ export async function sendOk(
   return client.send(topic, brokerName, body, creds, timeoutMs);
 }
 
-/** `rocketmq-cdktf wait` run as a pipeline runs it, from the client's machine: its exit code, output and time. */
-export function cliWait(clientNs: string, args: string[]): { code: number; out: string; tookMs: number } {
+/**
+ * `rocketmq-cdktf wait` run as a pipeline runs it, from the client's machine: its exit code, output and time. `env`:
+ * variables on top of the lab's (the account it signs with).
+ */
+export function cliWait(
+  clientNs: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number; out: string; tookMs: number } {
   const t = Date.now();
   const [cmd, ...argv] = cliArgv(["wait", ...args], clientNs);
-  const r = spawnSync(cmd, argv, { cwd: REPO_DIR, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL" });
+  const r = spawnSync(cmd, argv, {
+    cwd: REPO_DIR,
+    encoding: "utf8",
+    timeout: 120_000,
+    killSignal: "SIGKILL",
+    env: { ...process.env, ...env },
+  });
   return { code: r.status ?? -1, out: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim(), tookMs: Date.now() - t };
 }
 
@@ -623,6 +637,54 @@ function said(r: any): string {
   return "ok";
 }
 
+/** The CLI's TLS arguments for a deployment whose client speaks TLS: `--ca` with the CA its client trusts. */
+function cliTlsArgs(d: Deployment): string[] {
+  if (!d.clientJvmOptions.includes("-Dtls.enable=true")) return [];
+  const file = d.clientJvmOptions.find((o) => o.startsWith("-Dtls.config.file="))?.split("=")[1];
+  const ca = file ? parseProperties(fs.readFileSync(file, "utf8"))["tls.client.trustCertPath"] : undefined;
+  return ca ? ["--ca", ca] : ["--tls"];
+}
+
+/**
+ * The pipeline's wait between rollout waves on a cluster with access control, against the real brokers: unsigned,
+ * the broker refuses and `wait` exits 1 at once saying which account to give; signed with the admin's account
+ * (ROCKETMQ_ACCESS_KEY/ROCKETMQ_SECRET_KEY), it exits 0 with the set in sync (the slave holds what the master held
+ * after the sends); the secret is in no output.
+ */
+function signedWait(ctx: Ctx, d: Deployment, brokers: BrokerExpect[], admin: AclAccount): void {
+  const ns = d.namesrvAddrs.join(";");
+  const slave = brokers.find((b) => b.id !== "0")!;
+  const args = [
+    "--namesrv",
+    ns,
+    ...cliTlsArgs(d),
+    "--timeout",
+    "60",
+    "--broker",
+    `${slave.brokerName}:${slave.id}@${slave.addr}`,
+  ];
+  const unsigned = cliWait(d.clientNs, args);
+  ctx.check(
+    `acl: rocketmq-cdktf wait for the slave, unsigned, exits 1 at once (${ms(unsigned.tookMs)}, not its 60 s bound), saying the broker checks access control and which variables to set`,
+    unsigned.code === 1 &&
+      unsigned.tookMs < 30_000 &&
+      unsigned.out.includes("the broker checks access control") &&
+      unsigned.out.includes("ROCKETMQ_ACCESS_KEY"),
+    `exit ${unsigned.code}: ${unsigned.out}`,
+  );
+  const signed = cliWait(d.clientNs, args, {
+    ROCKETMQ_ACCESS_KEY: admin.accessKey,
+    ROCKETMQ_SECRET_KEY: admin.secretKey,
+  });
+  ctx.check(
+    `acl: signed with ${admin.accessKey}'s account from the environment, it exits 0 with ${slave.brokerName} in sync (${ms(signed.tookMs)})`,
+    signed.code === 0 &&
+      signed.out.includes("and in sync after") &&
+      !`${unsigned.out}${signed.out}`.includes(admin.secretKey),
+    `exit ${signed.code}: ${signed.out.replace(/\n\s*/g, " | ")}`,
+  );
+}
+
 /**
  * f. seed-secured: access control 1.0 on a SYNC master and its slave (every broker with aclEnable=true and the
  * plain_acl.yml the library uploads, found through rocketmq.acl.plain.file relative to the image's ROCKETMQ_HOME).
@@ -756,6 +818,8 @@ export async function securedPair(ctx: Ctx, d: Deployment): Promise<void> {
   );
   r = await client.consume(topic, brokerName, undefined, 15_000);
   ctx.check(`acl: an anonymous consume of ${topic} is refused with code ${code}`, refusedWith(r, code), said(r));
+
+  signedWait(ctx, d, brokers, admin);
 
   // The admin creates a topic; the slave copies it from its master (unsigned requests, let in by the white list).
   const copied = "AclLabCopied";

@@ -7,7 +7,8 @@
  *   rocketmq-cdktf rollout <before> <after>   the change in waves that keep the cluster serving (--json, --script,
  *                                             --stack <name>: only that stack, repeatable; --namesrv: ask the
  *                                             running cluster who leads each elected group, to restart it last)
- *   rocketmq-cdktf wait --namesrv .. --broker ..   exit 0 once the brokers are registered again, 1 after --timeout
+ *   rocketmq-cdktf wait --namesrv .. --broker ..   exit 0 once the brokers are registered again and their sets in
+ *                                             sync (--registered: registration only), 1 after --timeout
  * <before>/<after>: a cdktf output folder (cdktf.out), one stack's folder, or a cdk.tf.json file.
  */
 import * as fs from "fs";
@@ -16,7 +17,7 @@ import { changeImpact, renderImpact } from "./report/impact";
 import { mergeChanges, StackChanges } from "./core/changes";
 import { dockerStackChanges } from "./targets/docker/changes";
 import { vmStackChanges } from "./targets/vm/changes";
-import { AskOptions, brokerTable, ExpectedBroker, waitRegistered } from "./ops/remoting";
+import { AskOptions, brokerTable, Credentials, ExpectedBroker, waitInSync, waitRegistered } from "./ops/remoting";
 import { brokerArg, Leaders, parseBrokerArg, planRollout, renderRollout, rolloutScript } from "./ops/rollout";
 
 /** stack name -> cdk.tf.json path. */
@@ -203,17 +204,44 @@ export async function rolloutCommand(args: readonly string[]): Promise<number> {
   }
 }
 
-/** Options of `wait`: `--namesrv a;b`, `--broker name[:id]@host:port` (repeated), `--timeout s`, `--tls`, `--ca file`. */
-export function parseWaitArgs(args: readonly string[]): {
+/**
+ * The account `wait` signs broker requests with: ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY from the environment
+ * (never an argument: a command line is visible to every user of the machine). Both or neither.
+ */
+export function credentialsFrom(env: NodeJS.ProcessEnv): Credentials | undefined {
+  const accessKey = env.ROCKETMQ_ACCESS_KEY ?? "";
+  const secretKey = env.ROCKETMQ_SECRET_KEY ?? "";
+  if (accessKey === "" && secretKey === "") return undefined;
+  if (accessKey === "" || secretKey === "")
+    throw new Error("set both ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY (an account of the cluster), or neither");
+  return { accessKey, secretKey };
+}
+
+/**
+ * Options of `wait`: `--namesrv a;b`, `--broker name[:id]@host:port` (repeated), `--registered`, `--timeout s`,
+ * `--tls`, `--ca file`; the account from the environment (credentialsFrom).
+ */
+export function parseWaitArgs(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): {
   nameServers: string[];
   brokers: ExpectedBroker[];
+  /** Only registration is checked, not that each set's replicas caught up with its master. */
+  registeredOnly: boolean;
   timeoutMs: number;
   tls: boolean;
   ca?: string;
+  credentials?: Credentials;
 } {
   const brokers: ExpectedBroker[] = [];
+  let registeredOnly = false;
   const cluster: ClusterArgs = { nameServers: [], tls: false, timeoutSeconds: 180 };
   readArgs(args, cluster, (a, value) => {
+    if (a === "--registered") {
+      registeredOnly = true;
+      return true;
+    }
     if (a !== "--broker") return false;
     const v = value();
     const b = parseBrokerArg(v);
@@ -222,34 +250,46 @@ export function parseWaitArgs(args: readonly string[]): {
     return true;
   });
   if (cluster.nameServers.length === 0) throw new Error("give --namesrv (and --broker for each broker to wait for)");
+  const credentials = credentialsFrom(env);
   return {
     nameServers: cluster.nameServers,
     brokers,
+    registeredOnly,
     timeoutMs: cluster.timeoutSeconds * 1000,
     tls: cluster.tls,
     ...(cluster.ca !== undefined ? { ca: cluster.ca } : {}),
+    ...(credentials ? { credentials } : {}),
   };
 }
 
 /**
- * `wait`: exit 0 once every name server answers and lists every broker given, 1 with what is missing when the time is
- * up (2: wrong arguments).
+ * `wait`: exit 0 once every name server answers, lists every broker given, and (unless `--registered`) every set of
+ * those brokers is in sync: each replica holds what its master held when first asked, and a 5.x master counts every
+ * replica in sync (in controller mode: its SyncStateSet). Exit 1 with what is missing or behind when the time is up,
+ * or at once when a broker refuses for access control; 2: wrong arguments.
  */
-export async function waitCommand(args: readonly string[]): Promise<number> {
+export async function waitCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let o: ReturnType<typeof parseWaitArgs>;
   try {
-    o = parseWaitArgs(args);
+    o = parseWaitArgs(args, env);
   } catch (e) {
     process.stderr.write(`rocketmq-cdktf wait: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   try {
-    const took = await waitRegistered(o.nameServers, o.brokers, o.timeoutMs, o);
-    process.stdout.write(
-      o.brokers.length
-        ? `registered with ${o.nameServers.join(", ")} after ${(took / 1000).toFixed(1)} s: ${o.brokers.map(brokerArg).join(", ")}\n`
-        : `${o.nameServers.join(", ")} answered after ${(took / 1000).toFixed(1)} s\n`,
-    );
+    if (o.brokers.length === 0 || o.registeredOnly) {
+      const took = await waitRegistered(o.nameServers, o.brokers, o.timeoutMs, o);
+      process.stdout.write(
+        o.brokers.length
+          ? `registered with ${o.nameServers.join(", ")} after ${(took / 1000).toFixed(1)} s: ${o.brokers.map(brokerArg).join(", ")}\n`
+          : `${o.nameServers.join(", ")} answered after ${(took / 1000).toFixed(1)} s\n`,
+      );
+    } else {
+      const { took, sets } = await waitInSync(o.nameServers, o.brokers, o.timeoutMs, o);
+      process.stdout.write(
+        `registered with ${o.nameServers.join(", ")} and in sync after ${(took / 1000).toFixed(1)} s: ${o.brokers.map(brokerArg).join(", ")}\n${sets.map((l) => `  ${l}\n`).join("")}`,
+      );
+    }
     return 0;
   } catch (e) {
     process.stderr.write(`rocketmq-cdktf wait: ${(e as Error).message}\n`);
@@ -261,7 +301,8 @@ const USAGE =
   "usage: rocketmq-cdktf topology [outdir]\n" +
   "       rocketmq-cdktf diff [--json] <before> <after>\n" +
   "       rocketmq-cdktf rollout [--json | --script] [--timeout <s>] [--stack <name> ...] [--namesrv <host:port;...> [--tls] [--ca <pem file>]] <before> <after>\n" +
-  "       rocketmq-cdktf wait --namesrv <host:port;...> [--broker <brokerName[:brokerId]@host:port> ...] [--timeout <s>] [--tls] [--ca <pem file>]\n";
+  "       rocketmq-cdktf wait --namesrv <host:port;...> [--broker <brokerName[:brokerId]@host:port> ...] [--registered] [--timeout <s>] [--tls] [--ca <pem file>]\n" +
+  "         (a cluster with access control: ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY in the environment)\n";
 
 export function main(argv: string[]): number {
   const [cmd, ...args] = argv;

@@ -1,33 +1,76 @@
 /**
- * Asking a running cluster, for the commands a pipeline runs between rollout waves: one RocketMQ remoting request
- * (GET_BROKER_CLUSTER_INFO, code 106) to a name server over TCP, as RocketMQ's own clients send it (RemotingCommand's
- * frame: total length, header length with the serialize type in its high byte, the JSON header, the body). Name
- * servers are not authenticated by access control; a name server in TLS enforcing mode takes the same request over TLS.
+ * Asking a running cluster, for the commands a pipeline runs between rollout waves: RocketMQ remoting requests over
+ * TCP, as RocketMQ's own clients send them (RemotingCommand's frame: total length, header length with the serialize
+ * type in its high byte, the JSON header, the body). A name server is asked who is registered
+ * (GET_BROKER_CLUSTER_INFO); a broker how far its commit log goes (GET_BROKER_RUNTIME_INFO) and, on 5.x, how many of
+ * its replicas are in sync (GET_BROKER_HA_STATUS). Name servers are not authenticated by access control; brokers are,
+ * so a broker request is signed as RocketMQ's AclClientRPCHook signs it (ACL 1.0 and 2.0 alike) when credentials are
+ * given. A server in TLS enforcing mode takes the same requests over TLS.
  */
+import * as crypto from "crypto";
 import * as net from "net";
 import * as tls from "tls";
 
 const GET_BROKER_CLUSTER_INFO = 106;
+const GET_BROKER_RUNTIME_INFO = 28;
+const GET_BROKER_HA_STATUS = 907;
 const SUCCESS = 0;
+/** ACL 1.0 refuses with code 1 (SYSTEM_ERROR) and a remark naming the accessKey or the signature; ACL 2.0 with 16. */
+const NO_PERMISSION = 16;
 /** Above any cluster's info: a longer frame is not RocketMQ's answer. */
 const MAX_FRAME = 64 * 1024 * 1024;
 
 /** The brokers a name server knows: by brokerName, its cluster and its members' addresses by brokerId. */
 export type BrokerTable = Record<string, { cluster: string; addrs: Record<string, string> }>;
 
+/** An account of the cluster's access control, to sign broker requests with. */
+export interface Credentials {
+  readonly accessKey: string;
+  readonly secretKey: string;
+}
+
 export interface AskOptions {
-  /** Speak TLS (a name server in enforcing mode). */
+  /** Speak TLS (a server in enforcing mode). */
   readonly tls?: boolean;
   /** The CA (PEM) to check the server's certificate against; without it the certificate is not checked. */
   readonly ca?: string;
+  /**
+   * Sign broker requests (a cluster with access control). Name server requests are never signed.
+   * @default none: unsigned, which a broker with access control refuses
+   */
+  readonly credentials?: Credentials;
 }
 
-/** The frame of one request with a JSON header and no body. */
-export function encodeRequest(code: number, opaque: number): Buffer {
+/** A broker's refusal of an unsigned or wrongly signed request: waiting does not mend it. */
+export class AccessRefused extends Error {}
+
+/**
+ * AclClientRPCHook's signature: HmacSHA1 with the secret key over the values of the request's extFields in key
+ * order (here only AccessKey: these requests have no header) followed by the body, base64.
+ */
+export function signature(extFields: Readonly<Record<string, string>>, body: Buffer, secretKey: string): string {
+  const content = Object.keys(extFields)
+    .filter((k) => k !== "Signature")
+    .sort()
+    .map((k) => extFields[k])
+    .join("");
+  return crypto
+    .createHmac("sha1", Buffer.from(secretKey, "utf8"))
+    .update(Buffer.concat([Buffer.from(content, "utf8"), body]))
+    .digest("base64");
+}
+
+/** The frame of one request with a JSON header and no body; signed when `credentials` are given. */
+export function encodeRequest(code: number, opaque: number, credentials?: Credentials): Buffer {
+  const extFields: Record<string, string> = {};
+  if (credentials) {
+    extFields.AccessKey = credentials.accessKey;
+    extFields.Signature = signature(extFields, Buffer.alloc(0), credentials.secretKey);
+  }
   const header = Buffer.from(
     JSON.stringify({
       code,
-      extFields: {},
+      extFields,
       flag: 0,
       language: "JAVA",
       opaque,
@@ -68,8 +111,15 @@ export function parseClusterInfo(text: string): BrokerTable {
   return out;
 }
 
-/** The brokers the name server at `addr` (`host:port`) knows, asked within `timeoutMs`. */
-export function brokerTable(addr: string, timeoutMs: number, options: AskOptions = {}): Promise<BrokerTable> {
+/** One answer: its code, remark and body. */
+interface Answer {
+  readonly code: number;
+  readonly remark: string;
+  readonly body: Buffer;
+}
+
+/** One request to the server at `addr` (`host:port`), answered within `timeoutMs`. */
+function call(addr: string, code: number, timeoutMs: number, options: AskOptions): Promise<Answer> {
   const at = addr.lastIndexOf(":");
   const host = addr.slice(0, at).replace(/^\[(.*)\]$/, "$1");
   const port = Number(addr.slice(at + 1));
@@ -80,7 +130,7 @@ export function brokerTable(addr: string, timeoutMs: number, options: AskOptions
     const socket = options.tls
       ? tls.connect({ host, port, ca: options.ca, rejectUnauthorized: options.ca !== undefined, servername: undefined })
       : net.connect({ host, port });
-    const finish = (err: Error | undefined, value?: BrokerTable) => {
+    const finish = (err: Error | undefined, value?: Answer) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
@@ -90,18 +140,13 @@ export function brokerTable(addr: string, timeoutMs: number, options: AskOptions
     };
     const timer = setTimeout(() => finish(new Error(`${addr}: no answer within ${timeoutMs} ms`)), timeoutMs);
     socket.once(options.tls ? "secureConnect" : "connect", () =>
-      socket.write(encodeRequest(GET_BROKER_CLUSTER_INFO, 1)),
+      socket.write(encodeRequest(code, 1, options.credentials)),
     );
     socket.on("data", (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
       try {
         const r = decodeResponse(buf);
-        if (!r) return;
-        if (r.header.code !== SUCCESS)
-          return finish(
-            new Error(`${addr}: answered code ${r.header.code}${r.header.remark ? ` (${r.header.remark})` : ""}`),
-          );
-        finish(undefined, parseClusterInfo(r.body.toString("utf8")));
+        if (r) finish(undefined, { code: r.header.code ?? -1, remark: r.header.remark ?? "", body: r.body });
       } catch (e) {
         finish(new Error(`${addr}: ${(e as Error).message}`));
       }
@@ -109,6 +154,58 @@ export function brokerTable(addr: string, timeoutMs: number, options: AskOptions
     socket.on("error", (e: Error) => finish(new Error(`${addr}: ${e.message}`)));
     socket.on("close", () => finish(new Error(`${addr}: closed the connection without an answer`)));
   });
+}
+
+/** An answer that is not SUCCESS, as an error: an access control refusal as AccessRefused, saying what to give. */
+function refusal(addr: string, a: Answer, signed: boolean): Error {
+  const what = `${addr}: answered code ${a.code}${a.remark ? ` (${a.remark})` : ""}`;
+  if (a.code === NO_PERMISSION || /accessKey|signature|username/i.test(a.remark))
+    return new AccessRefused(
+      `${what}: the broker checks access control; ${signed ? "the account given (ROCKETMQ_ACCESS_KEY, ROCKETMQ_SECRET_KEY) is not accepted: give one the cluster knows" : "give an account of the cluster in the environment: ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY"} (or wait --registered to check registration only)`,
+    );
+  return new Error(what);
+}
+
+/** The brokers the name server at `addr` (`host:port`) knows, asked within `timeoutMs` (never signed). */
+export async function brokerTable(addr: string, timeoutMs: number, options: AskOptions = {}): Promise<BrokerTable> {
+  const unsigned: AskOptions = { ...(options.tls ? { tls: true } : {}), ...(options.ca ? { ca: options.ca } : {}) };
+  const a = await call(addr, GET_BROKER_CLUSTER_INFO, timeoutMs, unsigned);
+  if (a.code !== SUCCESS) throw refusal(addr, a, false);
+  try {
+    return parseClusterInfo(a.body.toString("utf8"));
+  } catch (e) {
+    throw new Error(`${addr}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** How far the commit log of the broker at `addr` goes (its runtime info's commitLogMaxOffset), in bytes. */
+export async function commitLogMaxOffset(addr: string, timeoutMs: number, options: AskOptions = {}): Promise<number> {
+  const a = await call(addr, GET_BROKER_RUNTIME_INFO, timeoutMs, options);
+  if (a.code !== SUCCESS) throw refusal(addr, a, options.credentials !== undefined);
+  const kv = JSON.parse(a.body.toString("utf8")) as { table?: Record<string, string> };
+  const v = Number(kv.table?.commitLogMaxOffset);
+  if (!Number.isFinite(v)) throw new Error(`${addr}: its runtime info has no commitLogMaxOffset`);
+  return v;
+}
+
+/**
+ * How many replicas the master at `addr` counts in sync (5.x: in controller mode its SyncStateSet less itself;
+ * otherwise its slaves within haMaxGapNotInSync), or undefined where RocketMQ does not say (4.x answers the code as
+ * not supported; a DLedger broker has no HA service).
+ */
+export async function inSyncReplicas(
+  addr: string,
+  timeoutMs: number,
+  options: AskOptions = {},
+): Promise<number | undefined> {
+  const a = await call(addr, GET_BROKER_HA_STATUS, timeoutMs, options);
+  if (a.code !== SUCCESS) {
+    const e = refusal(addr, a, options.credentials !== undefined);
+    if (e instanceof AccessRefused) throw e;
+    return undefined;
+  }
+  const info = JSON.parse(a.body.toString("utf8")) as { master?: boolean; inSyncSlaveNums?: number };
+  return info.master === true && typeof info.inSyncSlaveNums === "number" ? info.inSyncSlaveNums : undefined;
 }
 
 /** A broker a wave restarts: it must be registered under its brokerName and brokerId at its address. */
@@ -143,6 +240,23 @@ export function missing(
   return out;
 }
 
+/** Every name server's table, each asked within what is left of the bound (0.5 to 5 s). */
+async function tables(
+  nameServers: readonly string[],
+  start: number,
+  timeoutMs: number,
+  options: AskOptions,
+): Promise<Map<string, BrokerTable | Error>> {
+  const out = new Map<string, BrokerTable | Error>();
+  for (const ns of nameServers) {
+    const left = Math.max(500, Math.min(5_000, timeoutMs - (Date.now() - start)));
+    out.set(ns, await brokerTable(ns, left, options).catch((e: Error) => e));
+  }
+  return out;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
  * Waits until every name server knows every expected broker at its address, asking every `intervalMs`, for at most
  * `timeoutMs`. Resolves with how long it took; rejects with what is missing.
@@ -155,15 +269,98 @@ export async function waitRegistered(
 ): Promise<number> {
   const start = Date.now();
   for (;;) {
-    const tables = new Map<string, BrokerTable | Error>();
-    for (const ns of nameServers) {
-      const left = Math.max(500, Math.min(5_000, timeoutMs - (Date.now() - start)));
-      tables.set(ns, await brokerTable(ns, left, options).catch((e: Error) => e));
-    }
-    const last = missing(tables, expected);
+    const last = missing(await tables(nameServers, start, timeoutMs, options), expected);
     if (last.length === 0) return Date.now() - start;
     if (Date.now() - start >= timeoutMs)
       throw new Error(`not registered within ${Math.round(timeoutMs / 1000)} s:\n  ${last.join("\n  ")}`);
-    await new Promise((r) => setTimeout(r, options.intervalMs ?? 1_000));
+    await pause(options.intervalMs ?? 1_000);
+  }
+}
+
+/** Where one set stands: the lines that keep it from being in sync (none: in sync), and what was seen. */
+export interface SetSync {
+  readonly brokerName: string;
+  readonly behind: readonly string[];
+  readonly seen: string;
+}
+
+/**
+ * One look at a set: its master (brokerId 0 as `table` lists it) and every other member registered. Each member must
+ * have reached `target` (the master's commitLogMaxOffset when first seen, kept in `targets` by master address, so a
+ * set under traffic is in sync once its replicas hold what the master held then), and a master that counts replicas
+ * in sync (5.x) must count all of them.
+ */
+export async function setSync(
+  brokerName: string,
+  table: BrokerTable,
+  targets: Map<string, number>,
+  timeoutMs: number,
+  options: AskOptions,
+): Promise<SetSync> {
+  const addrs = table[brokerName]?.addrs ?? {};
+  const master = addrs["0"];
+  if (master === undefined)
+    return { brokerName, behind: [`${brokerName}: no master registered (${JSON.stringify(addrs)})`], seen: "" };
+  const replicas = Object.entries(addrs)
+    .filter(([id]) => id !== "0")
+    .sort(([a], [b]) => Number(a) - Number(b));
+  const masterAt = await commitLogMaxOffset(master, timeoutMs, options);
+  const key = `${brokerName}@${master}`;
+  const target = targets.get(key) ?? masterAt;
+  targets.set(key, target);
+  const behind: string[] = [];
+  for (const [id, addr] of replicas) {
+    const at = await commitLogMaxOffset(addr, timeoutMs, options);
+    if (at < target)
+      behind.push(
+        `${brokerName} id ${id} at ${addr}: commitLogMaxOffset ${at}, ${target - at} bytes behind the master's ${target}`,
+      );
+  }
+  const inSync = replicas.length ? await inSyncReplicas(master, timeoutMs, options) : undefined;
+  if (inSync !== undefined && inSync < replicas.length)
+    behind.push(
+      `${brokerName}: the master ${master} counts ${inSync} of its ${replicas.length} replica${replicas.length === 1 ? "" : "s"} in sync`,
+    );
+  const seen = `${brokerName}: ${replicas.length} replica${replicas.length === 1 ? "" : "s"} at the master ${master}'s commitLogMaxOffset ${target}${inSync !== undefined ? `, ${inSync} counted in sync by the master` : ""}`;
+  return { brokerName, behind, seen };
+}
+
+/**
+ * Waits until the expected brokers are registered (waitRegistered) and every set they belong to is in sync (setSync),
+ * within `timeoutMs` in all. Resolves with how long it took and a line per set; rejects with what is behind, at once
+ * when a broker refuses for access control (waiting does not mend it).
+ */
+export async function waitInSync(
+  nameServers: readonly string[],
+  expected: readonly ExpectedBroker[],
+  timeoutMs: number,
+  options: AskOptions & { intervalMs?: number } = {},
+): Promise<{ took: number; sets: string[] }> {
+  const start = Date.now();
+  await waitRegistered(nameServers, expected, timeoutMs, options);
+  const names = [...new Set(expected.map((b) => b.brokerName))].sort();
+  const targets = new Map<string, number>();
+  for (;;) {
+    const left = () => Math.max(500, Math.min(5_000, timeoutMs - (Date.now() - start)));
+    const seen = [...(await tables(nameServers, start, timeoutMs, options)).values()];
+    const table = seen.find((t): t is BrokerTable => !(t instanceof Error)) ?? seen[0];
+    const looks: SetSync[] = [];
+    for (const n of names) {
+      if (table instanceof Error) {
+        looks.push({ brokerName: n, behind: [table.message], seen: "" });
+        continue;
+      }
+      looks.push(
+        await setSync(n, table, targets, left(), options).catch((e: Error) => {
+          if (e instanceof AccessRefused) throw e;
+          return { brokerName: n, behind: [e.message], seen: "" };
+        }),
+      );
+    }
+    const behind = looks.flatMap((l) => l.behind);
+    if (behind.length === 0) return { took: Date.now() - start, sets: looks.map((l) => l.seen) };
+    if (Date.now() - start >= timeoutMs)
+      throw new Error(`not in sync within ${Math.round(timeoutMs / 1000)} s:\n  ${behind.join("\n  ")}`);
+    await pause(options.intervalMs ?? 1_000);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * A change turned into rollout waves a pipeline runs: each wave's Terraform targets (or the VMs to replace), then a
- * bounded wait until the wave's brokers are registered with every name server again (`rocketmq-cdktf wait`), and a
- * last apply of everything. The waves are the change report's (lib/report/impact.ts): name servers one at a time,
+ * bounded wait until the wave's brokers are registered with every name server again and their sets in sync
+ * (`rocketmq-cdktf wait`), and a last apply of everything. The waves are the change report's (lib/report/impact.ts): name servers one at a time,
  * slaves before their master, at most a minority of a raft group at once, one VM at a time. Pure: no file system.
  */
 import { ProcessSnapshot, serverProperties, StackChanges } from "../core/changes";
@@ -39,6 +39,11 @@ export interface StackRollout {
   readonly waves: readonly RolloutWave[];
   /** What no order avoids (StackImpact.costs): a pipeline should stop and ask a person. */
   readonly costs: readonly string[];
+  /**
+   * The brokers check access control (ACL 1.0 `aclEnable`, ACL 2.0 `authenticationEnabled`): the waits sign their
+   * requests with an account of the cluster (ROCKETMQ_ACCESS_KEY, ROCKETMQ_SECRET_KEY in the environment).
+   */
+  readonly accessControl: boolean;
 }
 
 /**
@@ -135,7 +140,22 @@ export function planRollout(stack: string, changes: StackChanges, leaders?: Lead
       nameServers: snaps.flatMap(nameServerAddr),
     };
   });
-  return { stack, order: ordered.order, nameServers: nameServersOf(changes.after), waves, costs: impact.costs };
+  const accessControl = [...changes.after.values()].some((p) => {
+    const props = serverProperties(p.files);
+    return p.labels["rocketmq.role"] === "broker" && (isOn(props.aclEnable) || isOn(props.authenticationEnabled));
+  });
+  return {
+    stack,
+    order: ordered.order,
+    nameServers: nameServersOf(changes.after),
+    waves,
+    costs: impact.costs,
+    accessControl,
+  };
+}
+
+function isOn(v: string | undefined): boolean {
+  return v?.trim() === "true";
 }
 
 /** A broker as the name servers must list it: brokerName, brokerId (a pair's; elected roles: any), brokerIP1:listenPort. */
@@ -218,6 +238,11 @@ export function rolloutScript(rollouts: readonly StackRollout[], outdir: string,
       continue;
     }
     out.push(...r.order.map((o) => `# order: ${o.replace(/\n/g, " ")}`));
+    if (r.accessControl && r.waves.some((w) => w.waitFor.length))
+      out.push(
+        "# the brokers check access control: the waits sign with an account of the cluster, from the environment",
+        ': "${ROCKETMQ_ACCESS_KEY:?export ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY (an account of the cluster) for the waits}" "${ROCKETMQ_SECRET_KEY:?export ROCKETMQ_SECRET_KEY too}"',
+      );
     r.waves.forEach((w, i) => {
       out.push(
         `# wave ${i + 1}: ${w.processes.join(", ")}`,
@@ -255,6 +280,11 @@ export function renderRollout(rollouts: readonly StackRollout[]): string {
     if (r.costs.length)
       out.push("**Not rolled: what it costs, whatever the order**", "", ...r.costs.map((c) => `- ${c}`), "");
     if (r.order.length) out.push(...r.order.map((o) => `- ${o}`), "");
+    if (r.accessControl && r.waves.some((w) => w.waitFor.length))
+      out.push(
+        "The brokers check access control: run the waits with an account of the cluster in ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY.",
+        "",
+      );
     r.waves.forEach((w, i) => {
       const how = [
         ...(w.targets.length ? [`apply ${w.targets.map((t) => `\`-target=${t}\``).join(" ")}`] : []),
@@ -264,7 +294,7 @@ export function renderRollout(rollouts: readonly StackRollout[]): string {
         ? `; then wait until ${w.nameServers.join(", ")} answer${w.nameServers.length === 1 ? "s" : ""}`
         : "";
       const wait = w.waitFor.length
-        ? `; then wait until ${w.waitFor.map((b) => `\`${brokerArg(b)}\``).join(", ")} ${w.waitFor.length === 1 ? "is" : "are"} registered with ${r.nameServers.join(", ")}`
+        ? `; then wait until ${w.waitFor.map((b) => `\`${brokerArg(b)}\``).join(", ")} ${w.waitFor.length === 1 ? "is" : "are"} registered with ${r.nameServers.join(", ")} and ${w.waitFor.length === 1 ? "its set is" : "their sets are"} in sync (every replica holds what its master held)`
         : "";
       out.push(`${i + 1}. ${w.processes.map((p) => `\`${p}\``).join(", ")}: ${how}${answer}${wait}`);
     });

@@ -13,18 +13,31 @@ import {
   RocketMqVersion,
   VmHost,
 } from "../../lib";
-import { main, parseWaitArgs, rollout, rolloutCommand } from "../../lib/cli";
-import { brokerTable, decodeResponse, encodeRequest, missing, parseClusterInfo } from "../../lib/ops/remoting";
+import { main, parseWaitArgs, rollout, rolloutCommand, waitCommand } from "../../lib/cli";
+import {
+  brokerTable,
+  decodeResponse,
+  encodeRequest,
+  missing,
+  parseClusterInfo,
+  signature,
+  waitInSync,
+} from "../../lib/ops/remoting";
 import { planRollout, renderRollout, rolloutScript } from "../../lib/ops/rollout";
 import { dockerStackChanges } from "../../lib/targets/docker/changes";
 import { vmStackChanges } from "../../lib/targets/vm/changes";
 
-function sync(nameServers: number, fileReservedTime?: number): any {
+function sync(nameServers: number, fileReservedTime?: number, secured = false): any {
   const stack = new TerraformStack(Testing.app(), "seed");
   const hosts = [28, 29, 30].map(
     (n) => new DockerHost(stack, `h${n}`, { address: `10.0.0.${n}`, dockerHost: `tcp://10.0.0.${n}:2376` }),
   );
-  const cluster = new RocketMqCluster(stack, "rmq", { version: RocketMqVersion.V4_9_8 });
+  const cluster = new RocketMqCluster(stack, "rmq", {
+    version: RocketMqVersion.V4_9_8,
+    ...(secured
+      ? { accessControl: { users: [{ name: "rocketmq-admin", secret: "s3cret-admin-1", admin: true }] } }
+      : {}),
+  });
   for (let i = 0; i < nameServers; i++) new NameServer(cluster, `ns${28 + i}`, { host: hosts[i] });
   for (const [bn, m, sl] of [
     ["broker-a", 0, 1],
@@ -184,6 +197,20 @@ describe("rocketmq-cdktf rollout", () => {
     expect(renderRollout([r])).toContain("5. apply everything");
   });
 
+  test("a cluster with access control: the script stops before the first apply unless an account is exported", () => {
+    const r = planRollout("seed", dockerStackChanges(sync(2, undefined, true), sync(2, 72, true)));
+    expect(r.accessControl).toBe(true);
+    const script = rolloutScript([r], "cdktf.out");
+    const guard = script.indexOf(': "${ROCKETMQ_ACCESS_KEY:?export ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY');
+    expect(guard).toBeGreaterThan(0);
+    expect(guard).toBeLessThan(script.indexOf('"$TF" apply'));
+    expect(script).not.toContain("s3cret-admin-1");
+    expect(renderRollout([r])).toContain(
+      "The brokers check access control: run the waits with an account of the cluster",
+    );
+    expect(planRollout("seed", dockerStackChanges(sync(2), sync(2, 72))).accessControl).toBe(false);
+  });
+
   test("both masters changed: one at a time, so the other set keeps taking writes", () => {
     const r = planRollout("seed", dockerStackChanges(sync(2), sync(2, 72)));
     expect(r.waves.map((w) => w.processes)).toEqual([["defaultcluster-broker-a-0"], ["defaultcluster-broker-b-0"]]);
@@ -280,8 +307,153 @@ describe("rocketmq-cdktf wait", () => {
     expect(parseWaitArgs(["--namesrv", "a:1;b:2", "--broker", "broker-c@10.0.0.1:10911", "--timeout", "30"])).toEqual({
       nameServers: ["a:1", "b:2"],
       brokers: [{ brokerName: "broker-c", addr: "10.0.0.1:10911" }],
+      registeredOnly: false,
       timeoutMs: 30_000,
       tls: false,
     });
+    expect(parseWaitArgs(["--namesrv", "a:1", "--registered"]).registeredOnly).toBe(true);
+    expect(() => parseWaitArgs(["--namesrv", "a:1"], { ROCKETMQ_ACCESS_KEY: "ops-admin" })).toThrow(
+      "set both ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY (an account of the cluster), or neither",
+    );
+  });
+});
+
+/** A response frame as RocketMQ writes it: the JSON header, then the body. */
+function frame(code: number, body: string, remark?: string): Buffer {
+  const header = Buffer.from(JSON.stringify({ code, flag: 1, opaque: 1, serializeTypeCurrentRPC: "JSON", remark }));
+  const b = Buffer.from(body);
+  const out = Buffer.alloc(8 + header.length + b.length);
+  out.writeInt32BE(4 + header.length + b.length, 0);
+  out.writeInt32BE(header.length, 4);
+  header.copy(out, 8);
+  b.copy(out, 8 + header.length);
+  return out;
+}
+
+/**
+ * A cluster on loopback ports, speaking RocketMQ's frames: a name server listing one set, and its brokers answering
+ * GET_BROKER_RUNTIME_INFO with their commitLogMaxOffset and (5.x) the master GET_BROKER_HA_STATUS. With `account`,
+ * the brokers check each request's signature as RocketMQ's ACL does (code 16 when it does not match).
+ */
+async function fakeCluster(o: {
+  offsets: number[];
+  inSync?: () => number | undefined;
+  account?: { accessKey: string; secretKey: string };
+}): Promise<{ ns: string; brokers: string[]; seen: { to: string; signed: boolean }[]; close: () => void }> {
+  const servers: net.Server[] = [];
+  const seen: { to: string; signed: boolean }[] = [];
+  const listen = async (to: string, answer: (code: number, ext: Record<string, string>) => Buffer) => {
+    const server = net.createServer((socket) =>
+      socket.on("data", (buf: Buffer) => {
+        const headerLength = buf.readInt32BE(4) & 0xffffff;
+        const req = JSON.parse(buf.subarray(8, 8 + headerLength).toString()) as {
+          code: number;
+          extFields: Record<string, string>;
+        };
+        seen.push({ to, signed: req.extFields.AccessKey !== undefined });
+        socket.end(answer(req.code, req.extFields));
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    servers.push(server);
+    return `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  };
+  const brokers: string[] = [];
+  for (let i = 0; i < o.offsets.length; i++)
+    brokers.push(
+      await listen(`broker ${i}`, (code, ext) => {
+        if (o.account) {
+          const expected = signature({ AccessKey: ext.AccessKey ?? "" }, Buffer.alloc(0), o.account.secretKey);
+          if (ext.AccessKey !== o.account.accessKey || ext.Signature !== expected)
+            return frame(16, "", ext.AccessKey ? "check signature failed." : "username cannot be null.");
+        }
+        if (code === 28) return frame(0, JSON.stringify({ table: { commitLogMaxOffset: String(o.offsets[i]) } }));
+        const n = o.inSync?.();
+        if (code === 907 && i === 0 && n !== undefined)
+          return frame(0, JSON.stringify({ master: true, inSyncSlaveNums: n, haConnectionInfo: [] }));
+        return frame(3, "", `request type ${code} not supported`);
+      }),
+    );
+  const addrs = brokers.map((a, i) => `${i}:"${a}"`).join(",");
+  const ns = await listen("name server", () =>
+    frame(0, `{"brokerAddrTable":{"broker-a":{"brokerAddrs":{${addrs}},"brokerName":"broker-a","cluster":"C"}}}`),
+  );
+  return { ns, brokers, seen, close: () => servers.forEach((s) => s.close()) };
+}
+
+describe("rocketmq-cdktf wait: in sync", () => {
+  test("signs as RocketMQ's AclClientRPCHook: HmacSHA1 over the extFields' values in key order, base64", () => {
+    // RocketMQ's own AclSignerTest: calSignature("RocketMQ", "12345678")
+    expect(signature({ AccessKey: "RocketMQ" }, Buffer.alloc(0), "12345678")).toBe("IUc8rrO/0gDch8CjObLQsW2rsiA=");
+    const header = JSON.parse(
+      encodeRequest(28, 1, { accessKey: "RocketMQ", secretKey: "12345678" }).subarray(8).toString(),
+    );
+    expect(header.extFields).toEqual({ AccessKey: "RocketMQ", Signature: "IUc8rrO/0gDch8CjObLQsW2rsiA=" });
+  });
+
+  test("a slave behind its master keeps the wait going; it ends once the slave holds what the master held", async () => {
+    const c = await fakeCluster({ offsets: [5000, 1200] });
+    try {
+      const b = { brokerName: "broker-a", brokerId: "1", addr: c.brokers[1] };
+      await expect(waitInSync([c.ns], [b], 400, { intervalMs: 50 })).rejects.toThrow(
+        `not in sync within 0 s:\n  broker-a id 1 at ${c.brokers[1]}: commitLogMaxOffset 1200, 3800 bytes behind the master's 5000`,
+      );
+      const caughtUp = await fakeCluster({ offsets: [5000, 5000] });
+      try {
+        const r = await waitInSync([caughtUp.ns], [{ ...b, addr: caughtUp.brokers[1] }], 2_000, { intervalMs: 50 });
+        expect(r.sets).toEqual([`broker-a: 1 replica at the master ${caughtUp.brokers[0]}'s commitLogMaxOffset 5000`]);
+      } finally {
+        caughtUp.close();
+      }
+    } finally {
+      c.close();
+    }
+  });
+
+  test("a 5.x master that does not count its replica in sync (controller mode: not in the SyncStateSet) is waited for", async () => {
+    let asked = 0;
+    const c = await fakeCluster({ offsets: [700, 700], inSync: () => (++asked < 3 ? 0 : 1) });
+    try {
+      const r = await waitInSync([c.ns], [{ brokerName: "broker-a", addr: c.brokers[1] }], 5_000, { intervalMs: 50 });
+      expect(asked).toBe(3);
+      expect(r.sets).toEqual([
+        `broker-a: 1 replica at the master ${c.brokers[0]}'s commitLogMaxOffset 700, 1 counted in sync by the master`,
+      ]);
+    } finally {
+      c.close();
+    }
+  });
+
+  test("a cluster with access control: unsigned, refused at once with what to set; signed with the account, in sync", async () => {
+    const account = { accessKey: "ops-admin", secretKey: "s3cret-never-printed" };
+    const c = await fakeCluster({ offsets: [900, 900], account });
+    const err = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const out = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+    try {
+      const args = ["--namesrv", c.ns, "--broker", `broker-a:1@${c.brokers[1]}`, "--timeout", "60"];
+      const t = Date.now();
+      expect(await waitCommand(args, {})).toBe(1);
+      expect(Date.now() - t).toBeLessThan(10_000); // not the 60 s bound: waiting does not mend a refusal
+      expect(err.mock.calls.join("")).toContain(
+        "username cannot be null.): the broker checks access control; give an account of the cluster in the environment: ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY",
+      );
+      err.mockClear();
+      expect(await waitCommand(args, { ROCKETMQ_ACCESS_KEY: "ops-admin", ROCKETMQ_SECRET_KEY: "wrong-one" })).toBe(1);
+      expect(err.mock.calls.join("")).toContain(
+        "the account given (ROCKETMQ_ACCESS_KEY, ROCKETMQ_SECRET_KEY) is not accepted",
+      );
+      expect(
+        await waitCommand(args, { ROCKETMQ_ACCESS_KEY: "ops-admin", ROCKETMQ_SECRET_KEY: account.secretKey }),
+      ).toBe(0);
+      expect(out.mock.calls.join("")).toContain(`registered with ${c.ns} and in sync after`);
+      expect(err.mock.calls.join("") + out.mock.calls.join("")).not.toContain(account.secretKey);
+      // the brokers get signed requests; the name server (which checks no account) is never sent one
+      expect(c.seen.some((r) => r.to !== "name server" && r.signed)).toBe(true);
+      expect(c.seen.filter((r) => r.to === "name server" && r.signed)).toEqual([]);
+    } finally {
+      err.mockRestore();
+      out.mockRestore();
+      c.close();
+    }
   });
 });
