@@ -16,6 +16,7 @@ import * as path from "path";
 import { changeImpact, renderImpact } from "./report/impact";
 import { mergeChanges, StackChanges } from "./core/changes";
 import { dockerStackChanges } from "./targets/docker/changes";
+import { ownResourceChanges } from "./targets/own-resources";
 import { vmStackChanges } from "./targets/vm/changes";
 import { AskOptions, brokerTable, Credentials, ExpectedBroker, waitInSync, waitRegistered } from "./ops/remoting";
 import { brokerArg, Leaders, parseBrokerArg, planRollout, renderRollout, rolloutScript } from "./ops/rollout";
@@ -45,7 +46,11 @@ export function stacksIn(target: string): Map<string, string> {
 
 /** What a change does to a stack's processes, read by every target's reader (a stack may hold containers and VMs). */
 export function stackChanges(before: unknown, after: unknown): StackChanges {
-  return mergeChanges([dockerStackChanges(before, after), vmStackChanges(before, after)]);
+  return mergeChanges([
+    dockerStackChanges(before, after),
+    vmStackChanges(before, after),
+    ownResourceChanges(before, after),
+  ]);
 }
 
 export function diff(before: string, after: string, json = false): string {

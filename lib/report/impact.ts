@@ -58,7 +58,10 @@ export interface StackImpact {
    * moves, a broker that changes brokerName, a raft group that loses more than a minority in one change.
    */
   readonly costs: readonly string[];
-  /** The user's own containers of the stack that the change replaces (a client reading namesrvAddr), with why. */
+  /**
+   * The user's own resources of the stack that the change touches, with why: containers it replaces (a client reading
+   * namesrvAddr), and resources of any provider (a VM's user-data) that hold the name server list when it changes.
+   */
   readonly others: readonly OtherChange[];
   /**
    * Brokers on VMs that the change replaces, with where they keep their store: kept only if that directory is on a
@@ -371,7 +374,7 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
     );
     list("Updated in place, no restart", s.updatedInPlace);
     if (s.others.length) {
-      out.push(`### Your own containers, replaced too (${s.others.length})`, "");
+      out.push(`### Your own resources that change too (${s.others.length})`, "");
       for (const o of s.others) out.push(`- \`${o.name}\` (\`${o.address}\`): ${o.reasons.join("; ")}`);
       out.push("");
     }

@@ -1,10 +1,12 @@
 import { container } from "@cdktf/provider-docker";
-import { TerraformStack, Testing } from "cdktf";
+import { TerraformResource, TerraformStack, Testing } from "cdktf";
+import { stackChanges } from "../../lib/cli";
 import {
   BrokerPair,
   DLedgerGroup,
   DockerHost,
   NameServer,
+  VmHost,
   Replication,
   RocketMqCluster,
   RocketMqVersion,
@@ -271,11 +273,43 @@ describe("the user's own containers of the stack", () => {
       },
     ]);
     expect(renderImpact([impact])).toContain(
-      "### Your own containers, replaced too (1)\n\n- `orders-service` (`docker_container.orders-service`): env NAMESRV_ADDR: 10.0.0.1:9876 -> 10.0.0.1:9876;10.0.0.2:9876",
+      "### Your own resources that change too (1)\n\n- `orders-service` (`docker_container.orders-service`): env NAMESRV_ADDR: 10.0.0.1:9876 -> 10.0.0.1:9876;10.0.0.2:9876",
     );
   });
 
   test("a change that does not touch them leaves them out", () => {
     expect(changeImpact("s", dockerStackChanges(withClient(2), withClient(2))).others).toEqual([]);
+  });
+
+  /** The cluster on VMs, and the user's own VM of another provider whose user-data hands the list to an application. */
+  const withOwnVm = (nameServers: number, vmName = "orders-vm") =>
+    synthJson((s) => {
+      const vms = [1, 2].map((i) => new VmHost(s, `vm${i}`, { address: `10.0.0.${i}` }));
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8 });
+      for (let i = 0; i < nameServers; i++) new NameServer(cluster, `ns${i + 1}`, { host: vms[i] });
+      new BrokerPair(cluster, "broker-a", { master: { host: vms[0] } });
+      const own = new TerraformResource(s, "orders_vm", { terraformResourceType: "aws_instance" });
+      own.addOverride("tags", { Name: vmName });
+      own.addOverride("user_data", `#!/bin/sh\necho "NAMESRV_ADDR=${cluster.namesrvAddr}" > /etc/orders.env\n`);
+      own.addOverride("instance_type", "t3.small");
+    });
+
+  test("the user's own VM of any provider whose user-data holds the name server list is listed when the list changes", () => {
+    const impact = changeImpact("s", stackChanges(withOwnVm(1), withOwnVm(2)));
+    expect(impact.others).toEqual([
+      {
+        name: "orders-vm",
+        address: "aws_instance.orders_vm",
+        reasons: [
+          "its `user_data` holds the name server list (10.0.0.1:9876 -> 10.0.0.1:9876;10.0.0.2:9876): a VM reads its user-data at first boot only, so most providers replace the VM to apply it (the plan says); its application reads the new list once it starts again",
+        ],
+      },
+    ]);
+    expect(renderImpact([impact])).toContain(
+      "### Your own resources that change too (1)\n\n- `orders-vm` (`aws_instance.orders_vm`)",
+    );
+    // Not listed: the same list, or a change of its own that has nothing to do with the cluster.
+    expect(changeImpact("s", stackChanges(withOwnVm(2), withOwnVm(2))).others).toEqual([]);
+    expect(changeImpact("s", stackChanges(withOwnVm(2), withOwnVm(2, "orders-vm-2"))).others).toEqual([]);
   });
 });
