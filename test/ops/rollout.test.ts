@@ -71,16 +71,10 @@ function raft(heapMb: number, on: "docker" | "vm" = "docker"): any {
 
 /** A name server's answer to GET_BROKER_CLUSTER_INFO: broker-c led by the peer on `leader`, as fastjson writes it. */
 function clusterInfoFrame(leader: string): Buffer {
-  const header = Buffer.from(JSON.stringify({ code: 0, flag: 1, opaque: 1, serializeTypeCurrentRPC: "JSON" }));
-  const body = Buffer.from(
+  return frame(
+    0,
     `{"brokerAddrTable":{"broker-c":{"brokerAddrs":{0:"${leader}"},"brokerName":"broker-c","cluster":"RaftCluster"}},"clusterAddrTable":{"RaftCluster":["broker-c"]}}`,
   );
-  const out = Buffer.alloc(8 + header.length + body.length);
-  out.writeInt32BE(4 + header.length + body.length, 0);
-  out.writeInt32BE(header.length, 4);
-  header.copy(out, 8);
-  body.copy(out, 8 + header.length);
-  return out;
 }
 
 describe("rocketmq-cdktf rollout", () => {
