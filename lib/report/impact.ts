@@ -241,7 +241,7 @@ function costsOf(a: ReadonlyMap<string, ProcessSnapshot>, b: ReadonlyMap<string,
 /**
  * Restart waves that keep every group working: within a raft group or controller-mode set at most
  * (members - majority) per wave; in a master/slave set the slaves before the master, and one set's master at a time;
- * name servers one at a time, before the brokers.
+ * name servers one at a time, before the brokers; on VMs one VM per wave, a set's slaves' VMs before its master's.
  */
 function waves(
   restarted: ProcessChange[],
@@ -250,10 +250,22 @@ function waves(
 ): string[][] {
   const unsafe = groups.some((g) => !g.keepsQuorum) || restarted.filter((r) => r.role === "namesrv").length > 1;
   if (!unsafe) return [];
-  // A VM's processes restart together (the VM is replaced): one VM per wave, after the containers.
+  // A VM's processes restart together (the VM is replaced): one VM per wave, after the containers; the VMs of a
+  // master/slave set's slaves before its master's (fewest pair masters first), so a slave is back before its master
+  // stops.
+  const pairMasters = new Set(
+    groups.filter((g) => g.kind === "pair").flatMap((g) => g.members.filter((m) => isMaster(after.get(m)))),
+  );
   const byVm = new Map<string, string[]>();
-  for (const r of restarted) if (r.vm !== undefined) byVm.set(r.vm, [...(byVm.get(r.vm) ?? []), r.name]);
-  const vmWaves = [...byVm.keys()].sort(cmp).map((vm) => byVm.get(vm)!.sort(cmp));
+  const mastersOn = new Map<string, number>();
+  for (const r of restarted) {
+    if (r.vm === undefined) continue;
+    byVm.set(r.vm, [...(byVm.get(r.vm) ?? []), r.name]);
+    if (pairMasters.has(r.key)) mastersOn.set(r.vm, (mastersOn.get(r.vm) ?? 0) + 1);
+  }
+  const vmWaves = [...byVm.keys()]
+    .sort((x, y) => (mastersOn.get(x) ?? 0) - (mastersOn.get(y) ?? 0) || cmp(x, y))
+    .map((vm) => byVm.get(vm)!.sort(cmp));
   return [
     ...containerWaves(
       restarted.filter((r) => r.vm === undefined),

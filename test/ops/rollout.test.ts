@@ -191,6 +191,25 @@ describe("rocketmq-cdktf rollout", () => {
     expect(renderRollout([r])).toContain("5. apply everything");
   });
 
+  test("a SYNC pair on two VMs: the slave's VM is replaced first, the master's after it is back and in sync", () => {
+    const pairOnVms = (heapMb: number): any => {
+      const stack = new TerraformStack(Testing.app(), "pair-vm");
+      const [vm28, vm29] = [28, 29].map((n) => new VmHost(stack, `vm${n}`, { address: `10.0.0.${n}` }));
+      const cluster = new RocketMqCluster(stack, "rmq", { version: RocketMqVersion.V4_9_8, brokerJvm: { heapMb } });
+      new NameServer(cluster, "ns28", { host: vm28 });
+      new NameServer(cluster, "ns29", { host: vm29 });
+      new BrokerPair(cluster, "broker-a", {
+        replication: Replication.SYNC,
+        master: { host: vm28 },
+        slaves: [{ host: vm29 }],
+      });
+      return JSON.parse(Testing.synth(stack, true));
+    };
+    const r = planRollout("pair-vm", vmStackChanges(pairOnVms(512), pairOnVms(480)));
+    expect(r.waves.map((w) => w.vms)).toEqual([["vm29_userData"], ["vm28_userData"]]);
+    expect(r.waves.map((w) => w.waitFor.map((b) => b.brokerId))).toEqual([["1"], ["0"]]);
+  });
+
   test("a cluster with access control: the script stops before the first apply unless an account is exported", () => {
     const r = planRollout("seed", dockerStackChanges(sync(2, undefined, true), sync(2, 72, true)));
     expect(r.accessControl).toBe(true);
