@@ -9,6 +9,8 @@
  *                                             running cluster who leads each elected group, to restart it last)
  *   rocketmq-cdktf wait --namesrv .. --broker ..   exit 0 once the brokers are registered again and their sets in
  *                                             sync (--registered: registration only), 1 after --timeout
+ *   rocketmq-cdktf handover --group .. --peers .. --leave ..   a DLedger member that leads hands the leadership over
+ *                                             before it restarts (exit 0 once it does not lead)
  * <before>/<after>: a cdktf output folder (cdktf.out), one stack's folder, or a cdk.tf.json file.
  */
 import * as fs from "fs";
@@ -18,6 +20,7 @@ import { mergeChanges, StackChanges } from "./core/changes";
 import { dockerStackChanges } from "./targets/docker/changes";
 import { ownResourceChanges } from "./targets/own-resources";
 import { vmStackChanges } from "./targets/vm/changes";
+import { handOver, parsePeers, RaftPeer } from "./ops/raft";
 import { AskOptions, brokerTable, Credentials, ExpectedBroker, waitInSync, waitRegistered } from "./ops/remoting";
 import { brokerArg, Leaders, parseBrokerArg, planRollout, renderRollout, rolloutScript } from "./ops/rollout";
 
@@ -302,12 +305,59 @@ export async function waitCommand(args: readonly string[], env: NodeJS.ProcessEn
   }
 }
 
+/** Options of `handover`: `--group g`, `--peers 'n0-host:port;...'`, `--leave id`, `--timeout s`, `--tls`, `--ca file`. */
+export function parseHandoverArgs(args: readonly string[]): {
+  group: string;
+  peers: RaftPeer[];
+  leave: string;
+  timeoutMs: number;
+  ask: AskOptions;
+} {
+  let group = "";
+  let peers: RaftPeer[] = [];
+  let leave = "";
+  const cluster: ClusterArgs = { nameServers: [], tls: false, timeoutSeconds: 30 };
+  readArgs(args, cluster, (a, value) => {
+    if (a === "--group") group = value();
+    else if (a === "--peers") peers = parsePeers(value());
+    else if (a === "--leave") leave = value();
+    else return false;
+    return true;
+  });
+  if (!group || peers.length < 2 || !leave)
+    throw new Error("give --group (dLegerGroup), --peers (dLegerPeers, two or more) and --leave (a dLegerSelfId)");
+  return { group, peers, leave, timeoutMs: cluster.timeoutSeconds * 1000, ask: askOptions(cluster) };
+}
+
+/**
+ * `handover`: exit 0 once the DLedger member `--leave` does not lead its group (it did not, or it handed the
+ * leadership over to another member, which then leads); 1 when it still leads (the group then elects when it stops);
+ * 2: wrong arguments.
+ */
+export async function handoverCommand(args: readonly string[]): Promise<number> {
+  let o: ReturnType<typeof parseHandoverArgs>;
+  try {
+    o = parseHandoverArgs(args);
+  } catch (e) {
+    process.stderr.write(`rocketmq-cdktf handover: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    process.stdout.write(`${await handOver(o.group, o.peers, o.leave, o.timeoutMs, o.ask)}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`rocketmq-cdktf handover: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
 const USAGE =
   "usage: rocketmq-cdktf topology [outdir]\n" +
   "       rocketmq-cdktf diff [--json] <before> <after>\n" +
   "       rocketmq-cdktf rollout [--json | --script] [--timeout <s>] [--stack <name> ...] [--namesrv <host:port;...> [--tls] [--ca <pem file>]] <before> <after>\n" +
   "       rocketmq-cdktf wait --namesrv <host:port;...> [--broker <brokerName[:brokerId]@host:port> ...] [--registered] [--timeout <s>] [--tls] [--ca <pem file>]\n" +
-  "         (a cluster with access control: ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY in the environment)\n";
+  "         (a cluster with access control: ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY in the environment)\n" +
+  "       rocketmq-cdktf handover --group <dLegerGroup> --peers <dLegerPeers> --leave <dLegerSelfId> [--timeout <s>] [--tls] [--ca <pem file>]\n";
 
 export function main(argv: string[]): number {
   const [cmd, ...args] = argv;
@@ -341,5 +391,6 @@ if (require.main === module) {
   const argv = process.argv.slice(2);
   if (argv[0] === "wait") void waitCommand(argv.slice(1)).then((code) => process.exit(code));
   else if (argv[0] === "rollout") void rolloutCommand(argv.slice(1)).then((code) => process.exit(code));
+  else if (argv[0] === "handover") void handoverCommand(argv.slice(1)).then((code) => process.exit(code));
   else process.exit(main(argv));
 }

@@ -60,12 +60,17 @@ export function signature(extFields: Readonly<Record<string, string>>, body: Buf
     .digest("base64");
 }
 
-/** The frame of one request with a JSON header and no body; signed when `credentials` are given. */
-export function encodeRequest(code: number, opaque: number, credentials?: Credentials): Buffer {
+/** The frame of one request with a JSON header and `body`; signed when `credentials` are given. */
+export function encodeRequest(
+  code: number,
+  opaque: number,
+  credentials?: Credentials,
+  body: Buffer = Buffer.alloc(0),
+): Buffer {
   const extFields: Record<string, string> = {};
   if (credentials) {
     extFields.AccessKey = credentials.accessKey;
-    extFields.Signature = signature(extFields, Buffer.alloc(0), credentials.secretKey);
+    extFields.Signature = signature(extFields, body, credentials.secretKey);
   }
   const header = Buffer.from(
     JSON.stringify({
@@ -78,10 +83,11 @@ export function encodeRequest(code: number, opaque: number, credentials?: Creden
       version: 0,
     }),
   );
-  const out = Buffer.alloc(8 + header.length);
-  out.writeInt32BE(4 + header.length, 0);
+  const out = Buffer.alloc(8 + header.length + body.length);
+  out.writeInt32BE(4 + header.length + body.length, 0);
   out.writeInt32BE(header.length & 0xffffff, 4); // serialize type JSON (0) in the high byte
   header.copy(out, 8);
+  body.copy(out, 8 + header.length);
   return out;
 }
 
@@ -112,14 +118,20 @@ export function parseClusterInfo(text: string): BrokerTable {
 }
 
 /** One answer: its code, remark and body. */
-interface Answer {
+export interface Answer {
   readonly code: number;
   readonly remark: string;
   readonly body: Buffer;
 }
 
-/** One request to the server at `addr` (`host:port`), answered within `timeoutMs`. */
-function call(addr: string, code: number, timeoutMs: number, options: AskOptions): Promise<Answer> {
+/** One request (`body`: its body) to the server at `addr` (`host:port`), answered within `timeoutMs`. */
+export function call(
+  addr: string,
+  code: number,
+  timeoutMs: number,
+  options: AskOptions,
+  body?: Buffer,
+): Promise<Answer> {
   const at = addr.lastIndexOf(":");
   const host = addr.slice(0, at).replace(/^\[(.*)\]$/, "$1");
   const port = Number(addr.slice(at + 1));
@@ -140,7 +152,7 @@ function call(addr: string, code: number, timeoutMs: number, options: AskOptions
     };
     const timer = setTimeout(() => finish(new Error(`${addr}: no answer within ${timeoutMs} ms`)), timeoutMs);
     socket.once(options.tls ? "secureConnect" : "connect", () =>
-      socket.write(encodeRequest(code, 1, options.credentials)),
+      socket.write(encodeRequest(code, 1, options.credentials, body)),
     );
     socket.on("data", (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);

@@ -19,6 +19,23 @@ export interface RolloutWave {
   readonly waitFor: readonly ExpectedBroker[];
   /** The name servers the wave restarts or starts: they must answer before the next wave. */
   readonly nameServers: readonly string[];
+  /**
+   * The DLedger members the wave restarts: each hands its group's leadership over first if it leads when the wave
+   * runs (`rocketmq-cdktf handover`), so the group does not wait for an election.
+   */
+  readonly handovers: readonly Handover[];
+}
+
+/** A DLedger member a wave restarts, as `rocketmq-cdktf handover` takes it. */
+export interface Handover {
+  /** Its process (container or unit name). */
+  readonly process: string;
+  /** dLegerGroup. */
+  readonly group: string;
+  /** dLegerPeers. */
+  readonly peers: string;
+  /** dLegerSelfId. */
+  readonly selfId: string;
 }
 
 /**
@@ -138,6 +155,7 @@ export function planRollout(stack: string, changes: StackChanges, leaders?: Lead
       vms: [...new Set(snaps.map((s) => s.vm).filter((v): v is string => v !== undefined))].sort(),
       waitFor: snaps.flatMap(expectedBroker),
       nameServers: snaps.flatMap(nameServerAddr),
+      handovers: snaps.flatMap(handoverOf),
     };
   });
   const accessControl = [...changes.after.values()].some((p) => {
@@ -172,6 +190,15 @@ function expectedBroker(s: ProcessSnapshot): ExpectedBroker[] {
       addr: `${host}:${(props.listenPort ?? "10911").trim()}`,
     },
   ];
+}
+
+/** A DLedger member's group, peers and id, for its handover. */
+function handoverOf(s: ProcessSnapshot): Handover[] {
+  if (s.labels["rocketmq.role"] !== "broker") return [];
+  const props = serverProperties(s.files);
+  if (!isOn(props.enableDLegerCommitLog)) return [];
+  const [group, peers, selfId] = [props.dLegerGroup, props.dLegerPeers, props.dLegerSelfId].map((v) => v?.trim());
+  return group && peers && selfId ? [{ process: s.name, group, peers, selfId }] : [];
 }
 
 /** A name server's `host:listenPort`. */
@@ -211,9 +238,11 @@ function sh(word: string): string {
 }
 
 /**
- * A POSIX shell script for a pipeline: per stack, each wave's `tofu apply -target=...` (`$TF`, default tofu) in the
- * stack's folder under `outdir`, then `rocketmq-cdktf wait` for the wave's brokers (bounded by `timeoutSeconds`), and
- * a last apply of everything. It stops at the first failure; a stack with costs stops before applying anything.
+ * A POSIX shell script for a pipeline: per stack, each wave's DLedger members hand their group's leadership over if
+ * they lead (`$HANDOVER`; when that fails the group elects, as without it), the wave's `tofu apply -target=...`
+ * (`$TF`, default tofu) in the stack's folder under `outdir`, then `rocketmq-cdktf wait` for the wave's brokers
+ * (bounded by `timeoutSeconds`), and a last apply of everything. `$WAIT` and `$HANDOVER` may carry `--ca <file>` for a
+ * cluster that enforces TLS. It stops at the first failure; a stack with costs stops before applying anything.
  */
 export function rolloutScript(rollouts: readonly StackRollout[], outdir: string, timeoutSeconds = 180): string {
   const out = [
@@ -222,6 +251,7 @@ export function rolloutScript(rollouts: readonly StackRollout[], outdir: string,
     "set -eu",
     'TF="${TF:-tofu}"',
     'WAIT="${WAIT:-npx rocketmq-cdktf wait}"',
+    'HANDOVER="${HANDOVER:-npx rocketmq-cdktf handover}"',
     "",
   ];
   for (const r of rollouts) {
@@ -248,6 +278,10 @@ export function rolloutScript(rollouts: readonly StackRollout[], outdir: string,
         `# wave ${i + 1}: ${w.processes.join(", ")}`,
         `echo ${sh(`rocketmq-cdktf rollout: ${r.stack}: wave ${i + 1} of ${r.waves.length}: ${w.processes.join(", ")}`)} "($(date -u +%H:%M:%S))" >&2`,
       );
+      for (const h of w.handovers)
+        out.push(
+          `$HANDOVER --group ${sh(h.group)} --peers ${sh(h.peers)} --leave ${sh(h.selfId)} --timeout 30 || echo ${sh(`rocketmq-cdktf rollout: ${h.process} may lead ${h.group}: the group elects when it stops`)} >&2`,
+        );
       if (w.targets.length)
         out.push(
           `(cd ${sh(dir)} && "$TF" apply -input=false -auto-approve ${w.targets.map((t) => sh(`-target=${t}`)).join(" ")})`,
@@ -287,6 +321,7 @@ export function renderRollout(rollouts: readonly StackRollout[]): string {
       );
     r.waves.forEach((w, i) => {
       const how = [
+        ...w.handovers.map((h) => `if \`${h.process}\` leads ${h.group}, hand it over (\`rocketmq-cdktf handover\`)`),
         ...(w.targets.length ? [`apply ${w.targets.map((t) => `\`-target=${t}\``).join(" ")}`] : []),
         ...w.vms.map((v) => `replace the VM that takes output \`${v}\``),
       ].join(", ");

@@ -23,6 +23,7 @@ import {
   signature,
   waitInSync,
 } from "../../lib/ops/remoting";
+import { handOver, parsePeers } from "../../lib/ops/raft";
 import { planRollout, renderRollout, rolloutScript } from "../../lib/ops/rollout";
 import { dockerStackChanges } from "../../lib/targets/docker/changes";
 import { vmStackChanges } from "../../lib/targets/vm/changes";
@@ -468,5 +469,91 @@ describe("rocketmq-cdktf wait: in sync", () => {
       out.mockRestore();
       c.close();
     }
+  });
+});
+
+/**
+ * A DLedger group of three on loopback ports, speaking DLedger's RPC as its peers do: METADATA names the leader, a
+ * heartbeat of an older term is refused with the current term (EXPIRED_TERM, 403), LEADERSHIP_TRANSFER to the leader
+ * with the current term moves the leadership to the transferee in a new term.
+ */
+async function fakeRaft(
+  leader: string,
+): Promise<{ peers: string; state: { leader: string; term: number; transfers: number }; close: () => void }> {
+  const state = { leader, term: 7, transfers: 0 };
+  const servers: net.Server[] = [];
+  const ids = ["n0", "n1", "n2"];
+  const addrs: string[] = [];
+  for (const id of ids) {
+    const server = net.createServer((socket) =>
+      socket.on("data", (buf: Buffer) => {
+        const total = buf.readInt32BE(0);
+        const headerLength = buf.readInt32BE(4) & 0xffffff;
+        const header = JSON.parse(buf.subarray(8, 8 + headerLength).toString()) as { code: number };
+        const req = JSON.parse(buf.subarray(8 + headerLength, 4 + total).toString()) as Record<string, any>;
+        let body: Record<string, unknown> = { code: 200, term: state.term };
+        if (req.group !== "RaftNode00" || req.remoteId !== id) body = { code: 400 };
+        else if (header.code === 50000) body = { code: 200, leaderId: state.leader, term: -1 };
+        else if (header.code === 51002) body = req.term < state.term ? { code: 403, term: state.term } : { code: 200 };
+        else if (header.code === 51005) {
+          if (id !== state.leader) body = { code: 404 };
+          else if (req.term !== state.term) body = { code: 407, term: req.term };
+          else {
+            state.leader = req.transfereeId;
+            state.term++;
+            state.transfers++;
+          }
+        }
+        socket.end(frame(200, JSON.stringify(body)));
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    servers.push(server);
+    addrs.push(`${id}-127.0.0.1:${(server.address() as net.AddressInfo).port}`);
+  }
+  return { peers: addrs.join(";"), state, close: () => servers.forEach((x) => x.close()) };
+}
+
+describe("rocketmq-cdktf handover", () => {
+  test("the leader about to restart hands the leadership over in the current term (found by a refused heartbeat)", async () => {
+    const g = await fakeRaft("n1");
+    try {
+      const said = await handOver("RaftNode00", parsePeers(g.peers), "n1", 5_000, { intervalMs: 20 });
+      expect(said).toMatch(/^RaftNode00: n1 handed the leadership over to n0 \(term 7 -> 8\) in \d+\.\d s$/);
+      expect(g.state).toEqual({ leader: "n0", term: 8, transfers: 1 });
+      // a follower about to restart: nothing to hand over
+      expect(await handOver("RaftNode00", parsePeers(g.peers), "n2", 5_000)).toBe(
+        "RaftNode00: n2 does not lead (n0 does, term 8)",
+      );
+      expect(g.state.transfers).toBe(1);
+      await expect(handOver("RaftNode00", parsePeers(g.peers), "n9", 5_000)).rejects.toThrow(
+        "n9 is not one of the peers (n0, n1, n2)",
+      );
+    } finally {
+      g.close();
+    }
+  });
+
+  test("the rollout script hands over before the apply of a DLedger member's wave, and goes on if it cannot", () => {
+    const r = planRollout("raft", dockerStackChanges(raft(512), raft(480)));
+    const script = rolloutScript([r], "cdktf.out");
+    const last = r.waves[r.waves.length - 1];
+    expect(last.handovers).toEqual([
+      {
+        process: "raftcluster-broker-c-n2",
+        group: "broker-c",
+        peers: "n0-10.0.0.28:40911;n1-10.0.0.29:40912;n2-10.0.0.30:40913",
+        selfId: "n2",
+      },
+    ]);
+    const line =
+      "$HANDOVER --group broker-c --peers 'n0-10.0.0.28:40911;n1-10.0.0.29:40912;n2-10.0.0.30:40913' --leave n2 --timeout 30 || echo 'rocketmq-cdktf rollout: raftcluster-broker-c-n2 may lead broker-c: the group elects when it stops' >&2";
+    expect(script).toContain(line);
+    const wave = script.indexOf("# wave 3:");
+    expect(script.indexOf(line)).toBeGreaterThan(wave);
+    expect(script.indexOf(line)).toBeLessThan(script.indexOf('"$TF" apply', wave));
+    expect(() => parsePeers("n0-10.0.0.28:40911;n1@10.0.0.29")).toThrow(
+      "n1@10.0.0.29: not a dLegerPeers item (write id-host:port, e.g. n0-10.0.0.1:40911)",
+    );
   });
 });
