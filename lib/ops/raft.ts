@@ -16,6 +16,14 @@ const HEART_BEAT = 51002;
 const LEADERSHIP_TRANSFER = 51005;
 /** DLedgerResponseCode.SUCCESS; EXPIRED_TERM is 403. */
 const DLEDGER_SUCCESS = 200;
+/** DLedger's words for the refusals of a transfer (DLedgerResponseCode). */
+const REFUSALS: Record<number, string> = {
+  404: "NOT_LEADER",
+  407: "INCONSISTENT_TERM",
+  417: "FALL_BEHIND_TOO_MUCH: the transferee does not hold enough of the leader's entries yet",
+  418: "TAKE_LEADERSHIP_FAILED",
+  506: "LEADER_TRANSFERRING: a transfer is already under way",
+};
 
 /** A member of a DLedger group, as `dLegerPeers` lists it: `n0-10.0.0.1:40911`. */
 export interface RaftPeer {
@@ -98,7 +106,8 @@ export async function raftState(
 
 /**
  * Makes sure `leaving` does not lead the group: when it leads, its leadership goes to the first other member that
- * answers (in `dLegerPeers` order), and this resolves once that member says it leads. Resolves with what was done;
+ * answers and that the leader lets take it (in `dLegerPeers` order), and this resolves once that member says it leads
+ * in a newer term. Resolves with what was done;
  * rejects with why not (the group then elects when `leaving` stops, as without this).
  */
 export async function handOver(
@@ -117,24 +126,27 @@ export async function handOver(
     throw new Error(`no member of ${group} names a leader${state.errors.length ? `: ${state.errors.join("; ")}` : ""}`);
   if (state.leader !== leaving) return `${group}: ${leaving} does not lead (${state.leader} does, term ${state.term})`;
   const leader = peers.find((p) => p.id === leaving)!;
-  const to = peers.find((p) => p.id !== leaving && state.answered.includes(p.id));
-  if (!to) throw new Error(`${group}: no other member answers to take the leadership (${state.errors.join("; ")})`);
-  const r = await ask(
-    leader,
-    LEADERSHIP_TRANSFER,
-    {
-      group,
-      remoteId: leader.id,
-      leaderId: leader.id,
-      transferId: leader.id,
-      transfereeId: to.id,
-      term: state.term,
-    },
-    Math.max(1_000, timeoutMs - (Date.now() - start)),
-    options,
-  );
-  if (r.code !== DLEDGER_SUCCESS)
-    throw new Error(`${group}: ${leaving} refused to hand over to ${to.id}: DLedger code ${r.code}`);
+  const candidates = peers.filter((p) => p.id !== leaving && state.answered.includes(p.id));
+  if (!candidates.length)
+    throw new Error(`${group}: no other member answers to take the leadership (${state.errors.join("; ")})`);
+  // The first member that takes it; one that has not caught up yet is refused by the leader, and the next is asked.
+  const refused: string[] = [];
+  let to: RaftPeer | undefined;
+  for (const c of candidates) {
+    const r = await ask(
+      leader,
+      LEADERSHIP_TRANSFER,
+      { group, remoteId: leader.id, leaderId: leader.id, transferId: leader.id, transfereeId: c.id, term: state.term },
+      Math.max(1_000, timeoutMs - (Date.now() - start)),
+      options,
+    );
+    if (r.code === DLEDGER_SUCCESS) {
+      to = c;
+      break;
+    }
+    refused.push(`to ${c.id}: DLedger code ${r.code} ${REFUSALS[r.code ?? 0] ?? ""}`.trim());
+  }
+  if (!to) throw new Error(`${group}: ${leaving} did not hand the leadership over (${refused.join("; ")})`);
   for (;;) {
     const now = await raftState(group, peers, each(), options);
     if (now.leader === to.id && now.term > state.term)

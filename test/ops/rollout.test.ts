@@ -479,6 +479,7 @@ describe("rocketmq-cdktf wait: in sync", () => {
  */
 async function fakeRaft(
   leader: string,
+  behind: string[] = [],
 ): Promise<{ peers: string; state: { leader: string; term: number; transfers: number }; close: () => void }> {
   const state = { leader, term: 7, transfers: 0 };
   const servers: net.Server[] = [];
@@ -498,6 +499,7 @@ async function fakeRaft(
         else if (header.code === 51005) {
           if (id !== state.leader) body = { code: 404 };
           else if (req.term !== state.term) body = { code: 407, term: req.term };
+          else if (behind.includes(req.transfereeId)) body = { code: 417, term: req.term };
           else {
             state.leader = req.transfereeId;
             state.term++;
@@ -529,6 +531,25 @@ describe("rocketmq-cdktf handover", () => {
       await expect(handOver("RaftNode00", parsePeers(g.peers), "n9", 5_000)).rejects.toThrow(
         "n9 is not one of the peers (n0, n1, n2)",
       );
+    } finally {
+      g.close();
+    }
+  });
+
+  test("a member the leader says has not caught up is passed over for the next; none left: why, in DLedger's words", async () => {
+    const g = await fakeRaft("n1", ["n0"]);
+    try {
+      expect(await handOver("RaftNode00", parsePeers(g.peers), "n1", 5_000, { intervalMs: 20 })).toContain(
+        "n1 handed the leadership over to n2 (term 7 -> 8)",
+      );
+      const h = await fakeRaft("n1", ["n0", "n2"]);
+      try {
+        await expect(handOver("RaftNode00", parsePeers(h.peers), "n1", 5_000)).rejects.toThrow(
+          "RaftNode00: n1 did not hand the leadership over (to n0: DLedger code 417 FALL_BEHIND_TOO_MUCH: the transferee does not hold enough of the leader's entries yet; to n2: DLedger code 417",
+        );
+      } finally {
+        h.close();
+      }
     } finally {
       g.close();
     }
