@@ -293,10 +293,10 @@ export class LabClient {
   /**
    * Starts the client's background producer: bodies `<topic>-<n>`, at most `ratePerSecond`, on its own thread (it keeps
    * sending while this process blocks in a tofu apply), as an application's producer (its own queue selection, 2
-   * retries, 3 s timeout, routes polled every second).
+   * retries, 3 s timeout, routes polled every second); signed as `creds` when given (a cluster with access control).
    */
-  async produceStart(topic: string, ratePerSecond: number): Promise<void> {
-    await this.must("produceStart", [topic, String(ratePerSecond)]);
+  async produceStart(topic: string, ratePerSecond: number, creds?: Credentials): Promise<void> {
+    await this.must("produceStart", [topic, String(ratePerSecond)], 15_000, creds);
   }
 
   /** Stops the background producer; what it sent. */

@@ -24,16 +24,16 @@ export async function sendOk(
 }
 
 /**
- * `rocketmq-cdktf wait` run as a pipeline runs it, from the client's machine: its exit code, output and time. `env`:
- * variables on top of the lab's (the account it signs with).
+ * A command of the package (`rocketmq-cdktf <args>`) run as a pipeline runs it, from the client's machine: its exit
+ * code, output and time. `env`: variables on top of the lab's (the account it signs with).
  */
-export function cliWait(
+export function cliCommand(
   clientNs: string,
   args: string[],
   env: Record<string, string> = {},
 ): { code: number; out: string; tookMs: number } {
   const t = Date.now();
-  const [cmd, ...argv] = cliArgv(["wait", ...args], clientNs);
+  const [cmd, ...argv] = cliArgv(args, clientNs);
   const r = spawnSync(cmd, argv, {
     cwd: REPO_DIR,
     encoding: "utf8",
@@ -42,6 +42,15 @@ export function cliWait(
     env: { ...process.env, ...env },
   });
   return { code: r.status ?? -1, out: `${r.stdout ?? ""}${r.stderr ?? ""}`.trim(), tookMs: Date.now() - t };
+}
+
+/** `rocketmq-cdktf wait` run as a pipeline runs it (cliCommand). */
+export function cliWait(
+  clientNs: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number; out: string; tookMs: number } {
+  return cliCommand(clientNs, ["wait", ...args], env);
 }
 
 /**
@@ -138,9 +147,10 @@ export async function createTopicEverywhere(
   topic: string,
   cluster: string,
   timeoutMs = 30_000,
+  creds?: Credentials,
 ): Promise<number> {
   const t = Date.now();
-  const masters = (await client.must("createTopic", [topic, cluster])).brokers as string[];
+  const masters = (await client.must("createTopic", [topic, cluster], 15_000, creds)).brokers as string[];
   // the name server learns the topic from the masters' registration, asynchronously
   await waitFor(`a route for ${topic} with queues on ${masters.length} master(s)`, timeoutMs, 250, async () => {
     const r = await client.call("route", [topic], 8_000);
@@ -150,7 +160,7 @@ export async function createTopicEverywhere(
     const cl = await client.clusters();
     const addrs = Object.values(cl[cluster] ?? {}).flatMap((m) => Object.values(m));
     for (const addr of addrs) {
-      const r = await client.must("hasTopic", [addr, topic], 8_000);
+      const r = await client.must("hasTopic", [addr, topic], 8_000, creds);
       if (!r.has) throw new Error(`${addr} does not have ${topic} yet`);
     }
     return true;

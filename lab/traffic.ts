@@ -3,7 +3,7 @@
 // VM lab run every rollout proof through it, once in waves and once all at once.
 import * as fs from "fs";
 import { Ctx } from "./checks";
-import { Clusters, LabClient, Produced } from "./client";
+import { Clusters, Credentials, LabClient, Produced } from "./client";
 import { Deployment, brokerExpect } from "./deployment";
 import { createTopicEverywhere } from "./scenarios";
 import { REPO_DIR, cliArgv, log, ms, run, sleep, waitFor } from "./util";
@@ -19,6 +19,7 @@ export interface CliRollout {
     vms: string[];
     waitFor: { brokerName: string; brokerId?: string; addr: string }[];
     nameServers: string[];
+    handovers: { process: string; group: string; peers: string; selfId: string }[];
   }[];
 }
 
@@ -80,7 +81,8 @@ export interface Traffic {
 /**
  * Runs `action` (a blocking tofu apply is fine: the producer runs on the client's own thread) while the background
  * producer sends to a new topic of `cluster`, from `warmMs` before it to `settleMs` after it; then reads the topic
- * back until every acknowledged message is there or `readMs` passed.
+ * back until every acknowledged message is there or `readMs` passed. `creds`: the account the topic is made, sent to
+ * and read as (a cluster with access control).
  */
 export async function underTraffic(
   client: LabClient,
@@ -88,10 +90,16 @@ export async function underTraffic(
   topic: string,
   label: string,
   action: () => void | Promise<void>,
-  { rate = TRAFFIC_RATE, warmMs = 3_000, settleMs = 8_000, readMs = 90_000 } = {},
+  {
+    rate = TRAFFIC_RATE,
+    warmMs = 3_000,
+    settleMs = 8_000,
+    readMs = 90_000,
+    creds,
+  }: { rate?: number; warmMs?: number; settleMs?: number; readMs?: number; creds?: Credentials } = {},
 ): Promise<Traffic> {
-  await createTopicEverywhere(client, topic, cluster);
-  await client.produceStart(topic, rate);
+  await createTopicEverywhere(client, topic, cluster, 30_000, creds);
+  await client.produceStart(topic, rate, creds);
   let produced: Produced;
   const t = Date.now();
   const took = { from: 0, to: 0 };
@@ -109,7 +117,7 @@ export async function underTraffic(
   let bodies: string[] = [];
   try {
     await waitFor(`the ${want.size} acknowledged messages of ${topic}`, readMs, 2_000, async () => {
-      const r = await client.consume(topic, "", undefined, 120_000);
+      const r = await client.consume(topic, "", creds, 120_000);
       if (!r.ok) return undefined;
       bodies = r.bodies;
       const got = new Set(bodies);

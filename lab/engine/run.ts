@@ -829,7 +829,7 @@ function runRolloutScript(
   after: string,
   name: string,
   label: string,
-): TofuResult & { order: string[]; waves: string[][] } {
+): TofuResult & { order: string[]; waves: string[][]; handovers: number } {
   // Planned where the pipeline runs, next to the cluster: it asks the name servers who leads each elected group.
   const [cmd, ...args] = cliArgv(
     ["rollout", "--script", "--stack", name, "--timeout", "120", "--namesrv", d.namesrvAddrs.join(";"), before, after],
@@ -850,8 +850,9 @@ function runRolloutScript(
     env: {
       ...tofuProcessEnv(),
       TF: tofuEnv().TOFU,
-      // The pipeline's wait runs where the clients are: in the client's network namespace.
+      // The pipeline's wait and handover run where the clients are: in the client's network namespace.
       WAIT: cliArgv(["wait"], d.clientNs).join(" "),
+      HANDOVER: cliArgv(["handover"], d.clientNs).join(" "),
     },
     encoding: "utf8",
     timeout: 20 * 60_000,
@@ -864,10 +865,22 @@ function runRolloutScript(
   log(
     `${name}: ${label}: the script exited ${r.status} after ${ms(Date.now() - t)}:\n  ${out
       .split("\n")
-      .filter((l) => /^rocketmq-cdktf (rollout|wait)|^registered with| answered after |Apply complete/.test(l))
+      .filter((l) =>
+        /^rocketmq-cdktf (rollout|wait|handover)|^registered with| answered after |handed the leadership|does not lead|Apply complete/.test(
+          l,
+        ),
+      )
       .join("\n  ")}`,
   );
-  return { code: r.status ?? -1, out, stdout: r.stdout ?? "", tookMs: Date.now() - t, order, waves: planned };
+  return {
+    code: r.status ?? -1,
+    out,
+    stdout: r.stdout ?? "",
+    tookMs: Date.now() - t,
+    order,
+    waves: planned,
+    handovers: (script.match(/^\$HANDOVER /gm) ?? []).length,
+  };
 }
 
 /**
@@ -909,6 +922,14 @@ async function rolloutProof(
     const waves = script?.waves ?? [];
     const moving = waves.flat();
     let replaced = replacedSince(ids, runningContainers(engines), moving);
+    // A DLedger group's leader, restarted last, hands the leadership over first: the group does not wait for a vote.
+    const handedOver = (script?.stdout ?? "").split("\n").filter((l) => l.includes("handed the leadership over"));
+    if ((script?.handovers ?? 0) > 0)
+      ctx.check(
+        `${c.case}: the DLedger leader's wave begins with rocketmq-cdktf handover, which hands the leadership over to a restarted follower`,
+        handedOver.length >= 1,
+        handedOver.join("; ") || (script?.out ?? "").slice(-1500),
+      );
     ctx.check(
       `${c.case}: the script of rocketmq-cdktf rollout --script runs ${waves.length} waves (${waves.map((w) => w.join(" + ")).join(" | ")}), each waited for, and exits 0 with all ${moving.length} processes in new containers (${ms(script?.tookMs ?? 0)})`,
       script?.code === 0 &&

@@ -39,7 +39,7 @@ import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
  *   ["4","send", topic, brokerName or "", body, creds?] -> brokerName, queueId, offset, msgId, status
  *   ["5","consume", topic, brokerName or "", group?, creds?] -> bodies: [...], perBroker (pulls every queue from
  *                                                        offset 0, as consumer group `group`: default lab_pull_group)
- *   ["6","produceStart", topic, ratePerSecond]          -> starts the background producer: one message at a time,
+ *   ["6","produceStart", topic, ratePerSecond, creds?]  -> starts the background producer: one message at a time,
  *                                                        bodies "<topic>-<n>" (n from 0), at most ratePerSecond, with
  *                                                        a producer configured as an application's (its own queue
  *                                                        selection, 2 retries, 3 s timeout), until produceStop
@@ -210,10 +210,10 @@ public class LabClient {
         final List<Map<String, Object>> outages = new ArrayList<>();
         Map<String, Object> outage;
 
-        Background(String topic, double rate) throws Exception {
+        Background(String topic, double rate, RPCHook hook) throws Exception {
             this.topic = topic;
             this.periodNanos = (long) (1_000_000_000L / rate);
-            producer = new DefaultMQProducer("lab_rollout_producer");
+            producer = hook == null ? new DefaultMQProducer("lab_rollout_producer") : new DefaultMQProducer("lab_rollout_producer", hook);
             producer.setNamesrvAddr(namesrv);
             producer.setUseTLS(TLS);
             producer.setInstanceName(instance + "-background");
@@ -549,7 +549,7 @@ public class LabClient {
                 if (background != null) {
                     throw new IllegalStateException("the background producer already runs (on " + background.topic + ")");
                 }
-                background = new Background(a.getString(2), Double.parseDouble(a.getString(3)));
+                background = new Background(a.getString(2), Double.parseDouble(a.getString(3)), account == null ? null : account.hook);
                 return r;
             }
             case "produceStop": {

@@ -18,8 +18,9 @@ import { Ctx } from "../checks";
 import { runLab, summary } from "../guard";
 import { LAB_TOOLS, Network, deleteStale, prerequisites, registry } from "../hosts";
 import { ensureJars } from "../jars";
-import { cliWait, dledgerGroup, securedPair } from "../scenarios";
+import { aclAccounts, cliCommand, cliWait, dledgerGroup, plainAclUpload, securedPair } from "../scenarios";
 import {
+  CliRollout,
   Traffic,
   checkNothingLost,
   noteBaseline,
@@ -61,18 +62,36 @@ const SCENARIOS: Record<string, (ctx: Ctx, d: VmDeployment) => Promise<void>> = 
   "seed-tls-vm": tlsSecuredVm,
 };
 /**
- * The rollout proof on VMs (seed-dledger-vm): every broker's and name server's JVM heap changed, which changes every
- * VM's user-data, so every VM is replaced (its data disk, the stores' root, kept, as a cloud re-attaches a data volume):
- * in waves as `rocketmq-cdktf rollout --json --namesrv` plans them (one VM at a time, the raft leader's last, each
- * followed by the wave's `rocketmq-cdktf wait`), then a like change replacing every VM at once; a producer sends
- * throughout.
+ * The rollout proof on VMs: every broker's and name server's JVM heap changed, which changes every VM's user-data, so
+ * every VM is replaced (its data disk, the stores' root, kept, as a cloud re-attaches a data volume): in waves as
+ * `rocketmq-cdktf rollout --json --namesrv` plans them (one VM at a time, each followed by the wave's
+ * `rocketmq-cdktf wait`: registered and in sync), then a like change replacing every VM at once; a producer sends
+ * throughout. seed-dledger-vm: the raft leader's VM last. seed-secured-vm (a SYNC pair with access control 1.0): the
+ * slave's VM before the master's, the producer and every wait signed with the admin's account.
  */
 const VM_PROOF = {
-  stack: "seed-dledger-vm",
   heap1: { broker: 480, nameServer: 240 },
   heap2: { broker: 448, nameServer: 224 },
   disk: "var/lib/rocketmq",
 };
+
+/** Per proven stack: the plan's shape it must have, said for the check. */
+const VM_PROOF_PLANS: Record<string, { what: string; ok: (plan: CliRollout) => boolean }> = {
+  "seed-dledger-vm": {
+    what: "3 waves of one VM each, the raft leader's last",
+    ok: (plan) => plan.waves.length === 3 && plan.order.length === 1 && plan.order[0].includes("restarts last"),
+  },
+  "seed-secured-vm": {
+    what: "2 waves of one VM each, the slave's VM before the master's",
+    ok: (plan) =>
+      plan.waves.length === 2 &&
+      plan.waves[0].waitFor.some((b) => b.brokerId === "1") &&
+      plan.waves[1].waitFor.some((b) => b.brokerId === "0"),
+  },
+};
+
+/** The two changed outputs of every stack (heap1 for the waves, heap2 at once), synthesized once per run. */
+let heapOutputs: [string, string] | undefined;
 
 async function vmRolloutProof(
   ctx: Ctx,
@@ -86,9 +105,20 @@ async function vmRolloutProof(
   const row: { case: string; waves?: Traffic; atOnce?: Traffic } = {
     case: `${name}: every broker's and name server's heap (every VM replaced)`,
   };
-  const [heap1, heap2] = [1, 2].map((i) => path.join(VM_WORK, `synth-heap${i}`));
-  labSynth(heap1, { mirror, heapMb: VM_PROOF.heap1 });
-  labSynth(heap2, { mirror, heapMb: VM_PROOF.heap2 });
+  if (!heapOutputs) {
+    const dirs = [1, 2].map((i) => path.join(VM_WORK, `synth-heap${i}`));
+    labSynth(dirs[0], { mirror, heapMb: VM_PROOF.heap1 });
+    labSynth(dirs[1], { mirror, heapMb: VM_PROOF.heap2 });
+    heapOutputs = [dirs[0], dirs[1]];
+  }
+  const [heap1, heap2] = heapOutputs;
+  const expected = VM_PROOF_PLANS[name];
+  // A cluster with access control: the producer, the reads and the waits sign as its admin.
+  const admin = plainAclUpload(d.byRole("mqbroker")[0]) ? aclAccounts(d).get("rocketmq-admin") : undefined;
+  const creds = admin ? { accessKey: admin.accessKey, secretKey: admin.secretKey } : undefined;
+  const waitEnv: Record<string, string> = creds
+    ? { ROCKETMQ_ACCESS_KEY: creds.accessKey, ROCKETMQ_SECRET_KEY: creds.secretKey }
+    : {};
   const docs = (dir: string) => new Map(readVmStack(dir, name, values).vms.map((vm) => [`${vm.id}_userData`, vm]));
   const client = d.client!;
   const cluster = d.byRole("mqbroker").map(brokerExpect)[0].cluster;
@@ -108,53 +138,76 @@ async function vmRolloutProof(
   });
   const next = docs(heap1);
   const steps: string[] = [];
+  const handedOver: string[] = [];
   let waited = true;
-  row.waves = await underTraffic(client, cluster, "RollVmWaves", `${row.case}, in waves`, async () => {
-    for (const w of plan.waves) {
-      for (const o of w.vms) steps.push(await replace(next.get(o)!));
-      const waits = [
-        ...(w.nameServers.length ? [["--namesrv", w.nameServers.join(";"), "--timeout", "110"]] : []),
-        ...(w.waitFor.length
-          ? [
-              [
-                "--namesrv",
-                plan.nameServers.join(";"),
-                "--timeout",
-                "110",
-                ...w.waitFor.flatMap((b) => ["--broker", arg(b)]),
-              ],
-            ]
-          : []),
-      ];
-      for (const a of waits) {
-        const r = cliWait(d.clientNs, a);
-        steps.push(`wait: exit ${r.code} after ${ms(r.tookMs)}`);
-        waited &&= r.code === 0;
+  row.waves = await underTraffic(
+    client,
+    cluster,
+    "RollVmWaves",
+    `${row.case}, in waves`,
+    async () => {
+      for (const w of plan.waves) {
+        // A DLedger member about to stop hands its group's leadership over if it leads, as the rollout script does.
+        for (const h of w.handovers) {
+          const r = cliCommand(d.clientNs, ["handover", "--group", h.group, "--peers", h.peers, "--leave", h.selfId]);
+          steps.push(`handover ${h.selfId}: exit ${r.code}: ${r.out}`);
+          if (r.out.includes("handed the leadership over")) handedOver.push(r.out);
+        }
+        for (const o of w.vms) steps.push(await replace(next.get(o)!));
+        const waits = [
+          ...(w.nameServers.length ? [["--namesrv", w.nameServers.join(";"), "--timeout", "110"]] : []),
+          ...(w.waitFor.length
+            ? [
+                [
+                  "--namesrv",
+                  plan.nameServers.join(";"),
+                  "--timeout",
+                  "110",
+                  ...w.waitFor.flatMap((b) => ["--broker", arg(b)]),
+                ],
+              ]
+            : []),
+        ];
+        for (const a of waits) {
+          const r = cliWait(d.clientNs, a, waitEnv);
+          steps.push(`wait: exit ${r.code} after ${ms(r.tookMs)}${r.code === 0 ? "" : `: ${r.out}`}`);
+          waited &&= r.code === 0;
+        }
       }
-    }
-  });
+    },
+    { creds },
+  );
   log(`${row.case}, in waves: ${steps.join("; ")}`);
   ctx.check(
-    `${row.case}: rocketmq-cdktf rollout --json --namesrv plans ${plan.waves.length} waves of one VM each, the raft leader's last, and each wave's wait exits 0`,
-    plan.waves.length === 3 &&
-      plan.waves.every((w) => w.vms.length === 1) &&
-      plan.order.length === 1 &&
-      plan.order[0].includes("restarts last") &&
-      waited,
+    `${row.case}: rocketmq-cdktf rollout --json --namesrv plans ${expected.what}, and each wave's wait exits 0 (registered and in sync${creds ? `, signed as ${creds.accessKey}` : ""})`,
+    expected.ok(plan) && plan.waves.every((w) => w.vms.length === 1) && waited,
     `${plan.waves.map((w) => w.vms.join("+")).join(" | ")}; ${plan.order.join("; ")}; ${steps.join("; ")}`,
   );
+  if (plan.waves.some((w) => w.handovers.length))
+    ctx.check(
+      `${row.case}: the DLedger leader hands the leadership over (rocketmq-cdktf handover) before its VM stops`,
+      handedOver.length >= 1,
+      handedOver.join("; ") || steps.join("; "),
+    );
   checkNothingLost(ctx, row.waves);
 
   await clusterServing(d);
   const all = [...docs(heap2).values()];
   const together: string[] = [];
-  row.atOnce = await underTraffic(client, cluster, "RollVmAtOnce", `${row.case}, all at once`, async () => {
-    together.push(...(await Promise.all(all.map(replace))));
-    await clusterServing(d);
-  });
+  row.atOnce = await underTraffic(
+    client,
+    cluster,
+    "RollVmAtOnce",
+    `${row.case}, all at once`,
+    async () => {
+      together.push(...(await Promise.all(all.map(replace))));
+      await clusterServing(d);
+    },
+    { creds },
+  );
   log(`${row.case}, all at once: ${together.join("; ")}`);
   ctx.check(
-    `${row.case}: all ${all.length} VMs replaced at once, and the group serves again`,
+    `${row.case}: all ${all.length} VMs replaced at once, and the cluster serves again`,
     together.length === all.length,
     together.join("; "),
   );
@@ -960,7 +1013,7 @@ async function main(): Promise<number> {
       const d = new VmDeployment(lab.stack, path.join(VM_WORK, "run", s), machines, namesrvAddr, clientNs);
       try {
         await SCENARIOS[s](ctx, d);
-        if (s === VM_PROOF.stack) proofRows.push(await vmRolloutProof(ctx, d, s, labDir, mirror, machines, values));
+        if (VM_PROOF_PLANS[s]) proofRows.push(await vmRolloutProof(ctx, d, s, labDir, mirror, machines, values));
         // Each process logs under its own user.home (RocketMQ: ${user.home}/logs/rocketmqlogs), never into another's file.
         for (const vm of lab.vms) {
           const m = machines.get(vm.address)!;
