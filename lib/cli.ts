@@ -194,22 +194,15 @@ export async function askLeaders(nameServers: readonly string[], ask: AskOptions
  * `rollout`: the plan (Markdown, --json or --script); with `--namesrv`, the running cluster is asked who leads each
  * elected group, which then restarts last. Exit 0; 1 when an output cannot be read; 2 on wrong arguments.
  */
-export async function rolloutCommand(args: readonly string[]): Promise<number> {
-  let o: ReturnType<typeof parseRolloutArgs>;
-  try {
-    o = parseRolloutArgs(args);
-  } catch (e) {
-    process.stderr.write(`rocketmq-cdktf rollout: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  try {
-    const leaders = o.nameServers.length ? await askLeaders(o.nameServers, o.ask) : undefined;
-    process.stdout.write(rollout(o.before, o.after, o.format, o.timeoutSeconds, o.stacks, leaders));
-    return 0;
-  } catch (e) {
-    process.stderr.write(`rocketmq-cdktf rollout: ${(e as Error).message}\n`);
-    return 1;
-  }
+export function rolloutCommand(args: readonly string[]): Promise<number> {
+  return runCommand(
+    "rollout",
+    () => parseRolloutArgs(args),
+    async (o) => {
+      const leaders = o.nameServers.length ? await askLeaders(o.nameServers, o.ask) : undefined;
+      process.stdout.write(rollout(o.before, o.after, o.format, o.timeoutSeconds, o.stacks, leaders));
+    },
+  );
 }
 
 /**
@@ -276,33 +269,26 @@ export function parseWaitArgs(
  * replica in sync (in controller mode: its SyncStateSet). Exit 1 with what is missing or behind when the time is up,
  * or at once when a broker refuses for access control; 2: wrong arguments.
  */
-export async function waitCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let o: ReturnType<typeof parseWaitArgs>;
-  try {
-    o = parseWaitArgs(args, env);
-  } catch (e) {
-    process.stderr.write(`rocketmq-cdktf wait: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  try {
-    if (o.brokers.length === 0 || o.registeredOnly) {
-      const took = await waitRegistered(o.nameServers, o.brokers, o.timeoutMs, o);
-      process.stdout.write(
-        o.brokers.length
-          ? `registered with ${o.nameServers.join(", ")} after ${(took / 1000).toFixed(1)} s: ${o.brokers.map(brokerArg).join(", ")}\n`
-          : `${o.nameServers.join(", ")} answered after ${(took / 1000).toFixed(1)} s\n`,
-      );
-    } else {
-      const { took, sets } = await waitInSync(o.nameServers, o.brokers, o.timeoutMs, o);
-      process.stdout.write(
-        `registered with ${o.nameServers.join(", ")} and in sync after ${(took / 1000).toFixed(1)} s: ${o.brokers.map(brokerArg).join(", ")}\n${sets.map((l) => `  ${l}\n`).join("")}`,
-      );
-    }
-    return 0;
-  } catch (e) {
-    process.stderr.write(`rocketmq-cdktf wait: ${(e as Error).message}\n`);
-    return 1;
-  }
+export function waitCommand(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return runCommand(
+    "wait",
+    () => parseWaitArgs(args, env),
+    async (o) => {
+      if (o.brokers.length === 0 || o.registeredOnly) {
+        const took = await waitRegistered(o.nameServers, o.brokers, o.timeoutMs, o);
+        process.stdout.write(
+          o.brokers.length
+            ? `registered with ${o.nameServers.join(", ")} after ${(took / 1000).toFixed(1)} s: ${o.brokers.map(brokerArg).join(", ")}\n`
+            : `${o.nameServers.join(", ")} answered after ${(took / 1000).toFixed(1)} s\n`,
+        );
+      } else {
+        const { took, sets } = await waitInSync(o.nameServers, o.brokers, o.timeoutMs, o);
+        process.stdout.write(
+          `registered with ${o.nameServers.join(", ")} and in sync after ${(took / 1000).toFixed(1)} s: ${o.brokers.map(brokerArg).join(", ")}\n${sets.map((l) => `  ${l}\n`).join("")}`,
+        );
+      }
+    },
+  );
 }
 
 /** Options of `handover`: `--group g`, `--peers 'n0-host:port;...'`, `--leave id`, `--timeout s`, `--tls`, `--ca file`. */
@@ -334,19 +320,33 @@ export function parseHandoverArgs(args: readonly string[]): {
  * leadership over to another member, which then leads); 1 when it still leads (the group then elects when it stops);
  * 2: wrong arguments.
  */
-export async function handoverCommand(args: readonly string[]): Promise<number> {
-  let o: ReturnType<typeof parseHandoverArgs>;
+export function handoverCommand(args: readonly string[]): Promise<number> {
+  return runCommand(
+    "handover",
+    () => parseHandoverArgs(args),
+    async (o) => {
+      process.stdout.write(`${await handOver(o.group, o.peers, o.leave, o.timeoutMs, o.ask)}\n`);
+    },
+  );
+}
+
+/**
+ * One asynchronous command: its arguments read by `parse` (wrong ones: the message and the usage, exit 2), then
+ * `run` (exit 0; its error's message, exit 1).
+ */
+async function runCommand<O>(name: string, parse: () => O, run: (o: O) => Promise<void>): Promise<number> {
+  let o: O;
   try {
-    o = parseHandoverArgs(args);
+    o = parse();
   } catch (e) {
-    process.stderr.write(`rocketmq-cdktf handover: ${(e as Error).message}\n${USAGE}`);
+    process.stderr.write(`rocketmq-cdktf ${name}: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   try {
-    process.stdout.write(`${await handOver(o.group, o.peers, o.leave, o.timeoutMs, o.ask)}\n`);
+    await run(o);
     return 0;
   } catch (e) {
-    process.stderr.write(`rocketmq-cdktf handover: ${(e as Error).message}\n`);
+    process.stderr.write(`rocketmq-cdktf ${name}: ${(e as Error).message}\n`);
     return 1;
   }
 }

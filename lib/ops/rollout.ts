@@ -1,8 +1,9 @@
 /**
  * A change turned into rollout waves a pipeline runs: each wave's Terraform targets (or the VMs to replace), then a
  * bounded wait until the wave's brokers are registered with every name server again and their sets in sync
- * (`rocketmq-cdktf wait`), and a last apply of everything. The waves are the change report's (lib/report/impact.ts): name servers one at a time,
- * slaves before their master, at most a minority of a raft group at once, one VM at a time. Pure: no file system.
+ * (`rocketmq-cdktf wait`), and a last apply of everything. The waves are the change report's (lib/report/impact.ts):
+ * name servers one at a time, slaves before their master, at most a minority of a raft group at once, one VM at a
+ * time. Pure: no file system.
  */
 import { ProcessSnapshot, serverProperties, StackChanges } from "../core/changes";
 import { changeImpact, StackImpact } from "../report/impact";
@@ -57,8 +58,9 @@ export interface StackRollout {
   /** What no order avoids (StackImpact.costs): a pipeline should stop and ask a person. */
   readonly costs: readonly string[];
   /**
-   * The brokers check access control (ACL 1.0 `aclEnable`, ACL 2.0 `authenticationEnabled`): the waits sign their
-   * requests with an account of the cluster (ROCKETMQ_ACCESS_KEY, ROCKETMQ_SECRET_KEY in the environment).
+   * The rollout waits for brokers that check access control (ACL 1.0 `aclEnable`, ACL 2.0 `authenticationEnabled`):
+   * the waits sign their requests with an account of the cluster (ROCKETMQ_ACCESS_KEY, ROCKETMQ_SECRET_KEY in the
+   * environment).
    */
   readonly accessControl: boolean;
 }
@@ -82,7 +84,7 @@ function leaderLast(
       const s = after.get(name);
       if (!s) return;
       const props = serverProperties(s.files);
-      const elected = props.enableDLegerCommitLog === "true" || props.enableControllerMode === "true";
+      const elected = isElected(props);
       const b = expectedBroker(s)[0];
       if (!elected || !b) return;
       const set = bySet.get(b.brokerName) ?? { slots: [], members: [] };
@@ -158,10 +160,12 @@ export function planRollout(stack: string, changes: StackChanges, leaders?: Lead
       handovers: snaps.flatMap(handoverOf),
     };
   });
-  const accessControl = [...changes.after.values()].some((p) => {
-    const props = serverProperties(p.files);
-    return p.labels["rocketmq.role"] === "broker" && (isOn(props.aclEnable) || isOn(props.authenticationEnabled));
-  });
+  const accessControl =
+    waves.some((w) => w.waitFor.length) &&
+    [...changes.after.values()].some((p) => {
+      const props = serverProperties(p.files);
+      return p.labels["rocketmq.role"] === "broker" && (isOn(props.aclEnable) || isOn(props.authenticationEnabled));
+    });
   return {
     stack,
     order: ordered.order,
@@ -176,12 +180,17 @@ function isOn(v: string | undefined): boolean {
   return v?.trim() === "true";
 }
 
+/** A broker whose role is elected: a DLedger peer or a controller-mode replica. */
+function isElected(props: Readonly<Record<string, string>>): boolean {
+  return isOn(props.enableDLegerCommitLog) || isOn(props.enableControllerMode);
+}
+
 /** A broker as the name servers must list it: brokerName, brokerId (a pair's; elected roles: any), brokerIP1:listenPort. */
 function expectedBroker(s: ProcessSnapshot): ExpectedBroker[] {
   if (s.labels["rocketmq.role"] !== "broker") return [];
   const props = serverProperties(s.files);
   if (props.brokerName === undefined) return [];
-  const elected = props.enableDLegerCommitLog === "true" || props.enableControllerMode === "true";
+  const elected = isElected(props);
   const host = (props.brokerIP1 ?? s.labels["rocketmq.host"] ?? "").trim();
   return [
     {
@@ -268,7 +277,7 @@ export function rolloutScript(rollouts: readonly StackRollout[], outdir: string,
       continue;
     }
     out.push(...r.order.map((o) => `# order: ${o.replace(/\n/g, " ")}`));
-    if (r.accessControl && r.waves.some((w) => w.waitFor.length))
+    if (r.accessControl)
       out.push(
         "# the brokers check access control: the waits sign with an account of the cluster, from the environment",
         ': "${ROCKETMQ_ACCESS_KEY:?export ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY (an account of the cluster) for the waits}" "${ROCKETMQ_SECRET_KEY:?export ROCKETMQ_SECRET_KEY too}"',
@@ -314,7 +323,7 @@ export function renderRollout(rollouts: readonly StackRollout[]): string {
     if (r.costs.length)
       out.push("**Not rolled: what it costs, whatever the order**", "", ...r.costs.map((c) => `- ${c}`), "");
     if (r.order.length) out.push(...r.order.map((o) => `- ${o}`), "");
-    if (r.accessControl && r.waves.some((w) => w.waitFor.length))
+    if (r.accessControl)
       out.push(
         "The brokers check access control: run the waits with an account of the cluster in ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY.",
         "",
