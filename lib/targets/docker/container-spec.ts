@@ -2,8 +2,16 @@
  * A process plan as the attributes of a docker_container (and its store volume), as plain data.
  * Pure: no constructs, so the mapping is tested on its own and the construct only wires it.
  */
-import * as path from "path";
-import { ProcessKind, ProcessPlan } from "../../core/plan";
+import { ProcessPlan } from "../../core/plan";
+import {
+  commandWithReset,
+  fileFolders,
+  IMAGE_LOGS_DIR,
+  IMAGE_TMP_DIR,
+  imageEnv,
+  runsOnReadOnlyRoot,
+  shellWord,
+} from "../container-image";
 
 /** How the containers of a host are networked (the docker_container `network_mode`). */
 export type NetworkMode = "bridge" | "host";
@@ -51,27 +59,6 @@ export interface DockerContainerSpec {
   readonly healthcheck: { test: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
 }
 
-/**
- * Where a server of the RocketMQ image writes its logs: logback's `${user.home}/logs`, the image's user's home being
- * /home/rocketmq (the official image has no such folder: the init container hands the volume to the user).
- */
-export const IMAGE_LOGS_DIR = "/home/rocketmq/logs";
-
-/**
- * The JVM's temporary folder: its perf data, and the native libraries it unpacks there and loads (RocksDB's, Netty's
- * and gRPC's), so it is a volume, not a `noexec` tmpfs (which would also count against the container's memory).
- */
-export const IMAGE_TMP_DIR = "/tmp";
-
-/**
- * True for a process that runs on a read-only root file system: the servers of the RocketMQ image, whose layout the
- * library knows (it writes only to its store, its logs, /tmp and the folders its files are uploaded to). The
- * console's image is not the RocketMQ image and keeps a writable root.
- */
-export function runsOnReadOnlyRoot(kind: ProcessKind): boolean {
-  return kind !== ProcessKind.DASHBOARD;
-}
-
 /** The `rocketmq.role` of the one-shot init containers: Docker plumbing, not RocketMQ processes. */
 export const INIT_ROLES: readonly string[] = ["store-init", "logs-init"];
 
@@ -94,45 +81,13 @@ export function logsVolumeName(containerName: string): string {
   return `${containerName}-logs`;
 }
 
-/** ROCKETMQ_HOME in the official image (Dockerfile-ubuntu: `/home/rocketmq/rocketmq-${ROCKETMQ_VERSION}`). */
-export function imageRocketMqHome(version: string): string {
-  return `/home/rocketmq/rocketmq-${version}`;
-}
-
-/**
- * The plan's environment, with the system properties that name its files (relative to the image's ROCKETMQ_HOME, or
- * absolute) appended to `JAVA_OPT_EXT`, which the image's scripts put last on the java command line.
- */
-function containerEnv(plan: ProcessPlan): Record<string, string> {
-  const home = imageRocketMqHome(plan.version);
-  const props = [
-    ...plan.files
-      .filter((f) => f.systemProperty !== undefined)
-      .map((f) => `-D${f.systemProperty}=${path.posix.relative(home, f.path)}`),
-    ...plan.files.filter((f) => f.absoluteProperty !== undefined).map((f) => `-D${f.absoluteProperty}=${f.path}`),
-  ];
-  if (props.length === 0) return plan.env;
-  return { ...plan.env, JAVA_OPT_EXT: [plan.env.JAVA_OPT_EXT, ...props].filter(Boolean).join(" ") };
-}
-
-/**
- * The plan's command, preceded by the removal of what it resets before every start: `sh -c 'rm -rf -- <paths> && exec
- * "$0" "$@"' <command>`, so that the command itself is passed through untouched. Paths are single-quoted.
- */
-function withReset(plan: ProcessPlan): string[] {
-  const paths = plan.resetBeforeStart ?? [];
-  if (paths.length === 0) return [...plan.command];
-  const quoted = paths.map((p) => `'${p.replace(/'/g, "'\\''")}'`).join(" ");
-  return ["sh", "-c", `rm -rf -- ${quoted} && exec "$0" "$@"`, ...plan.command];
-}
-
 export function dockerContainerSpec(plan: ProcessPlan, networkMode: NetworkMode): DockerContainerSpec {
-  const env = containerEnv(plan);
+  const env = imageEnv(plan);
   const readOnly = runsOnReadOnlyRoot(plan.kind);
   return {
     name: plan.containerName,
     image: plan.image,
-    command: withReset(plan),
+    command: commandWithReset(plan),
     env: Object.keys(env)
       .sort()
       .map((k) => `${k}=${env[k]}`),
@@ -235,12 +190,6 @@ function logsVolume(plan: ProcessPlan): DockerContainerSpec["volumes"][number] {
   return { containerPath: IMAGE_LOGS_DIR, volumeName: logsVolumeName(plan.containerName) };
 }
 
-/** The folders of a plan's files, each once (the outermost of nested ones), sorted. */
-function fileFolders(plan: ProcessPlan): string[] {
-  const folders = [...new Set(plan.files.map((f) => path.posix.dirname(f.path)))].sort();
-  return folders.filter((f) => !folders.some((o) => o !== f && f.startsWith(`${o}/`)));
-}
-
 /** Where the store-init container sees the parent of a host-directory store. */
 export const STORE_PARENT_MOUNT = "/rocketmq-store-parent";
 
@@ -274,11 +223,6 @@ function madeDirectory(
     command: [script],
     volumes: [{ containerPath: STORE_PARENT_MOUNT, hostPath: parent }, ...(logs ? [logs] : [])],
   };
-}
-
-/** A word for sh: single-quoted. */
-function shellWord(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function storeVolumes(plan: ProcessPlan): DockerContainerSpec["volumes"] {

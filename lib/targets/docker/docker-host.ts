@@ -10,14 +10,8 @@ import { addWarning, reportInput } from "../../input/report";
 import { field, Schema } from "../../input/schema";
 import { ADDRESS_FIELD, HostTakenProps, readHostProps, TAKEN_FIELDS, takenFacts } from "../host-props";
 import { containerStore, HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
-import {
-  DockerContainerSpec,
-  dockerContainerSpec,
-  initSpec,
-  LOGS_OF_LABEL,
-  logsVolumeName,
-  runsOnReadOnlyRoot,
-} from "./container-spec";
+import { DockerContainerSpec, dockerContainerSpec, initSpec, LOGS_OF_LABEL, logsVolumeName } from "./container-spec";
+import { runsOnReadOnlyRoot } from "../container-image";
 import { withoutCreationStacks } from "./creation-stacks";
 import { aliasProblem, dockerHostProblem } from "./validate";
 
