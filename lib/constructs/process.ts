@@ -6,9 +6,16 @@ import { ProcessKind } from "../core/plan";
 import { LITERAL, PropsReader, show } from "../input/reader";
 import { Field, field, Read, readConstructProps, Schema } from "../input/schema";
 import { invalidate } from "../synth/analysis";
-import { placeProcess } from "../synth/placement";
+import { placedOf, placeProcess } from "../synth/placement";
 import { reportFindings } from "../synth/report";
-import { containerStore, hostModelOf, IRocketMqHost, isRocketMqHost, StoreProps } from "../targets/contract";
+import {
+  containerStore,
+  hostModelOf,
+  IRocketMqHost,
+  isRocketMqHost,
+  PlacedProcess,
+  StoreProps,
+} from "../targets/contract";
 import { IClusterMember, RocketMqCluster } from "./cluster";
 import { containerNameOf, JvmProps, resolveJvmDeclared } from "./common";
 
@@ -165,6 +172,8 @@ export interface DeclaredProcess {
   readonly unresolvedProperties: readonly string[];
   /** The named volume the user asked for (store.volume), for hosts that have none. */
   readonly requestedVolume?: string;
+  /** The host directory the user asked for (store.hostPath), for hosts whose stores are claims. */
+  readonly requestedHostPath?: string;
   /** Props left to their defaults (named in messages about derived values). */
   readonly defaults: ("containerName" | "store")[];
   /** True when the process's own props were refused: rules that compare it with others skip it. */
@@ -229,6 +238,7 @@ export abstract class RocketMqProcess extends Construct {
       properties: server.properties ?? {},
       unresolvedProperties: r.unresolvedProperties.get("properties") ?? [],
       requestedVolume: stateful.store?.volume,
+      requestedHostPath: stateful.store?.hostPath,
       defaults: [
         ...(read.containerName === undefined ? (["containerName"] as const) : []),
         ...(spec.storePath !== undefined && stateful.store === undefined ? (["store"] as const) : []),
@@ -244,7 +254,7 @@ export abstract class RocketMqProcess extends Construct {
 
   /** @internal The host as the model sees it. */
   protected _hostModel(): HostModel {
-    return hostModelOrUnplaced(this._declared.host, this.node.path);
+    return hostModelOrUnplaced(this._declared.host, this.node.path, placedOf(this));
   }
 
   /**
@@ -272,14 +282,15 @@ export abstract class RocketMqProcess extends Construct {
       defaults: d.defaults,
       unresolvedProperties: [...d.unresolvedProperties],
       ...(d.requestedVolume !== undefined ? { requestedVolume: d.requestedVolume } : {}),
+      ...(d.requestedHostPath !== undefined ? { requestedHostPath: d.requestedHostPath } : {}),
       unchecked: d.refused,
     };
   }
 }
 
 /** The host model of a process, or that of an unplaced one (its host was refused; the error is on the process). */
-function hostModelOrUnplaced(host: IRocketMqHost | undefined, path: string): HostModel {
-  return host ? hostModelOf(host) : { path: `${path}#host`, address: "", unresolved: ["address"] };
+function hostModelOrUnplaced(host: IRocketMqHost | undefined, path: string, placed?: PlacedProcess): HostModel {
+  return host ? hostModelOf(host, placed) : { path: `${path}#host`, address: "", unresolved: ["address"] };
 }
 
 function stackOf(c: IConstruct): TerraformStack | undefined {

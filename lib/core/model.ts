@@ -39,6 +39,12 @@ export interface MachineFacts {
    */
   readonly containerImages?: boolean;
   /**
+   * False where a store is never a directory of the machine but a claim of the process's own (Kubernetes: a
+   * PersistentVolumeClaim per pod, which the scheduler may place on any node).
+   * @default true
+   */
+  readonly hostDirectories?: boolean;
+  /**
    * True when the host enforces a memory limit per process (a container's limit); false where the JVM flags are the
    * only bound (a VM's systemd units).
    * @default true
@@ -159,6 +165,11 @@ export interface ProcessModelBase {
    * (its facts) refuses it (`stores/named-volume`) instead of silently using a directory.
    */
   readonly requestedVolume?: string;
+  /**
+   * The directory of the machine the user asked for (`store.hostPath`), whatever the host made of it: a host whose
+   * stores are always claims of their own (its facts) refuses it (`stores/host-directory`).
+   */
+  readonly requestedHostPath?: string;
   /** Props left to their defaults, whose value the library derived (`containerName` from the cluster's name, `store`). */
   readonly defaults?: readonly ("containerName" | "store")[];
   /** Extra property keys whose value is not known at synth (a Terraform expression): only the key is checked. */

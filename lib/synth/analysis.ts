@@ -150,7 +150,7 @@ export function modelOf(stack: TerraformStack): TopologyModel {
   const clusters = (r?.clusters ?? []).map((c) => c._toModel());
   // Every host of the stack, also one that runs nothing yet (its machine may be another host's).
   const declared = stack.node.findAll().filter(isRocketMqHost);
-  const hosts: HostModel[] = declared.map(hostModelOf);
+  const hosts: HostModel[] = declared.map((h) => hostModelOf(h));
   // What else takes ports and names on a host (the user's own containers on its engine), asked once per model.
   const foreign = declared.flatMap((h) => h.occupants().map((o) => ({ ...o, hostPath: h.node.path })));
   return { clusters, hosts, foreign };

@@ -6,7 +6,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { StoreModel } from "../core/model";
 import { ProcessKind } from "../core/plan";
-import { IRocketMqHost, ProcessRequest } from "../targets/contract";
+import { IRocketMqHost, PlacedProcess, ProcessRequest } from "../targets/contract";
 import { planOf, registryOf } from "./analysis";
 import { reportFindings } from "./report";
 
@@ -38,4 +38,9 @@ export function placeProcess(
 function startAfterOf(scope: IConstruct): ITerraformDependable[] {
   const placed = registryOf(scope).placed;
   return planOf(scope).startAfter.flatMap((path) => placed.get(path)?.dependable ?? []);
+}
+
+/** What the host of the process `scope` answered when it was placed (none for a refused host). */
+export function placedOf(scope: IConstruct): PlacedProcess | undefined {
+  return registryOf(scope).placed.get(scope.node.path);
 }

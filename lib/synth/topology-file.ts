@@ -50,7 +50,10 @@ export class TopologyReport {
 
 const registered = new WeakSet<TerraformStack>();
 
-/** Writes `topology.md` beside the stack's `cdk.tf.json` whenever the stack is synthesized (once per stack). */
+/**
+ * Writes `topology.md` beside the stack's `cdk.tf.json` whenever the stack is synthesized (once per stack), and the
+ * files its hosts render (`outputFiles`).
+ */
 export function writeTopologyOnSynth(scope: IConstruct): void {
   const stack = TerraformStack.of(scope);
   if (registered.has(stack)) return;
@@ -60,6 +63,12 @@ export function writeTopologyOnSynth(scope: IConstruct): void {
       const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, TOPOLOGY_FILE), topologyOf(stack));
+      // What a target renders for use without Terraform (a Kubernetes namespace's manifests), by its plain file name.
+      for (const host of stack.node.findAll().filter(isRocketMqHost)) {
+        for (const [name, content] of Object.entries(host.outputFiles ?? {})) {
+          if (path.basename(name) === name && name !== TOPOLOGY_FILE) fs.writeFileSync(path.join(dir, name), content);
+        }
+      }
     },
   });
 }

@@ -13,7 +13,7 @@
  * 3. the rules read the host's `facts` (what its processes share: loopback, ports, directories, volumes) and its
  *    `occupants()` (what else takes ports and names there), never the host's class.
  */
-import { ITerraformDependable } from "cdktf";
+import { ITerraformDependable, TerraformResource } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { HostModel, MachineFacts, StoreModel } from "../core/model";
 import { ProcessKind, ProcessPlan } from "../core/plan";
@@ -66,6 +66,12 @@ export interface PlacedProcess {
    * @default none: nothing to wait for (the host's processes are ordered by the machine itself, as systemd units)
    */
   readonly dependable?: ITerraformDependable;
+  /**
+   * The address of this process itself, when the host gives each of its processes one of its own (a Kubernetes
+   * Service name): the plans write it instead of the host's `address` (brokerIP1, namesrvAddr, dLegerPeers).
+   * @default the host's `address`
+   */
+  readonly address?: string;
 }
 
 /** Something on a host that the library did not place (the user's own container): its name and ports are taken. */
@@ -110,6 +116,13 @@ export interface IRocketMqHost extends IConstruct {
    * @default none
    */
   readonly reportNotes?: string[];
+  /**
+   * Files the host writes beside the stack's `cdk.tf.json` at synth, by file name (no folder): what only the target
+   * renders and a user applies or reviews without Terraform (a Kubernetes namespace's manifests). Asked at synth,
+   * after every process is placed.
+   * @default none
+   */
+  readonly outputFiles?: Record<string, string>;
 }
 
 /** True for a host the library can place a process on: an object that implements `IRocketMqHost`. */
@@ -125,9 +138,13 @@ export function isRocketMqHost(value: unknown): value is IRocketMqHost {
   );
 }
 
-/** The host as the model sees it: its facts at its construct path. */
-export function hostModelOf(host: IRocketMqHost): HostModel {
-  return { ...host.facts, path: host.node.path };
+/**
+ * The host as the model sees it: its facts at its construct path; for a process the host gave an address of its own
+ * (`placed.address`), with that address.
+ */
+export function hostModelOf(host: IRocketMqHost, placed?: PlacedProcess): HostModel {
+  const facts = host.facts;
+  return { ...facts, ...(placed?.address !== undefined ? { address: placed.address } : {}), path: host.node.path };
 }
 
 /**
@@ -197,4 +214,9 @@ export function containerStore(r: StoreRequest): StoreModel {
     return { hostPath: normaliseHostPath(r.store.hostPath), mountPath: r.containerPath, allowDestroy };
   }
   return { volume: r.store?.volume ?? `${r.processName}-store`, mountPath: r.containerPath, allowDestroy };
+}
+
+/** A `depends_on` entry, written as cdktf writes a resource's (no token to register and resolve per resource). */
+export function dependsOnOf(d: ITerraformDependable): string {
+  return d instanceof TerraformResource ? `${d.terraformResourceType}.${d.friendlyUniqueId}` : d.fqn;
 }

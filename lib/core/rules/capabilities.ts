@@ -6,7 +6,8 @@ import { checkedProcesses } from "./processes";
  * What a process asks of its host that the host says it cannot give (its facts, see MachineFacts): a named volume
  * where stores are always directories of the machine (a VM: `/var/lib/rocketmq/<process>` unless `store.hostPath` says
  * another), so that the volume would silently mean nothing (`stores/named-volume`); the console, which ships as a
- * container image only, on a host that runs no images (`hosts/container-image`).
+ * container image only, on a host that runs no images (`hosts/container-image`); a directory of the machine where
+ * every store is a claim of its own (Kubernetes: the pod may start on any node, `stores/host-directory`).
  */
 export function checkHostCapabilities(topology: TopologyModel): Finding[] {
   const findings: Finding[] = [];
@@ -26,6 +27,17 @@ export function checkHostCapabilities(topology: TopologyModel): Finding[] {
       continue;
     }
     const store = "store" in p.process ? p.process.store : undefined;
+    const directory = p.process.requestedHostPath;
+    if (store !== undefined && directory !== undefined && host.hostDirectories === false) {
+      findings.push(
+        error(
+          p.process.path,
+          "stores/host-directory",
+          `${p.owner} sets store.hostPath "${directory}", but its host ${where} keeps every store in a claim of the process's own: its pod may start on any node, where that directory is another one or none.`,
+          `Remove store.hostPath (the store is a PersistentVolumeClaim made for ${p.process.containerName}), or set store: { volume: "<claim>" } to a PersistentVolumeClaim you made.`,
+        ),
+      );
+    }
     const volume = "requestedVolume" in p.process ? p.process.requestedVolume : undefined;
     if (store === undefined || volume === undefined || host.namedVolumes !== false) continue;
     findings.push(

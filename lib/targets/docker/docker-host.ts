@@ -1,5 +1,5 @@
 import { container, provider, volume } from "@cdktf/provider-docker";
-import { ITerraformDependable, TerraformResource, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { error, warning } from "../../core/findings";
 import { normaliseAddress } from "../../core/machines";
@@ -9,7 +9,15 @@ import { isToken } from "../../input/reader";
 import { addWarning, reportInput } from "../../input/report";
 import { field, Schema } from "../../input/schema";
 import { ADDRESS_FIELD, HostTakenProps, readHostProps, TAKEN_FIELDS, takenFacts } from "../host-props";
-import { containerStore, HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
+import {
+  containerStore,
+  dependsOnOf,
+  HostOccupant,
+  IRocketMqHost,
+  PlacedProcess,
+  ProcessRequest,
+  StoreRequest,
+} from "../contract";
 import { DockerContainerSpec, dockerContainerSpec, initSpec, LOGS_OF_LABEL, logsVolumeName } from "./container-spec";
 import { runsOnReadOnlyRoot } from "../container-image";
 import { withoutCreationStacks } from "./creation-stacks";
@@ -335,11 +343,6 @@ const STORE_INIT_PRIVILEGES = {
   // Spelled as Docker keeps them (it reads CHOWN back as CAP_CHOWN, which would be a change on every plan).
   capabilities: { drop: ["ALL"], add: ["CAP_CHOWN", "CAP_DAC_OVERRIDE"] },
 } as const satisfies Partial<PendingConfig>;
-
-/** A `depends_on` entry, written as cdktf writes a resource's (no token to register and resolve per container). */
-function dependsOnOf(d: ITerraformDependable): string {
-  return d instanceof TerraformResource ? `${d.terraformResourceType}.${d.friendlyUniqueId}` : d.fqn;
-}
 
 /** A docker_container's config before synth: name and image come from the plan. */
 type PendingConfig = Omit<container.ContainerConfig, "name" | "image">;

@@ -1,0 +1,223 @@
+import * as fc from "fast-check";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { App, TerraformStack, Testing } from "cdktf";
+import * as YAML from "yaml";
+import { BrokerPair, DLedgerGroup, NameServer, RocketMqCluster, RocketMqVersion } from "../../lib";
+import { KubernetesAntiAffinity, KubernetesHost, manifestsFile } from "../../lib/targets/kubernetes/kubernetes-host";
+import { yamlDocuments } from "../../lib/targets/kubernetes/yaml";
+import { parseProperties } from "../../lib/core/render/properties";
+import { synth, synthError } from "../helpers";
+
+/** Two name servers and a 2-master-2-slave cluster in one namespace, each process on its own ports. */
+function twoMastersTwoSlaves(stack: TerraformStack): KubernetesHost {
+  const k8s = new KubernetesHost(stack, "k8s", { namespace: "mq" });
+  const cluster = new RocketMqCluster(stack, "rmq", { clusterName: "DefaultCluster", version: RocketMqVersion.V4_9_8 });
+  new NameServer(cluster, "ns0", { host: k8s });
+  new NameServer(cluster, "ns1", { host: k8s, listenPort: 9877 });
+  new BrokerPair(cluster, "broker-a", { master: { host: k8s }, slaves: [{ host: k8s, listenPort: 10921 }] });
+  new BrokerPair(cluster, "broker-b", {
+    master: { host: k8s, listenPort: 10931 },
+    slaves: [{ host: k8s, listenPort: 10941 }],
+  });
+  return k8s;
+}
+
+function manifests(json: any): any[] {
+  return Object.values(json.resource.kubectl_manifest as Record<string, any>)
+    .filter((r) => r.yaml_body !== undefined)
+    .map((r) => JSON.parse(r.yaml_body));
+}
+
+function find(objects: any[], kind: string, name: string): any {
+  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`no ${kind} ${name} among ${objects.map((x) => `${x.kind}/${x.metadata.name}`).join(", ")}`);
+  return o;
+}
+
+describe("KubernetesHost", () => {
+  test("brokers reach the name servers and each other by their Services' names, and advertise their node to clients outside", () => {
+    const objects = manifests(synth(twoMastersTwoSlaves));
+    const names = objects.filter((o) => o.kind === "StatefulSet").map((o) => o.metadata.name);
+    expect(names).toHaveLength(6);
+    const master = find(
+      objects,
+      "StatefulSet",
+      names.find((n: string) => n.includes("broker-a-0")),
+    );
+    const conf = parseProperties(find(objects, "ConfigMap", `${master.metadata.name}-files`).data["broker.properties"]);
+    const nsNames = names.filter((n: string) => n.includes("namesrv"));
+    expect(conf.namesrvAddr.split(";").sort()).toEqual(
+      [`${nsNames[0]}.mq.svc.cluster.local:9876`, `${nsNames[1]}.mq.svc.cluster.local:9877`].sort(),
+    );
+    // Slaves copy from the master's in-cluster name; clients outside get the node's address, set when the pod starts.
+    expect(conf.brokerIP2).toBe(`${master.metadata.name}.mq.svc.cluster.local`);
+    const pod = master.spec.template.spec;
+    expect(pod.initContainers[0].command[2]).toContain(`brokerIP1=%s`);
+    expect(pod.initContainers[0].env).toEqual([
+      { name: "ROCKETMQ_ADVERTISED_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
+    ]);
+    expect(pod.containers[0].ports.map((p: any) => [p.containerPort, p.hostPort])).toEqual([
+      [10909, 10909],
+      [10911, 10911],
+      [10912, 10912],
+    ]);
+  });
+
+  test("each store is a claim of its own, kept when its StatefulSet is deleted, and the pod runs as the image's user", () => {
+    const objects = manifests(synth(twoMastersTwoSlaves));
+    for (const s of objects.filter((o) => o.kind === "StatefulSet")) {
+      expect(s.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+      const claim = s.spec.volumeClaimTemplates[0];
+      expect(claim.spec.resources.requests.storage).toBe(s.metadata.name.includes("broker") ? "20Gi" : "1Gi");
+      expect(s.spec.template.spec.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        runAsUser: 3000,
+        fsGroup: 3000,
+      });
+      expect(s.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+    }
+  });
+
+  test("brokers start after the name servers: their StatefulSets depend on the name servers' ones", () => {
+    const json = synth(twoMastersTwoSlaves);
+    const res = json.resource.kubectl_manifest as Record<string, any>;
+    const broker = Object.entries(res).find(([id]) => /broker-a_master_statefulset/.test(id))!;
+    const nsSets = Object.keys(res).filter((id) => /_ns[01]_statefulset/.test(id));
+    expect(nsSets).toHaveLength(2);
+    for (const id of nsSets) expect(broker[1].depends_on).toContain(`kubectl_manifest.${id}`);
+    expect(json.terraform.required_providers.kubectl.source).toBe("gavinbunney/kubectl");
+  });
+
+  test("a DLedger group's peers find each other by name, never share a node, and a budget keeps their majority", () => {
+    const objects = manifests(
+      synth((stack) => {
+        const k8s = new KubernetesHost(stack, "k8s");
+        const cluster = new RocketMqCluster(stack, "rmq", {
+          clusterName: "RaftCluster",
+          version: RocketMqVersion.V5_3_3,
+        });
+        new NameServer(cluster, "ns0", { host: k8s });
+        new DLedgerGroup(cluster, "broker-c", {
+          peers: [0, 1, 2].map((i) => ({ host: k8s, listenPort: 10911 + 10 * i, dLegerPort: 40911 + 10 * i })),
+        });
+      }),
+    );
+    const peers = objects.filter((o) => o.kind === "StatefulSet" && o.metadata.name.includes("broker-c"));
+    expect(peers).toHaveLength(3);
+    const conf = parseProperties(
+      find(objects, "ConfigMap", `${peers[0].metadata.name}-files`).data["broker.properties"],
+    );
+    expect(conf.dLegerPeers.split(";")).toEqual(
+      peers.map((p: any, i: number) => `n${i}-${p.metadata.name}.rocketmq.svc.cluster.local:${40911 + 10 * i}`),
+    );
+    for (const p of peers) {
+      expect(p.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]).toEqual({
+        labelSelector: { matchLabels: { "rocketmq.apache.org/group": "RaftCluster.broker-c" } },
+        topologyKey: "kubernetes.io/hostname",
+      });
+    }
+    const budget = objects.filter((o) => o.kind === "PodDisruptionBudget");
+    expect(budget).toHaveLength(1);
+    expect(budget[0].spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { "rocketmq.apache.org/group": "RaftCluster.broker-c" } },
+    });
+  });
+
+  test("the manifests file beside the stack holds every object but the Secrets, as YAML that parses to them", () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "k8s-")) });
+    const stack = new TerraformStack(app, "stack");
+    const k8s = twoMastersTwoSlaves(stack);
+    app.synth();
+    const file = path.join(app.outdir, "stacks", "stack", manifestsFile(k8s));
+    const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJSON());
+    expect(docs).toEqual(JSON.parse(JSON.stringify(k8s.objects())));
+    expect(docs.map((d) => d.kind)).toContain("StatefulSet");
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  test("a store on a directory of a node is refused: the pod may start on any node", () => {
+    const message = synthError((stack) => {
+      const k8s = new KubernetesHost(stack, "k8s");
+      const cluster = new RocketMqCluster(stack, "rmq", { clusterName: "C", version: RocketMqVersion.V4_9_8 });
+      new NameServer(cluster, "ns0", { host: k8s });
+      new BrokerPair(cluster, "broker-a", { master: { host: k8s, store: { hostPath: "/data/a" } } });
+    });
+    expect(message).toContain("[stores/host-directory]");
+    expect(message).toContain("Remove store.hostPath");
+  });
+
+  test("a process name Kubernetes refuses fails at synth with a name it takes", () => {
+    const message = synthError((stack) => {
+      const k8s = new KubernetesHost(stack, "k8s");
+      const cluster = new RocketMqCluster(stack, "rmq", { clusterName: "C", version: RocketMqVersion.V4_9_8 });
+      new NameServer(cluster, "ns0", { host: k8s, containerName: "NameServer_0" });
+    });
+    expect(message).toContain("[hosts/kubernetes-name]");
+    expect(message).toContain('containerName: "nameserver-0"');
+  });
+
+  test("a claim size that is no Kubernetes quantity fails where the host is declared", () => {
+    const message = synthError((stack) => {
+      new KubernetesHost(stack, "k8s", { brokerStoreSize: "20 GB", antiAffinity: KubernetesAntiAffinity.PREFERRED });
+    });
+    expect(message).toContain('brokerStoreSize "20 GB" is not a Kubernetes quantity');
+  });
+
+  test("a broker claim that holds less than two commit log files fails at synth with the size it needs", () => {
+    const message = synthError((stack) => {
+      const k8s = new KubernetesHost(stack, "k8s", { brokerStoreSize: "1Gi" });
+      const cluster = new RocketMqCluster(stack, "rmq", { clusterName: "C", version: RocketMqVersion.V4_9_8 });
+      new NameServer(cluster, "ns0", { host: k8s });
+      new BrokerPair(cluster, "broker-a", { master: { host: k8s } });
+    });
+    expect(message).toContain("[stores/claim-size]");
+    expect(message).toContain('at least "2Gi"');
+    expect(() =>
+      synth((stack) => {
+        const k8s = new KubernetesHost(stack, "k8s", { brokerStoreSize: "1Gi" });
+        const cluster = new RocketMqCluster(stack, "rmq", { clusterName: "C", version: RocketMqVersion.V4_9_8 });
+        new NameServer(cluster, "ns0", { host: k8s });
+        new BrokerPair(cluster, "broker-a", {
+          master: { host: k8s, properties: { mappedFileSizeCommitLog: 268435456 } },
+        });
+      }),
+    ).not.toThrow();
+  });
+
+  test("output is byte-identical across syntheses", () => {
+    const once = () => {
+      const stack = new TerraformStack(Testing.app(), "stack");
+      twoMastersTwoSlaves(stack);
+      return Testing.synth(stack, true);
+    };
+    expect(once()).toBe(once());
+  });
+});
+
+describe("yamlDocuments", () => {
+  const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small" },
+      fc.string({ unit: "grapheme" }),
+      fc.constantFrom("a\nb\n", " x\ny", "\n\nz\n\n", "k=v\n", "tab\t\n", "y", "no", "trail \n"),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie("value"), { maxLength: 4 }),
+      fc.dictionary(fc.string(), tie("value"), { maxKeys: 4 }),
+    ),
+  })).value;
+
+  test("every document parses back to the data it was made from", () => {
+    fc.assert(
+      fc.property(fc.array(json, { minLength: 1, maxLength: 3 }), (docs) => {
+        const back = YAML.parseAllDocuments(yamlDocuments(docs)).map((d) => d.toJSON());
+        expect(back).toEqual(JSON.parse(JSON.stringify(docs)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
