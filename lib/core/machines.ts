@@ -86,7 +86,11 @@ export function assignMachines(topology: TopologyModel): TopologyModel {
 
   const withMachine = (h: HostModel): HostModel =>
     h.machine === name.get(h.path) ? h : { ...h, machine: name.get(h.path) };
-  const place = <T extends { host: HostModel }>(p: T): T => ({ ...p, host: withMachine(p.host) });
+  // A host whose every process is a machine of its own (a pod) names each process's machine by its own address.
+  const place = <T extends { host: HostModel }>(p: T): T => ({
+    ...p,
+    host: p.host.machinePerProcess ? { ...p.host, machine: normaliseAddress(p.host.address) } : withMachine(p.host),
+  });
   return {
     ...topology,
     hosts: topology.hosts.map(withMachine),

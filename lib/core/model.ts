@@ -45,6 +45,13 @@ export interface MachineFacts {
    */
   readonly hostDirectories?: boolean;
   /**
+   * True when each process placed on the host runs on a machine of its own, at an address of its own (a Kubernetes
+   * pod: its own network and claim, on a node the scheduler chooses): the per-machine rules (ports, stores, names,
+   * placement) compare each process with itself only, and the host checks what its processes still share.
+   * @default false
+   */
+  readonly machinePerProcess?: boolean;
+  /**
    * True when the host enforces a memory limit per process (a container's limit); false where the JVM flags are the
    * only bound (a VM's systemd units).
    * @default true

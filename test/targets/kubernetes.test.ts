@@ -8,7 +8,7 @@ import { BrokerPair, DLedgerGroup, NameServer, RocketMqCluster, RocketMqVersion 
 import { KubernetesAntiAffinity, KubernetesHost, manifestsFile } from "../../lib/targets/kubernetes/kubernetes-host";
 import { yamlDocuments } from "../../lib/targets/kubernetes/yaml";
 import { parseProperties } from "../../lib/core/render/properties";
-import { synth, synthError } from "../helpers";
+import { synth, synthError, synthWarnings } from "../helpers";
 
 /** Two name servers and a 2-master-2-slave cluster in one namespace, each process on its own ports. */
 function twoMastersTwoSlaves(stack: TerraformStack): KubernetesHost {
@@ -100,7 +100,7 @@ describe("KubernetesHost", () => {
         });
         new NameServer(cluster, "ns0", { host: k8s });
         new DLedgerGroup(cluster, "broker-c", {
-          peers: [0, 1, 2].map((i) => ({ host: k8s, listenPort: 10911 + 10 * i, dLegerPort: 40911 + 10 * i })),
+          peers: [0, 1, 2].map(() => ({ host: k8s })),
         });
       }),
     );
@@ -110,7 +110,7 @@ describe("KubernetesHost", () => {
       find(objects, "ConfigMap", `${peers[0].metadata.name}-files`).data["broker.properties"],
     );
     expect(conf.dLegerPeers.split(";")).toEqual(
-      peers.map((p: any, i: number) => `n${i}-${p.metadata.name}.rocketmq.svc.cluster.local:${40911 + 10 * i}`),
+      peers.map((p: any, i: number) => `n${i}-${p.metadata.name}.rocketmq.svc.cluster.local:${40911 + i}`),
     );
     for (const p of peers) {
       expect(p.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]).toEqual({
@@ -124,6 +124,40 @@ describe("KubernetesHost", () => {
       maxUnavailable: 1,
       selector: { matchLabels: { "rocketmq.apache.org/group": "RaftCluster.broker-c" } },
     });
+  });
+
+  test("each pod is a machine of its own: peers share port numbers, and the report says how many nodes they need", () => {
+    const build = (stack: TerraformStack) => {
+      const k8s = new KubernetesHost(stack, "k8s");
+      const cluster = new RocketMqCluster(stack, "rmq", {
+        clusterName: "RaftCluster",
+        version: RocketMqVersion.V5_3_3,
+      });
+      new NameServer(cluster, "ns0", { host: k8s });
+      new NameServer(cluster, "ns1", { host: k8s });
+      new DLedgerGroup(cluster, "broker-c", { peers: [0, 1, 2].map(() => ({ host: k8s })) });
+    };
+    expect(synthWarnings(build).filter((w) => w.includes("placement/same-host"))).toEqual([]);
+    const stack = new TerraformStack(Testing.app(), "stack");
+    build(stack);
+    Testing.synth(stack, true);
+    const host = stack.node.findChild("k8s") as KubernetesHost;
+    expect(host.reportNotes).toEqual([
+      "Namespace rocketmq: at least 3 schedulable nodes (the 3 peers of RaftCluster.broker-c never share a node; 3 pods open port 10909 on their node (hostPort)); a pod without one stays Pending.",
+    ]);
+  });
+
+  test("two processes of one name, or on one claim, in one namespace fail at synth", () => {
+    const message = synthError((stack) => {
+      const k8s = new KubernetesHost(stack, "k8s");
+      const a = new RocketMqCluster(stack, "a", { clusterName: "A", version: RocketMqVersion.V4_9_8 });
+      const b = new RocketMqCluster(stack, "b", { clusterName: "B", version: RocketMqVersion.V4_9_8 });
+      new NameServer(a, "ns0", { host: k8s, containerName: "namesrv" });
+      new NameServer(b, "ns0", { host: k8s, containerName: "namesrv", store: { volume: "data" } });
+      new BrokerPair(b, "broker-a", { master: { host: k8s, store: { volume: "data" } } });
+    });
+    expect(message).toContain("[names/duplicate]");
+    expect(message).toContain("[stores/shared]");
   });
 
   test("the manifests file beside the stack holds every object but the Secrets, as YAML that parses to them", () => {

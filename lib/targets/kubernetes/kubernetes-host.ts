@@ -362,8 +362,46 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
       memoryLimits: true,
       // Pods run as uid 3000 with every capability dropped: ports below 1024 are refused to them.
       privilegedPorts: false,
+      machinePerProcess: true,
       description: "a Kubernetes namespace",
     };
+  }
+
+  /**
+   * For the topology report: the fewest schedulable nodes the namespace's pods need, and why: peers of one group never
+   * share a node (required anti-affinity), nor do pods that open one port on their node (hostPort).
+   */
+  public get reportNotes(): string[] | undefined {
+    let plans: ProcessPlan[];
+    try {
+      plans = this.placed.map((p) => p.plan());
+    } catch {
+      return [];
+    }
+    if (plans.length === 0) return [];
+    const reasons: { count: number; why: string }[] = [];
+    if (this.placement.antiAffinity === "required") {
+      const groups = new Map<string, number>();
+      for (const p of plans) {
+        const g = groupOf(p);
+        if (g !== undefined) groups.set(g, (groups.get(g) ?? 0) + 1);
+      }
+      const [group, count] = [...groups.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
+      if (group !== undefined && count > 1)
+        reasons.push({ count: count, why: `the ${count} peers of ${group} never share a node` });
+    }
+    if (this.placement.externalAccess === "hostPort") {
+      const byPort = new Map<number, number>();
+      for (const p of plans)
+        for (const port of new Set(p.ports.map((u) => u.port))) byPort.set(port, (byPort.get(port) ?? 0) + 1);
+      const [port, count] = [...byPort.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [];
+      if (port !== undefined && count > 1)
+        reasons.push({ count: count, why: `${count} pods open port ${port} on their node (hostPort)` });
+    }
+    const need = Math.max(1, ...reasons.map((r) => r.count));
+    return [
+      `Namespace ${this.namespace}: at least ${need} schedulable node${need > 1 ? "s" : ""}${reasons.length ? ` (${reasons.map((r) => r.why).join("; ")})` : ""}; a pod without one stays Pending.`,
+    ];
   }
 
   /** Nothing else in the namespace is known to the library. */
@@ -379,7 +417,51 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
     } catch {
       return [];
     }
-    return [...this.claimProblems(plans), ...this.nameProblems(plans)];
+    return [...this.claimProblems(plans), ...this.nameProblems(plans), ...this.sharedProblems(plans)];
+  }
+
+  /**
+   * What the namespace's processes share although each runs on a machine of its own: object names (two processes of
+   * one name would be one StatefulSet) and claims (a ReadWriteOnce claim mounts on one node, and two brokers in one
+   * store fail with "Lock failed").
+   */
+  private sharedProblems(plans: ProcessPlan[]): string[] {
+    const out: string[] = [];
+    const twice = <K>(key: (p: ProcessPlan) => K | undefined) => {
+      const seen = new Map<K, ProcessPlan[]>();
+      for (const p of plans) {
+        const k = key(p);
+        if (k !== undefined) seen.set(k, [...(seen.get(k) ?? []), p]);
+      }
+      return [...seen.entries()].filter(([, ps]) => ps.length > 1);
+    };
+    for (const [name, ps] of twice((p) => p.containerName)) {
+      const [first, ...rest] = ps.map((p) => p.path).sort();
+      out.push(
+        formatFinding(
+          error(
+            rest[0],
+            "names/duplicate",
+            `${rest.join(" and ")} and ${first} are all named ${JSON.stringify(name)} in namespace ${this.namespace}: Kubernetes would make them one StatefulSet and one Service, the last applied winning.`,
+            `Set containerName of ${rest.join(" and ")} to a name of its own, e.g. containerName: "${name}-2".`,
+          ),
+        ),
+      );
+    }
+    for (const [claim, ps] of twice((p) => p.store?.volume)) {
+      const paths = ps.map((p) => p.path).sort();
+      out.push(
+        formatFinding(
+          error(
+            paths[1],
+            "stores/shared",
+            `${paths.join(" and ")} keep their stores in the one claim ${JSON.stringify(claim)}: a ReadWriteOnce claim mounts on one node only, and two RocketMQ processes in one store fail with "Lock failed".`,
+            `Give each its own claim: remove store from ${paths.slice(1).join(" and ")} (each then gets ${storeClaimName("<process>")}).`,
+          ),
+        ),
+      );
+    }
+    return out;
   }
 
   /**
