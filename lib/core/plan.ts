@@ -73,6 +73,13 @@ export interface PlanFile {
    * @default false
    */
   readonly secret?: boolean;
+  /**
+   * True when the file, a configuration rather than a secret, carries a secret among its settings (ACL 2.0's
+   * credentials in broker.properties and rmq-proxy.json): a target that keeps secrets apart from configuration (a
+   * Kubernetes Secret, never a ConfigMap) keeps this file with them.
+   * @default false
+   */
+  readonly embedsSecret?: boolean;
 }
 
 /**
@@ -142,7 +149,7 @@ function plan(
   cluster: ClusterModel,
   kind: ProcessKind,
   p: { path: string; host: HostModel; containerName: string; jvm: JvmModel; store?: StoreModel },
-  run: { script: string; flag: string; file: string; content: string },
+  run: { script: string; flag: string; file: string; content: string; embedsSecret?: boolean },
   rest: { ports: PortUse[]; healthPort: number; startAfter: string[]; labels?: Record<string, string> },
 ): ProcessPlan {
   return {
@@ -156,7 +163,12 @@ function plan(
     command: ["sh", run.script, run.flag, run.file],
     env: withTlsOptions(jvmEnv(p.jvm), cluster.tls),
     files: [
-      { path: run.file, content: run.content, ...mentionsIn(run.content, tlsUploadedPaths(cluster.tls)) },
+      {
+        path: run.file,
+        content: run.content,
+        ...mentionsIn(run.content, tlsUploadedPaths(cluster.tls)),
+        ...(run.embedsSecret ? { embedsSecret: true } : {}),
+      },
       ...tlsServerFiles(cluster.path, cluster.version, cluster.tls),
     ],
     ...(tlsHostFiles(cluster.tls).length ? { hostFiles: tlsHostFiles(cluster.tls) } : {}),
@@ -252,6 +264,7 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
           flag: "-c",
           file: BROKER_CONFIG_PATH,
           content: renderBrokerProperties(cluster, set, b),
+          embedsSecret: cluster.accessControl?.version === "2.0",
         },
         {
           ports: brokerPorts(set, b, cluster.version),
@@ -273,7 +286,13 @@ export function planCluster(cluster: ClusterModel): ProcessPlan[] {
         cluster,
         ProcessKind.PROXY,
         p,
-        { script: "mqproxy", flag: "-pc", file: PROXY_CONFIG_PATH, content: renderProxyConfig(cluster, p) },
+        {
+          script: "mqproxy",
+          flag: "-pc",
+          file: PROXY_CONFIG_PATH,
+          content: renderProxyConfig(cluster, p),
+          embedsSecret: cluster.accessControl?.version === "2.0",
+        },
         { ports: proxyPorts(p, cluster.version), healthPort: p.remotingListenPort, startAfter: nsPaths },
       ),
     );

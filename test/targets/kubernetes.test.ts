@@ -2,7 +2,7 @@ import * as fc from "fast-check";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { App, TerraformStack, Testing } from "cdktf";
+import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import * as YAML from "yaml";
 import { BrokerPair, DLedgerGroup, NameServer, RocketMqCluster, RocketMqVersion } from "../../lib";
 import { KubernetesAntiAffinity, KubernetesHost, manifestsFile } from "../../lib/targets/kubernetes/kubernetes-host";
@@ -169,6 +169,37 @@ describe("KubernetesHost", () => {
     const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJSON());
     expect(docs).toEqual(JSON.parse(JSON.stringify(k8s.objects())));
     expect(docs.map((d) => d.kind)).toContain("StatefulSet");
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  test("secrets stay out of ConfigMaps and out of the manifests file; Terraform escapes a secret where it fills it in", () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "k8s-")) });
+    const stack = new TerraformStack(app, "stack");
+    const k8s = new KubernetesHost(stack, "k8s");
+    const secret = new TerraformVariable(stack, "adminSecret", { type: "string", sensitive: true }).stringValue;
+    const cluster = new RocketMqCluster(stack, "rmq", {
+      clusterName: "S",
+      version: RocketMqVersion.V5_3_3,
+      accessControl: { users: [{ name: "rocketmq-admin", secret, admin: true }] },
+    });
+    new NameServer(cluster, "ns0", { host: k8s });
+    new BrokerPair(cluster, "broker-a", { master: { host: k8s } });
+    app.synth();
+    const dir = path.join(app.outdir, "stacks", "stack");
+    const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+    const bodies = Object.entries<any>(json.resource.kubectl_manifest).filter(([, r]) => r.yaml_body);
+    const [, secretRes] = bodies.find(([id]) => /broker-a_master_secret/.test(id))!;
+    // ACL 2.0's credentials are settings of broker.properties: the file goes to the Secret with plain_acl.yml.
+    expect(secretRes.yaml_body).toContain("broker.properties");
+    expect(secretRes.yaml_body).toContain("plain_acl.yml");
+    expect(secretRes.yaml_body).toContain("trimsuffix(trimprefix(jsonencode(");
+    expect(secretRes.sensitive_fields).toEqual(["stringData"]);
+    const [, files] = bodies.find(([id]) => /broker-a_master_files/.test(id))!;
+    expect(files.yaml_body).not.toContain("broker.properties");
+    expect(files.yaml_body).not.toContain("var.adminSecret");
+    const yaml = fs.readFileSync(path.join(dir, manifestsFile(k8s)), "utf8");
+    expect(yaml).not.toContain("adminSecret");
+    expect(yaml).toContain("# Left out, as their values are Terraform's: the Secret s-broker-a-0-secret.");
     fs.rmSync(app.outdir, { recursive: true, force: true });
   });
 

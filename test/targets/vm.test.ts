@@ -19,7 +19,8 @@ import {
   topologyOf,
 } from "../../lib";
 import { parseProperties } from "../../lib/core/render/properties";
-import { fromTerraformLiteral, readVmUserData } from "../../lib/targets/vm/user-data";
+import { fromTerraformLiteral } from "../../lib/targets/terraform-text";
+import { readVmUserData } from "../../lib/targets/vm/user-data";
 import { SeedDLedgerStack, SeedDLedgerVmStack } from "../../examples/seed";
 import { containers, synth, synthError, synthWarnings, synthWithoutValidation, uploadedProperties } from "../helpers";
 

@@ -1,4 +1,4 @@
-import { ITerraformDependable, TerraformProvider, TerraformResource } from "cdktf";
+import { Fn, ITerraformDependable, TerraformProvider, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { error, formatFinding } from "../../core/findings";
 import { MachineFacts, StoreModel } from "../../core/model";
@@ -18,6 +18,7 @@ import {
   processObjects,
   storeClaimName,
 } from "./manifests";
+import { terraformLiteral } from "../terraform-text";
 import { yamlDocuments } from "./yaml";
 
 /** How clients outside the Kubernetes cluster reach the brokers, name servers and proxies. */
@@ -173,12 +174,24 @@ class KubectlManifest extends TerraformResource {
     const doc = this.document();
     if (!doc) return {};
     return {
-      yaml_body: JSON.stringify(doc),
+      yaml_body: manifestBody(doc),
       ...(doc.kind === "Secret" ? { sensitive_fields: ["stringData"] } : {}),
       // A StatefulSet is applied when its pod runs: the processes that start after it find it serving.
       ...(doc.kind === "StatefulSet" ? { wait_for_rollout: true } : {}),
     };
   }
+}
+
+/**
+ * A document as `yaml_body` (JSON is YAML), literal text as it is (a `${` of its own escaped: Terraform reads every
+ * string as a template). A value Terraform fills in (a secret from a variable, inside a file's text) is escaped for
+ * its place in a JSON string when it is filled in (`jsonencode`, its quotes cut), whatever quotes and lines it holds.
+ */
+export function manifestBody(doc: KubernetesObject): string {
+  const json = JSON.stringify(doc).replace(/\$\{TfToken\[[^\]]+\]\}/g, (marker) =>
+    Fn.trimsuffix(Fn.trimprefix(Fn.jsonencode(marker), Fn.rawString('"')), Fn.rawString('"')),
+  );
+  return terraformLiteral(json);
 }
 
 /** The file of a host's manifests in the synthesized output, beside the stack's `cdk.tf.json`. */

@@ -18,7 +18,7 @@ import type {
   VolumeMount,
 } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
-import { ProcessKind, ProcessPlan } from "../../core/plan";
+import { PlanFile, ProcessKind, ProcessPlan } from "../../core/plan";
 import { BROKER_CONFIG_PATH } from "../../core/render/servers";
 import {
   commandWithReset,
@@ -149,7 +149,7 @@ export function filesScript(plan: ProcessPlan, p: KubernetesPlacement): string {
   for (const f of [...plan.files].sort((a, b) => a.path.localeCompare(b.path))) {
     const from = `${FILES_SOURCE_DIR}/${keys.get(f.path)!}`;
     lines.push(`cp ${shellWord(from)} ${shellWord(f.path)}`);
-    lines.push(`chmod ${f.secret ? "0600" : "0644"} ${shellWord(f.path)}`);
+    lines.push(`chmod ${keptSecret(f) ? "0600" : "0644"} ${shellWord(f.path)}`);
   }
   if (advertisesNode(plan, p)) {
     lines.push(`printf '\\nbrokerIP1=%s\\n' "$${ADVERTISED_IP_ENV}" >> ${shellWord(BROKER_CONFIG_PATH)}`);
@@ -157,11 +157,16 @@ export function filesScript(plan: ProcessPlan, p: KubernetesPlacement): string {
   return lines.join("\n");
 }
 
+/** True for a file kept in the process's Secret: a secret one, or one whose settings carry a secret. */
+export function keptSecret(f: PlanFile): boolean {
+  return f.secret === true || f.embedsSecret === true;
+}
+
 /** The ConfigMap of a process's files that are not secret (`<process>-files`). */
 export function configMapOf(plan: ProcessPlan, p: KubernetesPlacement): ConfigMap {
   const keys = fileKeys(plan);
   const data: Record<string, string> = {};
-  for (const f of plan.files.filter((x) => !x.secret)) data[keys.get(f.path)!] = f.content;
+  for (const f of plan.files.filter((x) => !keptSecret(x))) data[keys.get(f.path)!] = f.content;
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -172,7 +177,7 @@ export function configMapOf(plan: ProcessPlan, p: KubernetesPlacement): ConfigMa
 
 /** The Secret of a process's secret files (`<process>-secret`), or undefined when it has none. */
 export function secretOf(plan: ProcessPlan, p: KubernetesPlacement): Secret | undefined {
-  const secret = plan.files.filter((f) => f.secret);
+  const secret = plan.files.filter(keptSecret);
   if (secret.length === 0) return undefined;
   const keys = fileKeys(plan);
   const data: Record<string, string> = {};

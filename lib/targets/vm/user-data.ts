@@ -486,17 +486,3 @@ function sortedRecord(r: Record<string, string>): Record<string, string> {
   for (const k of Object.keys(r).sort()) out[k] = r[k];
   return out;
 }
-
-/**
- * The document as a Terraform string: in Terraform's JSON syntax every string is a template, so a literal `${` or `%{`
- * (shell, a user's option) is written `$${` / `%%{`. cdktf's token markers (`${TfToken[...]}`, an address from another
- * resource) stay: they become the expressions they stand for.
- */
-export function terraformLiteral(text: string): string {
-  return text.replace(/\$\{(?!TfToken\[)/g, "$$${").replace(/%\{/g, "%%{");
-}
-
-/** What Terraform makes of a `terraformLiteral` string (for readers of the synthesized JSON: the labs, tests). */
-export function fromTerraformLiteral(text: string): string {
-  return text.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
-}

@@ -20,7 +20,8 @@ import { field, Schema } from "../../input/schema";
 import { ADDRESS_FIELD, HostTakenProps, readHostProps, TAKEN_FIELDS, takenFacts } from "../host-props";
 import { HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
 import { DEFAULT_LIMIT_NOFILE, VM_JAVA_17_OPTIONS, VmDistribution, VmDistributionSpec, VmJava } from "./options";
-import { terraformLiteral, VM_STORE_ROOT, vmUserData } from "./user-data";
+import { terraformLiteral } from "../terraform-text";
+import { VM_STORE_ROOT, vmUserData } from "./user-data";
 
 /** Props of a VmHost: one virtual machine, its address, how Java and RocketMQ get onto it. */
 export interface VmHostProps extends HostTakenProps {
