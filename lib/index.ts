@@ -34,6 +34,8 @@ export * from "./targets/vm/vm-host";
 export { VmJava, VmDistribution, APACHE_ARCHIVE, VM_JAVA_17_OPTIONS } from "./targets/vm/options";
 export type { ApacheArchiveOptions } from "./targets/vm/options";
 export type { HostTakenProps } from "./targets/host-props";
+export { KubernetesAntiAffinity, KubernetesExternalAccess, KubernetesHost } from "./targets/kubernetes/kubernetes-host";
+export type { KubernetesHostProps } from "./targets/kubernetes/kubernetes-host";
 // Review and synthesis. The pure core (model, rules, rendering) is not part of the jsii API: TypeScript users import it
 // from "rocketmq-cdktf/core".
 export { topologyOf, TopologyReport } from "./synth/topology-file";

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as os from "os";
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
 import * as path from "path";
 import { SeedSyncStack } from "../examples/seed";
 import { DockerHost, NameServer, topologyOf } from "../lib";
@@ -99,4 +99,34 @@ describe("the README's rendered review examples are what the library prints toda
     );
     expect(block("impact:add-namesrv")).toBe(renderImpact([impact]));
   });
+});
+
+test("the README's Kubernetes example synthesizes: a StatefulSet, a Service and the files per process", () => {
+  const readme = fs.readFileSync(path.resolve(__dirname, "../README.md"), "utf8");
+  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m) => m[1])
+    .find((b) => b.includes("KubernetesHost"))!;
+  const file = path.join(__dirname, "readme-kubernetes.generated.ts");
+  fs.writeFileSync(
+    file,
+    [
+      'import { TerraformStack, Testing } from "cdktf";',
+      'import { DLedgerGroup, KubernetesHost, NameServer, RocketMqCluster, RocketMqVersion } from "../lib";',
+      'export const stack = new TerraformStack(Testing.app(), "k8s");',
+      block,
+    ].join("\n"),
+  );
+  try {
+    let stack!: TerraformStack;
+    jest.isolateModules(() => {
+      stack = jest.requireActual<{ stack: TerraformStack }>(file).stack;
+    });
+    const json = JSON.parse(Testing.synth(stack, true));
+    const kinds = Object.values<any>(json.resource.kubectl_manifest).map((r) => JSON.parse(r.yaml_body).kind);
+    expect(kinds.filter((k) => k === "StatefulSet")).toHaveLength(5);
+    expect(kinds.filter((k) => k === "Service")).toHaveLength(5);
+    expect(kinds.filter((k) => k === "PodDisruptionBudget")).toHaveLength(2);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 });

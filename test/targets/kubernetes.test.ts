@@ -77,6 +77,8 @@ describe("KubernetesHost", () => {
         fsGroup: 3000,
       });
       expect(s.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
+      // The JVM gets SIGTERM before the pod's first process (a shell that would not pass it on).
+      expect(s.spec.template.spec.containers[0].lifecycle.preStop.exec.command[2]).toContain("kill -TERM $pids");
     }
   });
 
@@ -167,7 +169,7 @@ describe("KubernetesHost", () => {
     app.synth();
     const file = path.join(app.outdir, "stacks", "stack", manifestsFile(k8s));
     const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJSON());
-    expect(docs).toEqual(JSON.parse(JSON.stringify(k8s.objects())));
+    expect(docs).toEqual(JSON.parse(JSON.stringify(k8s._objects())));
     expect(docs.map((d) => d.kind)).toContain("StatefulSet");
     fs.rmSync(app.outdir, { recursive: true, force: true });
   });

@@ -64,6 +64,15 @@ export const GROUP_LABEL = "rocketmq.apache.org/group";
 export const STORE_TEMPLATE = "store";
 /** Where the init container finds the files of the ConfigMap and the Secret. */
 export const FILES_SOURCE_DIR = "/rocketmq-cdktf/files";
+/**
+ * The pre-stop hook's script: SIGTERM to the pod's JVM (found by its name in /proc: the image has no pidof), then wait
+ * until it has ended; the shells above it end with it, and so does the pod.
+ */
+export const STOP_SCRIPT = [
+  `pids=""; for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = java ] && pids="$pids \${p#/proc/}"; done`,
+  `[ -n "$pids" ] && kill -TERM $pids`,
+  `while [ -n "$pids" ] && kill -0 $pids 2>/dev/null; do sleep 1; done`,
+].join("; ");
 /** The environment variable that holds the node's address, for a broker that advertises it. */
 export const ADVERTISED_IP_ENV = "ROCKETMQ_ADVERTISED_IP";
 
@@ -315,6 +324,10 @@ export function statefulSetOf(plan: ProcessPlan, p: KubernetesPlacement): Statef
     livenessProbe: { ...probe, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
     volumeMounts: mounts,
     securityContext,
+    // The image's first process (its entrypoint, a shell) does not pass SIGTERM on to the JVM, which would run until
+    // the grace period ends and be killed: the JVM is signalled first, so that the server runs its shutdown hooks (a
+    // broker unregisters, a DLedger leader's peers elect at once), and the pod ends when the JVM has.
+    lifecycle: { preStop: { exec: { command: ["sh", "-c", STOP_SCRIPT] } } },
   };
   const group = groupOf(plan);
   const labels = labelsOf(plan);
