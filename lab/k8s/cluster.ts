@@ -799,3 +799,46 @@ export async function startCluster(nodes: number, images: (bins: K8sBins) => Arc
 }
 
 export { sleep };
+
+/**
+ * The lab's storage, since no provisioner exists: StorageClass `local` (no provisioner, bound when a pod is scheduled)
+ * and `perNode` local PersistentVolumes on each node, directories of its state (removed with it), of `capacity`.
+ */
+export function localStorage(c: Cluster, perNode: number, capacity: string): unknown[] {
+  const volumes = c.nodes.flatMap((n) =>
+    Array.from({ length: perNode }, (_, i) => {
+      const dir = path.join(n.dir, "pv", `pv-${i}`);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.chmodSync(dir, 0o777);
+      return {
+        apiVersion: "v1",
+        kind: "PersistentVolume",
+        metadata: { name: `local-${n.name}-${i}` },
+        spec: {
+          capacity: { storage: capacity },
+          accessModes: ["ReadWriteOnce"],
+          persistentVolumeReclaimPolicy: "Retain",
+          storageClassName: "local",
+          local: { path: dir },
+          nodeAffinity: {
+            required: {
+              nodeSelectorTerms: [
+                { matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [n.name] }] },
+              ],
+            },
+          },
+        },
+      };
+    }),
+  );
+  return [
+    {
+      apiVersion: "storage.k8s.io/v1",
+      kind: "StorageClass",
+      metadata: { name: "local" },
+      provisioner: "kubernetes.io/no-provisioner",
+      volumeBindingMode: "WaitForFirstConsumer",
+    },
+    ...volumes,
+  ];
+}

@@ -17,7 +17,7 @@ import { tofuEnv } from "../engine/tofu";
 import { ensureJars } from "../jars";
 import { log, ms, stripAnsi, waitFor } from "../util";
 import { CACHE_DIR, ensureKubectlProvider } from "./build";
-import { CP_NS, Cluster, PREFIX, leftovers, startCluster } from "./cluster";
+import { CP_NS, Cluster, PREFIX, leftovers, localStorage, startCluster } from "./cluster";
 import { ensurePauseImage, ensureRocketmqImage } from "./image";
 
 const VERSION = "5.3.3";
@@ -31,48 +31,12 @@ interface Check {
   readonly detail: string;
 }
 
-/** StorageClass `local` (no provisioner) and three local PersistentVolumes per node, directories of its state. */
+/** The lab's storage (three local volumes per node) and the stack's namespace. */
 function storage(c: Cluster): string {
-  const pvs = c.nodes.flatMap((n) =>
-    [0, 1, 2].map((i) => {
-      const dir = path.join(n.dir, "pv", `pv-${i}`);
-      fs.mkdirSync(dir, { recursive: true });
-      fs.chmodSync(dir, 0o777);
-      return {
-        apiVersion: "v1",
-        kind: "PersistentVolume",
-        metadata: { name: `local-${n.name}-${i}` },
-        spec: {
-          capacity: { storage: "100Gi" },
-          accessModes: ["ReadWriteOnce"],
-          persistentVolumeReclaimPolicy: "Retain",
-          storageClassName: "local",
-          local: { path: dir },
-          nodeAffinity: {
-            required: {
-              nodeSelectorTerms: [
-                { matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [n.name] }] },
-              ],
-            },
-          },
-        },
-      };
-    }),
-  );
   return JSON.stringify({
     apiVersion: "v1",
     kind: "List",
-    items: [
-      {
-        apiVersion: "storage.k8s.io/v1",
-        kind: "StorageClass",
-        metadata: { name: "local" },
-        provisioner: "kubernetes.io/no-provisioner",
-        volumeBindingMode: "WaitForFirstConsumer",
-      },
-      { apiVersion: "v1", kind: "Namespace", metadata: { name: NAMESPACE } },
-      ...pvs,
-    ],
+    items: [...localStorage(c, 3, "100Gi"), { apiVersion: "v1", kind: "Namespace", metadata: { name: NAMESPACE } }],
   });
 }
 

@@ -12,7 +12,7 @@ import { tofuEnv } from "../engine/tofu";
 import { LAB_IMAGE_REPO } from "../engine/image";
 import { log, ms, rssMiB, stripAnsi, waitFor } from "../util";
 import { CACHE_DIR, KUBECTL_PROVIDER_VERSION, ensureKubectlProvider } from "./build";
-import { CP_NS, Cluster, PREFIX, leftovers, startCluster } from "./cluster";
+import { CP_NS, Cluster, PREFIX, leftovers, localStorage, startCluster } from "./cluster";
 import { ensurePauseImage, ensureRocketmqImage } from "./image";
 
 const VERSION = process.env.ROCKETMQ_K8S_ROCKETMQ_VERSION ?? "5.3.3";
@@ -22,38 +22,8 @@ if (fs.existsSync("/usr/local/go/bin/go")) process.env.PATH = `/usr/local/go/bin
 
 function manifests(c: Cluster): string {
   const docs: unknown[] = [
-    {
-      apiVersion: "storage.k8s.io/v1",
-      kind: "StorageClass",
-      metadata: { name: "local" },
-      provisioner: "kubernetes.io/no-provisioner",
-      volumeBindingMode: "WaitForFirstConsumer",
-    },
     // One pre-created local PersistentVolume per node (no provisioner exists): a directory of the node's state.
-    ...c.nodes.map((n) => {
-      const dir = path.join(n.dir, "pv", "pv-0");
-      fs.mkdirSync(dir, { recursive: true });
-      fs.chmodSync(dir, 0o777);
-      return {
-        apiVersion: "v1",
-        kind: "PersistentVolume",
-        metadata: { name: `local-${n.name}-0` },
-        spec: {
-          capacity: { storage: "1Gi" },
-          accessModes: ["ReadWriteOnce"],
-          persistentVolumeReclaimPolicy: "Retain",
-          storageClassName: "local",
-          local: { path: dir },
-          nodeAffinity: {
-            required: {
-              nodeSelectorTerms: [
-                { matchExpressions: [{ key: "kubernetes.io/hostname", operator: "In", values: [n.name] }] },
-              ],
-            },
-          },
-        },
-      };
-    }),
+    ...localStorage(c, 1, "1Gi"),
     {
       apiVersion: "v1",
       kind: "Service",
