@@ -100,7 +100,7 @@ export function groupOf(plan: ProcessPlan): string | undefined {
   return labelValue(`${plan.clusterName}.${member}`);
 }
 
-/** A label value for `s`: itself when valid, else its valid characters cut to 52 and an 10-digit hash. */
+/** A label value for `s`: itself when valid, else its valid characters cut to 52 and a 10-digit hash. */
 export function labelValue(s: string): string {
   if (/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/.test(s)) return s;
   const hash = crypto.createHash("sha256").update(s).digest("hex").slice(0, 10);
