@@ -241,7 +241,7 @@ export class SeedControllerStack extends TerraformStack {
       "rmq",
       clusterProps(options, {
         clusterName: "ControllerCluster",
-        version: RocketMqVersion.V5_3_3,
+        version: RocketMqVersion.V5_5_0,
         ...rolledJvms(options),
       }),
     );

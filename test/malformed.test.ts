@@ -76,7 +76,7 @@ interface Case {
   readonly cluster?: ConstructorParameters<typeof RocketMqCluster>[2];
 }
 
-const v5 = "5.3.3";
+const v5 = "5.5.0";
 /** Controllers in 3 name servers, one per host. */
 const controllers = (env: Env) =>
   new ControllerGroup(env.cluster, "controllers", {
@@ -966,6 +966,27 @@ const GROUPS: Record<string, Case[]> = {
       version: v5,
       build: (e) => (controllers(e), new ControllerBrokerSet(e.cluster, "a", { brokers: [{ host: e.h[1] }] })),
       expect: { accepted: "it runs, without failover", warnings: ["stack/rmq/a [controller/replicas]"] },
+    },
+    {
+      name: "a ControllerBrokerSet of two brokers on 5.3.2",
+      version: "5.3.2",
+      build: (e) => (
+        controllers(e),
+        new ControllerBrokerSet(e.cluster, "a", { brokers: [{ host: e.h[1] }, { host: e.h[2] }] })
+      ),
+      expect: {
+        accepted: "it fails over, but each replica's ReputMessageService spins on a core under traffic",
+        warnings: ["stack/rmq/a [controller/reput-busy-loop]"],
+      },
+    },
+    {
+      name: "a ControllerBrokerSet of two brokers on 5.4.0 (the busy loop is gone)",
+      version: "5.4.0",
+      build: (e) => (
+        controllers(e),
+        new ControllerBrokerSet(e.cluster, "a", { brokers: [{ host: e.h[1] }, { host: e.h[2] }] })
+      ),
+      expect: { accepted: "it fails over" },
     },
     {
       name: 'dLegerGroup ""',

@@ -264,7 +264,7 @@ describe("elected roles", () => {
   test("controllers and controller-mode replicas sharing a host are warned about", () => {
     const warnings = synthWarnings((s) => {
       const [h] = hostsOf(s, 1);
-      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_3_3 });
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V5_5_0 });
       new NameServer(cluster, "ns", { host: h });
       new ControllerGroup(cluster, "ctl", { controllers: [{ host: h }, { host: h }, { host: h }] });
       new ControllerBrokerSet(cluster, "broker-a", { brokers: [{ host: h }, { host: h, listenPort: 11911 }] });

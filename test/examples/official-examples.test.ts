@@ -462,8 +462,9 @@ describe("5.3.3 controller/quick-start: one name server with an embedded control
     }),
   );
 
-  test("one controller and two replicas on one host: only the quorum and placement warnings fire", () => {
+  test("one controller and two replicas on one host: only the quorum, placement and 5.3.3 busy-loop warnings fire", () => {
     expect(synth().warnings.sort()).toEqual([
+      expect.stringContaining("stack/rmq/broker-a: [controller/reput-busy-loop] RocketMQ 5.3.3 has a busy loop"),
       expect.stringContaining("stack/rmq/broker-a: [placement/same-host]"),
       expect.stringContaining("stack/rmq/group1: [controller/quorum] Controller group group1 has 1 controller"),
     ]);

@@ -20,6 +20,19 @@ export function checkRocketMq5(topology: TopologyModel): Finding[] {
   return topology.clusters.flatMap(checkCluster);
 }
 
+/**
+ * RocketMQ 5.3.2 and 5.3.3 read `isCommitLogAvailable()` once before ReputMessageService's read loop (commit 9aa081b,
+ * "Support dispatchBehindMilliseconds"); 5.3.1 and 5.4.0 and later test it on every pass (read from the bytecode of
+ * rocketmq-store 5.3.1, 5.3.2, 5.3.3, 5.4.0, 5.5.0, 5.5.1). When the confirm offset stops the reads before the end of
+ * the commit log, the loop calls getData again and again without sleeping. A controller-mode replica's confirm offset
+ * comes from its master, so it is behind whenever messages arrive: observed in the deploy lab, a 5.3.3 replica's
+ * ReputMessageService thread used 63% of a core for minutes under traffic, and name servers on the same machine took
+ * 40-70 s to start instead of under 1 s.
+ */
+function reputBusyLoop(version: string): boolean {
+  return versionAtLeast(version, "5.3.2") && !versionAtLeast(version, "5.4.0");
+}
+
 function checkCluster(cluster: ClusterModel): Finding[] {
   const findings: Finding[] = [];
   const is5 = versionAtLeast(cluster.version, "5.0.0");
@@ -94,6 +107,15 @@ function checkCluster(cluster: ClusterModel): Finding[] {
           "controller/replicas",
           `Controller-mode set ${set.brokerName} has 1 broker: the controller elects it master, but when it dies there is no replica to elect and ${set.brokerName} stops.`,
           `Add a second broker to ${set.brokerName} (brokers: [...]) on another host for failover.`,
+        ),
+      );
+    } else if (set.kind === "controller" && reputBusyLoop(cluster.version)) {
+      findings.push(
+        warning(
+          set.path,
+          "controller/reput-busy-loop",
+          `RocketMQ ${cluster.version} has a busy loop in the store's ReputMessageService (5.3.2 and 5.3.3 test the confirm offset once per pass, not per read): while a replica's confirm offset, which its master sends, is behind its commit log's end, doReput spins without sleeping. Under traffic each replica of ${set.brokerName} keeps a CPU core busy, and the processes beside it start and answer slowly.`,
+          `Set the cluster's \`version\` to 5.4.0 or later (e.g. ${DEFAULT_VERSION}), where the loop re-reads the confirm offset on every read.`,
         ),
       );
     }
