@@ -1353,4 +1353,4 @@ async function main(): Promise<number> {
   return summary(ctx, t0, DEPLOY_DIR);
 }
 
-runLab("lab:deploy", "ROCKETMQ_DEPLOY_TIMEOUT_S", 2400, main);
+runLab("lab:deploy", "ROCKETMQ_DEPLOY_TIMEOUT_S", 3000, main);
