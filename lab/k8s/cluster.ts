@@ -140,6 +140,14 @@ export class Cluster {
     );
   }
 
+  /**
+   * A node stops, as far as everyone else can tell (`false`): its link to the others goes down, so its kubelet, its
+   * pods and their ports are out of reach, as when its machine loses power; `true` plugs it back in.
+   */
+  link(node: Node, up: boolean): void {
+    ipns(HUB_NS, "link", "set", `h-${node.name}`, up ? "up" : "down");
+  }
+
   /** A command in a namespace (bounded). */
   inNs(ns: string, argv: string[], timeoutMs = 30_000): string {
     const a = nsExecArgv(ns, argv);

@@ -1,28 +1,39 @@
-// The Kubernetes lab: a KubernetesHost stack (one name server and a DLedger group of three peers, RocketMQ 5.3.3)
-// synthesized by the library, applied by OpenTofu with the gavinbunney/kubectl provider to a real three-node cluster
-// (./cluster.ts), then checked from outside the cluster network (the control plane's namespace, which reaches the
-// nodes only): messages produced and consumed through the brokers' node addresses; the peers on three nodes; the
-// leader's pod deleted (failover timed); the deleted pod back with its claim; `tofu destroy` keeping every claim.
-// Everything the lab made is removed at the end, also on failure.
+// The Kubernetes lab: two KubernetesHost stacks synthesized by the library (RocketMQ 5.5.0), each applied by OpenTofu
+// with the gavinbunney/kubectl provider to a real three-node cluster (./cluster.ts), then checked from outside the
+// cluster network (the control plane's namespace, which reaches the nodes only):
+// - a name server and a DLedger group of three peers;
+// - RocketMQ 5 controller mode: three name servers with embedded controllers, a set of three replicas and a proxy.
+// For each: the peers on three nodes; messages produced and consumed through the brokers' node addresses (and the
+// proxy's); the master's pod deleted (failover timed) and back with its claim; the new master's node stopped (its link
+// down: failover timed) and started again (its broker back as a replica); nothing acknowledged lost; `tofu destroy`
+// keeping every claim. Everything the lab made is removed at the end, also on failure.
 //
 //   npm run lab:k8s
 import { App, TerraformStack } from "cdktf";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { DLedgerGroup, KubernetesHost, NameServer, RocketMqCluster, RocketMqVersion } from "../../lib";
+import {
+  ControllerBrokerSet,
+  ControllerGroup,
+  DLedgerGroup,
+  KubernetesHost,
+  NameServer,
+  Proxy,
+  RocketMqCluster,
+  RocketMqVersion,
+} from "../../lib";
 import { LabClient } from "../client";
 import { LAB_IMAGE_REPO } from "../engine/image";
 import { tofuEnv } from "../engine/tofu";
-import { ensureJars } from "../jars";
+import { Jars, ensureJars } from "../jars";
 import { log, ms, stripAnsi, waitFor } from "../util";
 import { CACHE_DIR, ensureKubectlProvider } from "./build";
-import { CP_NS, Cluster, PREFIX, leftovers, localStorage, startCluster } from "./cluster";
+import { CP_NS, Cluster, Node, PREFIX, leftovers, localStorage, startCluster } from "./cluster";
 import { ensurePauseImage, ensureRocketmqImage } from "./image";
 
-const VERSION = "5.3.3";
+const VERSION = "5.5.0";
 const NODES = 3;
-const NAMESPACE = "rocketmq";
 if (fs.existsSync("/usr/local/go/bin/go")) process.env.PATH = `/usr/local/go/bin:${process.env.PATH ?? ""}`;
 
 interface Check {
@@ -30,40 +41,87 @@ interface Check {
   readonly ok: boolean;
   readonly detail: string;
 }
+type CheckFn = (name: string, ok: boolean, detail: string) => void;
 
-/** The lab's storage (three local volumes per node) and the stack's namespace. */
+/** One stack of the lab: what it declares, where, and what it should run. */
+interface Scenario {
+  readonly stack: string;
+  readonly namespace: string;
+  readonly clusterName: string;
+  readonly brokerName: string;
+  /** Pods the stack runs. */
+  readonly pods: number;
+  /** The pods that must be on distinct nodes (a group's peers), by the part of their name they share. */
+  readonly spread: readonly string[];
+  readonly declare: (host: KubernetesHost, cluster: RocketMqCluster) => void;
+}
+
+const SCENARIOS: readonly Scenario[] = [
+  {
+    stack: "k8s-dledger",
+    namespace: "rocketmq",
+    clusterName: "K8sRaft",
+    brokerName: "broker-c",
+    pods: 4,
+    spread: ["broker-c"],
+    declare: (host, cluster) => {
+      new NameServer(cluster, "ns0", { host });
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: [0, 1, 2].map(() => ({ host, properties: { mappedFileSizeCommitLog: 268435456 } })),
+      });
+    },
+  },
+  {
+    stack: "k8s-controller",
+    namespace: "rocketmq5",
+    clusterName: "K8sController",
+    brokerName: "broker-a",
+    pods: 7,
+    spread: ["broker-a", "namesrv"],
+    declare: (host, cluster) => {
+      const nameServers = [0, 1, 2].map((i) => new NameServer(cluster, `ns${i}`, { host }));
+      new ControllerGroup(cluster, "controllers", { inNameServers: nameServers.map((nameServer) => ({ nameServer })) });
+      new ControllerBrokerSet(cluster, "broker-a", {
+        brokers: [0, 1, 2].map(() => ({ host, properties: { mappedFileSizeCommitLog: 268435456 } })),
+      });
+      new Proxy(cluster, "proxy", { host });
+    },
+  },
+];
+
+/** The lab's storage (local volumes on each node: enough for both stacks' kept claims) and the stacks' namespaces. */
 function storage(c: Cluster): string {
   return JSON.stringify({
     apiVersion: "v1",
     kind: "List",
-    items: [...localStorage(c, 3, "100Gi"), { apiVersion: "v1", kind: "Namespace", metadata: { name: NAMESPACE } }],
+    items: [
+      ...localStorage(c, 5, "100Gi"),
+      ...SCENARIOS.map((s) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name: s.namespace } })),
+    ],
   });
 }
 
 /** The stack under test, as a user writes it: the cluster on one KubernetesHost, pointed at the lab's kubeconfig. */
-function synthesize(c: Cluster): string {
-  const outdir = path.join(c.dir, "cdktf.out");
+function synthesize(c: Cluster, s: Scenario): string {
+  const outdir = path.join(c.dir, `cdktf.out-${s.stack}`);
   const app = new App({ outdir });
-  const stack = new TerraformStack(app, "k8s-dledger");
-  const k8s = new KubernetesHost(stack, "k8s", {
-    namespace: NAMESPACE,
+  const stack = new TerraformStack(app, s.stack);
+  const host = new KubernetesHost(stack, "k8s", {
+    namespace: s.namespace,
     storageClassName: "local",
     brokerStoreSize: "4Gi",
     configPath: c.kubeconfig,
   });
   const cluster = new RocketMqCluster(stack, "rmq", {
-    clusterName: "K8sRaft",
+    clusterName: s.clusterName,
     version: RocketMqVersion.of(VERSION),
     image: `${LAB_IMAGE_REPO}:${VERSION}`,
     nameServerJvm: { heapMb: 256 },
     brokerJvm: { heapMb: 384, directMemoryMb: 256 },
   });
-  new NameServer(cluster, "ns0", { host: k8s });
-  new DLedgerGroup(cluster, "broker-c", {
-    peers: [0, 1, 2].map(() => ({ host: k8s, properties: { mappedFileSizeCommitLog: 268435456 } })),
-  });
+  s.declare(host, cluster);
   app.synth();
-  return path.join(outdir, "stacks", "k8s-dledger");
+  return path.join(outdir, "stacks", s.stack);
 }
 
 /** OpenTofu in the control plane's namespace (it reaches the API server), with the cached kubectl provider. */
@@ -89,8 +147,8 @@ function tofu(dir: string, args: string[], timeoutMs = 15 * 60_000): string {
   return out;
 }
 
-function pods(c: Cluster): any[] {
-  return JSON.parse(c.kubectl(["get", "pods", "-n", NAMESPACE, "-o", "json"])).items as any[];
+function pods(c: Cluster, namespace: string): any[] {
+  return JSON.parse(c.kubectl(["get", "pods", "-n", namespace, "-o", "json"])).items as any[];
 }
 
 function ready(p: any): boolean {
@@ -99,21 +157,212 @@ function ready(p: any): boolean {
   );
 }
 
-/** brokerId -> address of the cluster's broker-c set, as the name server has it. */
-async function brokerC(client: LabClient): Promise<Record<string, string>> {
+/** brokerId -> address of the scenario's broker set, as the name servers have it. */
+async function brokerSet(client: LabClient, s: Scenario): Promise<Record<string, string>> {
   const clusters = await client.clusters();
-  return clusters.K8sRaft?.["broker-c"] ?? {};
+  return clusters[s.clusterName]?.[s.brokerName] ?? {};
+}
+
+/** A message acknowledged by the set's master (SEND_OK), or the reason there is none. */
+async function sendOk(client: LabClient, s: Scenario, topic: string, body: string): Promise<void> {
+  const r = await client.send(topic, s.brokerName, body);
+  if (!r.ok) throw new Error(r.error);
+  if (r.status !== "SEND_OK") throw new Error(`status ${r.status}`);
+}
+
+/** Apply, check, fail over (pod deleted, node stopped), destroy: one scenario's checks, prefixed with its stack. */
+async function runScenario(c: Cluster, jars: Jars, s: Scenario, check0: CheckFn): Promise<void> {
+  const check: CheckFn = (name, ok, detail) => check0(`${s.stack}: ${name}`, ok, detail);
+  const dir = synthesize(c, s);
+  const yaml = fs.readdirSync(dir).filter((f) => f.startsWith("kubernetes-") && f.endsWith(".yaml"));
+  check("synth", yaml.length === 1, `cdk.tf.json and ${yaml.join(", ")} beside it`);
+  tofu(dir, ["init", "-input=false", "-no-color"]);
+  const tApply = Date.now();
+  tofu(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
+  const appliedMs = Date.now() - tApply;
+  const applied = await waitFor(`${s.pods} pods Ready`, 360_000, 2000, () => {
+    const ps = pods(c, s.namespace);
+    if (ps.length !== s.pods || !ps.every(ready))
+      throw new Error(ps.map((p) => `${p.metadata.name} ${p.status?.phase} on ${p.spec.nodeName}`).join(", "));
+    return ps;
+  });
+  check(
+    "apply",
+    true,
+    `tofu apply in ${ms(appliedMs)}, all ${s.pods} pods Ready ${ms(Date.now() - tApply)} after it began: ${applied.map((p) => `${p.metadata.name} on ${p.spec.nodeName}`).join(", ")}`,
+  );
+  for (const part of s.spread) {
+    const group = applied.filter((p) => p.metadata.name.includes(part));
+    const nodes = new Set(group.map((p) => p.spec.nodeName));
+    check(
+      `anti-affinity ${part}`,
+      group.length === 3 && nodes.size === 3,
+      `the ${group.length} ${part} pods on ${[...nodes].sort().join(", ")}`,
+    );
+  }
+
+  // A client outside the cluster network: the control plane's namespace reaches the nodes, not the pods.
+  const namesrvAddr = applied
+    .filter((p) => p.metadata.name.includes("namesrv"))
+    .map((p) => `${p.status.hostIP}:9876`)
+    .sort()
+    .join(";");
+  const client = new LabClient(jars, CP_NS, namesrvAddr, path.join(c.dir, `client-${s.stack}`));
+  try {
+    await client.start();
+    const tElect = Date.now();
+    const elected = await waitFor("a master registered", 180_000, 2000, async () => {
+      const set = await brokerSet(client, s);
+      if (!set["0"] || Object.keys(set).length < 3) throw new Error(JSON.stringify(set));
+      return set;
+    });
+    const nodeIps = new Set(c.nodes.map((n) => n.ip));
+    check(
+      "advertised",
+      Object.values(elected).every((a) => nodeIps.has(a.split(":")[0])),
+      `master and replicas registered at node addresses (hostPort) ${JSON.stringify(elected)} (${ms(Date.now() - tElect)} after the client started), name servers ${namesrvAddr}`,
+    );
+    const topic = `${s.clusterName}Orders`;
+    const created = await client.must("createTopic", [topic, s.clusterName], 30_000);
+    const sent: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await client.send(topic, s.brokerName, `k8s-${i}`);
+      if (r.ok && r.status === "SEND_OK") sent.push(`k8s-${i}`);
+    }
+    const got = await client.consume(topic);
+    const bodies = got.ok ? got.bodies : [];
+    check(
+      "produce-consume",
+      sent.length === 20 && sent.every((b) => bodies.includes(b)),
+      `topic on ${JSON.stringify((created as { brokers?: string[] }).brokers ?? [])}; ${sent.length}/20 sent through the master at ${elected["0"]}, ${bodies.length} read back`,
+    );
+
+    for (const proxy of applied.filter((p) => p.metadata.name.includes("proxy"))) {
+      const addr = `${proxy.status.hostIP}:8080`;
+      const via = new LabClient(jars, CP_NS, addr, path.join(c.dir, `client-${s.stack}-proxy`));
+      try {
+        await via.start();
+        const t = Date.now();
+        await waitFor(`a message through the proxy at ${addr}`, 60_000, 1000, async () => {
+          await sendOk(via, s, topic, "via-proxy");
+          return true;
+        });
+        sent.push("via-proxy");
+        check(
+          "proxy",
+          true,
+          `${proxy.metadata.name} at ${addr} (its node's address) carries a message: SEND_OK in ${ms(Date.now() - t)}`,
+        );
+      } catch (e) {
+        // Recorded, and the failovers below still run.
+        check("proxy", false, `${proxy.metadata.name} at ${addr}: ${(e as Error).message}`);
+      } finally {
+        via.stop();
+      }
+    }
+
+    // The master's pod deleted: another member takes the writes; the pod comes back with its claim.
+    const brokerPods = applied.filter((p) => p.metadata.name.includes(s.brokerName));
+    const podAt = (addr: string) => brokerPods.find((p) => p.status.hostIP === addr.split(":")[0]);
+    const master = podAt(elected["0"]);
+    const claimOf = (pod: string) =>
+      JSON.parse(c.kubectl(["get", "pvc", "-n", s.namespace, `store-${pod.replace(/-0$/, "")}-0`, "-o", "json"]))
+        .metadata.uid as string;
+    const claimBefore = claimOf(master.metadata.name);
+    const tDelete = Date.now();
+    c.kubectl(["delete", "pod", "-n", s.namespace, master.metadata.name, "--wait=false"]);
+    const after = await waitFor("another member master, taking writes", 120_000, 500, async () => {
+      const set = await brokerSet(client, s);
+      if (!set["0"] || set["0"] === elected["0"]) throw new Error(JSON.stringify(set));
+      await sendOk(client, s, topic, "after-pod-delete");
+      return set["0"];
+    });
+    sent.push("after-pod-delete");
+    check(
+      "pod-failover",
+      true,
+      `master ${master.metadata.name} (${elected["0"]}) deleted; ${after} took writes ${ms(Date.now() - tDelete)} later`,
+    );
+    const back = await waitFor(`${master.metadata.name} back`, 180_000, 2000, () => {
+      const p = pods(c, s.namespace).find((x) => x.metadata.name === master.metadata.name);
+      if (!p || !ready(p) || p.metadata.uid === master.metadata.uid) throw new Error(p?.status?.phase ?? "absent");
+      return p;
+    });
+    check(
+      "store-kept",
+      claimOf(master.metadata.name) === claimBefore,
+      `${master.metadata.name} Ready again on ${back.spec.nodeName} ${ms(Date.now() - tDelete)} after the delete, with the same claim (uid ${claimBefore.slice(0, 8)})`,
+    );
+    await waitFor(`${master.metadata.name} registered again`, 120_000, 2000, async () => {
+      const set = await brokerSet(client, s);
+      if (Object.keys(set).length < 3) throw new Error(JSON.stringify(set));
+      return set;
+    });
+
+    // The new master's node stops (its link down): the others elect and take writes; started again, its broker is back.
+    const node = c.nodes.find((n) => n.ip === after.split(":")[0]) as Node;
+    const tStop = Date.now();
+    c.link(node, false);
+    try {
+      const next = await waitFor("a master on another node, taking writes", 180_000, 1000, async () => {
+        const set = await brokerSet(client, s);
+        if (!set["0"] || set["0"].split(":")[0] === node.ip) throw new Error(JSON.stringify(set));
+        await sendOk(client, s, topic, "after-node-stop");
+        return set["0"];
+      });
+      sent.push("after-node-stop");
+      check(
+        "node-failover",
+        true,
+        `node ${node.name} (${node.ip}, master ${after}) stopped; ${next} took writes ${ms(Date.now() - tStop)} later`,
+      );
+    } finally {
+      c.link(node, true);
+    }
+    const tBack = Date.now();
+    const rejoined = await waitFor(`the broker on ${node.name} back`, 240_000, 2000, async () => {
+      const set = await brokerSet(client, s);
+      const mine = Object.entries(set).find(([, a]) => a.split(":")[0] === node.ip);
+      if (!mine || mine[0] === "0" || Object.keys(set).length < 3) throw new Error(JSON.stringify(set));
+      return set;
+    });
+    check(
+      "node-back",
+      true,
+      `node ${node.name} started again; its broker registered as replica ${ms(Date.now() - tBack)} later: ${JSON.stringify(rejoined)}`,
+    );
+    const all = await client.consume(topic);
+    const allBodies = all.ok ? all.bodies : [];
+    const lost = sent.filter((b) => !allBodies.includes(b));
+    check(
+      "nothing-lost",
+      lost.length === 0,
+      `${allBodies.length} messages read after both failovers; of the ${sent.length} acknowledged, ${lost.length ? `missing: ${lost.join(", ")}` : "none missing"}`,
+    );
+  } finally {
+    client.stop();
+  }
+
+  const tDestroy = Date.now();
+  tofu(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"]);
+  const claims = JSON.parse(c.kubectl(["get", "pvc", "-n", s.namespace, "-o", "json"])).items as any[];
+  const stores = applied.filter((p) => !p.metadata.name.includes("proxy")).length;
+  check(
+    "destroy-keeps-claims",
+    claims.length === stores && pods(c, s.namespace).length === 0,
+    `tofu destroy in ${ms(Date.now() - tDestroy)}: no pod left, ${claims.length} claims kept (${claims.map((x) => x.metadata.name).join(", ")})`,
+  );
 }
 
 async function main(): Promise<number> {
   const checks: Check[] = [];
-  const check = (name: string, ok: boolean, detail: string) => {
+  const check: CheckFn = (name, ok, detail) => {
     checks.push({ name, ok, detail });
     log(`${ok ? "PASS" : "FAIL"} ${name}: ${detail}`);
   };
+  const only = process.argv.slice(2);
   const t0 = Date.now();
   let c: Cluster | undefined;
-  let client: LabClient | undefined;
   try {
     ensureKubectlProvider();
     const jars = ensureJars(VERSION);
@@ -124,121 +373,26 @@ async function main(): Promise<number> {
       `${NODES} nodes Ready ${ms(c.timings.startToReadyMs)} after start; the RocketMQ image on every node ${ms(c.timings.imagesImportedMs)} after start`,
     );
     c.kubectl(["apply", "-f", "-"], { input: storage(c) });
-    const dir = synthesize(c);
-    const yaml = fs.readdirSync(dir).filter((f) => f.startsWith("kubernetes-") && f.endsWith(".yaml"));
-    check("synth", yaml.length === 1, `cdk.tf.json and ${yaml.join(", ")} beside it`);
-    tofu(dir, ["init", "-input=false", "-no-color"]);
-    const tApply = Date.now();
-    tofu(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
-    const appliedMs = Date.now() - tApply;
-    const applied = await waitFor("every pod Ready", 300_000, 2000, () => {
-      const ps = pods(c!);
-      if (ps.length !== 4 || !ps.every(ready))
-        throw new Error(ps.map((p) => `${p.metadata.name} ${p.status?.phase} on ${p.spec.nodeName}`).join(", "));
-      return ps;
-    });
-    check(
-      "apply",
-      true,
-      `tofu apply in ${ms(appliedMs)}, every pod Ready ${ms(Date.now() - tApply)} after it began: ${applied.map((p) => `${p.metadata.name} on ${p.spec.nodeName}`).join(", ")}`,
-    );
-    const peers = applied.filter((p) => p.metadata.name.includes("broker-c"));
-    const peerNodes = new Set(peers.map((p) => p.spec.nodeName));
-    check("anti-affinity", peerNodes.size === 3, `the 3 DLedger peers on ${[...peerNodes].sort().join(", ")}`);
-
-    // A client outside the cluster network: the control plane's namespace reaches the nodes, not the pods.
-    const nsPod = applied.find((p) => p.metadata.name.includes("namesrv"));
-    const namesrv = `${nsPod.status.hostIP}:9876`;
-    client = new LabClient(jars, CP_NS, namesrv, path.join(c.dir, "client"));
-    await client.start();
-    const elected = await waitFor("a DLedger leader registered as master", 120_000, 2000, async () => {
-      const set = await brokerC(client!);
-      if (!set["0"]) throw new Error(JSON.stringify(set));
-      return set;
-    });
-    const nodeIps = new Set(c.nodes.map((n) => n.ip));
-    check(
-      "advertised",
-      Object.values(elected).every((a) => nodeIps.has(a.split(":")[0])),
-      `the brokers registered node addresses (hostPort) ${JSON.stringify(elected)}, name server at ${namesrv}`,
-    );
-    const topic = await client.must("createTopic", ["K8sOrders", "K8sRaft"], 30_000);
-    const brokers = (topic as { brokers?: string[] }).brokers ?? [];
-    const sent: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const r = await client.send("K8sOrders", "broker-c", `k8s-${i}`);
-      if (r.ok) sent.push(`k8s-${i}`);
+    for (const s of SCENARIOS.filter((x) => only.length === 0 || only.some((o) => x.stack.includes(o)))) {
+      const t = Date.now();
+      try {
+        await runScenario(c, jars, s, check);
+      } catch (e) {
+        check(`${s.stack}: run`, false, (e as Error).message);
+        try {
+          log(`pods:\n${c.kubectl(["get", "pods", "-A", "-o", "wide"])}`);
+          log(
+            `events:\n${c.kubectl(["get", "events", "-A", "--sort-by=.lastTimestamp"]).split("\n").slice(-30).join("\n")}`,
+          );
+        } catch {
+          /* the cluster is gone */
+        }
+      }
+      log(`=== ${s.stack}: ${ms(Date.now() - t)}`);
     }
-    const got = await client.consume("K8sOrders");
-    const bodies = got.ok ? got.bodies : [];
-    check(
-      "produce-consume",
-      sent.length === 20 && sent.every((b) => bodies.includes(b)),
-      `topic on ${JSON.stringify(brokers)}; ${sent.length}/20 sent through the leader at ${elected["0"]}, ${bodies.length} read back`,
-    );
-
-    // The leader's pod deleted: the group elects another peer; the pod comes back with its claim.
-    const leaderIp = elected["0"].split(":")[0];
-    const leader = peers.find((p) => p.status.hostIP === leaderIp);
-    const claimOf = (pod: string) =>
-      JSON.parse(c!.kubectl(["get", "pvc", "-n", NAMESPACE, `store-${pod.replace(/-0$/, "")}-0`, "-o", "json"]))
-        .metadata.uid as string;
-    const claimBefore = claimOf(leader.metadata.name);
-    const tDelete = Date.now();
-    c.kubectl(["delete", "pod", "-n", NAMESPACE, leader.metadata.name, "--wait=false"]);
-    const after = await waitFor("another peer elected master", 120_000, 500, async () => {
-      const set = await brokerC(client!);
-      if (!set["0"] || set["0"] === elected["0"]) throw new Error(JSON.stringify(set));
-      const r = await client!.send("K8sOrders", "broker-c", "after-failover");
-      if (!r.ok) throw new Error(JSON.stringify(r));
-      return set["0"];
-    });
-    check(
-      "failover",
-      after !== elected["0"],
-      `leader ${leader.metadata.name} (${elected["0"]}) deleted; ${after} took writes ${ms(Date.now() - tDelete)} later`,
-    );
-    const back = await waitFor(`${leader.metadata.name} back`, 180_000, 2000, () => {
-      const p = pods(c!).find((x) => x.metadata.name === leader.metadata.name);
-      if (!p || !ready(p) || p.metadata.uid === leader.metadata.uid) throw new Error(p?.status?.phase ?? "absent");
-      return p;
-    });
-    check(
-      "store-kept",
-      claimOf(leader.metadata.name) === claimBefore,
-      `${leader.metadata.name} Ready again on ${back.spec.nodeName} ${ms(Date.now() - tDelete)} after the delete, with the same claim (uid ${claimBefore.slice(0, 8)})`,
-    );
-    const all = await client.consume("K8sOrders");
-    const allBodies = all.ok ? all.bodies : [];
-    check(
-      "nothing-lost",
-      sent.every((b) => allBodies.includes(b)) && allBodies.includes("after-failover"),
-      `${allBodies.length} messages read after the failover, every acknowledged one among them`,
-    );
-    client.stop();
-    client = undefined;
-
-    const tDestroy = Date.now();
-    tofu(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"]);
-    const claims = JSON.parse(c.kubectl(["get", "pvc", "-n", NAMESPACE, "-o", "json"])).items as any[];
-    check(
-      "destroy-keeps-claims",
-      claims.length === 4 && pods(c).length === 0,
-      `tofu destroy in ${ms(Date.now() - tDestroy)}: no pod left, ${claims.length} claims kept (${claims.map((x) => x.metadata.name).join(", ")})`,
-    );
   } catch (e) {
     check("run", false, (e as Error).message);
-    if (c)
-      try {
-        log(`pods:\n${c.kubectl(["get", "pods", "-A", "-o", "wide"])}`);
-        log(
-          `events:\n${c.kubectl(["get", "events", "-A", "--sort-by=.lastTimestamp"]).split("\n").slice(-30).join("\n")}`,
-        );
-      } catch {
-        /* the cluster is gone */
-      }
   } finally {
-    client?.stop();
     c?.stop();
   }
   const left = leftovers();
