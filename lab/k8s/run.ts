@@ -271,13 +271,21 @@ async function runScenario(c: Cluster, jars: Jars, s: Scenario, check0: CheckFn)
     const claimBefore = claimOf(master.metadata.name);
     const tDelete = Date.now();
     c.kubectl(["delete", "pod", "-n", s.namespace, master.metadata.name, "--wait=false"]);
-    const after = await waitFor("another member master, taking writes", 120_000, 500, async () => {
-      const set = await brokerSet(client, s);
-      if (!set["0"] || set["0"] === elected["0"]) throw new Error(JSON.stringify(set));
-      await sendOk(client, s, topic, "after-pod-delete");
-      return set["0"];
-    });
-    sent.push("after-pod-delete");
+    /** The set's master once it is one `elsewhere` accepts and one message `body` is acknowledged by it. */
+    const masterTakingWrites = (what: string, timeoutMs: number, elsewhere: (addr: string) => boolean, body: string) =>
+      waitFor(what, timeoutMs, 500, async () => {
+        const set = await brokerSet(client, s);
+        if (!set["0"] || !elsewhere(set["0"])) throw new Error(JSON.stringify(set));
+        await sendOk(client, s, topic, body);
+        sent.push(body);
+        return set["0"];
+      });
+    const after = await masterTakingWrites(
+      "another member master, taking writes",
+      120_000,
+      (addr) => addr !== elected["0"],
+      "after-pod-delete",
+    );
     check(
       "pod-failover",
       true,
@@ -304,13 +312,12 @@ async function runScenario(c: Cluster, jars: Jars, s: Scenario, check0: CheckFn)
     const tStop = Date.now();
     c.link(node, false);
     try {
-      const next = await waitFor("a master on another node, taking writes", 180_000, 1000, async () => {
-        const set = await brokerSet(client, s);
-        if (!set["0"] || set["0"].split(":")[0] === node.ip) throw new Error(JSON.stringify(set));
-        await sendOk(client, s, topic, "after-node-stop");
-        return set["0"];
-      });
-      sent.push("after-node-stop");
+      const next = await masterTakingWrites(
+        "a master on another node, taking writes",
+        180_000,
+        (addr) => addr.split(":")[0] !== node.ip,
+        "after-node-stop",
+      );
       check(
         "node-failover",
         true,
