@@ -1,10 +1,11 @@
+import { execFileSync } from "child_process";
 import * as fc from "fast-check";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import * as YAML from "yaml";
-import { BrokerPair, DLedgerGroup, NameServer, RocketMqCluster, RocketMqVersion } from "../../lib";
+import { BrokerPair, DLedgerGroup, NameServer, Proxy, RocketMqCluster, RocketMqVersion } from "../../lib";
 import { KubernetesAntiAffinity, KubernetesHost, manifestsFile } from "../../lib/targets/kubernetes/kubernetes-host";
 import { yamlDocuments } from "../../lib/targets/kubernetes/yaml";
 import { parseProperties } from "../../lib/core/render/properties";
@@ -63,6 +64,40 @@ describe("KubernetesHost", () => {
       [10911, 10911],
       [10912, 10912],
     ]);
+  });
+
+  test("a proxy advertises its node to remoting clients outside: the init script rewrites remotingAccessAddr in its JSON", () => {
+    const objects = manifests(
+      synth((stack) => {
+        const k8s = new KubernetesHost(stack, "k8s", { namespace: "mq" });
+        const cluster = new RocketMqCluster(stack, "rmq", { clusterName: "C5", version: RocketMqVersion.V5_5_0 });
+        new NameServer(cluster, "ns0", { host: k8s });
+        new BrokerPair(cluster, "broker-a", { master: { host: k8s } });
+        new Proxy(cluster, "proxy", { host: k8s });
+      }),
+    );
+    const proxy = objects.find((o) => o.kind === "StatefulSet" && o.metadata.name.includes("proxy"));
+    const rendered = find(objects, "ConfigMap", `${proxy.metadata.name}-files`).data["rmq-proxy.json"];
+    expect(JSON.parse(rendered).remotingAccessAddr).toBe(`${proxy.metadata.name}.mq.svc.cluster.local`);
+    const init = proxy.spec.template.spec.initContainers[0];
+    expect(init.env).toEqual([
+      { name: "ROCKETMQ_ADVERTISED_IP", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
+    ]);
+    // The script's own line, run by sh against the rendered file: the result is still JSON, with only that key changed.
+    const line = (init.command[2] as string).split("\n").find((l) => l.includes("remotingAccessAddr"))!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proxy-json-"));
+    try {
+      const file = path.join(dir, "rmq-proxy.json");
+      fs.writeFileSync(file, rendered);
+      execFileSync("sh", ["-c", line.replace("'/home/rocketmq/conf/rmq-proxy.json'", `'${file}'`)], {
+        env: { ...process.env, ROCKETMQ_ADVERTISED_IP: "10.0.0.7" },
+      });
+      const after = JSON.parse(fs.readFileSync(file, "utf8"));
+      expect(after).toEqual({ ...JSON.parse(rendered), remotingAccessAddr: "10.0.0.7" });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(proxy.spec.template.spec.containers[0].ports.map((p: any) => p.hostPort)).toEqual([8080, 8081]);
   });
 
   test("each store is a claim of its own, kept when its StatefulSet is deleted, and the pod runs as the image's user", () => {

@@ -24,9 +24,10 @@ import { yamlDocuments } from "./yaml";
 /** How clients outside the Kubernetes cluster reach the brokers, name servers and proxies. */
 export enum KubernetesExternalAccess {
   /**
-   * Every port of a process is also opened on the node that runs it (`hostPort`), and a broker advertises that node's
-   * address (brokerIP1, read from the downward API when the pod starts): a client outside dials node:port. Works on a
-   * bare cluster; the ports of every process of the host differ (the port rules see the namespace as one machine).
+   * Every port of a process is also opened on the node that runs it (`hostPort`), and a broker or a proxy advertises
+   * that node's address (brokerIP1, remotingAccessAddr, read from the downward API when the pod starts): a client
+   * outside dials node:port. Works on a bare cluster; the ports of every process of the host differ (the port rules
+   * see the namespace as one machine).
    */
   HOST_PORT = "hostPort",
   /** In-cluster addresses only: brokers advertise their Service names, which clients outside cannot resolve. */

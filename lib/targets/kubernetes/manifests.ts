@@ -19,7 +19,7 @@ import type {
 } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { PlanFile, ProcessKind, ProcessPlan } from "../../core/plan";
-import { BROKER_CONFIG_PATH } from "../../core/render/servers";
+import { BROKER_CONFIG_PATH, PROXY_CONFIG_PATH } from "../../core/render/servers";
 import {
   commandWithReset,
   fileFolders,
@@ -43,9 +43,9 @@ export interface KubernetesPlacement {
   /** The cluster's DNS domain (`cluster.local`). */
   readonly clusterDomain: string;
   /**
-   * `hostPort`: every port of a process is also opened on its node, and a broker advertises its node's address
-   * (brokerIP1, from the downward API at pod start): clients outside the cluster dial node:port. `none`: in-cluster
-   * addresses only.
+   * `hostPort`: every port of a process is also opened on its node, and a broker or a proxy advertises its node's
+   * address (brokerIP1, remotingAccessAddr, from the downward API at pod start): clients outside the cluster dial
+   * node:port. `none`: in-cluster addresses only.
    */
   readonly externalAccess: ExternalAccess;
   /** The storage class of the stores' claims; undefined: the cluster's default class. */
@@ -142,15 +142,30 @@ export function fileKeys(plan: ProcessPlan): Map<string, string> {
   );
 }
 
-/** True for a broker that advertises its node's address (brokerIP1) to clients outside the cluster. */
+/**
+ * True for a process that advertises its node's address to clients outside the cluster: a broker (brokerIP1, in its
+ * routes) and a proxy (remotingAccessAddr: a remoting client's route names the proxy at that address).
+ */
 function advertisesNode(plan: ProcessPlan, p: KubernetesPlacement): boolean {
-  return plan.kind === ProcessKind.BROKER && p.externalAccess === "hostPort";
+  return (plan.kind === ProcessKind.BROKER || plan.kind === ProcessKind.PROXY) && p.externalAccess === "hostPort";
+}
+
+/**
+ * The init container's line that makes a process advertise its node: a broker's `brokerIP1` appended (the last value
+ * of a key wins in a properties file); a proxy's `remotingAccessAddr` replaced in its JSON (keys are unique there).
+ */
+function advertiseNodeLine(plan: ProcessPlan): string {
+  const ip = `$${ADVERTISED_IP_ENV}`;
+  if (plan.kind === ProcessKind.PROXY) {
+    const key = '\\"remotingAccessAddr\\": \\"';
+    return `sed -i "s/${key}[^\\"]*\\"/${key}${ip}\\"/" ${shellWord(PROXY_CONFIG_PATH)}`;
+  }
+  return `printf '\\nbrokerIP1=%s\\n' "${ip}" >> ${shellWord(BROKER_CONFIG_PATH)}`;
 }
 
 /**
  * The init container's script: each file copied from the ConfigMap and the Secret to its path (a secret one readable
- * by the process's user only), and for a broker that advertises its node, `brokerIP1` set to the node's address
- * (appended: the last value of a key wins in a properties file).
+ * by the process's user only), and for a process that advertises its node, that node's address written in.
  */
 export function filesScript(plan: ProcessPlan, p: KubernetesPlacement): string {
   const keys = fileKeys(plan);
@@ -160,9 +175,7 @@ export function filesScript(plan: ProcessPlan, p: KubernetesPlacement): string {
     lines.push(`cp ${shellWord(from)} ${shellWord(f.path)}`);
     lines.push(`chmod ${keptSecret(f) ? "0600" : "0644"} ${shellWord(f.path)}`);
   }
-  if (advertisesNode(plan, p)) {
-    lines.push(`printf '\\nbrokerIP1=%s\\n' "$${ADVERTISED_IP_ENV}" >> ${shellWord(BROKER_CONFIG_PATH)}`);
-  }
+  if (advertisesNode(plan, p)) lines.push(advertiseNodeLine(plan));
   return lines.join("\n");
 }
 
