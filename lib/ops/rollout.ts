@@ -21,10 +21,24 @@ export interface RolloutWave {
   /** The name servers the wave restarts or starts: they must answer before the next wave. */
   readonly nameServers: readonly string[];
   /**
+   * For each of the wave's name servers, the running brokers that must be registered with it before the next wave: a
+   * name server starts empty and learns a broker at its next registration (every 30 s), so until then it answers "No
+   * route info" for their topics. The brokers running then whose namesrvAddr names it (restarted in an earlier wave:
+   * as after the change; not yet: as before it); none for a name server no running broker knows yet (a new one).
+   */
+  readonly listedBy: readonly NameServerListing[];
+  /**
    * The DLedger members the wave restarts: each hands its group's leadership over first if it leads when the wave
    * runs (`rocketmq-cdktf handover`), so the group does not wait for an election.
    */
   readonly handovers: readonly Handover[];
+}
+
+/** A name server a wave restarts or starts, and the brokers it must list before the next wave. */
+export interface NameServerListing {
+  /** `host:listenPort`. */
+  readonly nameServer: string;
+  readonly brokers: readonly ExpectedBroker[];
 }
 
 /** A DLedger member a wave restarts, as `rocketmq-cdktf handover` takes it. */
@@ -149,14 +163,26 @@ export function planRollout(stack: string, changes: StackChanges, leaders?: Lead
     else groups.push(rest);
   }
   const ordered = leaderLast(groups, after, leaders);
-  const waves = ordered.waves.map((names): RolloutWave => {
+  const before = new Map([...changes.before.values()].map((s) => [s.name, s]));
+  const waveOf = new Map(ordered.waves.flatMap((names, i) => names.map((n): [string, number] => [n, i])));
+  const waves = ordered.waves.map((names, i): RolloutWave => {
     const snaps = names.map((n) => after.get(n)).filter((s): s is ProcessSnapshot => s !== undefined);
+    // The brokers running while wave i waits: as after the change if this wave or an earlier one restarted or started
+    // them, else as before it (one a later wave starts is not running yet; one the change removes runs until the end).
+    const running = [...new Set([...before.keys(), ...after.keys()])]
+      .map((n) => ((waveOf.get(n) ?? Infinity) <= i ? after.get(n) : before.get(n)))
+      .filter((s): s is ProcessSnapshot => s !== undefined && s.labels["rocketmq.role"] === "broker")
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
     return {
       processes: [...names].sort(),
       targets: [...new Set(snaps.filter((s) => s.vm === undefined).map((s) => s.address))].sort(),
       vms: [...new Set(snaps.map((s) => s.vm).filter((v): v is string => v !== undefined))].sort(),
       waitFor: snaps.flatMap(expectedBroker),
       nameServers: snaps.flatMap(nameServerAddr),
+      listedBy: snaps.flatMap(nameServerAddr).map((nameServer) => ({
+        nameServer,
+        brokers: running.filter((b) => namesrvList(b).includes(nameServer)).flatMap(expectedBroker),
+      })),
       handovers: snaps.flatMap(handoverOf),
     };
   });
@@ -218,14 +244,18 @@ function nameServerAddr(s: ProcessSnapshot): string[] {
   return host ? [`${host}:${(port ?? "9876").trim()}`] : [];
 }
 
+/** A process's namesrvAddr as a list (empty for one without it). */
+function namesrvList(s: ProcessSnapshot): string[] {
+  return (serverProperties(s.files).namesrvAddr ?? "")
+    .split(";")
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
 function nameServersOf(after: ReadonlyMap<string, ProcessSnapshot>): string[] {
   for (const s of [...after.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
-    const list = serverProperties(s.files).namesrvAddr;
-    if (list)
-      return list
-        .split(";")
-        .map((x) => x.trim())
-        .filter(Boolean);
+    const list = namesrvList(s);
+    if (list.length) return list;
   }
   return [];
 }
@@ -300,7 +330,10 @@ export function rolloutScript(rollouts: readonly StackRollout[], outdir: string,
           `echo ${sh(`replace the VM that takes output ${vm} now (its user-data changed), then press Enter`)} >&2`,
           "read _",
         );
-      if (w.nameServers.length) out.push(`$WAIT --namesrv ${sh(w.nameServers.join(";"))} --timeout ${timeoutSeconds}`);
+      for (const l of w.listedBy)
+        out.push(
+          `$WAIT --namesrv ${sh(l.nameServer)} --timeout ${timeoutSeconds}${l.brokers.length ? ` --registered ${l.brokers.map((b) => `--broker ${sh(brokerArg(b))}`).join(" ")}` : ""}`,
+        );
       if (w.waitFor.length && r.nameServers.length)
         out.push(
           `$WAIT --namesrv ${sh(r.nameServers.join(";"))} --timeout ${timeoutSeconds} ${w.waitFor.map((b) => `--broker ${sh(brokerArg(b))}`).join(" ")}`,
@@ -334,9 +367,13 @@ export function renderRollout(rollouts: readonly StackRollout[]): string {
         ...(w.targets.length ? [`apply ${w.targets.map((t) => `\`-target=${t}\``).join(" ")}`] : []),
         ...w.vms.map((v) => `replace the VM that takes output \`${v}\``),
       ].join(", ");
-      const answer = w.nameServers.length
-        ? `; then wait until ${w.nameServers.join(", ")} answer${w.nameServers.length === 1 ? "s" : ""}`
-        : "";
+      const answer = w.listedBy
+        .map((l) =>
+          l.brokers.length
+            ? `; then wait until ${l.nameServer} lists ${l.brokers.map((b) => `\`${brokerArg(b)}\``).join(", ")} (each broker registers every 30 s)`
+            : `; then wait until ${l.nameServer} answers`,
+        )
+        .join("");
       const wait = w.waitFor.length
         ? `; then wait until ${w.waitFor.map((b) => `\`${brokerArg(b)}\``).join(", ")} ${w.waitFor.length === 1 ? "is" : "are"} registered with ${r.nameServers.join(", ")} and ${w.waitFor.length === 1 ? "its set is" : "their sets are"} in sync (every replica holds what its master held)`
         : "";

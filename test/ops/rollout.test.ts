@@ -28,7 +28,12 @@ import { planRollout, renderRollout, rolloutScript } from "../../lib/ops/rollout
 import { dockerStackChanges } from "../../lib/targets/docker/changes";
 import { vmStackChanges } from "../../lib/targets/vm/changes";
 
-function sync(nameServers: number, fileReservedTime?: number, secured = false): any {
+function sync(
+  nameServers: number,
+  fileReservedTime?: number,
+  secured = false,
+  nameServerProperties?: Record<string, number>,
+): any {
   const stack = new TerraformStack(Testing.app(), "seed");
   const hosts = [28, 29, 30].map(
     (n) => new DockerHost(stack, `h${n}`, { address: `10.0.0.${n}`, dockerHost: `tcp://10.0.0.${n}:2376` }),
@@ -39,7 +44,11 @@ function sync(nameServers: number, fileReservedTime?: number, secured = false): 
       ? { accessControl: { users: [{ name: "rocketmq-admin", secret: "s3cret-admin-1", admin: true }] } }
       : {}),
   });
-  for (let i = 0; i < nameServers; i++) new NameServer(cluster, `ns${28 + i}`, { host: hosts[i] });
+  for (let i = 0; i < nameServers; i++)
+    new NameServer(cluster, `ns${28 + i}`, {
+      host: hosts[i],
+      ...(nameServerProperties ? { properties: nameServerProperties } : {}),
+    });
   for (const [bn, m, sl] of [
     ["broker-a", 0, 1],
     ["broker-b", 1, 0],
@@ -190,6 +199,31 @@ describe("rocketmq-cdktf rollout", () => {
     expect(script).toContain("$WAIT --namesrv 10.0.0.30:9876 --timeout 120\n");
     expect(script).toMatch(/\(cd cdktf.out\/stacks\/seed && "\$TF" apply -input=false -auto-approve\)\n+$/);
     expect(renderRollout([r])).toContain("5. apply everything");
+  });
+
+  test("a name server restarted: the next wave waits until it lists every running broker again, not only until it answers", () => {
+    const r = planRollout("seed", dockerStackChanges(sync(2), sync(2, undefined, false, { serverWorkerThreads: 16 })));
+    expect(r.waves.map((w) => w.processes)).toEqual([["defaultcluster-namesrv-ns28"], ["defaultcluster-namesrv-ns29"]]);
+    const brokers = [
+      { brokerName: "broker-a", brokerId: "0", addr: "10.0.0.28:10911" },
+      { brokerName: "broker-a", brokerId: "1", addr: "10.0.0.29:11911" },
+      { brokerName: "broker-b", brokerId: "0", addr: "10.0.0.29:10911" },
+      { brokerName: "broker-b", brokerId: "1", addr: "10.0.0.28:11911" },
+    ];
+    expect(r.waves.map((w) => w.listedBy)).toEqual([
+      [{ nameServer: "10.0.0.28:9876", brokers }],
+      [{ nameServer: "10.0.0.29:9876", brokers }],
+    ]);
+    const script = rolloutScript([r], "cdktf.out", 120);
+    expect(script).toContain(
+      "$WAIT --namesrv 10.0.0.28:9876 --timeout 120 --registered --broker broker-a:0@10.0.0.28:10911 --broker broker-a:1@10.0.0.29:11911 --broker broker-b:0@10.0.0.29:10911 --broker broker-b:1@10.0.0.28:11911\n",
+    );
+    expect(renderRollout([r])).toContain(
+      "1. `defaultcluster-namesrv-ns28`: apply `-target=docker_container.rmq_ns28_container_",
+    );
+    expect(renderRollout([r])).toMatch(
+      /then wait until 10\.0\.0\.29:9876 lists `broker-a:0@10\.0\.0\.28:10911`, .* \(each broker registers every 30 s\)/,
+    );
   });
 
   test("a SYNC pair on two VMs: the slave's VM is replaced first, the master's after it is back and in sync", () => {
