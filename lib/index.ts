@@ -35,6 +35,7 @@ export { VmJava, VmDistribution, APACHE_ARCHIVE, VM_JAVA_17_OPTIONS } from "./ta
 export type { ApacheArchiveOptions } from "./targets/vm/options";
 export type { HostTakenProps } from "./targets/host-props";
 export { KubernetesAntiAffinity, KubernetesExternalAccess, KubernetesHost } from "./targets/kubernetes/kubernetes-host";
+export { KubernetesApplier } from "./targets/kubernetes/appliers";
 export type { KubernetesHostProps } from "./targets/kubernetes/kubernetes-host";
 // Review and synthesis. The pure core (model, rules, rendering) is not part of the jsii API: TypeScript users import it
 // from "rocketmq-cdktf/core".

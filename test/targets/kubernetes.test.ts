@@ -5,7 +5,16 @@ import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import * as YAML from "yaml";
-import { BrokerPair, DLedgerGroup, NameServer, Proxy, RocketMqCluster, RocketMqVersion } from "../../lib";
+import {
+  BrokerPair,
+  DLedgerGroup,
+  KubernetesApplier,
+  NameServer,
+  Proxy,
+  RocketMqCluster,
+  RocketMqVersion,
+} from "../../lib";
+import { fromTerraformLiteral } from "../../lib/targets/terraform-text";
 import { KubernetesAntiAffinity, KubernetesHost, manifestsFile } from "../../lib/targets/kubernetes/kubernetes-host";
 import { yamlDocuments } from "../../lib/targets/kubernetes/yaml";
 import { parseProperties } from "../../lib/core/render/properties";
@@ -238,6 +247,61 @@ describe("KubernetesHost", () => {
     expect(yaml).not.toContain("adminSecret");
     expect(yaml).toContain("# Left out, as their values are Terraform's: the Secret s-broker-a-0-secret.");
     fs.rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  test("applier KUBERNETES: each object is a kubernetes_manifest of the hashicorp provider, the same document; a Secret as base64 data Terraform encodes", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    const k8s = new KubernetesHost(stack, "k8s", {
+      namespace: "mq",
+      applier: KubernetesApplier.KUBERNETES,
+      configPath: "~/.kube/config",
+    });
+    const secret = new TerraformVariable(stack, "adminSecret", { type: "string", sensitive: true }).stringValue;
+    const cluster = new RocketMqCluster(stack, "rmq", {
+      clusterName: "S",
+      version: RocketMqVersion.V5_5_0,
+      accessControl: { users: [{ name: "rocketmq-admin", secret, admin: true }] },
+    });
+    new NameServer(cluster, "ns0", { host: k8s });
+    new BrokerPair(cluster, "broker-a", { master: { host: k8s } });
+    const json = JSON.parse(Testing.synth(stack));
+    expect(json.terraform.required_providers).toEqual({ kubernetes: { source: "hashicorp/kubernetes" } });
+    expect(json.provider.kubernetes).toEqual([{ alias: "k8s", config_path: "~/.kube/config" }]);
+    expect(json.resource.kubectl_manifest).toBeUndefined();
+    const resources = Object.entries<any>(json.resource.kubernetes_manifest);
+    for (const [, r] of resources) {
+      expect(r.provider).toBe("kubernetes.k8s");
+      expect(
+        Object.keys(r)
+          .filter((k) => k !== "depends_on")
+          .sort(),
+      ).toEqual(["manifest", "provider"]);
+    }
+    // Every object but the Secret is the document the manifests file holds, its literal `${` escaped for Terraform.
+    const literal = (v: unknown): unknown => JSON.parse(fromTerraformLiteral(JSON.stringify(v)));
+    const applied = resources.map(([, r]) => r.manifest).filter((m) => m.kind !== "Secret");
+    const objects = k8s._objects().filter((o) => o.kind !== "Secret");
+    const byName = (a: any, b: any) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
+    expect(applied.map(literal).sort(byName)).toEqual(JSON.parse(JSON.stringify(objects)).sort(byName));
+    const statefulSet = applied.find((m) => m.kind === "StatefulSet");
+    expect(statefulSet.spec.template.spec.containers[0].lifecycle.preStop.exec.command[2]).toContain("$${p#/proc/}");
+    // The Secret: no stringData (the API never returns it: the provider would call the apply inconsistent), and each
+    // file base64-encoded by Terraform, the secret's variable joined into it there.
+    const [, secretRes] = resources.find(([id]) => /broker-a_master_secret/.test(id))!;
+    expect(secretRes.manifest.stringData).toBeUndefined();
+    expect(Object.keys(secretRes.manifest.data).sort()).toEqual(["broker.properties", "plain_acl.yml"]);
+    expect(secretRes.manifest.data["plain_acl.yml"]).toMatch(
+      /^\$\{base64encode\(join\("", \[".*jsonencode\(var\.adminSecret\)/s,
+    );
+    expect(JSON.stringify(resources.filter(([id]) => !/secret/.test(id)))).not.toContain("adminSecret");
+  });
+
+  test("an applier that is not one of KubernetesApplier fails where the host is declared, naming the values", () => {
+    const message = synthError((stack) => {
+      new KubernetesHost(stack, "k8s", { applier: "helm" as KubernetesApplier });
+    });
+    expect(message).toContain("applier");
+    expect(message).toContain("KubernetesApplier");
   });
 
   test("a store on a directory of a node is refused: the pod may start on any node", () => {

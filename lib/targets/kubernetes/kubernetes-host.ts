@@ -1,4 +1,4 @@
-import { Fn, ITerraformDependable, TerraformProvider, TerraformResource } from "cdktf";
+import { ITerraformDependable, TerraformProvider, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { error, formatFinding } from "../../core/findings";
 import { MachineFacts, StoreModel } from "../../core/model";
@@ -8,7 +8,8 @@ import { BROKER_CONFIG_PATH } from "../../core/render/servers";
 import { PropsReader } from "../../input/reader";
 import { reportInput } from "../../input/report";
 import { field, readConstructProps, Schema } from "../../input/schema";
-import { dependsOnOf, HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
+import { HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
+import { KubernetesApplier, manifestProvider, ManifestResource } from "./appliers";
 import {
   disruptionBudgets,
   groupOf,
@@ -18,7 +19,6 @@ import {
   processObjects,
   storeClaimName,
 } from "./manifests";
-import { terraformLiteral } from "../terraform-text";
 import { yamlDocuments } from "./yaml";
 
 /** How clients outside the Kubernetes cluster reach the brokers, name servers and proxies. */
@@ -82,12 +82,17 @@ export interface KubernetesHostProps {
    */
   readonly antiAffinity?: KubernetesAntiAffinity;
   /**
-   * The kubeconfig file the kubectl provider reads.
+   * The Terraform provider that applies the objects.
+   * @default KubernetesApplier.KUBECTL
+   */
+  readonly applier?: KubernetesApplier;
+  /**
+   * The kubeconfig file the provider reads.
    * @default the provider's default: the file KUBE_CONFIG_PATH names
    */
   readonly configPath?: string;
   /**
-   * The kubeconfig context the kubectl provider uses.
+   * The kubeconfig context the provider uses.
    * @default the kubeconfig's current context
    */
   readonly configContext?: string;
@@ -101,109 +106,10 @@ const SCHEMA: Schema<KubernetesHostProps> = {
   brokerStoreSize: field.string({ literal: "the size is checked at synth", example: '"20Gi"' }),
   storeSize: field.string({ literal: "the size is checked at synth", example: '"1Gi"' }),
   antiAffinity: field.enumOf(KubernetesAntiAffinity, "KubernetesAntiAffinity"),
+  applier: field.enumOf(KubernetesApplier, "KubernetesApplier"),
   configPath: field.string({ example: '"~/.kube/config"' }),
   configContext: field.string({ example: '"prod"' }),
 };
-
-/** The kubectl provider (gavinbunney/kubectl), which applies a YAML document per `kubectl_manifest`. */
-class KubectlProvider extends TerraformProvider {
-  private providerAlias?: string;
-
-  constructor(
-    scope: Construct,
-    id: string,
-    private readonly config: { alias: string; configPath?: string; configContext?: string },
-  ) {
-    super(scope, id, {
-      terraformResourceType: "kubectl",
-      terraformGeneratorMetadata: { providerName: "kubectl", providerVersion: "1.19.0" },
-      terraformProviderSource: "gavinbunney/kubectl",
-    });
-    this.alias = config.alias;
-  }
-
-  public get alias(): string | undefined {
-    return this.providerAlias;
-  }
-
-  public set alias(value: string | undefined) {
-    this.providerAlias = value;
-  }
-
-  protected synthesizeAttributes(): { [name: string]: unknown } {
-    return {
-      alias: this.alias,
-      config_path: this.config.configPath,
-      config_context: this.config.configContext,
-    };
-  }
-}
-
-/**
- * One Kubernetes object, applied by `kubectl_manifest` from its document, rendered at synth. A process without such an
- * object (a Secret without secret files, the budget of a group another member owns) synthesizes no resource at all.
- */
-class KubectlManifest extends TerraformResource {
-  constructor(
-    scope: Construct,
-    id: string,
-    provider: TerraformProvider,
-    private readonly document: () => KubernetesObject | undefined,
-    private readonly after: () => ITerraformDependable[],
-  ) {
-    super(scope, id, { terraformResourceType: "kubectl_manifest", provider });
-  }
-
-  /** True when the process has this object: the resource exists in the synthesized stack. */
-  public get present(): boolean {
-    return this.document() !== undefined;
-  }
-
-  public toTerraform(): unknown {
-    if (!this.present) return {};
-    this.prepareLate();
-    return super.toTerraform();
-  }
-
-  public toHclTerraform(): unknown {
-    if (!this.present) return {};
-    this.prepareLate();
-    return super.toHclTerraform();
-  }
-
-  /** The resources it is applied after, those that exist: known at synth only. */
-  private prepareLate(): void {
-    const after = this.after()
-      .filter((d) => !(d instanceof KubectlManifest) || d.present)
-      .map(dependsOnOf);
-    this.dependsOn = after.length > 0 ? after : undefined;
-  }
-
-  protected synthesizeAttributes(): { [name: string]: unknown } {
-    const doc = this.document();
-    if (!doc) return {};
-    return {
-      yaml_body: manifestBody(doc),
-      ...(doc.kind === "Secret" ? { sensitive_fields: ["stringData"] } : {}),
-      // The provider (1.19) waits for the rollout of Deployments only: a StatefulSet is applied without waiting, and
-      // a broker that starts before its name servers registers when they come up (it retries every 30 s). A destroy
-      // waits until the object is gone.
-      wait: true,
-    };
-  }
-}
-
-/**
- * A document as `yaml_body` (JSON is YAML), literal text as it is (a `${` of its own escaped: Terraform reads every
- * string as a template). A value Terraform fills in (a secret from a variable, inside a file's text) is escaped for
- * its place in a JSON string when it is filled in (`jsonencode`, its quotes cut), whatever quotes and lines it holds.
- */
-export function manifestBody(doc: KubernetesObject): string {
-  const json = JSON.stringify(doc).replace(/\$\{TfToken\[[^\]]+\]\}/g, (marker) =>
-    Fn.trimsuffix(Fn.trimprefix(Fn.jsonencode(marker), Fn.rawString('"')), Fn.rawString('"')),
-  );
-  return terraformLiteral(json);
-}
 
 /** The file of a host's manifests in the synthesized output, beside the stack's `cdk.tf.json`. */
 export function manifestsFile(host: Construct): string {
@@ -234,8 +140,9 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
   public readonly address: string;
   /** The namespace of every object. */
   public readonly namespace: string;
-  /** The kubectl provider (aliased) that applies this host's objects. */
+  /** The provider (aliased) that applies this host's objects. */
   public readonly provider: TerraformProvider;
+  private readonly applier: KubernetesApplier;
   private readonly placement: KubernetesPlacement;
   private readonly sizes: { broker: string; other: string };
   private readonly placed: {
@@ -275,7 +182,8 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
     };
     this.address = `${this.namespace}.svc.${clusterDomain}`;
     reportInput(this, r.findings);
-    this.provider = new KubectlProvider(this, "provider", {
+    this.applier = read.applier ?? KubernetesApplier.KUBECTL;
+    this.provider = manifestProvider(this, "provider", this.applier, {
       alias: id,
       ...(read.configPath !== undefined ? { configPath: read.configPath } : {}),
       ...(read.configContext !== undefined ? { configContext: read.configContext } : {}),
@@ -331,23 +239,21 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
     const scope = request.scope;
     const plan = () => request.plan();
     const of = (kind: string) => () => processObjects(plan(), this.placement).find((o) => o.kind === kind);
-    const files = new KubectlManifest(scope, "files", this.provider, of("ConfigMap"), () => []);
-    const secret = new KubectlManifest(scope, "secret", this.provider, of("Secret"), () => []);
-    const service = new KubectlManifest(scope, "service", this.provider, of("Service"), () => []);
-    const budget = new KubectlManifest(
-      scope,
-      "peers",
-      this.provider,
-      () => this.budgetOwnedBy(request.processName),
-      () => [],
-    );
-    const statefulSet: KubectlManifest = new KubectlManifest(
-      scope,
-      "statefulset",
-      this.provider,
-      of("StatefulSet"),
-      () => [files, secret, service, ...request.startAfter()],
-    );
+    const manifest = (
+      id: string,
+      doc: () => KubernetesObject | undefined,
+      after: () => ITerraformDependable[] = () => [],
+    ) => new ManifestResource(scope, id, this.applier, this.provider, doc, after);
+    const files = manifest("files", of("ConfigMap"));
+    const secret = manifest("secret", of("Secret"));
+    const service = manifest("service", of("Service"));
+    const budget = manifest("peers", () => this.budgetOwnedBy(request.processName));
+    const statefulSet = manifest("statefulset", of("StatefulSet"), () => [
+      files,
+      secret,
+      service,
+      ...request.startAfter(),
+    ]);
     this.placed.push({
       path: request.path,
       processName: request.processName,
