@@ -15,6 +15,8 @@ import {
   DockerHost,
   DockerNetworkMode,
   IRocketMqHost,
+  KubernetesHost,
+  KubernetesHostProps,
   NameServer,
   Proxy,
   Replication,
@@ -60,6 +62,10 @@ export interface ExampleOptions {
   readonly heapMb?: { readonly broker: number; readonly nameServer: number };
   /** Name servers added to seed-2m-2s-sync (1: at 9877 on .28; 2: also at 9877 on .29). @default 0 */
   readonly extraNameServers?: number;
+  /** The kubeconfig file of the Kubernetes examples' provider (KubernetesHost `configPath`). @default the provider's default */
+  readonly kubeconfig?: string;
+  /** The storage class of the Kubernetes examples' claims (KubernetesHost `storageClassName`). @default the cluster's default */
+  readonly storageClassName?: string;
 }
 
 /** The JVMs of the rolled examples' brokers and name servers (ExampleOptions `heapMb`). */
@@ -249,6 +255,61 @@ export class SeedControllerStack extends TerraformStack {
     new ControllerGroup(cluster, "controllers", { inNameServers: nameServers.map((nameServer) => ({ nameServer })) });
     new ControllerBrokerSet(cluster, "broker-a", { brokers: hosts.map((host) => ({ host })) });
     new Proxy(cluster, "proxy", { host: hosts[0] });
+  }
+}
+
+/** A Kubernetes example's host: one namespace, what the deployment chose (kubeconfig, storage class). */
+function kubernetesHost(scope: Construct, options: ExampleOptions, namespace: string): KubernetesHost {
+  const props: KubernetesHostProps = {
+    namespace,
+    ...(options.kubeconfig !== undefined ? { configPath: options.kubeconfig } : {}),
+    ...(options.storageClassName !== undefined ? { storageClassName: options.storageClassName } : {}),
+  };
+  return new KubernetesHost(scope, "k8s", props);
+}
+
+/**
+ * seed-dledger on Kubernetes: the same declaration with one KubernetesHost (namespace `rocketmq`) for the three
+ * DockerHosts. Three name servers and a raft group of three, each a pod of its own, the peers on three nodes; clients
+ * outside the cluster dial each node's address (hostPort).
+ */
+export class SeedDLedgerKubernetesStack extends TerraformStack {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+    super(scope, id);
+    localState(this, id);
+    const k8s = kubernetesHost(this, options, "rocketmq");
+    const cluster = new RocketMqCluster(
+      this,
+      "rmq",
+      clusterProps(options, { clusterName: DLEDGER.clusterName, version: DLEDGER.version, ...rolledJvms(options) }),
+    );
+    for (const n of DLEDGER.machines) new NameServer(cluster, `ns${n}`, { host: k8s });
+    new DLedgerGroup(cluster, "broker-c", { peers: DLEDGER.machines.map(() => ({ host: k8s })) });
+  }
+}
+
+/**
+ * seed-5x-controller on Kubernetes (namespace `rocketmq5`): three name servers embedding the controllers, a
+ * controller-mode set of three replicas and a proxy, each a pod of its own.
+ */
+export class SeedControllerKubernetesStack extends TerraformStack {
+  constructor(scope: Construct, id: string, options: ExampleOptions = {}) {
+    super(scope, id);
+    localState(this, id);
+    const k8s = kubernetesHost(this, options, "rocketmq5");
+    const cluster = new RocketMqCluster(
+      this,
+      "rmq",
+      clusterProps(options, {
+        clusterName: "ControllerCluster",
+        version: RocketMqVersion.V5_5_0,
+        ...rolledJvms(options),
+      }),
+    );
+    const nameServers = [41, 42, 43].map((n) => new NameServer(cluster, `ns${n}`, { host: k8s }));
+    new ControllerGroup(cluster, "controllers", { inNameServers: nameServers.map((nameServer) => ({ nameServer })) });
+    new ControllerBrokerSet(cluster, "broker-a", { brokers: nameServers.map(() => ({ host: k8s })) });
+    new Proxy(cluster, "proxy", { host: k8s });
   }
 }
 
@@ -495,6 +556,8 @@ export function buildExamples(app: Construct, options: ExampleOptions = {}): voi
     new SeedSecuredVmStack(app, "seed-secured-vm", options, SECURED_4X),
     new SeedSecuredVmStack(app, "seed-secured-vm-5x", options, SECURED_5X),
     new SeedSecuredVmStack(app, "seed-tls-vm", options, SECURED_TLS_VM),
+    new SeedDLedgerKubernetesStack(app, "seed-dledger-k8s", options),
+    new SeedControllerKubernetesStack(app, "seed-5x-controller-k8s", options),
   ];
   // Each example is an alternative, deployed on its own by a lab; several take the same machines (the seed clusters
   // of the brief all use 172.17.160.28-30, a VM twin its Docker stack's addresses). Stacks of an app deployed side by

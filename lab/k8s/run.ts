@@ -1,29 +1,23 @@
-// The Kubernetes lab: two KubernetesHost stacks synthesized by the library (RocketMQ 5.5.0), each applied by OpenTofu
-// with the gavinbunney/kubectl provider to a real three-node cluster (./cluster.ts), then checked from outside the
-// cluster network (the control plane's namespace, which reaches the nodes only):
-// - a name server and a DLedger group of three peers;
-// - RocketMQ 5 controller mode: three name servers with embedded controllers, a set of three replicas and a proxy.
+// The Kubernetes lab: the two Kubernetes example stacks of main.ts (examples/seed.ts), each applied by OpenTofu with
+// the gavinbunney/kubectl provider to a real three-node cluster (./cluster.ts), then checked from outside the cluster
+// network (the control plane's namespace, which reaches the nodes only):
+// - seed-dledger-k8s: three name servers and a DLedger group of three peers (RocketMQ 4.9.8);
+// - seed-5x-controller-k8s: three name servers with embedded controllers, a controller-mode set of three replicas and
+//   a proxy (RocketMQ 5.5.0).
 // For each: the peers on three nodes; messages produced and consumed through the brokers' node addresses (and the
-// proxy's); the master's pod deleted (failover timed) and back with its claim; the new master's node stopped (its link
-// down: failover timed) and started again (its broker back as a replica); nothing acknowledged lost; `tofu destroy`
-// keeping every claim. Everything the lab made is removed at the end, also on failure.
+// proxy's); the master's pod deleted (failover timed) and back with its claim; the set in sync again
+// (`rocketmq-cdktf wait`); the new master's node stopped (its link down: failover timed) and started again (its broker
+// back as a replica); nothing acknowledged lost; `tofu destroy` keeping every claim. Everything the lab made is
+// removed at the end, also on failure.
 //
-//   npm run lab:k8s
+//   npm run lab:k8s [-- <part of a stack name> ...]
 import { App, TerraformStack } from "cdktf";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import {
-  ControllerBrokerSet,
-  ControllerGroup,
-  DLedgerGroup,
-  KubernetesHost,
-  NameServer,
-  Proxy,
-  RocketMqCluster,
-  RocketMqVersion,
-} from "../../lib";
+import { ExampleOptions, SeedControllerKubernetesStack, SeedDLedgerKubernetesStack } from "../../examples/seed";
 import { LabClient } from "../client";
+import { cliWait } from "../scenarios";
 import { LAB_IMAGE_REPO } from "../engine/image";
 import { tofuEnv } from "../engine/tofu";
 import { Jars, ensureJars } from "../jars";
@@ -32,7 +26,8 @@ import { CACHE_DIR, ensureKubectlProvider } from "./build";
 import { CP_NS, Cluster, Node, PREFIX, leftovers, localStorage, startCluster } from "./cluster";
 import { ensurePauseImage, ensureRocketmqImage } from "./image";
 
-const VERSION = "5.5.0";
+/** The client's release (a 5.x client speaks to 4.9 servers too). */
+const CLIENT_VERSION = "5.5.0";
 const NODES = 3;
 if (fs.existsSync("/usr/local/go/bin/go")) process.env.PATH = `/usr/local/go/bin:${process.env.PATH ?? ""}`;
 
@@ -43,9 +38,10 @@ interface Check {
 }
 type CheckFn = (name: string, ok: boolean, detail: string) => void;
 
-/** One stack of the lab: what it declares, where, and what it should run. */
+/** One stack of the lab: the example it applies, and what it should run. */
 interface Scenario {
   readonly stack: string;
+  readonly version: string;
   readonly namespace: string;
   readonly clusterName: string;
   readonly brokerName: string;
@@ -53,39 +49,29 @@ interface Scenario {
   readonly pods: number;
   /** The pods that must be on distinct nodes (a group's peers), by the part of their name they share. */
   readonly spread: readonly string[];
-  readonly declare: (host: KubernetesHost, cluster: RocketMqCluster) => void;
+  readonly build: (app: App, id: string, options: ExampleOptions) => TerraformStack;
 }
 
 const SCENARIOS: readonly Scenario[] = [
   {
-    stack: "k8s-dledger",
+    stack: "seed-dledger-k8s",
+    version: "4.9.8",
     namespace: "rocketmq",
-    clusterName: "K8sRaft",
+    clusterName: "RaftCluster",
     brokerName: "broker-c",
-    pods: 4,
-    spread: ["broker-c"],
-    declare: (host, cluster) => {
-      new NameServer(cluster, "ns0", { host });
-      new DLedgerGroup(cluster, "broker-c", {
-        peers: [0, 1, 2].map(() => ({ host, properties: { mappedFileSizeCommitLog: 268435456 } })),
-      });
-    },
+    pods: 6,
+    spread: ["broker-c", "namesrv"],
+    build: (app, id, options) => new SeedDLedgerKubernetesStack(app, id, options),
   },
   {
-    stack: "k8s-controller",
+    stack: "seed-5x-controller-k8s",
+    version: "5.5.0",
     namespace: "rocketmq5",
-    clusterName: "K8sController",
+    clusterName: "ControllerCluster",
     brokerName: "broker-a",
     pods: 7,
     spread: ["broker-a", "namesrv"],
-    declare: (host, cluster) => {
-      const nameServers = [0, 1, 2].map((i) => new NameServer(cluster, `ns${i}`, { host }));
-      new ControllerGroup(cluster, "controllers", { inNameServers: nameServers.map((nameServer) => ({ nameServer })) });
-      new ControllerBrokerSet(cluster, "broker-a", {
-        brokers: [0, 1, 2].map(() => ({ host, properties: { mappedFileSizeCommitLog: 268435456 } })),
-      });
-      new Proxy(cluster, "proxy", { host });
-    },
+    build: (app, id, options) => new SeedControllerKubernetesStack(app, id, options),
   },
 ];
 
@@ -101,25 +87,15 @@ function storage(c: Cluster): string {
   });
 }
 
-/** The stack under test, as a user writes it: the cluster on one KubernetesHost, pointed at the lab's kubeconfig. */
+/** The example stack, pointed at the lab's kubeconfig, storage class and image through its options only. */
 function synthesize(c: Cluster, s: Scenario): string {
   const outdir = path.join(c.dir, `cdktf.out-${s.stack}`);
   const app = new App({ outdir });
-  const stack = new TerraformStack(app, s.stack);
-  const host = new KubernetesHost(stack, "k8s", {
-    namespace: s.namespace,
+  s.build(app, s.stack, {
+    kubeconfig: c.kubeconfig,
     storageClassName: "local",
-    brokerStoreSize: "4Gi",
-    configPath: c.kubeconfig,
+    imageOf: (version) => `${LAB_IMAGE_REPO}:${version}`,
   });
-  const cluster = new RocketMqCluster(stack, "rmq", {
-    clusterName: s.clusterName,
-    version: RocketMqVersion.of(VERSION),
-    image: `${LAB_IMAGE_REPO}:${VERSION}`,
-    nameServerJvm: { heapMb: 256 },
-    brokerJvm: { heapMb: 384, directMemoryMb: 256 },
-  });
-  s.declare(host, cluster);
   app.synth();
   return path.join(outdir, "stacks", s.stack);
 }
@@ -301,11 +277,26 @@ async function runScenario(c: Cluster, jars: Jars, s: Scenario, check0: CheckFn)
       claimOf(master.metadata.name) === claimBefore,
       `${master.metadata.name} Ready again on ${back.spec.nodeName} ${ms(Date.now() - tDelete)} after the delete, with the same claim (uid ${claimBefore.slice(0, 8)})`,
     );
-    await waitFor(`${master.metadata.name} registered again`, 120_000, 2000, async () => {
+    // Before a node stops, the set must be in sync again, as a pipeline's wait holds a rollout wave: a controller
+    // elects a new master only from the master's SyncStateSet (a replica not yet in it cannot take over), and a raft
+    // leader's successor must hold what it acknowledged. The product's own `rocketmq-cdktf wait` asks the brokers.
+    const registered = await waitFor(`${master.metadata.name} registered again`, 120_000, 2000, async () => {
       const set = await brokerSet(client, s);
       if (Object.keys(set).length < 3) throw new Error(JSON.stringify(set));
       return set;
     });
+    const inSync = cliWait(CP_NS, [
+      "--namesrv",
+      namesrvAddr,
+      "--timeout",
+      "100",
+      ...Object.values(registered).flatMap((addr) => ["--broker", `${s.brokerName}@${addr}`]),
+    ]);
+    check(
+      "in-sync",
+      inSync.code === 0,
+      `rocketmq-cdktf wait: ${inSync.out.trim().replace(/\s*\n\s*/g, "; ")} (${ms(inSync.tookMs)})`,
+    );
 
     // The new master's node stops (its link down): the others elect and take writes; started again, its broker is back.
     const node = c.nodes.find((n) => n.ip === after.split(":")[0]) as Node;
@@ -372,15 +363,20 @@ async function main(): Promise<number> {
   let c: Cluster | undefined;
   try {
     ensureKubectlProvider();
-    const jars = ensureJars(VERSION);
-    c = await startCluster(NODES, (bins) => [ensurePauseImage(bins.pause), ensureRocketmqImage(VERSION, bins.debsBin)]);
+    const jars = ensureJars(CLIENT_VERSION);
+    const scenarios = SCENARIOS.filter((x) => only.length === 0 || only.some((o) => x.stack.includes(o)));
+    const versions = [...new Set(scenarios.map((x) => x.version))].sort();
+    c = await startCluster(NODES, (bins) => [
+      ensurePauseImage(bins.pause),
+      ...versions.map((v) => ensureRocketmqImage(v, bins.debsBin)),
+    ]);
     check(
       "cluster",
       true,
       `${NODES} nodes Ready ${ms(c.timings.startToReadyMs)} after start; the RocketMQ image on every node ${ms(c.timings.imagesImportedMs)} after start`,
     );
     c.kubectl(["apply", "-f", "-"], { input: storage(c) });
-    for (const s of SCENARIOS.filter((x) => only.length === 0 || only.some((o) => x.stack.includes(o)))) {
+    for (const s of scenarios) {
       const t = Date.now();
       try {
         await runScenario(c, jars, s, check);

@@ -98,6 +98,12 @@ export interface HostModel extends MachineFacts {
    * @default the address stands for the machine
    */
   readonly machine?: string;
+  /**
+   * The host's own address, when `address` is the process's own (a Kubernetes Service name): what the reports name
+   * the host by.
+   * @default `address`
+   */
+  readonly hostAddress?: string;
 }
 
 /** The model of the host at `path` with these facts. */

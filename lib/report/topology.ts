@@ -74,7 +74,7 @@ function local(cluster: ClusterModel, path: string): string {
 }
 
 function hostLabel(h: HostModel): string {
-  return `${h.path.slice(h.path.lastIndexOf("/") + 1)} (${h.address})`;
+  return `${h.path.slice(h.path.lastIndexOf("/") + 1)} (${h.hostAddress ?? h.address})`;
 }
 
 function clusterSection(

@@ -144,7 +144,8 @@ export function isRocketMqHost(value: unknown): value is IRocketMqHost {
  */
 export function hostModelOf(host: IRocketMqHost, placed?: PlacedProcess): HostModel {
   const facts = host.facts;
-  return { ...facts, ...(placed?.address !== undefined ? { address: placed.address } : {}), path: host.node.path };
+  const own = placed?.address !== undefined ? { address: placed.address, hostAddress: facts.address } : {};
+  return { ...facts, ...own, path: host.node.path };
 }
 
 /**

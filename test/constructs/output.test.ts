@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { BrokerPair, DLedgerGroup, DockerHost, NameServer, Replication, RocketMqCluster } from "../../lib";
 import { buildExamples } from "../../examples/seed";
+import { fromTerraformLiteral } from "../../lib/targets/terraform-text";
 import { containers, synth } from "../helpers";
 
 function synthToDir(): Map<string, string> {
@@ -36,7 +37,9 @@ describe("synthesized output", () => {
     expect(stacks).toEqual([
       "stacks/dev/cdk.tf.json",
       "stacks/seed-2m-2s-sync/cdk.tf.json",
+      "stacks/seed-5x-controller-k8s/cdk.tf.json",
       "stacks/seed-5x-controller/cdk.tf.json",
+      "stacks/seed-dledger-k8s/cdk.tf.json",
       "stacks/seed-dledger-secured-5x/cdk.tf.json",
       "stacks/seed-dledger-secured/cdk.tf.json",
       "stacks/seed-dledger-vm/cdk.tf.json",
@@ -120,10 +123,17 @@ describe("review snapshots of every example stack", () => {
       const generated = Object.values<any>(containers(json)).flatMap((c) =>
         (c.upload ?? []).map((u: any) => ({ name: `${c.name} ${u.file}`, content: String(u.content) })),
       );
+      // On Kubernetes: each ConfigMap's files (the Secrets' are Terraform's, written when it applies them).
+      const configMaps = Object.values<any>(json.resource?.kubectl_manifest ?? {})
+        .map((r) => JSON.parse(fromTerraformLiteral(String(r.yaml_body))))
+        .filter((o) => o.kind === "ConfigMap")
+        .flatMap((o) =>
+          Object.entries<string>(o.data ?? {}).map(([k, v]) => ({ name: `${o.metadata.name} ${k}`, content: v })),
+        );
       const userData = Object.entries<any>(json.output ?? {})
         .filter(([id]) => id.endsWith("_userData"))
         .map(([id, o]) => ({ name: `${id} (cloud-init user-data)`, content: terraformText(String(o.value)) }));
-      const all = [...generated, ...userData].sort((a, b) => (a.name < b.name ? -1 : 1));
+      const all = [...generated, ...configMaps, ...userData].sort((a, b) => (a.name < b.name ? -1 : 1));
       expect(all.length).toBeGreaterThan(0);
       for (const f of all) expect(f.content).toMatchSnapshot(f.name);
     });
