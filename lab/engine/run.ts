@@ -1211,9 +1211,12 @@ async function main(): Promise<number> {
   const mainDir = path.join(DEPLOY_DIR, "synth-main");
   await ctx.experiment("synth", () => {
     synth(mainDir);
-    // Stacks without Docker containers (VMs' user-data) are the VM lab's (npm run lab:vm).
-    const vmOnly = listStacks(mainDir).filter((s) => !listContainerStacks(mainDir).includes(s));
-    if (vmOnly.length) ctx.note(`not deployed here (no docker_container; the VM lab boots them): ${vmOnly.join(", ")}`);
+    // Stacks without Docker containers are the VM lab's (VMs' user-data: npm run lab:vm) or lab:k8s's (Kubernetes).
+    const others = listStacks(mainDir).filter((s) => !listContainerStacks(mainDir).includes(s));
+    if (others.length)
+      ctx.note(
+        `not deployed here (no docker_container; the VM lab boots the VM stacks, lab:k8s applies the Kubernetes ones): ${others.join(", ")}`,
+      );
     stacks = listContainerStacks(mainDir).filter(
       (s) => filters.length === 0 || filters.some((f) => (f.startsWith("=") ? s === f.slice(1) : s.includes(f))),
     );
