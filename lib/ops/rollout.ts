@@ -173,13 +173,14 @@ export function planRollout(stack: string, changes: StackChanges, leaders?: Lead
       .map((n) => ((waveOf.get(n) ?? Infinity) <= i ? after.get(n) : before.get(n)))
       .filter((s): s is ProcessSnapshot => s !== undefined && s.labels["rocketmq.role"] === "broker")
       .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const nameServers = snaps.flatMap(nameServerAddr);
     return {
       processes: [...names].sort(),
       targets: [...new Set(snaps.filter((s) => s.vm === undefined).map((s) => s.address))].sort(),
       vms: [...new Set(snaps.map((s) => s.vm).filter((v): v is string => v !== undefined))].sort(),
       waitFor: snaps.flatMap(expectedBroker),
-      nameServers: snaps.flatMap(nameServerAddr),
-      listedBy: snaps.flatMap(nameServerAddr).map((nameServer) => ({
+      nameServers,
+      listedBy: nameServers.map((nameServer) => ({
         nameServer,
         brokers: running.filter((b) => namesrvList(b).includes(nameServer)).flatMap(expectedBroker),
       })),
