@@ -44,6 +44,7 @@ import {
 } from "../stack";
 import { LabCertificates } from "../tls";
 import {
+  ROLLOUT_AT_ONCE,
   Traffic,
   checkNothingLost,
   noteBaseline,
@@ -80,7 +81,7 @@ const SECURED = { stack: "seed-secured", user: "orders-audit", topic: "Invoices"
 /**
  * The rollout proof: a change that restarts every broker and name server (the JVM heaps: 512/256 MiB -> 480/240 in
  * waves, -> 448/224 all at once), and for the SYNC pairs one name server added (in waves) and another (all at once),
- * each with a producer sending throughout.
+ * each with a producer sending throughout. The "all at once" halves run with ROCKETMQ_ROLLOUT_AT_ONCE=1 only.
  */
 const PROOF = {
   stacks: ["seed-2m-2s-sync", "seed-dledger", "seed-5x-controller"],
@@ -885,7 +886,7 @@ function runRolloutScript(
 
 /**
  * The rollout proof on a running stack: the change applied in waves by the script `rocketmq-cdktf rollout --script`
- * writes, then a like change applied all at once by `tofu apply`, each with the background producer sending
+ * writes, then (ROCKETMQ_ROLLOUT_AT_ONCE=1) a like change applied all at once by `tofu apply`, each with the background producer sending
  * throughout and every acknowledged message read back afterwards. Answers the output folder last applied.
  */
 async function rolloutProof(
@@ -907,7 +908,11 @@ async function rolloutProof(
     },
   ];
   if (name === PROOF.addNameServer)
-    cases.push({ case: `${name}: a name server added`, waves: [dirs.heap2, dirs.ns1], atOnce: [dirs.ns1, dirs.ns2] });
+    cases.push({
+      case: `${name}: a name server added`,
+      waves: [ROLLOUT_AT_ONCE ? dirs.heap2 : dirs.heap1, dirs.ns1],
+      atOnce: [dirs.ns1, dirs.ns2],
+    });
   let current = from;
   for (const c of cases) {
     const row: (typeof proofRows)[number] = { case: c.case };
@@ -941,6 +946,8 @@ async function rolloutProof(
     checkNothingLost(ctx, row.waves);
     current = a;
     if (script?.code !== 0) return current;
+    ctx.note(`${c.case}: in waves: ${trafficLine(row.waves)}`);
+    if (!ROLLOUT_AT_ONCE) continue;
     await clusterServing(d);
     const [, once] = c.atOnce;
     const odir = path.join(once, "stacks", name);
@@ -961,7 +968,6 @@ async function rolloutProof(
     );
     noteBaseline(ctx, row.atOnce);
     current = once;
-    ctx.note(`${c.case}: in waves: ${trafficLine(row.waves)}`);
   }
   await clusterServing(d);
   return current;
@@ -1326,10 +1332,12 @@ async function main(): Promise<number> {
       // The proof's outputs keep the rollout's change (they follow it on seed-2m-2s-sync).
       const rolled = { ...options, masterProperties: { [ROLLOUT.brokerName]: { [ROLLOUT.key]: ROLLOUT.value } } };
       labSynth(dirs.heap1, { ...rolled, heapMb: PROOF.heap1 });
-      labSynth(dirs.heap2, { ...rolled, heapMb: PROOF.heap2 });
+      if (ROLLOUT_AT_ONCE) labSynth(dirs.heap2, { ...rolled, heapMb: PROOF.heap2 });
+      // The name server case follows the heap case's last output: heap2 with the baseline, heap1 without it.
+      const heapMb = ROLLOUT_AT_ONCE ? PROOF.heap2 : PROOF.heap1;
       if (stacks.includes(PROOF.addNameServer)) {
-        labSynth(dirs.ns1, { ...rolled, heapMb: PROOF.heap2, extraNameServers: 1 });
-        labSynth(dirs.ns2, { ...rolled, heapMb: PROOF.heap2, extraNameServers: 2 });
+        labSynth(dirs.ns1, { ...rolled, heapMb, extraNameServers: 1 });
+        if (ROLLOUT_AT_ONCE) labSynth(dirs.ns2, { ...rolled, heapMb, extraNameServers: 2 });
       }
     }
     // The secured stacks share their accounts: one output with one account's permission changed serves them all.

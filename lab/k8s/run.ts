@@ -409,6 +409,14 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+// The whole lab is bounded (cold builds included, about 16 min here): past the limit it fails, and the exit handler
+// of a started cluster stops it and removes what it made.
+const LIMIT_S = Number(process.env.ROCKETMQ_K8S_TIMEOUT_S ?? 2700);
+setTimeout(() => {
+  log(`k8s lab: still running after ${LIMIT_S} s (ROCKETMQ_K8S_TIMEOUT_S): aborting\n0 passed, 1 failed`);
+  process.exit(1);
+}, LIMIT_S * 1000).unref();
+
 main().then(
   (code) => process.exit(code),
   (e) => {
