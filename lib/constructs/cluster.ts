@@ -121,11 +121,11 @@ const CLUSTER_SCHEMA: Schema<RocketMqClusterProps> = {
   version: VERSION_FIELD,
   image: field.string({ example: `"apache/rocketmq:${RocketMqVersion.DEFAULT.version}"` }),
   brokerJvm: field.object(
-    { heapMb: field.size(1024), directMemoryMb: field.size(1024) },
+    { heapMb: field.size(1024), directMemoryMb: field.size(1024), memoryMb: field.size(2304) },
     "{ heapMb: 1024, directMemoryMb: 1024 }",
   ),
   nameServerJvm: field.object(
-    { heapMb: field.size(512), directMemoryMb: field.size(256) },
+    { heapMb: field.size(512), directMemoryMb: field.size(256), memoryMb: field.size(1024) },
     "{ heapMb: 512, directMemoryMb: 256 }",
   ),
   brokerProperties: field.properties(),

@@ -1,6 +1,7 @@
 /** Small helpers of the construct layer: JVM layers, names, output ids. A leaf: it imports no construct. */
 import { IConstruct } from "constructs";
 import { Declared, JvmModel } from "../core/model";
+import { jvmFromMemory } from "../core/render/jvm";
 
 /** JVM sizing of a server process. */
 export interface JvmProps {
@@ -15,6 +16,15 @@ export interface JvmProps {
    * @default 1024 for a broker, 256 for a name server
    */
   readonly directMemoryMb?: number;
+  /**
+   * The process's memory in MiB: its container's memory limit (DockerHost), its pod's memory request and limit
+   * (KubernetesHost); a VM's unit has no limit, so there it only sizes the JVM. The heap and direct memory that are
+   * not set are sized from it: what is left after 256 MiB (metaspace, thread stacks, code cache) and the sizes that
+   * are set, in the defaults' proportions (a broker half heap, half direct memory: `memoryMb: 4096` gives 1920 and
+   * 1920; any other server two thirds heap). With both sizes set it must hold them and the 256 MiB.
+   * @default heapMb + directMemoryMb + 256 (2304 for a broker, 1024 for a name server)
+   */
+  readonly memoryMb?: number;
 }
 
 /** The library's JVM defaults of a broker. */
@@ -28,22 +38,27 @@ export interface JvmLayer {
   readonly at?: { readonly path: string; readonly prop: string };
 }
 
-/** The JVM from the defaults and the layers (the last that sets a value wins), and where each inherited value was declared. */
+/**
+ * The JVM from the defaults and the layers (the last that sets a value wins), and where each inherited value was
+ * declared. With a `memoryMb`, the sizes no layer set are computed from it (`jvmFromMemory`).
+ */
 export function resolveJvmDeclared(
   defaults: JvmModel,
   ...layers: JvmLayer[]
 ): { jvm: JvmModel; declared: Record<string, Declared> } {
-  let jvm = defaults;
+  const set: { heapMb?: number; directMemoryMb?: number; memoryMb?: number } = {};
   const declared: Record<string, Declared> = {};
   for (const { props, at } of layers) {
     if (!props) continue;
-    for (const key of ["heapMb", "directMemoryMb"] as const) {
+    for (const key of ["heapMb", "directMemoryMb", "memoryMb"] as const) {
       if (props[key] === undefined) continue;
-      jvm = { ...jvm, [key]: props[key] };
+      set[key] = props[key];
       if (at) declared[`jvm.${key}`] = { path: at.path, prop: `${at.prop}.${key}` };
       else delete declared[`jvm.${key}`];
     }
   }
+  const { memoryMb, ...sizes } = set;
+  const jvm = memoryMb === undefined ? { ...defaults, ...sizes } : jvmFromMemory(memoryMb, defaults, sizes);
   return { jvm, declared };
 }
 

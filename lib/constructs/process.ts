@@ -55,7 +55,11 @@ export interface StatefulServerProps extends ServerProps {
   readonly store?: StoreProps;
 }
 
-const JVM_SCHEMA: Schema<JvmProps> = { heapMb: field.size(1024), directMemoryMb: field.size(1024) };
+const JVM_SCHEMA: Schema<JvmProps> = {
+  heapMb: field.size(1024),
+  directMemoryMb: field.size(1024),
+  memoryMb: field.size(2304),
+};
 
 const STORE_SCHEMA: Schema<StoreProps> = {
   volume: field.string({ literal: LITERAL.store, example: '"broker-a-store"' }),

@@ -125,6 +125,13 @@ export interface JvmModel {
   readonly heapMb: number;
   /** -XX:MaxDirectMemorySize in MiB (brokers map their commit log into direct memory). */
   readonly directMemoryMb: number;
+  /**
+   * The process's memory in MiB when declared (`jvm.memoryMb`): its container's limit, its pod's request and limit.
+   * @default heap + direct memory + 256 MiB
+   */
+  readonly memoryMb?: number;
+  /** The sizes computed from `memoryMb` rather than declared or defaulted (the rules report them on `memoryMb`). */
+  readonly sizedFromMemory?: readonly ("heapMb" | "directMemoryMb")[];
 }
 
 /** Where a process keeps its data on its host: a named volume of the host's engine or a host directory. */

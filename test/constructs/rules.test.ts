@@ -601,6 +601,85 @@ describe("jvm", () => {
     });
     expect(msg).toContain("[stack/rmq/broker-a/master] [jvm/size] broker-a master jvm.heapMb is 64");
   });
+
+  /** The container's memory and the JVM flags the broker of `jvm` (and the cluster's `brokerJvm`) is given. */
+  function brokerSizing(jvm: object, brokerJvm?: object) {
+    const json = synth((s) => {
+      const hosts = ["10.0.0.1", "10.0.0.2"].map((a, i) => new DockerHost(s, `h${i + 1}`, { address: a }));
+      const cluster = new RocketMqCluster(s, "rmq", { version: RocketMqVersion.V4_9_8, brokerJvm });
+      new NameServer(cluster, "ns", { host: hosts[0], jvm: { memoryMb: 768 } });
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], jvm } });
+    });
+    const flags = (name: string) =>
+      /JAVA_OPT_EXT=(.*)/.exec(containers(json)[name].env.find((e: string) => e.startsWith("JAVA_OPT_EXT=")))![1];
+    const c = containers(json)["defaultcluster-broker-a-0"];
+    return { memory: c.memory, flags: flags("defaultcluster-broker-a-0"), namesrv: flags("defaultcluster-namesrv-ns") };
+  }
+
+  test("memoryMb sizes the heap and direct memory not set, in the role's proportions after 256 MiB", () => {
+    // A broker: half and half; a name server (768 MiB): two thirds heap.
+    expect(brokerSizing({ memoryMb: 4096 })).toEqual({
+      memory: 4096,
+      flags: "-Xms1920m -Xmx1920m -XX:MaxDirectMemorySize=1920m",
+      namesrv: "-Xms341m -Xmx341m -XX:MaxDirectMemorySize=171m",
+    });
+    // The default sizes are what the default memory gives back: nothing moves for a stack that sets neither.
+    expect(brokerSizing({ memoryMb: 2304 })).toEqual(brokerSizing({}));
+    // A size that is set is kept, the other gets the rest; the cluster's layer counts as set.
+    expect(brokerSizing({ memoryMb: 4096, heapMb: 3000 }).flags).toBe(
+      "-Xms3000m -Xmx3000m -XX:MaxDirectMemorySize=840m",
+    );
+    expect(brokerSizing({ memoryMb: 4096 }, { directMemoryMb: 512 }).flags).toBe(
+      "-Xms3328m -Xmx3328m -XX:MaxDirectMemorySize=512m",
+    );
+    // The cluster's memory with the broker's own heap.
+    expect(brokerSizing({ heapMb: 2048 }, { memoryMb: 3072 })).toMatchObject({
+      memory: 3072,
+      flags: "-Xms2048m -Xmx2048m -XX:MaxDirectMemorySize=768m",
+    });
+  });
+
+  test("a memoryMb too small for the sizes it leaves or holds is one error on memoryMb, with a memory that works", () => {
+    const build = (jvm: object, brokerJvm?: object) => (s: TerraformStack) => {
+      const { hosts, cluster } = base(s);
+      new BrokerPair(cluster, "broker-a", { master: { host: hosts[1], jvm } });
+      if (brokerJvm) new BrokerPair(cluster, "broker-b", { master: { host: hosts[2], jvm: brokerJvm } });
+    };
+    // Both computed: 500 MiB leaves 122 MiB of heap.
+    let msg = synthError(build({ memoryMb: 500 }));
+    expect(msg).toContain(
+      "[stack/rmq/broker-a/master] [jvm/memory] broker-a master jvm.memoryMb is 500: it leaves 122 MiB of heap (RocketMQ servers need at least 128 MiB of heap) after 256 MiB for metaspace, thread stacks and code cache. Fix: Set jvm.memoryMb to 512 or more, e.g. jvm.memoryMb: 512.",
+    );
+    expect(msg.match(/\[jvm\//g)).toHaveLength(1);
+    expect(() => synth(build({ memoryMb: 512 }))).not.toThrow();
+    // One computed: the heap set leaves too little direct memory.
+    msg = synthError(build({ memoryMb: 2350, heapMb: 2048 }));
+    expect(msg).toContain(
+      "jvm.memoryMb is 2350: it leaves 46 MiB of direct memory (too small for the commit log's direct buffers) after 256 MiB for metaspace, thread stacks and code cache and the heap of 2048 MiB set. Fix: Set jvm.memoryMb to 2368 or more",
+    );
+    expect(() => synth(build({ memoryMb: 2368, heapMb: 2048 }))).not.toThrow();
+    // Both set: they must fit with the 256 MiB.
+    msg = synthError(build({ memoryMb: 2048, heapMb: 1024, directMemoryMb: 1024 }));
+    expect(msg).toContain(
+      "jvm.memoryMb is 2048, less than the heap of 1024 MiB (jvm.heapMb), the direct memory of 1024 MiB (jvm.directMemoryMb) and 256 MiB for metaspace, thread stacks and code cache: 2304 MiB.",
+    );
+    expect(msg).toContain("Fix: Set jvm.memoryMb to 2304 or more, or leave jvm.heapMb and jvm.directMemoryMb unset");
+    // Below the least a JVM can be given, or not whole MiB: jvm/size on memoryMb, reported once for the cluster.
+    msg = synthError((s) => {
+      const { hosts } = base(s);
+      const c2 = new RocketMqCluster(s, "rmq2", { clusterName: "C2", brokerJvm: { memoryMb: 300 } });
+      new NameServer(c2, "ns", { host: hosts[1], listenPort: 9877 });
+      new BrokerPair(c2, "broker-x", { master: { host: hosts[1], listenPort: 12911 } });
+      new BrokerPair(c2, "broker-y", { master: { host: hosts[2], listenPort: 12911 } });
+    });
+    expect(msg.match(/\[jvm\/size\]/g)).toHaveLength(1);
+    expect(msg).toContain(
+      "[stack/rmq2] [jvm/size] brokerJvm.memoryMb is 300: too little for a RocketMQ server's JVM. Fix: Set brokerJvm.memoryMb to a whole number of MiB between 448 and",
+    );
+    expect(synthError(build({ memoryMb: 1000.5 }))).toContain(
+      "[stack/rmq/broker-a/master] [props/type] jvm.memoryMb is 1000.5, not a whole number. Fix: Set jvm.memoryMb to a whole number, e.g. jvm.memoryMb: 1001.",
+    );
+  });
 });
 
 describe("all problems at once", () => {

@@ -47,6 +47,36 @@ function find(objects: any[], kind: string, name: string): any {
 }
 
 describe("KubernetesHost", () => {
+  test("a pod's memory request and limit are the process's memoryMb, and the JVM is sized from them", () => {
+    const objects = manifests(
+      synth((stack) => {
+        const k8s = new KubernetesHost(stack, "k8s", { namespace: "mq" });
+        const cluster = new RocketMqCluster(stack, "rmq", { brokerJvm: { memoryMb: 4096 } });
+        new NameServer(cluster, "ns0", { host: k8s, jvm: { memoryMb: 1536 } });
+        new BrokerPair(cluster, "broker-a", { master: { host: k8s } });
+      }),
+    );
+    const sized = objects
+      .filter((o) => o.kind === "StatefulSet")
+      .map((o) => {
+        const c = o.spec.template.spec.containers[0];
+        return [c.name, c.resources, c.env.find((e: any) => e.name === "JAVA_OPT_EXT").value];
+      })
+      .sort();
+    expect(sized).toEqual([
+      [
+        "broker",
+        { requests: { memory: "4096Mi" }, limits: { memory: "4096Mi" } },
+        "-Xms1920m -Xmx1920m -XX:MaxDirectMemorySize=1920m",
+      ],
+      [
+        "namesrv",
+        { requests: { memory: "1536Mi" }, limits: { memory: "1536Mi" } },
+        "-Xms853m -Xmx853m -XX:MaxDirectMemorySize=427m",
+      ],
+    ]);
+  });
+
   test("brokers reach the name servers and each other by their Services' names, and advertise their node to clients outside", () => {
     const objects = manifests(synth(twoMastersTwoSlaves));
     const names = objects.filter((o) => o.kind === "StatefulSet").map((o) => o.metadata.name);
