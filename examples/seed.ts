@@ -269,6 +269,16 @@ function kubernetesHost(scope: Construct, options: ExampleOptions, namespace: st
 }
 
 /**
+ * The Kubernetes examples size each pod and let the JVM follow: a broker's 1280 MiB give 256 MiB to metaspace, stacks
+ * and code cache and 512 + 512 to heap and direct memory; a name server's (controller's, proxy's) 640 MiB give 256 +
+ * 128. The same JVMs as the Docker examples'.
+ */
+const KUBERNETES_JVMS: Pick<RocketMqClusterProps, "brokerJvm" | "nameServerJvm"> = {
+  brokerJvm: { memoryMb: 1280 },
+  nameServerJvm: { memoryMb: 640 },
+};
+
+/**
  * seed-dledger on Kubernetes: the same declaration with one KubernetesHost (namespace `rocketmq`) for the three
  * DockerHosts. Three name servers and a raft group of three, each a pod of its own, the peers on three nodes; clients
  * outside the cluster dial each node's address (hostPort).
@@ -281,7 +291,7 @@ export class SeedDLedgerKubernetesStack extends TerraformStack {
     const cluster = new RocketMqCluster(
       this,
       "rmq",
-      clusterProps(options, { clusterName: DLEDGER.clusterName, version: DLEDGER.version, ...rolledJvms(options) }),
+      clusterProps(options, { clusterName: DLEDGER.clusterName, version: DLEDGER.version, ...KUBERNETES_JVMS }),
     );
     for (const n of DLEDGER.machines) new NameServer(cluster, `ns${n}`, { host: k8s });
     new DLedgerGroup(cluster, "broker-c", { peers: DLEDGER.machines.map(() => ({ host: k8s })) });
@@ -303,7 +313,7 @@ export class SeedControllerKubernetesStack extends TerraformStack {
       clusterProps(options, {
         clusterName: "ControllerCluster",
         version: RocketMqVersion.V5_5_0,
-        ...rolledJvms(options),
+        ...KUBERNETES_JVMS,
       }),
     );
     const nameServers = [41, 42, 43].map((n) => new NameServer(cluster, `ns${n}`, { host: k8s }));
