@@ -15,6 +15,7 @@ import {
   RocketMqVersion,
 } from "../../lib";
 import { fromTerraformLiteral } from "../../lib/targets/terraform-text";
+import { SECRET_REVISION_ANNOTATION } from "../../lib/targets/kubernetes/appliers";
 import { KubernetesAntiAffinity, KubernetesHost, manifestsFile } from "../../lib/targets/kubernetes/kubernetes-host";
 import { yamlDocuments } from "../../lib/targets/kubernetes/yaml";
 import { parseProperties } from "../../lib/core/render/properties";
@@ -276,6 +277,19 @@ describe("KubernetesHost", () => {
     const yaml = fs.readFileSync(path.join(dir, manifestsFile(k8s)), "utf8");
     expect(yaml).not.toContain("adminSecret");
     expect(yaml).toContain("# Left out, as their values are Terraform's: the Secret s-broker-a-0-secret.");
+    // A changed secret rolls the pod that reads it: its StatefulSet carries the id of a terraform_data that Terraform
+    // replaces when the Secret's files change (OpenTofu 1.12.6, by hand: the same value plans no change, another
+    // "must be replaced", the trigger shown as (sensitive value)). Only the broker has a Secret; the file has no id.
+    const revisions = Object.entries<any>(json.resource.terraform_data);
+    expect(revisions.map(([id]) => id)).toEqual([expect.stringMatching(/^rmq_broker-a_master_secret-revision_/)]);
+    const [revisionId, revision] = revisions[0];
+    expect(revision.triggers_replace).toMatch(/^\$\{sha256\(join\("", \["--- broker\.properties\\n", /);
+    expect(revision.triggers_replace).toContain("var.adminSecret");
+    const statefulSets = bodies.filter(([id]) => /statefulset/.test(id));
+    const annotated = statefulSets.filter(([, r]) => r.yaml_body.includes(`terraform_data.${revisionId}.id`));
+    expect(annotated.map(([id]) => id)).toEqual([expect.stringMatching(/^rmq_broker-a_master_statefulset_/)]);
+    expect(JSON.stringify(annotated[0][1].depends_on)).toContain("broker-a_master_secret_");
+    expect(yaml).not.toContain("secret-revision");
     fs.rmSync(app.outdir, { recursive: true, force: true });
   });
 
@@ -310,6 +324,12 @@ describe("KubernetesHost", () => {
     // Every object but the Secret is the document the manifests file holds, its literal `${` escaped for Terraform.
     const literal = (v: unknown): unknown => JSON.parse(fromTerraformLiteral(JSON.stringify(v)));
     const applied = resources.map(([, r]) => r.manifest).filter((m) => m.kind !== "Secret");
+    // The broker's pod template also carries its Secret's revision (Terraform's: the file has none).
+    const revised = applied.filter((m) => m.spec?.template?.metadata?.annotations?.[SECRET_REVISION_ANNOTATION]);
+    expect(revised.map((m) => m.spec.template.metadata.annotations[SECRET_REVISION_ANNOTATION])).toEqual([
+      expect.stringMatching(/^\$\{terraform_data\.rmq_broker-a_master_secret-revision_[0-9A-F]+\.id\}$/),
+    ]);
+    for (const m of revised) delete m.spec.template.metadata.annotations[SECRET_REVISION_ANNOTATION];
     const objects = k8s._objects().filter((o) => o.kind !== "Secret");
     const byName = (a: any, b: any) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
     expect(applied.map(literal).sort(byName)).toEqual(JSON.parse(JSON.stringify(objects)).sort(byName));

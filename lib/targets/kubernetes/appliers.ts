@@ -3,6 +3,7 @@ import { Fn, ITerraformDependable, TerraformProvider, TerraformResource } from "
 import { Construct } from "constructs";
 import { dependsOnOf } from "../contract";
 import { terraformLiteral } from "../terraform-text";
+import type { StatefulSet } from "kubernetes-types/apps/v1";
 import { KubernetesObject } from "./manifests";
 
 /** The Terraform provider that applies a KubernetesHost's objects. */
@@ -130,6 +131,78 @@ export class ManifestResource extends TerraformResource {
       wait: true,
     };
   }
+}
+
+/** The pod template annotation that carries a process's Secret revision (Terraform's, not in the YAML file). */
+export const SECRET_REVISION_ANNOTATION = "rocketmq.apache.org/secret-revision";
+
+/**
+ * The revision of a process's Secret: a `terraform_data` (built into Terraform 1.4+ and OpenTofu, no provider) that
+ * Terraform replaces, with a new random `id`, whenever what the Secret holds changes (its `triggers_replace` is the
+ * SHA-256 of the Secret's files as Terraform fills them in, kept in the state only). The StatefulSet carries the id in
+ * its pod template, so a changed secret (a new `TF_VAR_...`) rolls the pod, which copies its files at start: without
+ * it the Secret would change in place and the broker keep its old accounts until some restart. The cluster sees a
+ * random id, never a hash of a secret. A process without a Secret synthesizes no such resource.
+ */
+export class SecretRevision extends TerraformResource {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly secret: () => KubernetesObject | undefined,
+  ) {
+    super(scope, id, {
+      terraformResourceType: "terraform_data",
+      terraformGeneratorMetadata: { providerName: "terraform" },
+    });
+  }
+
+  /** True when the process has a Secret. */
+  public get present(): boolean {
+    return this.data() !== undefined;
+  }
+
+  private data(): Record<string, string> | undefined {
+    const doc = this.secret();
+    return doc?.kind === "Secret" ? doc.stringData : undefined;
+  }
+
+  /** The revision: Terraform's id of this resource, new at each replacement. */
+  public get revision(): string {
+    return this.getStringAttribute("id");
+  }
+
+  public toTerraform(): unknown {
+    return this.present ? super.toTerraform() : {};
+  }
+
+  public toHclTerraform(): unknown {
+    return this.present ? super.toHclTerraform() : {};
+  }
+
+  protected synthesizeAttributes(): { [name: string]: unknown } {
+    const data = this.data();
+    if (!data) return {};
+    // Each file's name and text, in name order, joined: what the Secret holds, filled in by Terraform.
+    const parts = Object.keys(data)
+      .sort()
+      .flatMap((k) => [Fn.rawString(`--- ${k}\n`), templateOf(data[k]), Fn.rawString("\n")]);
+    return { triggers_replace: Fn.sha256(Fn.join("", parts)) };
+  }
+}
+
+/** The StatefulSet `doc` with the revision of its process's Secret in its pod template, when there is one. */
+export function withSecretRevision(
+  doc: KubernetesObject | undefined,
+  revision: SecretRevision,
+): KubernetesObject | undefined {
+  if (doc?.kind !== "StatefulSet" || doc.spec === undefined || !revision.present) return doc;
+  const template = doc.spec.template;
+  const annotations = { ...template.metadata?.annotations, [SECRET_REVISION_ANNOTATION]: revision.revision };
+  const set: StatefulSet = {
+    ...doc,
+    spec: { ...doc.spec, template: { ...template, metadata: { ...template.metadata, annotations } } },
+  };
+  return set;
 }
 
 /**

@@ -9,7 +9,7 @@ import { PropsReader } from "../../input/reader";
 import { reportInput } from "../../input/report";
 import { field, readConstructProps, Schema } from "../../input/schema";
 import { HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
-import { KubernetesApplier, manifestProvider, ManifestResource } from "./appliers";
+import { KubernetesApplier, manifestProvider, ManifestResource, SecretRevision, withSecretRevision } from "./appliers";
 import {
   disruptionBudgets,
   groupOf,
@@ -248,17 +248,17 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
     const secret = manifest("secret", of("Secret"));
     const service = manifest("service", of("Service"));
     const budget = manifest("peers", () => this.budgetOwnedBy(request.processName));
-    const statefulSet = manifest("statefulset", of("StatefulSet"), () => [
-      files,
-      secret,
-      service,
-      ...request.startAfter(),
-    ]);
+    const revision = new SecretRevision(scope, "secret-revision", of("Secret"));
+    const statefulSet = manifest(
+      "statefulset",
+      () => withSecretRevision(of("StatefulSet")(), revision),
+      () => [files, secret, service, ...request.startAfter()],
+    );
     this.placed.push({
       path: request.path,
       processName: request.processName,
       plan,
-      resources: [files, secret, service, statefulSet, budget],
+      resources: [files, secret, revision, service, statefulSet, budget],
     });
     return { dependable: statefulSet, address: processAddress(request.processName, this.placement) };
   }
