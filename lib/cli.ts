@@ -16,8 +16,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { changeImpact, renderImpact } from "./report/impact";
-import { mergeChanges, StackChanges } from "./core/changes";
+import { mergeChanges, ProcessSnapshot, StackChanges } from "./core/changes";
 import { dockerStackChanges } from "./targets/docker/changes";
+import { kubernetesStackChanges } from "./targets/kubernetes/changes";
 import { ownResourceChanges } from "./targets/own-resources";
 import { vmStackChanges } from "./targets/vm/changes";
 import { handOver, parsePeers, RaftPeer } from "./ops/raft";
@@ -47,11 +48,12 @@ export function stacksIn(target: string): Map<string, string> {
   return out;
 }
 
-/** What a change does to a stack's processes, read by every target's reader (a stack may hold containers and VMs). */
+/** What a change does to a stack's processes, read by every target's reader (a stack may hold containers, VMs, pods). */
 export function stackChanges(before: unknown, after: unknown): StackChanges {
   return mergeChanges([
     dockerStackChanges(before, after),
     vmStackChanges(before, after),
+    kubernetesStackChanges(before, after),
     ownResourceChanges(before, after),
   ]);
 }
@@ -73,6 +75,11 @@ export function topology(outdir: string): string {
     .join("\n");
 }
 
+/** A process that runs as a Kubernetes pod: its resource is a manifest's. */
+function isPod(s: ProcessSnapshot): boolean {
+  return /^(kubectl|kubernetes)_manifest\./.test(s.address);
+}
+
 /** The rollout of every stack of two outputs: as Markdown, JSON (`--json`) or a shell script (`--script`). */
 export function rollout(
   before: string,
@@ -90,9 +97,17 @@ export function rollout(
   if (unknown.length)
     throw new Error(`no stack ${unknown.join(", ")} in ${before} or ${after} (stacks: ${all.join(", ")})`);
   const names = only.length ? all.filter((n) => only.includes(n)) : all;
-  const plans = names.map((n) => planRollout(n, stackChanges(read(a.get(n)), read(b.get(n))), leaders));
+  const changes = names.map((n): [string, StackChanges] => [n, stackChanges(read(a.get(n)), read(b.get(n)))]);
+  const plans = changes.map(([n, c]) => planRollout(n, c, leaders));
   if (format === "json") return `${JSON.stringify(plans, null, 2)}\n`;
-  if (format === "script") return rolloutScript(plans, after, timeoutSeconds);
+  if (format === "script") {
+    const pods = changes.filter(([, c]) => [...c.before.values(), ...c.after.values()].some(isPod)).map(([n]) => n);
+    if (pods.length)
+      throw new Error(
+        `rollout --script does not drive Kubernetes stacks yet (${pods.join(", ")}): a pod is replaced after its apply returns, and a broker registers its node's address, known only when the pod starts. Apply the waves that rollout (without --script) lists, each with tofu apply -target, then kubectl rollout status statefulset/<process>, then rocketmq-cdktf wait --namesrv <list> --broker <brokerName>:<brokerId>@<node address>:<port>.`,
+      );
+    return rolloutScript(plans, after, timeoutSeconds);
+  }
   return renderRollout(plans);
 }
 

@@ -125,6 +125,31 @@ export function shownValue(key: string, value: string): string {
   return SECRET_PROPERTY.test(key) ? "(a secret: not shown)" : value;
 }
 
+/** What changed in each file of a process, by file name order: `fileChanges` of every file either side has. */
+export function filesChanges(
+  before: Readonly<Record<string, string>>,
+  after: Readonly<Record<string, string>>,
+): string[] {
+  const files = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return files.flatMap((f) => fileChanges(f, before[f], after[f]));
+}
+
+/** Per process in both `before` and `after` (by key), what `compare` says changes; a process without change is left out. */
+export function processDiffs<T>(
+  before: ReadonlyMap<string, T>,
+  after: ReadonlyMap<string, T>,
+  compare: (a: T, b: T) => ProcessDiff,
+): Map<string, ProcessDiff> {
+  const diffs = new Map<string, ProcessDiff>();
+  for (const [key, b] of after) {
+    const a = before.get(key);
+    if (a === undefined) continue;
+    const d = compare(a, b);
+    if (d.replace.length || d.inPlace.length) diffs.set(key, d);
+  }
+  return diffs;
+}
+
 export function fileChanges(file: string, before: string | undefined, after: string | undefined): string[] {
   const base = file.slice(file.lastIndexOf("/") + 1);
   const opaque = opaqueFile(file);

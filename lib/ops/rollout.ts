@@ -357,6 +357,11 @@ export function renderRollout(rollouts: readonly StackRollout[]): string {
     if (r.costs.length)
       out.push("**Not rolled: what it costs, whatever the order**", "", ...r.costs.map((c) => `- ${c}`), "");
     if (r.order.length) out.push(...r.order.map((o) => `- ${o}`), "");
+    if (r.waves.some((w) => w.targets.some((t) => /^(kubectl|kubernetes)_manifest\./.test(t))))
+      out.push(
+        "Kubernetes: a pod is replaced after its apply returns (the provider does not wait for a StatefulSet), so run `kubectl rollout status statefulset/<process>` before each wave's wait; a broker that advertises its node (`KubernetesExternalAccess.HOST_PORT`) registers its node's address, not the Service name below. `--script` does not drive these stacks yet.",
+        "",
+      );
     if (r.accessControl)
       out.push(
         "The brokers check access control: run the waits with an account of the cluster in ROCKETMQ_ACCESS_KEY and ROCKETMQ_SECRET_KEY.",

@@ -70,6 +70,12 @@ export interface StackImpact {
   readonly storesOnReplacedVms: readonly string[];
 }
 
+/** What a restart replaces: the VM it runs on, its pod (a Kubernetes object's resource), or its container. */
+function replacedThing(r: Pick<ProcessChange, "vm" | "address">): "VM" | "pod" | "container" {
+  if (r.vm !== undefined) return "VM";
+  return /^(kubectl|kubernetes)_manifest\./.test(r.address) ? "pod" : "container";
+}
+
 function describe(c: ProcessSnapshot): Omit<ProcessChange, "reasons"> {
   return {
     key: c.key,
@@ -375,15 +381,8 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
         );
       out.push("");
     };
-    const onVms = s.restarted.filter((r) => r.vm !== undefined).length;
-    list(
-      onVms === 0
-        ? "Restarted: container replaced"
-        : onVms === s.restarted.length
-          ? "Restarted: VM replaced"
-          : "Restarted: container or VM replaced",
-      s.restarted,
-    );
+    const kinds = (["container", "pod", "VM"] as const).filter((k) => s.restarted.some((r) => replacedThing(r) === k));
+    list(`Restarted: ${kinds.join(" or ")} replaced`, s.restarted);
     list("Updated in place, no restart", s.updatedInPlace);
     if (s.others.length) {
       out.push(`### Your own resources that change too (${s.others.length})`, "");
@@ -409,9 +408,10 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
     if (s.waves.length) {
       out.push("### Roll it out safely", "");
       out.push(
-        "Applying everything at once stops a group or every name server together. Apply in waves (`tofu apply -target=docker_container.<id>`, or `cdktf deploy` after adding the processes of one wave at a time), and wait after each wave until every restarted broker is registered with every name server again (controller-mode replicas: back in the SyncStateSet):",
+        "Applying everything at once stops a group or every name server together. Apply in waves (`tofu apply -target=<address>`, or `cdktf deploy` after adding the processes of one wave at a time), and wait after each wave until every restarted broker is registered with every name server again (controller-mode replicas: back in the SyncStateSet):",
         "",
       );
+
       const vmOf = new Map([...s.restarted, ...s.started].map((r) => [r.name, r.vm]));
       s.waves.forEach((w, i) =>
         out.push(
@@ -428,6 +428,11 @@ export function renderImpact(impacts: readonly StackImpact[]): string {
         out.push(
           "",
           "A new name server starts first; give it to clients (their namesrvAddr) once every broker has registered with it.",
+        );
+      if ([...s.restarted, ...s.started].some((r) => replacedThing(r) === "pod"))
+        out.push(
+          "",
+          "A pod is replaced after its apply returns (the provider does not wait for a StatefulSet's rollout): wait for `kubectl rollout status statefulset/<process> -n <namespace>` before waiting for its broker.",
         );
       out.push("");
     }

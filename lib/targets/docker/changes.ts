@@ -8,10 +8,10 @@
  * metadata change nothing on the engine. Pure: no cdktf, no file system.
  */
 import {
-  fileChanges,
+  filesChanges,
   OtherChange,
-  ProcessDiff,
   ProcessSnapshot,
+  processDiffs,
   serverProperties,
   StackChanges,
   withoutSecrets,
@@ -106,8 +106,7 @@ function attributeChanges(a: Container, b: Container): { replace: string[]; inPl
     if (IN_PLACE.has(k)) {
       inPlace.push(`${k}: ${show(va)} -> ${show(vb)}`);
     } else if (k === "upload") {
-      const files = [...new Set([...Object.keys(a.files), ...Object.keys(b.files)])].sort();
-      for (const f of files) replace.push(...fileChanges(f, a.files[f], b.files[f]));
+      replace.push(...filesChanges(a.files, b.files));
     } else if (k === "env") {
       const ea = new Set((Array.isArray(va) ? va : []).map(text));
       const eb = new Set((Array.isArray(vb) ? vb : []).map(text));
@@ -146,13 +145,7 @@ export function dockerStackChanges(before: unknown, after: unknown): StackChange
   const docB = document(after);
   const a = containersOf(docA);
   const b = containersOf(docB);
-  const diffs = new Map<string, ProcessDiff>();
-  for (const [key, cb] of b) {
-    const ca = a.get(key);
-    if (!ca) continue;
-    const d = attributeChanges(ca, cb);
-    if (d.replace.length || d.inPlace.length) diffs.set(key, d);
-  }
+  const diffs = processDiffs(a, b, attributeChanges);
   // The stores: a logs volume (labelled with the container whose logs it holds) is not one.
   const volumes = (doc: TfDocument) =>
     new Set(

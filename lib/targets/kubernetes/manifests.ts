@@ -125,6 +125,22 @@ function labelsOf(plan: ProcessPlan): Record<string, string> {
   };
 }
 
+/** The prefix of a process's identity annotations: `rocketmq.brokerName` is `rocketmq.apache.org/brokerName`. */
+export const PROCESS_ANNOTATION_PREFIX = "rocketmq.apache.org/";
+
+/**
+ * A process's identity (the plan's labels, the same a Docker container carries: role, cluster, host, brokerName,
+ * brokerId or dLegerSelfId, version) as annotations of its StatefulSet, where values are free text: what the change
+ * report reads back. On the StatefulSet, not its pod template: a change of one updates the object, it rolls no pod.
+ */
+function processAnnotations(plan: ProcessPlan): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(plan.labels)
+      .sort()
+      .map((k) => [`${PROCESS_ANNOTATION_PREFIX}${k.replace(/^rocketmq\./, "")}`, plan.labels[k]]),
+  );
+}
+
 function selectorOf(plan: ProcessPlan): Record<string, string> {
   return { "app.kubernetes.io/name": "rocketmq", [INSTANCE_LABEL]: plan.containerName };
 }
@@ -362,7 +378,7 @@ export function statefulSetOf(plan: ProcessPlan, p: KubernetesPlacement): Statef
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
-    metadata: { name: plan.containerName, namespace: p.namespace, labels },
+    metadata: { name: plan.containerName, namespace: p.namespace, labels, annotations: processAnnotations(plan) },
     spec: {
       replicas: 1,
       serviceName: plan.containerName,

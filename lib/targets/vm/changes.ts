@@ -8,7 +8,7 @@
  * stores on the VM's own disk go with it unless that disk is kept. Pure: no cdktf, no file system.
  */
 import {
-  fileChanges,
+  filesChanges,
   ProcessDiff,
   ProcessSnapshot,
   serverProperties,
@@ -120,8 +120,7 @@ export function vmStackChanges(before: unknown, after: unknown): StackChanges {
     const ua = a.get(key);
     if (!ua) continue;
     const own: string[] = [];
-    const files = [...new Set([...Object.keys(ua.snapshot.files), ...Object.keys(ub.snapshot.files)])].sort();
-    for (const f of files) own.push(...fileChanges(f, ua.snapshot.files[f], ub.snapshot.files[f]));
+    own.push(...filesChanges(ua.snapshot.files, ub.snapshot.files));
     own.push(...unitChanges(ub.unitPath, docsA.get(ua.vm)!.files[ua.unitPath], docsB.get(ub.vm)!.files[ub.unitPath]));
     const docChanged = JSON.stringify(docsA.get(ua.vm)?.files) !== JSON.stringify(docsB.get(ub.vm)?.files);
     if (!docChanged) continue;
