@@ -16,7 +16,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { changeImpact, renderImpact } from "./report/impact";
-import { mergeChanges, ProcessSnapshot, StackChanges } from "./core/changes";
+import { isPodAddress, mergeChanges, ProcessSnapshot, StackChanges } from "./core/changes";
 import { dockerStackChanges } from "./targets/docker/changes";
 import { kubernetesStackChanges } from "./targets/kubernetes/changes";
 import { ownResourceChanges } from "./targets/own-resources";
@@ -77,7 +77,7 @@ export function topology(outdir: string): string {
 
 /** A process that runs as a Kubernetes pod: its resource is a manifest's. */
 function isPod(s: ProcessSnapshot): boolean {
-  return /^(kubectl|kubernetes)_manifest\./.test(s.address);
+  return isPodAddress(s.address);
 }
 
 /** The rollout of every stack of two outputs: as Markdown, JSON (`--json`) or a shell script (`--script`). */

@@ -110,40 +110,27 @@ for f in "${stacks[@]}"; do
 done
 
 # Canary: the same check must reject an attribute the provider does not have, or it proves nothing.
-canary="$WORK/canary"
-cp -r "$(dirname "${stacks[0]}")" "$canary"
-node -e '
-const fs = require("fs"), f = process.argv[1], doc = JSON.parse(fs.readFileSync(f, "utf8"));
-const c = Object.values(doc.resource?.docker_container ?? {})[0];
-if (!c) { console.error("canary: no docker_container to tamper with"); process.exit(1); }
-c.not_a_docker_attribute = true;
-fs.writeFileSync(f, JSON.stringify(doc, null, 2));' "$canary/cdk.tf.json"
-"$TOFU" -chdir="$canary" init -backend=false -input=false -no-color >"$canary/init.log" 2>&1 || { cat "$canary/init.log" >&2; exit 1; }
-"$TOFU" -chdir="$canary" validate -json -no-color >"$canary/validate.json" 2>/dev/null || true
-if report "$canary/validate.json" >/dev/null || ! grep -q not_a_docker_attribute "$canary/validate.json"; then
-  echo "validate-terraform: the canary (an unknown docker_container attribute) was not rejected: validation proves nothing" >&2
-  cat "$canary/validate.json" >&2
-  exit 1
-fi
-echo "  canary: an unknown docker_container attribute is rejected"
-if [ ${#k8s_stacks[@]} -gt 0 ]; then
-  canary="$WORK/canary-k8s"
-  cp -r "$(dirname "${k8s_stacks[0]}")" "$canary"
+# canary <name> <a stack's cdk.tf.json> <resource type> <CLI configuration of its provider's mirror>
+canary() {
+  local dir="$WORK/canary-$1" type="$3"
+  cp -r "$(dirname "$2")" "$dir"
   node -e '
-const fs = require("fs"), f = process.argv[1], doc = JSON.parse(fs.readFileSync(f, "utf8"));
-const m = Object.values(doc.resource?.kubectl_manifest ?? {})[0];
-if (!m) { console.error("canary: no kubectl_manifest to tamper with"); process.exit(1); }
-m.not_a_kubectl_attribute = true;
-fs.writeFileSync(f, JSON.stringify(doc, null, 2));' "$canary/cdk.tf.json"
-  TF_CLI_CONFIG_FILE="$k8s_tfrc" "$TOFU" -chdir="$canary" init -backend=false -input=false -no-color >"$canary/init.log" 2>&1 || { cat "$canary/init.log" >&2; exit 1; }
-  TF_CLI_CONFIG_FILE="$k8s_tfrc" "$TOFU" -chdir="$canary" validate -json -no-color >"$canary/validate.json" 2>/dev/null || true
-  if report "$canary/validate.json" >/dev/null || ! grep -q not_a_kubectl_attribute "$canary/validate.json"; then
-    echo "validate-terraform: the canary (an unknown kubectl_manifest attribute) was not rejected: validation proves nothing" >&2
-    cat "$canary/validate.json" >&2
+const fs = require("fs"), [f, type] = process.argv.slice(1), doc = JSON.parse(fs.readFileSync(f, "utf8"));
+const r = Object.values(doc.resource?.[type] ?? {})[0];
+if (!r) { console.error(`canary: no ${type} to tamper with`); process.exit(1); }
+r.not_a_provider_attribute = true;
+fs.writeFileSync(f, JSON.stringify(doc, null, 2));' "$dir/cdk.tf.json" "$type"
+  TF_CLI_CONFIG_FILE="$4" "$TOFU" -chdir="$dir" init -backend=false -input=false -no-color >"$dir/init.log" 2>&1 || { cat "$dir/init.log" >&2; exit 1; }
+  TF_CLI_CONFIG_FILE="$4" "$TOFU" -chdir="$dir" validate -json -no-color >"$dir/validate.json" 2>/dev/null || true
+  if report "$dir/validate.json" >/dev/null || ! grep -q not_a_provider_attribute "$dir/validate.json"; then
+    echo "validate-terraform: the canary (an unknown $type attribute) was not rejected: validation proves nothing" >&2
+    cat "$dir/validate.json" >&2
     exit 1
   fi
-  echo "  canary: an unknown kubectl_manifest attribute is rejected"
-fi
+  echo "  canary: an unknown $type attribute is rejected"
+}
+canary docker "${stacks[0]}" docker_container "$TF_CLI_CONFIG_FILE"
+[ ${#k8s_stacks[@]} -eq 0 ] || canary kubectl "${k8s_stacks[0]}" kubectl_manifest "$k8s_tfrc"
 
 # The user-data forms applied by OpenTofu (its built-in terraform_data only: offline): base64 and gzip + base64 decode
 # to the host's document, and attachTo hands the resource the document itself.

@@ -278,6 +278,20 @@ async function applyAndCheck(c: Cluster, jars: Jars, s: Scenario, check: CheckFn
       pods(c, s.namespace).some(
         (p) => p.metadata.name === master.metadata.name && p.metadata.uid !== master.metadata.uid && ready(p),
       );
+    /** The product's `rocketmq-cdktf wait` for the set's members at `set`'s addresses: registered and in sync. */
+    const waitInSync = (set: Record<string, string>, timeoutS: number) => {
+      const r = cliWait(CP_NS, [
+        "--namesrv",
+        namesrvAddr,
+        "--timeout",
+        String(timeoutS),
+        ...Object.values(set).flatMap((addr) => ["--broker", `${s.brokerName}@${addr}`]),
+      ]);
+      return {
+        ok: r.code === 0,
+        detail: `rocketmq-cdktf wait: ${r.out.trim().replace(/\s*\n\s*/g, "; ")} (${ms(r.tookMs)})`,
+      };
+    };
     const after = await masterTakingWrites(
       "another member master, taking writes",
       120_000,
@@ -307,18 +321,8 @@ async function applyAndCheck(c: Cluster, jars: Jars, s: Scenario, check: CheckFn
       if (Object.keys(set).length < 3) throw new Error(JSON.stringify(set));
       return set;
     });
-    const inSync = cliWait(CP_NS, [
-      "--namesrv",
-      namesrvAddr,
-      "--timeout",
-      "100",
-      ...Object.values(registered).flatMap((addr) => ["--broker", `${s.brokerName}@${addr}`]),
-    ]);
-    check(
-      "in-sync",
-      inSync.code === 0,
-      `rocketmq-cdktf wait: ${inSync.out.trim().replace(/\s*\n\s*/g, "; ")} (${ms(inSync.tookMs)})`,
-    );
+    const inSync = waitInSync(registered, 100);
+    check("in-sync", inSync.ok, inSync.detail);
 
     // The new master's node stops (its link down): the others elect and take writes; started again, its broker is back.
     const node = c.nodes.find((n) => n.ip === after.split(":")[0]) as Node;
@@ -356,14 +360,8 @@ async function applyAndCheck(c: Cluster, jars: Jars, s: Scenario, check: CheckFn
     // which still named the old master). Recorded with the read, not a check of its own: in one run a controller-mode
     // set's old master, back as a replica, was not in the SyncStateSet within 100 s (RocketMQ 5.5.0; see
     // lab/k8s/README.md), not explained yet.
-    const synced = cliWait(CP_NS, [
-      "--namesrv",
-      namesrvAddr,
-      "--timeout",
-      "60",
-      ...Object.values(rejoined).flatMap((addr) => ["--broker", `${s.brokerName}@${addr}`]),
-    ]);
-    const syncLine = `the set in sync after node-back: ${synced.code === 0 ? "yes" : "no"} (rocketmq-cdktf wait: ${synced.out.trim().replace(/\s*\n\s*/g, "; ")}; ${ms(synced.tookMs)})`;
+    const synced = waitInSync(rejoined, 60);
+    const syncLine = `the set in sync after node-back: ${synced.ok ? "yes" : "no"} (${synced.detail})`;
     log(`${s.stack}: ${syncLine}`);
     // Every acknowledged message read back: asked again (bounded) while a route still names a replica that is
     // catching up; a message really lost stays missing and fails the check.

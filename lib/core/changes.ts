@@ -34,6 +34,11 @@ export interface ProcessSnapshot {
   readonly store?: string;
 }
 
+/** Whether a process's resource address is a Kubernetes object's (its process runs as a pod). */
+export function isPodAddress(address: string): boolean {
+  return /^(kubectl|kubernetes)_manifest\./.test(address);
+}
+
 /** Why a process's resource changes: what replaces it (a restart) and what is updated in place. */
 export interface ProcessDiff {
   readonly replace: readonly string[];

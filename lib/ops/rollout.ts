@@ -5,7 +5,7 @@
  * name servers one at a time, slaves before their master, at most a minority of a raft group at once, one VM at a
  * time. Pure: no file system.
  */
-import { ProcessSnapshot, serverProperties, StackChanges } from "../core/changes";
+import { isPodAddress, ProcessSnapshot, serverProperties, StackChanges } from "../core/changes";
 import { changeImpact, StackImpact } from "../report/impact";
 import { BrokerTable, ExpectedBroker } from "./remoting";
 
@@ -357,7 +357,7 @@ export function renderRollout(rollouts: readonly StackRollout[]): string {
     if (r.costs.length)
       out.push("**Not rolled: what it costs, whatever the order**", "", ...r.costs.map((c) => `- ${c}`), "");
     if (r.order.length) out.push(...r.order.map((o) => `- ${o}`), "");
-    if (r.waves.some((w) => w.targets.some((t) => /^(kubectl|kubernetes)_manifest\./.test(t))))
+    if (r.waves.some((w) => w.targets.some(isPodAddress)))
       out.push(
         "Kubernetes: a pod is replaced after its apply returns (the provider does not wait for a StatefulSet), so run `kubectl rollout status statefulset/<process>` before each wave's wait; a broker that advertises its node (`KubernetesExternalAccess.HOST_PORT`) registers its node's address, not the Service name below. `--script` does not drive these stacks yet.",
         "",

@@ -6,7 +6,7 @@
  * when it does not. Target-neutral and pure: no cdktf, no file system.
  */
 import { cmp } from "../core/findings";
-import { OtherChange, ProcessSnapshot, serverProperties, StackChanges } from "../core/changes";
+import { isPodAddress, OtherChange, ProcessSnapshot, serverProperties, StackChanges } from "../core/changes";
 
 export interface ProcessChange {
   /** `<provider alias>/<container name>`. */
@@ -73,7 +73,7 @@ export interface StackImpact {
 /** What a restart replaces: the VM it runs on, its pod (a Kubernetes object's resource), or its container. */
 function replacedThing(r: Pick<ProcessChange, "vm" | "address">): "VM" | "pod" | "container" {
   if (r.vm !== undefined) return "VM";
-  return /^(kubectl|kubernetes)_manifest\./.test(r.address) ? "pod" : "container";
+  return isPodAddress(r.address) ? "pod" : "container";
 }
 
 function describe(c: ProcessSnapshot): Omit<ProcessChange, "reasons"> {
