@@ -5,6 +5,9 @@ module.exports = {
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   transform: { "^.+\\.tsx?$": ["ts-jest", {}] },
   testTimeout: 60000,
+  // One temporary directory per run, removed at its end (cdktf's Testing.app leaves one per synth otherwise).
+  globalSetup: "<rootDir>/test/setup/global-setup.js",
+  globalTeardown: "<rootDir>/test/setup/global-teardown.js",
   // The README's example imports the package by name.
   moduleNameMapper: { "^rocketmq-cdktf$": "<rootDir>/lib/index.ts" },
 };
