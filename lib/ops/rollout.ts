@@ -359,7 +359,7 @@ export function renderRollout(rollouts: readonly StackRollout[]): string {
     if (r.order.length) out.push(...r.order.map((o) => `- ${o}`), "");
     if (r.waves.some((w) => w.targets.some(isPodAddress)))
       out.push(
-        "Kubernetes: a pod is replaced after its apply returns (the provider does not wait for a StatefulSet), so run `kubectl rollout status statefulset/<process>` before each wave's wait; a broker that advertises its node (`KubernetesExternalAccess.HOST_PORT`) registers its node's address, not the Service name below. `--script` does not drive these stacks yet.",
+        "Kubernetes: a pod is replaced after its apply returns (the provider does not wait for a StatefulSet), so run `kubectl rollout status statefulset/<process>` before each wave's wait; a broker that advertises its node (`KubernetesExternalAccess.HOST_PORT` or `NODE_PORT`) registers its node's address, not the Service name below. `--script` does not drive these stacks yet.",
         "",
       );
     if (r.accessControl)

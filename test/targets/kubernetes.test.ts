@@ -16,7 +16,12 @@ import {
 } from "../../lib";
 import { fromTerraformLiteral } from "../../lib/targets/terraform-text";
 import { SECRET_REVISION_ANNOTATION } from "../../lib/targets/kubernetes/appliers";
-import { KubernetesAntiAffinity, KubernetesHost, manifestsFile } from "../../lib/targets/kubernetes/kubernetes-host";
+import {
+  KubernetesAntiAffinity,
+  KubernetesExternalAccess,
+  KubernetesHost,
+  manifestsFile,
+} from "../../lib/targets/kubernetes/kubernetes-host";
 import { yamlDocuments } from "../../lib/targets/kubernetes/yaml";
 import { parseProperties } from "../../lib/core/render/properties";
 import { synth, synthError, synthWarnings } from "../helpers";
@@ -138,6 +143,118 @@ describe("KubernetesHost", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     expect(proxy.spec.template.spec.containers[0].ports.map((p: any) => p.hostPort)).toEqual([8080, 8081]);
+  });
+
+  test("with node ports, each client port is also a node port of the process's own NodePort Service, and brokers and the proxy advertise their node", () => {
+    const build = (stack: TerraformStack) => {
+      const k8s = new KubernetesHost(stack, "k8s", {
+        namespace: "mq",
+        externalAccess: KubernetesExternalAccess.NODE_PORT,
+      });
+      const cluster = new RocketMqCluster(stack, "rmq", { clusterName: "C5", version: RocketMqVersion.V5_5_0 });
+      new NameServer(cluster, "ns0", { host: k8s, listenPort: 30876 });
+      new NameServer(cluster, "ns1", { host: k8s, listenPort: 30877 });
+      new DLedgerGroup(cluster, "broker-c", {
+        peers: [30911, 30921, 30931].map((listenPort) => ({ host: k8s, listenPort })),
+      });
+      new Proxy(cluster, "proxy", { host: k8s, remotingListenPort: 30080, grpcServerPort: 30081 });
+    };
+    const objects = manifests(synth(build));
+    const external = objects
+      .filter((o) => o.kind === "Service" && o.spec.type === "NodePort")
+      .map((o) => [
+        o.metadata.name.replace(/-[0-9a-f]+-external$/, "-external"),
+        o.spec.externalTrafficPolicy,
+        o.spec.ports.map((x: any) => [x.port, x.targetPort, x.nodePort]),
+      ])
+      .sort();
+    // The peers' ports (HA, DLedger) and the fast channel stay in the cluster; clients outside dial the rest.
+    expect(external).toEqual([
+      [expect.stringMatching(/broker-c-n0.*-external$/), "Local", [[30911, 30911, 30911]]],
+      [expect.stringMatching(/broker-c-n1.*-external$/), "Local", [[30921, 30921, 30921]]],
+      [expect.stringMatching(/broker-c-n2.*-external$/), "Local", [[30931, 30931, 30931]]],
+      [expect.stringMatching(/namesrv.*-external$/), "Cluster", [[30876, 30876, 30876]]],
+      [expect.stringMatching(/namesrv.*-external$/), "Cluster", [[30877, 30877, 30877]]],
+      [
+        expect.stringMatching(/proxy.*-external$/),
+        "Local",
+        [
+          [30080, 30080, 30080],
+          [30081, 30081, 30081],
+        ],
+      ],
+    ]);
+    const sets = objects.filter((o) => o.kind === "StatefulSet");
+    // Each external Service selects its own pod only.
+    for (const svc of objects.filter((o) => o.kind === "Service" && o.spec.type === "NodePort")) {
+      const owner = sets.find((x) => `${x.metadata.name}-external` === svc.metadata.name);
+      expect(svc.spec.selector).toEqual(owner.spec.selector.matchLabels);
+    }
+    // No host port anywhere; brokers and the proxy write their node's address in at pod start, name servers do not.
+    expect(sets.flatMap((x) => x.spec.template.spec.containers[0].ports.filter((p: any) => p.hostPort))).toEqual([]);
+    const advertising = sets
+      .filter((x) =>
+        (x.spec.template.spec.initContainers?.[0]?.env ?? []).some((e: any) => e.name === "ROCKETMQ_ADVERTISED_IP"),
+      )
+      .map((x) => x.spec.template.spec.containers[0].name)
+      .sort();
+    expect(advertising).toEqual(["broker", "broker", "broker", "proxy"]);
+    // Pods of one group may share a node's ports now: only the anti-affinity counts nodes.
+    const stack = new TerraformStack(Testing.app(), "stack");
+    build(stack);
+    Testing.synth(stack, true);
+    expect((stack.node.findChild("k8s") as KubernetesHost).reportNotes).toEqual([
+      "Namespace mq: at least 3 schedulable nodes (the 3 peers of C5.broker-c never share a node); a pod without one stays Pending.",
+    ]);
+  });
+
+  test("with node ports, a client port outside the node port range or used twice fails at synth, and the ports its fixes name synthesize", () => {
+    const build = (ports: Record<string, number>) => (stack: TerraformStack) => {
+      const k8s = new KubernetesHost(stack, "k8s", { externalAccess: KubernetesExternalAccess.NODE_PORT });
+      const cluster = new RocketMqCluster(stack, "rmq", { clusterName: "C", version: RocketMqVersion.V4_9_8 });
+      new NameServer(cluster, "ns0", { host: k8s, listenPort: ports["stack/rmq/ns0"] });
+      new NameServer(cluster, "ns1", { host: k8s, listenPort: ports["stack/rmq/ns1"] ?? 30876 });
+      new BrokerPair(cluster, "broker-a", {
+        master: { host: k8s, listenPort: ports["stack/rmq/broker-a/master"] },
+        slaves: [{ host: k8s, listenPort: ports["stack/rmq/broker-a/slave0"] ?? 30911 }],
+      });
+    };
+    // Default ports (9876, 10911) are outside 30000-32767; ns1 and the slave are in range.
+    const message = synthError(build({}));
+    expect(message.match(/\[ports\/node-port-range\]/g)).toHaveLength(2);
+    expect(message).toContain("listenPort of name server ns0");
+    expect(message).toContain("is 9876: with KubernetesExternalAccess.NODE_PORT it is also its node port");
+    expect(message).toContain(
+      "(a broker advertises one port), and the node ports of stack/k8s lie in 30000-32767 (nodePortRange)",
+    );
+    // Each fix names a port free of the others' (30876 and 30911 are taken): following them all synthesizes.
+    const fixes = Object.fromEntries(
+      [...message.matchAll(/Set listenPort of (\S+) to a free port in 30000-32767, e\.g\. listenPort: (\d+)\./g)].map(
+        (m) => [m[1], Number(m[2])],
+      ),
+    );
+    expect(fixes).toEqual({ "stack/rmq/ns0": 30877, "stack/rmq/broker-a/master": 30912 });
+    expect(() => synth(build(fixes))).not.toThrow();
+    // Two processes on one node port: the second fails, the first does not.
+    const shared = synthError(build({ "stack/rmq/ns0": 30876, "stack/rmq/broker-a/master": 30911 }));
+    expect(shared.match(/\[ports\/node-port-shared\]/g)).toHaveLength(2);
+    expect(shared).toContain("is 30876, as is listenPort of name server ns0 (stack/rmq/ns0)");
+  });
+
+  test("a node port range of the cluster's is honoured, and one that is no range fails where the host is declared", () => {
+    const build = (nodePortRange: string) => (stack: TerraformStack) => {
+      const k8s = new KubernetesHost(stack, "k8s", {
+        externalAccess: KubernetesExternalAccess.NODE_PORT,
+        nodePortRange,
+      });
+      const cluster = new RocketMqCluster(stack, "rmq", { clusterName: "C", version: RocketMqVersion.V4_9_8 });
+      new NameServer(cluster, "ns0", { host: k8s });
+      new BrokerPair(cluster, "broker-a", { master: { host: k8s } });
+    };
+    expect(() => synth(build("9000-11000"))).not.toThrow();
+    const message = synthError(build("30000:32767"));
+    expect(message).toContain('nodePortRange "30000:32767" is not a port range');
+    expect(message).toContain('nodePortRange: "30000-32767"');
   });
 
   test("each store is a claim of its own, kept when its StatefulSet is deleted, and the pod runs as the image's user", () => {

@@ -11,7 +11,10 @@ import { field, readConstructProps, Schema } from "../../input/schema";
 import { HostOccupant, IRocketMqHost, PlacedProcess, ProcessRequest, StoreRequest } from "../contract";
 import { KubernetesApplier, manifestProvider, ManifestResource, SecretRevision, withSecretRevision } from "./appliers";
 import {
+  clientPorts,
+  DEFAULT_NODE_PORTS,
   disruptionBudgets,
+  externalServiceOf,
   groupOf,
   KubernetesObject,
   KubernetesPlacement,
@@ -26,10 +29,20 @@ export enum KubernetesExternalAccess {
   /**
    * Every port of a process is also opened on the node that runs it (`hostPort`), and a broker or a proxy advertises
    * that node's address (brokerIP1, remotingAccessAddr, read from the downward API when the pod starts): a client
-   * outside dials node:port. Works on a bare cluster; the ports of every process of the host differ (the port rules
-   * see the namespace as one machine).
+   * outside dials node:port. Works on a bare cluster; two pods that open one port never share a node (the topology
+   * report says how many nodes the namespace needs).
    */
   HOST_PORT = "hostPort",
+  /**
+   * Each name server, broker, proxy and console also gets a Service of type NodePort (`<process>-external`) whose node
+   * ports are its client ports, the same number inside and out (a broker advertises one port): listenPort, a proxy's
+   * remotingListenPort and grpcServerPort. A broker or a proxy advertises its node's address, as with host ports, and
+   * its node routes to it alone (`externalTrafficPolicy: Local`: the server sees the client's address); the name
+   * servers answer on every node, so namesrvAddr can list any nodes, wherever the pods run. Those ports must lie in
+   * the cluster's node port range (`nodePortRange`) and differ across the namespace; the peers' ports (HA, DLedger,
+   * controller) stay in the cluster, and no pod holds a port of its node (pods need no node each for their ports).
+   */
+  NODE_PORT = "nodePort",
   /** In-cluster addresses only: brokers advertise their Service names, which clients outside cannot resolve. */
   NONE = "none",
 }
@@ -60,6 +73,11 @@ export interface KubernetesHostProps {
    * @default KubernetesExternalAccess.HOST_PORT
    */
   readonly externalAccess?: KubernetesExternalAccess;
+  /**
+   * The cluster's node port range (the API server's `--service-node-port-range`), for `KubernetesExternalAccess.NODE_PORT`.
+   * @default "30000-32767"
+   */
+  readonly nodePortRange?: string;
   /**
    * The storage class of the stores' claims.
    * @default the cluster's default storage class
@@ -102,6 +120,7 @@ const SCHEMA: Schema<KubernetesHostProps> = {
   namespace: field.name('"rocketmq"'),
   clusterDomain: field.string({ literal: "the domain is written into every address", example: '"cluster.local"' }),
   externalAccess: field.enumOf(KubernetesExternalAccess, "KubernetesExternalAccess"),
+  nodePortRange: field.string({ literal: "the range is checked at synth", example: '"30000-32767"' }),
   storageClassName: field.string({ example: '"standard"' }),
   brokerStoreSize: field.string({ literal: "the size is checked at synth", example: '"20Gi"' }),
   storeSize: field.string({ literal: "the size is checked at synth", example: '"1Gi"' }),
@@ -145,6 +164,7 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
   private readonly applier: KubernetesApplier;
   private readonly placement: KubernetesPlacement;
   private readonly sizes: { broker: string; other: string };
+  private readonly nodePorts: { min: number; max: number };
   private readonly placed: {
     path: string;
     processName: string;
@@ -172,6 +192,7 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
       broker: checkedSize(r, "brokerStoreSize", read.brokerStoreSize, DEFAULT_BROKER_STORE),
       other: checkedSize(r, "storeSize", read.storeSize, DEFAULT_STORE),
     };
+    this.nodePorts = checkedRange(r, read.nodePortRange);
     this.placement = {
       namespace: this.namespace,
       clusterDomain,
@@ -247,6 +268,7 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
     const files = manifest("files", of("ConfigMap"));
     const secret = manifest("secret", of("Secret"));
     const service = manifest("service", of("Service"));
+    const external = manifest("external", () => externalServiceOf(plan(), this.placement));
     const budget = manifest("peers", () => this.budgetOwnedBy(request.processName));
     const revision = new SecretRevision(scope, "secret-revision", of("Secret"));
     const statefulSet = manifest(
@@ -258,7 +280,7 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
       path: request.path,
       processName: request.processName,
       plan,
-      resources: [files, secret, revision, service, statefulSet, budget],
+      resources: [files, secret, revision, service, external, statefulSet, budget],
     });
     return { dependable: statefulSet, address: processAddress(request.processName, this.placement) };
   }
@@ -348,7 +370,12 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
     } catch {
       return [];
     }
-    return [...this.claimProblems(plans), ...this.nameProblems(plans), ...this.sharedProblems(plans)];
+    return [
+      ...this.claimProblems(plans),
+      ...this.nameProblems(plans),
+      ...this.sharedProblems(plans),
+      ...this.nodePortProblems(plans),
+    ];
   }
 
   /**
@@ -423,6 +450,60 @@ export class KubernetesHost extends Construct implements IRocketMqHost {
     ];
   }
 
+  /**
+   * With node ports, a client port is a node port of the whole cluster: it must lie in the cluster's range, and be one
+   * process's only (the API server refuses a second Service on it). Each fix names a port that is free and in range.
+   */
+  private nodePortProblems(plans: ProcessPlan[]): string[] {
+    if (this.placement.externalAccess !== "nodePort") return [];
+    const { min, max } = this.nodePorts;
+    const uses = [...plans]
+      .sort((a, b) => a.path.localeCompare(b.path))
+      .flatMap((plan) => clientPorts(plan).map((use) => ({ plan, use })));
+    const taken = new Set(uses.map((u) => u.use.port));
+    const free = (port: number) => {
+      let candidate = port >= min && port <= max ? port : min + (port % 1000);
+      for (let i = 0; taken.has(candidate) && i <= max - min; i++) candidate = candidate >= max ? min : candidate + 1;
+      taken.add(candidate);
+      return candidate;
+    };
+    const out: string[] = [];
+    const first = new Map<number, string>();
+    for (const { plan, use } of uses) {
+      const what = `${use.prop} of ${use.owner} (${use.path})`;
+      const inside = `with KubernetesExternalAccess.NODE_PORT it is also its node port, the same number inside the cluster and out${plan.kind === ProcessKind.BROKER ? " (a broker advertises one port)" : ""}`;
+      if (use.port < min || use.port > max) {
+        out.push(
+          formatFinding(
+            error(
+              use.path,
+              "ports/node-port-range",
+              `${what} is ${use.port}: ${inside}, and the node ports of ${this.node.path} lie in ${min}-${max} (nodePortRange).`,
+              `Set ${use.prop} of ${use.path} to a free port in ${min}-${max}, e.g. ${use.prop}: ${free(use.port)}.`,
+            ),
+          ),
+        );
+        continue;
+      }
+      const owner = first.get(use.port);
+      if (owner === undefined) {
+        first.set(use.port, what);
+        continue;
+      }
+      out.push(
+        formatFinding(
+          error(
+            use.path,
+            "ports/node-port-shared",
+            `${what} is ${use.port}, as is ${owner}: ${inside}, and a node port is one Service's in the whole cluster (the API server refuses the second).`,
+            `Set ${use.prop} of ${use.path} to another port in ${min}-${max}, e.g. ${use.prop}: ${free(use.port)}.`,
+          ),
+        ),
+      );
+    }
+    return out;
+  }
+
   /** Process names Kubernetes refuses for a StatefulSet and its Service. */
   private nameProblems(plans: ProcessPlan[]): string[] {
     return plans
@@ -449,6 +530,23 @@ function kubernetesName(s: string): string {
     .slice(0, 52)
     .replace(/-+$/, "");
   return n || "rocketmq";
+}
+
+/** The node port range `min-max`, or the default with an error naming the prop. */
+function checkedRange(r: PropsReader, value: string | undefined): { min: number; max: number } {
+  if (value === undefined) return { ...DEFAULT_NODE_PORTS };
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(value.trim());
+  const [min, max] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (min >= 1 && min <= max && max <= 65535) return { min, max };
+  r.findings.push(
+    error(
+      r.path,
+      "props/value",
+      `nodePortRange ${JSON.stringify(value)} is not a port range: the API server's --service-node-port-range is two ports, the first not above the second.`,
+      `Write it as the API server's flag gives it, e.g. nodePortRange: "${DEFAULT_NODE_PORTS.min}-${DEFAULT_NODE_PORTS.max}".`,
+    ),
+  );
+  return { ...DEFAULT_NODE_PORTS };
 }
 
 /** A Kubernetes quantity of bytes (`20Gi`, `500M`), or the default with an error naming the prop. */

@@ -19,6 +19,7 @@ import type {
 } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { PlanFile, ProcessKind, ProcessPlan } from "../../core/plan";
+import { PortUse } from "../../core/ports";
 import { BROKER_CONFIG_PATH, PROXY_CONFIG_PATH } from "../../core/render/servers";
 import {
   commandWithReset,
@@ -34,7 +35,7 @@ import {
 export type KubernetesObject = ConfigMap | Secret | Service | StatefulSet | PodDisruptionBudget;
 
 /** How clients outside the Kubernetes cluster reach the processes. */
-export type ExternalAccess = "hostPort" | "none";
+export type ExternalAccess = "hostPort" | "nodePort" | "none";
 
 /** What every object of one host shares: where it goes and how it is reached. */
 export interface KubernetesPlacement {
@@ -45,7 +46,8 @@ export interface KubernetesPlacement {
   /**
    * `hostPort`: every port of a process is also opened on its node, and a broker or a proxy advertises its node's
    * address (brokerIP1, remotingAccessAddr, from the downward API at pod start): clients outside the cluster dial
-   * node:port. `none`: in-cluster addresses only.
+   * node:port. `nodePort`: a process's client ports are also node ports of one Service of its own (the same number
+   * inside and out), and a broker or a proxy advertises its node's address. `none`: in-cluster addresses only.
    */
   readonly externalAccess: ExternalAccess;
   /** The storage class of the stores' claims; undefined: the cluster's default class. */
@@ -55,6 +57,11 @@ export interface KubernetesPlacement {
   /** `required`: peers of one group never share a node; `preferred`: the scheduler tries. */
   readonly antiAffinity: "required" | "preferred";
 }
+
+/** The node port range of a cluster whose API server sets no `--service-node-port-range`. */
+export const DEFAULT_NODE_PORTS = { min: 30000, max: 32767 } as const;
+/** The suffix of a process's NodePort Service (`<process>-external`). */
+export const EXTERNAL_SERVICE_SUFFIX = "-external";
 
 /** The label every object of the library carries, with the process's name as its value. */
 export const INSTANCE_LABEL = "app.kubernetes.io/instance";
@@ -83,6 +90,26 @@ export function processAddress(
 ): string {
   return `${processName}.${p.namespace}.svc.${p.clusterDomain}`;
 }
+
+/**
+ * The ports a client outside the cluster dials: a name server's, a broker's and the console's listenPort, a proxy's
+ * remoting and gRPC ports. Not the ports between peers (HA, DLedger, controller), which stay in the cluster, nor a
+ * broker's fast channel (listenPort-2), which clients use only with `vipChannelEnabled`.
+ */
+export function clientPorts(plan: ProcessPlan): PortUse[] {
+  const props = CLIENT_PORT_PROPS[plan.kind] ?? [];
+  const byPort = new Map<number, PortUse>();
+  for (const u of plan.ports)
+    if (u.offset === 0 && u.prop !== undefined && props.includes(u.prop) && !byPort.has(u.port)) byPort.set(u.port, u);
+  return [...byPort.values()].sort((a, b) => a.port - b.port);
+}
+
+const CLIENT_PORT_PROPS: Partial<Record<ProcessKind, readonly string[]>> = {
+  [ProcessKind.NAMESRV]: ["listenPort"],
+  [ProcessKind.BROKER]: ["listenPort"],
+  [ProcessKind.PROXY]: ["remotingListenPort", "grpcServerPort"],
+  [ProcessKind.DASHBOARD]: ["listenPort"],
+};
 
 /** The claim a StatefulSet of one pod makes from its template: `store-<process>-0`. */
 export function storeClaimName(processName: string): string {
@@ -159,11 +186,12 @@ export function fileKeys(plan: ProcessPlan): Map<string, string> {
 }
 
 /**
- * True for a process that advertises its node's address to clients outside the cluster: a broker (brokerIP1, in its
- * routes) and a proxy (remotingAccessAddr: a remoting client's route names the proxy at that address).
+ * True for a process that advertises its node's address to clients outside the cluster (through a host port or a
+ * node port): a broker (brokerIP1, in its routes) and a proxy (remotingAccessAddr: a remoting client's route names the
+ * proxy at that address).
  */
 function advertisesNode(plan: ProcessPlan, p: KubernetesPlacement): boolean {
-  return (plan.kind === ProcessKind.BROKER || plan.kind === ProcessKind.PROXY) && p.externalAccess === "hostPort";
+  return (plan.kind === ProcessKind.BROKER || plan.kind === ProcessKind.PROXY) && p.externalAccess !== "none";
 }
 
 /**
@@ -470,13 +498,50 @@ export function disruptionBudgets(plans: readonly ProcessPlan[], p: KubernetesPl
     });
 }
 
-/** Every object of one process, in the order they are applied: its files, its Service, its StatefulSet. */
+/**
+ * With node ports, the NodePort Service of a process that clients outside dial (`<process>-external`): each client
+ * port is also its node port, as a broker advertises one port for inside and out. A broker's and a proxy's route to
+ * their own node's address only (`externalTrafficPolicy: Local`: no second hop, and the server sees the client's
+ * address, which ACL white lists match); a name server or a console is reached through any node.
+ */
+export function externalServiceOf(plan: ProcessPlan, p: KubernetesPlacement): Service | undefined {
+  const ports = clientPorts(plan);
+  if (p.externalAccess !== "nodePort" || ports.length === 0) return undefined;
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: {
+      name: `${plan.containerName}${EXTERNAL_SERVICE_SUFFIX}`,
+      namespace: p.namespace,
+      labels: labelsOf(plan),
+    },
+    spec: {
+      type: "NodePort",
+      externalTrafficPolicy: advertisesNode(plan, p) ? "Local" : "Cluster",
+      selector: selectorOf(plan),
+      ports: ports.map((u) => ({
+        name: `tcp-${u.port}`,
+        port: u.port,
+        targetPort: u.port,
+        nodePort: u.port,
+        protocol: "TCP",
+      })),
+    },
+  };
+}
+
+/**
+ * Every object of one process, in the order they are applied: its files, its Service (and with node ports its
+ * NodePort Service), its StatefulSet.
+ */
 export function processObjects(plan: ProcessPlan, p: KubernetesPlacement): KubernetesObject[] {
   const secret = secretOf(plan, p);
+  const external = externalServiceOf(plan, p);
   return [
     ...(plan.files.length > 0 ? [configMapOf(plan, p)] : []),
     ...(secret ? [secret] : []),
     serviceOf(plan, p),
+    ...(external ? [external] : []),
     statefulSetOf(plan, p),
   ];
 }
