@@ -16,6 +16,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ExampleOptions, SeedControllerKubernetesStack, SeedDLedgerKubernetesStack } from "../../examples/seed";
+import {
+  BrokerPair,
+  KubernetesExternalAccess,
+  KubernetesHost,
+  NameServer,
+  RocketMqCluster,
+  RocketMqVersion,
+} from "../../lib";
 import { LabClient } from "../client";
 import { cliWait } from "../scenarios";
 import { LAB_IMAGE_REPO } from "../engine/image";
@@ -50,6 +58,8 @@ interface Scenario {
   /** The pods that must be on distinct nodes (a group's peers), by the part of their name they share. */
   readonly spread: readonly string[];
   readonly build: (app: App, id: string, options: ExampleOptions) => TerraformStack;
+  /** What is checked once the stack is initialised. @default applyAndCheck: apply, traffic, failovers, destroy */
+  readonly checks?: (c: Cluster, jars: Jars, s: Scenario, check: CheckFn, dir: string) => Promise<void>;
 }
 
 const SCENARIOS: readonly Scenario[] = [
@@ -73,15 +83,57 @@ const SCENARIOS: readonly Scenario[] = [
     spread: ["broker-a", "namesrv"],
     build: (app, id, options) => new SeedControllerKubernetesStack(app, id, options),
   },
+  {
+    stack: "node-port-k8s",
+    version: "4.9.8",
+    namespace: "rocketmq-np",
+    clusterName: "NodePortCluster",
+    brokerName: "broker-np",
+    pods: 3,
+    spread: [],
+    build: (app, id, options) => nodePortStack(app, id, options),
+    checks: (c, jars, s, check, dir) => nodePortChecks(c, jars, s, check, dir),
+  },
 ];
 
-/** The lab's storage (local volumes on each node: enough for both stacks' kept claims) and the stacks' namespaces. */
+/** The node ports of the lab's own NodePort stack: the name server's, the master's and the slave's listenPort. */
+const NODE_PORTS = { nameServer: 30876, master: 30911, slave: 30921 } as const;
+
+/**
+ * A stack of the lab's own, declared as a user declares one (not an example: the examples use RocketMQ's default
+ * ports, which are outside the node port range): a name server, a master and its slave, reached from outside the
+ * cluster through node ports (`KubernetesExternalAccess.NODE_PORT`).
+ */
+function nodePortStack(app: App, id: string, o: ExampleOptions): TerraformStack {
+  const stack = new TerraformStack(app, id);
+  const k8s = new KubernetesHost(stack, "k8s", {
+    namespace: "rocketmq-np",
+    externalAccess: KubernetesExternalAccess.NODE_PORT,
+    ...(o.kubeconfig !== undefined ? { configPath: o.kubeconfig } : {}),
+    ...(o.storageClassName !== undefined ? { storageClassName: o.storageClassName } : {}),
+  });
+  const cluster = new RocketMqCluster(stack, "rmq", {
+    clusterName: "NodePortCluster",
+    version: RocketMqVersion.V4_9_8,
+    image: o.imageOf?.("4.9.8"),
+    brokerJvm: { memoryMb: 1280 },
+    nameServerJvm: { memoryMb: 640 },
+  });
+  new NameServer(cluster, "ns0", { host: k8s, listenPort: NODE_PORTS.nameServer });
+  new BrokerPair(cluster, "broker-np", {
+    master: { host: k8s, listenPort: NODE_PORTS.master },
+    slaves: [{ host: k8s, listenPort: NODE_PORTS.slave }],
+  });
+  return stack;
+}
+
+/** The lab's storage (local volumes on each node: enough for every stack's kept claims) and the stacks' namespaces. */
 function storage(c: Cluster): string {
   return JSON.stringify({
     apiVersion: "v1",
     kind: "List",
     items: [
-      ...localStorage(c, 5, "100Gi"),
+      ...localStorage(c, 7, "100Gi"),
       ...SCENARIOS.map((s) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name: s.namespace } })),
     ],
   });
@@ -154,7 +206,7 @@ async function runScenario(c: Cluster, jars: Jars, s: Scenario, check0: CheckFn)
   check("synth", yaml.length === 1, `cdk.tf.json and ${yaml.join(", ")} beside it`);
   tofu(dir, ["init", "-input=false", "-no-color"]);
   try {
-    await applyAndCheck(c, jars, s, check, dir);
+    await (s.checks ?? applyAndCheck)(c, jars, s, check, dir);
   } catch (e) {
     // Whatever failed, the stack goes (its pods hold host ports every node shares with the next stack's).
     try {
@@ -166,8 +218,8 @@ async function runScenario(c: Cluster, jars: Jars, s: Scenario, check0: CheckFn)
   }
 }
 
-/** Apply the stack, check it, fail it over, and destroy it. */
-async function applyAndCheck(c: Cluster, jars: Jars, s: Scenario, check: CheckFn, dir: string): Promise<void> {
+/** `tofu apply`, then every pod of the stack Ready (bounded): the pods, and the check that says how long it took. */
+async function applyReady(c: Cluster, s: Scenario, check: CheckFn, dir: string): Promise<any[]> {
   const tApply = Date.now();
   tofu(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
   const appliedMs = Date.now() - tApply;
@@ -182,6 +234,113 @@ async function applyAndCheck(c: Cluster, jars: Jars, s: Scenario, check: CheckFn
     true,
     `tofu apply in ${ms(appliedMs)}, all ${s.pods} pods Ready ${ms(Date.now() - tApply)} after it began: ${applied.map((p) => `${p.metadata.name} on ${p.spec.nodeName}`).join(", ")}`,
   );
+  return applied;
+}
+
+/** The stack's topic made, and 20 messages sent through the set's master and read back: the check, and what was acknowledged. */
+async function produceConsume(
+  client: LabClient,
+  s: Scenario,
+  check: CheckFn,
+  prefix: string,
+  master: string,
+): Promise<{ topic: string; sent: string[] }> {
+  const topic = `${s.clusterName}Orders`;
+  const created = await client.must("createTopic", [topic, s.clusterName], 30_000);
+  const sent: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const r = await client.send(topic, s.brokerName, `${prefix}-${i}`);
+    if (r.ok && r.status === "SEND_OK") sent.push(`${prefix}-${i}`);
+  }
+  const got = await client.consume(topic);
+  const bodies = got.ok ? got.bodies : [];
+  check(
+    "produce-consume",
+    sent.length === 20 && sent.every((b) => bodies.includes(b)),
+    `topic on ${JSON.stringify((created as { brokers?: string[] }).brokers ?? [])}; ${sent.length}/20 sent through the master at ${master}, ${bodies.length} read back`,
+  );
+  return { topic, sent };
+}
+
+/** `tofu destroy`: no pod left, and every store's claim kept. */
+function destroyKeepsClaims(c: Cluster, s: Scenario, check: CheckFn, dir: string, applied: any[]): void {
+  const tDestroy = Date.now();
+  tofu(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"]);
+  const claims = JSON.parse(c.kubectl(["get", "pvc", "-n", s.namespace, "-o", "json"])).items as any[];
+  const stores = applied.filter((p) => !p.metadata.name.includes("proxy")).length;
+  check(
+    "destroy-keeps-claims",
+    claims.length === stores && pods(c, s.namespace).length === 0,
+    `tofu destroy in ${ms(Date.now() - tDestroy)}: no pod left, ${claims.length} claims kept (${claims.map((x) => x.metadata.name).join(", ")})`,
+  );
+}
+
+/**
+ * The NodePort stack: its NodePort Services, the name server answering on every node (also those that do not run
+ * it), the master and the slave registered at their nodes' addresses and node ports, 20 messages produced and read
+ * back by the client outside the pod network, and `tofu destroy` keeping the claims.
+ */
+async function nodePortChecks(c: Cluster, jars: Jars, s: Scenario, check: CheckFn, dir: string): Promise<void> {
+  const applied = await applyReady(c, s, check, dir);
+  const services = (JSON.parse(c.kubectl(["get", "svc", "-n", s.namespace, "-o", "json"])).items as any[])
+    .filter((x) => x.spec.type === "NodePort")
+    .map(
+      (x) =>
+        `${x.metadata.name} ${x.spec.ports.map((p: any) => `${p.nodePort}->${p.targetPort}`).join(",")} (${x.spec.externalTrafficPolicy})`,
+    )
+    .sort();
+  const wanted = Object.values(NODE_PORTS).map(String);
+  check(
+    "node-ports",
+    services.length === 3 && wanted.every((port) => services.some((x) => x.includes(` ${port}->${port} `))),
+    `NodePort Services: ${services.join("; ")}`,
+  );
+  const everyNode = c.nodes
+    .map((n) => `${n.ip}:${NODE_PORTS.nameServer}`)
+    .sort()
+    .join(";");
+  const client = new LabClient(jars, CP_NS, everyNode, path.join(c.dir, `client-${s.stack}`));
+  try {
+    await client.start();
+    const t = Date.now();
+    // The master and the slave registered, as the name server tells it through each node's port.
+    const seen = await waitFor("both brokers registered, through every node's port", 180_000, 2000, async () => {
+      const each: Record<string, Record<string, string>> = {};
+      for (const n of c.nodes) {
+        const set = (await client.clusters(`${n.ip}:${NODE_PORTS.nameServer}`))[s.clusterName]?.[s.brokerName] ?? {};
+        if (!set["0"] || !set["1"]) throw new Error(`${n.name}: ${JSON.stringify(set)}`);
+        each[n.name] = set;
+      }
+      return each;
+    });
+    const nsNode = applied.find((p) => p.metadata.name.includes("namesrv"))?.spec.nodeName;
+    check(
+      "name-server-every-node",
+      new Set(Object.values(seen).map((x) => JSON.stringify(x))).size === 1,
+      `the name server (on ${nsNode}) answered at ${everyNode}, each with ${JSON.stringify(seen[c.nodes[0].name])} (${ms(Date.now() - t)})`,
+    );
+    const set = seen[c.nodes[0].name];
+    const hostOf = (port: number) =>
+      applied.find((p) => p.spec.containers[0].ports.some((x: any) => x.containerPort === port))?.status.hostIP;
+    const expected = {
+      "0": `${hostOf(NODE_PORTS.master)}:${NODE_PORTS.master}`,
+      "1": `${hostOf(NODE_PORTS.slave)}:${NODE_PORTS.slave}`,
+    };
+    check(
+      "advertised",
+      set["0"] === expected["0"] && set["1"] === expected["1"],
+      `master and slave registered at ${JSON.stringify(set)}: their own nodes' addresses and node ports (wanted ${JSON.stringify(expected)})`,
+    );
+    await produceConsume(client, s, check, "np", set["0"]);
+  } finally {
+    client.stop();
+  }
+  destroyKeepsClaims(c, s, check, dir, applied);
+}
+
+/** Apply the stack, check it, fail it over, and destroy it. */
+async function applyAndCheck(c: Cluster, jars: Jars, s: Scenario, check: CheckFn, dir: string): Promise<void> {
+  const applied = await applyReady(c, s, check, dir);
   for (const part of s.spread) {
     const group = applied.filter((p) => p.metadata.name.includes(part));
     const nodes = new Set(group.map((p) => p.spec.nodeName));
@@ -213,20 +372,7 @@ async function applyAndCheck(c: Cluster, jars: Jars, s: Scenario, check: CheckFn
       Object.values(elected).every((a) => nodeIps.has(a.split(":")[0])),
       `master and replicas registered at node addresses (hostPort) ${JSON.stringify(elected)} (${ms(Date.now() - tElect)} after the client started), name servers ${namesrvAddr}`,
     );
-    const topic = `${s.clusterName}Orders`;
-    const created = await client.must("createTopic", [topic, s.clusterName], 30_000);
-    const sent: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const r = await client.send(topic, s.brokerName, `k8s-${i}`);
-      if (r.ok && r.status === "SEND_OK") sent.push(`k8s-${i}`);
-    }
-    const got = await client.consume(topic);
-    const bodies = got.ok ? got.bodies : [];
-    check(
-      "produce-consume",
-      sent.length === 20 && sent.every((b) => bodies.includes(b)),
-      `topic on ${JSON.stringify((created as { brokers?: string[] }).brokers ?? [])}; ${sent.length}/20 sent through the master at ${elected["0"]}, ${bodies.length} read back`,
-    );
+    const { topic, sent } = await produceConsume(client, s, check, "k8s", elected["0"]);
 
     for (const proxy of applied.filter((p) => p.metadata.name.includes("proxy"))) {
       const addr = `${proxy.status.hostIP}:8080`;
@@ -292,6 +438,37 @@ async function applyAndCheck(c: Cluster, jars: Jars, s: Scenario, check: CheckFn
         detail: `rocketmq-cdktf wait: ${r.out.trim().replace(/\s*\n\s*/g, "; ")} (${ms(r.tookMs)})`,
       };
     };
+    /**
+     * What the set's brokers and the name servers (and the controllers they embed) logged about replication (epochs,
+     * truncation, SyncStateSet, HA connections, elections): logged when
+     * the set is not in sync in time, so that a run that meets it leaves the brokers' own account in its log.
+     */
+    const replicationLog = () =>
+      [...brokerPods, ...applied.filter((p) => p.metadata.name.includes("namesrv"))]
+        .map((p) => {
+          let lines: string;
+          try {
+            lines = c.kubectl(
+              [
+                "exec",
+                "-n",
+                s.namespace,
+                p.metadata.name,
+                "-c",
+                p.spec.containers[0].name,
+                "--",
+                "sh",
+                "-c",
+                `cd /home/rocketmq/logs/rocketmqlogs && grep -hiE 'epoch|truncat|syncstateset|caught up|HAClient|HAConnection|to slave|to master|elect|not active|inactive' *.log | tail -n 30`,
+              ],
+              { timeoutMs: 20_000 },
+            );
+          } catch (e) {
+            lines = `(not read: ${(e as Error).message.split("\n")[0]})`;
+          }
+          return `--- ${p.metadata.name} on ${p.spec.nodeName}:\n${lines.trim()}`;
+        })
+        .join("\n");
     const after = await masterTakingWrites(
       "another member master, taking writes",
       120_000,
@@ -323,6 +500,7 @@ async function applyAndCheck(c: Cluster, jars: Jars, s: Scenario, check: CheckFn
     });
     const inSync = waitInSync(registered, 100);
     check("in-sync", inSync.ok, inSync.detail);
+    if (!inSync.ok) log(`${s.stack}: the brokers' replication log:\n${replicationLog()}`);
 
     // The new master's node stops (its link down): the others elect and take writes; started again, its broker is back.
     const node = c.nodes.find((n) => n.ip === after.split(":")[0]) as Node;
@@ -363,6 +541,7 @@ async function applyAndCheck(c: Cluster, jars: Jars, s: Scenario, check: CheckFn
     const synced = waitInSync(rejoined, 60);
     const syncLine = `the set in sync after node-back: ${synced.ok ? "yes" : "no"} (${synced.detail})`;
     log(`${s.stack}: ${syncLine}`);
+    if (!synced.ok) log(`${s.stack}: the brokers' replication log:\n${replicationLog()}`);
     // Every acknowledged message read back: asked again (bounded) while a route still names a replica that is
     // catching up; a message really lost stays missing and fails the check.
     const tRead = Date.now();
@@ -385,15 +564,7 @@ async function applyAndCheck(c: Cluster, jars: Jars, s: Scenario, check: CheckFn
     client.stop();
   }
 
-  const tDestroy = Date.now();
-  tofu(dir, ["destroy", "-auto-approve", "-input=false", "-no-color"]);
-  const claims = JSON.parse(c.kubectl(["get", "pvc", "-n", s.namespace, "-o", "json"])).items as any[];
-  const stores = applied.filter((p) => !p.metadata.name.includes("proxy")).length;
-  check(
-    "destroy-keeps-claims",
-    claims.length === stores && pods(c, s.namespace).length === 0,
-    `tofu destroy in ${ms(Date.now() - tDestroy)}: no pod left, ${claims.length} claims kept (${claims.map((x) => x.metadata.name).join(", ")})`,
-  );
+  destroyKeepsClaims(c, s, check, dir, applied);
 }
 
 async function main(): Promise<number> {
