@@ -444,7 +444,8 @@ function propertiesOf(text: string): Map<string, string> {
 
 /** The same cluster as PY_HOST_PROGRAM's, declared in TypeScript on DockerHosts at the same addresses: files by container name. */
 function dockerTwinFiles(): Map<string, { file: string; content: string }> {
-  const stack = new TerraformStack(Testing.app(), "inventory");
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "inventory");
   const hosts = [28, 29, 30].map(
     (n) => new DockerHost(stack, `h${n}`, { address: `172.17.160.${n}`, dockerHost: `ssh://ops@172.17.160.${n}` }),
   );
@@ -454,6 +455,8 @@ function dockerTwinFiles(): Map<string, { file: string; content: string }> {
   const json = JSON.parse(Testing.synth(stack, true)) as {
     resource?: { docker_container?: Record<string, { name: string; upload?: { file: string; content: string }[] }> };
   };
+  // Testing.app() made a temporary directory, which it never removes.
+  fs.rmSync(app.outdir, { recursive: true, force: true });
   const out = new Map<string, { file: string; content: string }>();
   for (const c of Object.values(json.resource?.docker_container ?? {})) {
     // A server on a read-only root gets its files from its init container (<name>-store-init, <name>-logs-init).
