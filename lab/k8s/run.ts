@@ -11,7 +11,7 @@
 // removed at the end, also on failure.
 //
 //   npm run lab:k8s [-- <part of a stack name> ...]
-import { App, TerraformStack } from "cdktf";
+import { App, LocalBackend, TerraformStack } from "cdktf";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -106,6 +106,9 @@ const NODE_PORTS = { nameServer: 30876, master: 30911, slave: 30921 } as const;
  */
 function nodePortStack(app: App, id: string, o: ExampleOptions): TerraformStack {
   const stack = new TerraformStack(app, id);
+  // Its state beside the cluster's other files (the examples' place, three levels above the stack's directory), never
+  // in the working directory.
+  new LocalBackend(stack, { path: `../../../terraform.${id}.tfstate` });
   const k8s = new KubernetesHost(stack, "k8s", {
     namespace: "rocketmq-np",
     externalAccess: KubernetesExternalAccess.NODE_PORT,
